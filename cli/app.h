@@ -1,0 +1,16 @@
+// app.h — the `edgesim` command line: parses flags and dispatches to a subcommand.
+//
+// Kept apart from main() so tests can run whole command lines in-process and read what they print.
+#pragma once
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace edgesim::cli {
+
+// Runs `edgesim ARGS...` (args excludes the program name). Returns the process exit code:
+// 0 success, 1 runtime failure, 2 bad usage or invalid input.
+int RunApp(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+
+}  // namespace edgesim::cli

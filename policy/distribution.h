@@ -1,0 +1,100 @@
+// distribution.h — a CloudFront distribution as the model sees it.
+//
+// `DistributionConfig` mirrors the fields of CloudFront's own `DistributionConfig` (the JSON that
+// `aws cloudfront get-distribution-config` prints) that change caching: origins, the ordered cache
+// behaviors, the default behavior, custom error responses, the default root object, aliases.
+// Each behavior carries its resolved `CachePolicy` (managed, custom or legacy ForwardedValues), so
+// the rest of the model never looks a policy up. Loading and validation live in
+// distribution_json.h.
+#pragma once
+
+#include <cstdint>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "absl/types/optional.h"
+#include "policy/cache_policy.h"
+
+namespace edgesim::policy {
+
+enum class OriginKind {
+  kCustom,  // CustomOriginConfig: an HTTP(S) server
+  kS3,      // S3OriginConfig, or a DomainName under .s3[.region].amazonaws.com
+};
+
+struct Origin {
+  std::string id;
+  std::string domain_name;
+  std::string origin_path;
+  OriginKind kind = OriginKind::kCustom;
+  int http_port = 80;
+  int https_port = 443;
+  std::string protocol_policy = "http-only";  // http-only | https-only | match-viewer
+  // SPEC 7.3 defaults.
+  int connection_attempts = 3;
+  absl::Duration connection_timeout = absl::Seconds(10);
+  absl::Duration read_timeout = absl::Seconds(30);
+  absl::Duration keepalive_timeout = absl::Seconds(5);
+  std::vector<std::pair<std::string, std::string>> custom_headers;
+  // OriginShield.OriginShieldRegion when enabled; empty otherwise.
+  std::string origin_shield_region;
+
+  bool operator==(const Origin&) const = default;
+};
+
+struct CacheBehavior {
+  // "*" for the default behavior.
+  std::string path_pattern = "*";
+  std::string target_origin_id;
+  std::string viewer_protocol_policy = "allow-all";
+  std::vector<std::string> allowed_methods = {"GET", "HEAD"};
+  std::vector<std::string> cached_methods = {"GET", "HEAD"};
+  bool compress = false;
+  // As configured; empty when the behavior uses legacy ForwardedValues.
+  std::string cache_policy_id;
+  std::string origin_request_policy_id;
+  CachePolicy cache_policy;
+
+  bool operator==(const CacheBehavior&) const = default;
+};
+
+struct CustomErrorResponse {
+  int error_code = 0;
+  // Absent: ModelOptions::default_error_caching_min_ttl.
+  absl::optional<absl::Duration> error_caching_min_ttl;
+  std::string response_page_path;
+  absl::optional<int> response_code;
+
+  bool operator==(const CustomErrorResponse&) const = default;
+};
+
+struct DistributionConfig {
+  std::string caller_reference;
+  std::string comment;
+  bool enabled = true;
+  std::string default_root_object;
+  std::vector<std::string> aliases;
+  std::vector<Origin> origins;
+  // Ordered; the default behavior is evaluated after all of them.
+  std::vector<CacheBehavior> behaviors;
+  CacheBehavior default_behavior;
+  std::vector<CustomErrorResponse> custom_error_responses;
+  std::string price_class;
+
+  const Origin* FindOrigin(absl::string_view id) const;
+  const CustomErrorResponse* FindCustomErrorResponse(int status) const;
+
+  bool operator==(const DistributionConfig&) const = default;
+};
+
+// A deployed distribution: the config plus what CloudFront assigns.
+struct Distribution {
+  std::string id = "E1EDGESIMDEMO1";
+  // The cache key's host part (SPEC 2.1), never the viewer's Host.
+  std::string domain_name = "d111111abcdef8.cloudfront.net";
+  DistributionConfig config;
+};
+
+}  // namespace edgesim::policy

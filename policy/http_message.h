@@ -1,0 +1,90 @@
+// http_message.h — the HTTP value types the CloudFront model reasons about.
+//
+// `Headers` keeps fields in arrival order and compares names case-insensitively (RFC 9110 5.1),
+// which is also how CloudFront treats header names in cache keys (SPEC 2.3). `Request` and
+// `Response` carry no body: the model only decides, the drivers move bytes.
+//
+//   Request r = Request::Get("/images/a.jpg?w=1");
+//   r.headers.Add("Accept-Encoding", "gzip, br");
+//   r.path();   // "/images/a.jpg"
+//   r.query();  // "w=1"
+#pragma once
+
+#include <ostream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/string_view.h"
+#include "absl/types/optional.h"
+
+namespace edgesim::policy {
+
+class Headers {
+ public:
+  using Field = std::pair<std::string, std::string>;
+
+  Headers() = default;
+  Headers(std::initializer_list<Field> fields) : fields_(fields) {}
+
+  // Appends a field; repeated names are kept in order.
+  void Add(absl::string_view name, absl::string_view value);
+  // Replaces every field of this name with one.
+  void Set(absl::string_view name, absl::string_view value);
+  void Remove(absl::string_view name);
+
+  bool Has(absl::string_view name) const;
+  // The first field of this name.
+  absl::optional<absl::string_view> Get(absl::string_view name) const;
+  // Every field of this name, in order.
+  std::vector<absl::string_view> GetAll(absl::string_view name) const;
+  // Every value of this name joined with ", " (RFC 9110 5.3 list combination); nullopt if absent.
+  absl::optional<std::string> GetCombined(absl::string_view name) const;
+
+  const std::vector<Field>& fields() const { return fields_; }
+  bool empty() const { return fields_.empty(); }
+  size_t size() const { return fields_.size(); }
+
+  bool operator==(const Headers&) const = default;
+
+ private:
+  std::vector<Field> fields_;
+};
+
+std::ostream& operator<<(std::ostream& os, const Headers& headers);
+
+struct Request {
+  std::string method = "GET";
+  // The request target as the viewer sent it: raw path plus optional "?query".
+  std::string target = "/";
+  Headers headers;
+  // 0 for HTTP/1.0, 1 for HTTP/1.1 (CloudFront drops Accept-Encoding for HTTP/1.0, SPEC 2.4).
+  int http_minor_version = 1;
+
+  static Request Get(absl::string_view target) {
+    Request r;
+    r.target = std::string(target);
+    return r;
+  }
+
+  // The target before '?', raw (not normalized).
+  absl::string_view path() const;
+  // The target after the first '?', without it; empty when there is none.
+  absl::string_view query() const;
+  bool has_query() const;
+
+  bool operator==(const Request&) const = default;
+};
+
+std::ostream& operator<<(std::ostream& os, const Request& request);
+
+struct Response {
+  int status = 200;
+  Headers headers;
+
+  bool operator==(const Response&) const = default;
+};
+
+std::ostream& operator<<(std::ostream& os, const Response& response);
+
+}  // namespace edgesim::policy
