@@ -1,24 +1,177 @@
 #include "cli/app.h"
 
-#include <exception>
+#include <fstream>
+#include <sstream>
 
 #include "CLI/CLI.hpp"
+#include "absl/status/statusor.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
+#include "cli/demo_distribution.h"
+#include "cli/explain.h"
+#include "policy/distribution_json.h"
+#include "policy/status_macros.h"
 
 namespace edgesim::cli {
+namespace {
+
+constexpr int kExitOk = 0;
+constexpr int kExitInvalid = 2;
+
+absl::StatusOr<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(absl::StrCat(path, ": cannot open file"));
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) return absl::DataLossError(absl::StrCat(path, ": read failed"));
+  return text.str();
+}
+
+// An empty path means the embedded demo distribution.
+absl::StatusOr<policy::Distribution> LoadDistribution(const std::string& path) {
+  if (path.empty()) return policy::LoadDistributionJson(DemoDistributionJson());
+  EDGESIM_ASSIGN_OR_RETURN(std::string text, ReadFile(path));
+  absl::StatusOr<policy::Distribution> d = policy::LoadDistributionJson(text);
+  if (!d.ok()) {
+    return absl::Status(d.status().code(), absl::StrCat(path, ": ", d.status().message()));
+  }
+  return d;
+}
+
+// "Name: value" as curl's -H spells it.
+absl::StatusOr<std::pair<std::string, std::string>> ParseHeaderFlag(const std::string& flag) {
+  size_t colon = flag.find(':');
+  std::string name = std::string(absl::StripAsciiWhitespace(flag.substr(0, colon)));
+  if (colon == std::string::npos || name.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("header \"", flag, "\" is not of the form 'Name: value'"));
+  }
+  return std::make_pair(name, std::string(absl::StripAsciiWhitespace(flag.substr(colon + 1))));
+}
+
+absl::Status AddHeaders(const std::vector<std::string>& flags, policy::Headers* headers) {
+  for (const std::string& flag : flags) {
+    EDGESIM_ASSIGN_OR_RETURN(auto field, ParseHeaderFlag(flag));
+    headers->Add(field.first, field.second);
+  }
+  return absl::OkStatus();
+}
+
+int Fail(std::ostream& err, const absl::Status& status) {
+  err << "edgesim: " << status.message() << "\n";
+  return kExitInvalid;
+}
+
+struct ExplainFlags {
+  std::string config;
+  std::string method = "GET";
+  std::vector<std::string> positional;
+  std::vector<std::string> headers;
+  int origin_status = 200;
+  std::vector<std::string> origin_headers;
+  std::vector<std::string> invalidations;
+  bool json = false;
+  absl::optional<int64_t> min_ttl, default_ttl, max_ttl;
+};
+
+void AddExplainCommand(CLI::App& app, ExplainFlags& f) {
+  CLI::App* cmd = app.add_subcommand(
+      "explain", "Walk one request through the CloudFront model: behavior, cache key, TTL");
+  cmd->add_option("--config", f.config,
+                  "DistributionConfig JSON (as get-distribution-config prints); default: demo");
+  cmd->add_option("--method", f.method, "Viewer request method");
+  cmd->add_option("-H,--header", f.headers, "Viewer request header 'Name: value' (repeatable)");
+  cmd->add_option("--origin-status", f.origin_status, "Origin response status")
+      ->check(CLI::Range(100, 599));
+  cmd->add_option("--origin-header", f.origin_headers,
+                  "Origin response header 'Name: value' (repeatable)");
+  cmd->add_option("--invalidate", f.invalidations,
+                  "Invalidation path: would it remove this object? (repeatable)");
+  cmd->add_flag("--json", f.json, "Print one JSON object");
+  cmd->add_option("--min-ttl", f.min_ttl, "Override the matched policy's MinTTL (seconds)")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--default-ttl", f.default_ttl, "Override DefaultTTL (seconds)")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--max-ttl", f.max_ttl, "Override MaxTTL (seconds)")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("request", f.positional, "[METHOD] PATH[?QUERY]")->required()->expected(1, 2);
+}
+
+int RunExplain(const ExplainFlags& f, std::ostream& out, std::ostream& err) {
+  absl::StatusOr<policy::Distribution> distribution = LoadDistribution(f.config);
+  if (!distribution.ok()) return Fail(err, distribution.status());
+
+  ExplainInput in;
+  in.request.method = f.positional.size() == 2 ? f.positional[0] : f.method;
+  in.request.target = f.positional.back();
+  if (in.request.target.empty() || in.request.target[0] != '/') {
+    return Fail(err, absl::InvalidArgumentError(absl::StrCat(
+                         "request path \"", in.request.target, "\" must start with '/'")));
+  }
+  if (absl::Status s = AddHeaders(f.headers, &in.request.headers); !s.ok()) return Fail(err, s);
+  if (absl::Status s = AddHeaders(f.origin_headers, &in.origin_headers); !s.ok()) {
+    return Fail(err, s);
+  }
+  in.origin_status = f.origin_status;
+  in.invalidation_paths = f.invalidations;
+  in.min_ttl = f.min_ttl;
+  in.default_ttl = f.default_ttl;
+  in.max_ttl = f.max_ttl;
+  in.now = absl::Now();
+
+  absl::StatusOr<Explanation> e = Explain(*distribution, in);
+  if (!e.ok()) return Fail(err, e.status());
+  if (f.json) {
+    out << RenderExplanationJson(*e).dump(2) << "\n";
+  } else {
+    out << RenderExplanationText(*e, *distribution);
+  }
+  return kExitOk;
+}
+
+int RunCheckConfig(const std::string& path, std::ostream& out, std::ostream& err) {
+  absl::StatusOr<policy::Distribution> d = LoadDistribution(path);
+  if (!d.ok()) {
+    err << d.status().message() << "\n";
+    return kExitInvalid;
+  }
+  const policy::DistributionConfig& c = d->config;
+  out << path << ": valid: " << c.origins.size() << " origin(s), " << c.behaviors.size()
+      << " cache behavior(s) + default, " << c.custom_error_responses.size()
+      << " custom error response(s)\n";
+  return kExitOk;
+}
+
+}  // namespace
 
 int RunApp(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   CLI::App app{"edgesim: an emulator and simulator of Amazon CloudFront's caching", "edgesim"};
   app.require_subcommand(1);
-  CLI::App* version = app.add_subcommand("version", "Print the version");
-  version->callback([&] { out << "edgesim 0.1.0\n"; });
+
+  int exit_code = kExitOk;
+  app.add_subcommand("version", "Print the version")->callback([&] {
+    out << "edgesim 0.1.0\n";
+  });
+
+  ExplainFlags explain;
+  AddExplainCommand(app, explain);
+  app.get_subcommand("explain")->callback([&] { exit_code = RunExplain(explain, out, err); });
+
+  std::string check_path;
+  CLI::App* check = app.add_subcommand(
+      "check-config", "Validate a DistributionConfig JSON and report every problem");
+  check->add_option("file", check_path, "DistributionConfig JSON")->required();
+  check->callback([&] { exit_code = RunCheckConfig(check_path, out, err); });
 
   std::vector<std::string> reversed(args.rbegin(), args.rend());
   try {
     app.parse(reversed);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e, out, err) == 0 ? 0 : 2;
+    return app.exit(e, out, err) == 0 ? kExitOk : kExitInvalid;
   }
-  return 0;
+  return exit_code;
 }
 
 }  // namespace edgesim::cli

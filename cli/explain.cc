@@ -1,0 +1,188 @@
+#include "cli/explain.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "policy/behavior_table.h"
+#include "policy/invalidation.h"
+#include "policy/status_macros.h"
+
+namespace edgesim::cli {
+namespace {
+
+int64_t Seconds(absl::Duration d) { return absl::ToInt64Seconds(d); }
+
+void ApplyOverride(absl::optional<int64_t> seconds, absl::string_view name, absl::Duration* field,
+                   std::vector<std::string>* overrides) {
+  if (!seconds) return;
+  overrides->push_back(absl::StrCat(name, " ", Seconds(*field), " -> ", *seconds, " (--",
+                                    name == "MinTTL"       ? "min-ttl"
+                                    : name == "DefaultTTL" ? "default-ttl"
+                                                           : "max-ttl",
+                                    ")"));
+  *field = absl::Seconds(*seconds);
+}
+
+std::vector<InvalidationVerdict> JudgeInvalidations(const std::vector<std::string>& paths,
+                                                    const policy::CacheKey& key) {
+  std::vector<InvalidationVerdict> verdicts;
+  for (const std::string& path : paths) {
+    InvalidationVerdict v;
+    v.path = path;
+    absl::StatusOr<policy::InvalidationPath> parsed = policy::InvalidationPath::Parse(path);
+    v.valid = parsed.ok();
+    if (parsed.ok()) {
+      v.matches = parsed->Matches(key.object_path);
+    } else {
+      v.error = std::string(parsed.status().message());
+    }
+    verdicts.push_back(std::move(v));
+  }
+  return verdicts;
+}
+
+}  // namespace
+
+absl::StatusOr<Explanation> Explain(const policy::Distribution& distribution,
+                                    const ExplainInput& input,
+                                    const policy::ModelOptions& options) {
+  const policy::DistributionConfig& config = distribution.config;
+  EDGESIM_ASSIGN_OR_RETURN(policy::BehaviorTable table,
+                           policy::BehaviorTable::Build(config, options));
+  policy::BehaviorMatch match = table.Match(input.request.target);
+
+  Explanation e;
+  for (int i = 0; i < match.patterns_tried; ++i) {
+    e.patterns_tried.push_back(i < static_cast<int>(config.behaviors.size())
+                                   ? config.behaviors[i].path_pattern
+                                   : config.default_behavior.path_pattern);
+  }
+  e.matched_path = match.matched_path;
+  e.behavior_index = match.index;
+  e.behavior = *match.behavior;
+  e.policy = e.behavior.cache_policy;
+  ApplyOverride(input.min_ttl, "MinTTL", &e.policy.min_ttl, &e.overrides);
+  ApplyOverride(input.default_ttl, "DefaultTTL", &e.policy.default_ttl, &e.overrides);
+  ApplyOverride(input.max_ttl, "MaxTTL", &e.policy.max_ttl, &e.overrides);
+
+  e.origin_path = std::string(input.request.path());
+  if (e.origin_path == "/" && !config.default_root_object.empty()) {
+    e.origin_path = absl::StrCat("/", config.default_root_object);
+  }
+  e.key = policy::BuildCacheKey(input.request, distribution.domain_name, e.policy, options);
+
+  policy::Response origin;
+  origin.status = input.origin_status;
+  origin.headers = input.origin_headers;
+  policy::TtlContext context;
+  if (const policy::CustomErrorResponse* cer = config.FindCustomErrorResponse(input.origin_status)) {
+    context.error_caching_min_ttl = cer->error_caching_min_ttl;
+  }
+  const policy::Origin* target = config.FindOrigin(e.behavior.target_origin_id);
+  context.s3_origin = target != nullptr && target->kind == policy::OriginKind::kS3;
+  e.ttl = policy::DecideTtl(origin, e.policy, input.now, context, options);
+
+  e.invalidations = JudgeInvalidations(input.invalidation_paths, e.key);
+  return e;
+}
+
+std::string RenderExplanationText(const Explanation& e, const policy::Distribution& distribution) {
+  std::string out;
+  absl::StrAppend(&out, "Distribution ", distribution.id, " (", distribution.domain_name, ")\n\n");
+
+  absl::StrAppend(&out, "Behavior (first match wins, default last), path matched as \"",
+                  e.matched_path, "\":\n");
+  for (size_t i = 0; i < e.patterns_tried.size(); ++i) {
+    bool last = i + 1 == e.patterns_tried.size();
+    bool is_default = last && e.behavior_index < 0;
+    absl::StrAppend(&out, "  ", last ? "MATCH " : "no    ",
+                    is_default ? "default (*)" : absl::StrCat("#", i, " ", e.patterns_tried[i]),
+                    "\n");
+  }
+  absl::StrAppend(&out, "  -> origin ", e.behavior.target_origin_id, ", cache policy ",
+                  e.policy.name.empty() ? "(legacy ForwardedValues)" : e.policy.name, " (Min ",
+                  Seconds(e.policy.min_ttl), " / Default ", Seconds(e.policy.default_ttl),
+                  " / Max ", Seconds(e.policy.max_ttl), ")\n");
+  for (const std::string& o : e.overrides) absl::StrAppend(&out, "  override: ", o, "\n");
+  if (e.origin_path != e.matched_path) {
+    absl::StrAppend(&out, "  origin request path: ", e.origin_path, "\n");
+  }
+
+  absl::StrAppend(&out, "\nCache key: ", e.key.ToDisplayString(), "\n");
+  for (const policy::CacheKeyComponent& c : e.key.components) {
+    absl::StrAppend(&out, "  ", c.kind, c.name.empty() ? "" : absl::StrCat(" ", c.name), ": ",
+                    c.value, "\n");
+  }
+  absl::StrAppend(&out, absl::StrFormat("  hash: %016x\n", e.key.hash));
+  absl::StrAppend(&out, "  invalidation paths match: ", e.key.object_path, "\n");
+
+  absl::StrAppend(&out, "\nTTL: ", e.ttl.reason, "\n");
+  for (const std::string& step : e.ttl.steps) absl::StrAppend(&out, "  - ", step, "\n");
+  absl::StrAppend(&out, "  => ", e.ttl.store ? "stored" : "not stored", ", fresh for ",
+                  Seconds(e.ttl.fresh_for), " s");
+  if (e.ttl.stale_while_revalidate > absl::ZeroDuration()) {
+    absl::StrAppend(&out, ", then stale-while-revalidate ", Seconds(e.ttl.stale_while_revalidate),
+                    " s");
+  }
+  if (e.ttl.stale_if_error > absl::ZeroDuration()) {
+    absl::StrAppend(&out, ", stale-if-error ", Seconds(e.ttl.stale_if_error), " s");
+  }
+  absl::StrAppend(&out, "\n");
+
+  if (!e.invalidations.empty()) absl::StrAppend(&out, "\nInvalidations:\n");
+  for (const InvalidationVerdict& v : e.invalidations) {
+    if (!v.valid) {
+      absl::StrAppend(&out, "  ", v.path, ": rejected: ", v.error, "\n");
+    } else {
+      absl::StrAppend(&out, "  ", v.path, ": ",
+                      v.matches ? "removes this object" : "leaves this object cached", "\n");
+    }
+  }
+  return out;
+}
+
+nlohmann::json RenderExplanationJson(const Explanation& e) {
+  nlohmann::json j;
+  j["behavior"] = {
+      {"index", e.behavior_index},
+      {"path_pattern", e.behavior.path_pattern},
+      {"target_origin_id", e.behavior.target_origin_id},
+      {"cache_policy", e.policy.name},
+      {"cache_policy_id", e.behavior.cache_policy_id},
+      {"patterns_tried", e.patterns_tried},
+      {"matched_path", e.matched_path},
+  };
+  j["policy"] = {{"min_ttl", Seconds(e.policy.min_ttl)},
+                 {"default_ttl", Seconds(e.policy.default_ttl)},
+                 {"max_ttl", Seconds(e.policy.max_ttl)},
+                 {"overrides", e.overrides}};
+  j["origin_path"] = e.origin_path;
+  j["cache_key"] = e.key.ToDisplayString();
+  j["cache_key_hash"] = absl::StrFormat("%016x", e.key.hash);
+  j["object_path"] = e.key.object_path;
+  nlohmann::json components = nlohmann::json::array();
+  for (const policy::CacheKeyComponent& c : e.key.components) {
+    components.push_back({{"kind", c.kind}, {"name", c.name}, {"value", c.value}});
+  }
+  j["cache_key_components"] = components;
+  j["ttl"] = {
+      {"stored", e.ttl.store},
+      {"fresh_seconds", Seconds(e.ttl.fresh_for)},
+      {"stale_while_revalidate_seconds", Seconds(e.ttl.stale_while_revalidate)},
+      {"stale_if_error_seconds", Seconds(e.ttl.stale_if_error)},
+      {"forward_every_request", e.ttl.forward_every_request},
+      {"collapsible", e.ttl.collapsible},
+      {"source", std::string(policy::ToString(e.ttl.source))},
+      {"reason", e.ttl.reason},
+      {"steps", e.ttl.steps},
+  };
+  nlohmann::json invalidations = nlohmann::json::array();
+  for (const InvalidationVerdict& v : e.invalidations) {
+    nlohmann::json item = {{"path", v.path}, {"valid", v.valid}, {"matches", v.matches}};
+    if (!v.valid) item["error"] = v.error;
+    invalidations.push_back(item);
+  }
+  j["invalidations"] = invalidations;
+  return j;
+}
+
+}  // namespace edgesim::cli

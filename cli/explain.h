@@ -1,0 +1,71 @@
+// explain.h — walks one request through the CloudFront model and keeps every decision.
+//
+// The teacher's view of the model: which behavior patterns were tried and which matched, the cache
+// key and its parts, the TTL derivation step by step, and what each invalidation path would do to
+// this object. `edgesim explain` renders it as text or JSON.
+//
+//   ExplainInput in;
+//   in.request = policy::Request::Get("/images/a.jpg?w=1");
+//   in.origin_headers.Add("Cache-Control", "max-age=600");
+//   absl::StatusOr<Explanation> e = Explain(distribution, in);
+//   e->ttl.fresh_for;   // 600 s, clamped per the matched behavior's policy
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "absl/types/optional.h"
+#include "nlohmann/json.hpp"
+#include "policy/cache_key.h"
+#include "policy/cache_policy.h"
+#include "policy/distribution.h"
+#include "policy/http_message.h"
+#include "policy/model_options.h"
+#include "policy/ttl.h"
+
+namespace edgesim::cli {
+
+struct ExplainInput {
+  policy::Request request;
+  int origin_status = 200;
+  policy::Headers origin_headers;
+  std::vector<std::string> invalidation_paths;
+  // What-if overrides of the matched behavior's policy, in seconds.
+  absl::optional<int64_t> min_ttl, default_ttl, max_ttl;
+  absl::Time now = absl::UnixEpoch();
+};
+
+struct InvalidationVerdict {
+  std::string path;
+  bool valid = false;
+  std::string error;  // why the path is invalid, when it is
+  bool matches = false;
+};
+
+struct Explanation {
+  // Behavior patterns in the order they were tried; the last one matched.
+  std::vector<std::string> patterns_tried;
+  std::string matched_path;  // the normalized path the patterns saw
+  int behavior_index = -1;   // -1 for the default behavior
+  policy::CacheBehavior behavior;
+  // The policy the TTL and key rules ran with, overrides applied.
+  policy::CachePolicy policy;
+  std::vector<std::string> overrides;
+  // The path the origin is asked for (the default root object replaces "/").
+  std::string origin_path;
+  policy::CacheKey key;
+  policy::TtlDecision ttl;
+  std::vector<InvalidationVerdict> invalidations;
+};
+
+absl::StatusOr<Explanation> Explain(const policy::Distribution& distribution,
+                                    const ExplainInput& input,
+                                    const policy::ModelOptions& options = {});
+
+std::string RenderExplanationText(const Explanation& e, const policy::Distribution& distribution);
+nlohmann::json RenderExplanationJson(const Explanation& e);
+
+}  // namespace edgesim::cli
