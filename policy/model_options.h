@@ -23,6 +23,11 @@ struct ModelOptions {
   // SPEC 2.1, App. B4: GET and HEAD share one cache entry (the method is not in the key).
   bool head_shares_get_entry = true;
 
+  // SPEC 2.3 (cookie order), App. B3: cookies enter the cache key sorted by name (stable, so
+  // repeated names keep the viewer's order), as CloudFront forwards them; the viewer's cookie
+  // order then does not split the cache. When false, they stay in the viewer's order.
+  bool sort_cookies_in_cache_key = true;
+
   // SPEC 3.3, App. B5: with MinTTL 0, `no-cache` (and `max-age=0`) store the object and revalidate
   // it on every request; `no-store` / `private` do not store at all. When false, `no-cache` is
   // treated like `no-store`.
