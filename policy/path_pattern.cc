@@ -98,8 +98,14 @@ std::string RemoveDotSegments(absl::string_view in) {
 // Most request paths need no work: no escape, no `//`, and no segment that starts with a dot (a
 // dot segment always follows a `/`, except at the start of a relative path).
 bool IsAlreadyNormal(absl::string_view path) {
-  return path.front() != '.' && path.find('%') == absl::string_view::npos &&
-         path.find("//") == absl::string_view::npos && path.find("/.") == absl::string_view::npos;
+  if (path.front() == '.') return false;
+  for (size_t i = 0; i < path.size(); ++i) {
+    if (path[i] == '%') return false;
+    if (path[i] == '/' && i + 1 < path.size() && (path[i + 1] == '/' || path[i + 1] == '.')) {
+      return false;
+    }
+  }
+  return true;
 }
 
 bool IsAllowedPatternChar(char c) {

@@ -245,6 +245,7 @@ INSTANTIATE_TEST_SUITE_P(
         NormalizeCase{"PlainPathUnchanged", "/images/a.jpg", "/images/a.jpg"},
         NormalizeCase{"TrailingSlashKept", "/a/b/", "/a/b/"},
         NormalizeCase{"DotFilesAreNotDotSegments", "/a/.hidden/..b/c.", "/a/.hidden/..b/c."},
+        NormalizeCase{"DotFileAtRoot", "/.well-known/x", "/.well-known/x"},
         // Observed (A17): all three reach the behavior of /api/catalog/item.
         NormalizeCase{"ObservedDoubleSlash", "//api/catalog/item", "/api/catalog/item"},
         NormalizeCase{"ObservedDotDot", "/api/x/../catalog/item", "/api/catalog/item"},
