@@ -30,9 +30,10 @@ bool IsWildcardPath(absl::string_view path) { return absl::EndsWith(path, "*"); 
 
 bool IsHexDigit(char c) { return absl::ascii_isxdigit(static_cast<unsigned char>(c)); }
 
-// RFC 1738 section 2.2 "unsafe" characters other than `%` and `~`, which have rules of their own.
+// RFC 1738 section 2.2 "unsafe" characters other than space, `%` and `~`, which have rules (and
+// messages) of their own.
 bool IsUnsafe(char c) {
-  return absl::string_view(" <>\"#{}|\\^[]`").find(c) != absl::string_view::npos;
+  return absl::string_view("<>\"#{}|\\^[]`").find(c) != absl::string_view::npos;
 }
 
 std::string EncodedForm(char c) { return absl::StrFormat("%%%02X", static_cast<unsigned char>(c)); }
