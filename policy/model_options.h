@@ -58,6 +58,10 @@ struct ModelOptions {
   // (observed) rather than the documented InvalidationBatchAlreadyExists.
   bool caller_reference_conflict_is_invalid_argument = true;
 
+  // SPEC 6.3: more non-wildcard paths than this in one batch -> BatchTooLarge (413).
+  // UNCONFIRMED threshold; 3000 is the documented in-progress file-path limit.
+  int invalidation_batch_max_file_paths = 3000;
+
   // SPEC 6.6: invalidation pricing.
   int invalidation_free_paths_per_month = 1000;
   double invalidation_price_per_path_usd = 0.005;
