@@ -9,6 +9,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "policy/path_pattern.h"
 
 namespace edgesim::policy {
 namespace {
@@ -55,35 +56,12 @@ class KeyWriter {
   CacheKey* key_;
 };
 
-// Legacy cookie whitelists allow `*` (0+ characters) and `?` (exactly one), case-sensitive
-// (SPEC 2.3, 2.5). Iterative with one backtrack point: linear in practice, no allocation.
-bool WildcardMatch(absl::string_view pattern, absl::string_view text) {
-  size_t p = 0, t = 0;
-  size_t star = absl::string_view::npos, star_text = 0;
-  while (t < text.size()) {
-    if (p < pattern.size() && (pattern[p] == '?' || pattern[p] == text[t])) {
-      ++p;
-      ++t;
-    } else if (p < pattern.size() && pattern[p] == '*') {
-      star = p++;
-      star_text = t;
-    } else if (star != absl::string_view::npos) {
-      p = star + 1;
-      t = ++star_text;
-    } else {
-      return false;
-    }
-  }
-  while (p < pattern.size() && pattern[p] == '*') ++p;
-  return p == pattern.size();
-}
-
 // Whether a query parameter or cookie called `name` is in the key under `list`. Names are
 // case-sensitive (SPEC 2.3); wildcards only in legacy cookie whitelists.
 bool InKey(const KeyList& list, absl::string_view name, bool wildcards) {
   auto listed = [&] {
     return std::any_of(list.names.begin(), list.names.end(), [&](const std::string& n) {
-      return wildcards ? WildcardMatch(n, name) : n == name;
+      return wildcards ? GlobMatch(n, name, /*question_matches_slash=*/true) : n == name;
     });
   };
   switch (list.behavior) {
