@@ -256,7 +256,7 @@ void DecideCacheable(const Response& response, const ResponseCacheControl& cc,
   }
   const absl::optional<HeaderTtl> header = OriginHeaderTtl(response, cc, now, options, d);
   if (!header.has_value()) {
-    // SPEC 3.9 row 23: DefaultTTL 0 keeps nothing (there is no header to revalidate against).
+    // SPEC 3.9 row 23: DefaultTTL 0 without a header keeps nothing, unlike max-age=0 below.
     const bool store = policy.default_ttl > kZero;
     return Conclude(d, store, policy.default_ttl, TtlSource::kDefaultTtl,
                     absl::StrCat("no max-age, s-maxage or Expires: DefaultTTL ",
