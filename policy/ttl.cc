@@ -1,0 +1,523 @@
+#include "policy/ttl.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "policy/cache_control.h"
+#include "policy/http_date.h"
+
+namespace edgesim::policy {
+namespace {
+
+constexpr absl::Duration kZero = absl::ZeroDuration();
+
+// Seconds the way CloudFront's settings and directives spell them: "600" (Expires - now may
+// leave a fraction: "99.500").
+std::string Secs(absl::Duration d) {
+  if (d == absl::Trunc(d, absl::Seconds(1))) return absl::StrCat(absl::ToInt64Seconds(d));
+  return absl::StrFormat("%.3f", absl::ToDoubleSeconds(d));
+}
+
+// A length of time in prose: "600s".
+std::string Span(absl::Duration d) { return absl::StrCat(Secs(d), "s"); }
+
+std::string Optional(const absl::optional<absl::Duration>& d) {
+  return d.has_value() ? Span(*d) : "none";
+}
+
+void Step(TtlDecision& d, std::string text) { d.steps.push_back(std::move(text)); }
+
+// Sets the outcome; the reason is also the derivation's step at that point.
+void Conclude(TtlDecision& d, bool store, absl::Duration fresh_for, TtlSource source,
+              std::string reason) {
+  d.store = store;
+  d.fresh_for = fresh_for;
+  d.source = source;
+  d.reason = std::move(reason);
+  Step(d, absl::StrCat("=> ", d.reason));
+}
+
+// ---- Status classes (SPEC 3.5, 4.2) ------------------------------------------------------------
+
+enum class StatusClass {
+  kCacheable,          // 2xx/3xx: SPEC 3.2
+  kErrorAlwaysCached,  // 404, 414, 500-504
+  kErrorNeedsMaxAge,   // 400, 403, 405, 412, 415: only with max-age or s-maxage
+  kNeverCached,
+};
+
+struct StatusRule {
+  StatusClass status_class;
+  std::string why;
+};
+
+StatusRule ClassifyStatus(int status, const ModelOptions& options) {
+  switch (status) {
+    case 404:
+    case 414:
+    case 500:
+    case 501:
+    case 502:
+    case 503:
+    case 504:
+      return {StatusClass::kErrorAlwaysCached,
+              absl::StrCat(status, " is always cached as an error (SPEC 3.5)")};
+    case 400:
+    case 403:
+    case 405:
+    case 412:
+    case 415:
+      return {StatusClass::kErrorNeedsMaxAge,
+              absl::StrCat(status, " is cached only with max-age or s-maxage (SPEC 3.5)")};
+    case 416:
+      return {StatusClass::kNeverCached,
+              "416 is never cached, whatever its headers or ErrorCachingMinTTL (SPEC 3.5)"};
+    case 304:
+      return {StatusClass::kNeverCached,
+              "304 is a revalidation result, not a cacheable object (SPEC 4.2)"};
+  }
+  if (status >= 200 && status < 400) {
+    return {StatusClass::kCacheable, absl::StrCat(status, " follows the TTL rules (SPEC 3.2)")};
+  }
+  if (status >= 400 && status < 600) {
+    // UNCONFIRMED (SPEC 3.5, Appendix B 9): statuses missing from the documented lists.
+    if (options.cache_undocumented_error_statuses) {
+      return {StatusClass::kErrorNeedsMaxAge,
+              absl::StrCat(status,
+                           " is undocumented; option cache_undocumented_error_statuses: "
+                           "cached only with max-age or s-maxage (UNCONFIRMED)")};
+    }
+    return {StatusClass::kNeverCached,
+            absl::StrCat(status,
+                         " is not in SPEC 3.5's lists: not cached (UNCONFIRMED, "
+                         "Appendix B 9)")};
+  }
+  return {StatusClass::kNeverCached, absl::StrCat("status ", status, " is not cacheable")};
+}
+
+// ---- The origin's freshness headers (SPEC 3.2) -------------------------------------------------
+
+struct HeaderTtl {
+  absl::Duration ttl;
+  TtlSource source;
+  std::string text;  // how reasons name the header: "max-age=3600", "Expires (now+600)"
+};
+
+// "no-store, private": the SPEC 3.2 first-row directives present, for reasons.
+std::string DirectiveNames(const ResponseCacheControl& cc) {
+  std::vector<absl::string_view> names;
+  if (cc.no_cache) names.push_back("no-cache");
+  if (cc.no_store) names.push_back("no-store");
+  if (cc.is_private) names.push_back("private");
+  return absl::StrJoin(names, ", ");
+}
+
+HeaderTtl DirectiveTtl(const Response& response, absl::Duration value, TtlSource source,
+                       absl::string_view name, const ModelOptions& options, TtlDecision& d) {
+  HeaderTtl h{value, source, absl::StrCat(name, "=", Secs(value))};
+  const absl::optional<absl::string_view> age_header = response.headers.Get("Age");
+  const absl::optional<absl::Duration> age =
+      age_header.has_value() ? ParseDeltaSeconds(*age_header) : absl::nullopt;
+  if (!age.has_value()) return h;
+  // UNCONFIRMED (SPEC 3.2, Appendix B 7): whether the origin's Age shortens max-age/s-maxage.
+  if (!options.subtract_origin_age) {
+    Step(d, absl::StrCat("origin Age ", Secs(*age), " not subtracted (UNCONFIRMED, Appendix B 7)"));
+    return h;
+  }
+  h.ttl = std::max(kZero, value - *age);
+  h.text = absl::StrCat(h.text, " minus Age ", Secs(*age));
+  Step(d, absl::StrCat("option subtract_origin_age (UNCONFIRMED): ", h.text, " = ", Secs(h.ttl)));
+  return h;
+}
+
+// UNCONFIRMED (SPEC 3.2, Appendix B 6): Expires minus now (or the origin's Date, by option);
+// several, invalid or past Expires headers mean "already expired".
+HeaderTtl ExpiresTtl(const Response& response, absl::Time now, const ModelOptions& options,
+                     TtlDecision& d) {
+  const std::vector<absl::string_view> values = response.headers.GetAll("Expires");
+  HeaderTtl h{kZero, TtlSource::kExpires, "Expires (invalid)"};
+  if (values.size() > 1) {
+    Step(d, "several Expires headers: invalid, already expired (UNCONFIRMED, Appendix B 6)");
+    return h;
+  }
+  const absl::optional<absl::Time> expires = ParseHttpDate(values[0]);
+  if (!expires.has_value()) {
+    Step(d, absl::StrCat("Expires \"", values[0],
+                         "\" is not an HTTP-date: already expired (UNCONFIRMED, Appendix B 6)"));
+    return h;
+  }
+  absl::Time base = now;
+  absl::string_view base_name = "now";
+  if (options.expires_relative_to_origin_date) {
+    const absl::optional<absl::string_view> date = response.headers.Get("Date");
+    const absl::optional<absl::Time> origin_date =
+        date.has_value() ? ParseHttpDate(*date) : absl::nullopt;
+    if (origin_date.has_value()) {
+      base = *origin_date;
+      base_name = "the origin's Date";
+    }
+    Step(d, absl::StrCat("option expires_relative_to_origin_date (UNCONFIRMED): Expires measured "
+                         "from ",
+                         base_name));
+  }
+  const absl::Duration remaining = *expires - base;
+  h.ttl = std::max(kZero, remaining);
+  h.text = remaining > kZero ? absl::StrCat("Expires (", base_name, "+", Secs(remaining), ")")
+                             : "Expires (in the past)";
+  Step(d, absl::StrCat("Expires: ", values[0], " is ", Span(remaining), " from ", base_name));
+  return h;
+}
+
+// SPEC 3.2 precedence: s-maxage > max-age > Expires. nullopt when the origin sent none of them.
+absl::optional<HeaderTtl> OriginHeaderTtl(const Response& response, const ResponseCacheControl& cc,
+                                          absl::Time now, const ModelOptions& options,
+                                          TtlDecision& d) {
+  const bool has_expires = response.headers.Has("Expires");
+  if (cc.s_maxage.has_value()) {
+    if (cc.max_age.has_value()) {
+      Step(d, absl::StrCat("s-maxage wins over max-age=", Secs(*cc.max_age),
+                           ", which only governs browsers"));
+    }
+    if (has_expires) Step(d, "s-maxage wins over Expires");
+    return DirectiveTtl(response, *cc.s_maxage, TtlSource::kSMaxAge, "s-maxage", options, d);
+  }
+  if (cc.max_age.has_value()) {
+    if (has_expires) Step(d, "max-age wins over Expires, which is ignored");
+    return DirectiveTtl(response, *cc.max_age, TtlSource::kMaxAge, "max-age", options, d);
+  }
+  if (has_expires) return ExpiresTtl(response, now, options, d);
+  return absl::nullopt;
+}
+
+// ---- 2xx / 3xx (SPEC 3.2, 3.3) -----------------------------------------------------------------
+
+// SPEC 3.2's first row: no-cache/no-store/private.
+void DecideDirective(const ResponseCacheControl& cc, const CachePolicy& policy,
+                     const ModelOptions& options, TtlDecision& d) {
+  const std::string names = DirectiveNames(cc);
+  if (cc.max_age.has_value() || cc.s_maxage.has_value()) {
+    Step(d, absl::StrCat(names, " wins over max-age/s-maxage (UNCONFIRMED, Appendix B 5)"));
+  }
+  if (policy.min_ttl > kZero) {
+    return Conclude(d, true, policy.min_ttl, TtlSource::kMinTtlOverride,
+                    absl::StrCat(names, " overridden by MinTTL ", Secs(policy.min_ttl)));
+  }
+  // UNCONFIRMED (SPEC 3.3, Appendix B 5): which TTL-0 responses keep a copy to revalidate.
+  if (cc.no_store || cc.is_private) {
+    return Conclude(d, false, kZero, TtlSource::kNoCacheDirective,
+                    absl::StrCat(names, " with MinTTL 0: not stored (UNCONFIRMED, Appendix B 5)"));
+  }
+  if (!options.store_no_cache_for_revalidation) {
+    return Conclude(d, false, kZero, TtlSource::kNoCacheDirective,
+                    "no-cache with MinTTL 0: not stored (option store_no_cache_for_revalidation "
+                    "off, UNCONFIRMED)");
+  }
+  Conclude(d, true, kZero, TtlSource::kNoCacheDirective,
+           "no-cache with MinTTL 0: stored, revalidated on every request (SPEC 3.3)");
+}
+
+// UNCONFIRMED (SPEC 3.2, Appendix B 5): with no_cache_beats_max_age off, an explicit
+// max-age/s-maxage wins over a bare no-cache (never over no-store or private).
+bool ExplicitTtlBeatsNoCache(const ResponseCacheControl& cc, const ModelOptions& options,
+                             TtlDecision& d) {
+  if (options.no_cache_beats_max_age || cc.no_store || cc.is_private ||
+      (!cc.max_age.has_value() && !cc.s_maxage.has_value())) {
+    return false;
+  }
+  Step(d, "option no_cache_beats_max_age off (UNCONFIRMED): max-age/s-maxage wins over no-cache");
+  return true;
+}
+
+// SPEC 3.2: min(max(header, MinTTL), MaxTTL).
+absl::Duration ClampToPolicy(const HeaderTtl& h, const CachePolicy& policy, std::string* reason) {
+  if (h.ttl < policy.min_ttl) {
+    *reason = absl::StrCat(h.text, " raised to MinTTL ", Secs(policy.min_ttl));
+    return policy.min_ttl;
+  }
+  if (h.ttl > policy.max_ttl) {
+    *reason = absl::StrCat(h.text, " capped by MaxTTL ", Secs(policy.max_ttl));
+    return policy.max_ttl;
+  }
+  *reason = absl::StrCat(h.text, " within MinTTL ", Secs(policy.min_ttl), " and MaxTTL ",
+                         Secs(policy.max_ttl));
+  return h.ttl;
+}
+
+void DecideCacheable(const Response& response, const ResponseCacheControl& cc,
+                     const CachePolicy& policy, absl::Time now, const ModelOptions& options,
+                     TtlDecision& d) {
+  if (cc.has_no_cache_no_store_or_private() && !ExplicitTtlBeatsNoCache(cc, options, d)) {
+    return DecideDirective(cc, policy, options, d);
+  }
+  const absl::optional<HeaderTtl> header = OriginHeaderTtl(response, cc, now, options, d);
+  if (!header.has_value()) {
+    // SPEC 3.9 row 23: DefaultTTL 0 without a header keeps nothing, unlike max-age=0 below.
+    const bool store = policy.default_ttl > kZero;
+    return Conclude(d, store, policy.default_ttl, TtlSource::kDefaultTtl,
+                    absl::StrCat("no max-age, s-maxage or Expires: DefaultTTL ",
+                                 Secs(policy.default_ttl), store ? "" : ", not cached"));
+  }
+  std::string reason;
+  const absl::Duration ttl = ClampToPolicy(*header, policy, &reason);
+  // SPEC 3.3: max-age=0, s-maxage=0 and past Expires keep a copy that is revalidated each time.
+  if (ttl == kZero) absl::StrAppend(&reason, ": stored, revalidated on every request");
+  Conclude(d, true, ttl, header->source, std::move(reason));
+}
+
+// ---- 4xx / 5xx (SPEC 3.5) ----------------------------------------------------------------------
+
+void ConcludeError(TtlDecision& d, absl::Duration ttl, TtlSource source, std::string reason) {
+  if (ttl == kZero) absl::StrAppend(&reason, ": not cached");
+  Conclude(d, ttl > kZero, ttl, source, std::move(reason));
+}
+
+void DecideError(const Response& response, StatusClass status_class, const ResponseCacheControl& cc,
+                 const CachePolicy& policy, absl::Time now, const TtlContext& context,
+                 const ModelOptions& options, TtlDecision& d) {
+  const int status = response.status;
+  if (context.s3_origin && status == 501 && cc.has_no_cache_no_store_or_private()) {
+    return Conclude(d, false, kZero, TtlSource::kNotCacheable,
+                    absl::StrCat("501 from an S3 origin with ", DirectiveNames(cc),
+                                 " is never cached, whatever MinTTL (SPEC 3.3)"));
+  }
+  if (status_class == StatusClass::kErrorNeedsMaxAge && !cc.max_age.has_value() &&
+      !cc.s_maxage.has_value()) {
+    return Conclude(d, false, kZero, TtlSource::kNotCacheable,
+                    absl::StrCat(status, " without max-age or s-maxage: not cached (SPEC 3.5)"));
+  }
+  const absl::Duration min_ttl =
+      context.error_caching_min_ttl.value_or(options.default_error_caching_min_ttl);
+  Step(d, absl::StrCat(
+              "ErrorCachingMinTTL ", Secs(min_ttl),
+              context.error_caching_min_ttl.has_value() ? " (CustomErrorResponse)" : " (default)"));
+  if (cc.has_no_cache_no_store_or_private()) {
+    Step(d, absl::StrCat(DirectiveNames(cc), " has no effect on error caching (SPEC 3.5)"));
+  }
+  const absl::optional<HeaderTtl> header = OriginHeaderTtl(response, cc, now, options, d);
+  if (!header.has_value()) {
+    return ConcludeError(d, min_ttl, TtlSource::kErrorCachingMinTtl,
+                         absl::StrCat(status,
+                                      " without max-age, s-maxage or Expires: "
+                                      "ErrorCachingMinTTL ",
+                                      Secs(min_ttl)));
+  }
+  // error_ttl = max(ErrorCachingMinTTL, min(header, MaxTTL)); MinTTL plays no part.
+  absl::Duration capped = header->ttl;
+  std::string header_text = header->text;
+  if (capped > policy.max_ttl) {
+    capped = policy.max_ttl;
+    absl::StrAppend(&header_text, " capped by MaxTTL ", Secs(policy.max_ttl));
+  }
+  if (capped > min_ttl) {
+    return ConcludeError(
+        d, capped, header->source,
+        absl::StrCat(status, ": ", header_text, " beats ErrorCachingMinTTL ", Secs(min_ttl)));
+  }
+  ConcludeError(
+      d, min_ttl, TtlSource::kErrorCachingMinTtl,
+      absl::StrCat(status, ": ErrorCachingMinTTL ", Secs(min_ttl), " beats ", header_text));
+}
+
+// ---- After the TTL: stale windows (SPEC 3.6) and Vary: * (SPEC 3.4) ----------------------------
+
+// UNCONFIRMED (SPEC 3.6, Appendix B 10): min(directive, MaxTTL) counted from expiry, or by option
+// whatever is left of MaxTTL since the object was stored.
+absl::Duration StaleWindow(absl::Duration directive, const CachePolicy& policy,
+                           absl::Duration fresh_for, const ModelOptions& options) {
+  const absl::Duration cap = options.stale_window_capped_at_max_ttl_since_store
+                                 ? std::max(kZero, policy.max_ttl - fresh_for)
+                                 : policy.max_ttl;
+  return std::min(directive, cap);
+}
+
+void ApplyStaleWindows(const ResponseCacheControl& cc, const CachePolicy& policy,
+                       const ModelOptions& options, TtlDecision& d) {
+  const bool any = cc.stale_while_revalidate.has_value() || cc.stale_if_error.has_value();
+  if (any && options.stale_window_capped_at_max_ttl_since_store) {
+    Step(d,
+         "option stale_window_capped_at_max_ttl_since_store (UNCONFIRMED): stale windows end "
+         "MaxTTL after storing");
+  }
+  if (cc.stale_while_revalidate.has_value()) {
+    d.stale_while_revalidate =
+        StaleWindow(*cc.stale_while_revalidate, policy, d.fresh_for, options);
+    Step(d, absl::StrCat("stale-while-revalidate=", Secs(*cc.stale_while_revalidate),
+                         ": stale served while refreshing for ", Span(d.stale_while_revalidate),
+                         " after expiry (MaxTTL ", Secs(policy.max_ttl), ")"));
+  }
+  if (cc.stale_if_error.has_value()) {
+    d.stale_if_error = StaleWindow(*cc.stale_if_error, policy, d.fresh_for, options);
+    Step(d, *d.stale_if_error == kZero
+                ? absl::StrCat("stale-if-error=", Secs(*cc.stale_if_error),
+                               ": never served stale on an origin error (SPEC 3.3)")
+                : absl::StrCat("stale-if-error=", Secs(*cc.stale_if_error),
+                               ": stale served on origin errors for ", Span(*d.stale_if_error),
+                               " after expiry (MaxTTL ", Secs(policy.max_ttl), ")"));
+  }
+}
+
+bool HasVaryStar(const Response& response) {
+  for (absl::string_view value : response.headers.GetAll("Vary")) {
+    for (absl::string_view name : absl::StrSplit(value, ',')) {
+      if (absl::StripAsciiWhitespace(name) == "*") return true;
+    }
+  }
+  return false;
+}
+
+void ApplyVaryStar(const Response& response, const CachePolicy& policy, TtlDecision& d) {
+  if (!HasVaryStar(response)) return;
+  if (policy.min_ttl > kZero) {
+    Step(d, "Vary: * with MinTTL > 0 is handled like any other Vary (SPEC 3.4, 3.8)");
+    return;
+  }
+  d.forward_every_request = true;
+  d.stale_while_revalidate = kZero;
+  Conclude(d, true, kZero, TtlSource::kVaryStar,
+           "Vary: * with MinTTL 0: stored, but every request goes to the origin without "
+           "conditional headers (SPEC 3.4)");
+}
+
+std::string Summary(const TtlDecision& d) {
+  if (!d.store) return "not stored";
+  return absl::StrCat("stored, ",
+                      d.fresh_for > kZero ? absl::StrCat("fresh for ", Span(d.fresh_for))
+                                          : std::string("expired at once"),
+                      d.collapsible ? ", collapsible" : ", not collapsible (SPEC 7.2)");
+}
+
+}  // namespace
+
+absl::string_view ToString(TtlSource source) {
+  switch (source) {
+    case TtlSource::kDefaultTtl:
+      return "default_ttl";
+    case TtlSource::kSMaxAge:
+      return "s-maxage";
+    case TtlSource::kMaxAge:
+      return "max-age";
+    case TtlSource::kExpires:
+      return "expires";
+    case TtlSource::kNoCacheDirective:
+      return "no_cache_directive";
+    case TtlSource::kMinTtlOverride:
+      return "min_ttl_override";
+    case TtlSource::kErrorCachingMinTtl:
+      return "error_caching_min_ttl";
+    case TtlSource::kVaryStar:
+      return "vary_star";
+    case TtlSource::kCachingDisabled:
+      return "caching_disabled";
+    case TtlSource::kNotCacheable:
+      return "not_cacheable";
+  }
+  return "not_cacheable";
+}
+
+std::ostream& operator<<(std::ostream& os, TtlSource source) { return os << ToString(source); }
+
+std::ostream& operator<<(std::ostream& os, const TtlContext& context) {
+  return os << "{error_caching_min_ttl=" << Optional(context.error_caching_min_ttl)
+            << " s3_origin=" << context.s3_origin << "}";
+}
+
+std::ostream& operator<<(std::ostream& os, const TtlDecision& d) {
+  return os << "{store=" << d.store << " fresh_for=" << Span(d.fresh_for)
+            << " stale_while_revalidate=" << Span(d.stale_while_revalidate)
+            << " stale_if_error=" << Optional(d.stale_if_error)
+            << " forward_every_request=" << d.forward_every_request
+            << " collapsible=" << d.collapsible << " source=" << d.source << " reason=\""
+            << d.reason << "\" steps=[" << absl::StrJoin(d.steps, " | ") << "]}";
+}
+
+std::ostream& operator<<(std::ostream& os, const StaleOnErrorDecision& d) {
+  return os << "{serve_stale=" << d.serve_stale << " serve_for=" << Span(d.serve_for)
+            << " retry_origin_each_request=" << d.retry_origin_each_request << " reason=\""
+            << d.reason << "\"}";
+}
+
+TtlDecision DecideTtl(const Response& origin_response, const CachePolicy& policy, absl::Time now,
+                      const TtlContext& context, const ModelOptions& options) {
+  TtlDecision d;
+  const absl::optional<std::string> header = origin_response.headers.GetCombined("Cache-Control");
+  const ResponseCacheControl cc = ParseResponseCacheControl(header.value_or(""));
+  Step(d, absl::StrCat("MinTTL ", Secs(policy.min_ttl), ", DefaultTTL ", Secs(policy.default_ttl),
+                       ", MaxTTL ", Secs(policy.max_ttl)));
+  Step(d, header.has_value() ? absl::StrCat("Cache-Control: ", *header) : "no Cache-Control");
+
+  if (policy.legacy_forward_all_headers) {
+    Conclude(d, false, kZero, TtlSource::kCachingDisabled,
+             "legacy behavior forwards all headers: nothing is cached (SPEC 2.5)");
+  } else if (policy.max_ttl <= kZero) {
+    Conclude(d, false, kZero, TtlSource::kCachingDisabled,
+             "MaxTTL 0 (CachingDisabled): nothing is cached, errors included (SPEC 3.3)");
+  } else {
+    const StatusRule rule = ClassifyStatus(origin_response.status, options);
+    Step(d, rule.why);
+    switch (rule.status_class) {
+      case StatusClass::kCacheable:
+        DecideCacheable(origin_response, cc, policy, now, options, d);
+        break;
+      case StatusClass::kErrorAlwaysCached:
+      case StatusClass::kErrorNeedsMaxAge:
+        DecideError(origin_response, rule.status_class, cc, policy, now, context, options, d);
+        break;
+      case StatusClass::kNeverCached:
+        Conclude(d, false, kZero, TtlSource::kNotCacheable, rule.why);
+        break;
+    }
+  }
+  if (d.store) {
+    ApplyStaleWindows(cc, policy, options, d);
+    ApplyVaryStar(origin_response, policy, d);
+  }
+  d.collapsible = d.store && d.fresh_for > kZero && !d.forward_every_request;
+  Step(d, Summary(d));
+  return d;
+}
+
+StaleOnErrorDecision DecideStaleOnError(const TtlDecision& stored, int origin_status,
+                                        absl::Duration expired_for,
+                                        absl::optional<absl::Duration> error_caching_min_ttl,
+                                        const ModelOptions& options) {
+  const std::string failure = origin_status == 0 ? std::string("origin unreachable")
+                                                 : absl::StrCat("origin ", origin_status);
+  const bool origin_failed = origin_status == 0 || (origin_status >= 500 && origin_status < 600);
+  if (!stored.store) return {.reason = "no stored copy to fall back on"};
+  if (!origin_failed) {
+    return {.reason = absl::StrCat(failure, origin_status >= 400
+                                                ? ": the error is returned, not the stale copy "
+                                                  "(SPEC 3.5)"
+                                                : " is not a failure: nothing stale to serve")};
+  }
+  if (stored.stale_if_error.has_value()) {
+    const absl::Duration window = *stored.stale_if_error;
+    const absl::Duration expired = std::max(kZero, expired_for);
+    if (expired < window) {
+      return {.serve_stale = true,
+              .serve_for = window - expired,
+              .retry_origin_each_request = true,
+              .reason = absl::StrCat(failure,
+                                     ": stale copy served inside the stale-if-error "
+                                     "window (",
+                                     Span(expired), " of ", Span(window),
+                                     " after expiry); the origin is tried on each request "
+                                     "(SPEC 3.6)")};
+    }
+    return {.reason = absl::StrCat(failure, ": the stale-if-error window of ", Span(window),
+                                   " is over, the error is returned (SPEC 3.3, 3.6)")};
+  }
+  const absl::Duration min_ttl =
+      error_caching_min_ttl.value_or(options.default_error_caching_min_ttl);
+  return {.serve_stale = true,
+          .serve_for = min_ttl,
+          .reason = absl::StrCat(failure, ": stale copy served for ErrorCachingMinTTL ",
+                                 Secs(min_ttl), ", then the origin is retried (SPEC 3.5)")};
+}
+
+}  // namespace edgesim::policy

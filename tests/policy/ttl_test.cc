@@ -1,0 +1,791 @@
+#include "policy/ttl.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "policy/http_date.h"
+
+namespace edgesim::policy {
+namespace {
+
+using absl::Seconds;
+using testing::Contains;
+using testing::HasSubstr;
+
+// Whole seconds, so that Expires (which has second resolution) gives exact TTLs.
+const absl::Time kNow = absl::FromUnixSeconds(1700000000);
+constexpr int64_t kYear = 31536000;
+constexpr int64_t kDay = 86400;
+
+struct Ttls {
+  int64_t min = 0, default_ttl = kDay, max = kYear;
+};
+
+CachePolicy Policy(const Ttls& t) {
+  CachePolicy p;
+  p.min_ttl = Seconds(t.min);
+  p.default_ttl = Seconds(t.default_ttl);
+  p.max_ttl = Seconds(t.max);
+  return p;
+}
+
+Response MakeResponse(int status, Headers headers) {
+  Response r;
+  r.status = status;
+  r.headers = std::move(headers);
+  return r;
+}
+
+std::string ExpiresIn(int64_t seconds) { return FormatHttpDate(kNow + Seconds(seconds)); }
+
+// ---- SPEC 3.9: the 41 worked TTL cases
+// -----------------------------------------------------------
+
+// SPEC 3.9's "Cached?" and "CloudFront TTL" columns. For row 38, `cached` means "the stale copy is
+// served" and `ttl` for how long.
+struct Expected {
+  bool cached = false;
+  int64_t ttl = 0;
+  TtlSource source = TtlSource::kNotCacheable;
+  int64_t stale_while_revalidate = 0;
+  bool forward_every_request = false;
+};
+
+struct WorkedCase {
+  std::string name;
+  // Min/Default/Max. Rows whose columns say "any" list several policies; each must agree.
+  std::vector<Ttls> policies = {};
+  int status = 200;
+  Headers headers = {};
+  // Adds `Expires: now + expires_in` (negative: in the past).
+  absl::optional<int64_t> expires_in = {};
+  TtlContext context = {};
+  // Row 38: what the origin answers while the response above is stored and expired.
+  absl::optional<int> failing_origin_status = {};
+
+  Expected expect = {};
+  // The one-line reason must name the rule or header that won.
+  std::string reason_mentions = {};
+};
+
+std::ostream& operator<<(std::ostream& os, const WorkedCase& c) { return os << c.name; }
+
+Response WorkedResponse(const WorkedCase& c) {
+  Response r = MakeResponse(c.status, c.headers);
+  if (c.expires_in.has_value()) r.headers.Add("Expires", ExpiresIn(*c.expires_in));
+  return r;
+}
+
+class SpecWorkedTtlCasesTest : public testing::TestWithParam<WorkedCase> {};
+
+TEST_P(SpecWorkedTtlCasesTest, MatchesSpecTable) {
+  const WorkedCase& c = GetParam();
+  ASSERT_FALSE(c.policies.empty());
+  for (const Ttls& t : c.policies) {
+    SCOPED_TRACE(absl::StrCat("Min ", t.min, " Default ", t.default_ttl, " Max ", t.max));
+    const TtlDecision d = DecideTtl(WorkedResponse(c), Policy(t), kNow, c.context);
+    EXPECT_FALSE(d.steps.empty()) << d;
+    EXPECT_THAT(d.steps, Contains(HasSubstr(d.reason))) << d;
+
+    if (c.failing_origin_status.has_value()) {
+      // Row 38: the copy was stored, has been expired for 30 s, and the origin fails now.
+      ASSERT_TRUE(d.store) << d;
+      const StaleOnErrorDecision s = DecideStaleOnError(d, *c.failing_origin_status, Seconds(30),
+                                                        c.context.error_caching_min_ttl);
+      EXPECT_EQ(s.serve_stale, c.expect.cached) << s;
+      EXPECT_EQ(s.serve_for, Seconds(c.expect.ttl)) << s;
+      EXPECT_FALSE(s.retry_origin_each_request) << s;
+      EXPECT_THAT(s.reason, HasSubstr(c.reason_mentions)) << s;
+      continue;
+    }
+    const Expected& e = c.expect;
+    EXPECT_EQ(d.store, e.cached) << d;
+    EXPECT_EQ(d.fresh_for, Seconds(e.ttl)) << d;
+    EXPECT_EQ(d.source, e.source) << d;
+    EXPECT_EQ(d.stale_while_revalidate, Seconds(e.stale_while_revalidate)) << d;
+    EXPECT_EQ(d.forward_every_request, e.forward_every_request) << d;
+    // SPEC 7.2: TTL-0 objects (and Vary: * forwarding) are never collapsed.
+    EXPECT_EQ(d.collapsible, e.cached && e.ttl > 0 && !e.forward_every_request) << d;
+    EXPECT_THAT(d.reason, HasSubstr(c.reason_mentions)) << d;
+  }
+}
+
+const Ttls kLegacyDefaults{0, kDay, kYear};
+const Ttls kCachingDisabled{0, 0, 0};
+// "any" Min/Default for the error rows, with the row's MaxTTL.
+std::vector<Ttls> AnyMinDefault(int64_t max) {
+  return {{0, std::min(kDay, max), max}, {60, 300, max}, {0, 0, max}};
+}
+const std::vector<Ttls> kAnyPolicy = {kLegacyDefaults, {60, 300, 3600}, {1, kDay, kYear}};
+
+const WorkedCase kWorkedCases[] = {
+    {.name = "Case01_NoHeadersUseDefaultTtl",
+     .policies = {kLegacyDefaults},
+     .expect = {true, 86400, TtlSource::kDefaultTtl},
+     .reason_mentions = "DefaultTTL 86400"},
+    {.name = "Case02_MaxAge",
+     .policies = {kLegacyDefaults},
+     .headers = {{"Cache-Control", "max-age=3600"}},
+     .expect = {true, 3600, TtlSource::kMaxAge},
+     .reason_mentions = "max-age=3600"},
+    {.name = "Case03_MaxAgeCappedByMaxTtl",
+     .policies = {{0, 86400, 600}},
+     .headers = {{"Cache-Control", "max-age=3600"}},
+     .expect = {true, 600, TtlSource::kMaxAge},
+     .reason_mentions = "max-age=3600 capped by MaxTTL 600"},
+    {.name = "Case04_MaxAgeZeroStoredExpired",
+     .policies = {kLegacyDefaults},
+     .headers = {{"Cache-Control", "max-age=0"}},
+     .expect = {true, 0, TtlSource::kMaxAge},
+     .reason_mentions = "revalidated on every request"},
+    {.name = "Case05_MaxAgeRaisedToMinTtl",
+     .policies = {{60, 300, 3600}},
+     .headers = {{"Cache-Control", "max-age=30"}},
+     .expect = {true, 60, TtlSource::kMaxAge},
+     .reason_mentions = "max-age=30 raised to MinTTL 60"},
+    {.name = "Case06_MaxAgeWithinBounds",
+     .policies = {{60, 300, 3600}},
+     .headers = {{"Cache-Control", "max-age=120"}},
+     .expect = {true, 120, TtlSource::kMaxAge},
+     .reason_mentions = "max-age=120 within MinTTL 60 and MaxTTL 3600"},
+    {.name = "Case07_MaxAgeCapped",
+     .policies = {{60, 300, 3600}},
+     .headers = {{"Cache-Control", "max-age=7200"}},
+     .expect = {true, 3600, TtlSource::kMaxAge},
+     .reason_mentions = "capped by MaxTTL 3600"},
+    {.name = "Case08_NoHeadersMaxOfMinAndDefault",
+     .policies = {{60, 300, 3600}},
+     .expect = {true, 300, TtlSource::kDefaultTtl},
+     .reason_mentions = "DefaultTTL 300"},
+    {.name = "Case09_SMaxAgeWins",
+     .policies = {{0, 300, 3600}},
+     .headers = {{"Cache-Control", "max-age=10, s-maxage=100"}},
+     .expect = {true, 100, TtlSource::kSMaxAge},
+     .reason_mentions = "s-maxage=100"},
+    {.name = "Case10_SMaxAgeCapped",
+     .policies = {{0, 300, 3600}},
+     .headers = {{"Cache-Control", "max-age=10, s-maxage=7200"}},
+     .expect = {true, 3600, TtlSource::kSMaxAge},
+     .reason_mentions = "s-maxage=7200 capped by MaxTTL 3600"},
+    {.name = "Case11_SMaxAgeRaisedToMinTtl",
+     .policies = {{120, 300, 3600}},
+     .headers = {{"Cache-Control", "max-age=3000, s-maxage=10"}},
+     .expect = {true, 120, TtlSource::kSMaxAge},
+     .reason_mentions = "s-maxage=10 raised to MinTTL 120"},
+    {.name = "Case12_Expires",
+     .policies = {kLegacyDefaults},
+     .expires_in = 10800,
+     .expect = {true, 10800, TtlSource::kExpires},
+     .reason_mentions = "Expires (now+10800)"},
+    {.name = "Case13_ExpiresCapped",
+     .policies = {{0, 86400, 600}},
+     .expires_in = 10800,
+     .expect = {true, 600, TtlSource::kExpires},
+     .reason_mentions = "capped by MaxTTL 600"},
+    {.name = "Case14_ExpiresRaisedToMinTtl",
+     .policies = {{300, 86400, kYear}},
+     .expires_in = 60,
+     .expect = {true, 300, TtlSource::kExpires},
+     .reason_mentions = "Expires (now+60) raised to MinTTL 300"},
+    {.name = "Case15_MaxAgeBeatsExpires",
+     .policies = {kLegacyDefaults},
+     .headers = {{"Cache-Control", "max-age=3600"}},
+     .expires_in = 30 * kDay,
+     .expect = {true, 3600, TtlSource::kMaxAge},
+     .reason_mentions = "max-age=3600"},
+    // UNCONFIRMED (Appendix B 6): a past Expires stores the object already expired.
+    {.name = "Case16_ExpiresInThePastStoredExpired_UNCONFIRMED",
+     .policies = {kLegacyDefaults},
+     .expires_in = -3600,
+     .expect = {true, 0, TtlSource::kExpires},
+     .reason_mentions = "Expires (in the past)"},
+    // UNCONFIRMED (Appendix B 5): no-cache keeps a copy that is revalidated on every request.
+    {.name = "Case17_NoCacheRevalidatesEachTime_UNCONFIRMED",
+     .policies = {kLegacyDefaults},
+     .headers = {{"Cache-Control", "no-cache"}},
+     .expect = {true, 0, TtlSource::kNoCacheDirective},
+     .reason_mentions = "no-cache with MinTTL 0"},
+    {.name = "Case18_NoStoreNotCached",
+     .policies = {kLegacyDefaults},
+     .headers = {{"Cache-Control", "no-store"}},
+     .expect = {false, 0, TtlSource::kNoCacheDirective},
+     .reason_mentions = "no-store with MinTTL 0"},
+    // UNCONFIRMED (Appendix B 5): private beats max-age.
+    {.name = "Case19_PrivateWithMaxAgeNotCached_UNCONFIRMED",
+     .policies = {kLegacyDefaults},
+     .headers = {{"Cache-Control", "private, max-age=600"}},
+     .expect = {false, 0, TtlSource::kNoCacheDirective},
+     .reason_mentions = "private with MinTTL 0"},
+    {.name = "Case20_MinTtlOverridesNoStore_CachingOptimized",
+     .policies = {{1, 86400, kYear}},
+     .headers = {{"Cache-Control", "no-store"}},
+     .expect = {true, 1, TtlSource::kMinTtlOverride},
+     .reason_mentions = "no-store overridden by MinTTL 1"},
+    {.name = "Case21_MinTtlOverridesNoCache",
+     .policies = {{60, 300, 3600}},
+     .headers = {{"Cache-Control", "no-cache"}},
+     .expect = {true, 60, TtlSource::kMinTtlOverride},
+     .reason_mentions = "no-cache overridden by MinTTL 60"},
+    {.name = "Case22_CachingDisabledIgnoresMaxAge",
+     .policies = {kCachingDisabled},
+     .headers = {{"Cache-Control", "max-age=3600"}},
+     .expect = {false, 0, TtlSource::kCachingDisabled},
+     .reason_mentions = "CachingDisabled"},
+    {.name = "Case23_DefaultTtlZeroNotCached_UseOriginCacheControlHeaders",
+     .policies = {{0, 0, kYear}},
+     .expect = {false, 0, TtlSource::kDefaultTtl},
+     .reason_mentions = "DefaultTTL 0"},
+    {.name = "Case24_SMaxAgeWithDefaultTtlZero",
+     .policies = {{0, 0, kYear}},
+     .headers = {{"Cache-Control", "s-maxage=600"}},
+     .expect = {true, 600, TtlSource::kSMaxAge},
+     .reason_mentions = "s-maxage=600"},
+    {.name = "Case25_AmplifyMaxAgeCapped",
+     .policies = {{2, 2, 600}},
+     .headers = {{"Cache-Control", "max-age=3600"}},
+     .expect = {true, 600, TtlSource::kMaxAge},
+     .reason_mentions = "max-age=3600 capped by MaxTTL 600"},
+    {.name = "Case26_StaleWhileRevalidate",
+     .policies = {kLegacyDefaults},
+     .headers = {{"Cache-Control", "max-age=3600, stale-while-revalidate=600"}},
+     .expect = {true, 3600, TtlSource::kMaxAge, /*stale_while_revalidate=*/600},
+     .reason_mentions = "max-age=3600"},
+    // UNCONFIRMED (Appendix B 10): the window is min(S, MaxTTL) counted from expiry.
+    {.name = "Case27_StaleWhileRevalidateCappedByMaxTtl_UNCONFIRMED",
+     .policies = {{0, 86400, 300}},
+     .headers = {{"Cache-Control", "max-age=100, stale-while-revalidate=600"}},
+     .expect = {true, 100, TtlSource::kMaxAge, /*stale_while_revalidate=*/300},
+     .reason_mentions = "max-age=100"},
+    {.name = "Case28_RedirectFollowsNormalRules",
+     .policies = {kLegacyDefaults},
+     .status = 301,
+     .headers = {{"Cache-Control", "max-age=86400"}, {"Location", "/new"}},
+     .expect = {true, 86400, TtlSource::kMaxAge},
+     .reason_mentions = "max-age=86400"},
+    {.name = "Case29_RedirectWithoutHeadersUsesDefaultTtl",
+     .policies = {kLegacyDefaults},
+     .status = 302,
+     .headers = {{"Location", "/elsewhere"}},
+     .expect = {true, 86400, TtlSource::kDefaultTtl},
+     .reason_mentions = "DefaultTTL 86400"},
+    {.name = "Case30_NotFoundUsesDefaultErrorCachingMinTtl",
+     .policies = AnyMinDefault(kYear),
+     .status = 404,
+     .expect = {true, 10, TtlSource::kErrorCachingMinTtl},
+     .reason_mentions = "ErrorCachingMinTTL 10"},
+    {.name = "Case31_NotFoundMaxAgeBeatsErrorCachingMinTtl",
+     .policies = AnyMinDefault(kYear),
+     .status = 404,
+     .headers = {{"Cache-Control", "max-age=300"}},
+     .context = {.error_caching_min_ttl = Seconds(10)},
+     .expect = {true, 300, TtlSource::kMaxAge},
+     .reason_mentions = "max-age=300 beats ErrorCachingMinTTL 10"},
+    {.name = "Case32_NotFoundErrorCachingMinTtlBeatsMaxAge",
+     .policies = AnyMinDefault(kYear),
+     .status = 404,
+     .headers = {{"Cache-Control", "max-age=300"}},
+     .context = {.error_caching_min_ttl = Seconds(600)},
+     .expect = {true, 600, TtlSource::kErrorCachingMinTtl},
+     .reason_mentions = "ErrorCachingMinTTL 600 beats max-age=300"},
+    {.name = "Case33_NotFoundMaxAgeCappedByMaxTtl",
+     .policies = AnyMinDefault(3600),
+     .status = 404,
+     .headers = {{"Cache-Control", "max-age=7200"}},
+     .context = {.error_caching_min_ttl = Seconds(10)},
+     .expect = {true, 3600, TtlSource::kMaxAge},
+     .reason_mentions = "max-age=7200 capped by MaxTTL 3600"},
+    {.name = "Case34_ForbiddenWithoutMaxAgeNotCached",
+     .policies = kAnyPolicy,
+     .status = 403,
+     .expect = {false, 0, TtlSource::kNotCacheable},
+     .reason_mentions = "403 without max-age or s-maxage"},
+    {.name = "Case35_ForbiddenWithMaxAge",
+     .policies = AnyMinDefault(kYear),
+     .status = 403,
+     .headers = {{"Cache-Control", "max-age=60"}},
+     .context = {.error_caching_min_ttl = Seconds(10)},
+     .expect = {true, 60, TtlSource::kMaxAge},
+     .reason_mentions = "max-age=60 beats ErrorCachingMinTTL 10"},
+    // 416 is never cached: its max-age and ErrorCachingMinTTL are both ignored.
+    {.name = "Case36_RangeNotSatisfiableNeverCached",
+     .policies = kAnyPolicy,
+     .status = 416,
+     .headers = {{"Cache-Control", "max-age=3600"}},
+     .context = {.error_caching_min_ttl = Seconds(600)},
+     .expect = {false, 0, TtlSource::kNotCacheable},
+     .reason_mentions = "416 is never cached"},
+    {.name = "Case37_ServiceUnavailableNoStoreUsesErrorCachingMinTtl",
+     .policies = AnyMinDefault(kYear),
+     .status = 503,
+     .headers = {{"Cache-Control", "no-store"}},
+     .expect = {true, 10, TtlSource::kErrorCachingMinTtl},
+     .reason_mentions = "ErrorCachingMinTTL 10"},
+    {.name = "Case38_ServiceUnavailableWhileExpiredCopyServesStale",
+     .policies = kAnyPolicy,
+     .headers = {{"Cache-Control", "max-age=60"}},
+     .failing_origin_status = 503,
+     .expect = {true, 10},
+     .reason_mentions = "stale copy served for ErrorCachingMinTTL 10"},
+    {.name = "Case39_CachingDisabledCachesNoErrors",
+     .policies = {kCachingDisabled},
+     .status = 404,
+     .expect = {false, 0, TtlSource::kCachingDisabled},
+     .reason_mentions = "errors included"},
+    {.name = "Case40_VaryStarForwardsEveryRequest",
+     .policies = {kLegacyDefaults},
+     .headers = {{"Vary", "*"}},
+     .expect = {true, 0, TtlSource::kVaryStar, /*stale_while_revalidate=*/0,
+                /*forward_every_request=*/true},
+     .reason_mentions = "without conditional headers"},
+    {.name = "Case41_S3ObjectWithOnlyAmzMetaHeadersUsesDefaultTtl",
+     .policies = {kLegacyDefaults},
+     .headers = {{"x-amz-meta-owner", "team-a"},
+                 {"x-amz-meta-build", "1234"},
+                 {"ETag", "\"9b2cf535f27731c974343645a3985328\""},
+                 {"Content-Type", "image/png"}},
+     .context = {.s3_origin = true},
+     .expect = {true, 86400, TtlSource::kDefaultTtl},
+     .reason_mentions = "DefaultTTL 86400"},
+};
+
+INSTANTIATE_TEST_SUITE_P(Spec39, SpecWorkedTtlCasesTest, testing::ValuesIn(kWorkedCases),
+                         [](const testing::TestParamInfo<WorkedCase>& info) {
+                           return info.param.name;
+                         });
+
+TEST(SpecWorkedTtlCasesTableTest, HasAllFortyOneRowsInOrder) {
+  ASSERT_EQ(std::size(kWorkedCases), 41u);
+  for (size_t i = 0; i < std::size(kWorkedCases); ++i) {
+    EXPECT_THAT(kWorkedCases[i].name, testing::StartsWith(absl::StrFormat("Case%02d_", i + 1)));
+  }
+}
+
+// ---- Focused tests
+// --------------------------------------------------------------------------------
+
+TtlDecision Decide(int status, Headers headers, const Ttls& ttls = kLegacyDefaults,
+                   const TtlContext& context = {}, const ModelOptions& options = {}) {
+  return DecideTtl(MakeResponse(status, std::move(headers)), Policy(ttls), kNow, context, options);
+}
+
+// SPEC 3.2: s-maxage > max-age > Expires, and the steps say which header won over which.
+TEST(DecideTtlTest, StepsNameTheWinningHeader) {
+  const TtlDecision s =
+      Decide(200, {{"Cache-Control", "max-age=10, s-maxage=100"}, {"Expires", ExpiresIn(5)}});
+  EXPECT_EQ(s.source, TtlSource::kSMaxAge);
+  EXPECT_THAT(s.steps, Contains(HasSubstr("s-maxage wins over max-age=10")));
+  EXPECT_THAT(s.steps, Contains(HasSubstr("s-maxage wins over Expires")));
+
+  const TtlDecision m = Decide(200, {{"Cache-Control", "max-age=10"}, {"Expires", ExpiresIn(5)}});
+  EXPECT_THAT(m.steps, Contains(HasSubstr("max-age wins over Expires")));
+  EXPECT_THAT(m.steps, Contains(HasSubstr("Cache-Control: max-age=10")));
+}
+
+TEST(DecideTtlTest, CombinesSeveralCacheControlLines) {
+  const TtlDecision d =
+      Decide(200, {{"Cache-Control", "max-age=60"}, {"cache-control", "s-maxage=30"}});
+  EXPECT_EQ(d.source, TtlSource::kSMaxAge);
+  EXPECT_EQ(d.fresh_for, Seconds(30));
+}
+
+// SPEC 3.2: qualified no-cache, public, immutable, must-revalidate do not change the TTL.
+TEST(DecideTtlTest, DirectivesWithoutTtlEffectAreIgnored) {
+  for (const char* cc : {"no-cache=\"Set-Cookie\", max-age=60",
+                         "public, max-age=60, immutable, must-revalidate, proxy-revalidate"}) {
+    const TtlDecision d = Decide(200, {{"Cache-Control", cc}});
+    EXPECT_TRUE(d.store) << cc;
+    EXPECT_EQ(d.fresh_for, Seconds(60)) << cc;
+    EXPECT_EQ(d.source, TtlSource::kMaxAge) << cc;
+  }
+}
+
+TEST(DecideTtlTest, SMaxAgeZeroIsStoredAndRevalidatedButNotCollapsed) {
+  const TtlDecision d = Decide(200, {{"Cache-Control", "s-maxage=0, max-age=600"}});
+  EXPECT_TRUE(d.store);
+  EXPECT_EQ(d.fresh_for, absl::ZeroDuration());
+  EXPECT_FALSE(d.collapsible);
+}
+
+// UNCONFIRMED (Appendix B 6): invalid or repeated Expires means already expired.
+TEST(DecideTtlTest, InvalidExpiresIsAlreadyExpired_UNCONFIRMED) {
+  for (Headers h :
+       {Headers{{"Expires", "0"}}, Headers{{"Expires", "-1"}}, Headers{{"Expires", "next week"}},
+        Headers{{"Expires", ExpiresIn(600)}, {"Expires", ExpiresIn(900)}}}) {
+    const TtlDecision d = Decide(200, h);
+    EXPECT_TRUE(d.store) << h;
+    EXPECT_EQ(d.fresh_for, absl::ZeroDuration()) << h;
+    EXPECT_EQ(d.source, TtlSource::kExpires) << h;
+    EXPECT_THAT(d.steps, Contains(HasSubstr("already expired"))) << d;
+  }
+}
+
+TEST(DecideTtlTest, ExpiresIsMeasuredExactlyFromNow) {
+  const Response r = MakeResponse(200, {{"Expires", FormatHttpDate(kNow + Seconds(100))}});
+  const TtlDecision d = DecideTtl(r, Policy(kLegacyDefaults), kNow + absl::Milliseconds(500), {});
+  EXPECT_EQ(d.fresh_for, Seconds(100) - absl::Milliseconds(500));
+}
+
+// SPEC 4.2: 2xx (206 included) and 3xx are cacheable; 304 and non-final statuses are not.
+TEST(DecideTtlTest, StatusesOutsideErrorClasses) {
+  for (int status : {200, 203, 204, 206, 300, 301, 302, 307, 308}) {
+    EXPECT_TRUE(Decide(status, {{"Cache-Control", "max-age=60"}}).store) << status;
+  }
+  for (int status : {100, 304, 600, 0}) {
+    const TtlDecision d = Decide(status, {{"Cache-Control", "max-age=60"}});
+    EXPECT_FALSE(d.store) << status;
+    EXPECT_EQ(d.source, TtlSource::kNotCacheable) << status;
+  }
+}
+
+// ---- Error classes (SPEC 3.5) ----
+
+TEST(DecideTtlErrorTest, AlwaysCachedErrorsUseErrorCachingMinTtlWithoutHeaders) {
+  for (int status : {404, 414, 500, 501, 502, 503, 504}) {
+    const TtlDecision d =
+        Decide(status, {}, {60, 300, 3600}, {.error_caching_min_ttl = Seconds(5)});
+    EXPECT_TRUE(d.store) << status;
+    // MinTTL 60 plays no part in the error TTL.
+    EXPECT_EQ(d.fresh_for, Seconds(5)) << status;
+    EXPECT_EQ(d.source, TtlSource::kErrorCachingMinTtl) << status;
+    EXPECT_THAT(d.reason, HasSubstr(absl::StrCat(status))) << d;
+  }
+}
+
+TEST(DecideTtlErrorTest, SomeErrorsNeedMaxAgeOrSMaxAge) {
+  for (int status : {400, 403, 405, 412, 415}) {
+    EXPECT_FALSE(Decide(status, {}).store) << status;
+    // Expires alone is not enough.
+    EXPECT_FALSE(Decide(status, {{"Expires", ExpiresIn(600)}}).store) << status;
+    const TtlDecision max_age = Decide(status, {{"Cache-Control", "max-age=60"}});
+    EXPECT_TRUE(max_age.store) << status;
+    EXPECT_EQ(max_age.fresh_for, Seconds(60)) << status;
+    const TtlDecision s_maxage = Decide(status, {{"Cache-Control", "s-maxage=120"}});
+    EXPECT_EQ(s_maxage.fresh_for, Seconds(120)) << status;
+    EXPECT_EQ(s_maxage.source, TtlSource::kSMaxAge) << status;
+  }
+}
+
+TEST(DecideTtlErrorTest, RangeNotSatisfiableIsNeverCached) {
+  const TtlDecision d = Decide(416, {{"Cache-Control", "s-maxage=600"}}, {60, 300, 3600},
+                               {.error_caching_min_ttl = Seconds(300)});
+  EXPECT_FALSE(d.store);
+  EXPECT_EQ(d.source, TtlSource::kNotCacheable);
+}
+
+TEST(DecideTtlErrorTest, ExpiresCountsForAlwaysCachedErrors) {
+  const TtlDecision d = Decide(404, {{"Expires", ExpiresIn(300)}});
+  EXPECT_EQ(d.fresh_for, Seconds(300));
+  EXPECT_EQ(d.source, TtlSource::kExpires);
+}
+
+// SPEC 3.5: "any other CC directive" leaves the formula alone, no-store included.
+TEST(DecideTtlErrorTest, NoStoreDoesNotStopErrorCaching) {
+  const TtlDecision d = Decide(503, {{"Cache-Control", "no-store, max-age=300"}});
+  EXPECT_EQ(d.fresh_for, Seconds(300));
+  EXPECT_THAT(d.steps, Contains(HasSubstr("no-store has no effect on error caching")));
+}
+
+TEST(DecideTtlErrorTest, ErrorCachingMinTtlZeroCachesNothing) {
+  const TtlDecision d = Decide(404, {}, kLegacyDefaults, {.error_caching_min_ttl = Seconds(0)});
+  EXPECT_FALSE(d.store);
+  EXPECT_EQ(d.source, TtlSource::kErrorCachingMinTtl);
+}
+
+// SPEC 3.3: a 501 from S3 carrying no-cache/no-store/private is never cached, even with MinTTL.
+TEST(DecideTtlErrorTest, S3NotImplementedWithNoCacheDirectiveIsNeverCached) {
+  const TtlContext s3{.s3_origin = true};
+  for (const char* cc : {"no-cache", "no-store", "private"}) {
+    const TtlDecision d = Decide(501, {{"Cache-Control", cc}}, {60, 300, 3600}, s3);
+    EXPECT_FALSE(d.store) << cc;
+    EXPECT_THAT(d.reason, HasSubstr("S3")) << d;
+  }
+  // Only for S3, only for 501, only with the directive.
+  EXPECT_TRUE(Decide(501, {{"Cache-Control", "no-store"}}).store);
+  EXPECT_TRUE(Decide(503, {{"Cache-Control", "no-store"}}, kLegacyDefaults, s3).store);
+  EXPECT_TRUE(Decide(501, {}, kLegacyDefaults, s3).store);
+}
+
+// SPEC 3.3: CachingDisabled caches nothing, errors included; legacy forward-all-headers too.
+TEST(DecideTtlTest, CachingDisabledCachesNothing) {
+  CachePolicy forward_all = Policy(kLegacyDefaults);
+  forward_all.legacy_forward_all_headers = true;
+  for (int status : {200, 301, 404, 500, 503}) {
+    for (const CachePolicy& policy : {Policy(kCachingDisabled), forward_all}) {
+      const TtlDecision d = DecideTtl(MakeResponse(status, {{"Cache-Control", "s-maxage=600"}}),
+                                      policy, kNow, {.error_caching_min_ttl = Seconds(60)});
+      EXPECT_FALSE(d.store) << status << " " << d;
+      EXPECT_EQ(d.source, TtlSource::kCachingDisabled);
+      EXPECT_FALSE(d.collapsible);
+    }
+  }
+}
+
+// ---- Vary: * (SPEC 3.4) ----
+
+TEST(DecideTtlVaryTest, StarAmongOtherNamesCounts) {
+  const TtlDecision d = Decide(200, {{"Vary", "Accept-Encoding"},
+                                     {"Vary", "Accept-Language, *"},
+                                     {"Cache-Control", "max-age=600, stale-while-revalidate=60"}});
+  EXPECT_TRUE(d.forward_every_request);
+  EXPECT_EQ(d.source, TtlSource::kVaryStar);
+  // Every request goes to the origin: nothing stale is served while revalidating either.
+  EXPECT_EQ(d.stale_while_revalidate, absl::ZeroDuration());
+  EXPECT_THAT(d.steps, Contains(HasSubstr("max-age=600")));
+}
+
+TEST(DecideTtlVaryTest, StarWithMinTtlIsLikeAnyOtherVary) {
+  const TtlDecision d =
+      Decide(200, {{"Vary", "*"}, {"Cache-Control", "max-age=600"}}, {60, 300, 3600});
+  EXPECT_FALSE(d.forward_every_request);
+  EXPECT_EQ(d.fresh_for, Seconds(600));
+  EXPECT_TRUE(d.collapsible);
+}
+
+TEST(DecideTtlVaryTest, StarOnUnstoredResponseChangesNothing) {
+  const TtlDecision d = Decide(200, {{"Vary", "*"}, {"Cache-Control", "no-store"}});
+  EXPECT_FALSE(d.store);
+  EXPECT_FALSE(d.forward_every_request);
+}
+
+// ---- Stale windows (SPEC 3.6) ----
+
+TEST(DecideTtlStaleTest, WindowsAreCappedByMaxTtl) {
+  const TtlDecision d = Decide(
+      200, {{"Cache-Control", "max-age=100, stale-while-revalidate=60, stale-if-error=86400"}},
+      {0, 300, 3600});
+  EXPECT_EQ(d.stale_while_revalidate, Seconds(60));
+  EXPECT_EQ(d.stale_if_error, Seconds(3600));
+  EXPECT_THAT(d.steps, Contains(HasSubstr("stale-if-error=86400")));
+}
+
+TEST(DecideTtlStaleTest, WithoutDirectivesThereIsNoWindow) {
+  const TtlDecision d = Decide(200, {{"Cache-Control", "max-age=100"}});
+  EXPECT_EQ(d.stale_while_revalidate, absl::ZeroDuration());
+  EXPECT_EQ(d.stale_if_error, absl::nullopt);
+}
+
+TEST(DecideTtlStaleTest, StaleIfErrorZeroIsKeptAsZero) {
+  const TtlDecision d = Decide(200, {{"Cache-Control", "max-age=100, stale-if-error=0"}});
+  EXPECT_EQ(d.stale_if_error, absl::ZeroDuration());
+  EXPECT_THAT(d.steps, Contains(HasSubstr("never served stale")));
+}
+
+// ---- DecideStaleOnError (SPEC 3.5, 3.6) ----
+
+TtlDecision Stored(absl::string_view cache_control, const Ttls& ttls = kLegacyDefaults) {
+  return Decide(200, {{"Cache-Control", std::string(cache_control)}}, ttls);
+}
+
+TEST(DecideStaleOnErrorTest, ServerErrorsAndUnreachableOriginServeStaleForErrorCachingMinTtl) {
+  const TtlDecision stored = Stored("max-age=60");
+  for (int status : {0, 500, 502, 503, 504, 599}) {
+    const StaleOnErrorDecision s = DecideStaleOnError(stored, status, Seconds(5), Seconds(30));
+    EXPECT_TRUE(s.serve_stale) << status;
+    EXPECT_EQ(s.serve_for, Seconds(30)) << status;
+    EXPECT_FALSE(s.retry_origin_each_request) << status;
+  }
+  EXPECT_THAT(DecideStaleOnError(stored, 0, Seconds(5), absl::nullopt).reason,
+              HasSubstr("origin unreachable"));
+}
+
+TEST(DecideStaleOnErrorTest, ClientErrorsAreReturned) {
+  for (int status : {400, 403, 404, 416}) {
+    const StaleOnErrorDecision s =
+        DecideStaleOnError(Stored("max-age=60"), status, Seconds(5), absl::nullopt);
+    EXPECT_FALSE(s.serve_stale) << status;
+    EXPECT_THAT(s.reason, HasSubstr("error is returned")) << s;
+  }
+}
+
+TEST(DecideStaleOnErrorTest, SuccessIsNotAFailure) {
+  EXPECT_FALSE(
+      DecideStaleOnError(Stored("max-age=60"), 200, Seconds(5), absl::nullopt).serve_stale);
+}
+
+TEST(DecideStaleOnErrorTest, NothingStoredNothingServed) {
+  const StaleOnErrorDecision s =
+      DecideStaleOnError(Stored("no-store"), 503, Seconds(5), absl::nullopt);
+  EXPECT_FALSE(s.serve_stale);
+  EXPECT_FALSE(s.reason.empty());
+}
+
+// SPEC 3.3: stale-if-error=0 disables serving stale on errors.
+TEST(DecideStaleOnErrorTest, StaleIfErrorZeroDisables) {
+  const StaleOnErrorDecision s =
+      DecideStaleOnError(Stored("max-age=60, stale-if-error=0"), 503, Seconds(1), absl::nullopt);
+  EXPECT_FALSE(s.serve_stale);
+  EXPECT_THAT(s.reason, HasSubstr("stale-if-error"));
+}
+
+// SPEC 3.6, Appendix A15: inside the window the origin is still tried on each request.
+TEST(DecideStaleOnErrorTest, StaleIfErrorWindow) {
+  const TtlDecision stored = Stored("max-age=60, stale-if-error=600");
+  const StaleOnErrorDecision inside = DecideStaleOnError(stored, 0, Seconds(100), Seconds(10));
+  EXPECT_TRUE(inside.serve_stale);
+  EXPECT_EQ(inside.serve_for, Seconds(500));
+  EXPECT_TRUE(inside.retry_origin_each_request);
+  EXPECT_THAT(inside.reason, HasSubstr("stale-if-error"));
+
+  const StaleOnErrorDecision after = DecideStaleOnError(stored, 503, Seconds(600), Seconds(10));
+  EXPECT_FALSE(after.serve_stale);
+  EXPECT_THAT(after.reason, HasSubstr("is over"));
+}
+
+// SPEC 3.3 doc warning: with MinTTL > 0, even a no-store copy is served when the origin fails.
+TEST(DecideStaleOnErrorTest, MinTtlOverriddenNoStoreCopyIsServedStale) {
+  const StaleOnErrorDecision s =
+      DecideStaleOnError(Stored("no-store", {1, kDay, kYear}), 0, Seconds(3), absl::nullopt);
+  EXPECT_TRUE(s.serve_stale);
+  EXPECT_EQ(s.serve_for, Seconds(10));
+}
+
+// ---- UNCONFIRMED options, each flipped ----
+
+TEST(DecideTtlOptionTest, StoreNoCacheForRevalidationOff_UNCONFIRMED) {
+  ModelOptions options;
+  options.store_no_cache_for_revalidation = false;
+  const TtlDecision d = Decide(200, {{"Cache-Control", "no-cache"}}, kLegacyDefaults, {}, options);
+  EXPECT_FALSE(d.store);
+  EXPECT_THAT(d.reason, HasSubstr("store_no_cache_for_revalidation"));
+  // max-age=0 is not no-cache: still stored to revalidate.
+  EXPECT_TRUE(Decide(200, {{"Cache-Control", "max-age=0"}}, kLegacyDefaults, {}, options).store);
+  // MinTTL > 0 still overrides.
+  EXPECT_EQ(Decide(200, {{"Cache-Control", "no-cache"}}, {60, 300, 3600}, {}, options).fresh_for,
+            Seconds(60));
+}
+
+TEST(DecideTtlOptionTest, NoCacheBeatsMaxAgeOff_UNCONFIRMED) {
+  const Headers no_cache{{"Cache-Control", "max-age=600, no-cache"}};
+  const TtlDecision by_default = Decide(200, no_cache);
+  EXPECT_EQ(by_default.source, TtlSource::kNoCacheDirective);
+  EXPECT_EQ(by_default.fresh_for, absl::ZeroDuration());
+
+  ModelOptions options;
+  options.no_cache_beats_max_age = false;
+  const TtlDecision flipped = Decide(200, no_cache, kLegacyDefaults, {}, options);
+  EXPECT_EQ(flipped.source, TtlSource::kMaxAge);
+  EXPECT_EQ(flipped.fresh_for, Seconds(600));
+  EXPECT_THAT(flipped.steps, Contains(HasSubstr("no_cache_beats_max_age")));
+  EXPECT_EQ(Decide(200, {{"Cache-Control", "no-cache, s-maxage=60"}}, kLegacyDefaults, {}, options)
+                .fresh_for,
+            Seconds(60));
+  // Never over no-store or private.
+  for (const char* cc : {"max-age=600, no-store", "max-age=600, private, no-cache"}) {
+    EXPECT_FALSE(Decide(200, {{"Cache-Control", cc}}, kLegacyDefaults, {}, options).store) << cc;
+  }
+}
+
+TEST(DecideTtlOptionTest, ExpiresRelativeToOriginDate_UNCONFIRMED) {
+  // The origin's clock is 100 s behind ours; it means "fresh for an hour".
+  const Headers h{{"Date", FormatHttpDate(kNow - Seconds(100))},
+                  {"Expires", FormatHttpDate(kNow - Seconds(100) + Seconds(3600))}};
+  EXPECT_EQ(Decide(200, h).fresh_for, Seconds(3500));
+  ModelOptions options;
+  options.expires_relative_to_origin_date = true;
+  const TtlDecision d = Decide(200, h, kLegacyDefaults, {}, options);
+  EXPECT_EQ(d.fresh_for, Seconds(3600));
+  EXPECT_THAT(d.reason, HasSubstr("origin's Date"));
+  // Without a usable Date, now is the base again.
+  EXPECT_EQ(
+      Decide(200, {{"Date", "garbage"}, {"Expires", ExpiresIn(60)}}, kLegacyDefaults, {}, options)
+          .fresh_for,
+      Seconds(60));
+}
+
+TEST(DecideTtlOptionTest, SubtractOriginAge_UNCONFIRMED) {
+  const Headers h{{"Cache-Control", "max-age=3600"}, {"Age", "600"}};
+  const TtlDecision by_default = Decide(200, h);
+  EXPECT_EQ(by_default.fresh_for, Seconds(3600));
+  EXPECT_THAT(by_default.steps, Contains(HasSubstr("not subtracted")));
+
+  ModelOptions options;
+  options.subtract_origin_age = true;
+  EXPECT_EQ(Decide(200, h, kLegacyDefaults, {}, options).fresh_for, Seconds(3000));
+  const TtlDecision old =
+      Decide(200, {{"Cache-Control", "s-maxage=60"}, {"Age", "600"}}, kLegacyDefaults, {}, options);
+  EXPECT_TRUE(old.store);
+  EXPECT_EQ(old.fresh_for, absl::ZeroDuration());
+  EXPECT_EQ(
+      Decide(200, {{"Cache-Control", "max-age=60"}, {"Age", "x"}}, kLegacyDefaults, {}, options)
+          .fresh_for,
+      Seconds(60));
+}
+
+TEST(DecideTtlOptionTest, CacheUndocumentedErrorStatuses_UNCONFIRMED) {
+  const Headers max_age{{"Cache-Control", "max-age=60"}};
+  ModelOptions options;
+  options.cache_undocumented_error_statuses = true;
+  for (int status : {401, 408, 410, 429, 505}) {
+    const TtlDecision by_default = Decide(status, max_age);
+    EXPECT_FALSE(by_default.store) << status;
+    EXPECT_THAT(by_default.reason, HasSubstr("UNCONFIRMED")) << by_default;
+    const TtlDecision flipped = Decide(status, max_age, kLegacyDefaults, {}, options);
+    EXPECT_TRUE(flipped.store) << status;
+    EXPECT_EQ(flipped.fresh_for, Seconds(60)) << status;
+    EXPECT_FALSE(Decide(status, {}, kLegacyDefaults, {}, options).store) << status;
+  }
+}
+
+TEST(DecideTtlOptionTest, StaleWindowCappedAtMaxTtlSinceStore_UNCONFIRMED) {
+  const Headers h{{"Cache-Control", "max-age=100, stale-while-revalidate=600, stale-if-error=600"}};
+  const TtlDecision by_default = Decide(200, h, {0, 300, 300});
+  EXPECT_EQ(by_default.stale_while_revalidate, Seconds(300));
+  EXPECT_EQ(by_default.stale_if_error, Seconds(300));
+
+  ModelOptions options;
+  options.stale_window_capped_at_max_ttl_since_store = true;
+  const TtlDecision flipped = Decide(200, h, {0, 300, 300}, {}, options);
+  EXPECT_EQ(flipped.stale_while_revalidate, Seconds(200));
+  EXPECT_EQ(flipped.stale_if_error, Seconds(200));
+  EXPECT_EQ(Decide(200, {{"Cache-Control", "max-age=300, stale-while-revalidate=600"}},
+                   {0, 300, 300}, {}, options)
+                .stale_while_revalidate,
+            absl::ZeroDuration());
+}
+
+TEST(DecideTtlOptionTest, DefaultErrorCachingMinTtl_UNCONFIRMED) {
+  ModelOptions historic;
+  historic.default_error_caching_min_ttl = Seconds(300);  // the pre-2019 default (A19)
+  EXPECT_EQ(Decide(404, {}, kLegacyDefaults, {}, historic).fresh_for, Seconds(300));
+  // A CustomErrorResponse's own value wins over the default.
+  EXPECT_EQ(
+      Decide(404, {}, kLegacyDefaults, {.error_caching_min_ttl = Seconds(20)}, historic).fresh_for,
+      Seconds(20));
+  EXPECT_EQ(
+      DecideStaleOnError(Stored("max-age=1"), 503, Seconds(1), absl::nullopt, historic).serve_for,
+      Seconds(300));
+}
+
+// ---- Names and printing ----
+
+TEST(TtlSourceTest, EveryValueHasADistinctName) {
+  std::set<std::string> names;
+  for (TtlSource s :
+       {TtlSource::kDefaultTtl, TtlSource::kSMaxAge, TtlSource::kMaxAge, TtlSource::kExpires,
+        TtlSource::kNoCacheDirective, TtlSource::kMinTtlOverride, TtlSource::kErrorCachingMinTtl,
+        TtlSource::kVaryStar, TtlSource::kCachingDisabled, TtlSource::kNotCacheable}) {
+    EXPECT_FALSE(ToString(s).empty());
+    names.emplace(ToString(s));
+  }
+  EXPECT_EQ(names.size(), 10u);
+  EXPECT_EQ(ToString(TtlSource::kSMaxAge), "s-maxage");
+  EXPECT_EQ(ToString(TtlSource::kDefaultTtl), "default_ttl");
+}
+
+TEST(TtlDecisionTest, PrintsReasonAndSteps) {
+  std::ostringstream os;
+  os << Decide(200, {{"Cache-Control", "max-age=3600"}}, {0, 86400, 600});
+  EXPECT_THAT(os.str(), HasSubstr("reason=\"max-age=3600 capped by MaxTTL 600\""));
+  EXPECT_THAT(os.str(), HasSubstr("source=max-age"));
+}
+
+}  // namespace
+}  // namespace edgesim::policy
