@@ -123,8 +123,8 @@ std::string RenderExplanationText(const Explanation& e, const policy::Distributi
     absl::StrAppend(&out, ", then stale-while-revalidate ", Seconds(e.ttl.stale_while_revalidate),
                     " s");
   }
-  if (e.ttl.stale_if_error > absl::ZeroDuration()) {
-    absl::StrAppend(&out, ", stale-if-error ", Seconds(e.ttl.stale_if_error), " s");
+  if (e.ttl.stale_if_error) {
+    absl::StrAppend(&out, ", stale-if-error ", Seconds(*e.ttl.stale_if_error), " s");
   }
   absl::StrAppend(&out, "\n");
 
@@ -168,7 +168,9 @@ nlohmann::json RenderExplanationJson(const Explanation& e) {
       {"stored", e.ttl.store},
       {"fresh_seconds", Seconds(e.ttl.fresh_for)},
       {"stale_while_revalidate_seconds", Seconds(e.ttl.stale_while_revalidate)},
-      {"stale_if_error_seconds", Seconds(e.ttl.stale_if_error)},
+      // Absent directive: 0 here, and a 5xx still gets the stale copy for ErrorCachingMinTTL.
+      {"stale_if_error_seconds", Seconds(e.ttl.stale_if_error.value_or(absl::ZeroDuration()))},
+      {"stale_if_error_directive", e.ttl.stale_if_error.has_value()},
       {"forward_every_request", e.ttl.forward_every_request},
       {"collapsible", e.ttl.collapsible},
       {"source", std::string(policy::ToString(e.ttl.source))},

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/policy/invalidation_worked_cases.h"
 
 namespace edgesim::policy {
 namespace {
@@ -15,30 +16,11 @@ using ::testing::StartsWith;
 
 constexpr char kInvalidPaths[] = "Your request contains one or more invalid invalidation paths.";
 
-// A cached object as the cache-key module names it for invalidation: the raw request path, plus
-// `?query` when query strings are part of the cache key (SPEC 6.2 "Query strings").
-struct CachedObject {
-  std::string path;
-  std::string query;
-  bool query_in_key = false;
-
-  std::string KeyPath() const {
-    return query_in_key && !query.empty() ? absl::StrCat(path, "?", query) : path;
-  }
-};
-
 // ---- SPEC 6.2 worked examples
 // --------------------------------------------------------------------
 
-struct Spec62Case {
-  std::string name;
-  std::string invalidation_path;
-  std::vector<CachedObject> objects;
-  bool accepted;     // false: the request is rejected with InvalidArgument
-  bool invalidated;  // for every object of the row
-};
-
-void PrintTo(const Spec62Case& c, std::ostream* os) { *os << c.name; }
+using spec62::CachedObject;
+using spec62::Spec62Case;
 
 class Spec62Test : public testing::TestWithParam<Spec62Case> {};
 
@@ -61,49 +43,7 @@ TEST_P(Spec62Test, InvalidatesExactlyTheRowsObjects) {
 
 INSTANTIATE_TEST_SUITE_P(
     Spec62, Spec62Test,
-    testing::Values(
-        // Header variants (gzip, br) share the key path; the invalidation removes all of them.
-        Spec62Case{"Row1_ExactPathAllVariants",
-                   "/a.jpg",
-                   {{"/a.jpg", "", false}, {"/a.jpg", "", false}},
-                   true,
-                   true},
-        Spec62Case{
-            "Row2_ExactPathMissesQueryVariant", "/a.jpg", {{"/a.jpg", "v=1", true}}, true, false},
-        Spec62Case{"Row3_TrailingStarCoversQueryAndLongerNames",
-                   "/a.jpg*",
-                   {{"/a.jpg", "v=1", true}, {"/a.jpg.map", "", true}},
-                   true,
-                   true},
-        Spec62Case{"Row4_DirectoryStarSpansSlash",
-                   "/images/*",
-                   {{"/images/x/y.png", "", false}},
-                   true,
-                   true},
-        Spec62Case{"Row5_NameStarCoversDirAndSiblings",
-                   "/images*",
-                   {{"/images", "", false}, {"/images-old/a.png", "", false}},
-                   true,
-                   true},
-        Spec62Case{"Row6_CaseSensitive", "/Images/*", {{"/images/a.png", "", false}}, true, false},
-        Spec62Case{
-            "Row7_InnerStarIsLiteral", "/img/a*b.png", {{"/img/aXb.png", "", false}}, true, false},
-        Spec62Case{"Row8_EncodedSpaceMatchesEncodedRequest",
-                   "/my%20file.txt",
-                   {{"/my%20file.txt", "", false}},
-                   true,
-                   true},
-        Spec62Case{"Row9_RawSpaceRejected", "/my file.txt", {}, false, false},
-        // `/404.html` stands for a cached error response; `/?x=1` for a query variant of the root.
-        Spec62Case{"Row10_SlashStarEverything",
-                   "/*",
-                   {{"/", "", false},
-                    {"/index.html", "", false},
-                    {"/a/b/c.png", "x=1", true},
-                    {"/404.html", "", false},
-                    {"/", "x=1", true}},
-                   true,
-                   true}),
+    testing::ValuesIn(spec62::kCases),
     [](const testing::TestParamInfo<Spec62Case>& info) { return info.param.name; });
 
 TEST(InvalidationPathTest, InnerStarMatchesItselfLiterally) {

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/policy/path_pattern_worked_cases.h"
 
 namespace edgesim::policy {
 namespace {
@@ -15,10 +16,7 @@ using ::testing::HasSubstr;
 // ---- SPEC 1.2 worked examples ------------------------------------------------------------------
 
 // The ordered behaviors of SPEC 1.2's table; the default `*` is what none of them matches.
-const std::vector<std::string>& Spec12Patterns() {
-  static const auto* patterns = new std::vector<std::string>{"images/*.jpg", "images/*", "*.gif"};
-  return *patterns;
-}
+const std::vector<std::string>& Spec12Patterns() { return spec12::kPatterns; }
 
 // "B1".."B3", or "default": SPEC 1.2's emulator algorithm over the raw request path (no query; the
 // query split is BehaviorTable's, tested there).
@@ -31,14 +29,7 @@ std::string SelectBehavior(absl::string_view normalized_path) {
   return "default";
 }
 
-struct Spec12Case {
-  std::string name;
-  std::string raw_path;  // the viewer's request path, query removed
-  std::string matching_path;
-  std::string behavior;
-};
-
-void PrintTo(const Spec12Case& c, std::ostream* os) { *os << c.name; }
+using spec12::Spec12Case;
 
 class Spec12Test : public testing::TestWithParam<Spec12Case> {};
 
@@ -51,23 +42,7 @@ TEST_P(Spec12Test, SelectsBehaviorOnNormalizedPath) {
 
 INSTANTIATE_TEST_SUITE_P(
     Spec12, Spec12Test,
-    testing::Values(
-        Spec12Case{"Row1_GifUnderImagesTakesB2BeforeB3", "/images/sample.gif", "/images/sample.gif",
-                   "B2"},
-        Spec12Case{"Row2_StarSpansSlash", "/images/2024/05/a.jpg", "/images/2024/05/a.jpg", "B1"},
-        // Row 3's `?w=100` is split off by BehaviorTable::Match (behavior_table_test.cc).
-        Spec12Case{"Row3_PathWithoutQuery", "/images/pic.jpg", "/images/pic.jpg", "B1"},
-        Spec12Case{"Row4_CaseSensitiveDirectory", "/IMAGES/pic.jpg", "/IMAGES/pic.jpg", "default"},
-        Spec12Case{"Row5_StarGifSpansSlash", "/x/y/z.gif", "/x/y/z.gif", "B3"},
-        Spec12Case{"Row6_CaseSensitiveExtension", "/logo.GIF", "/logo.GIF", "default"},
-        Spec12Case{"Row7_DirectoryWithoutSlash", "/images", "/images", "default"},
-        Spec12Case{"Row8_StarMatchesZeroChars", "/images/", "/images/", "B2"},
-        Spec12Case{"Row9_SlashesCollapsed", "//images//pic.jpg", "/images/pic.jpg", "B1"},
-        Spec12Case{"Row10_DotSegmentsRemoved", "/images/../private/doc.gif", "/private/doc.gif",
-                   "B3"},
-        // UNCONFIRMED which escapes decode (SPEC 1.1 rule 9, App. B1).
-        Spec12Case{"Row11_UnreservedEscapeDecoded_UNCONFIRMED", "/images/%70ic.jpg",
-                   "/images/pic.jpg", "B1"}),
+    testing::ValuesIn(spec12::kCases),
     [](const testing::TestParamInfo<Spec12Case>& info) { return info.param.name; });
 
 // ---- SPEC 1.2 extra wildcard examples and SPEC 1.1 rules ---------------------------------------
