@@ -6,12 +6,14 @@
 #include "CLI/CLI.hpp"
 #include "absl/status/statusor.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "cli/demo_distribution.h"
 #include "cli/explain.h"
 #include "policy/distribution_json.h"
+#include "policy/http_date.h"
 #include "policy/status_macros.h"
 
 namespace edgesim::cli {
@@ -59,6 +61,16 @@ absl::Status AddHeaders(const std::vector<std::string>& flags, policy::Headers* 
   return absl::OkStatus();
 }
 
+// The driver owns the clock: an empty flag means the real time.
+absl::StatusOr<absl::Time> ParseNow(const std::string& flag) {
+  if (flag.empty()) return absl::Now();
+  int64_t unix_seconds;
+  if (absl::SimpleAtoi(flag, &unix_seconds)) return absl::FromUnixSeconds(unix_seconds);
+  if (absl::optional<absl::Time> t = policy::ParseHttpDate(flag)) return *t;
+  return absl::InvalidArgumentError(
+      absl::StrCat("--now \"", flag, "\" is neither Unix seconds nor an HTTP date"));
+}
+
 int Fail(std::ostream& err, const absl::Status& status) {
   err << "edgesim: " << status.message() << "\n";
   return kExitInvalid;
@@ -74,6 +86,7 @@ struct ExplainFlags {
   std::vector<std::string> invalidations;
   bool json = false;
   absl::optional<int64_t> min_ttl, default_ttl, max_ttl;
+  std::string now;
 };
 
 void AddExplainCommand(CLI::App& app, ExplainFlags& f) {
@@ -96,6 +109,9 @@ void AddExplainCommand(CLI::App& app, ExplainFlags& f) {
       ->check(CLI::NonNegativeNumber);
   cmd->add_option("--max-ttl", f.max_ttl, "Override MaxTTL (seconds)")
       ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--now", f.now,
+                  "When the origin answered: an HTTP date or Unix seconds (default: the clock); "
+                  "Expires is measured from it");
   cmd->add_option("request", f.positional, "[METHOD] PATH[?QUERY]")->required()->expected(1, 2);
 }
 
@@ -119,7 +135,9 @@ int RunExplain(const ExplainFlags& f, std::ostream& out, std::ostream& err) {
   in.min_ttl = f.min_ttl;
   in.default_ttl = f.default_ttl;
   in.max_ttl = f.max_ttl;
-  in.now = absl::Now();
+  absl::StatusOr<absl::Time> now = ParseNow(f.now);
+  if (!now.ok()) return Fail(err, now.status());
+  in.now = *now;
 
   absl::StatusOr<Explanation> e = Explain(*distribution, in);
   if (!e.ok()) return Fail(err, e.status());
