@@ -27,6 +27,7 @@ enum class KeyListBehavior { kNone, kWhitelist, kAllExcept, kAll };
 absl::string_view ToString(KeyListBehavior behavior);
 // Parses CloudFront's spelling (exact case); false when unknown.
 bool ParseKeyListBehavior(absl::string_view text, KeyListBehavior* out);
+std::ostream& operator<<(std::ostream& os, KeyListBehavior behavior);
 
 struct KeyList {
   KeyListBehavior behavior = KeyListBehavior::kNone;
@@ -34,6 +35,8 @@ struct KeyList {
 
   bool operator==(const KeyList&) const = default;
 };
+
+std::ostream& operator<<(std::ostream& os, const KeyList& list);
 
 struct CachePolicy {
   // Managed or custom policy ID; empty for a behavior's legacy ForwardedValues.
@@ -78,11 +81,24 @@ struct ForwardedValues {
   bool operator==(const ForwardedValues&) const = default;
 };
 
+std::ostream& operator<<(std::ostream& os, const ForwardedValues& fv);
+
+// Sets the three TTLs from CloudFront's optional fields (seconds), filling absent ones as
+// CloudFront does for both cache policies and legacy behaviors (SPEC 2.2, 3.1): MinTTL 0,
+// DefaultTTL max(86400, MinTTL), MaxTTL max(31536000, DefaultTTL). Order is not checked here:
+// validation reports InvalidTTLOrder with the field's location.
+void SetTtlsWithDefaults(absl::optional<int64_t> min_ttl, absl::optional<int64_t> default_ttl,
+                         absl::optional<int64_t> max_ttl, CachePolicy* policy);
+
 // The CachePolicy a legacy behavior acts as. Absent TTLs take the documented defaults: MinTTL 0,
 // DefaultTTL 86400 (or MinTTL if larger), MaxTTL 31536000 (or DefaultTTL if larger).
 CachePolicy CachePolicyFromForwardedValues(const ForwardedValues& fv, absl::optional<int64_t> min_ttl,
                                            absl::optional<int64_t> default_ttl,
                                            absl::optional<int64_t> max_ttl);
+
+// The legacy fields that make `CachePolicyFromForwardedValues` give back `policy`'s key parameters
+// (TTLs aside), so a loaded behavior can be written out again. REQUIRES: `policy.legacy`.
+ForwardedValues ForwardedValuesFromCachePolicy(const CachePolicy& policy);
 
 // Every managed policy of SPEC 2.6, in the table's order.
 const std::vector<CachePolicy>& ManagedCachePolicies();
