@@ -1,5 +1,6 @@
 #include "cli/app.h"
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -31,14 +32,22 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
   return text.str();
 }
 
+// Every line of a (possibly multi-line) error, prefixed with the file it is about.
+absl::Status WithFileName(const std::string& path, const absl::Status& status) {
+  std::vector<absl::string_view> lines = absl::StrSplit(status.message(), '\n', absl::SkipEmpty());
+  std::string message;
+  for (absl::string_view line : lines) {
+    absl::StrAppend(&message, message.empty() ? "" : "\n", path, ": ", line);
+  }
+  return absl::Status(status.code(), message);
+}
+
 // An empty path means the embedded demo distribution.
 absl::StatusOr<policy::Distribution> LoadDistribution(const std::string& path) {
   if (path.empty()) return policy::LoadDistributionJson(DemoDistributionJson());
   EDGESIM_ASSIGN_OR_RETURN(std::string text, ReadFile(path));
   absl::StatusOr<policy::Distribution> d = policy::LoadDistributionJson(text);
-  if (!d.ok()) {
-    return absl::Status(d.status().code(), absl::StrCat(path, ": ", d.status().message()));
-  }
+  if (!d.ok()) return WithFileName(path, d.status());
   return d;
 }
 
@@ -76,6 +85,15 @@ int Fail(std::ostream& err, const absl::Status& status) {
   return kExitInvalid;
 }
 
+// Whole seconds >= 0, with a message a person can read (CLI::NonNegativeNumber prints DBL_MAX).
+const CLI::Validator kSeconds(
+    [](std::string& text) -> std::string {
+      int64_t v;
+      if (absl::SimpleAtoi(text, &v) && v >= 0) return "";
+      return absl::StrCat("\"", text, "\" is not a whole number of seconds >= 0");
+    },
+    "SECONDS");
+
 struct ExplainFlags {
   std::string config;
   std::string method = "GET";
@@ -85,7 +103,7 @@ struct ExplainFlags {
   std::vector<std::string> origin_headers;
   std::vector<std::string> invalidations;
   bool json = false;
-  absl::optional<int64_t> min_ttl, default_ttl, max_ttl;
+  absl::optional<int64_t> min_ttl, default_ttl, max_ttl, error_caching_min_ttl;
   std::string now;
 };
 
@@ -104,11 +122,14 @@ void AddExplainCommand(CLI::App& app, ExplainFlags& f) {
                   "Invalidation path: would it remove this object? (repeatable)");
   cmd->add_flag("--json", f.json, "Print one JSON object");
   cmd->add_option("--min-ttl", f.min_ttl, "Override the matched policy's MinTTL (seconds)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(kSeconds);
   cmd->add_option("--default-ttl", f.default_ttl, "Override DefaultTTL (seconds)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(kSeconds);
   cmd->add_option("--max-ttl", f.max_ttl, "Override MaxTTL (seconds)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(kSeconds);
+  cmd->add_option("--error-caching-min-ttl", f.error_caching_min_ttl,
+                  "Override ErrorCachingMinTTL for the origin status (seconds)")
+      ->check(kSeconds);
   cmd->add_option("--now", f.now,
                   "When the origin answered: an HTTP date or Unix seconds (default: the clock); "
                   "Expires is measured from it");
@@ -117,7 +138,16 @@ void AddExplainCommand(CLI::App& app, ExplainFlags& f) {
 
 int RunExplain(const ExplainFlags& f, std::ostream& out, std::ostream& err) {
   absl::StatusOr<policy::Distribution> distribution = LoadDistribution(f.config);
-  if (!distribution.ok()) return Fail(err, distribution.status());
+  if (!distribution.ok()) {
+    // One line here; check-config lists every problem.
+    absl::string_view message = distribution.status().message();
+    size_t problems = std::count(message.begin(), message.end(), '\n') + 1;
+    std::string first(message.substr(0, message.find('\n')));
+    if (problems > 1) {
+      absl::StrAppend(&first, " (and ", problems - 1, " more: edgesim check-config ", f.config, ")");
+    }
+    return Fail(err, absl::InvalidArgumentError(first));
+  }
 
   ExplainInput in;
   in.request.method = f.positional.size() == 2 ? f.positional[0] : f.method;
@@ -135,6 +165,7 @@ int RunExplain(const ExplainFlags& f, std::ostream& out, std::ostream& err) {
   in.min_ttl = f.min_ttl;
   in.default_ttl = f.default_ttl;
   in.max_ttl = f.max_ttl;
+  in.error_caching_min_ttl = f.error_caching_min_ttl;
   absl::StatusOr<absl::Time> now = ParseNow(f.now);
   if (!now.ok()) return Fail(err, now.status());
   in.now = *now;
@@ -186,8 +217,14 @@ int RunApp(const std::vector<std::string>& args, std::ostream& out, std::ostream
   std::vector<std::string> reversed(args.rbegin(), args.rend());
   try {
     app.parse(reversed);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e, out, err);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e, out, err);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e, out, err) == 0 ? kExitOk : kExitInvalid;
+    // One line, unlike CLI11's default failure message.
+    err << "edgesim: " << e.what() << " (see edgesim --help)\n";
+    return kExitInvalid;
   }
   return exit_code;
 }

@@ -51,11 +51,11 @@ absl::StatusOr<Explanation> Explain(const policy::Distribution& distribution,
   policy::BehaviorMatch match = table.Match(input.request.target);
 
   Explanation e;
+  // BehaviorMatch counts the ordered patterns it tested; the default comes after all of them.
   for (int i = 0; i < match.patterns_tried; ++i) {
-    e.patterns_tried.push_back(i < static_cast<int>(config.behaviors.size())
-                                   ? config.behaviors[i].path_pattern
-                                   : config.default_behavior.path_pattern);
+    e.patterns_tried.push_back(config.behaviors[i].path_pattern);
   }
+  if (match.index < 0) e.patterns_tried.push_back("*");
   e.matched_path = match.matched_path;
   e.behavior_index = match.index;
   e.behavior = *match.behavior;
@@ -74,7 +74,13 @@ absl::StatusOr<Explanation> Explain(const policy::Distribution& distribution,
   origin.status = input.origin_status;
   origin.headers = input.origin_headers;
   policy::TtlContext context;
-  if (const policy::CustomErrorResponse* cer = config.FindCustomErrorResponse(input.origin_status)) {
+  if (input.error_caching_min_ttl) {
+    context.error_caching_min_ttl = absl::Seconds(*input.error_caching_min_ttl);
+    e.overrides.push_back(absl::StrCat("ErrorCachingMinTTL for ", input.origin_status, " -> ",
+                                       *input.error_caching_min_ttl,
+                                       " (--error-caching-min-ttl)"));
+  } else if (const policy::CustomErrorResponse* cer =
+                 config.FindCustomErrorResponse(input.origin_status)) {
     context.error_caching_min_ttl = cer->error_caching_min_ttl;
   }
   const policy::Origin* target = config.FindOrigin(e.behavior.target_origin_id);

@@ -35,6 +35,8 @@ struct ExplainInput {
   std::vector<std::string> invalidation_paths;
   // What-if overrides of the matched behavior's policy, in seconds.
   absl::optional<int64_t> min_ttl, default_ttl, max_ttl;
+  // Overrides the ErrorCachingMinTTL of the CustomErrorResponse for origin_status, in seconds.
+  absl::optional<int64_t> error_caching_min_ttl;
   absl::Time now = absl::UnixEpoch();
 };
 

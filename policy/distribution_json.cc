@@ -15,6 +15,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "nlohmann/json.hpp"
+#include "policy/path_pattern.h"
 #include "policy/status_macros.h"
 
 namespace edgesim::policy {
@@ -504,7 +505,9 @@ class Validator {
     }
     CheckBehavior(config_.default_behavior, Sub(root_, "DefaultCacheBehavior"));
     for (size_t i = 0; i < config_.behaviors.size(); ++i) {
-      CheckBehavior(config_.behaviors[i], ItemPath(root_, "CacheBehaviors", i));
+      const std::string path = ItemPath(root_, "CacheBehaviors", i);
+      CheckPathPattern(config_.behaviors[i].path_pattern, Sub(path, "PathPattern"));
+      CheckBehavior(config_.behaviors[i], path);
     }
     CheckErrorResponses();
     return std::move(problems_);
@@ -551,6 +554,13 @@ class Validator {
                 absl::StrCat("\"", o.protocol_policy,
                              "\" is not one of http-only, https-only, match-viewer"));
       }
+    }
+  }
+
+  // SPEC 1.1 rule 10: the syntax is PathPattern's to judge, so the table and the config agree.
+  void CheckPathPattern(const std::string& pattern, const std::string& location) {
+    if (absl::StatusOr<PathPattern> compiled = PathPattern::Compile(pattern); !compiled.ok()) {
+      Problem(location, std::string(compiled.status().message()));
     }
   }
 

@@ -16,12 +16,12 @@ namespace {
 using testing::HasSubstr;
 using testing::StartsWith;
 
-struct Run {
+struct RunResult {
   int code;
   std::string out, err;
 };
 
-Run Edgesim(const std::vector<std::string>& args) {
+RunResult Edgesim(const std::vector<std::string>& args) {
   std::ostringstream out, err;
   int code = RunApp(args, out, err);
   return {code, out.str(), err.str()};
@@ -38,13 +38,13 @@ std::vector<std::string> Lines(const std::string& text) {
 }
 
 TEST(AppTest, VersionPrintsTheVersion) {
-  Run r = Edgesim({"version"});
+  RunResult r = Edgesim({"version"});
   EXPECT_EQ(r.code, 0);
   EXPECT_EQ(r.out, "edgesim 0.1.0\n");
 }
 
 TEST(AppTest, UnknownSubcommandIsAUsageError) {
-  Run r = Edgesim({"frobnicate"});
+  RunResult r = Edgesim({"frobnicate"});
   EXPECT_EQ(r.code, 2);
   EXPECT_FALSE(r.err.empty());
 }
@@ -52,7 +52,7 @@ TEST(AppTest, UnknownSubcommandIsAUsageError) {
 TEST(CheckConfigTest, ValidConfigGivesOneLineSummary) {
   const std::string path =
       absl::StrCat(EDGESIM_SOURCE_DIR, "/tests/testdata/dist-config-s3.json");
-  Run r = Edgesim({"check-config", path});
+  RunResult r = Edgesim({"check-config", path});
   EXPECT_EQ(r.code, 0) << r.err;
   ASSERT_EQ(Lines(r.out).size(), 1u) << r.out;
   EXPECT_THAT(r.out, HasSubstr("valid: 1 origin(s), 1 cache behavior(s)"));
@@ -71,7 +71,7 @@ TEST(CheckConfigTest, EveryProblemIsReportedWithItsLocation) {
        "ForwardedValues": {"QueryString": false, "Cookies": {"Forward": "none"}},
        "MinTTL": 600, "DefaultTTL": 60, "MaxTTL": 3600}]}
   })json");
-  Run r = Edgesim({"check-config", path});
+  RunResult r = Edgesim({"check-config", path});
   EXPECT_EQ(r.code, 2);
   EXPECT_TRUE(r.out.empty());
   std::vector<std::string> lines = Lines(r.err);
@@ -91,10 +91,12 @@ struct BadInputCase {
   std::string mentions;
 };
 
+void PrintTo(const BadInputCase& c, std::ostream* os) { *os << c.name; }
+
 class BadInputTest : public testing::TestWithParam<BadInputCase> {};
 
 TEST_P(BadInputTest, OneLineErrorAndExitTwo) {
-  Run r = Edgesim(GetParam().args);
+  RunResult r = Edgesim(GetParam().args);
   EXPECT_EQ(r.code, 2);
   EXPECT_TRUE(r.out.empty()) << r.out;
   EXPECT_EQ(Lines(r.err).size(), 1u) << r.err;
