@@ -115,25 +115,15 @@ std::string RenderExplanationText(const Explanation& e, const policy::Distributi
 
   absl::StrAppend(&out, "\nCache key: ", e.key.ToDisplayString(), "\n");
   for (const policy::CacheKeyComponent& c : e.key.components) {
-    absl::StrAppend(&out, "  ", c.kind, c.name.empty() ? "" : absl::StrCat(" ", c.name), ": ",
-                    c.value, "\n");
+    const bool named = !c.name.empty() && c.name != c.kind;
+    absl::StrAppend(&out, "  ", c.kind, named ? absl::StrCat(" ", c.name) : "", ": ", c.value,
+                    "\n");
   }
   absl::StrAppend(&out, absl::StrFormat("  hash: %016x\n", e.key.hash));
   absl::StrAppend(&out, "  invalidation paths match: ", e.key.object_path, "\n");
 
   absl::StrAppend(&out, "\nTTL: ", e.ttl.reason, "\n");
   for (const std::string& step : e.ttl.steps) absl::StrAppend(&out, "  - ", step, "\n");
-  absl::StrAppend(&out, "  => ", e.ttl.store ? "stored" : "not stored", ", fresh for ",
-                  Seconds(e.ttl.fresh_for), " s");
-  if (e.ttl.stale_while_revalidate > absl::ZeroDuration()) {
-    absl::StrAppend(&out, ", then stale-while-revalidate ", Seconds(e.ttl.stale_while_revalidate),
-                    " s");
-  }
-  if (e.ttl.stale_if_error) {
-    absl::StrAppend(&out, ", stale-if-error ", Seconds(*e.ttl.stale_if_error), " s");
-  }
-  absl::StrAppend(&out, "\n");
-
   if (!e.invalidations.empty()) absl::StrAppend(&out, "\nInvalidations:\n");
   for (const InvalidationVerdict& v : e.invalidations) {
     if (!v.valid) {

@@ -9,7 +9,13 @@ cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j2 --target edgesim >/dev/null
 if (($#)); then exec build/edgesim "$@"; fi
 
-run() { printf '\n$ edgesim %s\n' "$*"; build/edgesim "$@"; }
+# Echo the command as a person would type it, quoting arguments that hold spaces or globs.
+run() {
+  printf '\n$ edgesim'
+  for a in "$@"; do case "$a" in *[\ \*\?]*) printf " '%s'" "$a" ;; *) printf ' %s' "$a" ;; esac; done
+  printf '\n'
+  build/edgesim "$@"
+}
 echo "edgesim: the demo distribution (hashed assets cached a year, HTML briefly)."
 run explain / --origin-header 'Cache-Control: public, max-age=60'
 run explain /assets/app.3f9a1c.js -H 'Accept-Encoding: gzip, deflate, br' \

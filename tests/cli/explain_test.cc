@@ -175,7 +175,7 @@ TEST(ExplainTest, TextOutputWalksEveryStep) {
   EXPECT_THAT(text, HasSubstr("MATCH default (*)"));
   EXPECT_THAT(text, HasSubstr("no    #0 /assets/*"));
   EXPECT_THAT(text, HasSubstr("MaxTTL 300 -> 600 (--max-ttl)"));
-  EXPECT_THAT(text, HasSubstr("fresh for 600 s"));
+  EXPECT_THAT(text, HasSubstr("fresh for 600s"));
   EXPECT_THAT(text, HasSubstr("/index.html: removes this object"));
   EXPECT_THAT(text, HasSubstr("/a b: rejected"));
 }
