@@ -1,0 +1,60 @@
+#include "policy/distribution.h"
+
+#include "gtest/gtest.h"
+
+namespace edgesim::policy {
+namespace {
+
+Origin MakeOrigin(absl::string_view id, absl::string_view domain, OriginKind kind) {
+  Origin o;
+  o.id = std::string(id);
+  o.domain_name = std::string(domain);
+  o.kind = kind;
+  return o;
+}
+
+CustomErrorResponse MakeErrorResponse(int code, absl::optional<absl::Duration> min_ttl,
+                                      absl::string_view page) {
+  CustomErrorResponse r;
+  r.error_code = code;
+  r.error_caching_min_ttl = min_ttl;
+  r.response_page_path = std::string(page);
+  return r;
+}
+
+DistributionConfig TwoOriginsTwoErrorPages() {
+  DistributionConfig c;
+  c.origins.push_back(MakeOrigin("web", "web.example.com", OriginKind::kCustom));
+  c.origins.push_back(MakeOrigin("assets", "b.s3.amazonaws.com", OriginKind::kS3));
+  c.custom_error_responses.push_back(MakeErrorResponse(403, absl::nullopt, "/index.html"));
+  c.custom_error_responses.push_back(MakeErrorResponse(404, absl::Seconds(60), ""));
+  return c;
+}
+
+TEST(DistributionConfigTest, FindOriginByExactId) {
+  const DistributionConfig c = TwoOriginsTwoErrorPages();
+  ASSERT_NE(c.FindOrigin("assets"), nullptr);
+  EXPECT_EQ(c.FindOrigin("assets")->kind, OriginKind::kS3);
+  EXPECT_EQ(c.FindOrigin("web")->domain_name, "web.example.com");
+  EXPECT_EQ(c.FindOrigin("Web"), nullptr);  // origin IDs are case-sensitive
+  EXPECT_EQ(c.FindOrigin(""), nullptr);
+}
+
+TEST(DistributionConfigTest, FindCustomErrorResponseByStatus) {
+  const DistributionConfig c = TwoOriginsTwoErrorPages();
+  ASSERT_NE(c.FindCustomErrorResponse(404), nullptr);
+  EXPECT_EQ(c.FindCustomErrorResponse(404)->error_caching_min_ttl, absl::Seconds(60));
+  EXPECT_EQ(c.FindCustomErrorResponse(403)->response_page_path, "/index.html");
+  EXPECT_EQ(c.FindCustomErrorResponse(500), nullptr);
+}
+
+TEST(DistributionConfigTest, OriginDefaultsAreCloudFrontsTimeouts) {  // SPEC 7.3
+  Origin o;
+  EXPECT_EQ(o.connection_attempts, 3);
+  EXPECT_EQ(o.connection_timeout, absl::Seconds(10));
+  EXPECT_EQ(o.read_timeout, absl::Seconds(30));
+  EXPECT_EQ(o.keepalive_timeout, absl::Seconds(5));
+}
+
+}  // namespace
+}  // namespace edgesim::policy
