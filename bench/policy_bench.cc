@@ -77,6 +77,21 @@ void BM_PolicyBuildCacheKey(benchmark::State& state) {
 }
 BENCHMARK(BM_PolicyBuildCacheKey)->Arg(0)->Arg(1);
 
+// What `edgesim explain` pays on top of BuildCacheKey for the components.
+void BM_PolicyExplainCacheKey(benchmark::State& state) {
+  const CachePolicy policy = KeyHeavyPolicy();
+  Request r = Request::Get("/assets/app.3f9a1c.js?v=12&color=red&utm_source=x");
+  r.headers.Add("Accept-Encoding", "gzip, deflate, br");
+  r.headers.Add("Accept-Language", "en-US");
+  r.headers.Add("Cookie", "session=abc123; theme=dark; locale=en");
+  for (auto _ : state) {
+    CacheKey key = ExplainCacheKey(r, "d111111abcdef8.cloudfront.net", policy);
+    benchmark::DoNotOptimize(key.components.data());
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_PolicyExplainCacheKey);
+
 void BM_PolicyParseCacheControl(benchmark::State& state) {
   for (auto _ : state) {
     ResponseCacheControl cc =
@@ -87,7 +102,9 @@ void BM_PolicyParseCacheControl(benchmark::State& state) {
 }
 BENCHMARK(BM_PolicyParseCacheControl);
 
+// Arg 0: DecideTtl, the caches' call; 1: ExplainTtl, which also writes the reason and steps.
 void BM_PolicyDecideTtl(benchmark::State& state) {
+  const bool explain = state.range(0) == 1;
   CachePolicy policy;
   policy.min_ttl = absl::Seconds(60);
   policy.max_ttl = absl::Seconds(3600);
@@ -96,12 +113,14 @@ void BM_PolicyDecideTtl(benchmark::State& state) {
   r.headers.Add("ETag", "\"abc\"");
   const absl::Time now = absl::FromUnixSeconds(1700000000);
   for (auto _ : state) {
-    TtlDecision d = DecideTtl(r, policy, now, TtlContext{});
+    TtlDecision d = explain ? ExplainTtl(r, policy, now, TtlContext{})
+                            : DecideTtl(r, policy, now, TtlContext{});
     benchmark::DoNotOptimize(d.fresh_for);
   }
   state.SetItemsProcessed(state.iterations());
+  state.SetLabel(explain ? "ExplainTtl" : "DecideTtl");
 }
-BENCHMARK(BM_PolicyDecideTtl);
+BENCHMARK(BM_PolicyDecideTtl)->Arg(0)->Arg(1);
 
 }  // namespace
 }  // namespace edgesim::policy

@@ -68,7 +68,7 @@ absl::StatusOr<Explanation> Explain(const policy::Distribution& distribution,
   if (e.origin_path == "/" && !config.default_root_object.empty()) {
     e.origin_path = absl::StrCat("/", config.default_root_object);
   }
-  e.key = policy::BuildCacheKey(input.request, distribution.domain_name, e.policy, options);
+  e.key = policy::ExplainCacheKey(input.request, distribution.domain_name, e.policy, options);
 
   policy::Response origin;
   origin.status = input.origin_status;
@@ -85,7 +85,7 @@ absl::StatusOr<Explanation> Explain(const policy::Distribution& distribution,
   }
   const policy::Origin* target = config.FindOrigin(e.behavior.target_origin_id);
   context.s3_origin = target != nullptr && target->kind == policy::OriginKind::kS3;
-  e.ttl = policy::DecideTtl(origin, e.policy, input.now, context, options);
+  e.ttl = policy::ExplainTtl(origin, e.policy, input.now, context, options);
 
   e.invalidations = JudgeInvalidations(input.invalidation_paths, e.key);
   return e;

@@ -10,6 +10,8 @@
 //   m.matched_path;   // "/images/pic.jpg" (the origin still gets the raw path)
 #pragma once
 
+#include <array>
+#include <cstdint>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -30,7 +32,8 @@ struct BehaviorMatch {
   // The path the patterns saw: query removed, normalized unless
   // ModelOptions::normalize_path_for_matching is off.
   std::string matched_path;
-  // How many ordered patterns were tested: index + 1, or every one when the default won.
+  // How many ordered patterns come first in the order of trial: index + 1, or every one when the
+  // default won. (Match skips patterns whose literal start rules them out; the count is the same.)
   int patterns_tried = 0;
 
   bool operator==(const BehaviorMatch&) const = default;
@@ -54,12 +57,20 @@ class BehaviorTable {
 
  private:
   BehaviorTable() = default;
+  void IndexByFirstByte();
 
   // The ordered behaviors, then the default one last; in one vector so that BehaviorMatch pointers
   // survive a move of the table.
   std::vector<CacheBehavior> behaviors_;
   std::vector<PathPattern> patterns_;  // patterns_[i] belongs to behaviors_[i]
   bool normalize_path_ = true;
+  // Which patterns can match a path, by the path's first byte after its leading `/` (bucket 256:
+  // nothing after it): in order, those whose literal prefix starts with that byte and those that
+  // start with a wildcard. Bucket b is candidates_[bucket_begin_[b], bucket_begin_[b + 1]). A
+  // path then tries a few patterns, not all of them.
+  static constexpr int kEmptyPathBucket = 256;
+  std::vector<int> candidates_;
+  std::array<uint32_t, kEmptyPathBucket + 2> bucket_begin_ = {};
 };
 
 }  // namespace edgesim::policy

@@ -1,74 +1,50 @@
 #include "policy/cache_control.h"
 
+#include <algorithm>
 #include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "policy/ascii_case.h"
+#include "policy/byte_search.h"
 
 namespace edgesim::policy {
 namespace {
 
-struct Directive {
-  std::string name;  // lower-cased
-  absl::optional<std::string> value;
-};
+// kMaxDeltaSeconds as a count: absl::ToInt64Seconds is a library call.
+constexpr int64_t kMaxDeltaSecondsCount = int64_t{100} * 365 * 86400;
+static_assert(absl::Seconds(kMaxDeltaSecondsCount) == kMaxDeltaSeconds);
 
-// Walks a Cache-Control value one directive at a time: `name [= (token | quoted-string)]`,
-// separated by commas. Anything malformed is skipped up to the next comma.
-class DirectiveScanner {
- public:
-  explicit DirectiveScanner(absl::string_view text) : text_(text) {}
+bool IsSpace(char c) { return absl::ascii_isspace(static_cast<unsigned char>(c)); }
 
-  // False when the input is exhausted.
-  bool Next(Directive* out) {
-    while (pos_ < text_.size() && (text_[pos_] == ',' || absl::ascii_isspace(text_[pos_]))) ++pos_;
-    if (pos_ >= text_.size()) return false;
-    out->name = absl::AsciiStrToLower(absl::StripAsciiWhitespace(TakeUntil(",=")));
-    out->value.reset();
-    if (pos_ < text_.size() && text_[pos_] == '=') {
-      ++pos_;
-      SkipSpaces();
-      out->value = (pos_ < text_.size() && text_[pos_] == '"')
-                       ? TakeQuoted()
-                       : std::string(absl::StripAsciiWhitespace(TakeUntil(",")));
+// REQUIRES: text[i] == '"'. Reads a quoted-string up to its closing quote, which it skips; an
+// unterminated one runs to the end. Returns where reading stopped. `*value` views `text`, or
+// `*scratch` when a quoted-pair had to be unescaped.
+size_t TakeQuoted(absl::string_view text, size_t i, absl::string_view* value,
+                  std::string* scratch) {
+  const size_t begin = ++i;
+  i = FindEitherByte(text, i, '"', '\\');
+  if (i == text.size() || text[i] == '"') {
+    *value = text.substr(begin, i - begin);
+    return i == text.size() ? i : i + 1;
+  }
+  scratch->assign(text.data() + begin, i - begin);
+  for (; i < text.size(); ++i) {
+    if (text[i] == '"') {
+      ++i;
+      break;
     }
-    TakeUntil(",");  // junk after a quoted string, e.g. `no-cache="a"b`
-    return true;
+    if (text[i] == '\\' && i + 1 < text.size()) ++i;  // quoted-pair
+    scratch->push_back(text[i]);
   }
-
- private:
-  absl::string_view TakeUntil(absl::string_view stops) {
-    size_t end = text_.find_first_of(stops, pos_);
-    if (end == absl::string_view::npos) end = text_.size();
-    absl::string_view taken = text_.substr(pos_, end - pos_);
-    pos_ = end;
-    return taken;
-  }
-
-  void SkipSpaces() {
-    while (pos_ < text_.size() && absl::ascii_isspace(text_[pos_])) ++pos_;
-  }
-
-  // REQUIRES: text_[pos_] == '"'. An unterminated string runs to the end of the input.
-  std::string TakeQuoted() {
-    std::string value;
-    for (++pos_; pos_ < text_.size(); ++pos_) {
-      const char c = text_[pos_];
-      if (c == '"') {
-        ++pos_;
-        break;
-      }
-      if (c == '\\' && pos_ + 1 < text_.size()) ++pos_;  // quoted-pair
-      value.push_back(text_[pos_]);
-    }
-    return value;
-  }
-
-  absl::string_view text_;
-  size_t pos_ = 0;
-};
+  *value = *scratch;
+  return i;
+}
 
 // `no-cache="Set-Cookie, X-Foo"` -> {"Set-Cookie", "X-Foo"}.
 void AddFieldNames(absl::string_view list, std::vector<std::string>* fields) {
@@ -77,67 +53,168 @@ void AddFieldNames(absl::string_view list, std::vector<std::string>* fields) {
   }
 }
 
-// First valid occurrence wins: a later duplicate, or an invalid value, leaves `field` alone.
-void SetDeltaOnce(const absl::optional<std::string>& value, absl::optional<absl::Duration>* field) {
-  if (field->has_value() || !value.has_value()) return;
-  *field = ParseDeltaSeconds(*value);
+// ParseDeltaSeconds as a count of seconds, -1 for nullopt. Directives parse through this rather
+// than the optional, which is returned in memory and read back in a way that stalls the CPU.
+int64_t DeltaSecondsOrMinusOne(absl::string_view text) {
+  text = absl::StripAsciiWhitespace(text);
+  if (text.empty()) return -1;
+  int64_t seconds = 0;
+  for (char c : text) {
+    if (!absl::ascii_isdigit(static_cast<unsigned char>(c))) return -1;
+    // Saturate instead of overflowing: any longer number is over the cap anyway.
+    if (seconds <= kMaxDeltaSecondsCount) seconds = seconds * 10 + (c - '0');
+  }
+  return std::min(seconds, kMaxDeltaSecondsCount);
 }
 
-void Apply(const Directive& d, ResponseCacheControl* cc) {
-  const std::string& n = d.name;
-  if (n == "no-cache") {
-    if (d.value.has_value()) {
-      AddFieldNames(*d.value, &cc->no_cache_fields);
-    } else {
-      cc->no_cache = true;
-    }
-  } else if (n == "no-store") {
-    cc->no_store = true;
-  } else if (n == "private") {
-    cc->is_private = true;
-  } else if (n == "public") {
-    cc->is_public = true;
-  } else if (n == "must-revalidate") {
-    cc->must_revalidate = true;
-  } else if (n == "proxy-revalidate") {
-    cc->proxy_revalidate = true;
-  } else if (n == "immutable") {
-    cc->immutable = true;
-  } else if (n == "no-transform") {
-    cc->no_transform = true;
-  } else if (n == "max-age") {
-    SetDeltaOnce(d.value, &cc->max_age);
-  } else if (n == "s-maxage") {
-    SetDeltaOnce(d.value, &cc->s_maxage);
-  } else if (n == "stale-while-revalidate") {
-    SetDeltaOnce(d.value, &cc->stale_while_revalidate);
-  } else if (n == "stale-if-error") {
-    SetDeltaOnce(d.value, &cc->stale_if_error);
+// A directive's argument (after `=`), if it has one. Not an absl::optional<absl::string_view>:
+// copying one around costs more than the rest of the parse.
+struct Argument {
+  bool present = false;
+  absl::string_view text = {};
+};
+
+// ResponseCacheControl while parsing, with seconds for durations (-1: absent). Zeroing a
+// ResponseCacheControl up front compiles to a `rep stos` that costs more than parsing a short
+// header; this is set up with a few stores and converted once at the end.
+struct Collected {
+  bool no_cache = false;
+  bool no_store = false;
+  bool is_private = false;
+  bool is_public = false;
+  bool must_revalidate = false;
+  bool proxy_revalidate = false;
+  bool immutable = false;
+  bool no_transform = false;
+  int64_t max_age = -1;
+  int64_t s_maxage = -1;
+  int64_t stale_while_revalidate = -1;
+  int64_t stale_if_error = -1;
+  std::vector<std::string> no_cache_fields = {};
+};
+
+absl::optional<absl::Duration> ToDuration(int64_t seconds) {
+  if (seconds < 0) return absl::nullopt;
+  return absl::Seconds(seconds);
+}
+
+ResponseCacheControl ToResponseCacheControl(Collected& c) {
+  return {.no_cache = c.no_cache,
+          .no_cache_fields = std::move(c.no_cache_fields),
+          .no_store = c.no_store,
+          .is_private = c.is_private,
+          .is_public = c.is_public,
+          .must_revalidate = c.must_revalidate,
+          .proxy_revalidate = c.proxy_revalidate,
+          .immutable = c.immutable,
+          .no_transform = c.no_transform,
+          .max_age = ToDuration(c.max_age),
+          .s_maxage = ToDuration(c.s_maxage),
+          .stale_while_revalidate = ToDuration(c.stale_while_revalidate),
+          .stale_if_error = ToDuration(c.stale_if_error)};
+}
+
+// First valid occurrence wins: a later duplicate, or an invalid value, leaves `*seconds` alone.
+void SetDeltaOnce(Argument argument, int64_t* seconds) {
+  if (*seconds >= 0 || !argument.present) return;
+  *seconds = DeltaSecondsOrMinusOne(argument.text);
+}
+
+// `n` is the directive's name as sent.
+void Apply(absl::string_view n, Argument value, Collected* cc) {
+  // The delta-seconds directives share one SetDeltaOnce call, which then gets inlined.
+  int64_t* delta = nullptr;
+  // Dispatch on the length first: most names are then settled by one comparison.
+  switch (n.size()) {
+    case 6:
+      if (EqualsLowercaseLiteral(n, "public")) cc->is_public = true;
+      break;
+    case 7:
+      if (EqualsLowercaseLiteral(n, "max-age")) {
+        delta = &cc->max_age;
+      } else if (EqualsLowercaseLiteral(n, "private")) {
+        cc->is_private = true;
+      }
+      break;
+    case 8:
+      if (EqualsLowercaseLiteral(n, "no-cache")) {
+        if (value.present) {
+          AddFieldNames(value.text, &cc->no_cache_fields);
+        } else {
+          cc->no_cache = true;
+        }
+      } else if (EqualsLowercaseLiteral(n, "no-store")) {
+        cc->no_store = true;
+      } else if (EqualsLowercaseLiteral(n, "s-maxage")) {
+        delta = &cc->s_maxage;
+      }
+      break;
+    case 9:
+      if (EqualsLowercaseLiteral(n, "immutable")) cc->immutable = true;
+      break;
+    case 12:
+      if (EqualsLowercaseLiteral(n, "no-transform")) cc->no_transform = true;
+      break;
+    case 14:
+      if (EqualsLowercaseLiteral(n, "stale-if-error")) delta = &cc->stale_if_error;
+      break;
+    case 15:
+      if (EqualsLowercaseLiteral(n, "must-revalidate")) cc->must_revalidate = true;
+      break;
+    case 16:
+      if (EqualsLowercaseLiteral(n, "proxy-revalidate")) cc->proxy_revalidate = true;
+      break;
+    case 22:
+      if (EqualsLowercaseLiteral(n, "stale-while-revalidate")) {
+        delta = &cc->stale_while_revalidate;
+      }
+      break;
   }
   // Unknown directives (extensions) are ignored, as RFC 9111 5.2.3 requires.
+  if (delta != nullptr) SetDeltaOnce(value, delta);
 }
 
 }  // namespace
 
 absl::optional<absl::Duration> ParseDeltaSeconds(absl::string_view text) {
-  text = absl::StripAsciiWhitespace(text);
-  if (text.empty()) return absl::nullopt;
-  const int64_t cap = absl::ToInt64Seconds(kMaxDeltaSeconds);
-  int64_t seconds = 0;
-  for (char c : text) {
-    if (!absl::ascii_isdigit(c)) return absl::nullopt;
-    // Saturate instead of overflowing: any longer number is over the cap anyway.
-    if (seconds <= cap) seconds = seconds * 10 + (c - '0');
-  }
-  return absl::Seconds(seconds < cap ? seconds : cap);
+  const int64_t seconds = DeltaSecondsOrMinusOne(text);
+  if (seconds < 0) return absl::nullopt;
+  return absl::Seconds(seconds);
 }
 
+// Directives are `name [= (token | quoted-string)]`, separated by commas; anything malformed is
+// skipped up to the next comma. One pass, no allocation unless a quoted value holds a
+// quoted-pair: this runs on every origin response.
 ResponseCacheControl ParseResponseCacheControl(absl::string_view value) {
-  ResponseCacheControl cc;
-  DirectiveScanner scanner(value);
-  Directive d;
-  while (scanner.Next(&d)) Apply(d, &cc);
-  return cc;
+  Collected cc;
+  std::string unescaped;
+  const size_t size = value.size();
+  size_t i = 0;
+  while (true) {
+    while (i < size && (value[i] == ',' || IsSpace(value[i]))) ++i;
+    if (i == size) break;
+    const size_t name_begin = i;
+    i = FindEitherByte(value, i, ',', '=');
+    const absl::string_view name =
+        absl::StripTrailingAsciiWhitespace(value.substr(name_begin, i - name_begin));
+    Argument argument;
+    if (i < size && value[i] == '=') {
+      argument.present = true;
+      ++i;
+      while (i < size && IsSpace(value[i])) ++i;
+      if (i < size && value[i] == '"') {
+        i = TakeQuoted(value, i, &argument.text, &unescaped);
+      } else {
+        const size_t argument_begin = i;
+        i = FindByte(value, i, ',');
+        argument.text =
+            absl::StripTrailingAsciiWhitespace(value.substr(argument_begin, i - argument_begin));
+      }
+    }
+    i = FindByte(value, i, ',');  // junk after a quoted string, e.g. `no-cache="a"b`
+    Apply(name, argument, &cc);
+  }
+  return ToResponseCacheControl(cc);
 }
 
 std::ostream& operator<<(std::ostream& os, const ResponseCacheControl& cc) {

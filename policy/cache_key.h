@@ -51,10 +51,13 @@ struct CacheKey {
   uint64_t hash = 0;
   // The raw path, plus "?" and the key's query string when the key holds query parameters.
   std::string object_path;
-  // In key order: host, path, method, query..., header..., cookie..., accept-encoding.
+  // In key order: host, path, method, query..., header..., cookie..., accept-encoding. Only
+  // ExplainCacheKey fills it (decoded from `bytes`); BuildCacheKey, on the request path, leaves
+  // it empty.
   std::vector<CacheKeyComponent> components;
 
-  // "OPTIONS d111.cloudfront.net/p?color=red | accept-language:en-US | cookie:s=1 | AE=br,gzip"
+  // "OPTIONS d111.cloudfront.net/p?color=red | accept-language:en-US | cookie:s=1 | AE=br,gzip";
+  // decoded from `bytes`, so also for keys without `components`.
   std::string ToDisplayString() const;
 
   bool operator==(const CacheKey&) const = default;
@@ -66,8 +69,14 @@ std::ostream& operator<<(std::ostream& os, const CacheKey& key);
 // `distribution_domain` (e.g. "d111111abcdef8.cloudfront.net"). Never fails: every request has a
 // key. Legacy policies (`policy.legacy`) take their query key from `policy.query_strings` and may
 // use `*`/`?` wildcards in cookie names (SPEC 2.5).
+// `components` stays empty: the caches need only `bytes`, `hash` and `object_path`.
 CacheKey BuildCacheKey(const Request& viewer_request, absl::string_view distribution_domain,
                        const CachePolicy& policy, const ModelOptions& options = {});
+
+// BuildCacheKey plus `components`, for `edgesim explain` and tests: the same bytes, hash and
+// object_path.
+CacheKey ExplainCacheKey(const Request& viewer_request, absl::string_view distribution_domain,
+                         const CachePolicy& policy, const ModelOptions& options = {});
 
 // What CloudFront makes of a viewer's Accept-Encoding (SPEC 2.4 table).
 struct NormalizedAcceptEncoding {

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
-#include "absl/strings/match.h"
 #include "absl/strings/str_join.h"
+#include "policy/ascii_case.h"
 
 namespace edgesim::policy {
 
@@ -18,7 +18,7 @@ void Headers::Set(absl::string_view name, absl::string_view value) {
 
 void Headers::Remove(absl::string_view name) {
   fields_.erase(std::remove_if(fields_.begin(), fields_.end(),
-                               [&](const Field& f) { return absl::EqualsIgnoreCase(f.first, name); }),
+                               [&](const Field& f) { return AsciiEqualsIgnoreCase(f.first, name); }),
                 fields_.end());
 }
 
@@ -26,7 +26,7 @@ bool Headers::Has(absl::string_view name) const { return Get(name).has_value(); 
 
 absl::optional<absl::string_view> Headers::Get(absl::string_view name) const {
   for (const Field& f : fields_) {
-    if (absl::EqualsIgnoreCase(f.first, name)) return absl::string_view(f.second);
+    if (AsciiEqualsIgnoreCase(f.first, name)) return absl::string_view(f.second);
   }
   return absl::nullopt;
 }
@@ -34,7 +34,7 @@ absl::optional<absl::string_view> Headers::Get(absl::string_view name) const {
 std::vector<absl::string_view> Headers::GetAll(absl::string_view name) const {
   std::vector<absl::string_view> values;
   for (const Field& f : fields_) {
-    if (absl::EqualsIgnoreCase(f.first, name)) values.emplace_back(f.second);
+    if (AsciiEqualsIgnoreCase(f.first, name)) values.emplace_back(f.second);
   }
   return values;
 }
@@ -55,15 +55,14 @@ std::ostream& operator<<(std::ostream& os, const Headers& headers) {
   return os << "}";
 }
 
+// std::string::find, not absl::string_view::find: the former is inlined into a memchr.
 absl::string_view Request::path() const {
-  absl::string_view t = target;
-  return t.substr(0, t.find('?'));
+  return absl::string_view(target).substr(0, target.find('?'));
 }
 
 absl::string_view Request::query() const {
-  absl::string_view t = target;
-  size_t q = t.find('?');
-  return q == absl::string_view::npos ? absl::string_view() : t.substr(q + 1);
+  const size_t q = target.find('?');
+  return q == std::string::npos ? absl::string_view() : absl::string_view(target).substr(q + 1);
 }
 
 bool Request::has_query() const { return target.find('?') != std::string::npos; }

@@ -52,6 +52,9 @@ class PathPattern {
 
   // As configured, leading `/` included.
   const std::string& pattern() const { return pattern_; }
+  // What every matching path starts with after its optional leading `/`: the pattern up to its
+  // first wildcard. Empty when the pattern (after its `/`) starts with one.
+  absl::string_view literal_prefix() const { return literal_prefix_; }
 
   bool operator==(const PathPattern& other) const {
     return pattern_ == other.pattern_ && question_matches_slash_ == other.question_matches_slash_;

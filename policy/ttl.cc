@@ -1,6 +1,7 @@
 #include "policy/ttl.h"
 
 #include <algorithm>
+#include <concepts>
 #include <utility>
 
 #include "absl/strings/ascii.h"
@@ -8,7 +9,9 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "policy/ascii_case.h"
 #include "policy/cache_control.h"
+#include "policy/combined_header.h"
 #include "policy/http_date.h"
 
 namespace edgesim::policy {
@@ -30,17 +33,58 @@ std::string Optional(const absl::optional<absl::Duration>& d) {
   return d.has_value() ? Span(*d) : "none";
 }
 
-void Step(TtlDecision& d, std::string text) { d.steps.push_back(std::move(text)); }
+// The decision being derived, with its prose only when explaining. Prose is passed as a literal
+// or as a callable that builds it, run only when explaining: DecideTtl formats nothing.
+//
+// TtlDecision's fields are gathered here and the TtlDecision built once, by Finish: one made up
+// front is zero-filled with a `rep stos` and then copied out, which took a fifth of DecideTtl.
+struct Derivation {
+  explicit Derivation(bool explain) : explain(explain) {}
 
-// Sets the outcome; the reason is also the derivation's step at that point.
-void Conclude(TtlDecision& d, bool store, absl::Duration fresh_for, TtlSource source,
-              std::string reason) {
-  d.store = store;
-  d.fresh_for = fresh_for;
-  d.source = source;
-  d.reason = std::move(reason);
-  Step(d, absl::StrCat("=> ", d.reason));
-}
+  bool explain;
+  bool store = false;
+  absl::Duration fresh_for = kZero;
+  absl::Duration stale_while_revalidate = kZero;
+  absl::optional<absl::Duration> stale_if_error;
+  bool forward_every_request = false;
+  TtlSource source = TtlSource::kNotCacheable;
+  std::string reason;
+  std::vector<std::string> steps;
+
+  void Step(const char* text) {
+    if (explain) steps.emplace_back(text);
+  }
+  template <std::invocable Text>
+  void Step(Text&& text) {
+    if (explain) steps.emplace_back(text());
+  }
+
+  // Sets the outcome; the reason is also the derivation's step at that point.
+  template <std::invocable Reason>
+  void Conclude(bool store_it, absl::Duration fresh, TtlSource by, Reason&& why) {
+    store = store_it;
+    fresh_for = fresh;
+    source = by;
+    if (!explain) return;
+    reason = why();
+    steps.push_back(absl::StrCat("=> ", reason));
+  }
+  void Conclude(bool store_it, absl::Duration fresh, TtlSource by, const char* why) {
+    Conclude(store_it, fresh, by, [why] { return std::string(why); });
+  }
+
+  TtlDecision Finish() {
+    return {.store = store,
+            .fresh_for = fresh_for,
+            .stale_while_revalidate = stale_while_revalidate,
+            .stale_if_error = stale_if_error,
+            .forward_every_request = forward_every_request,
+            .collapsible = store && fresh_for > kZero && !forward_every_request,
+            .source = source,
+            .reason = std::move(reason),
+            .steps = std::move(steps)};
+  }
+};
 
 // ---- Status classes (SPEC 3.5, 4.2) ------------------------------------------------------------
 
@@ -51,12 +95,11 @@ enum class StatusClass {
   kNeverCached,
 };
 
-struct StatusRule {
-  StatusClass status_class;
-  std::string why;
-};
-
-StatusRule ClassifyStatus(int status, const ModelOptions& options) {
+// `why`, unless null, is set to the rule that applies, for the explanation.
+StatusClass ClassifyStatus(int status, const ModelOptions& options, std::string* why) {
+  auto say = [why](const auto&... pieces) {
+    if (why != nullptr) *why = absl::StrCat(pieces...);
+  };
   switch (status) {
     case 404:
     case 414:
@@ -65,39 +108,41 @@ StatusRule ClassifyStatus(int status, const ModelOptions& options) {
     case 502:
     case 503:
     case 504:
-      return {StatusClass::kErrorAlwaysCached,
-              absl::StrCat(status, " is always cached as an error (SPEC 3.5)")};
+      say(status, " is always cached as an error (SPEC 3.5)");
+      return StatusClass::kErrorAlwaysCached;
     case 400:
     case 403:
     case 405:
     case 412:
     case 415:
-      return {StatusClass::kErrorNeedsMaxAge,
-              absl::StrCat(status, " is cached only with max-age or s-maxage (SPEC 3.5)")};
+      say(status, " is cached only with max-age or s-maxage (SPEC 3.5)");
+      return StatusClass::kErrorNeedsMaxAge;
     case 416:
-      return {StatusClass::kNeverCached,
-              "416 is never cached, whatever its headers or ErrorCachingMinTTL (SPEC 3.5)"};
+      say("416 is never cached, whatever its headers or ErrorCachingMinTTL (SPEC 3.5)");
+      return StatusClass::kNeverCached;
     case 304:
-      return {StatusClass::kNeverCached,
-              "304 is a revalidation result, not a cacheable object (SPEC 4.2)"};
+      say("304 is a revalidation result, not a cacheable object (SPEC 4.2)");
+      return StatusClass::kNeverCached;
   }
   if (status >= 200 && status < 400) {
-    return {StatusClass::kCacheable, absl::StrCat(status, " follows the TTL rules (SPEC 3.2)")};
+    say(status, " follows the TTL rules (SPEC 3.2)");
+    return StatusClass::kCacheable;
   }
   if (status >= 400 && status < 600) {
     // UNCONFIRMED (SPEC 3.5, Appendix B 9): statuses missing from the documented lists.
     if (options.cache_undocumented_error_statuses) {
-      return {StatusClass::kErrorNeedsMaxAge,
-              absl::StrCat(status,
-                           " is undocumented; option cache_undocumented_error_statuses: "
-                           "cached only with max-age or s-maxage (UNCONFIRMED)")};
+      say(status,
+          " is undocumented; option cache_undocumented_error_statuses: "
+          "cached only with max-age or s-maxage (UNCONFIRMED)");
+      return StatusClass::kErrorNeedsMaxAge;
     }
-    return {StatusClass::kNeverCached,
-            absl::StrCat(status,
-                         " is not in SPEC 3.5's lists: not cached (UNCONFIRMED, "
-                         "Appendix B 9)")};
+    say(status,
+        " is not in SPEC 3.5's lists: not cached (UNCONFIRMED, "
+        "Appendix B 9)");
+    return StatusClass::kNeverCached;
   }
-  return {StatusClass::kNeverCached, absl::StrCat("status ", status, " is not cacheable")};
+  say("status ", status, " is not cacheable");
+  return StatusClass::kNeverCached;
 }
 
 // ---- The origin's freshness headers (SPEC 3.2) -------------------------------------------------
@@ -105,7 +150,8 @@ StatusRule ClassifyStatus(int status, const ModelOptions& options) {
 struct HeaderTtl {
   absl::Duration ttl;
   TtlSource source;
-  std::string text;  // how reasons name the header: "max-age=3600", "Expires (now+600)"
+  // How reasons name the header: "max-age=3600", "Expires (now+600)"; empty unless explaining.
+  std::string text = {};
 };
 
 // "no-store, private": the SPEC 3.2 first-row directives present, for reasons.
@@ -118,37 +164,45 @@ std::string DirectiveNames(const ResponseCacheControl& cc) {
 }
 
 HeaderTtl DirectiveTtl(const Response& response, absl::Duration value, TtlSource source,
-                       absl::string_view name, const ModelOptions& options, TtlDecision& d) {
-  HeaderTtl h{value, source, absl::StrCat(name, "=", Secs(value))};
+                       absl::string_view name, const ModelOptions& options, Derivation& x) {
+  HeaderTtl h{value, source};
+  if (x.explain) h.text = absl::StrCat(name, "=", Secs(value));
   const absl::optional<absl::string_view> age_header = response.headers.Get("Age");
   const absl::optional<absl::Duration> age =
       age_header.has_value() ? ParseDeltaSeconds(*age_header) : absl::nullopt;
   if (!age.has_value()) return h;
   // UNCONFIRMED (SPEC 3.2, Appendix B 7): whether the origin's Age shortens max-age/s-maxage.
   if (!options.subtract_origin_age) {
-    Step(d, absl::StrCat("origin Age ", Secs(*age), " not subtracted (UNCONFIRMED, Appendix B 7)"));
+    x.Step([&] {
+      return absl::StrCat("origin Age ", Secs(*age), " not subtracted (UNCONFIRMED, Appendix B 7)");
+    });
     return h;
   }
   h.ttl = std::max(kZero, value - *age);
-  h.text = absl::StrCat(h.text, " minus Age ", Secs(*age));
-  Step(d, absl::StrCat("option subtract_origin_age (UNCONFIRMED): ", h.text, " = ", Secs(h.ttl)));
+  if (x.explain) h.text = absl::StrCat(h.text, " minus Age ", Secs(*age));
+  x.Step([&] {
+    return absl::StrCat("option subtract_origin_age (UNCONFIRMED): ", h.text, " = ", Secs(h.ttl));
+  });
   return h;
 }
 
 // UNCONFIRMED (SPEC 3.2, Appendix B 6): Expires minus now (or the origin's Date, by option);
 // several, invalid or past Expires headers mean "already expired".
 HeaderTtl ExpiresTtl(const Response& response, absl::Time now, const ModelOptions& options,
-                     TtlDecision& d) {
+                     Derivation& x) {
   const std::vector<absl::string_view> values = response.headers.GetAll("Expires");
-  HeaderTtl h{kZero, TtlSource::kExpires, "Expires (invalid)"};
+  HeaderTtl h{kZero, TtlSource::kExpires};
+  if (x.explain) h.text = "Expires (invalid)";
   if (values.size() > 1) {
-    Step(d, "several Expires headers: invalid, already expired (UNCONFIRMED, Appendix B 6)");
+    x.Step("several Expires headers: invalid, already expired (UNCONFIRMED, Appendix B 6)");
     return h;
   }
   const absl::optional<absl::Time> expires = ParseHttpDate(values[0]);
   if (!expires.has_value()) {
-    Step(d, absl::StrCat("Expires \"", values[0],
-                         "\" is not an HTTP-date: already expired (UNCONFIRMED, Appendix B 6)"));
+    x.Step([&] {
+      return absl::StrCat("Expires \"", values[0],
+                          "\" is not an HTTP-date: already expired (UNCONFIRMED, Appendix B 6)");
+    });
     return h;
   }
   absl::Time base = now;
@@ -161,36 +215,44 @@ HeaderTtl ExpiresTtl(const Response& response, absl::Time now, const ModelOption
       base = *origin_date;
       base_name = "the origin's Date";
     }
-    Step(d, absl::StrCat("option expires_relative_to_origin_date (UNCONFIRMED): Expires measured "
-                         "from ",
-                         base_name));
+    x.Step([&] {
+      return absl::StrCat(
+          "option expires_relative_to_origin_date (UNCONFIRMED): Expires measured from ",
+          base_name);
+    });
   }
   const absl::Duration remaining = *expires - base;
   h.ttl = std::max(kZero, remaining);
-  h.text = remaining > kZero ? absl::StrCat("Expires (", base_name, "+", Secs(remaining), ")")
-                             : "Expires (in the past)";
-  Step(d, absl::StrCat("Expires: ", values[0], " is ", Span(remaining), " from ", base_name));
+  if (x.explain) {
+    h.text = remaining > kZero ? absl::StrCat("Expires (", base_name, "+", Secs(remaining), ")")
+                               : "Expires (in the past)";
+  }
+  x.Step([&] {
+    return absl::StrCat("Expires: ", values[0], " is ", Span(remaining), " from ", base_name);
+  });
   return h;
 }
 
 // SPEC 3.2 precedence: s-maxage > max-age > Expires. nullopt when the origin sent none of them.
 absl::optional<HeaderTtl> OriginHeaderTtl(const Response& response, const ResponseCacheControl& cc,
                                           absl::Time now, const ModelOptions& options,
-                                          TtlDecision& d) {
+                                          Derivation& x) {
   const bool has_expires = response.headers.Has("Expires");
   if (cc.s_maxage.has_value()) {
     if (cc.max_age.has_value()) {
-      Step(d, absl::StrCat("s-maxage wins over max-age=", Secs(*cc.max_age),
-                           ", which only governs browsers"));
+      x.Step([&] {
+        return absl::StrCat("s-maxage wins over max-age=", Secs(*cc.max_age),
+                            ", which only governs browsers");
+      });
     }
-    if (has_expires) Step(d, "s-maxage wins over Expires");
-    return DirectiveTtl(response, *cc.s_maxage, TtlSource::kSMaxAge, "s-maxage", options, d);
+    if (has_expires) x.Step("s-maxage wins over Expires");
+    return DirectiveTtl(response, *cc.s_maxage, TtlSource::kSMaxAge, "s-maxage", options, x);
   }
   if (cc.max_age.has_value()) {
-    if (has_expires) Step(d, "max-age wins over Expires, which is ignored");
-    return DirectiveTtl(response, *cc.max_age, TtlSource::kMaxAge, "max-age", options, d);
+    if (has_expires) x.Step("max-age wins over Expires, which is ignored");
+    return DirectiveTtl(response, *cc.max_age, TtlSource::kMaxAge, "max-age", options, x);
   }
-  if (has_expires) return ExpiresTtl(response, now, options, d);
+  if (has_expires) return ExpiresTtl(response, now, options, x);
   return absl::nullopt;
 }
 
@@ -198,129 +260,149 @@ absl::optional<HeaderTtl> OriginHeaderTtl(const Response& response, const Respon
 
 // SPEC 3.2's first row: no-cache/no-store/private.
 void DecideDirective(const ResponseCacheControl& cc, const CachePolicy& policy,
-                     const ModelOptions& options, TtlDecision& d) {
-  const std::string names = DirectiveNames(cc);
+                     const ModelOptions& options, Derivation& x) {
   if (cc.max_age.has_value() || cc.s_maxage.has_value()) {
-    Step(d, absl::StrCat(names, " wins over max-age/s-maxage (UNCONFIRMED, Appendix B 5)"));
+    x.Step([&] {
+      return absl::StrCat(DirectiveNames(cc),
+                          " wins over max-age/s-maxage (UNCONFIRMED, Appendix B 5)");
+    });
   }
   if (policy.min_ttl > kZero) {
-    return Conclude(d, true, policy.min_ttl, TtlSource::kMinTtlOverride,
-                    absl::StrCat(names, " overridden by MinTTL ", Secs(policy.min_ttl)));
+    return x.Conclude(true, policy.min_ttl, TtlSource::kMinTtlOverride, [&] {
+      return absl::StrCat(DirectiveNames(cc), " overridden by MinTTL ", Secs(policy.min_ttl));
+    });
   }
   // UNCONFIRMED (SPEC 3.3, Appendix B 5): which TTL-0 responses keep a copy to revalidate.
   if (cc.no_store || cc.is_private) {
-    return Conclude(d, false, kZero, TtlSource::kNoCacheDirective,
-                    absl::StrCat(names, " with MinTTL 0: not stored (UNCONFIRMED, Appendix B 5)"));
+    return x.Conclude(false, kZero, TtlSource::kNoCacheDirective, [&] {
+      return absl::StrCat(DirectiveNames(cc),
+                          " with MinTTL 0: not stored (UNCONFIRMED, Appendix B 5)");
+    });
   }
   if (!options.store_no_cache_for_revalidation) {
-    return Conclude(d, false, kZero, TtlSource::kNoCacheDirective,
-                    "no-cache with MinTTL 0: not stored (option store_no_cache_for_revalidation "
-                    "off, UNCONFIRMED)");
+    return x.Conclude(false, kZero, TtlSource::kNoCacheDirective,
+                      "no-cache with MinTTL 0: not stored (option "
+                      "store_no_cache_for_revalidation off, UNCONFIRMED)");
   }
-  Conclude(d, true, kZero, TtlSource::kNoCacheDirective,
-           "no-cache with MinTTL 0: stored, revalidated on every request (SPEC 3.3)");
+  x.Conclude(true, kZero, TtlSource::kNoCacheDirective,
+             "no-cache with MinTTL 0: stored, revalidated on every request (SPEC 3.3)");
 }
 
 // UNCONFIRMED (SPEC 3.2, Appendix B 5): with no_cache_beats_max_age off, an explicit
 // max-age/s-maxage wins over a bare no-cache (never over no-store or private).
 bool ExplicitTtlBeatsNoCache(const ResponseCacheControl& cc, const ModelOptions& options,
-                             TtlDecision& d) {
+                             Derivation& x) {
   if (options.no_cache_beats_max_age || cc.no_store || cc.is_private ||
       (!cc.max_age.has_value() && !cc.s_maxage.has_value())) {
     return false;
   }
-  Step(d, "option no_cache_beats_max_age off (UNCONFIRMED): max-age/s-maxage wins over no-cache");
+  x.Step("option no_cache_beats_max_age off (UNCONFIRMED): max-age/s-maxage wins over no-cache");
   return true;
 }
 
-// SPEC 3.2: min(max(header, MinTTL), MaxTTL).
+// SPEC 3.2: min(max(header, MinTTL), MaxTTL). `reason`, unless null, says which bound applied.
 absl::Duration ClampToPolicy(const HeaderTtl& h, const CachePolicy& policy, std::string* reason) {
   if (h.ttl < policy.min_ttl) {
-    *reason = absl::StrCat(h.text, " raised to MinTTL ", Secs(policy.min_ttl));
+    if (reason) *reason = absl::StrCat(h.text, " raised to MinTTL ", Secs(policy.min_ttl));
     return policy.min_ttl;
   }
   if (h.ttl > policy.max_ttl) {
-    *reason = absl::StrCat(h.text, " capped by MaxTTL ", Secs(policy.max_ttl));
+    if (reason) *reason = absl::StrCat(h.text, " capped by MaxTTL ", Secs(policy.max_ttl));
     return policy.max_ttl;
   }
-  *reason = absl::StrCat(h.text, " within MinTTL ", Secs(policy.min_ttl), " and MaxTTL ",
-                         Secs(policy.max_ttl));
+  if (reason) {
+    *reason = absl::StrCat(h.text, " within MinTTL ", Secs(policy.min_ttl), " and MaxTTL ",
+                           Secs(policy.max_ttl));
+  }
   return h.ttl;
 }
 
 void DecideCacheable(const Response& response, const ResponseCacheControl& cc,
                      const CachePolicy& policy, absl::Time now, const ModelOptions& options,
-                     TtlDecision& d) {
-  if (cc.has_no_cache_no_store_or_private() && !ExplicitTtlBeatsNoCache(cc, options, d)) {
-    return DecideDirective(cc, policy, options, d);
+                     Derivation& x) {
+  if (cc.has_no_cache_no_store_or_private() && !ExplicitTtlBeatsNoCache(cc, options, x)) {
+    return DecideDirective(cc, policy, options, x);
   }
-  const absl::optional<HeaderTtl> header = OriginHeaderTtl(response, cc, now, options, d);
+  const absl::optional<HeaderTtl> header = OriginHeaderTtl(response, cc, now, options, x);
   if (!header.has_value()) {
     // SPEC 3.9 row 23: DefaultTTL 0 without a header keeps nothing, unlike max-age=0 below.
     const bool store = policy.default_ttl > kZero;
-    return Conclude(d, store, policy.default_ttl, TtlSource::kDefaultTtl,
-                    absl::StrCat("no max-age, s-maxage or Expires: DefaultTTL ",
-                                 Secs(policy.default_ttl), store ? "" : ", not cached"));
+    return x.Conclude(store, policy.default_ttl, TtlSource::kDefaultTtl, [&] {
+      return absl::StrCat("no max-age, s-maxage or Expires: DefaultTTL ", Secs(policy.default_ttl),
+                          store ? "" : ", not cached");
+    });
   }
   std::string reason;
-  const absl::Duration ttl = ClampToPolicy(*header, policy, &reason);
-  // SPEC 3.3: max-age=0, s-maxage=0 and past Expires keep a copy that is revalidated each time.
-  if (ttl == kZero) absl::StrAppend(&reason, ": stored, revalidated on every request");
-  Conclude(d, true, ttl, header->source, std::move(reason));
+  const absl::Duration ttl = ClampToPolicy(*header, policy, x.explain ? &reason : nullptr);
+  x.Conclude(true, ttl, header->source, [&] {
+    // SPEC 3.3: max-age=0, s-maxage=0 and past Expires keep a copy that is revalidated each time.
+    if (ttl == kZero) absl::StrAppend(&reason, ": stored, revalidated on every request");
+    return std::move(reason);
+  });
 }
 
 // ---- 4xx / 5xx (SPEC 3.5) ----------------------------------------------------------------------
 
-void ConcludeError(TtlDecision& d, absl::Duration ttl, TtlSource source, std::string reason) {
-  if (ttl == kZero) absl::StrAppend(&reason, ": not cached");
-  Conclude(d, ttl > kZero, ttl, source, std::move(reason));
+template <std::invocable Reason>
+void ConcludeError(Derivation& x, absl::Duration ttl, TtlSource source, Reason&& reason) {
+  x.Conclude(ttl > kZero, ttl, source, [&] {
+    std::string text = reason();
+    if (ttl == kZero) absl::StrAppend(&text, ": not cached");
+    return text;
+  });
 }
 
 void DecideError(const Response& response, StatusClass status_class, const ResponseCacheControl& cc,
                  const CachePolicy& policy, absl::Time now, const TtlContext& context,
-                 const ModelOptions& options, TtlDecision& d) {
+                 const ModelOptions& options, Derivation& x) {
   const int status = response.status;
   if (context.s3_origin && status == 501 && cc.has_no_cache_no_store_or_private()) {
-    return Conclude(d, false, kZero, TtlSource::kNotCacheable,
-                    absl::StrCat("501 from an S3 origin with ", DirectiveNames(cc),
-                                 " is never cached, whatever MinTTL (SPEC 3.3)"));
+    return x.Conclude(false, kZero, TtlSource::kNotCacheable, [&] {
+      return absl::StrCat("501 from an S3 origin with ", DirectiveNames(cc),
+                          " is never cached, whatever MinTTL (SPEC 3.3)");
+    });
   }
   if (status_class == StatusClass::kErrorNeedsMaxAge && !cc.max_age.has_value() &&
       !cc.s_maxage.has_value()) {
-    return Conclude(d, false, kZero, TtlSource::kNotCacheable,
-                    absl::StrCat(status, " without max-age or s-maxage: not cached (SPEC 3.5)"));
+    return x.Conclude(false, kZero, TtlSource::kNotCacheable, [&] {
+      return absl::StrCat(status, " without max-age or s-maxage: not cached (SPEC 3.5)");
+    });
   }
   const absl::Duration min_ttl =
       context.error_caching_min_ttl.value_or(options.default_error_caching_min_ttl);
-  Step(d, absl::StrCat(
-              "ErrorCachingMinTTL ", Secs(min_ttl),
-              context.error_caching_min_ttl.has_value() ? " (CustomErrorResponse)" : " (default)"));
+  x.Step([&] {
+    return absl::StrCat(
+        "ErrorCachingMinTTL ", Secs(min_ttl),
+        context.error_caching_min_ttl.has_value() ? " (CustomErrorResponse)" : " (default)");
+  });
   if (cc.has_no_cache_no_store_or_private()) {
-    Step(d, absl::StrCat(DirectiveNames(cc), " has no effect on error caching (SPEC 3.5)"));
+    x.Step([&] {
+      return absl::StrCat(DirectiveNames(cc), " has no effect on error caching (SPEC 3.5)");
+    });
   }
-  const absl::optional<HeaderTtl> header = OriginHeaderTtl(response, cc, now, options, d);
+  const absl::optional<HeaderTtl> header = OriginHeaderTtl(response, cc, now, options, x);
   if (!header.has_value()) {
-    return ConcludeError(d, min_ttl, TtlSource::kErrorCachingMinTtl,
-                         absl::StrCat(status,
-                                      " without max-age, s-maxage or Expires: "
-                                      "ErrorCachingMinTTL ",
-                                      Secs(min_ttl)));
+    return ConcludeError(x, min_ttl, TtlSource::kErrorCachingMinTtl, [&] {
+      return absl::StrCat(status, " without max-age, s-maxage or Expires: ErrorCachingMinTTL ",
+                          Secs(min_ttl));
+    });
   }
   // error_ttl = max(ErrorCachingMinTTL, min(header, MaxTTL)); MinTTL plays no part.
-  absl::Duration capped = header->ttl;
-  std::string header_text = header->text;
-  if (capped > policy.max_ttl) {
-    capped = policy.max_ttl;
-    absl::StrAppend(&header_text, " capped by MaxTTL ", Secs(policy.max_ttl));
-  }
+  const bool capped_by_max_ttl = header->ttl > policy.max_ttl;
+  const absl::Duration capped = capped_by_max_ttl ? policy.max_ttl : header->ttl;
+  auto header_text = [&] {
+    return capped_by_max_ttl
+               ? absl::StrCat(header->text, " capped by MaxTTL ", Secs(policy.max_ttl))
+               : header->text;
+  };
   if (capped > min_ttl) {
-    return ConcludeError(
-        d, capped, header->source,
-        absl::StrCat(status, ": ", header_text, " beats ErrorCachingMinTTL ", Secs(min_ttl)));
+    return ConcludeError(x, capped, header->source, [&] {
+      return absl::StrCat(status, ": ", header_text(), " beats ErrorCachingMinTTL ", Secs(min_ttl));
+    });
   }
-  ConcludeError(
-      d, min_ttl, TtlSource::kErrorCachingMinTtl,
-      absl::StrCat(status, ": ErrorCachingMinTTL ", Secs(min_ttl), " beats ", header_text));
+  ConcludeError(x, min_ttl, TtlSource::kErrorCachingMinTtl, [&] {
+    return absl::StrCat(status, ": ErrorCachingMinTTL ", Secs(min_ttl), " beats ", header_text());
+  });
 }
 
 // ---- After the TTL: stale windows (SPEC 3.6) and Vary: * (SPEC 3.4) ----------------------------
@@ -336,51 +418,56 @@ absl::Duration StaleWindow(absl::Duration directive, const CachePolicy& policy,
 }
 
 void ApplyStaleWindows(const ResponseCacheControl& cc, const CachePolicy& policy,
-                       const ModelOptions& options, TtlDecision& d) {
+                       const ModelOptions& options, Derivation& x) {
   const bool any = cc.stale_while_revalidate.has_value() || cc.stale_if_error.has_value();
   if (any && options.stale_window_capped_at_max_ttl_since_store) {
-    Step(d,
-         "option stale_window_capped_at_max_ttl_since_store (UNCONFIRMED): stale windows end "
-         "MaxTTL after storing");
+    x.Step(
+        "option stale_window_capped_at_max_ttl_since_store (UNCONFIRMED): stale windows end "
+        "MaxTTL after storing");
   }
   if (cc.stale_while_revalidate.has_value()) {
-    d.stale_while_revalidate =
-        StaleWindow(*cc.stale_while_revalidate, policy, d.fresh_for, options);
-    Step(d, absl::StrCat("stale-while-revalidate=", Secs(*cc.stale_while_revalidate),
-                         ": stale served while refreshing for ", Span(d.stale_while_revalidate),
-                         " after expiry (MaxTTL ", Secs(policy.max_ttl), ")"));
+    x.stale_while_revalidate =
+        StaleWindow(*cc.stale_while_revalidate, policy, x.fresh_for, options);
+    x.Step([&] {
+      return absl::StrCat("stale-while-revalidate=", Secs(*cc.stale_while_revalidate),
+                          ": stale served while refreshing for ", Span(x.stale_while_revalidate),
+                          " after expiry (MaxTTL ", Secs(policy.max_ttl), ")");
+    });
   }
   if (cc.stale_if_error.has_value()) {
-    d.stale_if_error = StaleWindow(*cc.stale_if_error, policy, d.fresh_for, options);
-    Step(d, *d.stale_if_error == kZero
-                ? absl::StrCat("stale-if-error=", Secs(*cc.stale_if_error),
-                               ": never served stale on an origin error (SPEC 3.3)")
-                : absl::StrCat("stale-if-error=", Secs(*cc.stale_if_error),
-                               ": stale served on origin errors for ", Span(*d.stale_if_error),
-                               " after expiry (MaxTTL ", Secs(policy.max_ttl), ")"));
+    x.stale_if_error = StaleWindow(*cc.stale_if_error, policy, x.fresh_for, options);
+    x.Step([&] {
+      return *x.stale_if_error == kZero
+                 ? absl::StrCat("stale-if-error=", Secs(*cc.stale_if_error),
+                                ": never served stale on an origin error (SPEC 3.3)")
+                 : absl::StrCat("stale-if-error=", Secs(*cc.stale_if_error),
+                                ": stale served on origin errors for ", Span(*x.stale_if_error),
+                                " after expiry (MaxTTL ", Secs(policy.max_ttl), ")");
+    });
   }
 }
 
 bool HasVaryStar(const Response& response) {
-  for (absl::string_view value : response.headers.GetAll("Vary")) {
-    for (absl::string_view name : absl::StrSplit(value, ',')) {
+  for (const Headers::Field& field : response.headers.fields()) {
+    if (!EqualsLowercaseLiteral(field.first, "vary")) continue;
+    for (absl::string_view name : absl::StrSplit(field.second, ',')) {
       if (absl::StripAsciiWhitespace(name) == "*") return true;
     }
   }
   return false;
 }
 
-void ApplyVaryStar(const Response& response, const CachePolicy& policy, TtlDecision& d) {
+void ApplyVaryStar(const Response& response, const CachePolicy& policy, Derivation& x) {
   if (!HasVaryStar(response)) return;
   if (policy.min_ttl > kZero) {
-    Step(d, "Vary: * with MinTTL > 0 is handled like any other Vary (SPEC 3.4, 3.8)");
+    x.Step("Vary: * with MinTTL > 0 is handled like any other Vary (SPEC 3.4, 3.8)");
     return;
   }
-  d.forward_every_request = true;
-  d.stale_while_revalidate = kZero;
-  Conclude(d, true, kZero, TtlSource::kVaryStar,
-           "Vary: * with MinTTL 0: stored, but every request goes to the origin without "
-           "conditional headers (SPEC 3.4)");
+  x.forward_every_request = true;
+  x.stale_while_revalidate = kZero;
+  x.Conclude(true, kZero, TtlSource::kVaryStar,
+             "Vary: * with MinTTL 0: stored, but every request goes to the origin without "
+             "conditional headers (SPEC 3.4)");
 }
 
 std::string Summary(const TtlDecision& d) {
@@ -389,6 +476,56 @@ std::string Summary(const TtlDecision& d) {
                       d.fresh_for > kZero ? absl::StrCat("fresh for ", Span(d.fresh_for))
                                           : std::string("expired at once"),
                       d.collapsible ? ", collapsible" : ", not collapsible (SPEC 7.2)");
+}
+
+// DecideTtl, with the prose when `explain`.
+TtlDecision DeriveTtl(const Response& origin_response, const CachePolicy& policy, absl::Time now,
+                      const TtlContext& context, const ModelOptions& options, bool explain) {
+  Derivation x(explain);
+  std::string scratch;
+  const absl::optional<absl::string_view> header =
+      CombinedHeaderValue(origin_response.headers, "Cache-Control", &scratch);
+  const ResponseCacheControl cc = ParseResponseCacheControl(header.value_or(""));
+  x.Step([&] {
+    return absl::StrCat("MinTTL ", Secs(policy.min_ttl), ", DefaultTTL ", Secs(policy.default_ttl),
+                        ", MaxTTL ", Secs(policy.max_ttl));
+  });
+  x.Step([&] {
+    return header.has_value() ? absl::StrCat("Cache-Control: ", *header)
+                              : std::string("no Cache-Control");
+  });
+
+  if (policy.legacy_forward_all_headers) {
+    x.Conclude(false, kZero, TtlSource::kCachingDisabled,
+               "legacy behavior forwards all headers: nothing is cached (SPEC 2.5)");
+  } else if (policy.max_ttl <= kZero) {
+    x.Conclude(false, kZero, TtlSource::kCachingDisabled,
+               "MaxTTL 0 (CachingDisabled): nothing is cached, errors included (SPEC 3.3)");
+  } else {
+    std::string why;
+    const StatusClass status_class =
+        ClassifyStatus(origin_response.status, options, explain ? &why : nullptr);
+    x.Step([&] { return why; });
+    switch (status_class) {
+      case StatusClass::kCacheable:
+        DecideCacheable(origin_response, cc, policy, now, options, x);
+        break;
+      case StatusClass::kErrorAlwaysCached:
+      case StatusClass::kErrorNeedsMaxAge:
+        DecideError(origin_response, status_class, cc, policy, now, context, options, x);
+        break;
+      case StatusClass::kNeverCached:
+        x.Conclude(false, kZero, TtlSource::kNotCacheable, [&] { return why; });
+        break;
+    }
+  }
+  if (x.store) {
+    ApplyStaleWindows(cc, policy, options, x);
+    ApplyVaryStar(origin_response, policy, x);
+  }
+  TtlDecision d = x.Finish();
+  if (explain) d.steps.push_back(Summary(d));
+  return d;
 }
 
 }  // namespace
@@ -443,42 +580,12 @@ std::ostream& operator<<(std::ostream& os, const StaleOnErrorDecision& d) {
 
 TtlDecision DecideTtl(const Response& origin_response, const CachePolicy& policy, absl::Time now,
                       const TtlContext& context, const ModelOptions& options) {
-  TtlDecision d;
-  const absl::optional<std::string> header = origin_response.headers.GetCombined("Cache-Control");
-  const ResponseCacheControl cc = ParseResponseCacheControl(header.value_or(""));
-  Step(d, absl::StrCat("MinTTL ", Secs(policy.min_ttl), ", DefaultTTL ", Secs(policy.default_ttl),
-                       ", MaxTTL ", Secs(policy.max_ttl)));
-  Step(d, header.has_value() ? absl::StrCat("Cache-Control: ", *header) : "no Cache-Control");
+  return DeriveTtl(origin_response, policy, now, context, options, /*explain=*/false);
+}
 
-  if (policy.legacy_forward_all_headers) {
-    Conclude(d, false, kZero, TtlSource::kCachingDisabled,
-             "legacy behavior forwards all headers: nothing is cached (SPEC 2.5)");
-  } else if (policy.max_ttl <= kZero) {
-    Conclude(d, false, kZero, TtlSource::kCachingDisabled,
-             "MaxTTL 0 (CachingDisabled): nothing is cached, errors included (SPEC 3.3)");
-  } else {
-    const StatusRule rule = ClassifyStatus(origin_response.status, options);
-    Step(d, rule.why);
-    switch (rule.status_class) {
-      case StatusClass::kCacheable:
-        DecideCacheable(origin_response, cc, policy, now, options, d);
-        break;
-      case StatusClass::kErrorAlwaysCached:
-      case StatusClass::kErrorNeedsMaxAge:
-        DecideError(origin_response, rule.status_class, cc, policy, now, context, options, d);
-        break;
-      case StatusClass::kNeverCached:
-        Conclude(d, false, kZero, TtlSource::kNotCacheable, rule.why);
-        break;
-    }
-  }
-  if (d.store) {
-    ApplyStaleWindows(cc, policy, options, d);
-    ApplyVaryStar(origin_response, policy, d);
-  }
-  d.collapsible = d.store && d.fresh_for > kZero && !d.forward_every_request;
-  Step(d, Summary(d));
-  return d;
+TtlDecision ExplainTtl(const Response& origin_response, const CachePolicy& policy, absl::Time now,
+                       const TtlContext& context, const ModelOptions& options) {
+  return DeriveTtl(origin_response, policy, now, context, options, /*explain=*/true);
 }
 
 StaleOnErrorDecision DecideStaleOnError(const TtlDecision& stored, int origin_status,

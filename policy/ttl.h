@@ -7,12 +7,14 @@
 // and the stale-while-revalidate / stale-if-error windows. `DecideStaleOnError` is the other half
 // of SPEC 3.5/3.6: the origin fails while an expired copy is stored.
 //
-// Every decision says why, step by step, for `edgesim explain` and the reports.
+// `source` always names the rule that decided. `ExplainTtl` also says why in prose, step by step,
+// for `edgesim explain` and the reports; `DecideTtl`, on the request path, skips the prose.
 //
 //   TtlDecision d = DecideTtl(response, behavior.cache_policy, now,
 //                             TtlContext{.error_caching_min_ttl = absl::Seconds(60)});
 //   if (d.store) cache.Insert(key, response, /*fresh_until=*/now + d.fresh_for);
-//   std::cout << d.reason;   // "max-age=3600 capped by MaxTTL 600"
+//   std::cout << ExplainTtl(response, behavior.cache_policy, now, {}).reason;
+//                            // "max-age=3600 capped by MaxTTL 600"
 //
 // Worked example (SPEC 3.3, Appendix A8): MinTTL 0, origin sends `no-cache, must-revalidate` and an
 // ETag. The first request stores the object with fresh_for 0; every later request revalidates it
@@ -83,9 +85,10 @@ struct TtlDecision {
   bool collapsible = false;
   TtlSource source = TtlSource::kNotCacheable;
   // One line for humans, naming the header or setting that won: "max-age=3600 capped by MaxTTL
-  // 600".
+  // 600". Empty from DecideTtl; ExplainTtl fills it.
   std::string reason = {};
   // The derivation in order: inputs, which header won, clamps, stale windows, why stored or not.
+  // Empty from DecideTtl; ExplainTtl fills it.
   std::vector<std::string> steps = {};
 
   bool operator==(const TtlDecision&) const = default;
@@ -94,9 +97,14 @@ struct TtlDecision {
 std::ostream& operator<<(std::ostream& os, const TtlDecision& decision);
 
 // The TTL decision for a response the origin just sent (any status). `now` is when it arrived.
+// Leaves `reason` and `steps` empty: building them costs several times the decision itself.
 // REQUIRES: policy.min_ttl <= policy.default_ttl <= policy.max_ttl (validated with the config).
 TtlDecision DecideTtl(const Response& origin_response, const CachePolicy& policy, absl::Time now,
                       const TtlContext& context, const ModelOptions& options = {});
+
+// DecideTtl with `reason` and `steps` filled in; every other field is the same.
+TtlDecision ExplainTtl(const Response& origin_response, const CachePolicy& policy, absl::Time now,
+                       const TtlContext& context, const ModelOptions& options = {});
 
 // What to answer when the origin fails while an expired copy is stored (SPEC 3.5, 3.6; SPEC 3.9
 // row 38).

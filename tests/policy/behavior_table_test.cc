@@ -61,6 +61,54 @@ TEST(BehaviorTableTest, DefaultLast) {
   EXPECT_EQ(m.patterns_tried, 3);
 }
 
+// Match only tries the patterns whose literal start fits the path's first byte; the answer must
+// be the first of all patterns, in order, that matches. Checked against trying each one.
+TEST(BehaviorTableTest, FirstByteIndexAgreesWithTryingEveryPattern) {
+  const std::vector<std::string> patterns = {
+      "/api/v1/*",     "api/*",    "*.json",    "/a?c",     "?b*", "/*",
+      "/images/*.jpg", "images/*", "/$special", "/~user/*", "*",   "/index.html"};
+  DistributionConfig config;
+  for (const std::string& p : patterns) config.behaviors.push_back(Behavior(p, p));
+  config.default_behavior = Behavior("*", "default");
+  const std::vector<std::string> paths = {"",
+                                          "/",
+                                          "//",
+                                          "/api/v1/users",
+                                          "api/v2",
+                                          "/a.json",
+                                          "/abc",
+                                          "/xb",
+                                          "/b",
+                                          "/images/a.jpg",
+                                          "/images/",
+                                          "/$special",
+                                          "/~user/x",
+                                          "/index.html",
+                                          "/x",
+                                          "?q=1",
+                                          "/%61pi/v1/x",
+                                          "/./images/../api/v1/x?y",
+                                          "/\xc3\xa9t\xc3\xa9"};
+  // Every prefix of the pattern list, so that each pattern is also the first match somewhere.
+  for (size_t n = 0; n <= patterns.size(); ++n) {
+    DistributionConfig prefix = config;
+    prefix.behaviors.resize(n);
+    const BehaviorTable table = BuildOrDie(prefix);
+    for (const std::string& path : paths) {
+      const std::string normalized =
+          NormalizePathForMatching(absl::string_view(path).substr(0, path.find('?')));
+      int expected = -1;
+      for (size_t i = 0; i < n && expected < 0; ++i) {
+        if (PathPattern::Compile(patterns[i])->Matches(normalized)) expected = static_cast<int>(i);
+      }
+      const BehaviorMatch m = table.Match(path);
+      EXPECT_EQ(m.index, expected) << n << " patterns, path \"" << path << "\"";
+      EXPECT_EQ(m.patterns_tried, expected < 0 ? static_cast<int>(n) : expected + 1);
+      EXPECT_EQ(m.matched_path, normalized);
+    }
+  }
+}
+
 TEST(BehaviorTableTest, NoOrderedBehaviorsMeansDefault) {
   DistributionConfig config;
   config.default_behavior = Behavior("*", "only");

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 
 namespace edgesim::policy {
@@ -74,7 +75,7 @@ CachePolicy WithCookies(KeyList list, bool legacy = false) {
 }
 
 CacheKey Key(const Request& r, const CachePolicy& policy, const ModelOptions& options = {}) {
-  return BuildCacheKey(r, kDomain, policy, options);
+  return ExplainCacheKey(r, kDomain, policy, options);
 }
 
 // --- SPEC 2.7: cache-key worked examples ------------------------------------------------------
@@ -532,6 +533,40 @@ TEST(CacheKeyHashTest, IsXxh3OfTheBytes) {
   EXPECT_EQ(key.hash, XXH3_64bits(key.bytes.data(), key.bytes.size()));
 }
 
+// BuildCacheKey keeps the first pieces of a key in place and the rest elsewhere; a key with
+// many parts must still hold all of them, in key order, and ExplainCacheKey must add only the
+// components to what BuildCacheKey gives.
+TEST(CacheKeyTest, KeysWithManyPartsKeepThemAllInOrder) {
+  CachePolicy policy;
+  policy.query_strings = List(KeyListBehavior::kAll);
+  policy.headers = List(KeyListBehavior::kWhitelist, {"x-b", "X-A"});
+  policy.cookies = List(KeyListBehavior::kAll);
+  std::string target = "/p?";
+  std::string cookies;
+  std::vector<CacheKeyComponent> expected = {Component("host", "", kDomain),
+                                             Component("path", "", "/p")};
+  for (int i = 0; i < 12; ++i) {
+    absl::StrAppend(&target, i > 0 ? "&" : "", "q", i, "=", i);
+    expected.push_back(Component("query", absl::StrCat("q", i), absl::StrCat(i)));
+  }
+  expected.push_back(Component("header", "x-a", "1"));
+  expected.push_back(Component("header", "x-b", "2"));
+  for (int i = 0; i < 5; ++i) {
+    absl::StrAppend(&cookies, i > 0 ? "; " : "", "c", i, "=", i);
+    expected.push_back(Component("cookie", absl::StrCat("c", i), absl::StrCat(i)));
+  }
+  const Request r = Req(target, {{"X-B", "2"}, {"Cookie", cookies}, {"x-a", "1"}});
+  const CacheKey explained = ExplainCacheKey(r, kDomain, policy);
+  EXPECT_EQ(explained.components, expected);
+  EXPECT_EQ(explained.object_path, target);
+
+  CacheKey built = BuildCacheKey(r, kDomain, policy);
+  EXPECT_TRUE(built.components.empty());
+  EXPECT_EQ(built.ToDisplayString(), explained.ToDisplayString());
+  built.components = explained.components;
+  EXPECT_EQ(built, explained);
+}
+
 // Golden value, computed once from this implementation and kept: the hash must be the same in
 // every process and on every machine (simulator reproducibility, DESIGN 3). If this fails, the
 // serialization changed: that is a format change for every stored key and simulator report, so
@@ -580,9 +615,9 @@ TEST(CacheKeyHashTest, TrickyInputsNeverCollide) {
       Key(Req("/p", {{"x-a", "gzip"}}), policy),
       Key(Req("/p", {}, "OPTIONS"), policy),
       Key(Req("/pOPTIONS"), policy),
-      BuildCacheKey(Req("/p"), "d111.cloudfront.net/", policy),
-      BuildCacheKey(Req(""), "d111.cloudfront.net/p", policy),
-      BuildCacheKey(Req("/p"), "", policy),
+      ExplainCacheKey(Req("/p"), "d111.cloudfront.net/", policy),
+      ExplainCacheKey(Req(""), "d111.cloudfront.net/p", policy),
+      ExplainCacheKey(Req("/p"), "", policy),
   };
   for (size_t i = 0; i < keys.size(); ++i) {
     for (size_t j = i + 1; j < keys.size(); ++j) {

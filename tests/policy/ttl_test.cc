@@ -30,7 +30,7 @@ TEST_P(SpecWorkedTtlCasesTest, MatchesSpecTable) {
   ASSERT_FALSE(c.policies.empty());
   for (const Ttls& t : c.policies) {
     SCOPED_TRACE(absl::StrCat("Min ", t.min, " Default ", t.default_ttl, " Max ", t.max));
-    const TtlDecision d = DecideTtl(WorkedResponse(c), Policy(t), kNow, c.context);
+    const TtlDecision d = ExplainTtl(WorkedResponse(c), Policy(t), kNow, c.context);
     EXPECT_FALSE(d.steps.empty()) << d;
     EXPECT_THAT(d.steps, Contains(HasSubstr(d.reason))) << d;
 
@@ -62,6 +62,40 @@ INSTANTIATE_TEST_SUITE_P(Spec39, SpecWorkedTtlCasesTest, testing::ValuesIn(kWork
                            return info.param.name;
                          });
 
+// DecideTtl leaves the prose out and nothing else: the caches run it, the assertions above
+// check ExplainTtl.
+TtlDecision WithoutProse(TtlDecision d) {
+  d.reason.clear();
+  d.steps.clear();
+  return d;
+}
+
+class SpecWorkedTtlCasesWithoutExplanationTest : public testing::TestWithParam<WorkedCase> {};
+
+TEST_P(SpecWorkedTtlCasesWithoutExplanationTest, DecidesAsExplainTtl) {
+  const WorkedCase& c = GetParam();
+  for (const Ttls& t : c.policies) {
+    SCOPED_TRACE(absl::StrCat("Min ", t.min, " Default ", t.default_ttl, " Max ", t.max));
+    const TtlDecision explained = ExplainTtl(WorkedResponse(c), Policy(t), kNow, c.context);
+    const TtlDecision decided = DecideTtl(WorkedResponse(c), Policy(t), kNow, c.context);
+    EXPECT_TRUE(decided.reason.empty()) << decided;
+    EXPECT_TRUE(decided.steps.empty()) << decided;
+    EXPECT_EQ(decided, WithoutProse(explained));
+    if (c.failing_origin_status.has_value()) {
+      EXPECT_EQ(DecideStaleOnError(decided, *c.failing_origin_status, Seconds(30),
+                                   c.context.error_caching_min_ttl),
+                DecideStaleOnError(explained, *c.failing_origin_status, Seconds(30),
+                                   c.context.error_caching_min_ttl));
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Spec39, SpecWorkedTtlCasesWithoutExplanationTest,
+                         testing::ValuesIn(kWorkedCases),
+                         [](const testing::TestParamInfo<WorkedCase>& info) {
+                           return info.param.name;
+                         });
+
 TEST(SpecWorkedTtlCasesTableTest, HasAllFortyOneRowsInOrder) {
   ASSERT_EQ(std::size(kWorkedCases), 41u);
   for (size_t i = 0; i < std::size(kWorkedCases); ++i) {
@@ -72,9 +106,13 @@ TEST(SpecWorkedTtlCasesTableTest, HasAllFortyOneRowsInOrder) {
 // ---- Focused tests
 // --------------------------------------------------------------------------------
 
+// ExplainTtl, after checking that DecideTtl decides the same without the prose.
 TtlDecision Decide(int status, Headers headers, const Ttls& ttls = kLegacyDefaults,
                    const TtlContext& context = {}, const ModelOptions& options = {}) {
-  return DecideTtl(MakeResponse(status, std::move(headers)), Policy(ttls), kNow, context, options);
+  const Response response = MakeResponse(status, std::move(headers));
+  TtlDecision explained = ExplainTtl(response, Policy(ttls), kNow, context, options);
+  EXPECT_EQ(DecideTtl(response, Policy(ttls), kNow, context, options), WithoutProse(explained));
+  return explained;
 }
 
 // SPEC 3.2: s-maxage > max-age > Expires, and the steps say which header won over which.
