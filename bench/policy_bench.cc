@@ -20,11 +20,11 @@ namespace {
 DistributionConfig TwentyFiveBehaviors() {
   DistributionConfig config;
   const char* patterns[] = {
-      "/api/v1/*",     "/api/v2/*",   "/api/v3/*",    "/graphql",     "/auth/*",
-      "/static/*.js",  "/static/*.css", "/static/*",  "/images/*.jpg", "/images/*.png",
-      "/images/*",     "/fonts/*",    "/media/*.mp4", "/media/*",     "/downloads/*",
-      "/blog/*",       "/docs/*",     "/help/*",      "*.json",       "*.xml",
-      "/assets/*.js",  "/assets/*.css", "/assets/*",  "/favicon.ico", "/robots.txt",
+      "/api/v1/*",    "/api/v2/*",     "/api/v3/*",    "/graphql",      "/auth/*",
+      "/static/*.js", "/static/*.css", "/static/*",    "/images/*.jpg", "/images/*.png",
+      "/images/*",    "/fonts/*",      "/media/*.mp4", "/media/*",      "/downloads/*",
+      "/blog/*",      "/docs/*",       "/help/*",      "*.json",        "*.xml",
+      "/assets/*.js", "/assets/*.css", "/assets/*",    "/favicon.ico",  "/robots.txt",
   };
   for (const char* p : patterns) {
     CacheBehavior b;
@@ -38,10 +38,10 @@ DistributionConfig TwentyFiveBehaviors() {
 
 void BM_PolicyBehaviorMatch(benchmark::State& state) {
   absl::StatusOr<BehaviorTable> table = BehaviorTable::Build(TwentyFiveBehaviors());
-  std::vector<std::string> targets = {
-      "/assets/app.3f9a1c.js",  "/index.html",         "/api/v2/users/42?expand=1",
-      "/images/2024/05/a.jpg",  "/blog/post/hello",    "/assets/site.9c1e.css",
-      "/media/intro.webm",      "/no/match/anywhere/x.html"};
+  std::vector<std::string> targets = {"/assets/app.3f9a1c.js",     "/index.html",
+                                      "/api/v2/users/42?expand=1", "/images/2024/05/a.jpg",
+                                      "/blog/post/hello",          "/assets/site.9c1e.css",
+                                      "/media/intro.webm",         "/no/match/anywhere/x.html"};
   size_t i = 0;
   for (auto _ : state) {
     BehaviorMatch m = table->Match(targets[i++ % targets.size()]);

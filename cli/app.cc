@@ -123,10 +123,8 @@ void AddExplainCommand(CLI::App& app, ExplainFlags& f) {
   cmd->add_flag("--json", f.json, "Print one JSON object");
   cmd->add_option("--min-ttl", f.min_ttl, "Override the matched policy's MinTTL (seconds)")
       ->check(kSeconds);
-  cmd->add_option("--default-ttl", f.default_ttl, "Override DefaultTTL (seconds)")
-      ->check(kSeconds);
-  cmd->add_option("--max-ttl", f.max_ttl, "Override MaxTTL (seconds)")
-      ->check(kSeconds);
+  cmd->add_option("--default-ttl", f.default_ttl, "Override DefaultTTL (seconds)")->check(kSeconds);
+  cmd->add_option("--max-ttl", f.max_ttl, "Override MaxTTL (seconds)")->check(kSeconds);
   cmd->add_option("--error-caching-min-ttl", f.error_caching_min_ttl,
                   "Override ErrorCachingMinTTL for the origin status (seconds)")
       ->check(kSeconds);
@@ -144,7 +142,8 @@ int RunExplain(const ExplainFlags& f, std::ostream& out, std::ostream& err) {
     size_t problems = std::count(message.begin(), message.end(), '\n') + 1;
     std::string first(message.substr(0, message.find('\n')));
     if (problems > 1) {
-      absl::StrAppend(&first, " (and ", problems - 1, " more: edgesim check-config ", f.config, ")");
+      absl::StrAppend(&first, " (and ", problems - 1, " more: edgesim check-config ", f.config,
+                      ")");
     }
     return Fail(err, absl::InvalidArgumentError(first));
   }
@@ -153,8 +152,8 @@ int RunExplain(const ExplainFlags& f, std::ostream& out, std::ostream& err) {
   in.request.method = f.positional.size() == 2 ? f.positional[0] : f.method;
   in.request.target = f.positional.back();
   if (in.request.target.empty() || in.request.target[0] != '/') {
-    return Fail(err, absl::InvalidArgumentError(absl::StrCat(
-                         "request path \"", in.request.target, "\" must start with '/'")));
+    return Fail(err, absl::InvalidArgumentError(absl::StrCat("request path \"", in.request.target,
+                                                             "\" must start with '/'")));
   }
   if (absl::Status s = AddHeaders(f.headers, &in.request.headers); !s.ok()) return Fail(err, s);
   if (absl::Status s = AddHeaders(f.origin_headers, &in.origin_headers); !s.ok()) {
@@ -200,9 +199,7 @@ int RunApp(const std::vector<std::string>& args, std::ostream& out, std::ostream
   app.require_subcommand(1);
 
   int exit_code = kExitOk;
-  app.add_subcommand("version", "Print the version")->callback([&] {
-    out << "edgesim 0.1.0\n";
-  });
+  app.add_subcommand("version", "Print the version")->callback([&] { out << "edgesim 0.1.0\n"; });
 
   ExplainFlags explain;
   AddExplainCommand(app, explain);

@@ -77,8 +77,7 @@ absl::StatusOr<Explanation> Explain(const policy::Distribution& distribution,
   if (input.error_caching_min_ttl) {
     context.error_caching_min_ttl = absl::Seconds(*input.error_caching_min_ttl);
     e.overrides.push_back(absl::StrCat("ErrorCachingMinTTL for ", input.origin_status, " -> ",
-                                       *input.error_caching_min_ttl,
-                                       " (--error-caching-min-ttl)"));
+                                       *input.error_caching_min_ttl, " (--error-caching-min-ttl)"));
   } else if (const policy::CustomErrorResponse* cer =
                  config.FindCustomErrorResponse(input.origin_status)) {
     context.error_caching_min_ttl = cer->error_caching_min_ttl;

@@ -56,8 +56,9 @@ struct CachePolicy {
   KeyList cookies;
   KeyList query_strings;
 
-  // Legacy ForwardedValues (SPEC 2.5). Query strings: with `legacy`, `query_strings` says what is in
-  // the key, and `legacy_forward_all_query_strings` that every parameter still goes to the origin.
+  // Legacy ForwardedValues (SPEC 2.5). Query strings: with `legacy`, `query_strings` says what is
+  // in the key, and `legacy_forward_all_query_strings` that every parameter still goes to the
+  // origin.
   bool legacy = false;
   bool legacy_forward_all_query_strings = false;
   // Headers "*": every header forwarded, nothing cached (MinTTL must be 0).
@@ -92,7 +93,8 @@ void SetTtlsWithDefaults(absl::optional<int64_t> min_ttl, absl::optional<int64_t
 
 // The CachePolicy a legacy behavior acts as. Absent TTLs take the documented defaults: MinTTL 0,
 // DefaultTTL 86400 (or MinTTL if larger), MaxTTL 31536000 (or DefaultTTL if larger).
-CachePolicy CachePolicyFromForwardedValues(const ForwardedValues& fv, absl::optional<int64_t> min_ttl,
+CachePolicy CachePolicyFromForwardedValues(const ForwardedValues& fv,
+                                           absl::optional<int64_t> min_ttl,
                                            absl::optional<int64_t> default_ttl,
                                            absl::optional<int64_t> max_ttl);
 

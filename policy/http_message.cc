@@ -17,9 +17,10 @@ void Headers::Set(absl::string_view name, absl::string_view value) {
 }
 
 void Headers::Remove(absl::string_view name) {
-  fields_.erase(std::remove_if(fields_.begin(), fields_.end(),
-                               [&](const Field& f) { return AsciiEqualsIgnoreCase(f.first, name); }),
-                fields_.end());
+  fields_.erase(
+      std::remove_if(fields_.begin(), fields_.end(),
+                     [&](const Field& f) { return AsciiEqualsIgnoreCase(f.first, name); }),
+      fields_.end());
 }
 
 bool Headers::Has(absl::string_view name) const { return Get(name).has_value(); }

@@ -33,8 +33,9 @@ struct ModelOptions {
   // treated like `no-store`.
   bool store_no_cache_for_revalidation = true;
 
-  // SPEC 3.2, App. B5: when `no-cache`/`no-store`/`private` come with `max-age`, the directive wins.
-  // When false, an explicit max-age/s-maxage wins over `no-cache` (never over no-store/private).
+  // SPEC 3.2, App. B5: when `no-cache`/`no-store`/`private` come with `max-age`, the directive
+  // wins. When false, an explicit max-age/s-maxage wins over `no-cache` (never over
+  // no-store/private).
   bool no_cache_beats_max_age = true;
 
   // SPEC 3.2, App. B6: Expires is measured against the origin's Date header instead of `now`.
@@ -47,11 +48,13 @@ struct ModelOptions {
   // not cached. When true they follow the "cached only with max-age/s-maxage" rule of 400/403.
   bool cache_undocumented_error_statuses = false;
 
-  // SPEC 3.6, App. B10: the stale-while-revalidate / stale-if-error window is min(directive, MaxTTL)
-  // counted from expiry. When true, the window instead ends MaxTTL after the object was stored.
+  // SPEC 3.6, App. B10: the stale-while-revalidate / stale-if-error window is min(directive,
+  // MaxTTL) counted from expiry. When true, the window instead ends MaxTTL after the object was
+  // stored.
   bool stale_window_capped_at_max_ttl_since_store = false;
 
-  // SPEC 3.5, A19: ErrorCachingMinTTL when a CustomErrorResponse does not set one (historic: 300 s).
+  // SPEC 3.5, A19: ErrorCachingMinTTL when a CustomErrorResponse does not set one (historic: 300
+  // s).
   absl::Duration default_error_caching_min_ttl = absl::Seconds(10);
 
   // SPEC 6.4, App. B13: reusing a CallerReference with different paths answers 400 InvalidArgument

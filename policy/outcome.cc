@@ -33,19 +33,32 @@ std::string XCacheValue(CacheOutcome outcome) {
 
 absl::string_view ToString(ErrorDetail detail) {
   switch (detail) {
-    case ErrorDetail::kNone: return "";
-    case ErrorDetail::kError: return "Error";
-    case ErrorDetail::kOriginConnectError: return "OriginConnectError";
-    case ErrorDetail::kOriginDnsError: return "OriginDnsError";
-    case ErrorDetail::kOriginReadError: return "OriginReadError";
-    case ErrorDetail::kOriginCommError: return "OriginCommError";
-    case ErrorDetail::kOriginInvalidResponseError: return "OriginInvalidResponseError";
-    case ErrorDetail::kInvalidRequest: return "InvalidRequest";
-    case ErrorDetail::kInvalidRequestHeader: return "InvalidRequestHeader";
-    case ErrorDetail::kInvalidRequestMethod: return "InvalidRequestMethod";
-    case ErrorDetail::kClientCommError: return "ClientCommError";
-    case ErrorDetail::kClientHungUpRequest: return "ClientHungUpRequest";
-    case ErrorDetail::kAbortedOrigin: return "AbortedOrigin";
+    case ErrorDetail::kNone:
+      return "";
+    case ErrorDetail::kError:
+      return "Error";
+    case ErrorDetail::kOriginConnectError:
+      return "OriginConnectError";
+    case ErrorDetail::kOriginDnsError:
+      return "OriginDnsError";
+    case ErrorDetail::kOriginReadError:
+      return "OriginReadError";
+    case ErrorDetail::kOriginCommError:
+      return "OriginCommError";
+    case ErrorDetail::kOriginInvalidResponseError:
+      return "OriginInvalidResponseError";
+    case ErrorDetail::kInvalidRequest:
+      return "InvalidRequest";
+    case ErrorDetail::kInvalidRequestHeader:
+      return "InvalidRequestHeader";
+    case ErrorDetail::kInvalidRequestMethod:
+      return "InvalidRequestMethod";
+    case ErrorDetail::kClientCommError:
+      return "ClientCommError";
+    case ErrorDetail::kClientHungUpRequest:
+      return "ClientHungUpRequest";
+    case ErrorDetail::kAbortedOrigin:
+      return "AbortedOrigin";
   }
   return "Error";
 }

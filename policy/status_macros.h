@@ -29,8 +29,8 @@
   lhs = std::move(statusor).value()
 
 // Aborts with a message in every build: for broken invariants only, never for external input.
-#define EDGESIM_CHECK(cond)                                                             \
-  do {                                                                                  \
+#define EDGESIM_CHECK(cond)                                                           \
+  do {                                                                                \
     if (!(cond)) ::edgesim::policy::internal::CheckFailed(__FILE__, __LINE__, #cond); \
   } while (0)
 

@@ -50,8 +50,7 @@ TEST(AppTest, UnknownSubcommandIsAUsageError) {
 }
 
 TEST(CheckConfigTest, ValidConfigGivesOneLineSummary) {
-  const std::string path =
-      absl::StrCat(EDGESIM_SOURCE_DIR, "/tests/testdata/dist-config-s3.json");
+  const std::string path = absl::StrCat(EDGESIM_SOURCE_DIR, "/tests/testdata/dist-config-s3.json");
   RunResult r = Edgesim({"check-config", path});
   EXPECT_EQ(r.code, 0) << r.err;
   ASSERT_EQ(Lines(r.out).size(), 1u) << r.out;
@@ -106,7 +105,8 @@ TEST_P(BadInputTest, OneLineErrorAndExitTwo) {
 INSTANTIATE_TEST_SUITE_P(
     Cli, BadInputTest,
     testing::Values(
-        BadInputCase{"MissingConfigFile", {"explain", "--config", "/no/such/file.json", "/a"},
+        BadInputCase{"MissingConfigFile",
+                     {"explain", "--config", "/no/such/file.json", "/a"},
                      "/no/such/file.json"},
         BadInputCase{"MalformedJson",
                      {"explain", "--config", WriteTemp("malformed.json", "{\"Origins\": ["), "/a"},
@@ -115,12 +115,12 @@ INSTANTIATE_TEST_SUITE_P(
                      {"check-config", WriteTemp("malformed2.json", "not json at all")},
                      "malformed2.json"},
         BadInputCase{"HeaderWithoutColon", {"explain", "-H", "NoColonHere", "/a"}, "NoColonHere"},
-        BadInputCase{"OriginHeaderWithoutName", {"explain", "--origin-header", ": v", "/a"},
-                     "Name: value"},
+        BadInputCase{
+            "OriginHeaderWithoutName", {"explain", "--origin-header", ": v", "/a"}, "Name: value"},
         BadInputCase{"RelativePath", {"explain", "index.html"}, "must start with '/'"},
         BadInputCase{"BadNow", {"explain", "--now", "yesterday", "/a"}, "--now"},
-        BadInputCase{"OriginStatusOutOfRange", {"explain", "--origin-status", "999", "/a"},
-                     "origin-status"},
+        BadInputCase{
+            "OriginStatusOutOfRange", {"explain", "--origin-status", "999", "/a"}, "origin-status"},
         BadInputCase{"NegativeTtl", {"explain", "--max-ttl", "-5", "/a"}, "max-ttl"},
         BadInputCase{"NoPath", {"explain"}, "request"}),
     [](const auto& info) { return info.param.name; });

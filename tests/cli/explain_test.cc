@@ -43,8 +43,7 @@ TEST_P(ExplainSpec12Test, SelectsTheSameBehavior) {
   nlohmann::json j = ExplainJson({"--config", TestData("spec-behaviors.json"), c.raw_path});
   const int index = c.behavior == "default" ? -1 : c.behavior[1] - '1';
   EXPECT_EQ(j["behavior"]["index"], index);
-  EXPECT_EQ(j["behavior"]["path_pattern"],
-            index < 0 ? "*" : policy::spec12::kPatterns[index]);
+  EXPECT_EQ(j["behavior"]["path_pattern"], index < 0 ? "*" : policy::spec12::kPatterns[index]);
   EXPECT_EQ(j["behavior"]["matched_path"], c.matching_path);
   EXPECT_EQ(j["behavior"]["patterns_tried"].size(), index < 0 ? 4u : index + 1u);
 }
@@ -64,12 +63,18 @@ std::vector<std::string> TtlArgs(const policy::spec39::WorkedCase& c,
                                  const policy::spec39::Ttls& t) {
   std::vector<std::string> args = {
       // The S3 sample's default behavior targets its S3 origin; the demo's a custom one.
-      "--config",      TestData(c.context.s3_origin ? "dist-config-s3.json" : "dist-config-minimal.json"),
-      "--now",         absl::StrCat(absl::ToUnixSeconds(policy::spec39::kNow)),
-      "--min-ttl",     absl::StrCat(t.min),
-      "--default-ttl", absl::StrCat(t.default_ttl),
-      "--max-ttl",     absl::StrCat(t.max),
-      "--origin-status", absl::StrCat(c.status)};
+      "--config",
+      TestData(c.context.s3_origin ? "dist-config-s3.json" : "dist-config-minimal.json"),
+      "--now",
+      absl::StrCat(absl::ToUnixSeconds(policy::spec39::kNow)),
+      "--min-ttl",
+      absl::StrCat(t.min),
+      "--default-ttl",
+      absl::StrCat(t.default_ttl),
+      "--max-ttl",
+      absl::StrCat(t.max),
+      "--origin-status",
+      absl::StrCat(c.status)};
   const policy::Response origin = policy::spec39::WorkedResponse(c);
   if (c.context.error_caching_min_ttl) {
     args.push_back("--error-caching-min-ttl");
@@ -120,7 +125,8 @@ TEST_P(ExplainSpec62Test, JudgesTheSameInvalidation) {
   const policy::spec62::Spec62Case& c = GetParam();
   for (const policy::spec62::CachedObject& object : c.objects) {
     // The object as a viewer requests it; whether its query is in the key is the config's.
-    std::string target = object.query.empty() ? object.path : absl::StrCat(object.path, "?", object.query);
+    std::string target =
+        object.query.empty() ? object.path : absl::StrCat(object.path, "?", object.query);
     nlohmann::json j = ExplainJson(
         {"--config", TestData(object.query_in_key ? "query-in-key.json" : "spec-behaviors.json"),
          "--invalidate", c.invalidation_path, target});
@@ -139,8 +145,8 @@ INSTANTIATE_TEST_SUITE_P(Spec62, ExplainSpec62Test, testing::ValuesIn(policy::sp
 // ---- The cache key and the demo
 
 TEST(ExplainTest, CacheKeyUsesDistributionDomainAndNormalizedAcceptEncoding) {  // SPEC 2.7 row 1
-  nlohmann::json viaCname = ExplainJson({"-H", "Host: www.example.com", "-H",
-                                         "Accept-Encoding: gzip, deflate, br", "/a.jpg?x=1"});
+  nlohmann::json viaCname = ExplainJson(
+      {"-H", "Host: www.example.com", "-H", "Accept-Encoding: gzip, deflate, br", "/a.jpg?x=1"});
   nlohmann::json direct = ExplainJson({"-H", "Host: d111111abcdef8.cloudfront.net", "-H",
                                        "Accept-Encoding: gzip, deflate, br", "/a.jpg?x=2"});
   nlohmann::json plain = ExplainJson({"/a.jpg"});
@@ -152,22 +158,22 @@ TEST(ExplainTest, CacheKeyUsesDistributionDomainAndNormalizedAcceptEncoding) {  
 }
 
 TEST(ExplainTest, DemoRoutesHashedAssetsToTheYearLongPolicy) {
-  nlohmann::json asset = ExplainJson({"--origin-header",
-                                      "Cache-Control: public, max-age=31536000, immutable",
-                                      "/assets/app.3f9a1c.js"});
+  nlohmann::json asset =
+      ExplainJson({"--origin-header", "Cache-Control: public, max-age=31536000, immutable",
+                   "/assets/app.3f9a1c.js"});
   EXPECT_EQ(asset["behavior"]["path_pattern"], "/assets/*");
   EXPECT_EQ(asset["ttl"]["fresh_seconds"], 31536000);
   nlohmann::json html = ExplainJson({"/"});
   EXPECT_EQ(html["behavior"]["index"], -1);
-  EXPECT_EQ(html["ttl"]["fresh_seconds"], 60);  // the demo's DefaultTTL
+  EXPECT_EQ(html["ttl"]["fresh_seconds"], 60);    // the demo's DefaultTTL
   EXPECT_EQ(html["origin_path"], "/index.html");  // DefaultRootObject, for "/" only
   EXPECT_EQ(ExplainJson({"/docs/"})["origin_path"], "/docs/");
 }
 
 TEST(ExplainTest, TextOutputWalksEveryStep) {
   std::ostringstream out, err;
-  ASSERT_EQ(RunApp({"explain", "--origin-header", "Cache-Control: max-age=7200", "--max-ttl",
-                    "600", "--invalidate", "/index.html", "--invalidate", "/a b", "/index.html"},
+  ASSERT_EQ(RunApp({"explain", "--origin-header", "Cache-Control: max-age=7200", "--max-ttl", "600",
+                    "--invalidate", "/index.html", "--invalidate", "/a b", "/index.html"},
                    out, err),
             0)
       << err.str();

@@ -41,10 +41,10 @@ TEST_P(Spec62Test, InvalidatesExactlyTheRowsObjects) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Spec62, Spec62Test,
-    testing::ValuesIn(spec62::kCases),
-    [](const testing::TestParamInfo<Spec62Case>& info) { return info.param.name; });
+INSTANTIATE_TEST_SUITE_P(Spec62, Spec62Test, testing::ValuesIn(spec62::kCases),
+                         [](const testing::TestParamInfo<Spec62Case>& info) {
+                           return info.param.name;
+                         });
 
 TEST(InvalidationPathTest, InnerStarMatchesItselfLiterally) {
   absl::StatusOr<InvalidationPath> path = InvalidationPath::Parse("/img/a*b.png");

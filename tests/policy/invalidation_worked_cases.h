@@ -34,47 +34,44 @@ struct Spec62Case {
 inline void PrintTo(const Spec62Case& c, std::ostream* os) { *os << c.name; }
 
 inline const std::vector<Spec62Case> kCases = {
-        // Header variants (gzip, br) share the key path; the invalidation removes all of them.
-        Spec62Case{"Row1_ExactPathAllVariants",
-                   "/a.jpg",
-                   {{"/a.jpg", "", false}, {"/a.jpg", "", false}},
-                   true,
-                   true},
-        Spec62Case{
-            "Row2_ExactPathMissesQueryVariant", "/a.jpg", {{"/a.jpg", "v=1", true}}, true, false},
-        Spec62Case{"Row3_TrailingStarCoversQueryAndLongerNames",
-                   "/a.jpg*",
-                   {{"/a.jpg", "v=1", true}, {"/a.jpg.map", "", true}},
-                   true,
-                   true},
-        Spec62Case{"Row4_DirectoryStarSpansSlash",
-                   "/images/*",
-                   {{"/images/x/y.png", "", false}},
-                   true,
-                   true},
-        Spec62Case{"Row5_NameStarCoversDirAndSiblings",
-                   "/images*",
-                   {{"/images", "", false}, {"/images-old/a.png", "", false}},
-                   true,
-                   true},
-        Spec62Case{"Row6_CaseSensitive", "/Images/*", {{"/images/a.png", "", false}}, true, false},
-        Spec62Case{
-            "Row7_InnerStarIsLiteral", "/img/a*b.png", {{"/img/aXb.png", "", false}}, true, false},
-        Spec62Case{"Row8_EncodedSpaceMatchesEncodedRequest",
-                   "/my%20file.txt",
-                   {{"/my%20file.txt", "", false}},
-                   true,
-                   true},
-        Spec62Case{"Row9_RawSpaceRejected", "/my file.txt", {}, false, false},
-        // `/404.html` stands for a cached error response; `/?x=1` for a query variant of the root.
-        Spec62Case{"Row10_SlashStarEverything",
-                   "/*",
-                   {{"/", "", false},
-                    {"/index.html", "", false},
-                    {"/a/b/c.png", "x=1", true},
-                    {"/404.html", "", false},
-                    {"/", "x=1", true}},
-                   true,
-                   true}};
+    // Header variants (gzip, br) share the key path; the invalidation removes all of them.
+    Spec62Case{"Row1_ExactPathAllVariants",
+               "/a.jpg",
+               {{"/a.jpg", "", false}, {"/a.jpg", "", false}},
+               true,
+               true},
+    Spec62Case{
+        "Row2_ExactPathMissesQueryVariant", "/a.jpg", {{"/a.jpg", "v=1", true}}, true, false},
+    Spec62Case{"Row3_TrailingStarCoversQueryAndLongerNames",
+               "/a.jpg*",
+               {{"/a.jpg", "v=1", true}, {"/a.jpg.map", "", true}},
+               true,
+               true},
+    Spec62Case{
+        "Row4_DirectoryStarSpansSlash", "/images/*", {{"/images/x/y.png", "", false}}, true, true},
+    Spec62Case{"Row5_NameStarCoversDirAndSiblings",
+               "/images*",
+               {{"/images", "", false}, {"/images-old/a.png", "", false}},
+               true,
+               true},
+    Spec62Case{"Row6_CaseSensitive", "/Images/*", {{"/images/a.png", "", false}}, true, false},
+    Spec62Case{
+        "Row7_InnerStarIsLiteral", "/img/a*b.png", {{"/img/aXb.png", "", false}}, true, false},
+    Spec62Case{"Row8_EncodedSpaceMatchesEncodedRequest",
+               "/my%20file.txt",
+               {{"/my%20file.txt", "", false}},
+               true,
+               true},
+    Spec62Case{"Row9_RawSpaceRejected", "/my file.txt", {}, false, false},
+    // `/404.html` stands for a cached error response; `/?x=1` for a query variant of the root.
+    Spec62Case{"Row10_SlashStarEverything",
+               "/*",
+               {{"/", "", false},
+                {"/index.html", "", false},
+                {"/a/b/c.png", "x=1", true},
+                {"/404.html", "", false},
+                {"/", "x=1", true}},
+               true,
+               true}};
 
 }  // namespace edgesim::policy::spec62

@@ -29,9 +29,9 @@ TEST(OutcomeTest, DetailedResultType) {
 }
 
 TEST(OutcomeTest, ParseResultTypeRoundTripsAndRejectsUnknown) {
-  for (CacheOutcome o : {CacheOutcome::kHit, CacheOutcome::kRefreshHit, CacheOutcome::kMiss,
-                         CacheOutcome::kError, CacheOutcome::kRedirect,
-                         CacheOutcome::kLimitExceeded, CacheOutcome::kCapacityExceeded}) {
+  for (CacheOutcome o :
+       {CacheOutcome::kHit, CacheOutcome::kRefreshHit, CacheOutcome::kMiss, CacheOutcome::kError,
+        CacheOutcome::kRedirect, CacheOutcome::kLimitExceeded, CacheOutcome::kCapacityExceeded}) {
     CacheOutcome parsed = CacheOutcome::kHit;
     ASSERT_TRUE(ParseResultType(ResultType(o), &parsed)) << o;
     EXPECT_EQ(parsed, o);

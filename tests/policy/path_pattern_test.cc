@@ -40,10 +40,10 @@ TEST_P(Spec12Test, SelectsBehaviorOnNormalizedPath) {
   EXPECT_EQ(SelectBehavior(normalized), c.behavior);
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Spec12, Spec12Test,
-    testing::ValuesIn(spec12::kCases),
-    [](const testing::TestParamInfo<Spec12Case>& info) { return info.param.name; });
+INSTANTIATE_TEST_SUITE_P(Spec12, Spec12Test, testing::ValuesIn(spec12::kCases),
+                         [](const testing::TestParamInfo<Spec12Case>& info) {
+                           return info.param.name;
+                         });
 
 // ---- SPEC 1.2 extra wildcard examples and SPEC 1.1 rules ---------------------------------------
 

@@ -22,7 +22,6 @@ using namespace spec39;  // NOLINT: the shared table and its helpers
 using testing::Contains;
 using testing::HasSubstr;
 
-
 class SpecWorkedTtlCasesTest : public testing::TestWithParam<WorkedCase> {};
 
 TEST_P(SpecWorkedTtlCasesTest, MatchesSpecTable) {

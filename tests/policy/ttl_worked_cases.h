@@ -85,7 +85,6 @@ inline Response WorkedResponse(const WorkedCase& c) {
   return r;
 }
 
-
 inline const Ttls kLegacyDefaults{0, kDay, kYear};
 inline const Ttls kCachingDisabled{0, 0, 0};
 // "any" Min/Default for the error rows, with the row's MaxTTL.
