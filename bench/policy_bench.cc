@@ -1,5 +1,8 @@
 // Hot paths of the CloudFront model: behavior selection, cache-key building, TTL decisions.
 // Run: build/bench/edgesim_bench --benchmark_filter=Policy
+#include <fnmatch.h>
+#include <xxhash.h>
+
 #include <string>
 #include <vector>
 
@@ -36,12 +39,14 @@ DistributionConfig TwentyFiveBehaviors() {
   return config;
 }
 
+const std::vector<std::string> kTargets = {
+    "/assets/app.3f9a1c.js", "/index.html",           "/api/v2/users/42?expand=1",
+    "/images/2024/05/a.jpg", "/blog/post/hello",      "/assets/site.9c1e.css",
+    "/media/intro.webm",     "/no/match/anywhere/x.html"};
+
 void BM_PolicyBehaviorMatch(benchmark::State& state) {
   absl::StatusOr<BehaviorTable> table = BehaviorTable::Build(TwentyFiveBehaviors());
-  std::vector<std::string> targets = {"/assets/app.3f9a1c.js",     "/index.html",
-                                      "/api/v2/users/42?expand=1", "/images/2024/05/a.jpg",
-                                      "/blog/post/hello",          "/assets/site.9c1e.css",
-                                      "/media/intro.webm",         "/no/match/anywhere/x.html"};
+  const std::vector<std::string>& targets = kTargets;
   size_t i = 0;
   for (auto _ : state) {
     BehaviorMatch m = table->Match(targets[i++ % targets.size()]);
@@ -50,6 +55,28 @@ void BM_PolicyBehaviorMatch(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_PolicyBehaviorMatch);
+
+// Baseline: libc's fnmatch(3) over the same 25 patterns, first match wins; it does less than
+// BehaviorTable (no path normalization) and is what a quick emulator would write.
+void BM_BaselineFnmatchBehaviorMatch(benchmark::State& state) {
+  std::vector<std::string> patterns;
+  for (const CacheBehavior& b : TwentyFiveBehaviors().behaviors) {
+    patterns.push_back(b.path_pattern[0] == '/' ? b.path_pattern.substr(1) : b.path_pattern);
+  }
+  std::vector<std::string> paths;
+  for (const std::string& t : kTargets) paths.push_back(t.substr(1, t.find('?') - 1));
+  size_t i = 0;
+  for (auto _ : state) {
+    const std::string& path = paths[i++ % paths.size()];
+    int index = -1;
+    for (size_t p = 0; p < patterns.size() && index < 0; ++p) {
+      if (fnmatch(patterns[p].c_str(), path.c_str(), 0) == 0) index = static_cast<int>(p);
+    }
+    benchmark::DoNotOptimize(index);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_BaselineFnmatchBehaviorMatch);
 
 CachePolicy KeyHeavyPolicy() {
   CachePolicy p;
@@ -76,6 +103,20 @@ void BM_PolicyBuildCacheKey(benchmark::State& state) {
   state.SetLabel(heavy ? "query+headers+cookies" : "CachingOptimized");
 }
 BENCHMARK(BM_PolicyBuildCacheKey)->Arg(0)->Arg(1);
+
+// Baseline: the least a key can be, one concatenated string (domain, path, raw Accept-Encoding)
+// and its XXH3 hash, with none of CloudFront's selection or normalization.
+void BM_BaselineConcatHashKey(benchmark::State& state) {
+  Request r = Request::Get("/assets/app.3f9a1c.js?v=12&color=red&utm_source=x");
+  r.headers.Add("Accept-Encoding", "gzip, deflate, br");
+  for (auto _ : state) {
+    std::string key = absl::StrCat("d111111abcdef8.cloudfront.net", r.path(), "\n",
+                                   r.headers.Get("Accept-Encoding").value_or(""));
+    benchmark::DoNotOptimize(XXH3_64bits(key.data(), key.size()));
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_BaselineConcatHashKey);
 
 // What `edgesim explain` pays on top of BuildCacheKey for the components.
 void BM_PolicyExplainCacheKey(benchmark::State& state) {
