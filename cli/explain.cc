@@ -11,14 +11,11 @@ namespace {
 
 int64_t Seconds(absl::Duration d) { return absl::ToInt64Seconds(d); }
 
-void ApplyOverride(absl::optional<int64_t> seconds, absl::string_view name, absl::Duration* field,
-                   std::vector<std::string>* overrides) {
+void ApplyOverride(absl::optional<int64_t> seconds, absl::string_view name, absl::string_view flag,
+                   absl::Duration* field, std::vector<std::string>* overrides) {
   if (!seconds) return;
-  overrides->push_back(absl::StrCat(name, " ", Seconds(*field), " -> ", *seconds, " (--",
-                                    name == "MinTTL"       ? "min-ttl"
-                                    : name == "DefaultTTL" ? "default-ttl"
-                                                           : "max-ttl",
-                                    ")"));
+  overrides->push_back(
+      absl::StrCat(name, " ", Seconds(*field), " -> ", *seconds, " (--", flag, ")"));
   *field = absl::Seconds(*seconds);
 }
 
@@ -60,9 +57,10 @@ absl::StatusOr<Explanation> Explain(const policy::Distribution& distribution,
   e.behavior_index = match.index;
   e.behavior = *match.behavior;
   e.policy = e.behavior.cache_policy;
-  ApplyOverride(input.min_ttl, "MinTTL", &e.policy.min_ttl, &e.overrides);
-  ApplyOverride(input.default_ttl, "DefaultTTL", &e.policy.default_ttl, &e.overrides);
-  ApplyOverride(input.max_ttl, "MaxTTL", &e.policy.max_ttl, &e.overrides);
+  ApplyOverride(input.min_ttl, "MinTTL", "min-ttl", &e.policy.min_ttl, &e.overrides);
+  ApplyOverride(input.default_ttl, "DefaultTTL", "default-ttl", &e.policy.default_ttl,
+                &e.overrides);
+  ApplyOverride(input.max_ttl, "MaxTTL", "max-ttl", &e.policy.max_ttl, &e.overrides);
 
   e.origin_path = std::string(input.request.path());
   if (e.origin_path == "/" && !config.default_root_object.empty()) {
