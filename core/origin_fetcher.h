@@ -1,0 +1,50 @@
+// origin_fetcher.h — the one seam between the cache and the network.
+//
+// EdgeCache is synchronous and does no I/O (STYLE.md 6.1): when it needs upstream it calls an
+// OriginFetcher. The emulator's is a Beast client (HTTP origins), an S3 or a directory origin;
+// the simulator's answers from its origin model; tests use a fake that counts fetches; a tier's
+// is the next cache up (tiers.h).
+#pragma once
+
+#include <cstdint>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "core/stored_response.h"
+#include "policy/distribution.h"
+#include "policy/http_message.h"
+
+namespace edgesim::core {
+
+struct OriginRequest {
+  // The request as the viewer sent it (a tier re-keys from it, as CloudFront's tiers share keys).
+  const policy::Request* viewer = nullptr;
+  // What CloudFront sends upstream: the origin path (DefaultRootObject applied), the headers the
+  // policy forwards, and If-None-Match / If-Modified-Since when revalidating.
+  policy::Request forwarded;
+  const policy::CacheBehavior* behavior = nullptr;
+  const policy::Origin* origin = nullptr;  // null when the behavior's origin is not configured
+  // Revalidating a stored copy: a 304 answer is expected.
+  bool conditional = false;
+};
+
+struct OriginResponse {
+  policy::Response head;
+  BodyRef body;  // null when only the size is modelled
+  uint64_t body_size = 0;
+  // Seconds the response already spent in an upstream cache (its Age header), 0 from an origin.
+  absl::Duration age = absl::ZeroDuration();
+  // Set by a tier when its cache answered (Hit or RefreshHit), for OriginShieldHit logging.
+  bool upstream_hit = false;
+};
+
+class OriginFetcher {
+ public:
+  virtual ~OriginFetcher() = default;
+  // An HTTP answer (any status) or why none came: kUnavailable when no connection could be made
+  // (CloudFront's 502, OriginConnectError), kDeadlineExceeded when the origin did not answer in
+  // time (504, OriginReadError); any other error counts as a 502.
+  virtual absl::StatusOr<OriginResponse> Fetch(const OriginRequest& request, absl::Time now) = 0;
+};
+
+}  // namespace edgesim::core

@@ -1,0 +1,69 @@
+// stored_response.h — what a cache keeps for one object: an immutable, refcounted response.
+//
+// A hit hands the caller a `ResponseRef`, so no lock is held while the caller writes the body to
+// a socket and no body is copied (DESIGN.md section 4). The body bytes are shared separately
+// (`BodyRef`), so the tiers of one request (POP, regional edge cache, Origin Shield) hold one copy
+// of a large body between them while each keeps its own headers and caching decision. The
+// simulator never has bodies: it stores sizes only (`body` null, `body_size` set).
+//
+//   ResponseRef r = MakeStoredResponse({200, {{"ETag", "\"v1\""}}}, MakeBody("hello"), {});
+//   r->body_size;   // 5
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "absl/types/optional.h"
+#include "boost/smart_ptr/intrusive_ptr.hpp"
+#include "boost/smart_ptr/intrusive_ref_counter.hpp"
+#include "policy/http_message.h"
+
+namespace edgesim::core {
+
+using BodyRef = std::shared_ptr<const std::string>;
+
+BodyRef MakeBody(std::string bytes);
+
+// How the object may be used once it is no longer fresh: fixed when it is stored, from the
+// TtlDecision (policy/ttl.h). A 304 refresh keeps them, as CloudFront keeps the stored headers
+// (SPEC 3.4).
+struct StorageTerms {
+  // SPEC 3.6: serve stale while refreshing, for this long after expiry.
+  absl::Duration stale_while_revalidate = absl::ZeroDuration();
+  // SPEC 3.6 `stale-if-error`; absent: SPEC 3.5's default (stale for ErrorCachingMinTTL).
+  absl::optional<absl::Duration> stale_if_error;
+  // Stored, but every request still goes to the origin (TTL 0 with validators, Vary: *).
+  bool forward_every_request = false;
+  // Revalidate without conditional headers (Vary: * with MinTTL 0, SPEC 3.4).
+  bool unconditional_revalidation = false;
+  // A cached 4xx/5xx (SPEC 3.5): served as an Error, never revalidated.
+  bool is_error = false;
+  // How long after expiry the store may still keep the object for revalidation and
+  // stale-on-error; after that it is reclaimed (lazily or by the sweep).
+  absl::Duration retain_after_expiry = absl::Hours(24);
+
+  bool operator==(const StorageTerms&) const = default;
+};
+
+struct StoredResponse : boost::intrusive_ref_counter<StoredResponse> {
+  // Status and the headers CloudFront keeps (Set-Cookie only when cookies are forwarded).
+  policy::Response head;
+  BodyRef body;  // null when only the size is modelled
+  uint64_t body_size = 0;
+  StorageTerms terms;
+
+  absl::string_view body_view() const { return body ? absl::string_view(*body) : ""; }
+  // Bytes this object costs a cache: the struct, the header strings and the body.
+  uint64_t ByteSize() const;
+};
+
+using ResponseRef = boost::intrusive_ptr<const StoredResponse>;
+
+// `body_size` defaults to the body's length.
+ResponseRef MakeStoredResponse(policy::Response head, BodyRef body, StorageTerms terms,
+                               absl::optional<uint64_t> body_size = absl::nullopt);
+
+}  // namespace edgesim::core
