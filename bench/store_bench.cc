@@ -132,10 +132,12 @@ Fixture& GetFixture(uint64_t n) {
   f->flat.reserve(n);
   for (uint64_t i = 0; i < n; ++i) {
     const std::string& k = f->keys[i];
-    f->store->Insert(k, HashKey(k), PathOf(i), SharedResponse(), kNow,
-                     kNow + absl::Hours(1), kNow);
+    // One response per object, as in a real cache: a shared one would make every hit of two
+    // threads bump the same refcount.
+    ResponseRef r = MakeStoredResponse({200, {}}, nullptr, {}, 1000);
+    f->store->Insert(k, HashKey(k), PathOf(i), r, kNow, kNow + absl::Hours(1), kNow);
     f->flat.emplace(k, static_cast<uint32_t>(i));
-    f->mutex_lru->Insert(k, SharedResponse(), kNow + absl::Hours(1));
+    f->mutex_lru->Insert(k, std::move(r), kNow + absl::Hours(1));
   }
   slot = std::move(f);
   return *slot;
@@ -212,8 +214,9 @@ void BM_StoreMissInsertEvict(benchmark::State& state, const std::string& evictio
     const std::string& k = keys[i % keys.size()];
     const uint64_t hash = HashKey(k);
     if (store->Lookup(k, hash, kNow).status != LookupStatus::kFound) {
-      store->Insert(k, hash, paths[i % keys.size()], SharedResponse(), kNow,
-                    kNow + absl::Hours(1), kNow);
+      // A miss stores a new response, as the edge does.
+      store->Insert(k, hash, paths[i % keys.size()], MakeStoredResponse({200, {}}, nullptr, {}, 1000),
+                    kNow, kNow + absl::Hours(1), kNow);
     }
     ++i;
   }
@@ -232,7 +235,9 @@ void BM_StoreBaselineMutexUnorderedMapMissInsertEvict(benchmark::State& state) {
   uint64_t i = kMissEntries;
   for (auto _ : state) {
     const std::string& k = keys[i++ % keys.size()];
-    if (cache.Lookup(k, kNow) == nullptr) cache.Insert(k, SharedResponse(), kNow + absl::Hours(1));
+    if (cache.Lookup(k, kNow) == nullptr) {
+      cache.Insert(k, MakeStoredResponse({200, {}}, nullptr, {}, 1000), kNow + absl::Hours(1));
+    }
   }
   state.SetItemsProcessed(state.iterations());
 }
