@@ -11,6 +11,7 @@
 #include "absl/container/inlined_vector.h"
 #include "absl/strings/match.h"
 #include "absl/synchronization/mutex.h"
+#include "core/mutex_lock.h"
 #include "policy/status_macros.h"
 
 namespace edgesim::core {
@@ -184,7 +185,7 @@ struct InvalidationLog::Impl {
   // The slow path of EffectiveHead: the seqs are contiguous after `trimmed_through`, and the
   // effective times non-decreasing, so the head is the count of retained items in effect.
   uint32_t HeadAt(uint32_t now_seconds) const {
-    absl::ReaderMutexLock lock(&mu);
+    ReaderLock lock(&mu);
     const auto in_effect = std::partition_point(
         items.begin(), items.end(),
         [now_seconds](const Item& item) { return item.effective_seconds <= now_seconds; });
@@ -207,7 +208,7 @@ InvalidationLog::InvalidationLog() : impl_(std::make_unique<Impl>()) {}
 InvalidationLog::~InvalidationLog() = default;
 
 uint32_t InvalidationLog::Add(const policy::InvalidationPath& path, absl::Time effective_time) {
-  absl::MutexLock lock(&impl_->mu);
+  WriterLock lock(&impl_->mu);
   // Only writers store `newest_`, all under `mu`.
   const uint64_t newest = newest_.load(std::memory_order_relaxed);
   EDGESIM_CHECK(SeqOf(newest) < std::numeric_limits<uint32_t>::max());
@@ -231,7 +232,7 @@ uint32_t InvalidationLog::EffectiveHead(absl::Time now) const {
 bool InvalidationLog::Invalidates(absl::string_view object_path, uint32_t after_seq,
                                   uint32_t upto_seq) const {
   if (after_seq >= upto_seq) return false;
-  absl::ReaderMutexLock lock(&impl_->mu);
+  ReaderLock lock(&impl_->mu);
   impl_->tests.fetch_add(1, std::memory_order_relaxed);
   const auto exact = impl_->exact.find(object_path);
   const bool match =
@@ -242,7 +243,7 @@ bool InvalidationLog::Invalidates(absl::string_view object_path, uint32_t after_
 }
 
 uint64_t InvalidationLog::Trim(uint32_t oldest_checked) {
-  absl::MutexLock lock(&impl_->mu);
+  WriterLock lock(&impl_->mu);
   uint64_t dropped = 0;
   while (!impl_->items.empty() && impl_->items.front().seq <= oldest_checked) {
     impl_->Unindex(impl_->items.front());
@@ -255,7 +256,7 @@ uint64_t InvalidationLog::Trim(uint32_t oldest_checked) {
 }
 
 InvalidationLogCounters InvalidationLog::counters() const {
-  absl::ReaderMutexLock lock(&impl_->mu);
+  ReaderLock lock(&impl_->mu);
   return {.added = impl_->added,
           .tests = impl_->tests.load(std::memory_order_relaxed),
           .matches = impl_->matches.load(std::memory_order_relaxed),

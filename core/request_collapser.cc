@@ -6,6 +6,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/synchronization/mutex.h"
+#include "core/mutex_lock.h"
 #include "policy/status_macros.h"
 
 namespace edgesim::core {
@@ -53,7 +54,7 @@ RequestCollapser::~RequestCollapser() = default;
 
 RequestCollapser::Ticket RequestCollapser::Join(absl::string_view key, uint64_t hash) {
   Ticket ticket;
-  absl::MutexLock lock(&impl_->mu);
+  WriterLock lock(&impl_->mu);
   const auto it = impl_->flights.find(FlightKey{key, hash});
   if (it != impl_->flights.end()) {
     ticket.flight_ = it->second;
@@ -73,7 +74,7 @@ void RequestCollapser::Complete(const Ticket& t, CollapsedResult result) {
   EDGESIM_CHECK(t.leader());
   Flight& flight = *t.flight_;
   {
-    absl::MutexLock lock(&impl_->mu);
+    WriterLock lock(&impl_->mu);
     const auto it = impl_->flights.find(FlightKey{flight.key, flight.hash});
     EDGESIM_CHECK(it != impl_->flights.end() && it->second == t.flight_);
     impl_->flights.erase(it);
@@ -83,7 +84,7 @@ void RequestCollapser::Complete(const Ticket& t, CollapsedResult result) {
     const bool released = result.status.ok() && !result.shareable;
     (released ? impl_->counters.released : impl_->counters.served_by_leader) += flight.followers;
   }
-  absl::MutexLock lock(&flight.mu);
+  WriterLock lock(&flight.mu);
   EDGESIM_CHECK(!flight.done);
   flight.result = std::move(result);
   flight.done = true;  // MutexLock's release wakes every follower blocked in Wait
@@ -92,12 +93,12 @@ void RequestCollapser::Complete(const Ticket& t, CollapsedResult result) {
 CollapsedResult RequestCollapser::Wait(const Ticket& t) {
   EDGESIM_CHECK(!t.leader() && t.flight_ != nullptr);
   Flight& flight = *t.flight_;
-  absl::MutexLock lock(&flight.mu, absl::Condition(&flight.done));
+  WriterLock lock(&flight.mu, absl::Condition(&flight.done));
   return flight.result;
 }
 
 CollapserCounters RequestCollapser::counters() const {
-  absl::MutexLock lock(&impl_->mu);
+  WriterLock lock(&impl_->mu);
   return impl_->counters;
 }
 

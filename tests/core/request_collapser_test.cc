@@ -6,6 +6,7 @@
 
 #include "absl/synchronization/blocking_counter.h"
 #include "absl/synchronization/mutex.h"
+#include "core/mutex_lock.h"
 #include "gtest/gtest.h"
 
 namespace edgesim::core {
@@ -38,13 +39,13 @@ FlightOutcome RunFlight(RequestCollapser& collapser, int n, const CollapsedResul
         joined.Wait();  // every follower has joined
         EXPECT_EQ(collapser.counters().followers, static_cast<uint64_t>(n - 1));
         collapser.Complete(ticket, result);
-        absl::MutexLock lock(&mu);
+        WriterLock lock(&mu);
         ++outcome.leaders;
         outcome.leader_result = result;
         return;
       }
       CollapsedResult r = collapser.Wait(ticket);
-      absl::MutexLock lock(&mu);
+      WriterLock lock(&mu);
       outcome.follower_results.push_back(std::move(r));
     });
   }
