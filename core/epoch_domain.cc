@@ -22,8 +22,9 @@ EpochDomain::Guard EpochDomain::Pin() {
 
 uint64_t EpochDomain::TryAdvance() {
   uint64_t current = epoch_.load(std::memory_order_seq_cst);
-  for (const Slot& s : slots_) {
-    const uint64_t pinned = s.pinned.load(std::memory_order_seq_cst);
+  const size_t threads = ThreadIndexHighWater();
+  for (size_t i = 0; i < threads; ++i) {
+    const uint64_t pinned = slots_[i].pinned.load(std::memory_order_seq_cst);
     if (pinned != 0 && pinned != current) return current;
   }
   epoch_.compare_exchange_strong(current, current + 1, std::memory_order_seq_cst);

@@ -35,14 +35,20 @@ uint64_t PackTimes(uint32_t origin_time, uint32_t fresh_until) {
 uint32_t OriginTimeOf(uint64_t times) { return static_cast<uint32_t>(times >> 32); }
 uint32_t FreshUntilOf(uint64_t times) { return static_cast<uint32_t>(times); }
 
-// An entry is one allocation: this header, then the key bytes, then the object path.
-struct Entry : EvictionNode {
-  ResponseRef response;                // immutable once published
-  std::atomic<uint64_t> times{0};      // PackTimes(origin_time, fresh_until)
-  std::atomic<uint32_t> checked_seq{0};  // newest invalidation this entry was checked against
+}  // namespace
+
+// An entry is one allocation: this header, then the key bytes, then the object path. It is
+// refcounted: the store holds one reference while the entry is indexed (dropped when its limbo
+// frees it), and each ResponseHandle holds one, so a hit touches only the entry's cache line.
+struct StoreEntry : EvictionNode {
+  // Declared to fill EvictionNode's tail padding: 56 bytes in all.
   uint16_t key_size = 0;
   uint16_t path_size = 0;
   bool linked = false;  // in the index and the policy; guarded by the shard lock
+  std::atomic<uint32_t> refs{1};
+  std::atomic<uint32_t> checked_seq{0};  // newest invalidation this entry was checked against
+  std::atomic<uint64_t> times{0};        // PackTimes(origin_time, fresh_until)
+  ResponseRef response;                  // immutable once published
 
   absl::string_view key() const {
     return absl::string_view(reinterpret_cast<const char*>(this + 1), key_size);
@@ -51,6 +57,18 @@ struct Entry : EvictionNode {
     return absl::string_view(reinterpret_cast<const char*>(this + 1) + key_size, path_size);
   }
 };
+
+void RetainEntry(StoreEntry* e) { e->refs.fetch_add(1, std::memory_order_relaxed); }
+
+void ReleaseEntry(StoreEntry* e) {
+  if (e->refs.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
+  e->~StoreEntry();
+  ::operator delete(e);
+}
+
+namespace {
+
+using Entry = StoreEntry;
 
 Entry* NewEntry(absl::string_view key, absl::string_view path) {
   void* memory = ::operator new(sizeof(Entry) + key.size() + path.size());
@@ -63,11 +81,8 @@ Entry* NewEntry(absl::string_view key, absl::string_view path) {
   return e;
 }
 
-void DeleteEntry(void* p) {
-  auto* e = static_cast<Entry*>(p);
-  e->~Entry();
-  ::operator delete(p);
-}
+// The store's reference, dropped when the entry leaves its limbo (or the store).
+void DropStoreReference(void* p) { ReleaseEntry(static_cast<Entry*>(p)); }
 
 // Index slots: 0 empty, 1 tombstone, otherwise a 16-bit tag of the hash above a 48-bit entry
 // pointer, so most probes reject a wrong key without touching its entry.
@@ -109,9 +124,26 @@ uint64_t RoundUpPow2(uint64_t n) {
   return p;
 }
 
+static_assert(sizeof(StoreEntry) == 56, "keep the entry header compact: see core/DESIGN.md");
+
 }  // namespace
 
 uint64_t HashKey(absl::string_view key) { return XXH3_64bits(key.data(), key.size()); }
+
+ResponseHandle::ResponseHandle(const ResponseHandle& other)
+    : entry_(other.entry_), response_(other.response_) {
+  if (entry_ != nullptr) RetainEntry(entry_);
+}
+
+ResponseHandle& ResponseHandle::operator=(ResponseHandle other) {
+  std::swap(entry_, other.entry_);
+  std::swap(response_, other.response_);
+  return *this;
+}
+
+ResponseHandle::~ResponseHandle() {
+  if (entry_ != nullptr) ReleaseEntry(entry_);
+}
 
 std::ostream& operator<<(std::ostream& os, LookupStatus status) {
   switch (status) {
@@ -154,7 +186,7 @@ struct alignas(64) ShardedStore::Shard {
     if (t == nullptr) return;
     for (uint64_t i = 0; i < t->capacity(); ++i) {
       const uint64_t slot = t->slots[i].load(std::memory_order_relaxed);
-      if (IsLive(slot)) DeleteEntry(EntryOf(slot));
+      if (IsLive(slot)) DropStoreReference(EntryOf(slot));
     }
     DeleteTable(t);
   }
@@ -180,11 +212,11 @@ struct alignas(64) ShardedStore::Shard {
     }
   }
 
-  // The slot holding exactly `e` (an evicted or swept entry, found by pointer).
+  // The slot holding exactly `e` (an evicted entry, found by pointer). The probe starts from the
+  // fingerprint: the hash's low 32 bits, all the index ever uses for positions.
   uint64_t SlotOf(const Entry* e) const {
     const Table* t = table.load(std::memory_order_relaxed);
-    const uint64_t hash = HashKey(e->key());
-    for (uint64_t i = hash & t->mask;; i = (i + 1) & t->mask) {
+    for (uint64_t i = e->fingerprint & t->mask;; i = (i + 1) & t->mask) {
       const uint64_t slot = t->slots[i].load(std::memory_order_relaxed);
       EDGESIM_CHECK(slot != kEmpty);
       if (IsLive(slot) && EntryOf(slot) == e) return i;
@@ -204,19 +236,28 @@ struct alignas(64) ShardedStore::Shard {
     e->linked = false;
     Bump(entries, -1);
     Bump(charged, -static_cast<uint64_t>(e->charge));
-    limbo.Retire(*domain, e, &DeleteEntry);
+    limbo.Retire(*domain, e, &DropStoreReference);
   }
 
   void Rehash(uint64_t live_entries) {
     Table* old_table = table.load(std::memory_order_relaxed);
     const uint64_t capacity = std::max(kMinTableCapacity, RoundUpPow2(live_entries * 2 + 2));
+    EDGESIM_CHECK(capacity <= (uint64_t{1} << 32));  // positions come from 32-bit fingerprints
     Table* t = NewTable(capacity);
     if (old_table != nullptr) {
+      // Positions come from each entry's fingerprint (the hash's low 32 bits), and the tag moves
+      // with the slot, so no key is rehashed; entries are prefetched a few slots ahead because
+      // every one is a cache miss.
+      constexpr uint64_t kPrefetchDistance = 8;
       for (uint64_t i = 0; i < old_table->capacity(); ++i) {
+        if (i + kPrefetchDistance < old_table->capacity()) {
+          const uint64_t ahead =
+              old_table->slots[i + kPrefetchDistance].load(std::memory_order_relaxed);
+          if (IsLive(ahead)) __builtin_prefetch(EntryOf(ahead));
+        }
         const uint64_t slot = old_table->slots[i].load(std::memory_order_relaxed);
         if (!IsLive(slot)) continue;
-        const uint64_t hash = HashKey(EntryOf(slot)->key());
-        uint64_t j = hash & t->mask;
+        uint64_t j = EntryOf(slot)->fingerprint & t->mask;
         while (t->slots[j].load(std::memory_order_relaxed) != kEmpty) j = (j + 1) & t->mask;
         t->slots[j].store(slot, std::memory_order_relaxed);
       }
@@ -285,7 +326,8 @@ ShardedStore::~ShardedStore() = default;
 int ShardedStore::shard_count() const { return 1 << shard_bits_; }
 
 ShardedStore::Shard& ShardedStore::ShardFor(uint64_t hash) const {
-  // Bits 32..47: the index uses the low bits and the tag the top 16.
+  // Bits 32..47: the index uses the low 32 bits (so it can restart a probe from an entry's
+  // fingerprint) and the tag the top 16.
   return shards_[(hash >> 32) & ((uint64_t{1} << shard_bits_) - 1)];
 }
 
@@ -305,7 +347,7 @@ StoreLookup ShardedStore::Lookup(absl::string_view key, uint64_t hash, absl::Tim
   }
   const uint64_t times = e->times.load(std::memory_order_relaxed);
   const absl::Time fresh_until = absl::FromUnixSeconds(FreshUntilOf(times));
-  if (now >= fresh_until + e->response->terms.retain_after_expiry) {
+  if (now >= fresh_until && now >= fresh_until + e->response->terms.retain_after_expiry) {
     std::lock_guard<std::mutex> lock(s.mu);
     if (EraseIfLinked(s, key, hash, e)) Shard::Bump(s.expirations);
     return result;
@@ -317,7 +359,8 @@ StoreLookup ShardedStore::Lookup(absl::string_view key, uint64_t hash, absl::Tim
     s.policy->OnAccess(*e);
   }
   result.status = LookupStatus::kFound;
-  result.response = e->response;
+  RetainEntry(e);
+  result.response = ResponseHandle(e, e->response.get());
   result.origin_time = absl::FromUnixSeconds(OriginTimeOf(times));
   result.fresh_until = fresh_until;
   return result;

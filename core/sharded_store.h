@@ -8,8 +8,9 @@
 // ("fingerprints in the index"), and each entry holds its key inline, so a hit costs the index
 // probe plus one entry read. Readers are protected by epoch-based reclamation (epoch_domain.h):
 // an erased entry or a replaced index is freed only after every reader that might see it has
-// left. A hit hands out a refcounted immutable response (stored_response.h), so the caller writes
-// the body with no lock held.
+// left. A hit hands out a refcounted immutable response (ResponseHandle: the reference is taken on
+// the entry, whose cache line the lookup already holds), so the caller writes the body with no
+// lock held.
 //
 // Entries keep absolute times in whole seconds since the Unix epoch (HTTP's resolution, STYLE.md
 // 6.5): `origin_time` (Age = now - origin_time, the Varnish t_origin trick: an upstream tier's Age
@@ -32,6 +33,7 @@
 #include <mutex>
 #include <ostream>
 #include <string>
+#include <utility>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -56,6 +58,37 @@ struct StoreOptions {
   std::string eviction = "sieve";
 };
 
+struct StoreEntry;
+
+// A found object's response, kept alive by a reference on its store entry (whose cache line the
+// lookup already holds) rather than on the response, so a hit touches one object. Behaves like
+// a pointer to the response; converts to a ResponseRef where one must outlive the handle's use.
+class ResponseHandle {
+ public:
+  ResponseHandle() = default;
+  ResponseHandle(const ResponseHandle& other);
+  ResponseHandle(ResponseHandle&& other) noexcept
+      : entry_(std::exchange(other.entry_, nullptr)),
+        response_(std::exchange(other.response_, nullptr)) {}
+  ResponseHandle& operator=(ResponseHandle other);
+  ~ResponseHandle();
+
+  const StoredResponse* get() const { return response_; }
+  const StoredResponse* operator->() const { return response_; }
+  const StoredResponse& operator*() const { return *response_; }
+  explicit operator bool() const { return response_ != nullptr; }
+  operator ResponseRef() const { return ResponseRef(response_); }
+
+ private:
+  friend class ShardedStore;
+  // Adopts one reference on `entry`.
+  ResponseHandle(StoreEntry* entry, const StoredResponse* response)
+      : entry_(entry), response_(response) {}
+
+  StoreEntry* entry_ = nullptr;
+  const StoredResponse* response_ = nullptr;
+};
+
 enum class LookupStatus {
   kFound,        // `response` and the times are set; freshness is the caller's decision
   kAbsent,       // never stored, evicted, or reclaimed
@@ -66,7 +99,7 @@ std::ostream& operator<<(std::ostream& os, LookupStatus status);
 
 struct StoreLookup {
   LookupStatus status = LookupStatus::kAbsent;
-  ResponseRef response;
+  ResponseHandle response;
   absl::Time origin_time;
   absl::Time fresh_until;
 };

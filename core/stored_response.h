@@ -49,11 +49,12 @@ struct StorageTerms {
 };
 
 struct StoredResponse : boost::intrusive_ref_counter<StoredResponse> {
+  // Ordered so that a hit's reads (the refcount, terms, size) share the first cache line.
+  StorageTerms terms;
+  uint64_t body_size = 0;
+  BodyRef body;  // null when only the size is modelled
   // Status and the headers CloudFront keeps (Set-Cookie only when cookies are forwarded).
   policy::Response head;
-  BodyRef body;  // null when only the size is modelled
-  uint64_t body_size = 0;
-  StorageTerms terms;
 
   absl::string_view body_view() const { return body ? absl::string_view(*body) : ""; }
   // Bytes this object costs a cache: the struct, the header strings and the body.

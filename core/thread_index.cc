@@ -1,5 +1,6 @@
 #include "core/thread_index.h"
 
+#include <atomic>
 #include <mutex>
 #include <vector>
 
@@ -18,6 +19,8 @@ class IndexPool {
       return index;
     }
     EDGESIM_CHECK(next_ < kMaxThreads);
+    // seq_cst, as the epoch pins: a scan that misses this index also precedes the thread's pin.
+    high_water_.store(next_ + 1, std::memory_order_seq_cst);
     return next_++;
   }
   void Release(size_t index) {
@@ -25,7 +28,10 @@ class IndexPool {
     free_.push_back(index);
   }
 
+  size_t high_water() const { return high_water_.load(std::memory_order_seq_cst); }
+
  private:
+  std::atomic<size_t> high_water_{0};
   std::mutex mu_;
   size_t next_ = 0;            // guarded by mu_
   std::vector<size_t> free_;  // guarded by mu_
@@ -43,6 +49,8 @@ struct ThreadSlot {
 };
 
 }  // namespace
+
+size_t ThreadIndexHighWater() { return Pool().high_water(); }
 
 size_t ThisThreadIndex() {
   thread_local ThreadSlot slot;

@@ -15,4 +15,7 @@ inline constexpr size_t kMaxThreads = 256;
 // In [0, kMaxThreads); stable for the thread's lifetime.
 size_t ThisThreadIndex();
 
+// One more than the highest index ever handed out: per-thread arrays need scanning only below it.
+size_t ThreadIndexHighWater();
+
 }  // namespace edgesim::core

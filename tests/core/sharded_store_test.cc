@@ -12,7 +12,7 @@
 namespace edgesim::core {
 namespace {
 
-const absl::Time kT0 = absl::FromUnixSeconds(1'700'000'000);
+constexpr absl::Time kT0 = absl::FromUnixSeconds(1'700'000'000);
 
 ResponseRef Body(size_t size, absl::Duration retain = absl::Hours(24)) {
   StorageTerms terms;
@@ -315,6 +315,33 @@ TEST(ShardedStoreCreateTest, WorksWithoutAnInvalidationLog) {
   ASSERT_TRUE((*store)->Insert("k", HashKey("k"), "/k", Body(1), kT0, kT0 + absl::Seconds(1), kT0));
   EXPECT_EQ((*store)->Lookup("k", HashKey("k"), kT0).status, LookupStatus::kFound);
   EXPECT_TRUE((*store)->Sweep(kT0, 100).completed_pass);
+}
+
+}  // namespace
+}  // namespace edgesim::core
+
+namespace edgesim::core {
+namespace {
+
+TEST(ResponseHandleTest, KeepsTheResponseAliveAfterEraseAndAfterTheStore) {
+  ResponseHandle held;
+  {
+    auto store = *ShardedStore::Create({.shards = 1, .capacity_bytes = 1 << 20}, nullptr);
+    ASSERT_TRUE(store->Insert("k", HashKey("k"), "/k",
+                              MakeStoredResponse({200, {}}, MakeBody("payload"), {}), kT0,
+                              kT0 + absl::Seconds(9), kT0));
+    held = store->Lookup("k", HashKey("k"), kT0).response;
+    ASSERT_TRUE(held);
+    EXPECT_TRUE(store->Erase("k", HashKey("k")));
+    ResponseHandle copy = held;
+    EXPECT_EQ(copy->body_view(), "payload");
+  }
+  // The store and its limbo are gone; the handle still owns the entry and its response.
+  EXPECT_EQ(held->body_view(), "payload");
+  ResponseRef ref = held;
+  held = ResponseHandle();
+  EXPECT_FALSE(held);
+  EXPECT_EQ(ref->body_view(), "payload");
 }
 
 }  // namespace

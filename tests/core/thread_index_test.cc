@@ -42,3 +42,17 @@ TEST(ThreadIndexTest, IndexesOfExitedThreadsAreReused) {
 
 }  // namespace
 }  // namespace edgesim::core
+
+namespace edgesim::core {
+namespace {
+
+TEST(ThreadIndexTest, HighWaterCoversEveryIndexHandedOut) {
+  size_t seen = 0;
+  std::thread([&] { seen = ThisThreadIndex(); }).join();
+  EXPECT_GT(ThreadIndexHighWater(), seen);
+  EXPECT_GT(ThreadIndexHighWater(), ThisThreadIndex());
+  EXPECT_LE(ThreadIndexHighWater(), kMaxThreads);
+}
+
+}  // namespace
+}  // namespace edgesim::core
