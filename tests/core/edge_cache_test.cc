@@ -1,0 +1,1 @@
+#include "core/edge_cache.h"
