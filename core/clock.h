@@ -13,6 +13,7 @@
 #include <atomic>
 #include <cstdint>
 
+#include "absl/time/clock.h"
 #include "absl/time/time.h"
 
 namespace edgesim::core {

@@ -34,7 +34,10 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "core/epoch_domain.h"
+#include "core/eviction.h"
 #include "core/invalidation_log.h"
 #include "core/stored_response.h"
 
@@ -153,11 +156,24 @@ class ShardedStore {
   ShardedStore(const StoreOptions& options, InvalidationLog* log);
 
   Shard& ShardFor(uint64_t hash) const;
+  // Tests the entry against invalidations it has not seen; remembers the head when none match.
+  bool IsInvalidated(EvictionNode& entry, absl::Time now) const;
+  // REQUIRES: s.mu held. Erases `key` if its entry is still `entry`.
+  bool EraseIfLinked(Shard& s, absl::string_view key, uint64_t hash, const EvictionNode* entry);
+  // REQUIRES: s.mu held. Puts `entry` in the index, replacing the key's older entry.
+  void PlaceInIndex(Shard& s, EvictionNode* entry, uint64_t hash);
 
   InvalidationLog* log_;
   int shard_bits_;
+  std::unique_ptr<EpochDomain> domain_;
   std::unique_ptr<Shard[]> shards_;
-  uint64_t sweep_cursor_ = 0;  // guarded by the sweep's callers (one sweeper at a time)
+
+  // The sweep's cursor; one sweeper at a time.
+  absl::Mutex sweep_mu_;
+  int sweep_shard_ = 0;
+  uint64_t sweep_slot_ = 0;
+  const void* sweep_table_ = nullptr;
+  uint32_t sweep_pass_head_ = 0;
 };
 
 }  // namespace edgesim::core

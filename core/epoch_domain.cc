@@ -1,0 +1,52 @@
+#include "core/epoch_domain.h"
+
+#include <algorithm>
+
+namespace edgesim::core {
+namespace {
+
+// Retired objects accumulate to this many before a Retire tries to free some: the epoch scan
+// reads every thread slot, so it is amortized over many retirements.
+constexpr size_t kCollectThreshold = 64;
+
+}  // namespace
+
+EpochDomain::Guard EpochDomain::Pin() {
+  std::atomic<uint64_t>& slot = slots_[ThisThreadIndex()].pinned;
+  if (slot.load(std::memory_order_relaxed) != 0) return Guard(nullptr);
+  // seq_cst store then loads: a writer's scan either sees this pin, or this reader's later loads
+  // see everything the writer unlinked before it advanced the epoch.
+  slot.store(epoch_.load(std::memory_order_seq_cst), std::memory_order_seq_cst);
+  return Guard(&slot);
+}
+
+uint64_t EpochDomain::TryAdvance() {
+  uint64_t current = epoch_.load(std::memory_order_seq_cst);
+  for (const Slot& s : slots_) {
+    const uint64_t pinned = s.pinned.load(std::memory_order_seq_cst);
+    if (pinned != 0 && pinned != current) return current;
+  }
+  epoch_.compare_exchange_strong(current, current + 1, std::memory_order_seq_cst);
+  return epoch_.load(std::memory_order_seq_cst);
+}
+
+Limbo::~Limbo() {
+  for (const Item& item : items_) item.deleter(item.object);
+}
+
+void Limbo::Retire(EpochDomain& domain, void* object, Deleter deleter) {
+  items_.push_back({object, deleter, domain.epoch()});
+  if (items_.size() >= kCollectThreshold) Collect(domain);
+}
+
+void Limbo::Collect(EpochDomain& domain) {
+  const uint64_t epoch = domain.TryAdvance();
+  // A reader pinned at epoch e may hold objects retired at e or e - 1... but not e - 2.
+  auto safe = [epoch](const Item& item) { return item.epoch + 2 <= epoch; };
+  auto keep = std::stable_partition(items_.begin(), items_.end(),
+                                    [&](const Item& item) { return !safe(item); });
+  for (auto it = keep; it != items_.end(); ++it) it->deleter(it->object);
+  items_.erase(keep, items_.end());
+}
+
+}  // namespace edgesim::core

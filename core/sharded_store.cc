@@ -1,0 +1,534 @@
+#include "core/sharded_store.h"
+
+#include <algorithm>
+#include <cstring>
+#include <new>
+#include <thread>
+#include <utility>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/synchronization/mutex.h"
+#include "core/epoch_domain.h"
+#include "core/eviction.h"
+#include "policy/status_macros.h"
+#include "xxhash.h"
+
+namespace edgesim::core {
+namespace {
+
+// Entry times: whole seconds since the Unix epoch, as uint32 (good until 2106). `origin_time` and
+// `fresh_until` share one atomic word so a reader never sees one refreshed without the other.
+uint32_t ToSecondsFloor(absl::Time t) {
+  return static_cast<uint32_t>(std::clamp<int64_t>(absl::ToUnixSeconds(t), 0, UINT32_MAX));
+}
+
+uint32_t ToSecondsCeil(absl::Time t) {
+  const int64_t floor = absl::ToUnixSeconds(t);
+  const int64_t ceil = absl::FromUnixSeconds(floor) < t ? floor + 1 : floor;
+  return static_cast<uint32_t>(std::clamp<int64_t>(ceil, 0, UINT32_MAX));
+}
+
+uint64_t PackTimes(uint32_t origin_time, uint32_t fresh_until) {
+  return (uint64_t{origin_time} << 32) | fresh_until;
+}
+uint32_t OriginTimeOf(uint64_t times) { return static_cast<uint32_t>(times >> 32); }
+uint32_t FreshUntilOf(uint64_t times) { return static_cast<uint32_t>(times); }
+
+// An entry is one allocation: this header, then the key bytes, then the object path.
+struct Entry : EvictionNode {
+  ResponseRef response;                // immutable once published
+  std::atomic<uint64_t> times{0};      // PackTimes(origin_time, fresh_until)
+  std::atomic<uint32_t> checked_seq{0};  // newest invalidation this entry was checked against
+  uint16_t key_size = 0;
+  uint16_t path_size = 0;
+  bool linked = false;  // in the index and the policy; guarded by the shard lock
+
+  absl::string_view key() const {
+    return absl::string_view(reinterpret_cast<const char*>(this + 1), key_size);
+  }
+  absl::string_view path() const {
+    return absl::string_view(reinterpret_cast<const char*>(this + 1) + key_size, path_size);
+  }
+};
+
+Entry* NewEntry(absl::string_view key, absl::string_view path) {
+  void* memory = ::operator new(sizeof(Entry) + key.size() + path.size());
+  auto* e = new (memory) Entry();
+  e->key_size = static_cast<uint16_t>(key.size());
+  e->path_size = static_cast<uint16_t>(path.size());
+  char* bytes = reinterpret_cast<char*>(e + 1);
+  std::memcpy(bytes, key.data(), key.size());
+  std::memcpy(bytes + key.size(), path.data(), path.size());
+  return e;
+}
+
+void DeleteEntry(void* p) {
+  auto* e = static_cast<Entry*>(p);
+  e->~Entry();
+  ::operator delete(p);
+}
+
+// Index slots: 0 empty, 1 tombstone, otherwise a 16-bit tag of the hash above a 48-bit entry
+// pointer, so most probes reject a wrong key without touching its entry.
+constexpr uint64_t kEmpty = 0;
+constexpr uint64_t kTombstone = 1;
+constexpr uint64_t kPointerMask = (uint64_t{1} << 48) - 1;
+// What an entry is charged for its share of the index (8-byte slots, at most 7/8 full).
+constexpr uint64_t kIndexChargePerEntry = 16;
+
+uint64_t TagOf(uint64_t hash) { return hash >> 48; }
+uint64_t MakeSlot(uint64_t hash, const Entry* e) {
+  return (TagOf(hash) << 48) | reinterpret_cast<uintptr_t>(e);
+}
+Entry* EntryOf(uint64_t slot) { return reinterpret_cast<Entry*>(slot & kPointerMask); }
+bool IsLive(uint64_t slot) { return slot > kTombstone; }
+
+struct Table {
+  uint64_t mask;
+  std::atomic<uint64_t> slots[1];  // really mask + 1
+
+  uint64_t capacity() const { return mask + 1; }
+};
+
+Table* NewTable(uint64_t capacity) {
+  void* memory = ::operator new(sizeof(Table) + (capacity - 1) * sizeof(std::atomic<uint64_t>));
+  auto* t = static_cast<Table*>(memory);
+  t->mask = capacity - 1;
+  for (uint64_t i = 0; i < capacity; ++i) new (&t->slots[i]) std::atomic<uint64_t>(kEmpty);
+  return t;
+}
+
+void DeleteTable(void* p) { ::operator delete(p); }
+
+constexpr uint64_t kMinTableCapacity = 16;
+
+uint64_t RoundUpPow2(uint64_t n) {
+  uint64_t p = 1;
+  while (p < n) p <<= 1;
+  return p;
+}
+
+}  // namespace
+
+uint64_t HashKey(absl::string_view key) { return XXH3_64bits(key.data(), key.size()); }
+
+std::ostream& operator<<(std::ostream& os, LookupStatus status) {
+  switch (status) {
+    case LookupStatus::kFound: return os << "found";
+    case LookupStatus::kAbsent: return os << "absent";
+    case LookupStatus::kInvalidated: return os << "invalidated";
+  }
+  return os;
+}
+
+std::ostream& operator<<(std::ostream& os, const StoreCounters& c) {
+  return os << "{entries=" << c.entries << " charged_bytes=" << c.charged_bytes
+            << " capacity_bytes=" << c.capacity_bytes << " inserts=" << c.inserts
+            << " replacements=" << c.replacements << " rejected=" << c.rejected
+            << " evictions=" << c.evictions << " expirations=" << c.expirations
+            << " invalidation_kills_on_lookup=" << c.invalidation_kills_on_lookup
+            << " invalidation_kills_by_sweep=" << c.invalidation_kills_by_sweep
+            << " erased=" << c.erased << "}";
+}
+
+struct alignas(64) ShardedStore::Shard {
+  mutable absl::Mutex mu;
+  std::atomic<Table*> table{nullptr};
+  // Written under `mu`; atomics so counters() and lock-free readers may read them.
+  std::unique_ptr<EvictionPolicy> policy;
+  bool access_needs_lock = false;
+  uint64_t budget = 0;
+  uint64_t used_slots ABSL_GUARDED_BY(mu) = 0;  // live + tombstones
+  std::atomic<uint64_t> entries{0};
+  std::atomic<uint64_t> charged{0};
+  std::atomic<uint64_t> inserts{0}, replacements{0}, rejected{0}, evictions{0}, expirations{0},
+      kills_on_lookup{0}, kills_by_sweep{0}, erased{0};
+  EpochDomain* domain = nullptr;
+  Limbo limbo ABSL_GUARDED_BY(mu);
+
+  ~Shard() {
+    Table* t = table.load(std::memory_order_relaxed);
+    if (t == nullptr) return;
+    for (uint64_t i = 0; i < t->capacity(); ++i) {
+      const uint64_t slot = t->slots[i].load(std::memory_order_relaxed);
+      if (IsLive(slot)) DeleteEntry(EntryOf(slot));
+    }
+    DeleteTable(t);
+  }
+
+  static void Bump(std::atomic<uint64_t>& counter, uint64_t n = 1) {
+    counter.store(counter.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
+  }
+
+  // Lock-free: the slot index holding `key`, or -1.
+  static int64_t Find(const Table* t, absl::string_view key, uint64_t hash) {
+    const uint64_t tag = TagOf(hash);
+    for (uint64_t i = hash & t->mask;; i = (i + 1) & t->mask) {
+      const uint64_t slot = t->slots[i].load(std::memory_order_acquire);
+      if (slot == kEmpty) return -1;
+      if (IsLive(slot) && (slot >> 48) == tag && EntryOf(slot)->key() == key) {
+        return static_cast<int64_t>(i);
+      }
+    }
+  }
+
+  // The slot holding exactly `e` (an evicted or swept entry, found by pointer).
+  uint64_t SlotOf(const Entry* e) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu) {
+    const Table* t = table.load(std::memory_order_relaxed);
+    const uint64_t hash = HashKey(e->key());
+    for (uint64_t i = hash & t->mask;; i = (i + 1) & t->mask) {
+      const uint64_t slot = t->slots[i].load(std::memory_order_relaxed);
+      EDGESIM_CHECK(slot != kEmpty);
+      if (IsLive(slot) && EntryOf(slot) == e) return i;
+    }
+  }
+
+  // Takes the entry in slot `i` out of the index and the policy, and retires it.
+  void Unlink(uint64_t i, bool evicted) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu) {
+    Table* t = table.load(std::memory_order_relaxed);
+    Entry* e = EntryOf(t->slots[i].load(std::memory_order_relaxed));
+    t->slots[i].store(kTombstone, std::memory_order_release);
+    if (!evicted) policy->OnErase(*e);
+    Release(e);
+  }
+
+  void Release(Entry* e) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu) {
+    e->linked = false;
+    Bump(entries, -1);
+    Bump(charged, -static_cast<uint64_t>(e->charge));
+    limbo.Retire(*domain, e, &DeleteEntry);
+  }
+
+  void Rehash(uint64_t live_entries) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu) {
+    Table* old_table = table.load(std::memory_order_relaxed);
+    const uint64_t capacity = std::max(kMinTableCapacity, RoundUpPow2(live_entries * 2 + 2));
+    Table* t = NewTable(capacity);
+    if (old_table != nullptr) {
+      for (uint64_t i = 0; i < old_table->capacity(); ++i) {
+        const uint64_t slot = old_table->slots[i].load(std::memory_order_relaxed);
+        if (!IsLive(slot)) continue;
+        const uint64_t hash = HashKey(EntryOf(slot)->key());
+        uint64_t j = hash & t->mask;
+        while (t->slots[j].load(std::memory_order_relaxed) != kEmpty) j = (j + 1) & t->mask;
+        t->slots[j].store(slot, std::memory_order_relaxed);
+      }
+      limbo.Retire(*domain, old_table, &DeleteTable);
+    }
+    used_slots = live_entries;
+    table.store(t, std::memory_order_release);
+  }
+
+  void EvictToBudget() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu) {
+    while (charged.load(std::memory_order_relaxed) > budget) {
+      auto* victim = static_cast<Entry*>(policy->Evict());
+      if (victim == nullptr) return;
+      Unlink(SlotOf(victim), /*evicted=*/true);
+      Bump(evictions);
+    }
+  }
+};
+
+absl::StatusOr<std::unique_ptr<ShardedStore>> ShardedStore::Create(const StoreOptions& options,
+                                                                   InvalidationLog* log) {
+  if (options.shards < 0 || options.shards > (1 << 16)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("store shards must be between 0 and 65536, got ", options.shards));
+  }
+  std::unique_ptr<ShardedStore> store(new ShardedStore(options, log));
+  const uint64_t per_shard = options.capacity_bytes / store->shard_count();
+  const uint64_t smallest = sizeof(Entry) + kIndexChargePerEntry + sizeof(StoredResponse);
+  if (per_shard < smallest) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "cache capacity ", options.capacity_bytes, " bytes is too small for ",
+        store->shard_count(), " shards (at least ", smallest, " bytes per shard)"));
+  }
+  for (int i = 0; i < store->shard_count(); ++i) {
+    Shard& s = store->shards_[i];
+    EDGESIM_ASSIGN_OR_RETURN(s.policy, MakeEvictionPolicy(options.eviction, per_shard));
+    s.access_needs_lock = s.policy->access_needs_lock();
+    s.budget = per_shard;
+    s.domain = store->domain_.get();
+    absl::MutexLock lock(&s.mu);
+    s.Rehash(0);
+  }
+  return store;
+}
+
+namespace {
+
+int ShardBits(int requested) {
+  const int hardware = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const uint64_t shards = RoundUpPow2(requested > 0 ? requested : 4 * hardware);
+  int bits = 0;
+  while ((uint64_t{1} << bits) < shards) ++bits;
+  return bits;
+}
+
+}  // namespace
+
+ShardedStore::ShardedStore(const StoreOptions& options, InvalidationLog* log)
+    : log_(log),
+      shard_bits_(ShardBits(options.shards)),
+      domain_(std::make_unique<EpochDomain>()),
+      shards_(new Shard[size_t{1} << shard_bits_]) {}
+
+ShardedStore::~ShardedStore() = default;
+
+int ShardedStore::shard_count() const { return 1 << shard_bits_; }
+
+ShardedStore::Shard& ShardedStore::ShardFor(uint64_t hash) const {
+  // Bits 32..47: the index uses the low bits and the tag the top 16.
+  return shards_[(hash >> 32) & ((uint64_t{1} << shard_bits_) - 1)];
+}
+
+StoreLookup ShardedStore::Lookup(absl::string_view key, uint64_t hash, absl::Time now) {
+  Shard& s = ShardFor(hash);
+  StoreLookup result;
+  EpochDomain::Guard guard = domain_->Pin();
+  const Table* t = s.table.load(std::memory_order_acquire);
+  const int64_t i = Shard::Find(t, key, hash);
+  if (i < 0) return result;
+  Entry* e = EntryOf(t->slots[i].load(std::memory_order_acquire));
+
+  if (log_ != nullptr && IsInvalidated(*e, now)) {
+    absl::MutexLock lock(&s.mu);
+    if (EraseIfLinked(s, key, hash, e)) Shard::Bump(s.kills_on_lookup);
+    result.status = LookupStatus::kInvalidated;
+    return result;
+  }
+  const uint64_t times = e->times.load(std::memory_order_relaxed);
+  const absl::Time fresh_until = absl::FromUnixSeconds(FreshUntilOf(times));
+  if (now >= fresh_until + e->response->terms.retain_after_expiry) {
+    absl::MutexLock lock(&s.mu);
+    if (EraseIfLinked(s, key, hash, e)) Shard::Bump(s.expirations);
+    return result;
+  }
+  if (s.access_needs_lock) {
+    absl::MutexLock lock(&s.mu);
+    if (e->linked) s.policy->OnAccess(*e);
+  } else {
+    s.policy->OnAccess(*e);
+  }
+  result.status = LookupStatus::kFound;
+  result.response = e->response;
+  result.origin_time = absl::FromUnixSeconds(OriginTimeOf(times));
+  result.fresh_until = fresh_until;
+  return result;
+}
+
+bool ShardedStore::IsInvalidated(EvictionNode& node, absl::Time now) const {
+  auto& e = static_cast<Entry&>(node);
+  const uint32_t head = log_->EffectiveHead(now);
+  uint32_t checked = e.checked_seq.load(std::memory_order_acquire);
+  if (checked >= head) return false;
+  if (log_->Invalidates(e.path(), checked, head)) return true;
+  // Monotonic: a slower reader must not move it back below what a sweep relies on.
+  while (checked < head &&
+         !e.checked_seq.compare_exchange_weak(checked, head, std::memory_order_acq_rel)) {
+  }
+  return false;
+}
+
+bool ShardedStore::EraseIfLinked(Shard& s, absl::string_view key, uint64_t hash,
+                                 const EvictionNode* node) {
+  s.mu.AssertHeld();
+  const Table* t = s.table.load(std::memory_order_relaxed);
+  const int64_t i = Shard::Find(t, key, hash);
+  if (i < 0 || EntryOf(t->slots[i].load(std::memory_order_relaxed)) != node) return false;
+  s.Unlink(i, /*evicted=*/false);
+  return true;
+}
+
+bool ShardedStore::Insert(absl::string_view key, uint64_t hash, absl::string_view object_path,
+                          ResponseRef response, absl::Time origin_time, absl::Time fresh_until,
+                          absl::Time now) {
+  Shard& s = ShardFor(hash);
+  const uint64_t charge = sizeof(Entry) + key.size() + object_path.size() +
+                          kIndexChargePerEntry + response->ByteSize();
+  if (key.size() > UINT16_MAX || object_path.size() > UINT16_MAX || charge > s.budget ||
+      charge > UINT32_MAX) {
+    absl::MutexLock lock(&s.mu);
+    Shard::Bump(s.rejected);
+    const int64_t i = Shard::Find(s.table.load(std::memory_order_relaxed), key, hash);
+    if (i >= 0) s.Unlink(i, /*evicted=*/false);
+    return false;
+  }
+  Entry* e = NewEntry(key, object_path);
+  e->charge = static_cast<uint32_t>(charge);
+  e->fingerprint = static_cast<uint32_t>(hash);
+  e->response = std::move(response);
+  e->times.store(PackTimes(ToSecondsFloor(origin_time), ToSecondsCeil(fresh_until)),
+                 std::memory_order_relaxed);
+  e->checked_seq.store(log_ != nullptr ? log_->EffectiveHead(now) : 0,
+                       std::memory_order_relaxed);
+
+  absl::MutexLock lock(&s.mu);
+  PlaceInIndex(s, e, hash);
+  s.policy->OnInsert(*e);
+  e->linked = true;
+  Shard::Bump(s.entries);
+  Shard::Bump(s.charged, charge);
+  Shard::Bump(s.inserts);
+  s.EvictToBudget();
+  return true;
+}
+
+void ShardedStore::PlaceInIndex(Shard& s, EvictionNode* node, uint64_t hash) {
+  s.mu.AssertHeld();
+  auto* e = static_cast<Entry*>(node);
+  Table* t = s.table.load(std::memory_order_relaxed);
+  const int64_t existing = Shard::Find(t, e->key(), hash);
+  if (existing >= 0) {
+    Entry* old = EntryOf(t->slots[existing].load(std::memory_order_relaxed));
+    t->slots[existing].store(MakeSlot(hash, e), std::memory_order_release);
+    s.policy->OnErase(*old);
+    s.Release(old);
+    Shard::Bump(s.replacements);
+    return;
+  }
+  if ((s.used_slots + 1) * 8 > t->capacity() * 7) {
+    s.Rehash(s.entries.load(std::memory_order_relaxed));
+    t = s.table.load(std::memory_order_relaxed);
+  }
+  uint64_t i = hash & t->mask;
+  while (IsLive(t->slots[i].load(std::memory_order_relaxed))) i = (i + 1) & t->mask;
+  if (t->slots[i].load(std::memory_order_relaxed) == kEmpty) ++s.used_slots;
+  t->slots[i].store(MakeSlot(hash, e), std::memory_order_release);
+}
+
+bool ShardedStore::Refresh(absl::string_view key, uint64_t hash, const StoredResponse* response,
+                           absl::Time origin_time, absl::Time fresh_until) {
+  Shard& s = ShardFor(hash);
+  absl::MutexLock lock(&s.mu);
+  const Table* t = s.table.load(std::memory_order_relaxed);
+  const int64_t i = Shard::Find(t, key, hash);
+  if (i < 0) return false;
+  Entry* e = EntryOf(t->slots[i].load(std::memory_order_relaxed));
+  if (e->response.get() != response) return false;
+  e->times.store(PackTimes(ToSecondsFloor(origin_time), ToSecondsCeil(fresh_until)),
+                 std::memory_order_relaxed);
+  return true;
+}
+
+bool ShardedStore::Erase(absl::string_view key, uint64_t hash) {
+  Shard& s = ShardFor(hash);
+  absl::MutexLock lock(&s.mu);
+  const int64_t i = Shard::Find(s.table.load(std::memory_order_relaxed), key, hash);
+  if (i < 0) return false;
+  s.Unlink(i, /*evicted=*/false);
+  Shard::Bump(s.erased);
+  return true;
+}
+
+SweepResult ShardedStore::Sweep(absl::Time now, uint64_t budget) {
+  absl::MutexLock sweeping(&sweep_mu_);
+  SweepResult result;
+  if (sweep_shard_ == 0 && sweep_slot_ == 0) {
+    sweep_pass_head_ = log_ != nullptr ? log_->EffectiveHead(now) : 0;
+  }
+  while (result.visited < budget) {
+    Shard& s = shards_[sweep_shard_];
+    absl::MutexLock lock(&s.mu);
+    const Table* t = s.table.load(std::memory_order_relaxed);
+    if (t != sweep_table_) {  // resized since the cursor entered it: moved entries, start over
+      sweep_table_ = t;
+      sweep_slot_ = 0;
+    }
+    for (; sweep_slot_ < t->capacity() && result.visited < budget; ++sweep_slot_) {
+      ++result.visited;
+      const uint64_t slot = t->slots[sweep_slot_].load(std::memory_order_relaxed);
+      if (!IsLive(slot)) continue;
+      Entry* e = EntryOf(slot);
+      if (log_ != nullptr && IsInvalidated(*e, now)) {
+        s.Unlink(sweep_slot_, /*evicted=*/false);
+        Shard::Bump(s.kills_by_sweep);
+        ++result.invalidated;
+      } else if (now >= absl::FromUnixSeconds(FreshUntilOf(e->times.load(
+                            std::memory_order_relaxed))) +
+                            e->response->terms.retain_after_expiry) {
+        s.Unlink(sweep_slot_, /*evicted=*/false);
+        Shard::Bump(s.expirations);
+        ++result.expired;
+      }
+    }
+    if (sweep_slot_ < t->capacity()) break;
+    sweep_slot_ = 0;
+    sweep_table_ = nullptr;
+    if (++sweep_shard_ == shard_count()) {
+      sweep_shard_ = 0;
+      result.completed_pass = true;
+      if (log_ != nullptr) log_->Trim(sweep_pass_head_);
+      break;
+    }
+  }
+  return result;
+}
+
+void ShardedStore::Clear() {
+  for (int i = 0; i < shard_count(); ++i) {
+    Shard& s = shards_[i];
+    absl::MutexLock lock(&s.mu);
+    const Table* t = s.table.load(std::memory_order_relaxed);
+    for (uint64_t j = 0; j < t->capacity(); ++j) {
+      if (IsLive(t->slots[j].load(std::memory_order_relaxed))) s.Unlink(j, /*evicted=*/false);
+    }
+    s.Rehash(0);
+  }
+}
+
+void ShardedStore::ForEach(const std::function<void(const EntryView&)>& fn) const {
+  for (int i = 0; i < shard_count(); ++i) {
+    Shard& s = shards_[i];
+    absl::MutexLock lock(&s.mu);
+    const Table* t = s.table.load(std::memory_order_relaxed);
+    for (uint64_t j = 0; j < t->capacity(); ++j) {
+      const uint64_t slot = t->slots[j].load(std::memory_order_relaxed);
+      if (!IsLive(slot)) continue;
+      const Entry* e = EntryOf(slot);
+      const uint64_t times = e->times.load(std::memory_order_relaxed);
+      fn(EntryView{.key = std::string(e->key()),
+                   .object_path = std::string(e->path()),
+                   .response = e->response,
+                   .origin_time = absl::FromUnixSeconds(OriginTimeOf(times)),
+                   .fresh_until = absl::FromUnixSeconds(FreshUntilOf(times)),
+                   .charge = e->charge});
+    }
+  }
+}
+
+StoreCounters ShardedStore::counters() const {
+  StoreCounters c;
+  for (int i = 0; i < shard_count(); ++i) {
+    const Shard& s = shards_[i];
+    auto get = [](const std::atomic<uint64_t>& v) { return v.load(std::memory_order_relaxed); };
+    c.entries += get(s.entries);
+    c.charged_bytes += get(s.charged);
+    c.capacity_bytes += s.budget;
+    c.inserts += get(s.inserts);
+    c.replacements += get(s.replacements);
+    c.rejected += get(s.rejected);
+    c.evictions += get(s.evictions);
+    c.expirations += get(s.expirations);
+    c.invalidation_kills_on_lookup += get(s.kills_on_lookup);
+    c.invalidation_kills_by_sweep += get(s.kills_by_sweep);
+    c.erased += get(s.erased);
+  }
+  return c;
+}
+
+uint64_t ShardedStore::MetadataBytes() const {
+  uint64_t bytes = sizeof(ShardedStore) + sizeof(EpochDomain);
+  for (int i = 0; i < shard_count(); ++i) {
+    Shard& s = shards_[i];
+    absl::MutexLock lock(&s.mu);
+    bytes += sizeof(Shard) + sizeof(Table) +
+             s.table.load(std::memory_order_relaxed)->capacity() * sizeof(uint64_t) +
+             s.entries.load(std::memory_order_relaxed) * sizeof(Entry) +
+             s.policy->overhead_bytes();
+  }
+  return bytes;
+}
+
+}  // namespace edgesim::core
