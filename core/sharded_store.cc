@@ -12,6 +12,7 @@
 #include "absl/synchronization/mutex.h"
 #include "core/epoch_domain.h"
 #include "core/eviction.h"
+#include "core/mutex_lock.h"
 #include "policy/status_macros.h"
 #include "xxhash.h"
 
@@ -250,7 +251,7 @@ absl::StatusOr<std::unique_ptr<ShardedStore>> ShardedStore::Create(const StoreOp
     s.access_needs_lock = s.policy->access_needs_lock();
     s.budget = per_shard;
     s.domain = store->domain_.get();
-    absl::MutexLock lock(&s.mu);
+    WriterLock lock(&s.mu);
     s.Rehash(0);
   }
   return store;
@@ -293,7 +294,7 @@ StoreLookup ShardedStore::Lookup(absl::string_view key, uint64_t hash, absl::Tim
   Entry* e = EntryOf(t->slots[i].load(std::memory_order_acquire));
 
   if (log_ != nullptr && IsInvalidated(*e, now)) {
-    absl::MutexLock lock(&s.mu);
+    WriterLock lock(&s.mu);
     if (EraseIfLinked(s, key, hash, e)) Shard::Bump(s.kills_on_lookup);
     result.status = LookupStatus::kInvalidated;
     return result;
@@ -301,12 +302,12 @@ StoreLookup ShardedStore::Lookup(absl::string_view key, uint64_t hash, absl::Tim
   const uint64_t times = e->times.load(std::memory_order_relaxed);
   const absl::Time fresh_until = absl::FromUnixSeconds(FreshUntilOf(times));
   if (now >= fresh_until + e->response->terms.retain_after_expiry) {
-    absl::MutexLock lock(&s.mu);
+    WriterLock lock(&s.mu);
     if (EraseIfLinked(s, key, hash, e)) Shard::Bump(s.expirations);
     return result;
   }
   if (s.access_needs_lock) {
-    absl::MutexLock lock(&s.mu);
+    WriterLock lock(&s.mu);
     if (e->linked) s.policy->OnAccess(*e);
   } else {
     s.policy->OnAccess(*e);
@@ -349,7 +350,7 @@ bool ShardedStore::Insert(absl::string_view key, uint64_t hash, absl::string_vie
                           kIndexChargePerEntry + response->ByteSize();
   if (key.size() > UINT16_MAX || object_path.size() > UINT16_MAX || charge > s.budget ||
       charge > UINT32_MAX) {
-    absl::MutexLock lock(&s.mu);
+    WriterLock lock(&s.mu);
     Shard::Bump(s.rejected);
     const int64_t i = Shard::Find(s.table.load(std::memory_order_relaxed), key, hash);
     if (i >= 0) s.Unlink(i, /*evicted=*/false);
@@ -364,7 +365,7 @@ bool ShardedStore::Insert(absl::string_view key, uint64_t hash, absl::string_vie
   e->checked_seq.store(log_ != nullptr ? log_->EffectiveHead(now) : 0,
                        std::memory_order_relaxed);
 
-  absl::MutexLock lock(&s.mu);
+  WriterLock lock(&s.mu);
   PlaceInIndex(s, e, hash);
   s.policy->OnInsert(*e);
   e->linked = true;
@@ -401,7 +402,7 @@ void ShardedStore::PlaceInIndex(Shard& s, EvictionNode* node, uint64_t hash) {
 bool ShardedStore::Refresh(absl::string_view key, uint64_t hash, const StoredResponse* response,
                            absl::Time origin_time, absl::Time fresh_until) {
   Shard& s = ShardFor(hash);
-  absl::MutexLock lock(&s.mu);
+  WriterLock lock(&s.mu);
   const Table* t = s.table.load(std::memory_order_relaxed);
   const int64_t i = Shard::Find(t, key, hash);
   if (i < 0) return false;
@@ -414,7 +415,7 @@ bool ShardedStore::Refresh(absl::string_view key, uint64_t hash, const StoredRes
 
 bool ShardedStore::Erase(absl::string_view key, uint64_t hash) {
   Shard& s = ShardFor(hash);
-  absl::MutexLock lock(&s.mu);
+  WriterLock lock(&s.mu);
   const int64_t i = Shard::Find(s.table.load(std::memory_order_relaxed), key, hash);
   if (i < 0) return false;
   s.Unlink(i, /*evicted=*/false);
@@ -423,14 +424,14 @@ bool ShardedStore::Erase(absl::string_view key, uint64_t hash) {
 }
 
 SweepResult ShardedStore::Sweep(absl::Time now, uint64_t budget) {
-  absl::MutexLock sweeping(&sweep_mu_);
+  WriterLock sweeping(&sweep_mu_);
   SweepResult result;
   if (sweep_shard_ == 0 && sweep_slot_ == 0) {
     sweep_pass_head_ = log_ != nullptr ? log_->EffectiveHead(now) : 0;
   }
   while (result.visited < budget) {
     Shard& s = shards_[sweep_shard_];
-    absl::MutexLock lock(&s.mu);
+    WriterLock lock(&s.mu);
     const Table* t = s.table.load(std::memory_order_relaxed);
     if (t != sweep_table_) {  // resized since the cursor entered it: moved entries, start over
       sweep_table_ = t;
@@ -469,7 +470,7 @@ SweepResult ShardedStore::Sweep(absl::Time now, uint64_t budget) {
 void ShardedStore::Clear() {
   for (int i = 0; i < shard_count(); ++i) {
     Shard& s = shards_[i];
-    absl::MutexLock lock(&s.mu);
+    WriterLock lock(&s.mu);
     const Table* t = s.table.load(std::memory_order_relaxed);
     for (uint64_t j = 0; j < t->capacity(); ++j) {
       if (IsLive(t->slots[j].load(std::memory_order_relaxed))) s.Unlink(j, /*evicted=*/false);
@@ -481,7 +482,7 @@ void ShardedStore::Clear() {
 void ShardedStore::ForEach(const std::function<void(const EntryView&)>& fn) const {
   for (int i = 0; i < shard_count(); ++i) {
     Shard& s = shards_[i];
-    absl::MutexLock lock(&s.mu);
+    WriterLock lock(&s.mu);
     const Table* t = s.table.load(std::memory_order_relaxed);
     for (uint64_t j = 0; j < t->capacity(); ++j) {
       const uint64_t slot = t->slots[j].load(std::memory_order_relaxed);
@@ -522,7 +523,7 @@ uint64_t ShardedStore::MetadataBytes() const {
   uint64_t bytes = sizeof(ShardedStore) + sizeof(EpochDomain);
   for (int i = 0; i < shard_count(); ++i) {
     Shard& s = shards_[i];
-    absl::MutexLock lock(&s.mu);
+    WriterLock lock(&s.mu);
     bytes += sizeof(Shard) + sizeof(Table) +
              s.table.load(std::memory_order_relaxed)->capacity() * sizeof(uint64_t) +
              s.entries.load(std::memory_order_relaxed) * sizeof(Entry) +

@@ -4,6 +4,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
+#include "core/mutex_lock.h"
 #include "policy/status_macros.h"
 
 namespace edgesim::core {
@@ -12,7 +13,7 @@ namespace {
 class IndexPool {
  public:
   size_t Acquire() {
-    absl::MutexLock lock(&mu_);
+    WriterLock lock(&mu_);
     if (!free_.empty()) {
       const size_t index = free_.back();
       free_.pop_back();
@@ -22,7 +23,7 @@ class IndexPool {
     return next_++;
   }
   void Release(size_t index) {
-    absl::MutexLock lock(&mu_);
+    WriterLock lock(&mu_);
     free_.push_back(index);
   }
 

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "absl/synchronization/mutex.h"
+#include "core/mutex_lock.h"
 #include "gtest/gtest.h"
 
 namespace edgesim::core {
@@ -24,19 +25,18 @@ TEST(EpochDomainTest, RetiredObjectsWaitForPinnedReaders) {
   bool pinned = false, release = false;
   std::thread reader([&] {
     EpochDomain::Guard g = domain.Pin();
-    absl::MutexLock lock(&mu);
-    pinned = true;
-    mu.Await(absl::Condition(&release));
+    {
+      WriterLock lock(&mu);
+      pinned = true;
+    }
+    WriterLock released(&mu, absl::Condition(&release));
   });
-  {
-    absl::MutexLock lock(&mu);
-    mu.Await(absl::Condition(&pinned));
-  }
+  { WriterLock lock(&mu, absl::Condition(&pinned)); }
   limbo.Retire(domain, new int(1), &CountFree);
   for (int i = 0; i < 5; ++i) limbo.Collect(domain);
   EXPECT_EQ(g_freed.load(), 0) << "freed while a reader that may hold it is pinned";
   {
-    absl::MutexLock lock(&mu);
+    WriterLock lock(&mu);
     release = true;
   }
   reader.join();

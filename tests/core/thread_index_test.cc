@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "absl/synchronization/mutex.h"
+#include "core/mutex_lock.h"
 #include "gtest/gtest.h"
 
 namespace edgesim::core {
@@ -20,11 +21,13 @@ TEST(ThreadIndexTest, StableWithinAThreadAndDistinctAcrossLiveThreads) {
   for (int t = 0; t < 8; ++t) {
     threads.emplace_back([&] {
       const size_t index = ThisThreadIndex();
-      absl::MutexLock lock(&mu);
-      EXPECT_TRUE(seen.insert(index).second) << "index " << index << " handed out twice";
-      ++arrived;
+      {
+        WriterLock lock(&mu);
+        EXPECT_TRUE(seen.insert(index).second) << "index " << index << " handed out twice";
+        ++arrived;
+      }
       // Stay alive until all have taken an index, so none is recycled meanwhile.
-      mu.Await(absl::Condition(+[](int* n) { return *n == 8; }, &arrived));
+      WriterLock all_arrived(&mu, absl::Condition(+[](int* n) { return *n == 8; }, &arrived));
     });
   }
   for (auto& t : threads) t.join();

@@ -1,0 +1,52 @@
+#include "core/eviction.h"
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "core/lru_eviction.h"
+#include "core/s3fifo_eviction.h"
+#include "core/sieve_eviction.h"
+
+namespace edgesim::core {
+namespace {
+
+struct PolicyEntry {
+  absl::string_view name;
+  std::unique_ptr<EvictionPolicy> (*make)(uint64_t capacity_bytes);
+};
+
+// The one table of policies: no registry (STYLE.md section 7, item 2).
+constexpr PolicyEntry kPolicies[] = {
+    {"lru", [](uint64_t) -> std::unique_ptr<EvictionPolicy> {
+       return std::make_unique<LruEviction>();
+     }},
+    {"sieve", [](uint64_t) -> std::unique_ptr<EvictionPolicy> {
+       return std::make_unique<SieveEviction>();
+     }},
+    {"s3fifo", [](uint64_t capacity_bytes) -> std::unique_ptr<EvictionPolicy> {
+       return std::make_unique<S3FifoEviction>(capacity_bytes);
+     }},
+};
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<EvictionPolicy>> MakeEvictionPolicy(absl::string_view name,
+                                                                   uint64_t capacity_bytes) {
+  for (const PolicyEntry& entry : kPolicies) {
+    if (entry.name == name) return entry.make(capacity_bytes);
+  }
+  return absl::InvalidArgumentError(absl::StrCat("unknown eviction policy \"", name,
+                                                 "\"; known: ",
+                                                 absl::StrJoin(EvictionPolicyNames(), ", ")));
+}
+
+const std::vector<absl::string_view>& EvictionPolicyNames() {
+  static const auto* const names = [] {
+    auto* list = new std::vector<absl::string_view>;
+    for (const PolicyEntry& entry : kPolicies) list->push_back(entry.name);
+    return list;
+  }();
+  return *names;
+}
+
+}  // namespace edgesim::core
