@@ -13,6 +13,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
+#include "core/mutex_lock.h"
 #include "policy/ascii_case.h"
 #include "policy/cache_control.h"
 #include "policy/cache_key.h"
@@ -843,12 +844,12 @@ void EdgeCache::Impl::Revalidate(const BackgroundRefresh& refresh, absl::Time no
 }
 
 bool EdgeCache::Impl::ClaimRefresh(const std::string& key) {
-  absl::MutexLock lock(&refresh_mu);
+  WriterLock lock(&refresh_mu);
   return refreshing.insert(key).second;
 }
 
 void EdgeCache::Impl::ReleaseRefresh(const std::string& key) {
-  absl::MutexLock lock(&refresh_mu);
+  WriterLock lock(&refresh_mu);
   refreshing.erase(key);
 }
 

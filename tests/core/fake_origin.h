@@ -1,7 +1,7 @@
 // fake_origin.h — a scripted OriginFetcher for the core tests (STYLE.md 6.7: fakes, not mocks).
 //
 // Answers each origin path (the forwarded path, query ignored) with the response scripted for it,
-// 404 when none is; answers a conditional request 304 when the scripted 2xx still carries the
+// 404 when none is; answers a conditional request 304 when the scripted 2xx/3xx still carries the
 // validator the request names; can fail with a Status (Unavailable, DeadlineExceeded). Counts
 // fetches and records every forwarded request. Thread-safe; an optional hook runs inside Fetch,
 // before the answer, so a test can hold fetches in flight.
@@ -20,6 +20,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
+#include "core/mutex_lock.h"
 #include "core/origin_fetcher.h"
 #include "policy/http_date.h"
 
@@ -34,7 +35,7 @@ class FakeOrigin final : public OriginFetcher {
     script.response.status = status;
     script.response.headers = std::move(headers);
     script.body = MakeBody(std::move(body));
-    absl::MutexLock lock(&mu_);
+    WriterLock lock(&mu_);
     scripts_[std::string(path)] = std::move(script);
   }
   void Set(absl::string_view path, const policy::Response& response,
@@ -45,27 +46,25 @@ class FakeOrigin final : public OriginFetcher {
   // From now on, fetches of `path` fail with `code` (kUnavailable: no connection;
   // kDeadlineExceeded: no answer in time).
   void Fail(absl::string_view path, absl::StatusCode code) {
-    absl::MutexLock lock(&mu_);
+    WriterLock lock(&mu_);
     scripts_[std::string(path)].failure = code;
   }
 
   // Runs inside every Fetch, before the answer, without the lock held.
   void SetHook(std::function<void(const OriginRequest&)> hook) {
-    absl::MutexLock lock(&mu_);
+    WriterLock lock(&mu_);
     hook_ = std::move(hook);
   }
 
   absl::StatusOr<OriginResponse> Fetch(const OriginRequest& request, absl::Time) override {
     std::function<void(const OriginRequest&)> hook;
     {
-      absl::MutexLock lock(&mu_);
+      WriterLock lock(&mu_);
       forwarded_.push_back(request.forwarded);
-      ++in_flight_;
       hook = hook_;
     }
     if (hook) hook(request);
-    absl::MutexLock lock(&mu_);
-    --in_flight_;
+    WriterLock lock(&mu_);
     const auto it = scripts_.find(request.forwarded.path());
     if (it == scripts_.end()) return Answer(policy::Response{404, {}}, nullptr, request);
     const Script& script = it->second;
@@ -77,20 +76,16 @@ class FakeOrigin final : public OriginFetcher {
   }
 
   int fetches() const {
-    absl::MutexLock lock(&mu_);
+    WriterLock lock(&mu_);
     return static_cast<int>(forwarded_.size());
   }
-  int in_flight() const {
-    absl::MutexLock lock(&mu_);
-    return in_flight_;
-  }
   std::vector<policy::Request> forwarded() const {
-    absl::MutexLock lock(&mu_);
+    WriterLock lock(&mu_);
     return forwarded_;
   }
   // REQUIRES: fetches() > 0.
   policy::Request last_forwarded() const {
-    absl::MutexLock lock(&mu_);
+    WriterLock lock(&mu_);
     return forwarded_.back();
   }
 
@@ -120,9 +115,9 @@ class FakeOrigin final : public OriginFetcher {
     return out;
   }
 
-  // Only a 2xx can be "not modified"; If-None-Match first, as RFC 9110 13.2.2 orders them.
+  // Only a 2xx/3xx can be "not modified"; If-None-Match first, as RFC 9110 13.2.2 orders them.
   static bool NotModified(const policy::Request& request, const policy::Response& current) {
-    if (current.status < 200 || current.status >= 300) return false;
+    if (current.status < 200 || current.status >= 400) return false;
     if (const auto inm = request.headers.Get("If-None-Match")) {
       return current.headers.Get("ETag") == *inm;
     }
@@ -138,7 +133,6 @@ class FakeOrigin final : public OriginFetcher {
   absl::flat_hash_map<std::string, Script> scripts_ ABSL_GUARDED_BY(mu_);
   std::function<void(const OriginRequest&)> hook_ ABSL_GUARDED_BY(mu_);
   std::vector<policy::Request> forwarded_ ABSL_GUARDED_BY(mu_);
-  int in_flight_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
 }  // namespace edgesim::core
