@@ -1,5 +1,7 @@
 #include "core/eviction.h"
 
+#include <type_traits>
+
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -15,17 +17,21 @@ struct PolicyEntry {
   std::unique_ptr<EvictionPolicy> (*make)(uint64_t capacity_bytes);
 };
 
+// Only policies that size queues from the budget take it.
+template <typename Policy>
+std::unique_ptr<EvictionPolicy> Make(uint64_t capacity_bytes) {
+  if constexpr (std::is_constructible_v<Policy, uint64_t>) {
+    return std::make_unique<Policy>(capacity_bytes);
+  } else {
+    return std::make_unique<Policy>();
+  }
+}
+
 // The one table of policies: no registry (STYLE.md section 7, item 2).
 constexpr PolicyEntry kPolicies[] = {
-    {"lru", [](uint64_t) -> std::unique_ptr<EvictionPolicy> {
-       return std::make_unique<LruEviction>();
-     }},
-    {"sieve", [](uint64_t) -> std::unique_ptr<EvictionPolicy> {
-       return std::make_unique<SieveEviction>();
-     }},
-    {"s3fifo", [](uint64_t capacity_bytes) -> std::unique_ptr<EvictionPolicy> {
-       return std::make_unique<S3FifoEviction>(capacity_bytes);
-     }},
+    {"lru", &Make<LruEviction>},
+    {"sieve", &Make<SieveEviction>},
+    {"s3fifo", &Make<S3FifoEviction>},
 };
 
 }  // namespace
@@ -35,8 +41,7 @@ absl::StatusOr<std::unique_ptr<EvictionPolicy>> MakeEvictionPolicy(absl::string_
   for (const PolicyEntry& entry : kPolicies) {
     if (entry.name == name) return entry.make(capacity_bytes);
   }
-  return absl::InvalidArgumentError(absl::StrCat("unknown eviction policy \"", name,
-                                                 "\"; known: ",
+  return absl::InvalidArgumentError(absl::StrCat("unknown eviction policy \"", name, "\"; known: ",
                                                  absl::StrJoin(EvictionPolicyNames(), ", ")));
 }
 

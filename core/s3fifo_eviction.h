@@ -8,7 +8,7 @@
 // reinsertion driven by a 2-bit frequency. A hit only bumps the frequency in `node.access`
 // (relaxed CAS, skipped once saturated), so hits take no lock (DESIGN.md section 4).
 //
-//   S3FifoEviction s3(/*capacity_bytes=*/1000);   // S holds 100 bytes before it is evicted from
+//   S3FifoEviction s3(/*capacity_bytes=*/1000);   // S's share: 100 bytes
 //   s3.OnInsert(a);                               // a enters S
 //   s3.Evict();                                   // &a: never hit, its fingerprint goes to G
 //   s3.OnInsert(a);                               // a ghost hit: a enters M

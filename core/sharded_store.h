@@ -142,7 +142,7 @@ class ShardedStore {
 
   void Clear();
 
-  // Each shard in turn, under its lock: keep `fn` short.
+  // Each shard in turn, under its lock: keep `fn` short, and do not call back into the store.
   void ForEach(const std::function<void(const EntryView&)>& fn) const;
 
   StoreCounters counters() const;

@@ -16,7 +16,10 @@ void SieveEviction::OnAccess(EvictionNode& node) {
   }
 }
 
-void SieveEviction::OnErase(EvictionNode& node) { Unlink(node); }
+void SieveEviction::OnErase(EvictionNode& node) {
+  if (hand_ == &node) hand_ = node.prev;
+  queue_.Remove(node);
+}
 
 EvictionNode* SieveEviction::Evict() {
   if (queue_.empty()) return nullptr;
@@ -27,13 +30,9 @@ EvictionNode* SieveEviction::Evict() {
     candidate->access.store(0, std::memory_order_relaxed);
     candidate = candidate->prev != nullptr ? candidate->prev : queue_.tail();
   }
-  Unlink(*candidate);
+  hand_ = candidate->prev;
+  queue_.Remove(*candidate);
   return candidate;
-}
-
-void SieveEviction::Unlink(EvictionNode& node) {
-  if (hand_ == &node) hand_ = node.prev;
-  queue_.Remove(node);
 }
 
 }  // namespace edgesim::core

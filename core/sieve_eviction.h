@@ -37,9 +37,6 @@ class SieveEviction final : public EvictionPolicy {
   const EvictionNode* HandForTest() const { return hand_; }
 
  private:
-  // Removes `node`, first stepping the hand off it toward the head.
-  void Unlink(EvictionNode& node);
-
   EvictionQueue queue_{/*tag=*/1};
   EvictionNode* hand_ = nullptr;
 };

@@ -124,8 +124,8 @@ class EvictionHarness {
   ::testing::AssertionResult Consistent() const {
     if (!error_.empty()) return ::testing::AssertionFailure() << error_;
     if (policy_->charged_bytes() != charged_bytes_) {
-      return ::testing::AssertionFailure() << "charged_bytes " << policy_->charged_bytes()
-                                           << " != harness " << charged_bytes_;
+      return ::testing::AssertionFailure()
+             << "charged_bytes " << policy_->charged_bytes() << " != harness " << charged_bytes_;
     }
     if (policy_->size() != admitted_) {
       return ::testing::AssertionFailure()
