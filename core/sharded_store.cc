@@ -291,7 +291,10 @@ StoreLookup ShardedStore::Lookup(absl::string_view key, uint64_t hash, absl::Tim
   const Table* t = s.table.load(std::memory_order_acquire);
   const int64_t i = Shard::Find(t, key, hash);
   if (i < 0) return result;
-  Entry* e = EntryOf(t->slots[i].load(std::memory_order_acquire));
+  // Find saw the key here, but a writer may have emptied or reused the slot since.
+  const uint64_t slot = t->slots[i].load(std::memory_order_acquire);
+  if (!IsLive(slot) || EntryOf(slot)->key() != key) return result;
+  Entry* e = EntryOf(slot);
 
   if (log_ != nullptr && IsInvalidated(*e, now)) {
     WriterLock lock(&s.mu);
