@@ -442,7 +442,7 @@ EdgeResult EdgeCache::Impl::Handle(const policy::Request& request, absl::Time no
 }
 
 void EdgeCache::Impl::LookUp(Exchange& x) {
-  const StoreLookup found = store->Lookup(x.key.bytes, x.key.hash, x.now);
+  StoreLookup found = store->Lookup(x.key.bytes, x.key.hash, x.now);
   if (found.status != LookupStatus::kFound) {
     x.result.miss_reason = found.status == LookupStatus::kInvalidated ? MissReason::kInvalidated
                                                                       : MissReason::kNotCached;
@@ -451,8 +451,8 @@ void EdgeCache::Impl::LookUp(Exchange& x) {
   const StorageTerms& terms = found.response->terms;
   if (!terms.forward_every_request && x.now < found.fresh_until) {
     // SPEC 8.3: a cached error served again is logged Error, not Hit.
-    return ServeStored(x, found.response, found.origin_time,
-                       terms.is_error ? CacheOutcome::kError : CacheOutcome::kHit);
+    const CacheOutcome outcome = terms.is_error ? CacheOutcome::kError : CacheOutcome::kHit;
+    return ServeStored(x, std::move(found.response), found.origin_time, outcome);
   }
   if (terms.is_error) {
     // A cached error is never revalidated: after its TTL the origin is asked again (SPEC 3.5).
@@ -507,7 +507,6 @@ void EdgeCache::Impl::Upstream(Exchange& x, const StoreLookup* stale) {
   const CollapsedResult shared = collapser.Wait(ticket);
   if (!shared.status.ok()) {
     // The leader's fetch failed and nothing was stored: the same error, without another try.
-    x.result.contacted_origin = true;
     OriginResponse error = GeneratedResponse(FailureStatus(shared.status));
     ServeUnstored(x, std::move(error.head), error.body, error.body_size, kZero,
                   CacheOutcome::kError);

@@ -61,6 +61,8 @@ struct EdgeCacheOptions {
 };
 
 // Why a request was not a plain hit: the simulator's miss-reason histogram and explain's story.
+// Hits served stale or by another request's fetch keep what their lookup found (kExpired,
+// kNotCached, ...).
 enum class MissReason {
   kNone,                  // a hit
   kNotCached,             // no stored copy (never stored, evicted or reclaimed)

@@ -50,8 +50,8 @@ class StressOrigin final : public OriginFetcher {
 
 TEST(EdgeCacheStressTest, ConcurrentReadersWriterInvalidatorKeepInvariants) {
   constexpr int kReaders = 3;
-  constexpr int kRequestsPerReader = 15000;
-  constexpr int kWriterRequests = 5000;
+  constexpr int kRequestsPerReader = 8000;
+  constexpr int kWriterRequests = 3000;
 
   policy::Distribution d;
   d.config.default_behavior.cache_policy.min_ttl = absl::ZeroDuration();
