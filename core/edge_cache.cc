@@ -70,8 +70,7 @@ bool CachingDisabled(const policy::CachePolicy& policy) {
 
 // ---- Key lists: which viewer headers and cookies reach the origin (SPEC 2.2, 2.5, 5) -----------
 
-bool Listed(const policy::KeyList& list, absl::string_view name, bool ignore_case,
-            bool wildcards) {
+bool Listed(const policy::KeyList& list, absl::string_view name, bool ignore_case, bool wildcards) {
   return std::any_of(list.names.begin(), list.names.end(), [&](const std::string& listed) {
     if (wildcards) return policy::GlobMatch(listed, name, /*question_matches_slash=*/true);
     return ignore_case ? policy::AsciiEqualsIgnoreCase(listed, name) : listed == name;
@@ -100,8 +99,8 @@ std::string ForwardedCookies(const policy::Headers& headers, const policy::Cache
   for (absl::string_view field : headers.GetAll("Cookie")) {
     for (absl::string_view pair : absl::StrSplit(field, ';')) {
       pair = absl::StripAsciiWhitespace(pair);
-      const absl::string_view name = absl::StripTrailingAsciiWhitespace(pair.substr(
-          0, std::min(pair.find('='), pair.size())));
+      const absl::string_view name =
+          absl::StripTrailingAsciiWhitespace(pair.substr(0, std::min(pair.find('='), pair.size())));
       if (!name.empty() && CookieInKey(policy, name)) kept.push_back(pair);
     }
   }
@@ -296,8 +295,7 @@ namespace {
 
 // What Handle needs of a behavior, worked out once in Create.
 struct BehaviorInfo {
-  explicit BehaviorInfo(const policy::DistributionConfig& config,
-                        const policy::CacheBehavior& b)
+  explicit BehaviorInfo(const policy::DistributionConfig& config, const policy::CacheBehavior& b)
       : behavior(&b),
         origin(config.FindOrigin(b.target_origin_id)),
         allowed_methods(ToMethodMask(b.allowed_methods)),
@@ -521,8 +519,7 @@ void EdgeCache::Impl::Upstream(Exchange& x, const StoreLookup* stale) {
   x.Note(Counter::kCollapsed);
   // The entry's times give the right Age (an upstream tier's age included).
   const StoreLookup again = store->Lookup(x.key.bytes, x.key.hash, x.now);
-  const absl::Time origin_time =
-      again.response == shared.response ? again.origin_time : x.now;
+  const absl::Time origin_time = again.response == shared.response ? again.origin_time : x.now;
   ServeStored(x, shared.response, origin_time,
               shared.response->terms.is_error ? CacheOutcome::kError : CacheOutcome::kHit);
 }
@@ -595,8 +592,8 @@ policy::Request EdgeCache::Impl::Forwarded(const Exchange& x,
     if (forwarded) f.headers.Add(name, value);
   }
   if (!f.headers.Has("Host")) {
-    f.headers.Add("Host", x.info.origin != nullptr ? x.info.origin->domain_name
-                                                   : distribution.domain_name);
+    f.headers.Add("Host",
+                  x.info.origin != nullptr ? x.info.origin->domain_name : distribution.domain_name);
   }
   if (x.info.cookies_forwarded && !policy.legacy_forward_all_headers) {
     const std::string cookies = ForwardedCookies(viewer.headers, policy);
@@ -696,10 +693,10 @@ CollapsedResult EdgeCache::Impl::Answer(Exchange& x, OriginResponse fetched) {
   terms.forward_every_request = d.forward_every_request || d.fresh_for <= kZero;
   terms.unconditional_revalidation = d.forward_every_request;
   terms.is_error = status >= 400;
-  terms.retain_after_expiry = std::max({terms.retain_after_expiry, d.stale_while_revalidate,
-                                        d.stale_if_error.value_or(kZero)});
-  ResponseRef stored = MakeStoredResponse(std::move(stored_head), std::move(fetched.body), terms,
-                                          fetched.body_size);
+  terms.retain_after_expiry = std::max(
+      {terms.retain_after_expiry, d.stale_while_revalidate, d.stale_if_error.value_or(kZero)});
+  ResponseRef stored =
+      MakeStoredResponse(std::move(stored_head), std::move(fetched.body), terms, fetched.body_size);
   const absl::Time origin_time = x.now - fetched.age;
   const bool inserted = store->Insert(x.key.bytes, x.key.hash, x.key.object_path, stored,
                                       origin_time, x.now + d.fresh_for, x.now);
@@ -734,8 +731,7 @@ void EdgeCache::Impl::ServeStored(Exchange& x, ResponseRef stored, absl::Time or
 }
 
 void EdgeCache::Impl::ServeUnstored(Exchange& x, policy::Response head, const BodyRef& body,
-                                    uint64_t body_size, absl::Duration age,
-                                    CacheOutcome outcome) {
+                                    uint64_t body_size, absl::Duration age, CacheOutcome outcome) {
   x.result.outcome = outcome;
   x.result.age = WholeSeconds(age);
   SetStatusAndBody(x, head, body, body_size);
@@ -786,8 +782,7 @@ policy::TtlContext EdgeCache::Impl::TtlContextFor(const BehaviorInfo& info, int 
 }
 
 absl::optional<absl::Duration> EdgeCache::Impl::ErrorCachingMinTtl(int status) const {
-  const policy::CustomErrorResponse* custom =
-      distribution.config.FindCustomErrorResponse(status);
+  const policy::CustomErrorResponse* custom = distribution.config.FindCustomErrorResponse(status);
   return custom != nullptr ? custom->error_caching_min_ttl : absl::nullopt;
 }
 
@@ -906,9 +901,7 @@ CounterSnapshot EdgeCache::TotalCounters() const {
 }
 
 StoreCounters EdgeCache::store_counters() const { return impl_->store->counters(); }
-InvalidationLogCounters EdgeCache::invalidation_counters() const {
-  return impl_->log.counters();
-}
+InvalidationLogCounters EdgeCache::invalidation_counters() const { return impl_->log.counters(); }
 CollapserCounters EdgeCache::collapser_counters() const { return impl_->collapser.counters(); }
 const ShardedStore& EdgeCache::store() const { return *impl_->store; }
 

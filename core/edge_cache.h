@@ -64,13 +64,13 @@ struct EdgeCacheOptions {
 // Hits served stale or by another request's fetch keep what their lookup found (kExpired,
 // kNotCached, ...).
 enum class MissReason {
-  kNone,                  // a hit
-  kNotCached,             // no stored copy (never stored, evicted or reclaimed)
-  kExpired,               // a stored copy past its TTL: revalidated or refetched
-  kInvalidated,           // a stored copy killed by an invalidation in effect
-  kForwardEveryRequest,   // stored with TTL 0 (or Vary: *): the origin decides every time
-  kNotCacheableMethod,    // POST, PUT, ... (SPEC 4.1)
-  kCachingDisabled,       // the behavior's MaxTTL is 0 (CachingDisabled), or legacy all-headers
+  kNone,                 // a hit
+  kNotCached,            // no stored copy (never stored, evicted or reclaimed)
+  kExpired,              // a stored copy past its TTL: revalidated or refetched
+  kInvalidated,          // a stored copy killed by an invalidation in effect
+  kForwardEveryRequest,  // stored with TTL 0 (or Vary: *): the origin decides every time
+  kNotCacheableMethod,   // POST, PUT, ... (SPEC 4.1)
+  kCachingDisabled,      // the behavior's MaxTTL is 0 (CachingDisabled), or legacy all-headers
 };
 
 absl::string_view ToString(MissReason reason);

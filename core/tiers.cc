@@ -66,8 +66,8 @@ absl::StatusOr<std::unique_ptr<EdgeNetwork>> EdgeNetwork::Create(
     const policy::Distribution& distribution, const CacheTopology& topology) {
   std::unique_ptr<EdgeNetwork> net(new EdgeNetwork());
   absl::flat_hash_set<std::string> names;
-  auto make_cache = [&](const std::string& name, EdgeCacheOptions options, TierKind tier)
-      -> absl::StatusOr<std::unique_ptr<EdgeCache>> {
+  auto make_cache = [&](const std::string& name, EdgeCacheOptions options,
+                        TierKind tier) -> absl::StatusOr<std::unique_ptr<EdgeCache>> {
     if (!names.insert(name).second) return DuplicateName(name);
     options.pop = name;
     options.tier = tier;
@@ -96,8 +96,8 @@ absl::StatusOr<std::unique_ptr<EdgeNetwork>> EdgeNetwork::Create(
   if (!topology.origin_shield.empty()) {
     EdgeCache* shield = net->FindCache(topology.origin_shield);
     if (shield == nullptr || shield->options().tier != TierKind::kOriginShield) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "origin shield \"", topology.origin_shield, "\" is not a regional edge cache"));
+      return absl::InvalidArgumentError(absl::StrCat("origin shield \"", topology.origin_shield,
+                                                     "\" is not a regional edge cache"));
     }
     // SPEC 7.1: every other REC's misses funnel through the shield.
     for (Regional& regional : net->regionals_) {
@@ -122,8 +122,8 @@ absl::StatusOr<std::unique_ptr<EdgeNetwork>> EdgeNetwork::Create(
     net->pops_by_name_.emplace(name, &pop);
   }
   if (!regional_of_pop.empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "regional edge cache lists unknown POP \"", regional_of_pop.begin()->first, "\""));
+    return absl::InvalidArgumentError(absl::StrCat("regional edge cache lists unknown POP \"",
+                                                   regional_of_pop.begin()->first, "\""));
   }
   return net;
 }
@@ -147,9 +147,8 @@ absl::StatusOr<EdgeResult> EdgeNetwork::Handle(absl::string_view pop,
   const auto it = pops_by_name_.find(pop);
   if (it == pops_by_name_.end()) return absl::NotFoundError(absl::StrCat("unknown POP ", pop));
   Pop& p = *it->second;
-  return WithUpstream(p, origin, [&](OriginFetcher& upstream) {
-    return p.cache->Handle(request, now, upstream);
-  });
+  return WithUpstream(
+      p, origin, [&](OriginFetcher& upstream) { return p.cache->Handle(request, now, upstream); });
 }
 
 absl::Status EdgeNetwork::Revalidate(absl::string_view pop, const BackgroundRefresh& refresh,

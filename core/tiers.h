@@ -61,7 +61,7 @@ class TierFetcher final : public OriginFetcher {
 // The shape of the hierarchy, by cache name.
 struct CacheTopology {
   struct Regional {
-    std::string name;          // e.g. "us-east-1"; the REC's X-Amz-Cf-Pop
+    std::string name;               // e.g. "us-east-1"; the REC's X-Amz-Cf-Pop
     std::vector<std::string> pops;  // the POPs it serves
   };
 
@@ -70,7 +70,8 @@ struct CacheTopology {
   std::vector<Regional> regionals;
   // The name of the REC acting as Origin Shield; empty for none.
   std::string origin_shield;
-  // Templates: `pop` and `tier` are set per cache. RECs never add viewer headers (nobody sees them).
+  // Templates: `pop` and `tier` are set per cache. RECs never add viewer headers (nobody sees
+  // them).
   EdgeCacheOptions pop_options;
   EdgeCacheOptions regional_options;
 };
@@ -87,8 +88,8 @@ class EdgeNetwork {
  public:
   // InvalidArgument for duplicate names, a POP in no REC (or in two) when RECs exist, an unknown
   // POP in a REC, an unknown shield, or what EdgeCache::Create rejects.
-  static absl::StatusOr<std::unique_ptr<EdgeNetwork>> Create(const policy::Distribution& distribution,
-                                                             const CacheTopology& topology);
+  static absl::StatusOr<std::unique_ptr<EdgeNetwork>> Create(
+      const policy::Distribution& distribution, const CacheTopology& topology);
 
   // Thread-safe. NotFound for an unknown POP.
   absl::StatusOr<EdgeResult> Handle(absl::string_view pop, const policy::Request& request,

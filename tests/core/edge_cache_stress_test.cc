@@ -28,13 +28,13 @@ class StressOrigin final : public OriginFetcher {
       return r;
     }
     const uint64_t h = HashKey(request.forwarded.path());
-    static constexpr const char* kCacheControl[] = {
-        "max-age=5", "max-age=0", "max-age=30, stale-while-revalidate=10", "no-cache",
-        "max-age=60, stale-if-error=20"};
+    static constexpr const char* kCacheControl[] = {"max-age=5", "max-age=0",
+                                                    "max-age=30, stale-while-revalidate=10",
+                                                    "no-cache", "max-age=60, stale-if-error=20"};
     r.head.headers.Add("Cache-Control", kCacheControl[h % 5]);
     r.head.headers.Add("ETag", absl::StrCat("\"", h % 3, "\""));
-    if (request.conditional && request.forwarded.headers.Get("If-None-Match") ==
-                                   r.head.headers.Get("ETag")) {
+    if (request.conditional &&
+        request.forwarded.headers.Get("If-None-Match") == r.head.headers.Get("ETag")) {
       r.head.status = 304;
       return r;
     }
@@ -50,8 +50,8 @@ class StressOrigin final : public OriginFetcher {
 
 TEST(EdgeCacheStressTest, ConcurrentReadersWriterInvalidatorKeepInvariants) {
   constexpr int kReaders = 3;
-  constexpr int kRequestsPerReader = 8000;
-  constexpr int kWriterRequests = 3000;
+  constexpr int kRequestsPerReader = 5000;
+  constexpr int kWriterRequests = 2000;
 
   policy::Distribution d;
   d.config.default_behavior.cache_policy.min_ttl = absl::ZeroDuration();
@@ -112,8 +112,8 @@ TEST(EdgeCacheStressTest, ConcurrentReadersWriterInvalidatorKeepInvariants) {
   const CounterSnapshot c = edge.TotalCounters();
   EXPECT_EQ(c[Counter::kRequests], issued.load());
   EXPECT_EQ(c[Counter::kRequests], uint64_t{kReaders * kRequestsPerReader + kWriterRequests});
-  EXPECT_EQ(c[Counter::kRequests],
-            c[Counter::kHits] + c[Counter::kRefreshHits] + c[Counter::kMisses] + c[Counter::kErrors]);
+  EXPECT_EQ(c[Counter::kRequests], c[Counter::kHits] + c[Counter::kRefreshHits] +
+                                       c[Counter::kMisses] + c[Counter::kErrors]);
   EXPECT_EQ(c[Counter::kOriginFetches], origin.fetches());
   EXPECT_LE(c[Counter::kCollapsed], c[Counter::kHits]);
   CounterSnapshot sum;

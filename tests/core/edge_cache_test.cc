@@ -456,8 +456,7 @@ TEST_P(InvalidationTest, WorkedExample) {
     edge->Handle(request, At(0), origin);
     edge->Invalidate(*path, At(1));
     EdgeResult after = edge->Handle(request, At(2), origin);
-    EXPECT_EQ(after.miss_reason,
-              c.invalidated ? MissReason::kInvalidated : MissReason::kNone);
+    EXPECT_EQ(after.miss_reason, c.invalidated ? MissReason::kInvalidated : MissReason::kNone);
     EXPECT_EQ(origin.fetches(), c.invalidated ? 2 : 1);
   }
 }
@@ -542,8 +541,8 @@ TEST(EdgeCacheCollapseTest, CookieForwardingBehaviorsDoNotCollapse) {
   FakeOrigin origin;
   origin.Set("/a", 200, kCacheable60);
   auto edge = MakeEdge(MakeDistribution(p));
-  std::vector<EdgeResult> results = ConcurrentMisses(
-      *edge, origin, Request::Get("/a"), kThreads, [&] { return origin.fetches() == kThreads; });
+  std::vector<EdgeResult> results = ConcurrentMisses(*edge, origin, Request::Get("/a"), kThreads,
+                                                     [&] { return origin.fetches() == kThreads; });
   EXPECT_EQ(origin.fetches(), kThreads);
   for (const EdgeResult& r : results) EXPECT_FALSE(r.collapsed);
   EXPECT_EQ(edge->collapser_counters().leaders, 0);
@@ -597,26 +596,28 @@ TEST(EdgeCacheViewerTest, ConditionalHitAnswers304FromCache_UNCONFIRMED) {
              {{"Cache-Control", "max-age=60"}, {"ETag", "\"v1\""}, {"Last-Modified", modified}});
   auto edge = MakeEdge();
   edge->Handle(Request::Get("/a"), At(0), origin);
-  EdgeResult match = edge->Handle(With(Request::Get("/a"), "If-None-Match", "\"v1\""), At(1), origin);
+  EdgeResult match =
+      edge->Handle(With(Request::Get("/a"), "If-None-Match", "\"v1\""), At(1), origin);
   EXPECT_EQ(match.viewer.status, 304);
   EXPECT_EQ(match.outcome, CacheOutcome::kHit);
   EXPECT_EQ(Header(match, "X-Cache"), "Hit from cloudfront");
   EXPECT_EQ(match.body, nullptr);
   EXPECT_EQ(match.body_size, 0);
-  EXPECT_EQ(edge->Handle(With(Request::Get("/a"), "If-None-Match", "W/\"v1\", \"x\""), At(1), origin)
-                .viewer.status,
-            304);
+  EXPECT_EQ(
+      edge->Handle(With(Request::Get("/a"), "If-None-Match", "W/\"v1\", \"x\""), At(1), origin)
+          .viewer.status,
+      304);
   EXPECT_EQ(edge->Handle(With(Request::Get("/a"), "If-None-Match", "\"v0\""), At(1), origin)
                 .viewer.status,
             200);
   EXPECT_EQ(edge->Handle(With(Request::Get("/a"), "If-Modified-Since", modified), At(1), origin)
                 .viewer.status,
             304);
-  EXPECT_EQ(edge->Handle(With(Request::Get("/a"), "If-Modified-Since",
-                              policy::FormatHttpDate(At(-61))),
-                         At(1), origin)
-                .viewer.status,
-            200);
+  EXPECT_EQ(
+      edge->Handle(With(Request::Get("/a"), "If-Modified-Since", policy::FormatHttpDate(At(-61))),
+                   At(1), origin)
+          .viewer.status,
+      200);
   EXPECT_EQ(edge->TotalCounters()[Counter::kViewerNotModified], 3);
   EXPECT_EQ(origin.fetches(), 1);
 }
@@ -701,7 +702,8 @@ TEST(EdgeCacheViewerTest, SetCookieStrippedUnlessCookiesForwarded) {
 
 TEST(EdgeCacheViewerTest, NoCacheSetCookieKeepsItOutOfTheCache) {
   FakeOrigin origin;
-  origin.Set("/a", 200, {{"Cache-Control", "max-age=60, no-cache=\"Set-Cookie\""}, {"Set-Cookie", "s=1"}});
+  origin.Set("/a", 200,
+             {{"Cache-Control", "max-age=60, no-cache=\"Set-Cookie\""}, {"Set-Cookie", "s=1"}});
   policy::CachePolicy p = Ttls(0, 86400, 31536000);
   p.cookies.behavior = policy::KeyListBehavior::kAll;
   auto edge = MakeEdge(MakeDistribution(p));
@@ -736,9 +738,12 @@ TEST(EdgeCacheForwardingTest, OnlyKeyedViewerHeadersReachTheOrigin) {
   origin.Set("/p", 200);
   auto edge = MakeEdge(MakeDistribution(p));
   Request r = Request::Get("/p?size=L");
-  r.headers = {{"Host", "www.example.com"},  {"Accept-Language", "en-US"},
-               {"Authorization", "secret"},  {"Cookie", "tracker=9; session=abc"},
-               {"Accept-Encoding", "gzip, deflate, br"}, {"X-Internal", "1"}};
+  r.headers = {{"Host", "www.example.com"},
+               {"Accept-Language", "en-US"},
+               {"Authorization", "secret"},
+               {"Cookie", "tracker=9; session=abc"},
+               {"Accept-Encoding", "gzip, deflate, br"},
+               {"X-Internal", "1"}};
   edge->Handle(r, At(0), origin);
   const Request f = origin.last_forwarded();
   EXPECT_EQ(f.target, "/p?size=L");

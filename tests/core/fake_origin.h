@@ -96,8 +96,7 @@ class FakeOrigin final : public OriginFetcher {
     absl::StatusCode failure = absl::StatusCode::kOk;
   };
 
-  static OriginResponse Answer(policy::Response head, BodyRef body,
-                               const OriginRequest& request) {
+  static OriginResponse Answer(policy::Response head, BodyRef body, const OriginRequest& request) {
     OriginResponse r;
     r.head = std::move(head);
     if (request.forwarded.method != "HEAD" && body != nullptr) {

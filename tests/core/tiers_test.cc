@@ -103,9 +103,9 @@ TEST_F(TiersTest, OriginShieldHitIsFlagged) {
   Get("P1", At(0));  // P1 -> R1 (shield) -> origin
   EdgeResult via_r2 = Get("P3", At(5));
   EXPECT_TRUE(via_r2.origin_shield_hit);
-  EXPECT_EQ(policy::DetailedResultType(CacheOutcome::kHit, via_r2.error_detail,
-                                       via_r2.origin_shield_hit),
-            "OriginShieldHit");
+  EXPECT_EQ(
+      policy::DetailedResultType(CacheOutcome::kHit, via_r2.error_detail, via_r2.origin_shield_hit),
+      "OriginShieldHit");
   EdgeResult own_regional = Get("P2", At(6));
   EXPECT_FALSE(own_regional.origin_shield_hit);
   EXPECT_EQ(origin_.fetches(), 1);
