@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <atomic>
+#include <mutex>
 #include <utility>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
@@ -12,8 +14,6 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "absl/synchronization/mutex.h"
-#include "core/mutex_lock.h"
 #include "policy/ascii_case.h"
 #include "policy/cache_control.h"
 #include "policy/cache_key.h"
@@ -408,7 +408,7 @@ struct EdgeCache::Impl {
   std::unique_ptr<ShardedStore> store;
   RequestCollapser collapser;
   // Keys with a stale-while-revalidate refresh handed out and not yet run.
-  absl::Mutex refresh_mu;
+  std::mutex refresh_mu;
   absl::flat_hash_set<std::string> refreshing ABSL_GUARDED_BY(refresh_mu);
 };
 
@@ -838,12 +838,12 @@ void EdgeCache::Impl::Revalidate(const BackgroundRefresh& refresh, absl::Time no
 }
 
 bool EdgeCache::Impl::ClaimRefresh(const std::string& key) {
-  WriterLock lock(&refresh_mu);
+  std::lock_guard<std::mutex> lock(refresh_mu);
   return refreshing.insert(key).second;
 }
 
 void EdgeCache::Impl::ReleaseRefresh(const std::string& key) {
-  WriterLock lock(&refresh_mu);
+  std::lock_guard<std::mutex> lock(refresh_mu);
   refreshing.erase(key);
 }
 

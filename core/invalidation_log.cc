@@ -3,15 +3,14 @@
 #include <algorithm>
 #include <deque>
 #include <limits>
+#include <mutex>
+#include <shared_mutex>
 #include <string>
 #include <vector>
 
-#include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/inlined_vector.h"
 #include "absl/strings/match.h"
-#include "absl/synchronization/mutex.h"
-#include "core/mutex_lock.h"
 #include "policy/status_macros.h"
 
 namespace edgesim::core {
@@ -163,7 +162,7 @@ struct InvalidationLog::Impl {
     policy::InvalidationPath path;
   };
 
-  void Index(const Item& item) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu) {
+  void Index(const Item& item) {  // REQUIRES: mu held exclusively
     if (item.path.is_wildcard()) {
       prefixes.Add(item.path.prefix(), item.seq);
     } else {
@@ -171,7 +170,7 @@ struct InvalidationLog::Impl {
     }
   }
 
-  void Unindex(const Item& item) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu) {
+  void Unindex(const Item& item) {  // REQUIRES: mu held exclusively
     if (item.path.is_wildcard()) {
       prefixes.Remove(item.path.prefix(), item.seq);
       return;
@@ -185,20 +184,22 @@ struct InvalidationLog::Impl {
   // The slow path of EffectiveHead: the seqs are contiguous after `trimmed_through`, and the
   // effective times non-decreasing, so the head is the count of retained items in effect.
   uint32_t HeadAt(uint32_t now_seconds) const {
-    ReaderLock lock(&mu);
+    std::shared_lock<std::shared_mutex> lock(mu);
     const auto in_effect = std::partition_point(
         items.begin(), items.end(),
         [now_seconds](const Item& item) { return item.effective_seconds <= now_seconds; });
     return trimmed_through + static_cast<uint32_t>(in_effect - items.begin());
   }
 
-  mutable absl::Mutex mu;
-  std::deque<Item> items ABSL_GUARDED_BY(mu);  // by seq
-  absl::flat_hash_map<std::string, Seqs> exact ABSL_GUARDED_BY(mu);
-  PrefixTrie prefixes ABSL_GUARDED_BY(mu);
-  uint32_t trimmed_through ABSL_GUARDED_BY(mu) = 0;  // every seq up to it is gone
-  uint64_t added ABSL_GUARDED_BY(mu) = 0;
-  uint64_t trimmed ABSL_GUARDED_BY(mu) = 0;
+  // A pthread rwlock rather than absl::Mutex: Debian's abseil is not built for ThreadSanitizer.
+  mutable std::shared_mutex mu;
+  // Guarded by mu:
+  std::deque<Item> items;  // by seq
+  absl::flat_hash_map<std::string, Seqs> exact;
+  PrefixTrie prefixes;
+  uint32_t trimmed_through = 0;  // every seq up to it is gone
+  uint64_t added = 0;
+  uint64_t trimmed = 0;
   // Bumped under the reader lock, by many readers at once.
   std::atomic<uint64_t> tests{0};
   std::atomic<uint64_t> matches{0};
@@ -208,7 +209,7 @@ InvalidationLog::InvalidationLog() : impl_(std::make_unique<Impl>()) {}
 InvalidationLog::~InvalidationLog() = default;
 
 uint32_t InvalidationLog::Add(const policy::InvalidationPath& path, absl::Time effective_time) {
-  WriterLock lock(&impl_->mu);
+  std::lock_guard<std::shared_mutex> lock(impl_->mu);
   // Only writers store `newest_`, all under `mu`.
   const uint64_t newest = newest_.load(std::memory_order_relaxed);
   EDGESIM_CHECK(SeqOf(newest) < std::numeric_limits<uint32_t>::max());
@@ -232,7 +233,7 @@ uint32_t InvalidationLog::EffectiveHead(absl::Time now) const {
 bool InvalidationLog::Invalidates(absl::string_view object_path, uint32_t after_seq,
                                   uint32_t upto_seq) const {
   if (after_seq >= upto_seq) return false;
-  ReaderLock lock(&impl_->mu);
+  std::shared_lock<std::shared_mutex> lock(impl_->mu);
   impl_->tests.fetch_add(1, std::memory_order_relaxed);
   const auto exact = impl_->exact.find(object_path);
   const bool match =
@@ -243,7 +244,7 @@ bool InvalidationLog::Invalidates(absl::string_view object_path, uint32_t after_
 }
 
 uint64_t InvalidationLog::Trim(uint32_t oldest_checked) {
-  WriterLock lock(&impl_->mu);
+  std::lock_guard<std::shared_mutex> lock(impl_->mu);
   uint64_t dropped = 0;
   while (!impl_->items.empty() && impl_->items.front().seq <= oldest_checked) {
     impl_->Unindex(impl_->items.front());
@@ -256,7 +257,7 @@ uint64_t InvalidationLog::Trim(uint32_t oldest_checked) {
 }
 
 InvalidationLogCounters InvalidationLog::counters() const {
-  ReaderLock lock(&impl_->mu);
+  std::shared_lock<std::shared_mutex> lock(impl_->mu);
   return {.added = impl_->added,
           .tests = impl_->tests.load(std::memory_order_relaxed),
           .matches = impl_->matches.load(std::memory_order_relaxed),

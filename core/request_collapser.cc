@@ -3,10 +3,10 @@
 #include <string>
 #include <utility>
 
-#include "absl/base/thread_annotations.h"
+#include <condition_variable>
+#include <mutex>
+
 #include "absl/container/flat_hash_map.h"
-#include "absl/synchronization/mutex.h"
-#include "core/mutex_lock.h"
 #include "policy/status_macros.h"
 
 namespace edgesim::core {
@@ -18,9 +18,10 @@ struct RequestCollapser::Flight {
   const uint64_t hash;
   uint64_t followers = 0;  // guarded by the collapser's mutex, fixed once the flight leaves the map
 
-  absl::Mutex mu;
-  bool done ABSL_GUARDED_BY(mu) = false;
-  CollapsedResult result ABSL_GUARDED_BY(mu);
+  std::mutex mu;
+  std::condition_variable completed;
+  bool done = false;         // guarded by mu
+  CollapsedResult result;    // guarded by mu
 };
 
 namespace {
@@ -43,10 +44,11 @@ struct FlightKeyEq {
 }  // namespace
 
 struct RequestCollapser::Impl {
-  absl::Mutex mu;
-  absl::flat_hash_map<FlightKey, std::shared_ptr<Flight>, FlightKeyHash, FlightKeyEq> flights
-      ABSL_GUARDED_BY(mu);
-  CollapserCounters counters ABSL_GUARDED_BY(mu);
+  // std::mutex rather than absl::Mutex: Debian's abseil is not built for ThreadSanitizer, which
+  // sees pthread locks only.
+  std::mutex mu;
+  absl::flat_hash_map<FlightKey, std::shared_ptr<Flight>, FlightKeyHash, FlightKeyEq> flights;
+  CollapserCounters counters;  // guarded by mu
 };
 
 RequestCollapser::RequestCollapser() : impl_(std::make_unique<Impl>()) {}
@@ -54,7 +56,7 @@ RequestCollapser::~RequestCollapser() = default;
 
 RequestCollapser::Ticket RequestCollapser::Join(absl::string_view key, uint64_t hash) {
   Ticket ticket;
-  WriterLock lock(&impl_->mu);
+  std::lock_guard<std::mutex> lock(impl_->mu);
   const auto it = impl_->flights.find(FlightKey{key, hash});
   if (it != impl_->flights.end()) {
     ticket.flight_ = it->second;
@@ -74,7 +76,7 @@ void RequestCollapser::Complete(const Ticket& t, CollapsedResult result) {
   EDGESIM_CHECK(t.leader());
   Flight& flight = *t.flight_;
   {
-    WriterLock lock(&impl_->mu);
+    std::lock_guard<std::mutex> lock(impl_->mu);
     const auto it = impl_->flights.find(FlightKey{flight.key, flight.hash});
     EDGESIM_CHECK(it != impl_->flights.end() && it->second == t.flight_);
     impl_->flights.erase(it);
@@ -84,21 +86,25 @@ void RequestCollapser::Complete(const Ticket& t, CollapsedResult result) {
     const bool released = result.status.ok() && !result.shareable;
     (released ? impl_->counters.released : impl_->counters.served_by_leader) += flight.followers;
   }
-  WriterLock lock(&flight.mu);
-  EDGESIM_CHECK(!flight.done);
-  flight.result = std::move(result);
-  flight.done = true;  // MutexLock's release wakes every follower blocked in Wait
+  {
+    std::lock_guard<std::mutex> lock(flight.mu);
+    EDGESIM_CHECK(!flight.done);
+    flight.result = std::move(result);
+    flight.done = true;
+  }
+  flight.completed.notify_all();
 }
 
 CollapsedResult RequestCollapser::Wait(const Ticket& t) {
   EDGESIM_CHECK(!t.leader() && t.flight_ != nullptr);
   Flight& flight = *t.flight_;
-  WriterLock lock(&flight.mu, absl::Condition(&flight.done));
+  std::unique_lock<std::mutex> lock(flight.mu);
+  flight.completed.wait(lock, [&flight] { return flight.done; });
   return flight.result;
 }
 
 CollapserCounters RequestCollapser::counters() const {
-  WriterLock lock(&impl_->mu);
+  std::lock_guard<std::mutex> lock(impl_->mu);
   return impl_->counters;
 }
 

@@ -2,17 +2,15 @@
 
 #include <algorithm>
 #include <cstring>
+#include <mutex>
 #include <new>
 #include <thread>
 #include <utility>
 
-#include "absl/base/thread_annotations.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "absl/synchronization/mutex.h"
 #include "core/epoch_domain.h"
 #include "core/eviction.h"
-#include "core/mutex_lock.h"
 #include "policy/status_macros.h"
 #include "xxhash.h"
 
@@ -135,19 +133,21 @@ std::ostream& operator<<(std::ostream& os, const StoreCounters& c) {
 }
 
 struct alignas(64) ShardedStore::Shard {
-  mutable absl::Mutex mu;
+  // std::mutex rather than absl::Mutex: Debian's abseil is not built for ThreadSanitizer. Guards
+  // every non-atomic member below and every change to the table and the entries' links.
+  mutable std::mutex mu;
   std::atomic<Table*> table{nullptr};
   // Written under `mu`; atomics so counters() and lock-free readers may read them.
   std::unique_ptr<EvictionPolicy> policy;
   bool access_needs_lock = false;
   uint64_t budget = 0;
-  uint64_t used_slots ABSL_GUARDED_BY(mu) = 0;  // live + tombstones
+  uint64_t used_slots = 0;  // live + tombstones
   std::atomic<uint64_t> entries{0};
   std::atomic<uint64_t> charged{0};
   std::atomic<uint64_t> inserts{0}, replacements{0}, rejected{0}, evictions{0}, expirations{0},
       kills_on_lookup{0}, kills_by_sweep{0}, erased{0};
   EpochDomain* domain = nullptr;
-  Limbo limbo ABSL_GUARDED_BY(mu);
+  Limbo limbo;
 
   ~Shard() {
     Table* t = table.load(std::memory_order_relaxed);
@@ -163,20 +163,25 @@ struct alignas(64) ShardedStore::Shard {
     counter.store(counter.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
   }
 
-  // Lock-free: the slot index holding `key`, or -1.
-  static int64_t Find(const Table* t, absl::string_view key, uint64_t hash) {
+  // Lock-free. The entry is the one the probe read: a concurrent writer may have replaced the
+  // slot since, and the epoch guard keeps this entry alive regardless.
+  struct Found {
+    uint64_t index = 0;
+    Entry* entry = nullptr;
+  };
+  static Found Find(const Table* t, absl::string_view key, uint64_t hash) {
     const uint64_t tag = TagOf(hash);
     for (uint64_t i = hash & t->mask;; i = (i + 1) & t->mask) {
       const uint64_t slot = t->slots[i].load(std::memory_order_acquire);
-      if (slot == kEmpty) return -1;
+      if (slot == kEmpty) return {};
       if (IsLive(slot) && (slot >> 48) == tag && EntryOf(slot)->key() == key) {
-        return static_cast<int64_t>(i);
+        return {i, EntryOf(slot)};
       }
     }
   }
 
   // The slot holding exactly `e` (an evicted or swept entry, found by pointer).
-  uint64_t SlotOf(const Entry* e) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu) {
+  uint64_t SlotOf(const Entry* e) const {
     const Table* t = table.load(std::memory_order_relaxed);
     const uint64_t hash = HashKey(e->key());
     for (uint64_t i = hash & t->mask;; i = (i + 1) & t->mask) {
@@ -187,7 +192,7 @@ struct alignas(64) ShardedStore::Shard {
   }
 
   // Takes the entry in slot `i` out of the index and the policy, and retires it.
-  void Unlink(uint64_t i, bool evicted) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu) {
+  void Unlink(uint64_t i, bool evicted) {
     Table* t = table.load(std::memory_order_relaxed);
     Entry* e = EntryOf(t->slots[i].load(std::memory_order_relaxed));
     t->slots[i].store(kTombstone, std::memory_order_release);
@@ -195,14 +200,14 @@ struct alignas(64) ShardedStore::Shard {
     Release(e);
   }
 
-  void Release(Entry* e) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu) {
+  void Release(Entry* e) {
     e->linked = false;
     Bump(entries, -1);
     Bump(charged, -static_cast<uint64_t>(e->charge));
     limbo.Retire(*domain, e, &DeleteEntry);
   }
 
-  void Rehash(uint64_t live_entries) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu) {
+  void Rehash(uint64_t live_entries) {
     Table* old_table = table.load(std::memory_order_relaxed);
     const uint64_t capacity = std::max(kMinTableCapacity, RoundUpPow2(live_entries * 2 + 2));
     Table* t = NewTable(capacity);
@@ -221,7 +226,7 @@ struct alignas(64) ShardedStore::Shard {
     table.store(t, std::memory_order_release);
   }
 
-  void EvictToBudget() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu) {
+  void EvictToBudget() {
     while (charged.load(std::memory_order_relaxed) > budget) {
       auto* victim = static_cast<Entry*>(policy->Evict());
       if (victim == nullptr) return;
@@ -251,7 +256,7 @@ absl::StatusOr<std::unique_ptr<ShardedStore>> ShardedStore::Create(const StoreOp
     s.access_needs_lock = s.policy->access_needs_lock();
     s.budget = per_shard;
     s.domain = store->domain_.get();
-    WriterLock lock(&s.mu);
+    std::lock_guard<std::mutex> lock(s.mu);
     s.Rehash(0);
   }
   return store;
@@ -289,15 +294,11 @@ StoreLookup ShardedStore::Lookup(absl::string_view key, uint64_t hash, absl::Tim
   StoreLookup result;
   EpochDomain::Guard guard = domain_->Pin();
   const Table* t = s.table.load(std::memory_order_acquire);
-  const int64_t i = Shard::Find(t, key, hash);
-  if (i < 0) return result;
-  // Find saw the key here, but a writer may have emptied or reused the slot since.
-  const uint64_t slot = t->slots[i].load(std::memory_order_acquire);
-  if (!IsLive(slot) || EntryOf(slot)->key() != key) return result;
-  Entry* e = EntryOf(slot);
+  Entry* e = Shard::Find(t, key, hash).entry;
+  if (e == nullptr) return result;
 
   if (log_ != nullptr && IsInvalidated(*e, now)) {
-    WriterLock lock(&s.mu);
+    std::lock_guard<std::mutex> lock(s.mu);
     if (EraseIfLinked(s, key, hash, e)) Shard::Bump(s.kills_on_lookup);
     result.status = LookupStatus::kInvalidated;
     return result;
@@ -305,12 +306,12 @@ StoreLookup ShardedStore::Lookup(absl::string_view key, uint64_t hash, absl::Tim
   const uint64_t times = e->times.load(std::memory_order_relaxed);
   const absl::Time fresh_until = absl::FromUnixSeconds(FreshUntilOf(times));
   if (now >= fresh_until + e->response->terms.retain_after_expiry) {
-    WriterLock lock(&s.mu);
+    std::lock_guard<std::mutex> lock(s.mu);
     if (EraseIfLinked(s, key, hash, e)) Shard::Bump(s.expirations);
     return result;
   }
   if (s.access_needs_lock) {
-    WriterLock lock(&s.mu);
+    std::lock_guard<std::mutex> lock(s.mu);
     if (e->linked) s.policy->OnAccess(*e);
   } else {
     s.policy->OnAccess(*e);
@@ -337,11 +338,10 @@ bool ShardedStore::IsInvalidated(EvictionNode& node, absl::Time now) const {
 
 bool ShardedStore::EraseIfLinked(Shard& s, absl::string_view key, uint64_t hash,
                                  const EvictionNode* node) {
-  s.mu.AssertHeld();
   const Table* t = s.table.load(std::memory_order_relaxed);
-  const int64_t i = Shard::Find(t, key, hash);
-  if (i < 0 || EntryOf(t->slots[i].load(std::memory_order_relaxed)) != node) return false;
-  s.Unlink(i, /*evicted=*/false);
+  const Shard::Found found = Shard::Find(t, key, hash);
+  if (found.entry != node) return false;
+  s.Unlink(found.index, /*evicted=*/false);
   return true;
 }
 
@@ -353,10 +353,10 @@ bool ShardedStore::Insert(absl::string_view key, uint64_t hash, absl::string_vie
                           kIndexChargePerEntry + response->ByteSize();
   if (key.size() > UINT16_MAX || object_path.size() > UINT16_MAX || charge > s.budget ||
       charge > UINT32_MAX) {
-    WriterLock lock(&s.mu);
+    std::lock_guard<std::mutex> lock(s.mu);
     Shard::Bump(s.rejected);
-    const int64_t i = Shard::Find(s.table.load(std::memory_order_relaxed), key, hash);
-    if (i >= 0) s.Unlink(i, /*evicted=*/false);
+    const Shard::Found found = Shard::Find(s.table.load(std::memory_order_relaxed), key, hash);
+    if (found.entry != nullptr) s.Unlink(found.index, /*evicted=*/false);
     return false;
   }
   Entry* e = NewEntry(key, object_path);
@@ -368,7 +368,7 @@ bool ShardedStore::Insert(absl::string_view key, uint64_t hash, absl::string_vie
   e->checked_seq.store(log_ != nullptr ? log_->EffectiveHead(now) : 0,
                        std::memory_order_relaxed);
 
-  WriterLock lock(&s.mu);
+  std::lock_guard<std::mutex> lock(s.mu);
   PlaceInIndex(s, e, hash);
   s.policy->OnInsert(*e);
   e->linked = true;
@@ -380,13 +380,11 @@ bool ShardedStore::Insert(absl::string_view key, uint64_t hash, absl::string_vie
 }
 
 void ShardedStore::PlaceInIndex(Shard& s, EvictionNode* node, uint64_t hash) {
-  s.mu.AssertHeld();
   auto* e = static_cast<Entry*>(node);
   Table* t = s.table.load(std::memory_order_relaxed);
-  const int64_t existing = Shard::Find(t, e->key(), hash);
-  if (existing >= 0) {
-    Entry* old = EntryOf(t->slots[existing].load(std::memory_order_relaxed));
-    t->slots[existing].store(MakeSlot(hash, e), std::memory_order_release);
+  const Shard::Found existing = Shard::Find(t, e->key(), hash);
+  if (Entry* old = existing.entry; old != nullptr) {
+    t->slots[existing.index].store(MakeSlot(hash, e), std::memory_order_release);
     s.policy->OnErase(*old);
     s.Release(old);
     Shard::Bump(s.replacements);
@@ -405,12 +403,10 @@ void ShardedStore::PlaceInIndex(Shard& s, EvictionNode* node, uint64_t hash) {
 bool ShardedStore::Refresh(absl::string_view key, uint64_t hash, const StoredResponse* response,
                            absl::Time origin_time, absl::Time fresh_until) {
   Shard& s = ShardFor(hash);
-  WriterLock lock(&s.mu);
+  std::lock_guard<std::mutex> lock(s.mu);
   const Table* t = s.table.load(std::memory_order_relaxed);
-  const int64_t i = Shard::Find(t, key, hash);
-  if (i < 0) return false;
-  Entry* e = EntryOf(t->slots[i].load(std::memory_order_relaxed));
-  if (e->response.get() != response) return false;
+  Entry* e = Shard::Find(t, key, hash).entry;
+  if (e == nullptr || e->response.get() != response) return false;
   e->times.store(PackTimes(ToSecondsFloor(origin_time), ToSecondsCeil(fresh_until)),
                  std::memory_order_relaxed);
   return true;
@@ -418,23 +414,23 @@ bool ShardedStore::Refresh(absl::string_view key, uint64_t hash, const StoredRes
 
 bool ShardedStore::Erase(absl::string_view key, uint64_t hash) {
   Shard& s = ShardFor(hash);
-  WriterLock lock(&s.mu);
-  const int64_t i = Shard::Find(s.table.load(std::memory_order_relaxed), key, hash);
-  if (i < 0) return false;
-  s.Unlink(i, /*evicted=*/false);
+  std::lock_guard<std::mutex> lock(s.mu);
+  const Shard::Found found = Shard::Find(s.table.load(std::memory_order_relaxed), key, hash);
+  if (found.entry == nullptr) return false;
+  s.Unlink(found.index, /*evicted=*/false);
   Shard::Bump(s.erased);
   return true;
 }
 
 SweepResult ShardedStore::Sweep(absl::Time now, uint64_t budget) {
-  WriterLock sweeping(&sweep_mu_);
+  std::lock_guard<std::mutex> sweeping(sweep_mu_);
   SweepResult result;
   if (sweep_shard_ == 0 && sweep_slot_ == 0) {
     sweep_pass_head_ = log_ != nullptr ? log_->EffectiveHead(now) : 0;
   }
   while (result.visited < budget) {
     Shard& s = shards_[sweep_shard_];
-    WriterLock lock(&s.mu);
+    std::lock_guard<std::mutex> lock(s.mu);
     const Table* t = s.table.load(std::memory_order_relaxed);
     if (t != sweep_table_) {  // resized since the cursor entered it: moved entries, start over
       sweep_table_ = t;
@@ -473,7 +469,7 @@ SweepResult ShardedStore::Sweep(absl::Time now, uint64_t budget) {
 void ShardedStore::Clear() {
   for (int i = 0; i < shard_count(); ++i) {
     Shard& s = shards_[i];
-    WriterLock lock(&s.mu);
+    std::lock_guard<std::mutex> lock(s.mu);
     const Table* t = s.table.load(std::memory_order_relaxed);
     for (uint64_t j = 0; j < t->capacity(); ++j) {
       if (IsLive(t->slots[j].load(std::memory_order_relaxed))) s.Unlink(j, /*evicted=*/false);
@@ -485,7 +481,7 @@ void ShardedStore::Clear() {
 void ShardedStore::ForEach(const std::function<void(const EntryView&)>& fn) const {
   for (int i = 0; i < shard_count(); ++i) {
     Shard& s = shards_[i];
-    WriterLock lock(&s.mu);
+    std::lock_guard<std::mutex> lock(s.mu);
     const Table* t = s.table.load(std::memory_order_relaxed);
     for (uint64_t j = 0; j < t->capacity(); ++j) {
       const uint64_t slot = t->slots[j].load(std::memory_order_relaxed);
@@ -526,7 +522,7 @@ uint64_t ShardedStore::MetadataBytes() const {
   uint64_t bytes = sizeof(ShardedStore) + sizeof(EpochDomain);
   for (int i = 0; i < shard_count(); ++i) {
     Shard& s = shards_[i];
-    WriterLock lock(&s.mu);
+    std::lock_guard<std::mutex> lock(s.mu);
     bytes += sizeof(Shard) + sizeof(Table) +
              s.table.load(std::memory_order_relaxed)->capacity() * sizeof(uint64_t) +
              s.entries.load(std::memory_order_relaxed) * sizeof(Entry) +

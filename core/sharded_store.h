@@ -29,12 +29,12 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <ostream>
 #include <string>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "core/epoch_domain.h"
 #include "core/eviction.h"
@@ -169,7 +169,7 @@ class ShardedStore {
   std::unique_ptr<Shard[]> shards_;
 
   // The sweep's cursor; one sweeper at a time.
-  absl::Mutex sweep_mu_;
+  std::mutex sweep_mu_;
   int sweep_shard_ = 0;
   uint64_t sweep_slot_ = 0;
   const void* sweep_table_ = nullptr;

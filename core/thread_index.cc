@@ -1,10 +1,8 @@
 #include "core/thread_index.h"
 
+#include <mutex>
 #include <vector>
 
-#include "absl/base/thread_annotations.h"
-#include "absl/synchronization/mutex.h"
-#include "core/mutex_lock.h"
 #include "policy/status_macros.h"
 
 namespace edgesim::core {
@@ -13,7 +11,7 @@ namespace {
 class IndexPool {
  public:
   size_t Acquire() {
-    WriterLock lock(&mu_);
+    std::lock_guard<std::mutex> lock(mu_);
     if (!free_.empty()) {
       const size_t index = free_.back();
       free_.pop_back();
@@ -23,14 +21,14 @@ class IndexPool {
     return next_++;
   }
   void Release(size_t index) {
-    WriterLock lock(&mu_);
+    std::lock_guard<std::mutex> lock(mu_);
     free_.push_back(index);
   }
 
  private:
-  absl::Mutex mu_;
-  size_t next_ ABSL_GUARDED_BY(mu_) = 0;
-  std::vector<size_t> free_ ABSL_GUARDED_BY(mu_);
+  std::mutex mu_;
+  size_t next_ = 0;            // guarded by mu_
+  std::vector<size_t> free_;  // guarded by mu_
 };
 
 IndexPool& Pool() {

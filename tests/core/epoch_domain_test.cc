@@ -1,11 +1,10 @@
 #include "core/epoch_domain.h"
 
 #include <atomic>
+#include <latch>
 #include <thread>
 #include <vector>
 
-#include "absl/synchronization/mutex.h"
-#include "core/mutex_lock.h"
 #include "gtest/gtest.h"
 
 namespace edgesim::core {
@@ -21,24 +20,17 @@ TEST(EpochDomainTest, RetiredObjectsWaitForPinnedReaders) {
   g_freed = 0;
   EpochDomain domain;
   Limbo limbo;
-  absl::Mutex mu;
-  bool pinned = false, release = false;
+  std::latch pinned(1), release(1);
   std::thread reader([&] {
     EpochDomain::Guard g = domain.Pin();
-    {
-      WriterLock lock(&mu);
-      pinned = true;
-    }
-    WriterLock released(&mu, absl::Condition(&release));
+    pinned.count_down();
+    release.wait();
   });
-  { WriterLock lock(&mu, absl::Condition(&pinned)); }
+  pinned.wait();
   limbo.Retire(domain, new int(1), &CountFree);
   for (int i = 0; i < 5; ++i) limbo.Collect(domain);
   EXPECT_EQ(g_freed.load(), 0) << "freed while a reader that may hold it is pinned";
-  {
-    WriterLock lock(&mu);
-    release = true;
-  }
+  release.count_down();
   reader.join();
   for (int i = 0; i < 3; ++i) limbo.Collect(domain);
   EXPECT_EQ(g_freed.load(), 1);

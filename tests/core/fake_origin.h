@@ -13,14 +13,14 @@
 #pragma once
 
 #include <functional>
+#include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
-#include "absl/synchronization/mutex.h"
-#include "core/mutex_lock.h"
 #include "core/origin_fetcher.h"
 #include "policy/http_date.h"
 
@@ -35,7 +35,7 @@ class FakeOrigin final : public OriginFetcher {
     script.response.status = status;
     script.response.headers = std::move(headers);
     script.body = MakeBody(std::move(body));
-    WriterLock lock(&mu_);
+    std::lock_guard<std::mutex> lock(mu_);
     scripts_[std::string(path)] = std::move(script);
   }
   void Set(absl::string_view path, const policy::Response& response,
@@ -46,25 +46,25 @@ class FakeOrigin final : public OriginFetcher {
   // From now on, fetches of `path` fail with `code` (kUnavailable: no connection;
   // kDeadlineExceeded: no answer in time).
   void Fail(absl::string_view path, absl::StatusCode code) {
-    WriterLock lock(&mu_);
+    std::lock_guard<std::mutex> lock(mu_);
     scripts_[std::string(path)].failure = code;
   }
 
   // Runs inside every Fetch, before the answer, without the lock held.
   void SetHook(std::function<void(const OriginRequest&)> hook) {
-    WriterLock lock(&mu_);
+    std::lock_guard<std::mutex> lock(mu_);
     hook_ = std::move(hook);
   }
 
   absl::StatusOr<OriginResponse> Fetch(const OriginRequest& request, absl::Time) override {
     std::function<void(const OriginRequest&)> hook;
     {
-      WriterLock lock(&mu_);
+      std::lock_guard<std::mutex> lock(mu_);
       forwarded_.push_back(request.forwarded);
       hook = hook_;
     }
     if (hook) hook(request);
-    WriterLock lock(&mu_);
+    std::lock_guard<std::mutex> lock(mu_);
     const auto it = scripts_.find(request.forwarded.path());
     if (it == scripts_.end()) return Answer(policy::Response{404, {}}, nullptr, request);
     const Script& script = it->second;
@@ -76,16 +76,16 @@ class FakeOrigin final : public OriginFetcher {
   }
 
   int fetches() const {
-    WriterLock lock(&mu_);
+    std::lock_guard<std::mutex> lock(mu_);
     return static_cast<int>(forwarded_.size());
   }
   std::vector<policy::Request> forwarded() const {
-    WriterLock lock(&mu_);
+    std::lock_guard<std::mutex> lock(mu_);
     return forwarded_;
   }
   // REQUIRES: fetches() > 0.
   policy::Request last_forwarded() const {
-    WriterLock lock(&mu_);
+    std::lock_guard<std::mutex> lock(mu_);
     return forwarded_.back();
   }
 
@@ -128,7 +128,7 @@ class FakeOrigin final : public OriginFetcher {
     return since && modified && *modified <= *since;
   }
 
-  mutable absl::Mutex mu_;
+  mutable std::mutex mu_;
   absl::flat_hash_map<std::string, Script> scripts_ ABSL_GUARDED_BY(mu_);
   std::function<void(const OriginRequest&)> hook_ ABSL_GUARDED_BY(mu_);
   std::vector<policy::Request> forwarded_ ABSL_GUARDED_BY(mu_);

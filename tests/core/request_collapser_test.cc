@@ -1,12 +1,11 @@
 #include "core/request_collapser.h"
 
+#include <latch>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
-#include "absl/synchronization/blocking_counter.h"
-#include "absl/synchronization/mutex.h"
-#include "core/mutex_lock.h"
 #include "gtest/gtest.h"
 
 namespace edgesim::core {
@@ -27,25 +26,25 @@ struct FlightOutcome {
 
 // `n` threads join `key`; the leader waits until all have joined, then completes with `result`.
 FlightOutcome RunFlight(RequestCollapser& collapser, int n, const CollapsedResult& result) {
-  absl::BlockingCounter joined(n);
-  absl::Mutex mu;
+  std::latch joined(n);
+  std::mutex mu;
   FlightOutcome outcome;
   std::vector<std::thread> threads;
   for (int i = 0; i < n; ++i) {
     threads.emplace_back([&] {
       const RequestCollapser::Ticket ticket = collapser.Join("key", kHash);
-      joined.DecrementCount();
+      joined.count_down();
       if (ticket.leader()) {
-        joined.Wait();  // every follower has joined
+        joined.wait();  // every follower has joined
         EXPECT_EQ(collapser.counters().followers, static_cast<uint64_t>(n - 1));
         collapser.Complete(ticket, result);
-        WriterLock lock(&mu);
+        std::lock_guard<std::mutex> lock(mu);
         ++outcome.leaders;
         outcome.leader_result = result;
         return;
       }
       CollapsedResult r = collapser.Wait(ticket);
-      WriterLock lock(&mu);
+      std::lock_guard<std::mutex> lock(mu);
       outcome.follower_results.push_back(std::move(r));
     });
   }

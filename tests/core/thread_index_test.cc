@@ -1,11 +1,11 @@
 #include "core/thread_index.h"
 
+#include <latch>
+#include <mutex>
 #include <set>
 #include <thread>
 #include <vector>
 
-#include "absl/synchronization/mutex.h"
-#include "core/mutex_lock.h"
 #include "gtest/gtest.h"
 
 namespace edgesim::core {
@@ -14,20 +14,19 @@ namespace {
 TEST(ThreadIndexTest, StableWithinAThreadAndDistinctAcrossLiveThreads) {
   const size_t mine = ThisThreadIndex();
   EXPECT_EQ(ThisThreadIndex(), mine);
-  absl::Mutex mu;
+  std::mutex mu;
   std::set<size_t> seen = {mine};
-  int arrived = 0;
+  std::latch arrived(8);
   std::vector<std::thread> threads;
   for (int t = 0; t < 8; ++t) {
     threads.emplace_back([&] {
       const size_t index = ThisThreadIndex();
       {
-        WriterLock lock(&mu);
+        std::lock_guard<std::mutex> lock(mu);
         EXPECT_TRUE(seen.insert(index).second) << "index " << index << " handed out twice";
-        ++arrived;
       }
       // Stay alive until all have taken an index, so none is recycled meanwhile.
-      WriterLock all_arrived(&mu, absl::Condition(+[](int* n) { return *n == 8; }, &arrived));
+      arrived.arrive_and_wait();
     });
   }
   for (auto& t : threads) t.join();
