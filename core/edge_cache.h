@@ -8,11 +8,11 @@
 // viewer response with CloudFront's headers (SPEC 5). It is synchronous and does no I/O: the
 // origin is an OriginFetcher, time is a parameter.
 //
-//   EdgeCache edge(distribution, {.pop = "IAD89-C1"});
-//   EdgeResult r = edge.Handle(policy::Request::Get("/a.js"), clock.Now(), origin);
+//   std::unique_ptr<EdgeCache> edge = *EdgeCache::Create(distribution, {.pop = "IAD89-C1"});
+//   EdgeResult r = edge->Handle(policy::Request::Get("/a.js"), clock.Now(), origin);
 //   r.outcome;                        // kMiss, then kHit
 //   r.viewer.headers.Get("X-Cache");  // "Miss from cloudfront"
-//   if (r.background_refresh) edge.Revalidate(*r.background_refresh, later, origin);
+//   if (r.background_refresh) edge->Revalidate(*r.background_refresh, later, origin);
 #pragma once
 
 #include <cstdint>
@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "absl/types/optional.h"
 #include "core/invalidation_log.h"
@@ -52,21 +53,24 @@ struct EdgeCacheOptions {
   StoreOptions store;
   policy::ModelOptions model;
   // Add SPEC 5's viewer headers (X-Cache, Via, Age, X-Amz-Cf-Pop, X-Amz-Cf-Id). The simulator
-  // turns this off: it reads the outcome, not headers.
+  // turns this off: it reads the outcome, not headers. Off, a result with a `stored` object leaves
+  // `viewer.headers` empty (the headers are `stored->head`'s), so a hit copies no header.
   bool viewer_headers = true;
   // Seeds X-Amz-Cf-Id generation, so runs are reproducible.
   uint64_t request_id_seed = 1;
 };
 
 // Why a request was not a plain hit: the simulator's miss-reason histogram and explain's story.
+// Hits served stale or by another request's fetch keep what their lookup found (kExpired,
+// kNotCached, ...).
 enum class MissReason {
-  kNone,                  // a hit
-  kNotCached,             // no stored copy (never stored, evicted or reclaimed)
-  kExpired,               // a stored copy past its TTL: revalidated or refetched
-  kInvalidated,           // a stored copy killed by an invalidation in effect
-  kForwardEveryRequest,   // stored with TTL 0 (or Vary: *): the origin decides every time
-  kNotCacheableMethod,    // POST, PUT, ... (SPEC 4.1)
-  kCachingDisabled,       // the behavior's MaxTTL is 0 (CachingDisabled), or legacy all-headers
+  kNone,                 // a hit
+  kNotCached,            // no stored copy (never stored, evicted or reclaimed)
+  kExpired,              // a stored copy past its TTL: revalidated or refetched
+  kInvalidated,          // a stored copy killed by an invalidation in effect
+  kForwardEveryRequest,  // stored with TTL 0 (or Vary: *): the origin decides every time
+  kNotCacheableMethod,   // POST, PUT, ... (SPEC 4.1)
+  kCachingDisabled,      // the behavior's MaxTTL is 0 (CachingDisabled), or legacy all-headers
 };
 
 absl::string_view ToString(MissReason reason);
@@ -105,6 +109,16 @@ struct EdgeResult {
   bool contacted_origin = false;   // this request went upstream
   absl::optional<BackgroundRefresh> background_refresh;
 };
+
+// True when CloudFront forwards the request without looking in the cache or storing the answer:
+// a method outside the behavior's CachedMethods (SPEC 4.1), or caching disabled (MaxTTL 0, legacy
+// forward-all-headers). Such requests also skip the regional tiers (SPEC 7.1 bypass (a), (b)).
+bool BypassesCache(const policy::CacheBehavior& behavior, absl::string_view method);
+
+// Removes the headers a cache adds for its viewer (X-Cache, Via, Age, X-Amz-Cf-Pop, X-Amz-Cf-Id):
+// an upstream tier's answer must not carry them into a downstream cache, and an origin's Via is
+// replaced (SPEC 5).
+void RemoveViewerHeaders(policy::Headers& headers);
 
 class EdgeCache {
  public:

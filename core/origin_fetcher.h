@@ -36,6 +36,9 @@ struct OriginResponse {
   absl::Duration age = absl::ZeroDuration();
   // Set by a tier when its cache answered (Hit or RefreshHit), for OriginShieldHit logging.
   bool upstream_hit = false;
+  // Set by a tier when the answer came from the Origin Shield's cache, however many tiers up
+  // (SPEC 7.1, 8.3: the POP then logs OriginShieldHit).
+  bool origin_shield_hit = false;
 };
 
 class OriginFetcher {

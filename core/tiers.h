@@ -1,0 +1,138 @@
+// tiers.h — CloudFront's cache hierarchy for one distribution: POP -> regional edge cache ->
+// Origin Shield -> origin (SPEC 7.1, DESIGN.md section 4).
+//
+// Each tier is an EdgeCache. A tier's misses go to the next tier up through a `TierFetcher`, an
+// OriginFetcher whose "origin" is another EdgeCache: the upstream cache handles the viewer's own
+// request (the tiers share cache keys), and its answer comes back as an OriginResponse carrying
+// the upstream Age, so a POP's Age is its own residence plus the upstream's (SPEC 3.7,
+// Appendix B7). A downstream revalidation becomes a viewer conditional upstream, answered 304 from
+// the upstream's cache when it still holds the object.
+//
+// `EdgeNetwork` wires the tiers: several POPs share one regional edge cache (REC); one REC may be
+// the Origin Shield, through which every other REC goes, while the shield's own POPs reach it
+// directly, with no extra layer. Non-cacheable methods and caching-disabled behaviors go from the
+// POP straight to the origin (SPEC 7.1 bypass (a), (b)). An invalidation reaches every tier, each
+// after its own propagation delay (SPEC 6.5).
+//
+//   CacheTopology topology{.pops = {"IAD89-C1", "IAD12-C2", "FRA6-C1"},
+//                          .regionals = {{"us-east-1", {"IAD89-C1", "IAD12-C2"}},
+//                                        {"eu-central-1", {"FRA6-C1"}}},
+//                          .origin_shield = "us-east-1"};
+//   std::unique_ptr<EdgeNetwork> net = *EdgeNetwork::Create(distribution, topology);
+//   absl::StatusOr<EdgeResult> r = net->Handle("FRA6-C1", request, now, origin);
+//   // FRA6-C1 -> eu-central-1 -> us-east-1 (shield) -> origin
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "core/edge_cache.h"
+#include "core/origin_fetcher.h"
+#include "policy/distribution.h"
+#include "policy/invalidation.h"
+
+namespace edgesim::core {
+
+// Sends a cache's misses to the next cache up. Built per request (it refers to that request's
+// origin): cheap, two references and a flag.
+class TierFetcher final : public OriginFetcher {
+ public:
+  // `next` is what `upstream` uses for its own misses; `bypass` the origin, for requests that skip
+  // the tiers. `shield_layer`: `upstream` stands as the Origin Shield for the caller's tier, so
+  // its hits are OriginShieldHits (not when it is merely the caller's own REC, SPEC 7.1).
+  TierFetcher(EdgeCache& upstream, OriginFetcher& next, OriginFetcher& bypass, bool shield_layer)
+      : upstream_(upstream), next_(next), bypass_(bypass), shield_layer_(shield_layer) {}
+
+  absl::StatusOr<OriginResponse> Fetch(const OriginRequest& request, absl::Time now) override;
+
+ private:
+  EdgeCache& upstream_;
+  OriginFetcher& next_;
+  OriginFetcher& bypass_;
+  bool shield_layer_;
+};
+
+// The shape of the hierarchy, by cache name.
+struct CacheTopology {
+  struct Regional {
+    std::string name;               // e.g. "us-east-1"; the REC's X-Amz-Cf-Pop
+    std::vector<std::string> pops;  // the POPs it serves
+  };
+
+  std::vector<std::string> pops;
+  // Empty: every POP goes straight to the origin. Otherwise each POP belongs to exactly one.
+  std::vector<Regional> regionals;
+  // The name of the REC acting as Origin Shield; empty for none.
+  std::string origin_shield;
+  // Templates: `pop` and `tier` are set per cache. RECs never add viewer headers (nobody sees
+  // them).
+  EdgeCacheOptions pop_options;
+  EdgeCacheOptions regional_options;
+};
+
+// One cache of the network, for reports.
+struct TierCounters {
+  std::string name;
+  TierKind tier = TierKind::kEdge;
+  CounterSnapshot counters;
+  StoreCounters store;
+};
+
+class EdgeNetwork {
+ public:
+  // InvalidArgument for duplicate names, a POP in no REC (or in two) when RECs exist, an unknown
+  // POP in a REC, an unknown shield, or what EdgeCache::Create rejects.
+  static absl::StatusOr<std::unique_ptr<EdgeNetwork>> Create(
+      const policy::Distribution& distribution, const CacheTopology& topology);
+
+  // Thread-safe. NotFound for an unknown POP.
+  absl::StatusOr<EdgeResult> Handle(absl::string_view pop, const policy::Request& request,
+                                    absl::Time now, OriginFetcher& origin);
+
+  // Runs a stale-while-revalidate refresh a POP handed out through Handle.
+  absl::Status Revalidate(absl::string_view pop, const BackgroundRefresh& refresh, absl::Time now,
+                          OriginFetcher& origin);
+
+  // Every POP and REC applies `path` from `created + delay(cache name)`; no `delay`: at once.
+  void Invalidate(const policy::InvalidationPath& path, absl::Time created,
+                  const std::function<absl::Duration(absl::string_view cache)>& delay = nullptr);
+
+  // Sweeps every cache with `budget` each.
+  void Sweep(absl::Time now, uint64_t budget);
+
+  // POPs in topology order, then RECs.
+  std::vector<TierCounters> Counters() const;
+  // nullptr for an unknown name.
+  EdgeCache* FindCache(absl::string_view name) const;
+
+ private:
+  struct Regional {
+    std::unique_ptr<EdgeCache> cache;
+    // The shield, for RECs other than the shield itself; null otherwise.
+    EdgeCache* shield = nullptr;
+  };
+  struct Pop {
+    std::unique_ptr<EdgeCache> cache;
+    Regional* regional = nullptr;  // null: straight to the origin
+  };
+
+  EdgeNetwork() = default;
+
+  // The chain of fetchers above `pop`, built on the stack for one request, then `fn(fetcher)`.
+  template <typename Fn>
+  auto WithUpstream(Pop& pop, OriginFetcher& origin, Fn&& fn);
+
+  std::vector<std::string> pop_names_;
+  std::vector<std::string> regional_names_;
+  std::vector<Pop> pops_;
+  std::vector<Regional> regionals_;
+  absl::flat_hash_map<std::string, Pop*> pops_by_name_;
+};
+
+}  // namespace edgesim::core
