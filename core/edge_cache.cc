@@ -519,7 +519,7 @@ void EdgeCache::Impl::Upstream(Exchange& x, const StoreLookup* stale) {
   x.Note(Counter::kCollapsed);
   // The entry's times give the right Age (an upstream tier's age included).
   const StoreLookup again = store->Lookup(x.key.bytes, x.key.hash, x.now);
-  const absl::Time origin_time = again.response == shared.response ? again.origin_time : x.now;
+  const absl::Time origin_time = again.response.get() == shared.response.get() ? again.origin_time : x.now;
   ServeStored(x, shared.response, origin_time,
               shared.response->terms.is_error ? CacheOutcome::kError : CacheOutcome::kHit);
 }

@@ -4,10 +4,10 @@
 #include <deque>
 #include <limits>
 #include <mutex>
-#include <shared_mutex>
 #include <string>
 #include <vector>
 
+#include "absl/types/optional.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/inlined_vector.h"
 #include "absl/strings/match.h"
@@ -183,16 +183,49 @@ struct InvalidationLog::Impl {
 
   // The slow path of EffectiveHead: the seqs are contiguous after `trimmed_through`, and the
   // effective times non-decreasing, so the head is the count of retained items in effect.
+  // The answer is remembered with the seconds it holds for, so that while an invalidation
+  // propagates (every lookup between its creation and its effective time lands here) lookups
+  // read the window instead of taking the lock.
   uint32_t HeadAt(uint32_t now_seconds) const {
-    std::shared_lock<std::shared_mutex> lock(mu);
+    if (const absl::optional<uint32_t> cached = window.Get(now_seconds)) return *cached;
+    std::lock_guard<std::mutex> lock(mu);
     const auto in_effect = std::partition_point(
         items.begin(), items.end(),
         [now_seconds](const Item& item) { return item.effective_seconds <= now_seconds; });
-    return trimmed_through + static_cast<uint32_t>(in_effect - items.begin());
+    const uint32_t head = trimmed_through + static_cast<uint32_t>(in_effect - items.begin());
+    if (in_effect != items.end()) {
+      const uint32_t from = in_effect == items.begin() ? 0 : std::prev(in_effect)->effective_seconds;
+      window.Set(head, from, in_effect->effective_seconds);
+    }
+    return head;
   }
 
-  // A pthread rwlock rather than absl::Mutex: Debian's abseil is not built for ThreadSanitizer.
-  mutable std::shared_mutex mu;
+  // A seqlock over (head, [from, until)): an odd version is being written.
+  struct HeadWindow {
+    std::atomic<uint64_t> version{0};
+    std::atomic<uint32_t> head{0}, from{1}, until{0};  // empty until first Set
+
+    absl::optional<uint32_t> Get(uint32_t now_seconds) const {
+      const uint64_t v = version.load();
+      if (v & 1) return absl::nullopt;
+      const uint32_t h = head.load(), f = from.load(), u = until.load();
+      if (version.load() != v || now_seconds < f || now_seconds >= u) return absl::nullopt;
+      return h;
+    }
+    // REQUIRES: the log's mutex (one writer at a time).
+    void Set(uint32_t h, uint32_t f, uint32_t u) {
+      version.fetch_add(1);
+      head.store(h);
+      from.store(f);
+      until.store(u);
+      version.fetch_add(1);
+    }
+  };
+  mutable HeadWindow window;
+
+  // A plain (fair) pthread mutex: absl::Mutex is invisible to ThreadSanitizer in Debian's build,
+  // and glibc's reader-preferring rwlock let busy readers starve Add.
+  mutable std::mutex mu;
   // Guarded by mu:
   std::deque<Item> items;  // by seq
   absl::flat_hash_map<std::string, Seqs> exact;
@@ -200,7 +233,7 @@ struct InvalidationLog::Impl {
   uint32_t trimmed_through = 0;  // every seq up to it is gone
   uint64_t added = 0;
   uint64_t trimmed = 0;
-  // Bumped under the reader lock, by many readers at once.
+  // Read by counters() without the lock.
   std::atomic<uint64_t> tests{0};
   std::atomic<uint64_t> matches{0};
 };
@@ -209,7 +242,7 @@ InvalidationLog::InvalidationLog() : impl_(std::make_unique<Impl>()) {}
 InvalidationLog::~InvalidationLog() = default;
 
 uint32_t InvalidationLog::Add(const policy::InvalidationPath& path, absl::Time effective_time) {
-  std::lock_guard<std::shared_mutex> lock(impl_->mu);
+  std::lock_guard<std::mutex> lock(impl_->mu);
   // Only writers store `newest_`, all under `mu`.
   const uint64_t newest = newest_.load(std::memory_order_relaxed);
   EDGESIM_CHECK(SeqOf(newest) < std::numeric_limits<uint32_t>::max());
@@ -233,7 +266,7 @@ uint32_t InvalidationLog::EffectiveHead(absl::Time now) const {
 bool InvalidationLog::Invalidates(absl::string_view object_path, uint32_t after_seq,
                                   uint32_t upto_seq) const {
   if (after_seq >= upto_seq) return false;
-  std::shared_lock<std::shared_mutex> lock(impl_->mu);
+  std::lock_guard<std::mutex> lock(impl_->mu);
   impl_->tests.fetch_add(1, std::memory_order_relaxed);
   const auto exact = impl_->exact.find(object_path);
   const bool match =
@@ -244,7 +277,7 @@ bool InvalidationLog::Invalidates(absl::string_view object_path, uint32_t after_
 }
 
 uint64_t InvalidationLog::Trim(uint32_t oldest_checked) {
-  std::lock_guard<std::shared_mutex> lock(impl_->mu);
+  std::lock_guard<std::mutex> lock(impl_->mu);
   uint64_t dropped = 0;
   while (!impl_->items.empty() && impl_->items.front().seq <= oldest_checked) {
     impl_->Unindex(impl_->items.front());
@@ -257,7 +290,7 @@ uint64_t InvalidationLog::Trim(uint32_t oldest_checked) {
 }
 
 InvalidationLogCounters InvalidationLog::counters() const {
-  std::shared_lock<std::shared_mutex> lock(impl_->mu);
+  std::lock_guard<std::mutex> lock(impl_->mu);
   return {.added = impl_->added,
           .tests = impl_->tests.load(std::memory_order_relaxed),
           .matches = impl_->matches.load(std::memory_order_relaxed),

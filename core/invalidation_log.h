@@ -22,8 +22,9 @@
 //   uint32_t head = log.EffectiveHead(now);
 //   if (entry_checked < head && log.Invalidates("/images/a.jpg", entry_checked, head)) ...;
 //
-// Thread-safe: Add/Trim take a writer lock; EffectiveHead is lock-free; Invalidates takes a
-// reader lock (it runs once per object per new invalidation, never on the steady-state hit path).
+// Thread-safe: Add, Trim and Invalidates take one mutex (Invalidates runs once per object per
+// new invalidation, never on the steady-state hit path); EffectiveHead is lock-free, also while
+// an invalidation is still propagating.
 #pragma once
 
 #include <atomic>

@@ -343,3 +343,22 @@ TEST(InvalidationLogTest, ReadersSeeAConsistentLogWhileOneThreadAdds) {
 
 }  // namespace
 }  // namespace edgesim::core
+
+namespace edgesim::core {
+namespace {
+
+// While an invalidation propagates, EffectiveHead answers from a remembered window; the window
+// must never outlive the seconds it is right for, whichever way time moves between calls.
+TEST(InvalidationLogTest, EffectiveHeadDuringPropagationFollowsTimeBothWays) {
+  InvalidationLog log;
+  log.Add(P("/a"), kT0 + absl::Seconds(10));
+  log.Add(P("/b"), kT0 + absl::Seconds(20));
+  log.Add(P("/c"), kT0 + absl::Seconds(30));
+  for (int t : {5, 15, 12, 25, 9, 35, 29, 30, 19, 20, 0}) {
+    const uint32_t expected = t >= 30 ? 3 : t >= 20 ? 2 : t >= 10 ? 1 : 0;
+    EXPECT_EQ(log.EffectiveHead(kT0 + absl::Seconds(t)), expected) << "at +" << t << "s";
+  }
+}
+
+}  // namespace
+}  // namespace edgesim::core
