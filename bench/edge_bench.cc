@@ -32,14 +32,8 @@ class DayLongOrigin final : public OriginFetcher {
 };
 
 std::unique_ptr<EdgeCache> MakeEdge(bool viewer_headers) {
-  policy::Distribution d;
-  policy::Origin origin;
-  origin.id = "origin";
-  origin.domain_name = "origin.example.com";
-  d.config.origins.push_back(origin);
-  d.config.default_behavior.target_origin_id = "origin";
-  d.config.default_behavior.cache_policy =
-      *policy::FindManagedCachePolicy("Managed-CachingOptimized");
+  policy::Distribution d = policy::SingleOriginDistribution(
+      "origin.example.com", *policy::FindManagedCachePolicy("Managed-CachingOptimized"));
   EdgeCacheOptions options;
   options.viewer_headers = viewer_headers;
   options.store.capacity_bytes = uint64_t{8} << 30;

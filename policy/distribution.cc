@@ -1,5 +1,7 @@
 #include "policy/distribution.h"
 
+#include <utility>
+
 namespace edgesim::policy {
 
 const Origin* DistributionConfig::FindOrigin(absl::string_view id) const {
@@ -14,6 +16,17 @@ const CustomErrorResponse* DistributionConfig::FindCustomErrorResponse(int statu
     if (r.error_code == status) return &r;
   }
   return nullptr;
+}
+
+Distribution SingleOriginDistribution(absl::string_view origin_domain, CachePolicy policy) {
+  Distribution d;
+  Origin origin;
+  origin.id = "origin";
+  origin.domain_name = std::string(origin_domain);
+  d.config.origins.push_back(std::move(origin));
+  d.config.default_behavior.target_origin_id = "origin";
+  d.config.default_behavior.cache_policy = std::move(policy);
+  return d;
 }
 
 }  // namespace edgesim::policy

@@ -97,4 +97,8 @@ struct Distribution {
   DistributionConfig config;
 };
 
+// The smallest useful distribution: one custom origin (id "origin") behind a default behavior
+// with `policy`; for synthetic workloads, benchmarks and tests that add behaviors to it.
+Distribution SingleOriginDistribution(absl::string_view origin_domain, CachePolicy policy);
+
 }  // namespace edgesim::policy

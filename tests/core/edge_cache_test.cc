@@ -34,14 +34,7 @@ policy::CachePolicy Ttls(int64_t min, int64_t default_ttl, int64_t max) {
 }
 
 policy::Distribution MakeDistribution(policy::CachePolicy policy = Ttls(0, 86400, 31536000)) {
-  policy::Distribution d;
-  policy::Origin origin;
-  origin.id = "origin";
-  origin.domain_name = "origin.example.com";
-  d.config.origins.push_back(origin);
-  d.config.default_behavior.target_origin_id = "origin";
-  d.config.default_behavior.cache_policy = std::move(policy);
-  return d;
+  return policy::SingleOriginDistribution("origin.example.com", std::move(policy));
 }
 
 std::unique_ptr<EdgeCache> MakeEdge(policy::Distribution d = MakeDistribution(),

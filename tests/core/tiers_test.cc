@@ -17,12 +17,7 @@ absl::Time At(int64_t seconds) { return kT0 + absl::Seconds(seconds); }
 const policy::Headers kCacheable60 = {{"Cache-Control", "max-age=60"}, {"ETag", "\"v1\""}};
 
 policy::Distribution MakeDistribution() {
-  policy::Distribution d;
-  policy::Origin origin;
-  origin.id = "origin";
-  origin.domain_name = "origin.example.com";
-  d.config.origins.push_back(origin);
-  d.config.default_behavior.target_origin_id = "origin";
+  policy::Distribution d = policy::SingleOriginDistribution("origin.example.com", {});
   d.config.default_behavior.allowed_methods = {"GET",  "HEAD",  "OPTIONS", "PUT",
                                                "POST", "PATCH", "DELETE"};
   return d;

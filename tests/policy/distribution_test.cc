@@ -56,5 +56,18 @@ TEST(DistributionConfigTest, OriginDefaultsAreCloudFrontsTimeouts) {  // SPEC 7.
   EXPECT_EQ(o.keepalive_timeout, absl::Seconds(5));
 }
 
+TEST(SingleOriginDistributionTest, DefaultBehaviorReachesItsOneOrigin) {
+  CachePolicy p;
+  p.default_ttl = absl::Seconds(60);
+  const Distribution d = SingleOriginDistribution("origin.example.com", p);
+  ASSERT_EQ(d.config.origins.size(), 1u);
+  const Origin* origin = d.config.FindOrigin(d.config.default_behavior.target_origin_id);
+  ASSERT_NE(origin, nullptr);
+  EXPECT_EQ(origin->domain_name, "origin.example.com");
+  EXPECT_EQ(origin->kind, OriginKind::kCustom);
+  EXPECT_EQ(d.config.default_behavior.cache_policy, p);
+  EXPECT_TRUE(d.config.behaviors.empty());
+}
+
 }  // namespace
 }  // namespace edgesim::policy
