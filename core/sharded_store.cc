@@ -32,8 +32,8 @@ uint32_t ToSecondsCeil(absl::Time t) {
 uint64_t PackTimes(uint32_t origin_time, uint32_t fresh_until) {
   return (uint64_t{origin_time} << 32) | fresh_until;
 }
-uint32_t OriginTimeOf(uint64_t times) { return static_cast<uint32_t>(times >> 32); }
-uint32_t FreshUntilOf(uint64_t times) { return static_cast<uint32_t>(times); }
+absl::Time OriginTime(uint64_t times) { return absl::FromUnixSeconds(times >> 32); }
+absl::Time FreshUntil(uint64_t times) { return absl::FromUnixSeconds(times & UINT32_MAX); }
 
 }  // namespace
 
@@ -79,6 +79,12 @@ Entry* NewEntry(absl::string_view key, absl::string_view path) {
   std::memcpy(bytes, key.data(), key.size());
   std::memcpy(bytes + key.size(), path.data(), path.size());
   return e;
+}
+
+// Expired past its retention (StorageTerms::retain_after_expiry): reclaimable. The response,
+// a second cache line, is read only for objects that are already expired.
+bool PastRetention(const Entry& e, absl::Time fresh_until, absl::Time now) {
+  return now >= fresh_until && now >= fresh_until + e.response->terms.retain_after_expiry;
 }
 
 // The store's reference, dropped when the entry leaves its limbo (or the store).
@@ -232,6 +238,15 @@ struct alignas(64) ShardedStore::Shard {
     Release(e);
   }
 
+  // Erases `key`'s entry, or only if it is still `expected` (a lookup that found it lock-free
+  // may have lost a race with a writer). True when one was erased.
+  bool EraseKey(absl::string_view key, uint64_t hash, const Entry* expected = nullptr) {
+    const Found found = Find(table.load(std::memory_order_relaxed), key, hash);
+    if (found.entry == nullptr || (expected != nullptr && found.entry != expected)) return false;
+    Unlink(found.index, /*evicted=*/false);
+    return true;
+  }
+
   void Release(Entry* e) {
     e->linked = false;
     Bump(entries, -1);
@@ -341,15 +356,15 @@ StoreLookup ShardedStore::Lookup(absl::string_view key, uint64_t hash, absl::Tim
 
   if (log_ != nullptr && IsInvalidated(*e, now)) {
     std::lock_guard<std::mutex> lock(s.mu);
-    if (EraseIfLinked(s, key, hash, e)) Shard::Bump(s.kills_on_lookup);
+    if (s.EraseKey(key, hash, e)) Shard::Bump(s.kills_on_lookup);
     result.status = LookupStatus::kInvalidated;
     return result;
   }
   const uint64_t times = e->times.load(std::memory_order_relaxed);
-  const absl::Time fresh_until = absl::FromUnixSeconds(FreshUntilOf(times));
-  if (now >= fresh_until && now >= fresh_until + e->response->terms.retain_after_expiry) {
+  const absl::Time fresh_until = FreshUntil(times);
+  if (PastRetention(*e, fresh_until, now)) {
     std::lock_guard<std::mutex> lock(s.mu);
-    if (EraseIfLinked(s, key, hash, e)) Shard::Bump(s.expirations);
+    if (s.EraseKey(key, hash, e)) Shard::Bump(s.expirations);
     return result;
   }
   if (s.access_needs_lock) {
@@ -361,7 +376,7 @@ StoreLookup ShardedStore::Lookup(absl::string_view key, uint64_t hash, absl::Tim
   result.status = LookupStatus::kFound;
   RetainEntry(e);
   result.response = ResponseHandle(e, e->response.get());
-  result.origin_time = absl::FromUnixSeconds(OriginTimeOf(times));
+  result.origin_time = OriginTime(times);
   result.fresh_until = fresh_until;
   return result;
 }
@@ -379,15 +394,6 @@ bool ShardedStore::IsInvalidated(EvictionNode& node, absl::Time now) const {
   return false;
 }
 
-bool ShardedStore::EraseIfLinked(Shard& s, absl::string_view key, uint64_t hash,
-                                 const EvictionNode* node) {
-  const Table* t = s.table.load(std::memory_order_relaxed);
-  const Shard::Found found = Shard::Find(t, key, hash);
-  if (found.entry != node) return false;
-  s.Unlink(found.index, /*evicted=*/false);
-  return true;
-}
-
 bool ShardedStore::Insert(absl::string_view key, uint64_t hash, absl::string_view object_path,
                           ResponseRef response, absl::Time origin_time, absl::Time fresh_until,
                           absl::Time now) {
@@ -398,8 +404,7 @@ bool ShardedStore::Insert(absl::string_view key, uint64_t hash, absl::string_vie
       charge > UINT32_MAX) {
     std::lock_guard<std::mutex> lock(s.mu);
     Shard::Bump(s.rejected);
-    const Shard::Found found = Shard::Find(s.table.load(std::memory_order_relaxed), key, hash);
-    if (found.entry != nullptr) s.Unlink(found.index, /*evicted=*/false);
+    s.EraseKey(key, hash);
     return false;
   }
   Entry* e = NewEntry(key, object_path);
@@ -460,9 +465,7 @@ bool ShardedStore::Refresh(absl::string_view key, uint64_t hash, const StoredRes
 bool ShardedStore::Erase(absl::string_view key, uint64_t hash) {
   Shard& s = ShardFor(hash);
   std::lock_guard<std::mutex> lock(s.mu);
-  const Shard::Found found = Shard::Find(s.table.load(std::memory_order_relaxed), key, hash);
-  if (found.entry == nullptr) return false;
-  s.Unlink(found.index, /*evicted=*/false);
+  if (!s.EraseKey(key, hash)) return false;
   Shard::Bump(s.erased);
   return true;
 }
@@ -490,9 +493,7 @@ SweepResult ShardedStore::Sweep(absl::Time now, uint64_t budget) {
         s.Unlink(sweep_slot_, /*evicted=*/false);
         Shard::Bump(s.kills_by_sweep);
         ++result.invalidated;
-      } else if (now >= absl::FromUnixSeconds(FreshUntilOf(e->times.load(
-                            std::memory_order_relaxed))) +
-                            e->response->terms.retain_after_expiry) {
+      } else if (PastRetention(*e, FreshUntil(e->times.load(std::memory_order_relaxed)), now)) {
         s.Unlink(sweep_slot_, /*evicted=*/false);
         Shard::Bump(s.expirations);
         ++result.expired;
@@ -536,8 +537,8 @@ void ShardedStore::ForEach(const std::function<void(const EntryView&)>& fn) cons
       fn(EntryView{.key = std::string(e->key()),
                    .object_path = std::string(e->path()),
                    .response = e->response,
-                   .origin_time = absl::FromUnixSeconds(OriginTimeOf(times)),
-                   .fresh_until = absl::FromUnixSeconds(FreshUntilOf(times)),
+                   .origin_time = OriginTime(times),
+                   .fresh_until = FreshUntil(times),
                    .charge = e->charge});
     }
   }

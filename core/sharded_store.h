@@ -191,8 +191,6 @@ class ShardedStore {
   Shard& ShardFor(uint64_t hash) const;
   // Tests the entry against invalidations it has not seen; remembers the head when none match.
   bool IsInvalidated(EvictionNode& entry, absl::Time now) const;
-  // REQUIRES: s.mu held. Erases `key` if its entry is still `entry`.
-  bool EraseIfLinked(Shard& s, absl::string_view key, uint64_t hash, const EvictionNode* entry);
   // REQUIRES: s.mu held. Puts `entry` in the index, replacing the key's older entry.
   void PlaceInIndex(Shard& s, EvictionNode* entry, uint64_t hash);
 
