@@ -334,6 +334,9 @@ struct Exchange {
   OriginFetcher& origin;
   BehaviorInfo& info;
   bool counts_viewer;
+  // TryHandleFromCache: stop, untouched, where the request would go upstream.
+  bool cache_only = false;
+  bool needs_upstream = false;
   // The answer may be stored: a cached method other than HEAD (Appendix B4: a HEAD miss stores
   // no body), caching enabled.
   bool may_store = false;
@@ -364,7 +367,8 @@ struct EdgeCache::Impl {
     if (!root.empty()) root_path = absl::StartsWith(root, "/") ? root : absl::StrCat("/", root);
   }
 
-  EdgeResult Handle(const policy::Request& request, absl::Time now, OriginFetcher& origin);
+  absl::optional<EdgeResult> Handle(const policy::Request& request, absl::Time now,
+                                    OriginFetcher& origin, bool cache_only);
   void Revalidate(const BackgroundRefresh& refresh, absl::Time now, OriginFetcher& origin);
 
   BehaviorInfo& InfoFor(int index) { return behaviors[index < 0 ? behaviors.size() - 1 : index]; }
@@ -412,11 +416,11 @@ struct EdgeCache::Impl {
   absl::flat_hash_set<std::string> refreshing ABSL_GUARDED_BY(refresh_mu);
 };
 
-EdgeResult EdgeCache::Impl::Handle(const policy::Request& request, absl::Time now,
-                                   OriginFetcher& origin) {
+absl::optional<EdgeResult> EdgeCache::Impl::Handle(const policy::Request& request, absl::Time now,
+                                                   OriginFetcher& origin, bool cache_only) {
   const policy::BehaviorMatch match = table.Match(request.target);
   BehaviorInfo& info = InfoFor(match.index);
-  Exchange x{request, now, origin, info, /*counts_viewer=*/true};
+  Exchange x{request, now, origin, info, /*counts_viewer=*/true, cache_only};
   x.result.behavior_index = match.index;
   x.key = policy::BuildCacheKey(request, distribution.domain_name, info.policy(), options.model);
   x.result.key_hash = x.key.hash;
@@ -436,6 +440,7 @@ EdgeResult EdgeCache::Impl::Handle(const policy::Request& request, absl::Time no
     x.may_store = method != kHead;
     LookUp(x);
   }
+  if (x.needs_upstream) return absl::nullopt;
   return Finish(x);
 }
 
@@ -469,6 +474,10 @@ void EdgeCache::Impl::LookUp(Exchange& x) {
 }
 
 void EdgeCache::Impl::PassThrough(Exchange& x, MissReason reason) {
+  if (x.cache_only) {
+    x.needs_upstream = true;
+    return;
+  }
   x.result.miss_reason = reason;
   absl::StatusOr<OriginResponse> fetched = Fetch(x, nullptr);
   if (fetched.ok()) {
@@ -490,6 +499,10 @@ void EdgeCache::Impl::ServeWhileRevalidating(Exchange& x, const StoreLookup& fou
 
 // SPEC 7.2: concurrent misses of one key wait for the first one's answer.
 void EdgeCache::Impl::Upstream(Exchange& x, const StoreLookup* stale) {
+  if (x.cache_only) {
+    x.needs_upstream = true;
+    return;
+  }
   // TTL-0 objects never collapse (SPEC 7.2), and a HEAD miss stores nothing to share.
   const bool collapse = x.info.collapses && x.may_store &&
                         (stale == nullptr || !stale->response->terms.forward_every_request);
@@ -863,7 +876,18 @@ EdgeCache::~EdgeCache() = default;
 
 EdgeResult EdgeCache::Handle(const policy::Request& request, absl::Time now,
                              OriginFetcher& origin) {
-  return impl_->Handle(request, now, origin);
+  return *impl_->Handle(request, now, origin, /*cache_only=*/false);
+}
+
+absl::optional<EdgeResult> EdgeCache::TryHandleFromCache(const policy::Request& request,
+                                                         absl::Time now) {
+  // Never called: the walk stops before any fetch.
+  struct Unreachable final : OriginFetcher {
+    absl::StatusOr<OriginResponse> Fetch(const OriginRequest&, absl::Time) override {
+      return absl::InternalError("TryHandleFromCache fetched");
+    }
+  } unreachable;
+  return impl_->Handle(request, now, unreachable, /*cache_only=*/true);
 }
 
 void EdgeCache::Revalidate(const BackgroundRefresh& refresh, absl::Time now,

@@ -132,6 +132,12 @@ class EdgeCache {
   // Thread-safe.
   EdgeResult Handle(const policy::Request& request, absl::Time now, OriginFetcher& origin);
 
+  // The answer when the cache can give it without going upstream (a fresh hit, a cached error,
+  // stale-while-revalidate, a refused method); otherwise nullopt and nothing counted or changed, so
+  // the caller can run Handle where blocking on the origin is fine (the emulator's event loop
+  // answers hits itself and hands the rest to its origin workers). Thread-safe.
+  absl::optional<EdgeResult> TryHandleFromCache(const policy::Request& request, absl::Time now);
+
   // Runs a stale-while-revalidate refresh (at most one per key is handed out at a time).
   void Revalidate(const BackgroundRefresh& refresh, absl::Time now, OriginFetcher& origin);
 

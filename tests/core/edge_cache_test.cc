@@ -925,3 +925,33 @@ TEST(EdgeCacheTest, ToStrings) {
 
 }  // namespace
 }  // namespace edgesim::core
+
+namespace edgesim::core {
+namespace {
+
+TEST(EdgeCacheTryFromCacheTest, AnswersFreshHitsAndLeavesMissesUntouched) {
+  auto edge = MakeEdge();
+  FakeOrigin origin;
+  origin.Set("/a", 200, kCacheable60, "body");
+  EXPECT_FALSE(edge->TryHandleFromCache(Request::Get("/a"), At(0)).has_value());
+  EXPECT_EQ(edge->TotalCounters()[Counter::kRequests], 0u);
+  EXPECT_EQ(edge->Handle(Request::Get("/a"), At(0), origin).outcome, CacheOutcome::kMiss);
+
+  absl::optional<EdgeResult> hit = edge->TryHandleFromCache(Request::Get("/a"), At(10));
+  ASSERT_TRUE(hit.has_value());
+  EXPECT_EQ(hit->outcome, CacheOutcome::kHit);
+  EXPECT_THAT(Header(*hit, "Age"), Optional(std::string("10")));
+  EXPECT_EQ(edge->TotalCounters()[Counter::kRequests], 2u);
+
+  // Expired: revalidation needs the origin, so the caller must Handle it.
+  EXPECT_FALSE(edge->TryHandleFromCache(Request::Get("/a"), At(61)).has_value());
+  EXPECT_EQ(edge->TotalCounters()[Counter::kRequests], 2u);
+  // A method the behavior does not allow is refused at the edge (SPEC 4.1).
+  absl::optional<EdgeResult> refused = edge->TryHandleFromCache(Method("POST", "/a"), At(0));
+  ASSERT_TRUE(refused.has_value());
+  EXPECT_EQ(refused->viewer.status, 403);
+  EXPECT_EQ(origin.fetches(), 1);
+}
+
+}  // namespace
+}  // namespace edgesim::core

@@ -1,0 +1,61 @@
+// origin_router.h — the emulator's OriginFetcher: sends each upstream request to the origin the
+// behavior names, over the transport that origin needs (DESIGN.md section 5, SPEC 5 and 7.3).
+//
+// * Custom origins (CustomOriginConfig): HTTP/1.1 to DomainName:HTTPPort through a keep-alive
+//   connection pool, with the origin's ConnectionAttempts, ConnectionTimeout, OriginReadTimeout
+//   and OriginKeepaliveTimeout (SPEC 7.3). No connection -> kUnavailable (502); no answer in
+//   time -> kDeadlineExceeded (504).
+// * S3 origins (`bucket.s3.amazonaws.com`, `bucket.s3.<region>.amazonaws.com`, website
+//   endpoints): path-style requests to `OriginOptions::s3_endpoint` (moto_server, MinIO, ...).
+// * Directory origins (`--origin-dir ID=DIR`): files under DIR with Content-Type, ETag,
+//   Last-Modified and a Cache-Control from rules; no path escapes DIR.
+// * The built-in demo origin (`edgesim serve --demo`), in process.
+//
+// Fetch blocks the calling thread (EdgeCache is synchronous): the edge server calls it from its
+// origin worker threads, never from an event loop. Thread-safe.
+//
+//   auto router = *OriginRouter::Create(distribution.config, {.s3_endpoint = "http://127.0.0.1:5000"});
+//   auto edge = *core::EdgeCache::Create(distribution, {});
+//   edge->Handle(request, now, *router);
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "core/origin_fetcher.h"
+#include "policy/distribution.h"
+
+namespace edgesim::emulator {
+
+struct OriginOptions {
+  // Where S3 origins go, path style ("http://127.0.0.1:5000"); empty: S3 origins are refused (502)
+  // with a message saying to pass --s3-endpoint.
+  std::string s3_endpoint;
+  // Origin id -> directory served for it (--origin-dir ID=DIR), replacing its DomainName.
+  std::map<std::string, std::string> origin_dirs;
+  // Largest origin body read into memory; larger answers are a 502 (OriginError).
+  uint64_t max_body_bytes = uint64_t{256} << 20;
+  // Idle keep-alive connections kept per origin.
+  int max_idle_connections = 64;
+};
+
+class OriginRouter final : public core::OriginFetcher {
+ public:
+  // InvalidArgument when an origin_dirs entry names no origin or a missing directory.
+  static absl::StatusOr<std::unique_ptr<OriginRouter>> Create(
+      const policy::DistributionConfig& config, OriginOptions options);
+  ~OriginRouter() override;
+
+  absl::StatusOr<core::OriginResponse> Fetch(const core::OriginRequest& request,
+                                             absl::Time now) override;
+
+ private:
+  struct Impl;
+  explicit OriginRouter(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace edgesim::emulator

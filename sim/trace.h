@@ -1,0 +1,84 @@
+// trace.h — one request of a replayed workload, and the interface every workload source speaks.
+//
+// The simulator reads CloudFront access logs, CSV traces, libCacheSim's oracleGeneral binary
+// traces and its own synthetic generator (DESIGN.md section 6). Each source yields batches of
+// `TraceRecord`s in time order (a source that is not sorted, like CloudFront's logs, sorts before
+// handing out records). Records are plain values whose strings point into the batch's arena, so
+// reading a batch allocates nothing per record; a record is valid until the next `Next` call.
+//
+//   std::unique_ptr<TraceSource> source = *OpenTrace(spec);       // trace_source.h
+//   TraceBatch batch;
+//   while (source->Next(batch) && !batch.records.empty()) {
+//     for (const TraceRecord& r : batch.records) replay.Play(r);
+//   }
+//   if (!source->status().ok()) ...;   // an I/O error or, with --strict, the first bad record
+//   source->stats().bad_records;        // lines skipped (reported)
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+
+namespace edgesim::sim {
+
+// What a record knows. Binary traces know only an object id and a size; logs and the generator
+// know the request (method, path, query) so the full CloudFront model can run on them.
+struct TraceRecord {
+  absl::Time time;
+  // A stable id of the requested object: oracleGeneral's id, a CSV key column hashed, or the hash
+  // of `target` (path + "?" + query). Key-only replays use it as the cache key.
+  uint64_t object_id = 0;
+  // Response body size in bytes (0 when the source does not know it; the origin model decides).
+  uint64_t size = 0;
+  // Index into TraceSource::pops() (0 when the source has one POP).
+  uint32_t pop = 0;
+  // Status the log recorded (0 unknown): the origin model may replay it.
+  uint16_t status = 0;
+  // "GET" when the source does not say. Views into the batch arena.
+  absl::string_view method = "GET";
+  // Path and query as the viewer sent them ("/a.js?v=2"); empty for key-only sources.
+  absl::string_view target;
+  // Extra request headers a log recorded (e.g. a cs(Cookie) or cs-headers field), "Name: value"
+  // lines joined by '\n'; usually empty.
+  absl::string_view headers;
+  // 0 for a plain request. The synthetic generator also emits events in the same stream so one
+  // time-ordered pass drives everything: a deploy (the origin's object versions change) or an
+  // invalidation request; `target` then holds the paths, '\n'-separated.
+  enum class Kind : uint8_t { kRequest, kDeploy, kInvalidation } kind = Kind::kRequest;
+};
+
+struct TraceBatch {
+  std::vector<TraceRecord> records;
+  // Backing store for the records' string views (cleared by the source at each Next).
+  std::deque<std::string> arena;
+  void Clear() {
+    records.clear();
+    arena.clear();
+  }
+};
+
+struct TraceStats {
+  uint64_t records = 0;
+  uint64_t bad_records = 0;
+  // The first few bad records, "file:line: why", for the report.
+  std::vector<std::string> bad_examples;
+};
+
+class TraceSource {
+ public:
+  virtual ~TraceSource() = default;
+  // Fills `batch` (cleared first) with the next records in time order; false at the end or on an
+  // error (see status()).
+  virtual bool Next(TraceBatch& batch) = 0;
+  virtual absl::Status status() const = 0;
+  virtual const TraceStats& stats() const = 0;
+  // POP codes, indexed by TraceRecord::pop ("IAD89-C1" ...); one entry when the source has none.
+  virtual const std::vector<std::string>& pops() const = 0;
+};
+
+}  // namespace edgesim::sim
