@@ -4,6 +4,7 @@
 #include "policy/status_macros.h"
 #include "sim/csv_trace_reader.h"
 #include "sim/oracle_general_reader.h"
+#include "sim/workload_generator.h"
 
 namespace edgesim::sim {
 
@@ -18,7 +19,7 @@ absl::StatusOr<std::unique_ptr<TraceSource>> OpenTrace(const WorkloadSpec& spec,
     case WorkloadSpec::Kind::kCloudFrontLog:
       return absl::UnimplementedError("cloudfront-log workloads: reader not landed yet");
     case WorkloadSpec::Kind::kSynthetic:
-      return absl::UnimplementedError("synthetic workloads: generator not landed yet");
+      return MakeWorkloadGenerator(spec.synthetic);
   }
   return absl::InvalidArgumentError("unknown workload kind");
 }

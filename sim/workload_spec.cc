@@ -71,7 +71,8 @@ absl::Status ReadUint(const json& j, const char* key, const std::string& where, 
 
 absl::Status ReadSeconds(const json& j, const char* key, const std::string& where,
                          absl::Duration& out) {
-  double seconds = absl::ToDoubleSeconds(out);
+  if (!j.contains(key)) return absl::OkStatus();
+  double seconds = 0;
   EDGESIM_RETURN_IF_ERROR(ReadNumber(j, key, where, 0, 1e10, seconds));
   out = absl::Seconds(seconds);
   return absl::OkStatus();
@@ -356,10 +357,14 @@ absl::Status ParseSynthetic(const json& j, GeneratorSpec& g) {
                  "daily_cycle", "pops", "paths", "sizes", "deploys", "invalidations"}));
   EDGESIM_RETURN_IF_ERROR(ReadUint(j, "seed", where, 0, g.seed));
   EDGESIM_RETURN_IF_ERROR(ReadUint(j, "objects", where, 1, g.objects));
-  if (g.objects > (uint64_t{1} << 32)) return FieldError("workload.objects", "at most 2^32");
+  if (g.objects > kMaxGeneratedObjects) {
+    return FieldError("workload.objects", absl::StrCat("at most ", kMaxGeneratedObjects));
+  }
   EDGESIM_RETURN_IF_ERROR(ReadNumber(j, "zipf_alpha", where, 0, 10, g.zipf_alpha));
+  // A request count alone bounds the trace: no default day.
+  if (j.contains("requests") && !j.contains("duration")) g.duration = absl::InfiniteDuration();
   EDGESIM_RETURN_IF_ERROR(ReadSeconds(j, "duration", where, g.duration));
-  EDGESIM_RETURN_IF_ERROR(ReadUint(j, "requests", where, 0, g.max_requests));
+  EDGESIM_RETURN_IF_ERROR(ReadUint(j, "requests", where, 1, g.max_requests));
   EDGESIM_RETURN_IF_ERROR(ReadNumber(j, "rate", where, 1e-6, 1e9, g.rate));
   if (j.contains("daily_cycle")) {
     const json& cycle = j["daily_cycle"];

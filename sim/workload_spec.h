@@ -68,13 +68,18 @@ struct SizeDistribution {
 enum class PathClass : uint8_t { kHtml, kAsset, kApi };
 inline constexpr int kPathClasses = 3;
 
+// The generator keeps a few bytes per object in memory.
+inline constexpr uint64_t kMaxGeneratedObjects = 50'000'000;
+
 struct GeneratorSpec {
   uint64_t seed = 1;
   uint64_t objects = 10000;
   double zipf_alpha = 1.0;
+  // The trace ends at `duration` or after `max_requests` requests ("requests"; 0 = no limit),
+  // whichever comes first; "requests" without "duration" means no time limit.
   absl::Duration duration = absl::Hours(24);
-  uint64_t max_requests = 0;  // "requests": stop after this many requests (0 = no limit)
-  double rate = 100;          // mean requests per second over a day
+  uint64_t max_requests = 0;
+  double rate = 100;  // mean requests per second over a day
   // Daily cycle: rate(t) = rate * (1 + amplitude * cos(2 pi (hour(t) - peak_hour) / 24)), where
   // hour(t) = start_hour + t / 1 h (mod 24). amplitude 0 = constant rate.
   double daily_amplitude = 0;
