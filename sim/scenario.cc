@@ -189,8 +189,11 @@ absl::StatusOr<Step> ParseStep(const nlohmann::json& json, absl::string_view whe
 
 absl::StatusOr<policy::Distribution> ParseDistribution(const nlohmann::json* json) {
   if (json == nullptr) {
-    return policy::SingleOriginDistribution(
-        "origin.example.com", *policy::FindManagedCachePolicy("Managed-CachingOptimized"));
+    const policy::CachePolicy& optimized =
+        *policy::FindManagedCachePolicy("Managed-CachingOptimized");
+    policy::Distribution d = policy::SingleOriginDistribution("origin.example.com", optimized);
+    d.config.default_behavior.cache_policy_id = optimized.id;
+    return d;
   }
   absl::StatusOr<policy::Distribution> d = policy::LoadDistributionJson(json->dump());
   if (!d.ok()) return FieldError("distribution", d.status().message());
