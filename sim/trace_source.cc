@@ -2,6 +2,7 @@
 
 #include "absl/status/status.h"
 #include "policy/status_macros.h"
+#include "sim/cloudfront_log_reader.h"
 #include "sim/csv_trace_reader.h"
 #include "sim/oracle_general_reader.h"
 #include "sim/workload_generator.h"
@@ -17,7 +18,7 @@ absl::StatusOr<std::unique_ptr<TraceSource>> OpenTrace(const WorkloadSpec& spec,
       EDGESIM_CHECK(spec.files.size() == 1);
       return OpenOracleGeneralTrace(spec.files[0], strict);
     case WorkloadSpec::Kind::kCloudFrontLog:
-      return absl::UnimplementedError("cloudfront-log workloads: reader not landed yet");
+      return OpenCloudFrontLogs(spec.files, spec.pop_map, strict);
     case WorkloadSpec::Kind::kSynthetic:
       return MakeWorkloadGenerator(spec.synthetic);
   }

@@ -15,7 +15,7 @@ using testing::OwnedRecord;
 using testing::Path;
 using testing::ReadAll;
 using testing::ReadFileBytes;
-using testing::VectorTraceSource;
+using testing::SourceOf;
 using testing::WriteTempFile;
 
 // Little-endian by hand, independent of PackOracleGeneral.
@@ -58,11 +58,11 @@ TEST(OracleGeneralReaderTest, ReadsCheckedInFile) {
 }
 
 TEST(OracleGeneralReaderTest, WriterMatchesHandPackedBytes) {
-  VectorTraceSource source({Request(5, 7, 100), Request(6, 9, 200), Request(6, 7, 100),
-                            Request(8, 0xfedcba9876543210, 4000000000u)},
-                           {kDefaultPop});
+  auto source = SourceOf({Request(5, 7, 100), Request(6, 9, 200), Request(6, 7, 100),
+                          Request(8, 0xfedcba9876543210, 4000000000u)},
+                         {kDefaultPop});
   const std::string path = ::testing::TempDir() + "/hand.oracleGeneral.bin";
-  ASSERT_TRUE(WriteOracleGeneral(source, path).ok());
+  ASSERT_TRUE(WriteOracleGeneral(*source, path).ok());
   // next_access_vtime: object 7 is asked again at request 2; the rest never again.
   const std::string expected = HandPacked(5, 7, 100, 2) + HandPacked(6, 9, 200, -1) +
                                HandPacked(6, 7, 100, -1) +
@@ -73,9 +73,9 @@ TEST(OracleGeneralReaderTest, WriterMatchesHandPackedBytes) {
 TEST(OracleGeneralReaderTest, RoundTripAcrossBatches) {
   std::vector<OwnedRecord> records;
   for (int i = 0; i < 10000; ++i) records.push_back(Request(i / 10, i % 777, i % 5000));
-  VectorTraceSource source(records, {kDefaultPop}, /*batch_size=*/1000);
+  auto source = SourceOf(records, {kDefaultPop}, /*batch_size=*/1000);
   const std::string path = ::testing::TempDir() + "/roundtrip.oracleGeneral.bin";
-  ASSERT_TRUE(WriteOracleGeneral(source, path).ok());
+  ASSERT_TRUE(WriteOracleGeneral(*source, path).ok());
   auto reader = OpenOracleGeneralTrace(path, /*strict=*/true);
   ASSERT_TRUE(reader.ok()) << reader.status();
   EXPECT_EQ(ReadAll(**reader), records);

@@ -1,10 +1,12 @@
 // trace_test_util.h — helpers for the sim/ input tests: drain a TraceSource into owned records,
-// and a TraceSource over records held in memory.
+// and build one from them.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <fstream>
 #include <iterator>
+#include <memory>
 #include <ostream>
 #include <string>
 #include <utility>
@@ -13,6 +15,7 @@
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
 #include "sim/trace.h"
+#include "sim/vector_trace_source.h"
 
 namespace edgesim::sim::testing {
 
@@ -53,44 +56,26 @@ inline std::vector<OwnedRecord> ReadAll(TraceSource& source) {
   return out;
 }
 
-// Hands out `records` in batches of `batch_size`.
-class VectorTraceSource : public TraceSource {
- public:
-  VectorTraceSource(std::vector<OwnedRecord> records, std::vector<std::string> pops,
-                    size_t batch_size = 3)
-      : records_(std::move(records)), pops_(std::move(pops)), batch_size_(batch_size) {}
-
-  bool Next(TraceBatch& batch) override {
-    batch.Clear();
-    for (; next_ < records_.size() && batch.records.size() < batch_size_; ++next_) {
-      const OwnedRecord& o = records_[next_];
-      TraceRecord r;
-      r.time = o.time;
-      r.object_id = o.object_id;
-      r.size = o.size;
-      for (size_t i = 0; i < pops_.size(); ++i) {
-        if (pops_[i] == o.pop) r.pop = static_cast<uint32_t>(i);
-      }
-      r.status = o.status;
-      r.method = batch.arena.Store(o.method);
-      r.target = batch.arena.Store(o.target);
-      r.headers = batch.arena.Store(o.headers);
-      r.kind = o.kind;
-      batch.records.push_back(r);
-    }
-    return !batch.records.empty();
+// sim::VectorTraceSource over `records`, handed out `batch_size` at a time.
+inline std::unique_ptr<VectorTraceSource> SourceOf(const std::vector<OwnedRecord>& records,
+                                                   std::vector<std::string> pops,
+                                                   size_t batch_size = 3) {
+  auto source = std::make_unique<VectorTraceSource>(pops, batch_size);
+  for (const OwnedRecord& o : records) {
+    TraceRecord r;
+    r.time = o.time;
+    r.object_id = o.object_id;
+    r.size = o.size;
+    r.pop = static_cast<uint32_t>(std::find(pops.begin(), pops.end(), o.pop) - pops.begin());
+    r.status = o.status;
+    r.method = o.method;
+    r.target = o.target;
+    r.headers = o.headers;
+    r.kind = o.kind;
+    source->Add(r);
   }
-  absl::Status status() const override { return absl::OkStatus(); }
-  const TraceStats& stats() const override { return stats_; }
-  const std::vector<std::string>& pops() const override { return pops_; }
-
- private:
-  std::vector<OwnedRecord> records_;
-  std::vector<std::string> pops_;
-  size_t batch_size_;
-  size_t next_ = 0;
-  TraceStats stats_;
-};
+  return source;
+}
 
 // Writes `contents` to a fresh file under the test temp dir and returns its path.
 inline std::string WriteTempFile(const std::string& name, const std::string& contents) {

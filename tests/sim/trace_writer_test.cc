@@ -15,7 +15,7 @@ namespace {
 using testing::OwnedRecord;
 using testing::ReadAll;
 using testing::ReadFileBytes;
-using testing::VectorTraceSource;
+using testing::SourceOf;
 
 OwnedRecord Record(absl::Duration at, uint64_t id, std::string target, uint64_t size,
                    uint16_t status, std::string pop,
@@ -39,9 +39,9 @@ TEST(TraceWriterTest, CsvRoundTripsThroughTheCsvReader) {
   std::vector<OwnedRecord> with_event = requests;
   with_event.insert(with_event.begin() + 1, Record(absl::Seconds(2), 0, "/index.html", 0, 0,
                                                    "IAD89-C1", TraceRecord::Kind::kDeploy));
-  VectorTraceSource source(with_event, {"IAD89-C1", "LHR61-C2"});
+  auto source = SourceOf(with_event, {"IAD89-C1", "LHR61-C2"});
   const std::string path = ::testing::TempDir() + "/written.csv";
-  ASSERT_TRUE(WriteCsv(source, path).ok());
+  ASSERT_TRUE(WriteCsv(*source, path).ok());
   EXPECT_EQ(ReadFileBytes(path),
             "time,key,size,status,pop\n"
             "1.5,77,100,200,IAD89-C1\n"

@@ -1,0 +1,144 @@
+#include "sim/cloudfront_log_reader.h"
+
+#include <xxhash.h>
+#include <zlib.h>
+
+#include <algorithm>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_replace.h"
+#include "absl/strings/str_split.h"
+#include "gtest/gtest.h"
+#include "tests/sim/trace_test_util.h"
+
+namespace edgesim::sim {
+namespace {
+
+using testing::OwnedRecord;
+using testing::Path;
+using testing::ReadAll;
+using testing::WriteTempFile;
+
+const std::vector<std::pair<std::string, std::string>> kPopMap = {{"IAD89-C1", "IAD"},
+                                                                  {"IAD89-C2", "IAD"}};
+
+std::string ReadMaybeGzip(const std::string& path) {
+  gzFile gz = gzopen(path.c_str(), "rb");  // reads plain files as they are
+  std::string out;
+  char buf[4096];
+  for (int n; (n = gzread(gz, buf, sizeof(buf))) > 0;) out.append(buf, n);
+  gzclose(gz);
+  return out;
+}
+
+// A slow, independent reading of the test logs (their only escape is %20).
+std::vector<OwnedRecord> ReferenceRead(const std::vector<std::string>& paths) {
+  std::vector<OwnedRecord> out;
+  for (const std::string& path : paths) {
+    std::vector<std::string> names;
+    const std::string text = ReadMaybeGzip(path);
+    for (absl::string_view line : absl::StrSplit(text, '\n', absl::SkipEmpty())) {
+      if (absl::ConsumePrefix(&line, "#Fields: ")) {
+        names = absl::StrSplit(line, ' ');
+        continue;
+      }
+      if (line[0] == '#') continue;
+      std::vector<std::string> values = absl::StrSplit(line, '\t');
+      EXPECT_EQ(values.size(), names.size()) << line;
+      std::map<std::string, std::string> v;
+      for (size_t i = 0; i < names.size(); ++i) v[names[i]] = values[i];
+      OwnedRecord r;
+      std::string err;
+      absl::ParseTime("%Y-%m-%d %H:%M:%S", v["date"] + " " + v["time"], &r.time, &err);
+      r.target = absl::StrReplaceAll(v["cs-uri-stem"], {{"%20", " "}});
+      if (v["cs-uri-query"] != "-") r.target += "?" + v["cs-uri-query"];
+      r.object_id = XXH3_64bits(r.target.data(), r.target.size());
+      r.size = std::stoull(v["sc-content-len"] != "-" ? v["sc-content-len"] : v["sc-bytes"]);
+      r.status = static_cast<uint16_t>(std::stoi(v["sc-status"]));
+      r.method = v["cs-method"];
+      r.pop = v["x-edge-location"].rfind("IAD89", 0) == 0 ? "IAD" : v["x-edge-location"];
+      if (v.count("cs(Cookie)") && v["cs(Cookie)"] != "-") r.headers = "Cookie: " + v["cs(Cookie)"];
+      out.push_back(r);
+    }
+  }
+  std::stable_sort(out.begin(), out.end(),
+                   [](const OwnedRecord& a, const OwnedRecord& b) { return a.time < b.time; });
+  return out;
+}
+
+TEST(CloudFrontLogReaderTest, ReadsPlainAndGzipFilesByTheirFieldsLine) {
+  const std::string dir = Path("cloudfront/");
+  auto source = OpenCloudFrontLogs({dir + "E2EXAMPLE.2026-11-22-*"}, kPopMap, /*strict=*/true);
+  ASSERT_TRUE(source.ok()) << source.status();
+  const std::vector<OwnedRecord> records = ReadAll(**source);
+  EXPECT_TRUE((*source)->status().ok());
+  const std::vector<OwnedRecord> expected =
+      ReferenceRead({dir + "E2EXAMPLE.2026-11-22-07.a1b2c3d4",       // custom field order
+                     dir + "E2EXAMPLE.2026-11-22-07.e5f6a7b8.gz"});  // legacy order, gzip
+  ASSERT_EQ(records.size(), 350u);
+  EXPECT_EQ(records, expected);
+  EXPECT_EQ((*source)->stats().records, 350u);
+  EXPECT_EQ((*source)->pops(), (std::vector<std::string>{"IAD", "LHR61-C2", "NRT57-P3"}));
+  // The escaped space was decoded; some records have a query and some fell back to sc-bytes.
+  EXPECT_TRUE(std::any_of(records.begin(), records.end(),
+                          [](const OwnedRecord& r) { return r.target == "/docs/my page.html"; }));
+  EXPECT_TRUE(std::any_of(records.begin(), records.end(), [](const OwnedRecord& r) {
+    return r.target.find("?page=") != std::string::npos;
+  }));
+  EXPECT_TRUE(std::is_sorted(records.begin(), records.end(),
+                             [](const auto& a, const auto& b) { return a.time < b.time; }));
+}
+
+TEST(CloudFrontLogReaderTest, FileOrderDoesNotChangePops) {
+  const std::string dir = Path("cloudfront/");
+  auto a = OpenCloudFrontLogs({dir + "*.gz", dir + "*.a1b2c3d4"}, {}, true);
+  auto b = OpenCloudFrontLogs({dir + "*.a1b2c3d4", dir + "*.gz"}, {}, true);
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ((*a)->pops(), (*b)->pops());
+  EXPECT_EQ((*a)->pops().size(), 4u);  // no map: IAD89-C1 and IAD89-C2 stay apart
+}
+
+constexpr char kHeader[] = "#Version: 1.0\n#Fields: date time cs-uri-stem sc-status\n";
+
+TEST(CloudFrontLogReaderTest, BadLinesAreSkippedAndCounted) {
+  const std::string path =
+      WriteTempFile("bad.log", "2026-01-01\t00:00:01\t/early\t200\n" + std::string(kHeader) +
+                                   "2026-01-01\t00:00:05\t/a\t200\n"
+                                   "2026-01-01\t00:00:06\t/b\n"       // 5: a column short
+                                   "2026-13-01\t00:00:07\t/c\t200\n"  // 6: bad date
+                                   "2026-01-01\t00:00:02\t/d\t404\n");
+  auto source = OpenCloudFrontLogs({path}, {}, /*strict=*/false);
+  ASSERT_TRUE(source.ok()) << source.status();
+  const std::vector<OwnedRecord> records = ReadAll(**source);
+  ASSERT_EQ(records.size(), 2u);
+  EXPECT_EQ(records[0].target, "/d");  // sorted by time
+  EXPECT_EQ(records[0].status, 404);
+  EXPECT_EQ(records[0].pop, kDefaultPop);  // the file names no POP
+  EXPECT_EQ(records[1].target, "/a");
+  const TraceStats& stats = (*source)->stats();
+  EXPECT_EQ(stats.bad_records, 3u);
+  ASSERT_EQ(stats.bad_examples.size(), 3u);
+  EXPECT_EQ(stats.bad_examples[0], path + ":1: record before any #Fields: line");
+  EXPECT_EQ(stats.bad_examples[1].rfind(path + ":5: ", 0), 0u) << stats.bad_examples[1];
+  EXPECT_EQ(stats.bad_examples[2].rfind(path + ":6: ", 0), 0u) << stats.bad_examples[2];
+}
+
+TEST(CloudFrontLogReaderTest, StrictFailsWithLineNumber) {
+  const std::string path = WriteTempFile(
+      "bad-strict.log", std::string(kHeader) + "2026-01-01\t00:00:05\t/a\t200\nnonsense\n");
+  auto source = OpenCloudFrontLogs({path}, {}, /*strict=*/true);
+  EXPECT_EQ(source.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(source.status().message().rfind(path + ":4: ", 0), 0u) << source.status();
+}
+
+TEST(CloudFrontLogReaderTest, MissingFilesAreNotFound) {
+  EXPECT_EQ(OpenCloudFrontLogs({"/nonexistent/E2.log"}, {}, false).status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(OpenCloudFrontLogs({Path("cloudfront/*.nothing")}, {}, false).status().code(),
+            absl::StatusCode::kNotFound);
+}
+
+}  // namespace
+}  // namespace edgesim::sim
