@@ -140,7 +140,8 @@ class CloudFrontLogSource : public TraceSource {
     e.status = static_cast<uint16_t>(std::clamp(log.sc_status, 0, 999));
     e.pop = PopIndex(log.edge_location);
     e.strings = strings_.size();
-    const absl::string_view method = log.method.empty() ? "GET" : log.method;
+    const absl::string_view method =
+        log.method.empty() ? absl::string_view("GET") : absl::string_view(log.method);
     strings_.append(method.data(), method.size());
     const size_t target_start = strings_.size();
     strings_ += log.uri_stem;

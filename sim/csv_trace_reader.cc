@@ -40,7 +40,9 @@ bool SplitFields(absl::string_view line, char delimiter, std::vector<absl::strin
       while (field_end < line.size() && line[field_end] == ' ') ++field_end;
       if (field_end < line.size() && line[field_end] != delimiter) return false;
     } else {
-      field_end = std::min(line.find(delimiter, pos), line.size());
+      // Fields are short: a plain loop beats a memchr call per field.
+      field_end = pos;
+      while (field_end < line.size() && line[field_end] != delimiter) ++field_end;
       fields[i] = StripSpaces(line.substr(pos, field_end - pos));
     }
     pos = field_end + 1;  // past the delimiter, or past the end when this was the last field
@@ -67,22 +69,28 @@ int64_t NanosPerUnit(TimeUnit unit) {
 }
 
 // "123" or "123.456" in units of `unit_nanos` -> nanoseconds; false if malformed or beyond
-// int64 nanoseconds (292 years).
+// int64 nanoseconds (292 years). Digits below a nanosecond are checked and dropped.
 bool ParseTime(absl::string_view s, int64_t unit_nanos, int64_t& nanos) {
-  const size_t dot = s.find('.');
+  static constexpr int64_t kPow10[] = {1,      10,      100,      1000,      10000,
+                                       100000, 1000000, 10000000, 100000000, 1000000000};
+  const char* const end = s.data() + s.size();
   uint64_t whole = 0;
-  if (!ParseWhole(s.substr(0, dot), whole)) return false;
-  if (whole > static_cast<uint64_t>(INT64_MAX / unit_nanos)) return false;
+  const auto [p, ec] = std::from_chars(s.data(), end, whole);
+  if (ec != std::errc() || whole > static_cast<uint64_t>(INT64_MAX / unit_nanos)) return false;
   nanos = static_cast<int64_t>(whole) * unit_nanos;
-  if (dot == absl::string_view::npos) return true;
-  const absl::string_view fraction = s.substr(dot + 1);
-  int64_t scale = unit_nanos;
-  for (char c : fraction) {
-    if (c < '0' || c > '9') return false;
-    scale /= 10;
-    nanos += (c - '0') * scale;  // digits below a nanosecond add 0
+  if (p == end) return true;
+  if (*p != '.' || p + 1 == end) return false;
+  int64_t fraction = 0;
+  int digits = 0;
+  for (const char* q = p + 1; q < end; ++q) {
+    if (*q < '0' || *q > '9') return false;
+    if (digits < 9) {
+      fraction = fraction * 10 + (*q - '0');
+      ++digits;
+    }
   }
-  return !fraction.empty();
+  nanos += fraction * unit_nanos / kPow10[digits];
+  return true;
 }
 
 class CsvTraceSource : public TraceSource {
@@ -175,6 +183,13 @@ class CsvTraceSource : public TraceSource {
   }
 
   uint32_t PopIndex(absl::string_view pop) {
+    // Consecutive lines mostly share a POP: skip the hash lookup then.
+    if (!pops_.empty() && pops_[last_pop_] == pop) return last_pop_;
+    last_pop_ = Lookup(pop);
+    return last_pop_;
+  }
+
+  uint32_t Lookup(absl::string_view pop) {
     auto it = pop_index_.find(pop);
     if (it != pop_index_.end()) return it->second;
     const uint32_t index = static_cast<uint32_t>(pops_.size());
@@ -191,6 +206,7 @@ class CsvTraceSource : public TraceSource {
   int64_t last_nanos_ = 0;
   std::vector<std::string> pops_;
   absl::flat_hash_map<std::string, uint32_t> pop_index_;
+  uint32_t last_pop_ = 0;
   TraceStats stats_;
   absl::Status status_;
 };

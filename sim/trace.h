@@ -3,10 +3,11 @@
 // The simulator reads CloudFront access logs, CSV traces, libCacheSim's oracleGeneral binary
 // traces and its own synthetic generator (DESIGN.md section 6). Each source yields batches of
 // `TraceRecord`s in time order (a source that is not sorted, like CloudFront's logs, sorts before
-// handing out records). Records are plain values whose strings point into the batch's arena, so
-// reading a batch allocates nothing per record; a record is valid until the next `Next` call.
+// handing out records). Records are plain values whose strings point into the batch's arena (or
+// the source's own storage), so reading a batch allocates nothing per record; a record is valid
+// until the next `Next` call.
 //
-//   std::unique_ptr<TraceSource> source = *OpenTrace(spec);       // trace_source.h
+//   std::unique_ptr<TraceSource> source = *OpenTrace(spec, strict);   // trace_source.h
 //   TraceBatch batch;
 //   while (source->Next(batch) && !batch.records.empty()) {
 //     for (const TraceRecord& r : batch.records) replay.Play(r);
