@@ -78,9 +78,10 @@ absl::StatusOr<size_t> InputFile::Read(char* dest, size_t n) {
     if (gz_ != nullptr) {
       gzFile gz = static_cast<gzFile>(gz_);
       const int got = gzread(gz, dest + total, static_cast<unsigned>(want));
-      if (got < 0) {
-        int code = 0;
-        const char* message = gzerror(gz, &code);
+      // A truncated stream ends with a short read and Z_BUF_ERROR in gzerror, not with -1.
+      int code = Z_OK;
+      const char* message = gzerror(gz, &code);
+      if (got < 0 || (code != Z_OK && code != Z_STREAM_END)) {
         return absl::InvalidArgumentError(absl::StrCat(path_, ": gzip: ", message));
       }
       if (got == 0) break;
