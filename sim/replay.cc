@@ -210,6 +210,7 @@ class ModelReplay {
     }
     const uint64_t origin_requests = fetcher_.requests();
     const uint64_t origin_bytes = fetcher_.bytes();
+    fetcher_.set_size(r.size);
     core::EdgeResult result = Handle(pop, r.time);
     if (result.background_refresh) Revalidate(pop, *result.background_refresh, r.time);
 
