@@ -200,7 +200,8 @@ class ModelReplay {
   void Request(const TraceRecord& r) {
     const uint32_t pop = r.pop < pop_names_.size() ? r.pop : 0;
     request_.method = std::string(r.method);
-    request_.target = std::string(r.target);
+    // A key-only record among full ones (a CSV key column that is no path) gets a path of its own.
+    request_.target = r.target.empty() ? absl::StrCat("/objects/", r.object_id) : std::string(r.target);
     request_.headers = policy::Headers();
     for (absl::string_view line : absl::StrSplit(r.headers, '\n', absl::SkipWhitespace())) {
       const size_t colon = line.find(':');

@@ -12,7 +12,9 @@
 #include "policy/status_macros.h"
 #include "sim/replay.h"
 #include "sim/trace_buffer.h"
+#include "sim/trace_source.h"
 #include "sim/vector_trace_source.h"
+#include "sim/workload_spec.h"
 
 namespace edgesim::sim {
 namespace {
@@ -80,9 +82,15 @@ absl::StatusOr<std::vector<const Variant*>> Selected(const Scenario& scenario,
 absl::StatusOr<SimulationResult> RunSimulation(const Scenario& scenario,
                                                const SimulationOptions& options) {
   if (!scenario.workload.is_null()) {
-    // sim-inputs' OpenTrace(ParseWorkloadSpec(...)) plugs in here when it lands.
-    return absl::UnimplementedError(
-        "this build cannot read \"workload\" sections yet (trace readers are not linked in)");
+    EDGESIM_ASSIGN_OR_RETURN(WorkloadSpec spec,
+                             ParseWorkloadSpec(scenario.workload, scenario.base_dir));
+    EDGESIM_ASSIGN_OR_RETURN(std::unique_ptr<TraceSource> source,
+                             OpenTrace(spec, options.strict));
+    // Relative traces count from the Unix epoch (trace.h): that is the scenario's time 0. Logs
+    // start at their first record.
+    const bool relative = spec.kind != WorkloadSpec::Kind::kCloudFrontLog;
+    return RunSimulation(scenario, *source, options,
+                         relative ? absl::optional<absl::Time>(absl::UnixEpoch()) : absl::nullopt);
   }
   if (scenario.steps.empty()) {
     return absl::InvalidArgumentError("the scenario has neither a workload nor steps to replay");
