@@ -86,8 +86,9 @@ const Decoded& Trace(bool with_targets) {
   static Decoded* full = nullptr;
   Decoded*& slot = with_targets ? full : keys;
   if (slot == nullptr) {
-    ZipfSource source(with_targets ? 2'000'000 : 10'000'000, with_targets);
-    slot = new Decoded{*TraceBuffer::Read(source, with_targets), source.working_set()};
+    // Kept alive: the records' targets point into it.
+    auto* source = new ZipfSource(with_targets ? 2'000'000 : 10'000'000, with_targets);
+    slot = new Decoded{*TraceBuffer::Read(*source, with_targets), source->working_set()};
   }
   return *slot;
 }
