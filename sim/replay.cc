@@ -199,10 +199,15 @@ class ModelReplay {
 
   void Request(const TraceRecord& r) {
     const uint32_t pop = r.pop < pop_names_.size() ? r.pop : 0;
-    request_.method = std::string(r.method);
-    // A key-only record among full ones (a CSV key column that is no path) gets a path of its own.
-    request_.target = r.target.empty() ? absl::StrCat("/objects/", r.object_id) : std::string(r.target);
-    request_.headers = policy::Headers();
+    // assign() keeps the strings' capacity from request to request.
+    request_.method.assign(r.method.data(), r.method.size());
+    if (r.target.empty()) {
+      // A key-only record among full ones (a CSV key column that is no path) gets a path.
+      request_.target = absl::StrCat("/objects/", r.object_id);
+    } else {
+      request_.target.assign(r.target.data(), r.target.size());
+    }
+    if (!request_.headers.empty()) request_.headers = policy::Headers();
     for (absl::string_view line : absl::StrSplit(r.headers, '\n', absl::SkipWhitespace())) {
       const size_t colon = line.find(':');
       if (colon == absl::string_view::npos) continue;
