@@ -114,7 +114,9 @@ absl::StatusOr<SimulationResult> RunSimulation(const Scenario& scenario, TraceSo
   ReplayFrame frame =
       MakeFrame(buffer, epoch.value_or(buffer.start()), options.shard, options.shard_count);
   // Steps are a teaching script: an invalidation there takes effect at once, as in the emulator.
-  if (scenario.workload.is_null()) frame.invalidation_delay = absl::ZeroDuration();
+  if (scenario.workload.is_null() && !scenario.steps.empty()) {
+    frame.invalidation_delay = absl::ZeroDuration();
+  }
 
   SimulationResult result;
   result.scenario = scenario.name;
