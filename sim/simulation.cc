@@ -47,7 +47,11 @@ class ProgressBar {
   }
   void Draw() {
     constexpr int kWidth = 30;
-    const double f = std::min(1.0, static_cast<double>(done_.load()) / static_cast<double>(total_));
+    // Key-only replays count requests, not events: a finished run is 100% whatever the counts.
+    const double f = finished_.load() == variants_
+                         ? 1.0
+                         : std::min(1.0, static_cast<double>(done_.load()) /
+                                             static_cast<double>(total_));
     const int filled = static_cast<int>(f * kWidth);
     *out_ << "\r[" << std::string(filled, '#') << std::string(kWidth - filled, ' ') << "] "
           << static_cast<int>(f * 100) << "% " << finished_.load() << "/" << variants_

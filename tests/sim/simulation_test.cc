@@ -90,6 +90,17 @@ TEST(SimulationTest, StepsReplayAsTheWorkloadWithInvalidationsAtOnce) {
   EXPECT_EQ(r->records, 4u);
 }
 
+TEST(SimulationTest, ProgressBarEndsAtTheFullCount) {
+  absl::StatusOr<Scenario> scenario = LoadScenario(kDir + "golden-scenario.json");
+  ASSERT_TRUE(scenario.ok()) << scenario.status();
+  std::ostringstream progress;
+  SimulationOptions options;
+  options.progress = &progress;
+  ASSERT_TRUE(RunSimulation(*scenario, options).ok());
+  const std::string bar = progress.str();
+  EXPECT_EQ(bar.substr(bar.rfind('\r')), "\r[" + std::string(30, '#') + "] 100% 5/5 variants\n");
+}
+
 TEST(SimulationTest, NothingToReplay) {
   absl::StatusOr<Scenario> scenario = ParseScenario(nlohmann::json::object(), ".");
   EXPECT_FALSE(RunSimulation(*scenario, SimulationOptions()).ok());
