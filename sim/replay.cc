@@ -1,6 +1,7 @@
 #include "sim/replay.h"
 
 #include <algorithm>
+#include <array>
 #include <memory>
 #include <utility>
 
@@ -139,6 +140,12 @@ class ModelReplay {
     result_.mode = "full";
     result_.behaviors = Named(behavior_names_, behaviors_);
     result_.pops = Named(pop_names_, pops_);
+    for (size_t i = 1; i < miss_reasons_.size(); ++i) {
+      if (miss_reasons_[i] > 0) {
+        result_.miss_reasons[std::string(core::ToString(static_cast<core::MissReason>(i)))] =
+            miss_reasons_[i];
+      }
+    }
     for (const core::TierCounters& c : network_->Counters()) {
       result_.cache["evictions"] += c.store.evictions;
       result_.cache["expirations"] += c.store.expirations;
@@ -242,9 +249,7 @@ class ModelReplay {
     t.origin_requests = fetcher_.requests() - origin_requests;
     t.origin_bytes = fetcher_.bytes() - origin_bytes;
     t.stale = Stale(result, r.time) ? 1 : 0;
-    if (result.miss_reason != core::MissReason::kNone) {
-      ++result_.miss_reasons[std::string(core::ToString(result.miss_reason))];
-    }
+    ++miss_reasons_[static_cast<size_t>(result.miss_reason)];
     result_.total += t;
     const size_t behavior = result.behavior_index < 0 ? behaviors_.size() - 1
                                                       : static_cast<size_t>(result.behavior_index);
@@ -300,6 +305,8 @@ class ModelReplay {
   std::vector<std::string> behavior_names_;
   std::vector<Tally> behaviors_;
   std::vector<Tally> pops_;
+  // By core::MissReason (kNone, a hit, first and not reported).
+  std::array<uint64_t, static_cast<size_t>(core::MissReason::kCachingDisabled) + 1> miss_reasons_{};
   absl::Time next_sweep_;
   policy::Request request_;  // reused: its strings keep their capacity
   VariantResult result_;
