@@ -111,7 +111,7 @@ absl::StatusOr<core::OriginResponse> OriginModel::Answer(absl::string_view path_
 }
 
 absl::StatusOr<core::OriginResponse> OriginModel::Answer(const policy::Request& request,
-                                                         absl::Time now) const {
+                                                         absl::Time now, uint64_t size) const {
   const absl::string_view path = request.path();
   core::OriginResponse r;
   if (const OriginOutage* outage = OutageAt(path, now)) {
@@ -142,15 +142,15 @@ absl::StatusOr<core::OriginResponse> OriginModel::Answer(const policy::Request& 
     return r;
   }
   if (request.method == "HEAD") return r;
-  r.body_size = rule.size;
-  if (options_.bodies) r.body = core::MakeBody(Body(path, version, rule.size));
+  r.body_size = size > 0 ? size : rule.size;
+  if (options_.bodies) r.body = core::MakeBody(Body(path, version, r.body_size));
   return r;
 }
 
 absl::StatusOr<core::OriginResponse> ModelOriginFetcher::Fetch(const core::OriginRequest& request,
                                                                absl::Time now) {
   ++requests_;
-  absl::StatusOr<core::OriginResponse> r = model_.Answer(request.forwarded, now);
+  absl::StatusOr<core::OriginResponse> r = model_.Answer(request.forwarded, now, size_);
   if (r.ok()) bytes_ += r->body_size;
   return r;
 }

@@ -51,9 +51,10 @@ class OriginModel {
   // `epoch` is the scenario's time 0 (outage windows and version 1's Last-Modified).
   OriginModel(OriginScript script, absl::Time epoch, OriginModelOptions options = {});
 
-  // The answer to `request` (its method, target and conditional headers) at `now`.
-  absl::StatusOr<core::OriginResponse> Answer(const policy::Request& request,
-                                              absl::Time now) const;
+  // The answer to `request` (its method, target and conditional headers) at `now`. A `size` > 0
+  // replaces the rule's (a trace that knows its objects' sizes).
+  absl::StatusOr<core::OriginResponse> Answer(const policy::Request& request, absl::Time now,
+                                              uint64_t size = 0) const;
   // A plain GET of `path_and_query`.
   absl::StatusOr<core::OriginResponse> Answer(absl::string_view path_and_query,
                                               absl::Time now) const;
@@ -94,12 +95,16 @@ class ModelOriginFetcher final : public core::OriginFetcher {
   absl::StatusOr<core::OriginResponse> Fetch(const core::OriginRequest& request,
                                              absl::Time now) override;
 
+  // The size of the objects the next fetches answer with (0: the rules' sizes).
+  void set_size(uint64_t size) { size_ = size; }
+
   // Requests that reached the origin (answered or failed) and body bytes it sent.
   uint64_t requests() const { return requests_; }
   uint64_t bytes() const { return bytes_; }
 
  private:
   const OriginModel& model_;
+  uint64_t size_ = 0;
   uint64_t requests_ = 0;
   uint64_t bytes_ = 0;
 };

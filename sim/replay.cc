@@ -1,6 +1,7 @@
 #include "sim/replay.h"
 
 #include <algorithm>
+#include <array>
 #include <memory>
 #include <utility>
 
@@ -139,6 +140,12 @@ class ModelReplay {
     result_.mode = "full";
     result_.behaviors = Named(behavior_names_, behaviors_);
     result_.pops = Named(pop_names_, pops_);
+    for (size_t i = 1; i < miss_reasons_.size(); ++i) {
+      if (miss_reasons_[i] > 0) {
+        result_.miss_reasons[std::string(core::ToString(static_cast<core::MissReason>(i)))] =
+            miss_reasons_[i];
+      }
+    }
     for (const core::TierCounters& c : network_->Counters()) {
       result_.cache["evictions"] += c.store.evictions;
       result_.cache["expirations"] += c.store.expirations;
@@ -199,9 +206,15 @@ class ModelReplay {
 
   void Request(const TraceRecord& r) {
     const uint32_t pop = r.pop < pop_names_.size() ? r.pop : 0;
-    request_.method = std::string(r.method);
-    request_.target = std::string(r.target);
-    request_.headers = policy::Headers();
+    // assign() keeps the strings' capacity from request to request.
+    request_.method.assign(r.method.data(), r.method.size());
+    if (r.target.empty()) {
+      // A key-only record among full ones (a CSV key column that is no path) gets a path.
+      request_.target = absl::StrCat("/objects/", r.object_id);
+    } else {
+      request_.target.assign(r.target.data(), r.target.size());
+    }
+    if (!request_.headers.empty()) request_.headers = policy::Headers();
     for (absl::string_view line : absl::StrSplit(r.headers, '\n', absl::SkipWhitespace())) {
       const size_t colon = line.find(':');
       if (colon == absl::string_view::npos) continue;
@@ -210,6 +223,7 @@ class ModelReplay {
     }
     const uint64_t origin_requests = fetcher_.requests();
     const uint64_t origin_bytes = fetcher_.bytes();
+    fetcher_.set_size(r.size);
     core::EdgeResult result = Handle(pop, r.time);
     if (result.background_refresh) Revalidate(pop, *result.background_refresh, r.time);
 
@@ -235,9 +249,7 @@ class ModelReplay {
     t.origin_requests = fetcher_.requests() - origin_requests;
     t.origin_bytes = fetcher_.bytes() - origin_bytes;
     t.stale = Stale(result, r.time) ? 1 : 0;
-    if (result.miss_reason != core::MissReason::kNone) {
-      ++result_.miss_reasons[std::string(core::ToString(result.miss_reason))];
-    }
+    ++miss_reasons_[static_cast<size_t>(result.miss_reason)];
     result_.total += t;
     const size_t behavior = result.behavior_index < 0 ? behaviors_.size() - 1
                                                       : static_cast<size_t>(result.behavior_index);
@@ -293,6 +305,8 @@ class ModelReplay {
   std::vector<std::string> behavior_names_;
   std::vector<Tally> behaviors_;
   std::vector<Tally> pops_;
+  // By core::MissReason (kNone, a hit, first and not reported).
+  std::array<uint64_t, static_cast<size_t>(core::MissReason::kCachingDisabled) + 1> miss_reasons_{};
   absl::Time next_sweep_;
   policy::Request request_;  // reused: its strings keep their capacity
   VariantResult result_;

@@ -9,7 +9,8 @@
 // effect in every cache after the propagation delay (SPEC 6.5); caches are swept every minute of
 // virtual time. Each request is counted (outcome, bytes, origin traffic, staleness, miss reason)
 // in the variant's total, its behavior, its POP and its time bucket. Traces without paths, and
-// "cache-only" variants, take the key-only path (key_cache.h).
+// "cache-only" variants, take the key-only path (key_cache.h); a record without a path in a trace
+// with paths is requested as "/objects/<id>".
 //
 // Sharding (`--shard K/N`): a run plays only the requests of its partition: the POPs (whole
 // regional groups when the variant has regional tiers) with index % N == K, or with a single POP

@@ -146,6 +146,15 @@ absl::StatusOr<Expectation> ParseExpectation(const nlohmann::json& json, absl::s
   if (const nlohmann::json* v = FindField(json, "headers")) {
     EDGESIM_ASSIGN_OR_RETURN(e.headers, AsHeaders(*v, FieldPath(where, "headers")));
   }
+  if (const nlohmann::json* v = FindField(json, "origin_requests")) {
+    EDGESIM_ASSIGN_OR_RETURN(int64_t n, AsInt(*v, FieldPath(where, "origin_requests")));
+    if (n < 0) return FieldError(FieldPath(where, "origin_requests"), "expected a count >= 0");
+    e.origin_requests = n;
+  }
+  if (const nlohmann::json* v = FindField(json, "body_starts_with")) {
+    EDGESIM_ASSIGN_OR_RETURN(e.body_starts_with,
+                             AsString(*v, FieldPath(where, "body_starts_with")));
+  }
   return e;
 }
 

@@ -75,6 +75,10 @@ struct Expectation {
   absl::optional<int64_t> version;
   // Each must be present with exactly this value.
   policy::Headers headers;
+  // Requests the scripted origin has received since the start (all paths, this one included).
+  absl::optional<int64_t> origin_requests;
+  // The body's start, e.g. "/index.html v1" (which origin path and version was fetched).
+  absl::optional<std::string> body_starts_with;
 };
 
 struct Step {

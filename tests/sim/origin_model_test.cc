@@ -102,6 +102,7 @@ TEST(OriginModelTest, SizesOnlyWithoutBodies) {
   policy::Request head = policy::Request::Get("/assets/a.js");
   head.method = "HEAD";
   EXPECT_EQ(origin.Answer(head, kEpoch)->body_size, 0u);
+  EXPECT_EQ(origin.Answer(policy::Request::Get("/assets/a.js"), kEpoch, 7)->body_size, 7u);
 }
 
 TEST(OriginModelTest, FetcherCountsRequestsAndBytes) {

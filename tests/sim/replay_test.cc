@@ -113,6 +113,19 @@ TEST(ReplayTest, StalenessAfterADeployWithAndWithoutInvalidation) {
   EXPECT_EQ(at_once.total.hits, 1u);
 }
 
+// SPEC 6.5: CloudFront documents no propagation time; third parties report 60-300 s.
+TEST(ReplayTest, DefaultPropagationDelayIs60Seconds_UNCONFIRMED) {
+  const Scenario scenario = MakeScenario(R"({"variants": [{"name": "all", "invalidation": "all"}]})");
+  VectorTraceSource trace;
+  trace.AddRequest(At(0), "/a");
+  trace.AddEvent(At(10), TraceRecord::Kind::kDeploy, {"/a"});
+  trace.AddRequest(At(69), "/a");  // not yet in effect: a stale hit
+  trace.AddRequest(At(70), "/a");  // in effect: a miss
+  const SimulationResult r = Simulate(scenario, trace);
+  EXPECT_EQ(r.variants[0].total.stale, 1u);
+  EXPECT_EQ(r.variants[0].total.misses, 2u);
+}
+
 TEST(ReplayTest, InvalidationCostPerMonthAfterTheFreeThousand) {
   const Scenario scenario = MakeScenario(R"({"variants": [
     {"name": "changed", "invalidation": "changed"}, {"name": "all", "invalidation": "all"}]})");

@@ -31,7 +31,8 @@ TEST(ScenarioTest, ParsesEverySection) {
                   "headers": {"Content-Type": "text/html"}}},
       {"at": 30, "deploy": ["/index.html", "/app.js"]},
       {"at": 31, "invalidate": ["/index.html"]},
-      {"at": 40, "request": "/index.html", "expect": {"x_cache": "Hit from cloudfront"}}
+      {"at": 40, "request": "/index.html", "expect": {"x_cache": "Hit from cloudfront",
+       "origin_requests": 1, "body_starts_with": "/index.html v1"}}
     ],
     "workload": {"type": "synthetic"},
     "variants": [{"name": "short", "default_ttl": 60}]
@@ -55,6 +56,8 @@ TEST(ScenarioTest, ParsesEverySection) {
   EXPECT_EQ(s->steps[3].request.method, "GET");
   EXPECT_EQ(s->steps[3].expect.x_cache, "Hit");
   EXPECT_EQ(s->steps[3].at, absl::Seconds(40));
+  EXPECT_EQ(s->steps[3].expect.origin_requests, 1);
+  EXPECT_EQ(s->steps[3].expect.body_starts_with, "/index.html v1");
   EXPECT_EQ(s->workload["type"], "synthetic");
   ASSERT_EQ(s->variants.size(), 1u);
   EXPECT_EQ(s->variants[0].name, "short");
@@ -109,6 +112,8 @@ INSTANTIATE_TEST_SUITE_P(
                 "origin.outages[0].failure"},
         BadCase{R"({"distribution": {"DefaultCacheBehavior": 3}})", "distribution:"},
         BadCase{R"({"workload": []})", "workload: expected an object"},
+        BadCase{R"({"steps": [{"at": 0, "request": "/a", "expect": {"origin_requests": -1}}]})",
+                "steps[0].expect.origin_requests"},
         BadCase{R"({"variants": [{"name": "a", "eviction": "random"}]})",
                 "variants[0].eviction: unknown eviction policy"},
         BadCase{R"({"variants": [{"name": "a", "defualt_ttl": 5}]})",

@@ -1,0 +1,47 @@
+#include "sim/report_files.h"
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+#include "policy/status_macros.h"
+#include "sim/report_html.h"
+#include "sim/report_text.h"
+
+namespace edgesim::sim {
+namespace {
+
+absl::Status WriteFile(const std::filesystem::path& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+  out.close();
+  if (!out) return absl::UnavailableError(absl::StrCat(path.string(), ": cannot write"));
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status WriteReports(const SimulationResult& result, const std::string& dir) {
+  std::error_code error;
+  std::filesystem::create_directories(dir, error);
+  if (error) return absl::UnavailableError(absl::StrCat(dir, ": ", error.message()));
+  const std::filesystem::path base(dir);
+  EDGESIM_RETURN_IF_ERROR(WriteFile(base / "report.json", ToJson(result).dump(2) + "\n"));
+  EDGESIM_RETURN_IF_ERROR(WriteFile(base / "report.csv", RenderCsv(result)));
+  return WriteFile(base / "report.html", RenderHtml(result));
+}
+
+absl::StatusOr<SimulationResult> ReadReport(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(absl::StrCat(path, ": cannot open file"));
+  std::ostringstream text;
+  text << in.rdbuf();
+  const nlohmann::json json = nlohmann::json::parse(text.str(), nullptr, false);
+  if (json.is_discarded()) return absl::InvalidArgumentError(absl::StrCat(path, ": not JSON"));
+  absl::StatusOr<SimulationResult> r = FromJson(json);
+  if (!r.ok()) return absl::InvalidArgumentError(absl::StrCat(path, ": ", r.status().message()));
+  return r;
+}
+
+}  // namespace edgesim::sim

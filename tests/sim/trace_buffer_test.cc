@@ -1,0 +1,68 @@
+#include "sim/trace_buffer.h"
+
+#include "gtest/gtest.h"
+#include "sim/vector_trace_source.h"
+
+namespace edgesim::sim {
+namespace {
+
+const absl::Time kT0 = absl::FromUnixSeconds(1'000'000);
+
+TEST(TraceBufferTest, KeepsRecordsAcrossBatchesAndCompactKeys) {
+  VectorTraceSource trace({"A", "B"}, /*batch_size=*/2);
+  trace.AddRequest(kT0, "/a", 1, 10);
+  trace.AddEvent(kT0 + absl::Seconds(1), TraceRecord::Kind::kDeploy, {"/a", "/b"});
+  trace.AddRequest(kT0 + absl::Seconds(2), "/b?x=1", 0, 20);
+  trace.AddKey(kT0 + absl::Seconds(3), 99, 30, 1);
+  absl::StatusOr<TraceBuffer> b = TraceBuffer::Read(trace, /*keep_records=*/true);
+  ASSERT_TRUE(b.ok()) << b.status();
+  EXPECT_EQ(b->records(), 4u);
+  EXPECT_EQ(b->start(), kT0);
+  EXPECT_EQ(b->end(), kT0 + absl::Seconds(3));
+  EXPECT_TRUE(b->has_targets());
+  EXPECT_EQ(b->deploys(), std::vector<absl::Time>{kT0 + absl::Seconds(1)});
+  EXPECT_EQ(b->pops(), (std::vector<std::string>{"A", "B"}));
+  ASSERT_EQ(b->keys().size(), 3u);
+  EXPECT_EQ(b->keys()[2].id, 99u);
+  EXPECT_EQ(b->keys()[2].pop, 1u);
+  EXPECT_EQ(b->keys()[1].size, 20u);
+  std::vector<std::string> targets;
+  b->ForEachRecord([&](const TraceRecord& r) { targets.emplace_back(r.target); });
+  EXPECT_EQ(targets, (std::vector<std::string>{"/a", "/a\n/b", "/b?x=1", ""}));
+}
+
+TEST(TraceBufferTest, KeyOnlyTraces) {
+  VectorTraceSource trace;
+  trace.AddKey(kT0, 1, 10);
+  absl::StatusOr<TraceBuffer> b = TraceBuffer::Read(trace, /*keep_records=*/false);
+  ASSERT_TRUE(b.ok());
+  EXPECT_FALSE(b->has_targets());
+  size_t n = 0;
+  b->ForEachRecord([&](const TraceRecord&) { ++n; });
+  EXPECT_EQ(n, 0u);  // not kept
+  EXPECT_EQ(b->keys().size(), 1u);
+}
+
+TEST(TraceBufferTest, StepsBecomeRecords) {
+  absl::StatusOr<Scenario> s = ParseScenario(nlohmann::json::parse(R"({"steps": [
+    {"at": 0, "request": "HEAD /a", "headers": {"Accept-Encoding": "gzip"}, "pop": "FRA6-C1"},
+    {"at": 1, "deploy": ["/a"]}, {"at": 2, "invalidate": ["/a*"]},
+    {"at": 3, "request": "GET /b", "pop": "IAD89-C1"}]})"), ".");
+  ASSERT_TRUE(s.ok()) << s.status();
+  std::unique_ptr<VectorTraceSource> trace = TraceFromSteps(*s, kT0);
+  EXPECT_EQ(trace->pops(), (std::vector<std::string>{"FRA6-C1", "IAD89-C1"}));
+  TraceBatch batch;
+  ASSERT_TRUE(trace->Next(batch));
+  ASSERT_EQ(batch.records.size(), 4u);
+  EXPECT_EQ(batch.records[0].method, "HEAD");
+  EXPECT_EQ(batch.records[0].headers, "Accept-Encoding: gzip");
+  EXPECT_EQ(batch.records[1].kind, TraceRecord::Kind::kDeploy);
+  EXPECT_EQ(batch.records[2].kind, TraceRecord::Kind::kInvalidation);
+  EXPECT_EQ(batch.records[2].target, "/a*");
+  EXPECT_EQ(batch.records[3].pop, 1u);
+  EXPECT_EQ(batch.records[3].time, kT0 + absl::Seconds(3));
+  EXPECT_FALSE(trace->Next(batch));
+}
+
+}  // namespace
+}  // namespace edgesim::sim
