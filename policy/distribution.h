@@ -16,6 +16,7 @@
 #include "absl/time/time.h"
 #include "absl/types/optional.h"
 #include "policy/cache_policy.h"
+#include "policy/origin_request_policy.h"
 
 namespace edgesim::policy {
 
@@ -56,6 +57,9 @@ struct CacheBehavior {
   std::string cache_policy_id;
   std::string origin_request_policy_id;
   CachePolicy cache_policy;
+  // The managed policy OriginRequestPolicyId names; nullopt without one or for an ID edgesim does
+  // not know (then only the cache key's values reach the origin).
+  absl::optional<OriginRequestPolicy> origin_request_policy;
 
   bool operator==(const CacheBehavior&) const = default;
 };
