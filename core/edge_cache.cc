@@ -17,6 +17,7 @@
 #include "policy/ascii_case.h"
 #include "policy/cache_control.h"
 #include "policy/cache_key.h"
+#include "policy/conditional_request.h"
 #include "policy/http_date.h"
 #include "policy/origin_request.h"
 #include "policy/status_macros.h"
@@ -72,39 +73,6 @@ bool CachingDisabled(const policy::CachePolicy& policy) {
 
 bool HasValidators(const policy::Headers& headers) {
   return headers.Has("ETag") || headers.Has("Last-Modified");
-}
-
-absl::string_view WithoutWeakPrefix(absl::string_view tag) {
-  tag = absl::StripAsciiWhitespace(tag);
-  if (absl::StartsWith(tag, "W/")) tag.remove_prefix(2);
-  return tag;
-}
-
-// RFC 9110 13.1.2: If-None-Match uses the weak comparison; `*` matches any current entity.
-bool EntityTagListMatches(absl::string_view if_none_match, absl::string_view etag) {
-  if (absl::StripAsciiWhitespace(if_none_match) == "*") return true;
-  const absl::string_view stored = WithoutWeakPrefix(etag);
-  for (absl::string_view candidate : absl::StrSplit(if_none_match, ',')) {
-    if (WithoutWeakPrefix(candidate) == stored) return true;
-  }
-  return false;
-}
-
-// UNCONFIRMED (SPEC 3.4): the viewer's validators evaluated against the object as RFC 9110 13.2.2
-// does: If-None-Match first, If-Modified-Since only without it.
-bool ViewerNotModified(const policy::Request& viewer, const policy::Headers& object) {
-  if (viewer.method != "GET" && viewer.method != "HEAD") return false;
-  if (const absl::optional<absl::string_view> inm = viewer.headers.Get("If-None-Match")) {
-    const absl::optional<absl::string_view> etag = object.Get("ETag");
-    return etag.has_value() && EntityTagListMatches(*inm, *etag);
-  }
-  const absl::optional<absl::string_view> ims = viewer.headers.Get("If-Modified-Since");
-  if (!ims.has_value()) return false;
-  const absl::optional<absl::string_view> last_modified = object.Get("Last-Modified");
-  if (!last_modified.has_value()) return false;
-  const absl::optional<absl::Time> since = policy::ParseHttpDate(*ims);
-  const absl::optional<absl::Time> modified = policy::ParseHttpDate(*last_modified);
-  return since.has_value() && modified.has_value() && *modified <= *since;
 }
 
 // ---- Responses CloudFront makes itself ----------------------------------------------------------
@@ -689,7 +657,7 @@ void EdgeCache::Impl::SetStatusAndBody(Exchange& x, const policy::Response& head
                                        const BodyRef& body, uint64_t body_size) {
   EdgeResult& r = x.result;
   r.viewer.status = head.status;
-  if (head.status == 200 && ViewerNotModified(x.viewer, head.headers)) {
+  if (head.status == 200 && policy::NotModified(x.viewer, head.headers)) {
     r.viewer.status = 304;
     x.Note(Counter::kViewerNotModified);
   }

@@ -109,6 +109,28 @@ TEST(OriginRouterTest, CreateRejectsBadOptions) {
             absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(OriginRouter::Create(config, {.origin_dirs = {{"nope", "/tmp"}}}).status().code(),
             absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(OriginRouter::Create(config, {.origin_dirs = {{"o1", "/no/such/dir"}}}).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST(OriginRouterTest, DirectoryOriginServesInsteadOfTheDomain) {
+  char dir[] = "/tmp/edgesim-router-XXXXXX";
+  ASSERT_NE(::mkdtemp(dir), nullptr);
+  const std::string file = absl::StrCat(dir, "/page.html");
+  std::FILE* f = std::fopen(file.c_str(), "w");
+  std::fputs("from disk", f);
+  std::fclose(f);
+  const policy::DistributionConfig config = OneOrigin("unreachable.invalid", 80);
+  auto router = MakeRouter(config, {.origin_dirs = {{"o1", dir}},
+                                    .cache_control_rules = {{"*.html", "max-age=60"}}});
+  absl::StatusOr<core::OriginResponse> r =
+      router->Fetch(RequestFor(config, "/page.html"), absl::UnixEpoch());
+  std::remove(file.c_str());
+  ::rmdir(dir);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->head.status, 200);
+  EXPECT_EQ(Body(*r), "from disk");
+  EXPECT_EQ(r->head.headers.Get("Cache-Control").value_or(""), "max-age=60");
 }
 
 // S3 origins through a real moto_server, objects uploaded by the real aws CLI (one server for the
