@@ -231,10 +231,10 @@ struct BehaviorInfo {
         cached_methods(CachedMethodMask(b)),
         caching_disabled(CachingDisabled(b.cache_policy)),
         // SPEC 7.2: cookies in the key or in the origin request policy.
-        cookies_forwarded(b.cache_policy.cookies.behavior != policy::KeyListBehavior::kNone ||
-                          (b.origin_request_policy.has_value() &&
-                           b.origin_request_policy->cookies.behavior !=
-                               policy::KeyListBehavior::kNone)),
+        cookies_forwarded(
+            b.cache_policy.cookies.behavior != policy::KeyListBehavior::kNone ||
+            (b.origin_request_policy.has_value() &&
+             b.origin_request_policy->cookies.behavior != policy::KeyListBehavior::kNone)),
         normalizes_accept_encoding(b.cache_policy.enable_accept_encoding_gzip ||
                                    b.cache_policy.enable_accept_encoding_brotli) {
     // SPEC 7.2: no collapsing when caching is disabled or cookies are forwarded.
@@ -467,7 +467,8 @@ void EdgeCache::Impl::Upstream(Exchange& x, const StoreLookup* stale) {
   x.Note(Counter::kCollapsed);
   // The entry's times give the right Age (an upstream tier's age included).
   const StoreLookup again = store->Lookup(x.key.bytes, x.key.hash, x.now);
-  const absl::Time origin_time = again.response.get() == shared.response.get() ? again.origin_time : x.now;
+  const absl::Time origin_time =
+      again.response.get() == shared.response.get() ? again.origin_time : x.now;
   ServeStored(x, shared.response, origin_time,
               shared.response->terms.is_error ? CacheOutcome::kError : CacheOutcome::kHit);
 }

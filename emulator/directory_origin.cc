@@ -23,30 +23,14 @@ constexpr absl::string_view kRulesFile = ".edgesim-cache-control";
 
 absl::string_view ContentType(absl::string_view path) {
   static constexpr std::pair<absl::string_view, absl::string_view> kTypes[] = {
-      {"html", "text/html"},
-      {"htm", "text/html"},
-      {"css", "text/css"},
-      {"js", "text/javascript"},
-      {"mjs", "text/javascript"},
-      {"json", "application/json"},
-      {"map", "application/json"},
-      {"txt", "text/plain"},
-      {"xml", "application/xml"},
-      {"svg", "image/svg+xml"},
-      {"png", "image/png"},
-      {"jpg", "image/jpeg"},
-      {"jpeg", "image/jpeg"},
-      {"gif", "image/gif"},
-      {"webp", "image/webp"},
-      {"avif", "image/avif"},
-      {"ico", "image/x-icon"},
-      {"woff", "font/woff"},
-      {"woff2", "font/woff2"},
-      {"ttf", "font/ttf"},
-      {"wasm", "application/wasm"},
-      {"pdf", "application/pdf"},
-      {"mp4", "video/mp4"},
-      {"webm", "video/webm"},
+      {"html", "text/html"},       {"htm", "text/html"},       {"css", "text/css"},
+      {"js", "text/javascript"},   {"mjs", "text/javascript"}, {"json", "application/json"},
+      {"map", "application/json"}, {"txt", "text/plain"},      {"xml", "application/xml"},
+      {"svg", "image/svg+xml"},    {"png", "image/png"},       {"jpg", "image/jpeg"},
+      {"jpeg", "image/jpeg"},      {"gif", "image/gif"},       {"webp", "image/webp"},
+      {"avif", "image/avif"},      {"ico", "image/x-icon"},    {"woff", "font/woff"},
+      {"woff2", "font/woff2"},     {"ttf", "font/ttf"},        {"wasm", "application/wasm"},
+      {"pdf", "application/pdf"},  {"mp4", "video/mp4"},       {"webm", "video/webm"},
       {"mp3", "audio/mpeg"},
   };
   const size_t dot = path.rfind('.');
@@ -111,9 +95,8 @@ absl::StatusOr<CacheControlRules> ReadRulesFile(const std::string& path) {
     const absl::string_view value =
         space == absl::string_view::npos ? "" : absl::StripAsciiWhitespace(text.substr(space));
     if (value.empty()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(path, ":", number, ": expected \"PATTERN CACHE-CONTROL\", got \"", text,
-                       "\""));
+      return absl::InvalidArgumentError(absl::StrCat(
+          path, ":", number, ": expected \"PATTERN CACHE-CONTROL\", got \"", text, "\""));
     }
     rules.emplace_back(std::string(text.substr(0, space)), std::string(value));
   }

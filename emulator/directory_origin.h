@@ -44,8 +44,7 @@ class DirectoryOrigin {
 
   // The answer to `request` (any status); `now` is its Date. ResourceExhausted for a file over
   // max_body_bytes, Unavailable when a file cannot be read.
-  absl::StatusOr<core::OriginResponse> Serve(const policy::Request& request,
-                                             absl::Time now) const;
+  absl::StatusOr<core::OriginResponse> Serve(const policy::Request& request, absl::Time now) const;
 
  private:
   DirectoryOrigin(std::string root, CacheControlRules rules, uint64_t max_body_bytes)

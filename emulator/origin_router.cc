@@ -2,11 +2,11 @@
 
 #include <utility>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
-#include "absl/container/flat_hash_map.h"
 #include "emulator/directory_origin.h"
 #include "emulator/http_origin.h"
 #include "policy/status_macros.h"
@@ -28,8 +28,7 @@ absl::StatusOr<HttpEndpoint> ParseS3Endpoint(absl::string_view url) {
     endpoint.host = std::string(rest.substr(0, colon));
     if (!absl::SimpleAtoi(rest.substr(colon + 1), &endpoint.port) || endpoint.port <= 0 ||
         endpoint.port > 65535) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("s3_endpoint \"", url, "\": invalid port"));
+      return absl::InvalidArgumentError(absl::StrCat("s3_endpoint \"", url, "\": invalid port"));
     }
   }
   if (endpoint.host.empty()) {
@@ -71,9 +70,10 @@ struct OriginRouter::Impl {
   absl::StatusOr<core::OriginResponse> FetchCustom(const policy::Origin& origin,
                                                    const policy::Request& forwarded) {
     if (origin.protocol_policy == "https-only") {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "origin ", origin.id, " is https-only: edgesim speaks plain HTTP to origins; set "
-          "OriginProtocolPolicy to http-only or match-viewer"));
+      return absl::FailedPreconditionError(
+          absl::StrCat("origin ", origin.id,
+                       " is https-only: edgesim speaks plain HTTP to origins; set "
+                       "OriginProtocolPolicy to http-only or match-viewer"));
     }
     return http.Fetch({origin.domain_name, origin.http_port}, origin, forwarded);
   }

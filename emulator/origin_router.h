@@ -14,8 +14,8 @@
 // Fetch blocks the calling thread (EdgeCache is synchronous): the edge server calls it from its
 // origin worker threads, never from an event loop. Thread-safe.
 //
-//   auto router = *OriginRouter::Create(distribution.config, {.s3_endpoint = "http://127.0.0.1:5000"});
-//   auto edge = *core::EdgeCache::Create(distribution, {});
+//   auto router = *OriginRouter::Create(distribution.config, {.s3_endpoint =
+//   "http://127.0.0.1:5000"}); auto edge = *core::EdgeCache::Create(distribution, {});
 //   edge->Handle(request, now, *router);
 #pragma once
 

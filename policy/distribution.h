@@ -95,7 +95,8 @@ struct DistributionConfig {
 
 // An S3 bucket endpoint named as an origin's DomainName: `<bucket>.s3.amazonaws.com`,
 // `<bucket>.s3.<region>.amazonaws.com` (REST), `<bucket>.s3-website-<region>.amazonaws.com` and
-// `<bucket>.s3-website.<region>.amazonaws.com` (website). Any case; the bucket comes back lowercase.
+// `<bucket>.s3-website.<region>.amazonaws.com` (website). Any case; the bucket comes back
+// lowercase.
 struct S3Domain {
   std::string bucket;
   bool website = false;

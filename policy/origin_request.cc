@@ -51,8 +51,8 @@ struct Forwarding {
 // of a request that carries no body here, and what is rebuilt below.
 bool Rebuilt(absl::string_view name) {
   static constexpr absl::string_view kNames[] = {
-      "connection", "keep-alive",       "proxy-connection", "te",  "trailer",
-      "upgrade",    "transfer-encoding", "content-length",  "via", "x-forwarded-for",
+      "connection", "keep-alive",        "proxy-connection", "te",  "trailer",
+      "upgrade",    "transfer-encoding", "content-length",   "via", "x-forwarded-for",
       "cookie",     "x-amz-cf-id"};
   for (absl::string_view n : kNames) {
     if (AsciiEqualsIgnoreCase(n, name)) return true;

@@ -9,8 +9,8 @@
 namespace edgesim::policy {
 namespace {
 
-constexpr std::array<std::pair<OriginHeaderBehavior, absl::string_view>, 5> kHeaderBehaviorNames =
-    {{
+constexpr std::array<std::pair<OriginHeaderBehavior, absl::string_view>, 5> kHeaderBehaviorNames = {
+    {
         {OriginHeaderBehavior::kNone, "none"},
         {OriginHeaderBehavior::kWhitelist, "whitelist"},
         {OriginHeaderBehavior::kAllViewer, "allViewer"},
@@ -39,24 +39,33 @@ std::vector<OriginRequestPolicy> BuildManagedOriginRequestPolicies() {
   using H = OriginHeaderBehavior;
   using K = KeyListBehavior;
   // The CloudFront headers released through June 2022 (the guide's list for the 2022-06 policy).
-  std::vector<std::string> cloudfront_2022 = {
-      "CloudFront-Forwarded-Proto",       "CloudFront-Is-Android-Viewer",
-      "CloudFront-Is-Desktop-Viewer",     "CloudFront-Is-IOS-Viewer",
-      "CloudFront-Is-Mobile-Viewer",      "CloudFront-Is-SmartTV-Viewer",
-      "CloudFront-Is-Tablet-Viewer",      "CloudFront-Viewer-Address",
-      "CloudFront-Viewer-ASN",            "CloudFront-Viewer-City",
-      "CloudFront-Viewer-Country",        "CloudFront-Viewer-Country-Name",
-      "CloudFront-Viewer-Country-Region", "CloudFront-Viewer-Country-Region-Name",
-      "CloudFront-Viewer-Http-Version",   "CloudFront-Viewer-Latitude",
-      "CloudFront-Viewer-Longitude",      "CloudFront-Viewer-Metro-Code",
-      "CloudFront-Viewer-Postal-Code",    "CloudFront-Viewer-Time-Zone",
-      "CloudFront-Viewer-TLS"};
+  std::vector<std::string> cloudfront_2022 = {"CloudFront-Forwarded-Proto",
+                                              "CloudFront-Is-Android-Viewer",
+                                              "CloudFront-Is-Desktop-Viewer",
+                                              "CloudFront-Is-IOS-Viewer",
+                                              "CloudFront-Is-Mobile-Viewer",
+                                              "CloudFront-Is-SmartTV-Viewer",
+                                              "CloudFront-Is-Tablet-Viewer",
+                                              "CloudFront-Viewer-Address",
+                                              "CloudFront-Viewer-ASN",
+                                              "CloudFront-Viewer-City",
+                                              "CloudFront-Viewer-Country",
+                                              "CloudFront-Viewer-Country-Name",
+                                              "CloudFront-Viewer-Country-Region",
+                                              "CloudFront-Viewer-Country-Region-Name",
+                                              "CloudFront-Viewer-Http-Version",
+                                              "CloudFront-Viewer-Latitude",
+                                              "CloudFront-Viewer-Longitude",
+                                              "CloudFront-Viewer-Metro-Code",
+                                              "CloudFront-Viewer-Postal-Code",
+                                              "CloudFront-Viewer-Time-Zone",
+                                              "CloudFront-Viewer-TLS"};
   return {
       Managed("216adef6-5c7f-47e4-b989-5492eafa07d3", "Managed-AllViewer", H::kAllViewer, {},
               K::kAll, K::kAll),
       Managed("33f36d7e-f396-46d9-90e0-52428a34d9dc",
-              "Managed-AllViewerAndCloudFrontHeaders-2022-06",
-              H::kAllViewerAndWhitelistCloudFront, std::move(cloudfront_2022), K::kAll, K::kAll),
+              "Managed-AllViewerAndCloudFrontHeaders-2022-06", H::kAllViewerAndWhitelistCloudFront,
+              std::move(cloudfront_2022), K::kAll, K::kAll),
       Managed("b689b0a8-53d0-40ab-baf2-68738e2966ac", "Managed-AllViewerExceptHostHeader",
               H::kAllExcept, {"Host"}, K::kAll, K::kAll),
       Managed("59781a5b-3903-41f3-afcb-af62929ccde1", "Managed-CORS-CustomOrigin", H::kWhitelist,

@@ -76,9 +76,8 @@ TEST_F(DirectoryOriginTest, ServesFilesWithTypeLengthAndValidators) {
   EXPECT_EQ(Header(r, "Content-Type"), "text/javascript");
   EXPECT_EQ(Header(r, "Content-Length"), "14");
   EXPECT_EQ(Header(r, "Date"), policy::FormatHttpDate(kNow));
-  const absl::Time mtime =
-      absl::FromChrono(std::chrono::file_clock::to_sys(fs::last_write_time(dir_ / "assets" /
-                                                                            "app.3f2a.js")));
+  const absl::Time mtime = absl::FromChrono(
+      std::chrono::file_clock::to_sys(fs::last_write_time(dir_ / "assets" / "app.3f2a.js")));
   EXPECT_EQ(Header(r, "Last-Modified"), policy::FormatHttpDate(mtime));
   EXPECT_FALSE(absl::StartsWith(Header(r, "ETag"), "W/"));
   EXPECT_TRUE(absl::EndsWith(Header(r, "ETag"), "-e\""));  // size 14 in hex
@@ -168,9 +167,9 @@ TEST_F(DirectoryOriginTest, MissingFilesAndDirectoriesAre404) {
 
 TEST_F(DirectoryOriginTest, NoPathEscapesTheDirectory) {
   auto d = Make();
-  for (absl::string_view target : {"/../secret.txt", "/assets/../../secret.txt",
-                                   "/%2e%2e/secret.txt", "/%2E%2E%2fsecret.txt", "/index.html%00",
-                                   "/index%", "/index%zz", "relative.txt"}) {
+  for (absl::string_view target :
+       {"/../secret.txt", "/assets/../../secret.txt", "/%2e%2e/secret.txt", "/%2E%2E%2fsecret.txt",
+        "/index.html%00", "/index%", "/index%zz", "relative.txt"}) {
     const core::OriginResponse r = Get(*d, target);
     EXPECT_EQ(r.head.status, 400) << target;
     EXPECT_FALSE(absl::StrContains(Body(r), "outside")) << target;

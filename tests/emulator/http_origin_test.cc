@@ -77,15 +77,15 @@ class RawServer {
 
  private:
   void Answer(int fd) {
-      std::string request;
-      char buf[4096];
-      while (request.find("\r\n\r\n") == std::string::npos) {
-        const ssize_t n = ::read(fd, buf, sizeof(buf));
-        if (n <= 0) break;
-        request.append(buf, n);
-      }
-      (void)!::write(fd, raw_.data(), raw_.size());
-      ::close(fd);
+    std::string request;
+    char buf[4096];
+    while (request.find("\r\n\r\n") == std::string::npos) {
+      const ssize_t n = ::read(fd, buf, sizeof(buf));
+      if (n <= 0) break;
+      request.append(buf, n);
+    }
+    (void)!::write(fd, raw_.data(), raw_.size());
+    ::close(fd);
   }
 
   std::string raw_;

@@ -36,8 +36,8 @@ class MotoServer {
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
     posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
-    if (posix_spawnp(&pid_, "moto_server", &actions, nullptr, const_cast<char**>(argv),
-                     environ) != 0) {
+    if (posix_spawnp(&pid_, "moto_server", &actions, nullptr, const_cast<char**>(argv), environ) !=
+        0) {
       pid_ = -1;
     }
     posix_spawn_file_actions_destroy(&actions);

@@ -38,8 +38,7 @@ std::unique_ptr<OriginRouter> MakeRouter(const policy::DistributionConfig& confi
 
 std::string Body(const core::OriginResponse& r) { return r.body != nullptr ? *r.body : ""; }
 
-core::OriginRequest RequestFor(const policy::DistributionConfig& config,
-                               absl::string_view target) {
+core::OriginRequest RequestFor(const policy::DistributionConfig& config, absl::string_view target) {
   core::OriginRequest r;
   r.behavior = &config.default_behavior;
   r.origin = config.FindOrigin(config.default_behavior.target_origin_id);
@@ -103,10 +102,9 @@ TEST(OriginRouterTest, CreateRejectsBadOptions) {
   const policy::DistributionConfig config = OneOrigin("127.0.0.1", 80);
   EXPECT_EQ(OriginRouter::Create(config, {.s3_endpoint = "https://s3.local"}).status().code(),
             absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(OriginRouter::Create(config, {.s3_endpoint = "http://127.0.0.1:notaport"})
-                .status()
-                .code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(
+      OriginRouter::Create(config, {.s3_endpoint = "http://127.0.0.1:notaport"}).status().code(),
+      absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(OriginRouter::Create(config, {.origin_dirs = {{"nope", "/tmp"}}}).status().code(),
             absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(OriginRouter::Create(config, {.origin_dirs = {{"o1", "/no/such/dir"}}}).status().code(),
@@ -121,8 +119,8 @@ TEST(OriginRouterTest, DirectoryOriginServesInsteadOfTheDomain) {
   std::fputs("from disk", f);
   std::fclose(f);
   const policy::DistributionConfig config = OneOrigin("unreachable.invalid", 80);
-  auto router = MakeRouter(config, {.origin_dirs = {{"o1", dir}},
-                                    .cache_control_rules = {{"*.html", "max-age=60"}}});
+  auto router = MakeRouter(
+      config, {.origin_dirs = {{"o1", dir}}, .cache_control_rules = {{"*.html", "max-age=60"}}});
   absl::StatusOr<core::OriginResponse> r =
       router->Fetch(RequestFor(config, "/page.html"), absl::UnixEpoch());
   std::remove(file.c_str());
@@ -181,11 +179,11 @@ class S3OriginTest : public ::testing::Test {
     config_.default_root_object = "index.html";
     auto router = MakeRouter(config_, {.s3_endpoint = moto_->endpoint()});
     core::OriginRequest request = RequestFor(config_, target);
-    request.forwarded = policy::BuildOriginRequest(
-        policy::Request::Get(target), {.behavior = request.behavior,
-                                       .origin = request.origin,
-                                       .distribution_domain = "d1.cloudfront.net",
-                                       .root_path = "/index.html"});
+    request.forwarded = policy::BuildOriginRequest(policy::Request::Get(target),
+                                                   {.behavior = request.behavior,
+                                                    .origin = request.origin,
+                                                    .distribution_domain = "d1.cloudfront.net",
+                                                    .root_path = "/index.html"});
     return router->Fetch(request, absl::UnixEpoch());
   }
 
@@ -212,9 +210,9 @@ TEST_F(S3OriginTest, RestEndpointServesTheObjectWithItsMetadata) {
 }
 
 TEST_F(S3OriginTest, RegionalAndWebsiteEndpointsWithOriginPathAndRootObject) {
-  for (absl::string_view domain : {"assets.s3.us-east-1.amazonaws.com",
-                                   "assets.s3-website-us-east-1.amazonaws.com",
-                                   "assets.s3-website.eu-west-1.amazonaws.com"}) {
+  for (absl::string_view domain :
+       {"assets.s3.us-east-1.amazonaws.com", "assets.s3-website-us-east-1.amazonaws.com",
+        "assets.s3-website.eu-west-1.amazonaws.com"}) {
     absl::StatusOr<core::OriginResponse> r = Fetch(domain, "/prod", "/");
     ASSERT_TRUE(r.ok()) << domain << ": " << r.status();
     EXPECT_EQ(r->head.status, 200) << domain;
