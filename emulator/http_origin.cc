@@ -194,7 +194,8 @@ struct HttpOriginClient::Impl {
 
   void Give(const std::string& key, std::unique_ptr<Connection> c, absl::Duration keepalive) {
     std::vector<std::unique_ptr<Connection>> dropped;
-    c->idle_until = std::chrono::steady_clock::now() + ToChrono(keepalive);
+    // Not clamped like the socket deadlines: a zero keep-alive pools nothing reusable.
+    c->idle_until = std::chrono::steady_clock::now() + absl::ToChronoNanoseconds(keepalive);
     std::lock_guard<std::mutex> lock(mu);
     std::vector<std::unique_ptr<Connection>>& idle = pools[key];
     DropExpired(idle, &dropped);

@@ -161,6 +161,22 @@ TEST(HttpOriginClientTest, ReusesKeepAliveConnections) {
   EXPECT_EQ(client.IdleConnections(endpoint), 1);
 }
 
+// OriginKeepaliveTimeout: an idle connection past it is closed, not reused (0 s here, so the test
+// needs no waiting).
+TEST(HttpOriginClientTest, IdleConnectionsPastTheKeepaliveTimeoutAreNotReused) {
+  LocalHttpServer origin;
+  origin.server().Get("/k", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content("k", "text/plain");
+  });
+  HttpOriginClient client({});
+  policy::Origin settings = FastOrigin();
+  settings.keepalive_timeout = absl::ZeroDuration();
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(client.Fetch({"127.0.0.1", origin.port()}, settings, Get("/k")).ok());
+  }
+  EXPECT_EQ(origin.connections(), 3);
+}
+
 TEST(HttpOriginClientTest, ConcurrentCallersEachGetTheirAnswerAndThePoolStaysBounded) {
   LocalHttpServer origin;
   origin.server().Get(R"(/n/(\d+))", [](const httplib::Request& req, httplib::Response& res) {
