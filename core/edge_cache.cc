@@ -17,8 +17,9 @@
 #include "policy/ascii_case.h"
 #include "policy/cache_control.h"
 #include "policy/cache_key.h"
+#include "policy/conditional_request.h"
 #include "policy/http_date.h"
-#include "policy/path_pattern.h"
+#include "policy/origin_request.h"
 #include "policy/status_macros.h"
 #include "policy/ttl.h"
 
@@ -68,82 +69,10 @@ bool CachingDisabled(const policy::CachePolicy& policy) {
   return policy.max_ttl <= kZero || policy.legacy_forward_all_headers;
 }
 
-// ---- Key lists: which viewer headers and cookies reach the origin (SPEC 2.2, 2.5, 5) -----------
-
-bool Listed(const policy::KeyList& list, absl::string_view name, bool ignore_case, bool wildcards) {
-  return std::any_of(list.names.begin(), list.names.end(), [&](const std::string& listed) {
-    if (wildcards) return policy::GlobMatch(listed, name, /*question_matches_slash=*/true);
-    return ignore_case ? policy::AsciiEqualsIgnoreCase(listed, name) : listed == name;
-  });
-}
-
-bool CookieInKey(const policy::CachePolicy& policy, absl::string_view name) {
-  const policy::KeyList& list = policy.cookies;
-  switch (list.behavior) {
-    case policy::KeyListBehavior::kNone:
-      return false;
-    case policy::KeyListBehavior::kWhitelist:
-      return Listed(list, name, /*ignore_case=*/false, policy.legacy);
-    case policy::KeyListBehavior::kAllExcept:
-      return !Listed(list, name, /*ignore_case=*/false, policy.legacy);
-    case policy::KeyListBehavior::kAll:
-      return true;
-  }
-  return false;
-}
-
-// The viewer's cookies that are in the key, as one `a=1; b=2` value; CloudFront strips the others
-// (SPEC 4.4).
-std::string ForwardedCookies(const policy::Headers& headers, const policy::CachePolicy& policy) {
-  std::vector<absl::string_view> kept;
-  for (absl::string_view field : headers.GetAll("Cookie")) {
-    for (absl::string_view pair : absl::StrSplit(field, ';')) {
-      pair = absl::StripAsciiWhitespace(pair);
-      const absl::string_view name =
-          absl::StripTrailingAsciiWhitespace(pair.substr(0, std::min(pair.find('='), pair.size())));
-      if (!name.empty() && CookieInKey(policy, name)) kept.push_back(pair);
-    }
-  }
-  return absl::StrJoin(kept, "; ");
-}
-
 // ---- Conditional requests (SPEC 3.4) ------------------------------------------------------------
 
 bool HasValidators(const policy::Headers& headers) {
   return headers.Has("ETag") || headers.Has("Last-Modified");
-}
-
-absl::string_view WithoutWeakPrefix(absl::string_view tag) {
-  tag = absl::StripAsciiWhitespace(tag);
-  if (absl::StartsWith(tag, "W/")) tag.remove_prefix(2);
-  return tag;
-}
-
-// RFC 9110 13.1.2: If-None-Match uses the weak comparison; `*` matches any current entity.
-bool EntityTagListMatches(absl::string_view if_none_match, absl::string_view etag) {
-  if (absl::StripAsciiWhitespace(if_none_match) == "*") return true;
-  const absl::string_view stored = WithoutWeakPrefix(etag);
-  for (absl::string_view candidate : absl::StrSplit(if_none_match, ',')) {
-    if (WithoutWeakPrefix(candidate) == stored) return true;
-  }
-  return false;
-}
-
-// UNCONFIRMED (SPEC 3.4): the viewer's validators evaluated against the object as RFC 9110 13.2.2
-// does: If-None-Match first, If-Modified-Since only without it.
-bool ViewerNotModified(const policy::Request& viewer, const policy::Headers& object) {
-  if (viewer.method != "GET" && viewer.method != "HEAD") return false;
-  if (const absl::optional<absl::string_view> inm = viewer.headers.Get("If-None-Match")) {
-    const absl::optional<absl::string_view> etag = object.Get("ETag");
-    return etag.has_value() && EntityTagListMatches(*inm, *etag);
-  }
-  const absl::optional<absl::string_view> ims = viewer.headers.Get("If-Modified-Since");
-  if (!ims.has_value()) return false;
-  const absl::optional<absl::string_view> last_modified = object.Get("Last-Modified");
-  if (!last_modified.has_value()) return false;
-  const absl::optional<absl::Time> since = policy::ParseHttpDate(*ims);
-  const absl::optional<absl::Time> modified = policy::ParseHttpDate(*last_modified);
-  return since.has_value() && modified.has_value() && *modified <= *since;
 }
 
 // ---- Responses CloudFront makes itself ----------------------------------------------------------
@@ -301,7 +230,11 @@ struct BehaviorInfo {
         allowed_methods(ToMethodMask(b.allowed_methods)),
         cached_methods(CachedMethodMask(b)),
         caching_disabled(CachingDisabled(b.cache_policy)),
-        cookies_forwarded(b.cache_policy.cookies.behavior != policy::KeyListBehavior::kNone),
+        // SPEC 7.2: cookies in the key or in the origin request policy.
+        cookies_forwarded(
+            b.cache_policy.cookies.behavior != policy::KeyListBehavior::kNone ||
+            (b.origin_request_policy.has_value() &&
+             b.origin_request_policy->cookies.behavior != policy::KeyListBehavior::kNone)),
         normalizes_accept_encoding(b.cache_policy.enable_accept_encoding_gzip ||
                                    b.cache_policy.enable_accept_encoding_brotli) {
     // SPEC 7.2: no collapsing when caching is disabled or cookies are forwarded.
@@ -342,6 +275,8 @@ struct Exchange {
   bool may_store = false;
   policy::CacheKey key = {};
   EdgeResult result = {};
+  // X-Amz-Cf-Id: one per request, sent to the origin and to the viewer.
+  std::string request_id = {};
 
   // Viewer-side counters; a background refresh serves no viewer.
   void Note(Counter c) {
@@ -378,7 +313,7 @@ struct EdgeCache::Impl {
   void Upstream(Exchange& x, const StoreLookup* stale);
   CollapsedResult FetchUpstream(Exchange& x, const StoreLookup* stale);
   absl::StatusOr<OriginResponse> Fetch(Exchange& x, const StoredResponse* revalidating);
-  policy::Request Forwarded(const Exchange& x, const StoredResponse* revalidating) const;
+  policy::Request Forwarded(Exchange& x, const StoredResponse* revalidating);
   CollapsedResult RefreshStored(Exchange& x, const StoreLookup& stale,
                                 const OriginResponse& not_modified);
   absl::optional<CollapsedResult> ServeStaleOnError(Exchange& x, const StoreLookup& stale,
@@ -532,7 +467,8 @@ void EdgeCache::Impl::Upstream(Exchange& x, const StoreLookup* stale) {
   x.Note(Counter::kCollapsed);
   // The entry's times give the right Age (an upstream tier's age included).
   const StoreLookup again = store->Lookup(x.key.bytes, x.key.hash, x.now);
-  const absl::Time origin_time = again.response.get() == shared.response.get() ? again.origin_time : x.now;
+  const absl::Time origin_time =
+      again.response.get() == shared.response.get() ? again.origin_time : x.now;
   ServeStored(x, shared.response, origin_time,
               shared.response->terms.is_error ? CacheOutcome::kError : CacheOutcome::kHit);
 }
@@ -579,50 +515,17 @@ absl::StatusOr<OriginResponse> EdgeCache::Impl::Fetch(Exchange& x,
   return response;
 }
 
-// What CloudFront sends upstream: only what the cache policy keys on (never other viewer headers),
-// Host set to the origin's, normalized Accept-Encoding, the origin's custom headers, and the
-// stored validators when revalidating (SPEC 2.2, 2.4, 3.4, 4.4, 4.7, 5).
-policy::Request EdgeCache::Impl::Forwarded(const Exchange& x,
-                                           const StoredResponse* revalidating) const {
-  const policy::Request& viewer = x.viewer;
-  const policy::CachePolicy& policy = x.info.policy();
-  policy::Request f;
-  f.method = viewer.method;
-  const absl::string_view path = viewer.path();
-  // SPEC 4.7: DefaultRootObject replaces the root path only.
-  f.target = path == "/" && !root_path.empty() ? root_path : std::string(path);
-  // Kept simple: the viewer's whole query goes upstream (origin request policies are not modelled).
-  if (viewer.has_query()) absl::StrAppend(&f.target, "?", viewer.query());
-
-  for (const auto& [name, value] : viewer.headers.fields()) {
-    const bool forwarded =
-        policy.legacy_forward_all_headers ||
-        (policy.headers.behavior == policy::KeyListBehavior::kWhitelist &&
-         Listed(policy.headers, name, /*ignore_case=*/true, /*wildcards=*/false) &&
-         !(x.info.normalizes_accept_encoding &&
-           policy::EqualsLowercaseLiteral(name, "accept-encoding")) &&
-         !policy::EqualsLowercaseLiteral(name, "cookie"));
-    if (forwarded) f.headers.Add(name, value);
-  }
-  if (!f.headers.Has("Host")) {
-    f.headers.Add("Host",
-                  x.info.origin != nullptr ? x.info.origin->domain_name : distribution.domain_name);
-  }
-  if (x.info.cookies_forwarded && !policy.legacy_forward_all_headers) {
-    const std::string cookies = ForwardedCookies(viewer.headers, policy);
-    if (!cookies.empty()) f.headers.Add("Cookie", cookies);
-  }
-  if (x.info.normalizes_accept_encoding) {
-    const absl::optional<std::string> viewer_value = viewer.headers.GetCombined("Accept-Encoding");
-    const policy::NormalizedAcceptEncoding normalized = policy::NormalizeAcceptEncoding(
-        viewer_value, policy.enable_accept_encoding_gzip, policy.enable_accept_encoding_brotli,
-        viewer.http_minor_version);
-    if (normalized.origin_value) f.headers.Add("Accept-Encoding", *normalized.origin_value);
-  }
-  if (!f.headers.Has("User-Agent")) f.headers.Add("User-Agent", "Amazon CloudFront");
-  if (x.info.origin != nullptr) {
-    for (const auto& [name, value] : x.info.origin->custom_headers) f.headers.Set(name, value);
-  }
+// What CloudFront sends upstream (policy/origin_request.h), plus the stored validators when
+// revalidating (SPEC 3.4).
+policy::Request EdgeCache::Impl::Forwarded(Exchange& x, const StoredResponse* revalidating) {
+  if (x.request_id.empty()) x.request_id = request_ids.Next();
+  const policy::OriginRequestContext context{.behavior = x.info.behavior,
+                                             .origin = x.info.origin,
+                                             .distribution_domain = distribution.domain_name,
+                                             .root_path = root_path,
+                                             .via = via,
+                                             .request_id = x.request_id};
+  policy::Request f = policy::BuildOriginRequest(x.viewer, context);
   if (revalidating != nullptr) {
     const policy::Headers& stored = revalidating->head.headers;
     if (const auto etag = stored.Get("ETag")) f.headers.Set("If-None-Match", *etag);
@@ -755,7 +658,7 @@ void EdgeCache::Impl::SetStatusAndBody(Exchange& x, const policy::Response& head
                                        const BodyRef& body, uint64_t body_size) {
   EdgeResult& r = x.result;
   r.viewer.status = head.status;
-  if (head.status == 200 && ViewerNotModified(x.viewer, head.headers)) {
+  if (head.status == 200 && policy::NotModified(x.viewer, head.headers)) {
     r.viewer.status = 304;
     x.Note(Counter::kViewerNotModified);
   }
@@ -779,8 +682,7 @@ policy::Response EdgeCache::Impl::ViewerHead(const BehaviorInfo& info,
           name == "*" || policy::AsciiEqualsIgnoreCase(name, "accept-encoding") ||
           policy::AsciiEqualsIgnoreCase(name, "cookie") ||
           (info.device_headers_in_key && policy::AsciiEqualsIgnoreCase(name, "user-agent")) ||
-          (info.policy().headers.behavior == policy::KeyListBehavior::kWhitelist &&
-           Listed(info.policy().headers, name, /*ignore_case=*/true, /*wildcards=*/false));
+          policy::KeyListIncludes(info.policy().headers, name, policy::NameMatch::kIgnoreCase);
       if (keep && !name.empty()) kept.emplace_back(name);
     }
   }
@@ -827,7 +729,7 @@ EdgeResult EdgeCache::Impl::Finish(Exchange& x) {
     h.Add("X-Cache", policy::XCacheValue(r.outcome));
     h.Add("Via", via);
     h.Add("X-Amz-Cf-Pop", options.pop);
-    h.Add("X-Amz-Cf-Id", request_ids.Next());
+    h.Add("X-Amz-Cf-Id", x.request_id.empty() ? request_ids.Next() : std::move(x.request_id));
     // SPEC 3.7: omitted when 0.
     if (r.age > kZero) h.Add("Age", absl::StrCat(absl::ToInt64Seconds(r.age)));
   }

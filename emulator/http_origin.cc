@@ -114,14 +114,12 @@ core::OriginResponse FromBeast(http::response<http::string_body>&& message, bool
 }
 
 Exchanged Exchange(Connection& c, const HttpEndpoint& endpoint, const policy::Origin& settings,
-                   const policy::Request& request, const HttpClientOptions& options,
-                   bool reused) {
+                   const policy::Request& request, const HttpClientOptions& options, bool reused) {
   Exchanged out;
   const std::string where = absl::StrCat("origin ", Key(endpoint), ": ");
   const http::request<http::empty_body> message = ToBeast(request);
-  beast::error_code ec = c.Run(settings.read_timeout, [&](auto handler) {
-    http::async_write(c.stream, message, handler);
-  });
+  beast::error_code ec = c.Run(
+      settings.read_timeout, [&](auto handler) { http::async_write(c.stream, message, handler); });
   if (ec) {
     out.stale_connection = reused;
     out.response = absl::UnavailableError(absl::StrCat(where, "send failed: ", ec.message()));
@@ -134,9 +132,8 @@ Exchanged Exchange(Connection& c, const HttpEndpoint& endpoint, const policy::Or
   c.buffer.clear();
   // Each read gets its own deadline: OriginReadTimeout bounds the first byte and every gap.
   while (!parser.is_done()) {
-    ec = c.Run(settings.read_timeout, [&](auto handler) {
-      http::async_read_some(c.stream, c.buffer, parser, handler);
-    });
+    ec = c.Run(settings.read_timeout,
+               [&](auto handler) { http::async_read_some(c.stream, c.buffer, parser, handler); });
     if (ec) break;
   }
   if (!ec) {
@@ -151,9 +148,9 @@ Exchanged Exchange(Connection& c, const HttpEndpoint& endpoint, const policy::Or
     return out;
   }
   if (ec == beast::error::timeout) {
-    out.response = absl::DeadlineExceededError(
-        absl::StrCat(where, "no answer within OriginReadTimeout (",
-                     absl::FormatDuration(settings.read_timeout), ")"));
+    out.response =
+        absl::DeadlineExceededError(absl::StrCat(where, "no answer within OriginReadTimeout (",
+                                                 absl::FormatDuration(settings.read_timeout), ")"));
   } else if (ec == http::error::body_limit) {
     out.response = absl::ResourceExhaustedError(
         absl::StrCat(where, "body larger than ", options.max_body_bytes, " bytes"));
@@ -197,7 +194,8 @@ struct HttpOriginClient::Impl {
 
   void Give(const std::string& key, std::unique_ptr<Connection> c, absl::Duration keepalive) {
     std::vector<std::unique_ptr<Connection>> dropped;
-    c->idle_until = std::chrono::steady_clock::now() + ToChrono(keepalive);
+    // Not clamped like the socket deadlines: a zero keep-alive pools nothing reusable.
+    c->idle_until = std::chrono::steady_clock::now() + absl::ToChronoNanoseconds(keepalive);
     std::lock_guard<std::mutex> lock(mu);
     std::vector<std::unique_ptr<Connection>>& idle = pools[key];
     DropExpired(idle, &dropped);

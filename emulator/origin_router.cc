@@ -2,10 +2,12 @@
 
 #include <utility>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "emulator/directory_origin.h"
 #include "emulator/http_origin.h"
 #include "policy/status_macros.h"
 
@@ -26,8 +28,7 @@ absl::StatusOr<HttpEndpoint> ParseS3Endpoint(absl::string_view url) {
     endpoint.host = std::string(rest.substr(0, colon));
     if (!absl::SimpleAtoi(rest.substr(colon + 1), &endpoint.port) || endpoint.port <= 0 ||
         endpoint.port > 65535) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("s3_endpoint \"", url, "\": invalid port"));
+      return absl::InvalidArgumentError(absl::StrCat("s3_endpoint \"", url, "\": invalid port"));
     }
   }
   if (endpoint.host.empty()) {
@@ -69,15 +70,18 @@ struct OriginRouter::Impl {
   absl::StatusOr<core::OriginResponse> FetchCustom(const policy::Origin& origin,
                                                    const policy::Request& forwarded) {
     if (origin.protocol_policy == "https-only") {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "origin ", origin.id, " is https-only: edgesim speaks plain HTTP to origins; set "
-          "OriginProtocolPolicy to http-only or match-viewer"));
+      return absl::FailedPreconditionError(
+          absl::StrCat("origin ", origin.id,
+                       " is https-only: edgesim speaks plain HTTP to origins; set "
+                       "OriginProtocolPolicy to http-only or match-viewer"));
     }
     return http.Fetch({origin.domain_name, origin.http_port}, origin, forwarded);
   }
 
   const OriginOptions options;
   absl::optional<HttpEndpoint> s3_endpoint;
+  // By origin id.
+  absl::flat_hash_map<std::string, std::unique_ptr<DirectoryOrigin>> directories;
   HttpOriginClient http;
 };
 
@@ -92,6 +96,13 @@ absl::StatusOr<std::unique_ptr<OriginRouter>> OriginRouter::Create(
       return absl::InvalidArgumentError(
           absl::StrCat("--origin-dir ", id, "=", dir, ": the distribution has no origin ", id));
     }
+    absl::StatusOr<std::unique_ptr<DirectoryOrigin>> directory =
+        DirectoryOrigin::Create(dir, options.cache_control_rules, options.max_body_bytes);
+    if (!directory.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--origin-dir ", id, "=", dir, ": ", directory.status().message()));
+    }
+    impl->directories[id] = *std::move(directory);
   }
   return std::unique_ptr<OriginRouter>(new OriginRouter(std::move(impl)));
 }
@@ -100,13 +111,16 @@ OriginRouter::OriginRouter(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) 
 OriginRouter::~OriginRouter() = default;
 
 absl::StatusOr<core::OriginResponse> OriginRouter::Fetch(const core::OriginRequest& request,
-                                                         absl::Time /*now*/) {
+                                                         absl::Time now) {
   if (request.origin == nullptr) {
     return absl::FailedPreconditionError(
         absl::StrCat("behavior ", request.behavior != nullptr ? request.behavior->path_pattern : "",
                      " targets an origin the distribution does not define"));
   }
   const policy::Origin& origin = *request.origin;
+  if (auto dir = impl_->directories.find(origin.id); dir != impl_->directories.end()) {
+    return dir->second->Serve(request.forwarded, now);
+  }
   if (const absl::optional<policy::S3Domain> s3 = policy::ParseS3Domain(origin.domain_name)) {
     return impl_->FetchS3(origin, s3->bucket, request.forwarded);
   }

@@ -14,8 +14,8 @@
 // Fetch blocks the calling thread (EdgeCache is synchronous): the edge server calls it from its
 // origin worker threads, never from an event loop. Thread-safe.
 //
-//   auto router = *OriginRouter::Create(distribution.config, {.s3_endpoint = "http://127.0.0.1:5000"});
-//   auto edge = *core::EdgeCache::Create(distribution, {});
+//   auto router = *OriginRouter::Create(distribution.config, {.s3_endpoint =
+//   "http://127.0.0.1:5000"}); auto edge = *core::EdgeCache::Create(distribution, {});
 //   edge->Handle(request, now, *router);
 #pragma once
 
@@ -23,6 +23,8 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "core/origin_fetcher.h"
@@ -36,6 +38,9 @@ struct OriginOptions {
   std::string s3_endpoint = {};
   // Origin id -> directory served for it (--origin-dir ID=DIR), replacing its DomainName.
   std::map<std::string, std::string> origin_dirs = {};
+  // Cache-Control for directory origins' files: (path pattern, value), first match wins, before
+  // each directory's own .edgesim-cache-control rules (directory_origin.h).
+  std::vector<std::pair<std::string, std::string>> cache_control_rules = {};
   // Largest origin body read into memory; larger answers are a 502 (OriginError).
   uint64_t max_body_bytes = uint64_t{256} << 20;
   // Largest origin status line plus headers; larger is a 502.
@@ -46,7 +51,8 @@ struct OriginOptions {
 
 class OriginRouter final : public core::OriginFetcher {
  public:
-  // InvalidArgument when an origin_dirs entry names no origin or a missing directory.
+  // InvalidArgument when an origin_dirs entry names no origin or a missing directory, or
+  // s3_endpoint is not http://HOST[:PORT].
   static absl::StatusOr<std::unique_ptr<OriginRouter>> Create(
       const policy::DistributionConfig& config, OriginOptions options);
   ~OriginRouter() override;

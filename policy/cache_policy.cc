@@ -6,6 +6,8 @@
 
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
+#include "policy/ascii_case.h"
+#include "policy/path_pattern.h"
 
 namespace edgesim::policy {
 namespace {
@@ -116,6 +118,33 @@ bool ParseKeyListBehavior(absl::string_view text, KeyListBehavior* out) {
 
 std::ostream& operator<<(std::ostream& os, KeyListBehavior behavior) {
   return os << ToString(behavior);
+}
+
+bool KeyListIncludes(const KeyList& list, absl::string_view name, NameMatch match) {
+  auto listed = [&] {
+    return std::any_of(list.names.begin(), list.names.end(), [&](const std::string& n) {
+      switch (match) {
+        case NameMatch::kExact:
+          return n == name;
+        case NameMatch::kIgnoreCase:
+          return AsciiEqualsIgnoreCase(n, name);
+        case NameMatch::kGlob:
+          return GlobMatch(n, name, /*question_matches_slash=*/true);
+      }
+      return false;
+    });
+  };
+  switch (list.behavior) {
+    case KeyListBehavior::kNone:
+      return false;
+    case KeyListBehavior::kWhitelist:
+      return listed();
+    case KeyListBehavior::kAllExcept:
+      return !listed();
+    case KeyListBehavior::kAll:
+      return true;
+  }
+  return false;
 }
 
 std::ostream& operator<<(std::ostream& os, const KeyList& list) {

@@ -38,6 +38,13 @@ struct KeyList {
 
 std::ostream& operator<<(std::ostream& os, const KeyList& list);
 
+// How a KeyList's names compare with a request's: headers ignore case (SPEC 2.3), query strings
+// and cookies do not, legacy cookie whitelists may hold `*` and `?` wildcards (SPEC 2.5).
+enum class NameMatch { kExact, kIgnoreCase, kGlob };
+
+// True when `list` takes `name`: kAll always, kWhitelist when listed, kAllExcept when not.
+bool KeyListIncludes(const KeyList& list, absl::string_view name, NameMatch match);
+
 struct CachePolicy {
   // Managed or custom policy ID; empty for a behavior's legacy ForwardedValues.
   std::string id;

@@ -59,8 +59,7 @@ absl::optional<S3Domain> ParseS3Domain(absl::string_view domain) {
   } else if (absl::ConsumePrefix(&last, "s3-website-") && IsRegion(last)) {
     website = true;
     n -= 1;
-  } else if (n >= 3 && IsRegion(last) &&
-             (labels[n - 2] == "s3" || labels[n - 2] == "s3-website")) {
+  } else if (n >= 3 && IsRegion(last) && (labels[n - 2] == "s3" || labels[n - 2] == "s3-website")) {
     website = labels[n - 2] == "s3-website";
     n -= 2;
   } else {

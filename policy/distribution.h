@@ -16,6 +16,7 @@
 #include "absl/time/time.h"
 #include "absl/types/optional.h"
 #include "policy/cache_policy.h"
+#include "policy/origin_request_policy.h"
 
 namespace edgesim::policy {
 
@@ -56,6 +57,9 @@ struct CacheBehavior {
   std::string cache_policy_id;
   std::string origin_request_policy_id;
   CachePolicy cache_policy;
+  // The managed policy OriginRequestPolicyId names; nullopt without one or for an ID edgesim does
+  // not know (then only the cache key's values reach the origin).
+  absl::optional<OriginRequestPolicy> origin_request_policy;
 
   bool operator==(const CacheBehavior&) const = default;
 };
@@ -91,7 +95,8 @@ struct DistributionConfig {
 
 // An S3 bucket endpoint named as an origin's DomainName: `<bucket>.s3.amazonaws.com`,
 // `<bucket>.s3.<region>.amazonaws.com` (REST), `<bucket>.s3-website-<region>.amazonaws.com` and
-// `<bucket>.s3-website.<region>.amazonaws.com` (website). Any case; the bucket comes back lowercase.
+// `<bucket>.s3-website.<region>.amazonaws.com` (website). Any case; the bucket comes back
+// lowercase.
 struct S3Domain {
   std::string bucket;
   bool website = false;

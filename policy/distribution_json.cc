@@ -303,7 +303,12 @@ CacheBehavior ParseBehavior(Walker& w, const Json& j, const std::string& path, b
     }
   }
   if (auto v = w.Bool(j, path, "Compress")) b.compress = *v;
-  if (auto v = w.String(j, path, "OriginRequestPolicyId")) b.origin_request_policy_id = *v;
+  if (auto v = w.String(j, path, "OriginRequestPolicyId"); v.has_value() && !v->empty()) {
+    b.origin_request_policy_id = *v;
+    if (const OriginRequestPolicy* managed = FindManagedOriginRequestPolicy(*v)) {
+      b.origin_request_policy = *managed;
+    }
+  }
   ParseBehaviorPolicy(w, j, path, custom, &b);
   return b;
 }

@@ -60,6 +60,8 @@ struct Request {
   Headers headers;
   // 0 for HTTP/1.0, 1 for HTTP/1.1 (CloudFront drops Accept-Encoding for HTTP/1.0, SPEC 2.4).
   int http_minor_version = 1;
+  // The viewer's IP address as the edge saw it (X-Forwarded-For, access logs); empty when unknown.
+  std::string viewer_address;
 
   static Request Get(absl::string_view target) {
     Request r;

@@ -744,7 +744,9 @@ TEST(EdgeCacheViewerTest, VaryIsFiltered) {
 }
 
 // What CloudFront sends upstream (SPEC 2.2, 2.4, 4.4, 5): the key's headers and cookies, Host
-// replaced, normalized Accept-Encoding; never other viewer headers.
+// replaced, normalized Accept-Encoding; never other viewer headers, and no query parameter the
+// key does not include (this test once expected the whole viewer query; policy/origin_request.h
+// now forwards only the key's and the origin request policy's).
 TEST(EdgeCacheForwardingTest, OnlyKeyedViewerHeadersReachTheOrigin) {
   policy::CachePolicy p = Ttls(0, 86400, 31536000);
   p.headers.behavior = policy::KeyListBehavior::kWhitelist;
@@ -764,7 +766,7 @@ TEST(EdgeCacheForwardingTest, OnlyKeyedViewerHeadersReachTheOrigin) {
                {"X-Internal", "1"}};
   edge->Handle(r, At(0), origin);
   const Request f = origin.last_forwarded();
-  EXPECT_EQ(f.target, "/p?size=L");
+  EXPECT_EQ(f.target, "/p");
   EXPECT_EQ(Owned(f.headers.Get("Host")), "origin.example.com");
   EXPECT_EQ(Owned(f.headers.Get("Accept-Language")), "en-US");
   EXPECT_EQ(Owned(f.headers.Get("Cookie")), "session=abc");
@@ -772,6 +774,30 @@ TEST(EdgeCacheForwardingTest, OnlyKeyedViewerHeadersReachTheOrigin) {
   EXPECT_EQ(Owned(f.headers.Get("User-Agent")), "Amazon CloudFront");
   EXPECT_FALSE(f.headers.Has("Authorization"));
   EXPECT_FALSE(f.headers.Has("X-Internal"));
+}
+
+// SPEC 2.2: an origin request policy adds values to the origin request, not to the key; the
+// origin and the viewer see one X-Amz-Cf-Id.
+TEST(EdgeCacheForwardingTest, OriginRequestPolicyAddsValuesButNotKeys) {
+  policy::Distribution d = MakeDistribution();
+  d.config.default_behavior.origin_request_policy =
+      *policy::FindManagedOriginRequestPolicy("AllViewerExceptHostHeader");
+  FakeOrigin origin;
+  origin.Set("/p", 200, kCacheable60);
+  auto edge = MakeEdge(d);
+  Request r = Request::Get("/p?a=1");
+  r.headers = {{"Host", "www.example.com"}, {"X-Internal", "1"}, {"Cookie", "s=1"}};
+  EdgeResult first = edge->Handle(r, At(0), origin);
+  const Request f = origin.last_forwarded();
+  EXPECT_EQ(f.target, "/p?a=1");
+  EXPECT_EQ(Owned(f.headers.Get("X-Internal")), "1");
+  EXPECT_EQ(Owned(f.headers.Get("Cookie")), "s=1");
+  EXPECT_EQ(Owned(f.headers.Get("Host")), "origin.example.com");
+  EXPECT_EQ(Owned(f.headers.Get("X-Amz-Cf-Id")), Header(first, "X-Amz-Cf-Id"));
+  r.target = "/p?a=2";
+  EXPECT_EQ(edge->Handle(r, At(1), origin).outcome, CacheOutcome::kHit)
+      << "the query reaches the origin but is not in the key";
+  EXPECT_EQ(origin.fetches(), 1);
 }
 
 TEST(EdgeCacheForwardingTest, NoCookiesWithoutCookiesInTheKey) {

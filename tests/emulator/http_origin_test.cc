@@ -77,15 +77,15 @@ class RawServer {
 
  private:
   void Answer(int fd) {
-      std::string request;
-      char buf[4096];
-      while (request.find("\r\n\r\n") == std::string::npos) {
-        const ssize_t n = ::read(fd, buf, sizeof(buf));
-        if (n <= 0) break;
-        request.append(buf, n);
-      }
-      (void)!::write(fd, raw_.data(), raw_.size());
-      ::close(fd);
+    std::string request;
+    char buf[4096];
+    while (request.find("\r\n\r\n") == std::string::npos) {
+      const ssize_t n = ::read(fd, buf, sizeof(buf));
+      if (n <= 0) break;
+      request.append(buf, n);
+    }
+    (void)!::write(fd, raw_.data(), raw_.size());
+    ::close(fd);
   }
 
   std::string raw_;
@@ -159,6 +159,22 @@ TEST(HttpOriginClientTest, ReusesKeepAliveConnections) {
   EXPECT_EQ(origin.requests(), 4);
   EXPECT_EQ(origin.connections(), 1);
   EXPECT_EQ(client.IdleConnections(endpoint), 1);
+}
+
+// OriginKeepaliveTimeout: an idle connection past it is closed, not reused (0 s here, so the test
+// needs no waiting).
+TEST(HttpOriginClientTest, IdleConnectionsPastTheKeepaliveTimeoutAreNotReused) {
+  LocalHttpServer origin;
+  origin.server().Get("/k", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content("k", "text/plain");
+  });
+  HttpOriginClient client({});
+  policy::Origin settings = FastOrigin();
+  settings.keepalive_timeout = absl::ZeroDuration();
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(client.Fetch({"127.0.0.1", origin.port()}, settings, Get("/k")).ok());
+  }
+  EXPECT_EQ(origin.connections(), 3);
 }
 
 TEST(HttpOriginClientTest, ConcurrentCallersEachGetTheirAnswerAndThePoolStaysBounded) {

@@ -30,7 +30,8 @@ class LocalHttpServer {
       peer_ports_.insert(req.remote_port);
       return httplib::Server::HandlerResponse::Unhandled;
     });
-    // Accepted sockets inherit TCP_NODELAY: no Nagle delay between httplib's header and body writes.
+    // Accepted sockets inherit TCP_NODELAY: no Nagle delay between httplib's header and body
+    // writes.
     server_.set_socket_options([](int fd) {
       const int one = 1;
       ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));

@@ -184,6 +184,9 @@ TEST(LoadDistributionConfigJson, FullGetDistributionConfigExport) {
   EXPECT_TRUE(assets.origin_shield_region.empty());
   EXPECT_EQ(c->default_behavior.allowed_methods.size(), 7u);
   EXPECT_EQ(c->default_behavior.origin_request_policy_id, "b689b0a8-53d0-40ab-baf2-68738e2966ac");
+  ASSERT_TRUE(c->default_behavior.origin_request_policy.has_value());
+  EXPECT_EQ(c->default_behavior.origin_request_policy->name, "Managed-AllViewerExceptHostHeader");
+  EXPECT_FALSE(c->behaviors[0].origin_request_policy.has_value());
   EXPECT_EQ(c->default_behavior.cache_policy.id, kCachingDisabledId);
   ASSERT_EQ(c->behaviors.size(), 2u);
   const CachePolicy& legacy = c->behaviors[1].cache_policy;

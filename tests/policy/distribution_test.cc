@@ -71,3 +71,20 @@ TEST(SingleOriginDistributionTest, DefaultBehaviorReachesItsOneOrigin) {
 
 }  // namespace
 }  // namespace edgesim::policy
+
+namespace edgesim::policy {
+namespace {
+
+TEST(ParseS3DomainTest, RestAndWebsiteEndpoints) {
+  EXPECT_EQ(ParseS3Domain("assets.s3.amazonaws.com"), (S3Domain{"assets", false}));
+  EXPECT_EQ(ParseS3Domain("my.assets.s3.eu-west-1.amazonaws.com"), (S3Domain{"my.assets", false}));
+  EXPECT_EQ(ParseS3Domain("site.s3-website-us-east-1.amazonaws.com"), (S3Domain{"site", true}));
+  EXPECT_EQ(ParseS3Domain("site.s3-website.eu-central-1.amazonaws.com"), (S3Domain{"site", true}));
+  EXPECT_EQ(ParseS3Domain("Assets.S3.AmazonAWS.com"), (S3Domain{"assets", false}));
+  EXPECT_EQ(ParseS3Domain("s3.amazonaws.com"), absl::nullopt);
+  EXPECT_EQ(ParseS3Domain("example.com"), absl::nullopt);
+  EXPECT_EQ(ParseS3Domain("api.execute-api.us-east-1.amazonaws.com"), absl::nullopt);
+}
+
+}  // namespace
+}  // namespace edgesim::policy

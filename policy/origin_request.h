@@ -1,0 +1,44 @@
+// origin_request.h — the request CloudFront sends to an origin for a viewer's request.
+//
+// SPEC 2.2, 2.4, 2.5, 4.4, 4.7 and 5 ("Request-side header handling"), in one place:
+// * Target: OriginPath + the viewer's path (DefaultRootObject for "/" only) + the query
+//   parameters the cache key or the origin request policy includes, in viewer order; none when
+//   neither does. Legacy ForwardedValues with QueryString true forwards them all.
+// * Headers: those the cache key or the origin request policy includes, never other viewer
+//   headers; Accept-Encoding normalized when the cache policy normalizes it; hop-by-hop headers
+//   dropped. Host is the origin's domain unless forwarded; User-Agent is "Amazon CloudFront"
+//   unless forwarded; Authorization also goes with methods other than GET and HEAD.
+// * Cookie: the cookies the key or the policy includes, as one `a=1; b=2` value.
+// * CloudFront's own: X-Forwarded-For (viewer's list + the viewer address), Via, X-Amz-Cf-Id,
+//   then the origin's custom headers, which win.
+// Revalidation validators (If-None-Match / If-Modified-Since) are the cache's to add.
+//
+//   OriginRequestContext context{.behavior = &behavior, .origin = &origin,
+//                                .distribution_domain = "d111.cloudfront.net"};
+//   Request to_origin = BuildOriginRequest(viewer, context);
+#pragma once
+
+#include "absl/strings/string_view.h"
+#include "policy/distribution.h"
+#include "policy/http_message.h"
+
+namespace edgesim::policy {
+
+struct OriginRequestContext {
+  // The matched behavior: its cache policy and origin request policy. REQUIRES: non-null.
+  const CacheBehavior* behavior = nullptr;
+  // The behavior's origin; null when the distribution does not define it.
+  const Origin* origin = nullptr;
+  // Host when there is no origin to name.
+  absl::string_view distribution_domain = {};
+  // "/" + DefaultRootObject, or empty.
+  absl::string_view root_path = {};
+  // CloudFront's Via value ("1.1 <hex>.cloudfront.net (CloudFront)"); not sent when empty.
+  absl::string_view via = {};
+  // X-Amz-Cf-Id; not sent when empty.
+  absl::string_view request_id = {};
+};
+
+Request BuildOriginRequest(const Request& viewer, const OriginRequestContext& context);
+
+}  // namespace edgesim::policy
