@@ -13,6 +13,7 @@
 #include "absl/time/clock.h"
 #include "cli/demo_distribution.h"
 #include "cli/explain.h"
+#include "cli/serve.h"
 #include "policy/distribution_json.h"
 #include "policy/http_date.h"
 #include "policy/status_macros.h"
@@ -210,6 +211,9 @@ int RunApp(const std::vector<std::string>& args, std::ostream& out, std::ostream
       "check-config", "Validate a DistributionConfig JSON and report every problem");
   check->add_option("file", check_path, "DistributionConfig JSON")->required();
   check->callback([&] { exit_code = RunCheckConfig(check_path, out, err); });
+
+  ServeFlags serve;
+  AddServeCommand(app, serve)->callback([&] { exit_code = RunServe(serve, out, err); });
 
   std::vector<std::string> reversed(args.rbegin(), args.rend());
   try {
