@@ -123,6 +123,30 @@ void PrintDemoHelp(std::ostream& out, const std::string& edge, const std::string
   out.flush();
 }
 
+// SIGINT and SIGTERM, taken by Wait() rather than by a handler: blocked before any server thread
+// starts, so every thread inherits the mask and none is interrupted. The old mask comes back
+// when serve returns (tests run it in process).
+class BlockedSignals {
+ public:
+  BlockedSignals() {
+    sigemptyset(&set_);
+    sigaddset(&set_, SIGINT);
+    sigaddset(&set_, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set_, &old_);
+  }
+  ~BlockedSignals() { pthread_sigmask(SIG_SETMASK, &old_, nullptr); }
+  BlockedSignals(const BlockedSignals&) = delete;
+  BlockedSignals& operator=(const BlockedSignals&) = delete;
+
+  void Wait() {
+    int signal = 0;
+    sigwait(&set_, &signal);
+  }
+
+ private:
+  sigset_t set_, old_;
+};
+
 int Fail(std::ostream& err, int code, const absl::Status& status) {
   err << "edgesim serve: " << status.message() << "\n";
   return code;
@@ -174,14 +198,6 @@ int RunServe(const ServeFlags& f, std::ostream& out, std::ostream& err) {
     return Fail(err, kExitInvalid, s);
   }
 
-  // Signals are taken by sigwait below: blocked here, before any thread starts, so every thread
-  // inherits the mask and none is interrupted.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-
   std::unique_ptr<core::Clock> clock;
   core::ManualClock* manual = nullptr;
   if (f.manual_clock) {
@@ -200,6 +216,7 @@ int RunServe(const ServeFlags& f, std::ostream& out, std::ostream& err) {
     access_log = *std::move(opened);
   }
 
+  BlockedSignals signals;
   absl::StatusOr<std::unique_ptr<emulator::EdgeServer>> edge = emulator::EdgeServer::Start(
       loaded.registry, {.host = listen->host,
                         .port = listen->port,
@@ -241,8 +258,7 @@ int RunServe(const ServeFlags& f, std::ostream& out, std::ostream& err) {
   out.flush();
   if (loaded.demo) PrintDemoHelp(out, edge_url, api_url, f.manual_clock);
 
-  int signal = 0;
-  sigwait(&signals, &signal);
+  signals.Wait();
   (*edge)->Shutdown();
   api.stop();
   api_thread.join();

@@ -46,7 +46,7 @@ struct EdgeTopology {
   // One regional edge cache per AWS region of the POPs (SPEC 7.1).
   bool regional = false;
   // The region acting as Origin Shield (implies `regional`); empty for none.
-  std::string origin_shield;
+  std::string origin_shield{};
   // Per cache (StoreOptions.capacity_bytes).
   uint64_t cache_size_bytes = uint64_t{1} << 30;
 };
