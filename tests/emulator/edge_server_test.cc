@@ -4,7 +4,10 @@
 
 #include <signal.h>
 
+#include <condition_variable>
 #include <cstdio>
+#include <mutex>
+#include <thread>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -13,8 +16,12 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "core/clock.h"
+#include "emulator/demo_origin.h"
+#include "emulator/distribution_registry.h"
 #include "gtest/gtest.h"
 #include "policy/access_log.h"
+#include "policy/cache_policy.h"
 #include "tests/emulator/serve_process.h"
 
 namespace edgesim::emulator {
@@ -409,6 +416,123 @@ TEST(EdgeServerTest, AccessLogLinesParseBackWithRealValues) {
   EXPECT_EQ(records[2].sc_status, 404);
   std::remove(log.c_str());
   rmdir(dir_template);
+}
+
+}  // namespace
+}  // namespace edgesim::emulator
+
+// ---- In process: the server with origins a test controls -----------------------------------
+
+namespace edgesim::emulator {
+namespace {
+
+// Blocks every fetch until released; says when one has arrived.
+class GatedOrigin final : public core::OriginFetcher {
+ public:
+  absl::StatusOr<core::OriginResponse> Fetch(const core::OriginRequest& request,
+                                             absl::Time now) override {
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      ++arrived_;
+      changed_.notify_all();
+      changed_.wait(lock, [this] { return open_; });
+    }
+    return demo_.Fetch(request, now);
+  }
+  void WaitForArrivals(int n) {
+    std::unique_lock<std::mutex> lock(mu_);
+    changed_.wait(lock, [&] { return arrived_ >= n; });
+  }
+  void Open() {
+    std::lock_guard<std::mutex> lock(mu_);
+    open_ = true;
+    changed_.notify_all();
+  }
+
+ private:
+  DemoOrigin demo_;
+  std::mutex mu_;
+  std::condition_variable changed_;
+  int arrived_ = 0;
+  bool open_ = false;
+};
+
+class InProcessEdgeTest : public ::testing::Test {
+ protected:
+  void Start(std::unique_ptr<core::OriginFetcher> origin, EdgeServerOptions options = {}) {
+    policy::Distribution d = policy::SingleOriginDistribution("demo", policy::CachePolicy());
+    // SPEC 7.4's SPA pattern: a missing page is the app's index.html, with a 200.
+    policy::CustomErrorResponse spa;
+    spa.error_code = 404;
+    spa.response_page_path = "/index.html";
+    spa.response_code = 200;
+    d.config.custom_error_responses.push_back(spa);
+    auto live = LiveDistribution::Create(std::move(d), {}, std::move(origin));
+    ASSERT_TRUE(live.ok()) << live.status();
+    ASSERT_TRUE(registry_.Add(*live).ok());
+    options.port = 0;
+    options.threads = 1;
+    options.clock = &clock_;
+    auto server = EdgeServer::Start(registry_, options);
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = *std::move(server);
+  }
+  httplib::Client Client() { return httplib::Client("127.0.0.1", server_->port()); }
+
+  core::ManualClock clock_;
+  DistributionRegistry registry_;
+  std::unique_ptr<EdgeServer> server_;
+};
+
+TEST_F(InProcessEdgeTest, ErrorPageReplacesTheBodyAndStatusButStaysAnError) {
+  Start(std::make_unique<DemoOrigin>());
+  httplib::Client c = Client();
+  auto spa = c.Get("/app/settings");
+  ASSERT_TRUE(spa);
+  EXPECT_EQ(spa->status, 200);
+  EXPECT_TRUE(absl::StrContains(spa->body, "Hello from the edge"));
+  EXPECT_EQ(spa->get_header_value("X-Cache"), "Error from cloudfront");
+  EXPECT_EQ(spa->get_header_value("Content-Type"), "text/html; charset=utf-8");
+  // Both the 404 and the page are cached now: answered on the event loop.
+  const uint64_t on_loop = server_->counters().from_event_loop;
+  auto again = c.Get("/app/settings");
+  EXPECT_EQ(again->status, 200);
+  EXPECT_EQ(again->body, spa->body);
+  EXPECT_EQ(server_->counters().from_event_loop, on_loop + 1);
+  auto head = c.Head("/app/other");
+  EXPECT_EQ(head->status, 200);
+  EXPECT_TRUE(head->body.empty());
+}
+
+TEST_F(InProcessEdgeTest, AFullOriginQueueIs503CapacityExceededWhileHitsGoOn) {
+  Start(std::make_unique<DemoOrigin>(), {.origin_workers = 1, .origin_queue = 0});
+  auto miss = Client().Get("/about.html");
+  ASSERT_TRUE(miss);
+  EXPECT_EQ(miss->status, 503);
+  EXPECT_EQ(miss->get_header_value("X-Cache"), "CapacityExceeded from cloudfront");
+  EXPECT_EQ(server_->counters().capacity_exceeded, 1u);
+}
+
+TEST_F(InProcessEdgeTest, ShutdownFinishesTheRequestInFlight) {
+  auto gated = std::make_unique<GatedOrigin>();
+  GatedOrigin* origin = gated.get();
+  Start(std::move(gated));
+  int status = 0;
+  std::string connection;
+  std::thread viewer([&] {
+    if (auto r = Client().Get("/about.html")) {
+      status = r->status;
+      connection = r->get_header_value("Connection");
+    }
+  });
+  origin->WaitForArrivals(1);
+  std::thread stopper([&] { server_->Shutdown(); });
+  origin->Open();
+  viewer.join();
+  stopper.join();
+  EXPECT_EQ(status, 200);
+  EXPECT_EQ(connection, "close");
+  EXPECT_FALSE(Client().Get("/about.html"));  // no longer accepting
 }
 
 }  // namespace
