@@ -678,7 +678,7 @@ CollapsedResult EdgeCache::Impl::Answer(Exchange& x, OriginResponse fetched) {
   const CacheOutcome outcome = status >= 400 ? CacheOutcome::kError : CacheOutcome::kMiss;
   if (status >= 400) x.result.error_detail = ErrorDetail::kError;
   policy::TtlDecision d;
-  if (x.may_store) {
+  if (x.may_store && fetched.cacheable) {
     d = policy::DecideTtl(fetched.head, x.info.policy(), x.now, TtlContextFor(x.info, status),
                           options.model);
   }

@@ -39,6 +39,9 @@ struct OriginResponse {
   // Set by a tier when the answer came from the Origin Shield's cache, however many tiers up
   // (SPEC 7.1, 8.3: the POP then logs OriginShieldHit).
   bool origin_shield_hit = false;
+  // False when the body came short of its Content-Length or last chunk: served, never stored
+  // (SPEC 4.3).
+  bool cacheable = true;
 };
 
 class OriginFetcher {

@@ -33,11 +33,13 @@ namespace edgesim::emulator {
 struct OriginOptions {
   // Where S3 origins go, path style ("http://127.0.0.1:5000"); empty: S3 origins are refused (502)
   // with a message saying to pass --s3-endpoint.
-  std::string s3_endpoint;
+  std::string s3_endpoint = {};
   // Origin id -> directory served for it (--origin-dir ID=DIR), replacing its DomainName.
-  std::map<std::string, std::string> origin_dirs;
+  std::map<std::string, std::string> origin_dirs = {};
   // Largest origin body read into memory; larger answers are a 502 (OriginError).
   uint64_t max_body_bytes = uint64_t{256} << 20;
+  // Largest origin status line plus headers; larger is a 502.
+  uint32_t max_header_bytes = 64 << 10;
   // Idle keep-alive connections kept per origin.
   int max_idle_connections = 64;
 };

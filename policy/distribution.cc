@@ -1,8 +1,24 @@
 #include "policy/distribution.h"
 
+#include <algorithm>
 #include <utility>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 
 namespace edgesim::policy {
+namespace {
+
+bool IsRegion(absl::string_view label) {
+  return !label.empty() && std::all_of(label.begin(), label.end(), [](char c) {
+    return absl::ascii_islower(c) || absl::ascii_isdigit(c) || c == '-';
+  });
+}
+
+}  // namespace
 
 const Origin* DistributionConfig::FindOrigin(absl::string_view id) const {
   for (const Origin& o : origins) {
@@ -27,6 +43,30 @@ Distribution SingleOriginDistribution(absl::string_view origin_domain, CachePoli
   d.config.default_behavior.target_origin_id = "origin";
   d.config.default_behavior.cache_policy = std::move(policy);
   return d;
+}
+
+absl::optional<S3Domain> ParseS3Domain(absl::string_view domain) {
+  const std::string lower = absl::AsciiStrToLower(domain);
+  absl::string_view host = lower;
+  if (!absl::ConsumeSuffix(&host, ".amazonaws.com")) return absl::nullopt;
+  std::vector<absl::string_view> labels = absl::StrSplit(host, '.');
+  size_t n = labels.size();
+  if (n < 2 || labels[0].empty()) return absl::nullopt;
+  absl::string_view last = labels[n - 1];
+  bool website = false;
+  if (last == "s3") {
+    n -= 1;
+  } else if (absl::ConsumePrefix(&last, "s3-website-") && IsRegion(last)) {
+    website = true;
+    n -= 1;
+  } else if (n >= 3 && IsRegion(last) &&
+             (labels[n - 2] == "s3" || labels[n - 2] == "s3-website")) {
+    website = labels[n - 2] == "s3-website";
+    n -= 2;
+  } else {
+    return absl::nullopt;
+  }
+  return S3Domain{absl::StrJoin(labels.begin(), labels.begin() + n, "."), website};
 }
 
 }  // namespace edgesim::policy

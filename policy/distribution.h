@@ -89,6 +89,19 @@ struct DistributionConfig {
   bool operator==(const DistributionConfig&) const = default;
 };
 
+// An S3 bucket endpoint named as an origin's DomainName: `<bucket>.s3.amazonaws.com`,
+// `<bucket>.s3.<region>.amazonaws.com` (REST), `<bucket>.s3-website-<region>.amazonaws.com` and
+// `<bucket>.s3-website.<region>.amazonaws.com` (website). Any case; the bucket comes back lowercase.
+struct S3Domain {
+  std::string bucket;
+  bool website = false;
+
+  bool operator==(const S3Domain&) const = default;
+};
+
+// nullopt when `domain` is not an S3 endpoint.
+absl::optional<S3Domain> ParseS3Domain(absl::string_view domain);
+
 // A deployed distribution: the config plus what CloudFront assigns.
 struct Distribution {
   std::string id = "E1EDGESIMDEMO1";

@@ -177,38 +177,16 @@ class Walker {
 // ---------------------------------------------------------------------------------------------
 // S3 origins.
 
-enum class S3Endpoint { kNone, kRest, kWebsite };
-
-bool IsRegion(absl::string_view label) {
-  return !label.empty() && std::all_of(label.begin(), label.end(), [](char c) {
-    return absl::ascii_islower(c) || absl::ascii_isdigit(c) || c == '-';
-  });
-}
-
-// `<bucket>.s3.amazonaws.com`, `<bucket>.s3.<region>.amazonaws.com` (REST) and
-// `<bucket>.s3-website-<region>.amazonaws.com`, `<bucket>.s3-website.<region>.amazonaws.com`.
-S3Endpoint ClassifyS3Domain(absl::string_view domain) {
-  const std::string lower = absl::AsciiStrToLower(domain);
-  absl::string_view host = lower;
-  if (!absl::ConsumeSuffix(&host, ".amazonaws.com")) return S3Endpoint::kNone;
-  std::vector<absl::string_view> labels = absl::StrSplit(host, '.');
-  const size_t n = labels.size();
-  if (n < 2 || labels[0].empty()) return S3Endpoint::kNone;
-  absl::string_view last = labels[n - 1];
-  if (last == "s3") return S3Endpoint::kRest;
-  if (absl::ConsumePrefix(&last, "s3-website-") && IsRegion(last)) return S3Endpoint::kWebsite;
-  if (n >= 3 && IsRegion(labels[n - 1])) {
-    if (labels[n - 2] == "s3") return S3Endpoint::kRest;
-    if (labels[n - 2] == "s3-website") return S3Endpoint::kWebsite;
-  }
-  return S3Endpoint::kNone;
-}
-
 // S3OriginConfig carries no ports, protocol or keepalive, and website endpoints are custom
 // origins in CloudFront: an S3 origin is written with S3OriginConfig only when that loses nothing.
+bool IsS3WebsiteDomain(absl::string_view domain) {
+  const absl::optional<S3Domain> s3 = ParseS3Domain(domain);
+  return s3.has_value() && s3->website;
+}
+
 bool WritesS3OriginConfig(const Origin& o) {
   const Origin defaults;
-  return o.kind == OriginKind::kS3 && ClassifyS3Domain(o.domain_name) != S3Endpoint::kWebsite &&
+  return o.kind == OriginKind::kS3 && !IsS3WebsiteDomain(o.domain_name) &&
          o.http_port == defaults.http_port && o.https_port == defaults.https_port &&
          o.protocol_policy == defaults.protocol_policy &&
          o.keepalive_timeout == defaults.keepalive_timeout;
@@ -242,7 +220,7 @@ Origin ParseOrigin(Walker& w, const Json& j, const std::string& path) {
       o.read_timeout = absl::Seconds(*v);
     }
   }
-  if (s3 != nullptr || ClassifyS3Domain(o.domain_name) != S3Endpoint::kNone) {
+  if (s3 != nullptr || ParseS3Domain(o.domain_name).has_value()) {
     o.kind = OriginKind::kS3;
   }
   if (auto v = w.Int(j, path, "ConnectionAttempts")) o.connection_attempts = static_cast<int>(*v);

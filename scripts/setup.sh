@@ -10,13 +10,30 @@ PACKAGES=(
   curl python3
 )
 
+SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+apt_install() {
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 if ((${#missing[@]})); then
   echo "setup: installing ${missing[*]}" >&2
-  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  apt_install "${missing[@]}"
+fi
+
+# The emulator's tests drive the real AWS CLI and a real S3-compatible server (moto_server). The
+# machines ship both; on a bare Debian, install Debian's awscli and moto from PyPI.
+if ! command -v aws >/dev/null; then
+  echo "setup: installing awscli" >&2
+  apt_install awscli
+fi
+if ! command -v moto_server >/dev/null; then
+  echo "setup: installing moto[server]" >&2
+  python3 -m pip --version >/dev/null 2>&1 || apt_install python3-pip
+  $SUDO python3 -m pip install -q 'moto[server]' 2>/dev/null ||
+    $SUDO python3 -m pip install -q --break-system-packages 'moto[server]'
 fi

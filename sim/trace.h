@@ -16,7 +16,7 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -29,6 +29,8 @@ namespace edgesim::sim {
 // What a record knows. Binary traces know only an object id and a size; logs and the generator
 // know the request (method, path, query) so the full CloudFront model can run on them.
 struct TraceRecord {
+  // Logs carry absolute times; relative traces (CSV, oracleGeneral, the generator) count from
+  // absl::UnixEpoch(), so `time - absl::UnixEpoch()` is the offset into the trace.
   absl::Time time;
   // A stable id of the requested object: oracleGeneral's id, a CSV key column hashed, or the hash
   // of `target` (path + "?" + query). Key-only replays use it as the cache key.
@@ -52,13 +54,34 @@ struct TraceRecord {
   enum class Kind : uint8_t { kRequest, kDeploy, kInvalidation } kind = Kind::kRequest;
 };
 
+// Backing store for a batch's string views: fixed-size blocks kept across `Clear`, so a source
+// that refills the same batch stops allocating once the blocks cover its largest batch. Blocks
+// never move, so views stay valid until `Clear`.
+class TraceArena {
+ public:
+  // Copies `s` into the arena and returns a view of the copy.
+  absl::string_view Store(absl::string_view s);
+  // Forgets every stored string (views into it dangle); keeps the memory.
+  void Clear() {
+    block_ = 0;
+    used_ = 0;
+  }
+
+ private:
+  static constexpr size_t kBlockSize = 64 * 1024;
+  std::vector<std::unique_ptr<char[]>> blocks_;
+  std::vector<size_t> block_sizes_;
+  size_t block_ = 0;  // the block being filled
+  size_t used_ = 0;   // bytes used in it
+};
+
 struct TraceBatch {
   std::vector<TraceRecord> records;
   // Backing store for the records' string views (cleared by the source at each Next).
-  std::deque<std::string> arena;
+  TraceArena arena;
   void Clear() {
     records.clear();
-    arena.clear();
+    arena.Clear();
   }
 };
 
@@ -68,6 +91,14 @@ struct TraceStats {
   // The first few bad records, "file:line: why", for the report.
   std::vector<std::string> bad_examples;
 };
+
+// How a source handles a bad record, `message` being "file:line: why": without `strict` it counts
+// the record in `stats` (keeping the first few messages) and returns true (skip it, go on); with
+// `strict` it sets `status` to InvalidArgument(message) and returns false (stop).
+bool ReportBadRecord(std::string message, bool strict, TraceStats& stats, absl::Status& status);
+
+// The one POP of a source that records none (TraceSource::pops() == {kDefaultPop}).
+inline constexpr char kDefaultPop[] = "default";
 
 class TraceSource {
  public:

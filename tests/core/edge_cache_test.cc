@@ -420,6 +420,31 @@ TEST(EdgeCacheErrorTest, FetchFailuresAreGeneratedAndCached_UNCONFIRMED) {
   EXPECT_EQ(edge->TotalCounters()[Counter::kOriginFailures], 2);
 }
 
+// SPEC 4.3: a body cut short of its Content-Length is served but not stored.
+TEST(EdgeCacheErrorTest, TruncatedAnswerIsServedButNotStored) {
+  struct Truncating final : OriginFetcher {
+    absl::StatusOr<OriginResponse> Fetch(const OriginRequest&, absl::Time) override {
+      ++fetches;
+      OriginResponse r;
+      r.head.headers = kCacheable60;
+      r.body = MakeBody("part");
+      r.body_size = 4;
+      r.cacheable = false;
+      return r;
+    }
+    int fetches = 0;
+  } origin;
+  auto edge = MakeEdge();
+  EdgeResult first = edge->Handle(Request::Get("/t"), At(0), origin);
+  EXPECT_EQ(first.outcome, CacheOutcome::kMiss);
+  ASSERT_NE(first.body, nullptr);
+  EXPECT_EQ(*first.body, "part");
+  EXPECT_EQ(first.stored, nullptr);
+  EdgeResult second = edge->Handle(Request::Get("/t"), At(1), origin);
+  EXPECT_EQ(second.outcome, CacheOutcome::kMiss);
+  EXPECT_EQ(origin.fetches, 2);
+}
+
 // ---- Invalidation (SPEC 6) -----------------------------------------------------------------
 
 class InvalidationTest : public ::testing::TestWithParam<policy::spec62::Spec62Case> {};

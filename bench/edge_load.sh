@@ -1,0 +1,215 @@
+#!/usr/bin/env bash
+# edge_load.sh — edgesim's edge against nginx (proxy_cache) and Varnish, in one run, on one machine.
+#
+# One origin (nginx serving a 1 KiB object, Cache-Control: max-age=3600) behind three caches:
+# nginx proxy_cache, Varnish and `edgesim serve`. Each is warmed, then wrk drives 64 keep-alive
+# connections at it: cache hits of the 1 KiB object, then misses (a new URL per request, so every
+# request goes to the origin). Two modes: "pinned" (the cache on core 0 with one worker/thread,
+# wrk on core 1) and "free" (everything on both cores). Prints req/s, p50, p99 and the ratios, plus
+# edgesim's start-up time and idle RSS.
+#
+#   bench/edge_load.sh [--build-dir build-rel] [--duration 10] [--modes "pinned free"]
+#                      [--servers "edgesim nginx varnish"]
+#
+# Installs wrk, nginx and varnish (Debian packages) when missing. Needs a Release build of edgesim
+# (default build-rel: cmake -S . -B build-rel -DCMAKE_BUILD_TYPE=Release -DEDGESIM_BUILD_TESTS=OFF).
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+build_dir=build-rel
+duration=10
+modes="pinned free"
+servers="edgesim nginx varnish"
+connections=64
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --build-dir) build_dir=$2; shift 2 ;;
+    --duration) duration=$2; shift 2 ;;
+    --modes) modes=$2; shift 2 ;;
+    --servers) servers=$2; shift 2 ;;
+    *) echo "usage: $0 [--build-dir DIR] [--duration SECONDS] [--modes \"pinned free\"] [--servers \"edgesim nginx varnish\"]" >&2; exit 2 ;;
+  esac
+done
+edgesim=$root/$build_dir/edgesim
+if [[ " $servers " == *" edgesim "* && ! -x $edgesim ]]; then
+  echo "no $edgesim: build it first (Release)" >&2; exit 2
+fi
+
+missing=()
+command -v wrk >/dev/null || missing+=(wrk)
+command -v nginx >/dev/null || missing+=(nginx-light)
+command -v varnishd >/dev/null || missing+=(varnish)
+if [[ ${#missing[@]} -gt 0 ]]; then
+  # Packages must not start services of their own.
+  printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+work=$(mktemp -d /tmp/edge_load.XXXXXX)
+chmod 755 "$work"  # nginx and varnish workers run unprivileged
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wait_http() {  # wait_http URL: until it answers, at most 10 s
+  for _ in $(seq 1 200); do curl -fs -o /dev/null "$1" && return 0; sleep 0.05; done
+  echo "no answer from $1" >&2; return 1
+}
+
+origin_port=$(free_port)
+payload=$(head -c 1024 /dev/zero | tr '\0' 'x')
+mkdir -p "$work/nginx-origin" "$work/nginx-cache/cache"
+chmod 777 "$work/nginx-cache/cache"
+cat >"$work/nginx-origin/nginx.conf" <<EOF
+worker_processes 1;
+pid $work/nginx-origin/nginx.pid;
+error_log $work/nginx-origin/error.log;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  server {
+    listen 127.0.0.1:$origin_port;
+    location / {
+      add_header Cache-Control "max-age=3600";
+      return 200 "$payload";
+    }
+  }
+}
+EOF
+nginx -c "$work/nginx-origin/nginx.conf" -g 'daemon off;' &
+pids+=($!)
+wait_http "http://127.0.0.1:$origin_port/obj"
+
+cat >"$work/dist.json" <<EOF
+{"CallerReference": "bench", "Comment": "edge_load.sh", "Enabled": true,
+ "Origins": {"Quantity": 1, "Items": [{"Id": "origin", "DomainName": "127.0.0.1",
+   "CustomOriginConfig": {"HTTPPort": $origin_port, "HTTPSPort": 443, "OriginProtocolPolicy": "http-only"}}]},
+ "DefaultCacheBehavior": {"TargetOriginId": "origin", "ViewerProtocolPolicy": "allow-all",
+   "CachePolicyId": "658327ea-f89d-4fab-a63d-7e88639e58f6"}}
+EOF
+cat >"$work/miss.lua" <<'EOF'
+local counter = 0
+request = function()
+  counter = counter + 1
+  return wrk.format(nil, "/miss/" .. tostring(counter) .. "-" .. tostring(math.random(1, 1e9)))
+end
+EOF
+
+# start_cache NAME CPUS WORKERS -> sets port; the server's pid joins pids.
+start_cache() {
+  local name=$1 cpus=$2 workers=$3
+  port=$(free_port)
+  case $name in
+    nginx)
+      cat >"$work/nginx-cache/nginx.conf" <<EOF
+worker_processes $workers;
+pid $work/nginx-cache/nginx.pid;
+error_log $work/nginx-cache/error.log;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  proxy_cache_path $work/nginx-cache/cache levels=1:2 keys_zone=edge:64m max_size=1g inactive=1h use_temp_path=off;
+  upstream origin { server 127.0.0.1:$origin_port; keepalive 64; }
+  server {
+    listen 127.0.0.1:$port;
+    location / {
+      proxy_pass http://origin;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_cache edge;
+      add_header X-Cache \$upstream_cache_status;
+    }
+  }
+}
+EOF
+      taskset -c "$cpus" nginx -c "$work/nginx-cache/nginx.conf" -g 'daemon off;' &
+      ;;
+    varnish)
+      rm -rf "$work/varnish"
+      taskset -c "$cpus" varnishd -F -n "$work/varnish" -a "127.0.0.1:$port" \
+        -b "127.0.0.1:$origin_port" -s malloc,256m -p thread_pools="$workers" >/dev/null 2>&1 &
+      ;;
+    edgesim)
+      taskset -c "$cpus" "$edgesim" serve --config "$work/dist.json" --listen "127.0.0.1:$port" \
+        --api 127.0.0.1:0 --threads "$workers" >"$work/edgesim.out" 2>&1 &
+      ;;
+  esac
+  pids+=($!)
+  cache_pid=$!
+  wait_http "http://127.0.0.1:$port/obj"
+}
+
+stop_cache() { kill "$cache_pid" 2>/dev/null || true; wait "$cache_pid" 2>/dev/null || true; }
+
+# run_wrk CPUS URL [LUA] -> "req_per_s p50_ms p99_ms"
+run_wrk() {
+  local cpus=$1 url=$2 lua=${3:-}
+  local args=(-t1 -c"$connections" -d"${duration}s" --latency)
+  [[ -n $lua ]] && args+=(-s "$lua")
+  taskset -c "$cpus" wrk "${args[@]}" "$url" | python3 -c '
+import re, sys
+text = sys.stdin.read()
+rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
+def ms(p):
+    v, unit = re.search(r"\b" + p + r"%\s+([\d.]+)(us|ms|s)\b", text).groups()
+    return float(v) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+p50, p99 = ms("50"), ms("99")
+print(f"{rps:.0f} {p50:.3f} {p99:.3f} {errors.group(1) if errors else 0}")'
+}
+
+results=$work/results.txt
+: >"$results"
+for mode in $modes; do
+  if [[ $mode == pinned ]]; then server_cpus=0; wrk_cpus=1; workers=1; else server_cpus=0,1; wrk_cpus=0,1; workers=2; fi
+  for name in $servers; do
+    start_cache "$name" "$server_cpus" "$workers"
+    for _ in 1 2 3; do curl -fs -o /dev/null "http://127.0.0.1:$port/obj"; done
+    hit=$(run_wrk "$wrk_cpus" "http://127.0.0.1:$port/obj")
+    miss=$(run_wrk "$wrk_cpus" "http://127.0.0.1:$port/" "$work/miss.lua")
+    echo "$mode $name hit $hit" >>"$results"
+    echo "$mode $name miss $miss" >>"$results"
+    stop_cache
+  done
+done
+
+# Start-up (exec to the first answered request) and idle RSS of edgesim.
+startup="- -"
+[[ " $servers " == *" edgesim "* ]] && startup=$(python3 - "$edgesim" "$work/dist.json" <<'EOF'
+import socket, subprocess, sys, time, urllib.request
+s = socket.socket(); s.bind(("127.0.0.1", 0)); port = s.getsockname()[1]; s.close()
+t0 = time.monotonic()
+p = subprocess.Popen([sys.argv[1], "serve", "--config", sys.argv[2], "--listen", f"127.0.0.1:{port}",
+                      "--api", "127.0.0.1:0", "--threads", "2"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+while True:
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+        break
+    except OSError:
+        time.sleep(0.001)
+ms = (time.monotonic() - t0) * 1000
+time.sleep(0.5)
+rss = int([l for l in open(f"/proc/{p.pid}/status") if l.startswith("VmRSS")][0].split()[1])
+p.terminate(); p.wait()
+print(f"{ms:.1f} {rss / 1024:.1f}")
+EOF
+)
+
+python3 - "$results" "$startup" "$duration" "$connections" <<'EOF'
+import sys
+rows = [l.split() for l in open(sys.argv[1])]
+startup_ms, rss_mb = sys.argv[2].split()
+table = {(m, n, k): (float(r), float(p50), float(p99), int(err)) for m, n, k, r, p50, p99, err in rows}
+print(f"wrk -t1 -c{sys.argv[4]} -d{sys.argv[3]}s, 1 KiB object, one run")
+print(f"{'mode':7} {'kind':4} {'server':8} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8} {'edgesim/x':>9}")
+for (mode, name, kind), (rps, p50, p99, err) in table.items():
+    ours = table.get((mode, "edgesim", kind), (float("nan"),))[0]
+    print(f"{mode:7} {kind:4} {name:8} {rps:9.0f} {p50:8.3f} {p99:8.3f} {err:8d} {ours / rps:9.2f}")
+print(f"edgesim start-up to serving: {startup_ms} ms; idle RSS: {rss_mb} MiB")
+EOF

@@ -1,0 +1,271 @@
+#include "emulator/http_origin.h"
+
+#include <poll.h>
+
+#include <algorithm>
+#include <chrono>
+#include <mutex>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
+#include "boost/asio/connect.hpp"
+#include "boost/asio/io_context.hpp"
+#include "boost/asio/ip/tcp.hpp"
+#include "boost/beast/core.hpp"
+#include "boost/beast/http.hpp"
+
+namespace edgesim::emulator {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = boost::beast::http;
+using tcp = asio::ip::tcp;
+using SteadyTime = std::chrono::steady_clock::time_point;
+
+std::chrono::nanoseconds ToChrono(absl::Duration d) {
+  return absl::ToChronoNanoseconds(std::max(d, absl::Milliseconds(1)));
+}
+
+std::string Key(const HttpEndpoint& endpoint) {
+  return absl::StrCat(endpoint.host, ":", endpoint.port);
+}
+
+// One origin connection with its own io_context: the thread holding it runs the context until
+// the one operation it started completes or its deadline closes the socket.
+struct Connection {
+  asio::io_context io{1};
+  beast::tcp_stream stream{io};
+  beast::flat_buffer buffer;
+  SteadyTime idle_until;
+
+  template <class Initiate>
+  beast::error_code Run(absl::Duration timeout, Initiate initiate) {
+    beast::error_code result;
+    stream.expires_after(ToChrono(timeout));
+    initiate([&result](beast::error_code ec, auto&&...) { result = ec; });
+    io.restart();
+    io.run();
+    return result;
+  }
+
+  // The origin closed it (or sent something unasked) while it was idle.
+  bool PeerClosedOrSent() {
+    pollfd p{stream.socket().native_handle(), POLLIN, 0};
+    return ::poll(&p, 1, 0) != 0;
+  }
+};
+
+absl::StatusOr<std::unique_ptr<Connection>> Connect(const HttpEndpoint& endpoint,
+                                                    absl::Duration timeout) {
+  auto c = std::make_unique<Connection>();
+  tcp::resolver resolver(c->io);
+  beast::error_code ec;
+  const tcp::resolver::results_type addresses =
+      resolver.resolve(endpoint.host, std::to_string(endpoint.port), ec);
+  if (ec) {
+    return absl::UnavailableError(
+        absl::StrCat("origin ", Key(endpoint), ": cannot resolve: ", ec.message()));
+  }
+  ec = c->Run(timeout, [&](auto handler) { c->stream.async_connect(addresses, handler); });
+  if (ec) {
+    return absl::UnavailableError(absl::StrCat(
+        "origin ", Key(endpoint), ": cannot connect: ",
+        ec == beast::error::timeout ? "no answer within ConnectionTimeout" : ec.message()));
+  }
+  c->stream.socket().set_option(tcp::no_delay(true), ec);
+  return c;
+}
+
+// What one request on one connection came to.
+struct Exchanged {
+  absl::StatusOr<core::OriginResponse> response = absl::UnknownError("not sent");
+  // Nothing came back on a reused connection: the origin had closed it, ask again elsewhere.
+  bool stale_connection = false;
+  // The connection may carry the next request.
+  bool reusable = false;
+};
+
+http::request<http::empty_body> ToBeast(const policy::Request& request) {
+  http::request<http::empty_body> out;
+  out.method_string(request.method);
+  out.target(request.target);
+  out.version(11);
+  for (const auto& [name, value] : request.headers.fields()) out.insert(name, value);
+  // SPEC 5: CloudFront keeps origin connections alive.
+  out.set(http::field::connection, "keep-alive");
+  out.prepare_payload();
+  return out;
+}
+
+core::OriginResponse FromBeast(http::response<http::string_body>&& message, bool cacheable) {
+  core::OriginResponse r;
+  r.head.status = static_cast<int>(message.result_int());
+  for (const auto& field : message) {
+    r.head.headers.Add(absl::string_view(field.name_string().data(), field.name_string().size()),
+                       absl::string_view(field.value().data(), field.value().size()));
+  }
+  r.body_size = message.body().size();
+  r.body = core::MakeBody(std::move(message.body()));
+  r.cacheable = cacheable;
+  return r;
+}
+
+Exchanged Exchange(Connection& c, const HttpEndpoint& endpoint, const policy::Origin& settings,
+                   const policy::Request& request, const HttpClientOptions& options,
+                   bool reused) {
+  Exchanged out;
+  const std::string where = absl::StrCat("origin ", Key(endpoint), ": ");
+  const http::request<http::empty_body> message = ToBeast(request);
+  beast::error_code ec = c.Run(settings.read_timeout, [&](auto handler) {
+    http::async_write(c.stream, message, handler);
+  });
+  if (ec) {
+    out.stale_connection = reused;
+    out.response = absl::UnavailableError(absl::StrCat(where, "send failed: ", ec.message()));
+    return out;
+  }
+  http::response_parser<http::string_body> parser;
+  parser.header_limit(options.max_header_bytes);
+  parser.body_limit(options.max_body_bytes);
+  parser.skip(request.method == "HEAD");
+  c.buffer.clear();
+  // Each read gets its own deadline: OriginReadTimeout bounds the first byte and every gap.
+  while (!parser.is_done()) {
+    ec = c.Run(settings.read_timeout, [&](auto handler) {
+      http::async_read_some(c.stream, c.buffer, parser, handler);
+    });
+    if (ec) break;
+  }
+  if (!ec) {
+    out.reusable = parser.get().keep_alive() && !parser.need_eof();
+    out.response = FromBeast(parser.release(), /*cacheable=*/true);
+    return out;
+  }
+  if (parser.is_header_done() && !parser.need_eof() &&
+      (ec == http::error::partial_message || ec == beast::error::timeout)) {
+    // SPEC 4.3: short of Content-Length or the last chunk: served, not cached.
+    out.response = FromBeast(parser.release(), /*cacheable=*/false);
+    return out;
+  }
+  if (ec == beast::error::timeout) {
+    out.response = absl::DeadlineExceededError(
+        absl::StrCat(where, "no answer within OriginReadTimeout (",
+                     absl::FormatDuration(settings.read_timeout), ")"));
+  } else if (ec == http::error::body_limit) {
+    out.response = absl::ResourceExhaustedError(
+        absl::StrCat(where, "body larger than ", options.max_body_bytes, " bytes"));
+  } else if (ec == http::error::header_limit) {
+    out.response = absl::ResourceExhaustedError(
+        absl::StrCat(where, "response header larger than ", options.max_header_bytes, " bytes"));
+  } else if (!parser.got_some()) {
+    out.stale_connection = reused;
+    out.response = absl::UnavailableError(
+        absl::StrCat(where, "connection closed without an answer: ", ec.message()));
+  } else {
+    out.response =
+        absl::DataLossError(absl::StrCat(where, "invalid HTTP response: ", ec.message()));
+  }
+  return out;
+}
+
+}  // namespace
+
+std::ostream& operator<<(std::ostream& os, const HttpEndpoint& endpoint) {
+  return os << Key(endpoint);
+}
+
+struct HttpOriginClient::Impl {
+  explicit Impl(HttpClientOptions o) : options(o) {}
+
+  // A pooled connection still within its keep-alive; expired and closed ones are dropped.
+  std::unique_ptr<Connection> Take(const std::string& key) {
+    std::vector<std::unique_ptr<Connection>> dropped;  // closed outside the lock
+    std::lock_guard<std::mutex> lock(mu);
+    std::vector<std::unique_ptr<Connection>>& idle = pools[key];
+    DropExpired(idle, &dropped);
+    while (!idle.empty()) {
+      std::unique_ptr<Connection> c = std::move(idle.back());
+      idle.pop_back();
+      if (!c->PeerClosedOrSent()) return c;
+      dropped.push_back(std::move(c));
+    }
+    return nullptr;
+  }
+
+  void Give(const std::string& key, std::unique_ptr<Connection> c, absl::Duration keepalive) {
+    std::vector<std::unique_ptr<Connection>> dropped;
+    c->idle_until = std::chrono::steady_clock::now() + ToChrono(keepalive);
+    std::lock_guard<std::mutex> lock(mu);
+    std::vector<std::unique_ptr<Connection>>& idle = pools[key];
+    DropExpired(idle, &dropped);
+    if (static_cast<int>(idle.size()) < options.max_idle_connections) {
+      idle.push_back(std::move(c));
+    } else {
+      dropped.push_back(std::move(c));
+    }
+  }
+
+  static void DropExpired(std::vector<std::unique_ptr<Connection>>& idle,
+                          std::vector<std::unique_ptr<Connection>>* dropped) {
+    const SteadyTime now = std::chrono::steady_clock::now();
+    auto expired = std::stable_partition(idle.begin(), idle.end(),
+                                         [&](const auto& c) { return c->idle_until > now; });
+    std::move(expired, idle.end(), std::back_inserter(*dropped));
+    idle.erase(expired, idle.end());
+  }
+
+  const HttpClientOptions options;
+  mutable std::mutex mu;
+  absl::flat_hash_map<std::string, std::vector<std::unique_ptr<Connection>>> pools;
+};
+
+HttpOriginClient::HttpOriginClient(HttpClientOptions options)
+    : impl_(std::make_unique<Impl>(options)) {}
+HttpOriginClient::~HttpOriginClient() = default;
+
+absl::StatusOr<core::OriginResponse> HttpOriginClient::Fetch(const HttpEndpoint& endpoint,
+                                                             const policy::Origin& settings,
+                                                             const policy::Request& request) {
+  const std::string key = Key(endpoint);
+  // SPEC 7.3: GET and HEAD are retried after a response timeout; other methods are not.
+  const bool retries_reads = request.method == "GET" || request.method == "HEAD";
+  const int attempts = std::max(1, settings.connection_attempts);
+  absl::Status last = absl::UnavailableError(absl::StrCat("origin ", key, ": no attempt made"));
+  for (int attempt = 0; attempt < attempts;) {
+    std::unique_ptr<Connection> c = impl_->Take(key);
+    const bool reused = c != nullptr;
+    if (!reused) {
+      absl::StatusOr<std::unique_ptr<Connection>> made =
+          Connect(endpoint, settings.connection_timeout);
+      if (!made.ok()) {
+        last = made.status();
+        ++attempt;
+        continue;
+      }
+      c = *std::move(made);
+    }
+    Exchanged result = Exchange(*c, endpoint, settings, request, impl_->options, reused);
+    if (result.stale_connection) continue;  // not an attempt: the origin had hung up
+    if (result.response.ok()) {
+      if (result.reusable) impl_->Give(key, std::move(c), settings.keepalive_timeout);
+      return std::move(result.response);
+    }
+    last = result.response.status();
+    ++attempt;
+    const bool retry = retries_reads && (last.code() == absl::StatusCode::kUnavailable ||
+                                         last.code() == absl::StatusCode::kDeadlineExceeded);
+    if (!retry) break;
+  }
+  return last;
+}
+
+int HttpOriginClient::IdleConnections(const HttpEndpoint& endpoint) const {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  auto it = impl_->pools.find(Key(endpoint));
+  return it == impl_->pools.end() ? 0 : static_cast<int>(it->second.size());
+}
+
+}  // namespace edgesim::emulator

@@ -1,0 +1,80 @@
+// http_origin.h — CloudFront's connection to an HTTP origin: HTTP/1.1 over a keep-alive pool
+// with the origin's connection attempts and timeouts (SPEC 7.3, DESIGN.md section 5).
+//
+// * Connect: up to ConnectionAttempts tries, each bounded by ConnectionTimeout; none succeeds ->
+//   kUnavailable (CloudFront's 502, OriginConnectError).
+// * Read: OriginReadTimeout bounds the wait for the first byte and every gap between reads. A
+//   GET/HEAD that times out is dropped and retried on a new connection, ConnectionAttempts times
+//   in all; other methods are not retried. No answer -> kDeadlineExceeded (504, OriginReadError).
+// * Keep-alive: idle connections are pooled per host:port (at most `max_idle_connections`) and
+//   closed once idle for OriginKeepaliveTimeout (checked whenever that origin's pool is used). A
+//   pooled connection the origin closed meanwhile costs no attempt: a fresh one replaces it.
+// * Bounds: response header (`max_header_bytes`) and body (`max_body_bytes`); larger -> an error
+//   (502). SPEC 4.3: a body cut short of its Content-Length or its last chunk is served but marked
+//   `cacheable = false`; a body delimited by the connection's close is complete by definition.
+// * Plain HTTP only: TLS to origins is out of scope (the router refuses https-only origins).
+//
+// Fetch blocks its caller; each connection drives its own private io_context while one thread
+// uses it, so timeouts work without an event loop of the caller's. Thread-safe.
+//
+//   HttpOriginClient client({.max_body_bytes = 1 << 20});
+//   policy::Origin settings;                        // timeouts and attempts
+//   policy::Request get = policy::Request::Get("/index.html");
+//   get.headers.Add("Host", "example.com");
+//   absl::StatusOr<core::OriginResponse> r = client.Fetch({"127.0.0.1", 8081}, settings, get);
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <ostream>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "core/origin_fetcher.h"
+#include "policy/distribution.h"
+#include "policy/http_message.h"
+
+namespace edgesim::emulator {
+
+struct HttpEndpoint {
+  std::string host;
+  int port = 80;
+
+  bool operator==(const HttpEndpoint&) const = default;
+};
+
+std::ostream& operator<<(std::ostream& os, const HttpEndpoint& endpoint);
+
+struct HttpClientOptions {
+  // Largest body read into memory; a larger answer is an error (502).
+  uint64_t max_body_bytes = uint64_t{256} << 20;
+  // Largest status line plus header block accepted from an origin.
+  uint32_t max_header_bytes = 64 << 10;
+  // Idle keep-alive connections kept per host:port.
+  int max_idle_connections = 64;
+};
+
+class HttpOriginClient {
+ public:
+  explicit HttpOriginClient(HttpClientOptions options);
+  ~HttpOriginClient();
+  HttpOriginClient(const HttpOriginClient&) = delete;
+  HttpOriginClient& operator=(const HttpOriginClient&) = delete;
+
+  // Sends `request` (method, target and headers as given; no body) to `endpoint` with the
+  // connection attempts and timeouts of `settings`, and reads the whole answer. Any HTTP status is
+  // a response; errors are kUnavailable (no connection), kDeadlineExceeded (no answer in time),
+  // kResourceExhausted (answer over a bound) and kDataLoss (not HTTP).
+  absl::StatusOr<core::OriginResponse> Fetch(const HttpEndpoint& endpoint,
+                                             const policy::Origin& settings,
+                                             const policy::Request& request);
+
+  // Idle connections pooled for `endpoint` right now (for tests and stats).
+  int IdleConnections(const HttpEndpoint& endpoint) const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace edgesim::emulator

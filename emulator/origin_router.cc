@@ -1,0 +1,116 @@
+#include "emulator/origin_router.h"
+
+#include <utility>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "emulator/http_origin.h"
+#include "policy/status_macros.h"
+
+namespace edgesim::emulator {
+namespace {
+
+// "http://host:port" (a path or trailing slash is ignored) -> host and port.
+absl::StatusOr<HttpEndpoint> ParseS3Endpoint(absl::string_view url) {
+  absl::string_view rest = url;
+  if (!absl::ConsumePrefix(&rest, "http://")) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "s3_endpoint \"", url, "\": expected http://HOST[:PORT] (https is not supported)"));
+  }
+  rest = rest.substr(0, rest.find('/'));
+  HttpEndpoint endpoint{std::string(rest), 80};
+  const size_t colon = rest.rfind(':');
+  if (colon != absl::string_view::npos && rest.find(']', colon) == absl::string_view::npos) {
+    endpoint.host = std::string(rest.substr(0, colon));
+    if (!absl::SimpleAtoi(rest.substr(colon + 1), &endpoint.port) || endpoint.port <= 0 ||
+        endpoint.port > 65535) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("s3_endpoint \"", url, "\": invalid port"));
+    }
+  }
+  if (endpoint.host.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat("s3_endpoint \"", url, "\": no host"));
+  }
+  return endpoint;
+}
+
+// `forwarded` re-aimed at the S3-compatible endpoint, path style: /<bucket><target>. The Host
+// names the endpoint, so the server does not read a virtual-hosted bucket from it.
+policy::Request PathStyle(const policy::Request& forwarded, const std::string& bucket,
+                          const HttpEndpoint& endpoint) {
+  policy::Request r = forwarded;
+  r.target = absl::StrCat("/", bucket, forwarded.target);
+  r.headers.Set("Host", absl::StrCat(endpoint.host, ":", endpoint.port));
+  return r;
+}
+
+}  // namespace
+
+struct OriginRouter::Impl {
+  Impl(const OriginOptions& o)
+      : options(o),
+        http({.max_body_bytes = o.max_body_bytes,
+              .max_header_bytes = o.max_header_bytes,
+              .max_idle_connections = o.max_idle_connections}) {}
+
+  absl::StatusOr<core::OriginResponse> FetchS3(const policy::Origin& origin,
+                                               const std::string& bucket,
+                                               const policy::Request& forwarded) {
+    if (!s3_endpoint.has_value()) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("origin ", origin.id, " is the S3 bucket ", bucket,
+                       ": pass --s3-endpoint http://HOST:PORT (an S3-compatible server)"));
+    }
+    return http.Fetch(*s3_endpoint, origin, PathStyle(forwarded, bucket, *s3_endpoint));
+  }
+
+  absl::StatusOr<core::OriginResponse> FetchCustom(const policy::Origin& origin,
+                                                   const policy::Request& forwarded) {
+    if (origin.protocol_policy == "https-only") {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "origin ", origin.id, " is https-only: edgesim speaks plain HTTP to origins; set "
+          "OriginProtocolPolicy to http-only or match-viewer"));
+    }
+    return http.Fetch({origin.domain_name, origin.http_port}, origin, forwarded);
+  }
+
+  const OriginOptions options;
+  absl::optional<HttpEndpoint> s3_endpoint;
+  HttpOriginClient http;
+};
+
+absl::StatusOr<std::unique_ptr<OriginRouter>> OriginRouter::Create(
+    const policy::DistributionConfig& config, OriginOptions options) {
+  auto impl = std::make_unique<Impl>(options);
+  if (!options.s3_endpoint.empty()) {
+    EDGESIM_ASSIGN_OR_RETURN(impl->s3_endpoint, ParseS3Endpoint(options.s3_endpoint));
+  }
+  for (const auto& [id, dir] : options.origin_dirs) {
+    if (config.FindOrigin(id) == nullptr) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--origin-dir ", id, "=", dir, ": the distribution has no origin ", id));
+    }
+  }
+  return std::unique_ptr<OriginRouter>(new OriginRouter(std::move(impl)));
+}
+
+OriginRouter::OriginRouter(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+OriginRouter::~OriginRouter() = default;
+
+absl::StatusOr<core::OriginResponse> OriginRouter::Fetch(const core::OriginRequest& request,
+                                                         absl::Time /*now*/) {
+  if (request.origin == nullptr) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("behavior ", request.behavior != nullptr ? request.behavior->path_pattern : "",
+                     " targets an origin the distribution does not define"));
+  }
+  const policy::Origin& origin = *request.origin;
+  if (const absl::optional<policy::S3Domain> s3 = policy::ParseS3Domain(origin.domain_name)) {
+    return impl_->FetchS3(origin, s3->bucket, request.forwarded);
+  }
+  return impl_->FetchCustom(origin, request.forwarded);
+}
+
+}  // namespace edgesim::emulator

@@ -1,0 +1,101 @@
+#include "sim/input_file.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <climits>
+#include <cstring>
+#include <utility>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+
+namespace edgesim::sim {
+namespace {
+
+constexpr unsigned kGzipBufferBytes = 256 * 1024;
+
+absl::Status ErrnoError(const std::string& path, absl::string_view what) {
+  const int err = errno;
+  std::string message = absl::StrCat(path, ": ", what, ": ", std::strerror(err));
+  return err == ENOENT ? absl::NotFoundError(message) : absl::InvalidArgumentError(message);
+}
+
+bool StartsWithGzipMagic(int fd) {
+  unsigned char magic[2];
+  return pread(fd, magic, 2, 0) == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
+}
+
+}  // namespace
+
+absl::StatusOr<InputFile> InputFile::Open(const std::string& path) {
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return ErrnoError(path, "cannot open");
+  if (!StartsWithGzipMagic(fd)) {
+    posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+    return InputFile(path, fd, nullptr);
+  }
+  gzFile gz = gzdopen(fd, "rb");  // owns fd from here
+  if (gz == nullptr) {
+    close(fd);
+    return absl::InvalidArgumentError(absl::StrCat(path, ": cannot start gzip decoding"));
+  }
+  gzbuffer(gz, kGzipBufferBytes);
+  return InputFile(path, -1, gz);
+}
+
+InputFile::InputFile(InputFile&& other) noexcept
+    : path_(std::move(other.path_)),
+      fd_(std::exchange(other.fd_, -1)),
+      gz_(std::exchange(other.gz_, nullptr)) {}
+
+InputFile& InputFile::operator=(InputFile&& other) noexcept {
+  if (this != &other) {
+    Close();
+    path_ = std::move(other.path_);
+    fd_ = std::exchange(other.fd_, -1);
+    gz_ = std::exchange(other.gz_, nullptr);
+  }
+  return *this;
+}
+
+InputFile::~InputFile() { Close(); }
+
+void InputFile::Close() {
+  if (gz_ != nullptr) gzclose(static_cast<gzFile>(gz_));
+  if (fd_ >= 0) close(fd_);
+  gz_ = nullptr;
+  fd_ = -1;
+}
+
+absl::StatusOr<size_t> InputFile::Read(char* dest, size_t n) {
+  size_t total = 0;
+  while (total < n) {
+    const size_t want = std::min<size_t>(n - total, INT_MAX);
+    if (gz_ != nullptr) {
+      gzFile gz = static_cast<gzFile>(gz_);
+      const int got = gzread(gz, dest + total, static_cast<unsigned>(want));
+      if (got < 0) {
+        int code = 0;
+        const char* message = gzerror(gz, &code);
+        return absl::InvalidArgumentError(absl::StrCat(path_, ": gzip: ", message));
+      }
+      if (got == 0) break;
+      total += static_cast<size_t>(got);
+    } else {
+      const ssize_t got = read(fd_, dest + total, want);
+      if (got < 0) {
+        if (errno == EINTR) continue;
+        return ErrnoError(path_, "read failed");
+      }
+      if (got == 0) break;
+      total += static_cast<size_t>(got);
+    }
+  }
+  return total;
+}
+
+}  // namespace edgesim::sim

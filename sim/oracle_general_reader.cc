@@ -1,0 +1,87 @@
+#include "sim/oracle_general_reader.h"
+
+#include <algorithm>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "sim/input_file.h"
+
+namespace edgesim::sim {
+namespace {
+
+// Records per batch: 96 KiB of input, read with one call.
+constexpr size_t kBatchRecords = 4096;
+
+class OracleGeneralSource : public TraceSource {
+ public:
+  OracleGeneralSource(InputFile file, bool strict)
+      : file_(std::move(file)),
+        strict_(strict),
+        buffer_(kBatchRecords * kOracleGeneralRecordBytes),
+        pops_{kDefaultPop} {}
+
+  bool Next(TraceBatch& batch) override {
+    batch.Clear();
+    if (done_) return false;
+    absl::StatusOr<size_t> got = file_.Read(buffer_.data(), buffer_.size());
+    if (!got.ok()) return Stop(got.status());
+    const size_t whole = *got / kOracleGeneralRecordBytes;
+    batch.records.resize(whole);
+    const char* p = buffer_.data();
+    for (size_t i = 0; i < whole; ++i, p += kOracleGeneralRecordBytes) {
+      const OracleGeneralRecord r = UnpackOracleGeneral(p);
+      last_time_ = std::max(last_time_, r.clock_time);
+      TraceRecord& out = batch.records[i];
+      out.time = absl::FromUnixSeconds(last_time_);
+      out.object_id = r.obj_id;
+      out.size = r.obj_size;
+    }
+    records_read_ += whole;
+    stats_.records += whole;
+    if (*got < buffer_.size()) {
+      done_ = true;
+      const size_t tail = *got - whole * kOracleGeneralRecordBytes;
+      if (tail != 0 && !ReportBadRecord(absl::StrCat(file_.path(), ":", records_read_ + 1,
+                                                     ": truncated final record (", tail, " of ",
+                                                     kOracleGeneralRecordBytes, " bytes)"),
+                                        strict_, stats_, status_)) {
+        batch.Clear();
+        return false;
+      }
+    }
+    return !batch.records.empty();
+  }
+
+  absl::Status status() const override { return status_; }
+  const TraceStats& stats() const override { return stats_; }
+  const std::vector<std::string>& pops() const override { return pops_; }
+
+ private:
+  bool Stop(absl::Status status) {
+    status_ = std::move(status);
+    done_ = true;
+    return false;
+  }
+
+  InputFile file_;
+  const bool strict_;
+  std::vector<char> buffer_;
+  std::vector<std::string> pops_;
+  uint32_t last_time_ = 0;
+  uint64_t records_read_ = 0;
+  bool done_ = false;
+  TraceStats stats_;
+  absl::Status status_;
+};
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<TraceSource>> OpenOracleGeneralTrace(const std::string& path,
+                                                                    bool strict) {
+  absl::StatusOr<InputFile> file = InputFile::Open(path);
+  if (!file.ok()) return file.status();
+  return std::make_unique<OracleGeneralSource>(*std::move(file), strict);
+}
+
+}  // namespace edgesim::sim

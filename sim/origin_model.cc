@@ -1,0 +1,158 @@
+#include "sim/origin_model.h"
+
+#include <utility>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "core/sharded_store.h"
+#include "policy/http_date.h"
+#include "policy/path_pattern.h"
+#include "policy/status_macros.h"
+
+namespace edgesim::sim {
+namespace {
+
+absl::string_view PathOf(absl::string_view path_and_query) {
+  return path_and_query.substr(0, path_and_query.find('?'));
+}
+
+std::string ETagOf(absl::string_view path, int64_t version) {
+  return absl::StrCat("\"", absl::Hex(core::HashKey(absl::StrCat(path, " v", version)),
+                                      absl::kZeroPad16),
+                      "\"");
+}
+
+// RFC 9110 13.1.2: weak comparison; "*" matches any current representation.
+bool ETagListMatches(absl::string_view list, absl::string_view etag) {
+  if (absl::StripAsciiWhitespace(list) == "*") return true;
+  for (absl::string_view candidate : absl::StrSplit(list, ',')) {
+    candidate = absl::StripAsciiWhitespace(candidate);
+    absl::ConsumePrefix(&candidate, "W/");
+    if (candidate == etag) return true;
+  }
+  return false;
+}
+
+// If-None-Match first; If-Modified-Since only without it (RFC 9110 13.2.2).
+bool NotModified(const policy::Headers& request, absl::string_view etag,
+                 absl::Time last_modified) {
+  if (const auto inm = request.Get("If-None-Match")) return ETagListMatches(*inm, etag);
+  const auto ims = request.Get("If-Modified-Since");
+  if (!ims) return false;
+  const absl::optional<absl::Time> since = policy::ParseHttpDate(*ims);
+  return since && absl::ToUnixSeconds(last_modified) <= absl::ToUnixSeconds(*since);
+}
+
+std::string Body(absl::string_view path, int64_t version, uint64_t size) {
+  std::string body = absl::StrCat(path, " v", version, "\n");
+  body.resize(size, '.');
+  return body;
+}
+
+}  // namespace
+
+OriginModel::OriginModel(OriginScript script, absl::Time epoch, OriginModelOptions options)
+    : script_(std::move(script)),
+      epoch_(epoch),
+      options_(options),
+      default_rule_(*policy::PathPattern::Compile("*")) {}
+
+const OriginRule* OriginModel::RuleFor(absl::string_view path) const {
+  if (script_.rules.empty()) return nullptr;
+  const std::string normalized = policy::NormalizePathForMatching(path);
+  for (const OriginRule& rule : script_.rules) {
+    if (rule.path.Matches(normalized)) return &rule;
+  }
+  return nullptr;
+}
+
+const OriginOutage* OriginModel::OutageAt(absl::string_view path, absl::Time now) const {
+  const absl::Duration t = now - epoch_;
+  for (const OriginOutage& o : script_.outages) {
+    if (t < o.from || t >= o.to) continue;
+    if (o.path && !o.path->Matches(policy::NormalizePathForMatching(path))) continue;
+    return &o;
+  }
+  return nullptr;
+}
+
+const OriginModel::History* OriginModel::HistoryOf(absl::string_view path) const {
+  const auto it = history_.find(PathOf(path));
+  return it == history_.end() ? nullptr : &it->second;
+}
+
+int64_t OriginModel::Version(absl::string_view path) const {
+  const History* h = HistoryOf(path);
+  return h == nullptr ? 1 : 1 + static_cast<int64_t>(h->size());
+}
+
+absl::Time OriginModel::VersionTime(absl::string_view path, int64_t version) const {
+  const History* h = HistoryOf(path);
+  if (version <= 1 || h == nullptr) return epoch_;
+  EDGESIM_CHECK(version - 2 < static_cast<int64_t>(h->size()));
+  return (*h)[version - 2];
+}
+
+void OriginModel::Deploy(const std::vector<std::string>& paths, absl::Time now) {
+  for (const std::string& p : paths) {
+    const absl::string_view path = PathOf(p);
+    const OriginRule* rule = RuleFor(path);
+    if (rule != nullptr && !rule->versioned) continue;
+    history_[path].push_back(now);
+  }
+}
+
+absl::StatusOr<core::OriginResponse> OriginModel::Answer(absl::string_view path_and_query,
+                                                         absl::Time now) const {
+  return Answer(policy::Request::Get(path_and_query), now);
+}
+
+absl::StatusOr<core::OriginResponse> OriginModel::Answer(const policy::Request& request,
+                                                         absl::Time now) const {
+  const absl::string_view path = request.path();
+  core::OriginResponse r;
+  if (const OriginOutage* outage = OutageAt(path, now)) {
+    switch (outage->failure) {
+      case OriginOutage::Failure::kTimeout:
+        return absl::DeadlineExceededError("origin outage: no answer in time");
+      case OriginOutage::Failure::kRefused:
+        return absl::UnavailableError("origin outage: connection refused");
+      case OriginOutage::Failure::kStatus:
+        r.head.status = outage->status;
+        return r;
+    }
+  }
+  const OriginRule* found = RuleFor(path);
+  const OriginRule& rule = found ? *found : default_rule_;
+  const int64_t version = rule.versioned ? Version(path) : 1;
+  const std::string etag = ETagOf(path, version);
+  const absl::Time last_modified = VersionTime(path, version);
+  r.head.status = rule.status;
+  r.head.headers = rule.headers;
+  if (!rule.content_type.empty()) r.head.headers.Set("Content-Type", rule.content_type);
+  r.head.headers.Set("ETag", etag);
+  r.head.headers.Set("Last-Modified", policy::FormatHttpDate(last_modified));
+  r.head.headers.Set(kVersionHeader, absl::StrCat(version));
+  const bool success = rule.status >= 200 && rule.status < 400;
+  if (success && NotModified(request.headers, etag, last_modified)) {
+    r.head.status = 304;
+    return r;
+  }
+  if (request.method == "HEAD") return r;
+  r.body_size = rule.size;
+  if (options_.bodies) r.body = core::MakeBody(Body(path, version, rule.size));
+  return r;
+}
+
+absl::StatusOr<core::OriginResponse> ModelOriginFetcher::Fetch(const core::OriginRequest& request,
+                                                               absl::Time now) {
+  ++requests_;
+  absl::StatusOr<core::OriginResponse> r = model_.Answer(request.forwarded, now);
+  if (r.ok()) bytes_ += r->body_size;
+  return r;
+}
+
+}  // namespace edgesim::sim

@@ -1,0 +1,155 @@
+#include "sim/simulation.h"
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "policy/status_macros.h"
+#include "sim/replay.h"
+#include "sim/trace_buffer.h"
+#include "sim/vector_trace_source.h"
+
+namespace edgesim::sim {
+namespace {
+
+// Redraws "[#####     ] 42% 3/8 variants" every quarter second until stopped.
+class ProgressBar {
+ public:
+  ProgressBar(std::ostream* out, uint64_t total, size_t variants,
+              const std::atomic<uint64_t>& done, const std::atomic<size_t>& finished)
+      : out_(out), total_(std::max<uint64_t>(total, 1)), variants_(variants), done_(done),
+        finished_(finished) {
+    if (out_ != nullptr) thread_ = std::thread([this] { Loop(); });
+  }
+  ~ProgressBar() {
+    if (out_ == nullptr) return;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_one();
+    thread_.join();
+    Draw();
+    *out_ << "\n";
+  }
+
+ private:
+  void Loop() {
+    std::unique_lock<std::mutex> lock(mu_);
+    while (!cv_.wait_for(lock, std::chrono::milliseconds(250), [this] { return stop_; })) Draw();
+  }
+  void Draw() {
+    constexpr int kWidth = 30;
+    const double f = std::min(1.0, static_cast<double>(done_.load()) / static_cast<double>(total_));
+    const int filled = static_cast<int>(f * kWidth);
+    *out_ << "\r[" << std::string(filled, '#') << std::string(kWidth - filled, ' ') << "] "
+          << static_cast<int>(f * 100) << "% " << finished_.load() << "/" << variants_
+          << " variants" << std::flush;
+  }
+
+  std::ostream* out_;
+  uint64_t total_;
+  size_t variants_;
+  const std::atomic<uint64_t>& done_;
+  const std::atomic<size_t>& finished_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
+absl::StatusOr<std::vector<const Variant*>> Selected(const Scenario& scenario,
+                                                     const std::string& name) {
+  std::vector<const Variant*> out;
+  for (const Variant& v : scenario.variants) {
+    if (name.empty() || v.name == name) out.push_back(&v);
+  }
+  if (out.empty()) {
+    return absl::NotFoundError(absl::StrCat("no variant is named \"", name, "\""));
+  }
+  return out;
+}
+
+}  // namespace
+
+absl::StatusOr<SimulationResult> RunSimulation(const Scenario& scenario,
+                                               const SimulationOptions& options) {
+  if (!scenario.workload.is_null()) {
+    // sim-inputs' OpenTrace(ParseWorkloadSpec(...)) plugs in here when it lands.
+    return absl::UnimplementedError(
+        "this build cannot read \"workload\" sections yet (trace readers are not linked in)");
+  }
+  if (scenario.steps.empty()) {
+    return absl::InvalidArgumentError("the scenario has neither a workload nor steps to replay");
+  }
+  std::unique_ptr<VectorTraceSource> steps = TraceFromSteps(scenario, kStepsEpoch);
+  return RunSimulation(scenario, *steps, options, kStepsEpoch);
+}
+
+absl::StatusOr<SimulationResult> RunSimulation(const Scenario& scenario, TraceSource& source,
+                                               const SimulationOptions& options,
+                                               absl::optional<absl::Time> epoch) {
+  if (options.shard_count < 1 || options.shard < 0 || options.shard >= options.shard_count) {
+    return absl::InvalidArgumentError(absl::StrCat("shard ", options.shard, "/",
+                                                   options.shard_count, " does not exist"));
+  }
+  EDGESIM_ASSIGN_OR_RETURN(std::vector<const Variant*> variants,
+                           Selected(scenario, options.variant));
+  const bool keep_records = std::any_of(variants.begin(), variants.end(),
+                                        [](const Variant* v) { return !v->cache_only; });
+  EDGESIM_ASSIGN_OR_RETURN(TraceBuffer buffer, TraceBuffer::Read(source, keep_records));
+  ReplayFrame frame =
+      MakeFrame(buffer, epoch.value_or(buffer.start()), options.shard, options.shard_count);
+  // Steps are a teaching script: an invalidation there takes effect at once, as in the emulator.
+  if (scenario.workload.is_null()) frame.invalidation_delay = absl::ZeroDuration();
+
+  SimulationResult result;
+  result.scenario = scenario.name;
+  result.description = scenario.description;
+  result.series_start = frame.series_start;
+  result.series_bucket = frame.series_bucket;
+  result.series_buckets = frame.series_buckets;
+  for (absl::Time t : buffer.deploys()) {
+    result.deploys.push_back(absl::ToDoubleSeconds(t - frame.series_start));
+  }
+  result.records = buffer.records();
+  result.bad_records = buffer.stats().bad_records;
+  result.bad_examples = buffer.stats().bad_examples;
+  result.shards = {options.shard};
+  result.shard_count = options.shard_count;
+
+  std::vector<absl::StatusOr<VariantResult>> outcomes(variants.size(),
+                                                      absl::UnknownError("not run"));
+  std::atomic<size_t> next{0};
+  std::atomic<size_t> finished{0};
+  std::atomic<uint64_t> progress{0};
+  {
+    ProgressBar bar(options.progress, buffer.records() * variants.size(), variants.size(),
+                    progress, finished);
+    const int hardware = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    const int threads = std::min<int>(options.threads > 0 ? options.threads : hardware,
+                                      static_cast<int>(variants.size()));
+    auto work = [&] {
+      for (size_t i = next++; i < variants.size(); i = next++) {
+        outcomes[i] = ReplayVariant(scenario, *variants[i], buffer, frame, &progress);
+        ++finished;
+      }
+    };
+    std::vector<std::thread> pool;
+    for (int t = 1; t < threads; ++t) pool.emplace_back(work);
+    work();
+    for (std::thread& t : pool) t.join();
+  }
+  for (absl::StatusOr<VariantResult>& outcome : outcomes) {
+    if (!outcome.ok()) return outcome.status();
+    result.variants.push_back(*std::move(outcome));
+  }
+  return result;
+}
+
+}  // namespace edgesim::sim

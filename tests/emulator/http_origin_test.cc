@@ -1,0 +1,308 @@
+#include "emulator/http_origin.h"
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+#include "tests/emulator/local_http_server.h"
+
+namespace edgesim::emulator {
+namespace {
+
+policy::Origin FastOrigin(int attempts = 1) {
+  policy::Origin o;
+  o.connection_attempts = attempts;
+  o.connection_timeout = absl::Seconds(2);
+  o.read_timeout = absl::Milliseconds(300);
+  return o;
+}
+
+policy::Request Get(absl::string_view target) {
+  policy::Request r = policy::Request::Get(target);
+  r.headers.Add("Host", "origin.example");
+  return r;
+}
+
+// A port nothing listens on: bound, then closed, so connecting is refused.
+int RefusingPort() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
+  socklen_t len = sizeof(addr);
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  ::close(fd);
+  return ntohs(addr.sin_port);
+}
+
+// A server that answers each connection's first request with `raw` bytes and closes it, without
+// saying so: for responses no HTTP library would send (a body short of its Content-Length).
+class RawServer {
+ public:
+  explicit RawServer(std::string raw) : raw_(std::move(raw)) {
+    listen_fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
+    ::listen(listen_fd_, 4);
+    socklen_t len = sizeof(addr);
+    ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len);
+    port_ = ntohs(addr.sin_port);
+    thread_ = std::thread([this] {
+      for (;;) {
+        const int fd = ::accept(listen_fd_, nullptr, nullptr);
+        if (fd < 0) return;
+        ++accepted_;
+        Answer(fd);
+      }
+    });
+  }
+  ~RawServer() {
+    ::shutdown(listen_fd_, SHUT_RDWR);
+    thread_.join();
+    ::close(listen_fd_);
+  }
+  int port() const { return port_; }
+  int accepted() const { return accepted_.load(); }
+
+ private:
+  void Answer(int fd) {
+      std::string request;
+      char buf[4096];
+      while (request.find("\r\n\r\n") == std::string::npos) {
+        const ssize_t n = ::read(fd, buf, sizeof(buf));
+        if (n <= 0) break;
+        request.append(buf, n);
+      }
+      (void)!::write(fd, raw_.data(), raw_.size());
+      ::close(fd);
+  }
+
+  std::string raw_;
+  std::atomic<int> accepted_{0};
+  int listen_fd_ = -1;
+  int port_ = 0;
+  std::thread thread_;
+};
+
+TEST(HttpOriginClientTest, ReturnsStatusHeadersAndBodyAndSendsTheRequestHeaders) {
+  LocalHttpServer origin;
+  std::string seen_host, seen_custom;
+  origin.server().Get("/a.js", [&](const httplib::Request& req, httplib::Response& res) {
+    seen_host = req.get_header_value("Host");
+    seen_custom = req.get_header_value("X-Custom");
+    res.status = 203;
+    res.set_header("Cache-Control", "max-age=60");
+    res.set_header("ETag", "\"v1\"");
+    res.set_content("console.log(1)", "application/javascript");
+  });
+  HttpOriginClient client({});
+  policy::Request get = Get("/a.js");
+  get.headers.Add("X-Custom", "yes");
+  absl::StatusOr<core::OriginResponse> r =
+      client.Fetch({"127.0.0.1", origin.port()}, FastOrigin(), get);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->head.status, 203);
+  EXPECT_EQ(r->head.headers.Get("Cache-Control").value_or(""), "max-age=60");
+  EXPECT_EQ(r->head.headers.Get("ETag").value_or(""), "\"v1\"");
+  EXPECT_EQ(r->head.headers.Get("Content-Type").value_or(""), "application/javascript");
+  ASSERT_NE(r->body, nullptr);
+  EXPECT_EQ(*r->body, "console.log(1)");
+  EXPECT_EQ(r->body_size, 14u);
+  EXPECT_TRUE(r->cacheable);
+  EXPECT_EQ(seen_host, "origin.example");
+  EXPECT_EQ(seen_custom, "yes");
+}
+
+TEST(HttpOriginClientTest, HeadReadsNoBody) {
+  LocalHttpServer origin;
+  origin.server().Get("/big", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content(std::string(5000, 'x'), "text/plain");
+  });
+  HttpOriginClient client({});
+  policy::Request head = Get("/big");
+  head.method = "HEAD";
+  absl::StatusOr<core::OriginResponse> r =
+      client.Fetch({"127.0.0.1", origin.port()}, FastOrigin(), head);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->head.status, 200);
+  EXPECT_EQ(r->body_size, 0u);
+  // The connection stays usable after a bodiless answer.
+  ASSERT_TRUE(client.Fetch({"127.0.0.1", origin.port()}, FastOrigin(), Get("/big")).ok());
+  EXPECT_EQ(origin.connections(), 1);
+}
+
+TEST(HttpOriginClientTest, ReusesKeepAliveConnections) {
+  LocalHttpServer origin;
+  origin.server().Get(R"(/n/(\d+))", [](const httplib::Request& req, httplib::Response& res) {
+    res.set_content(req.matches[1].str(), "text/plain");
+  });
+  HttpOriginClient client({});
+  const HttpEndpoint endpoint{"127.0.0.1", origin.port()};
+  // httplib closes a connection after 5 requests (keep_alive_max_count): stay below.
+  for (int i = 0; i < 4; ++i) {
+    absl::StatusOr<core::OriginResponse> r =
+        client.Fetch(endpoint, FastOrigin(), Get(absl::StrCat("/n/", i)));
+    ASSERT_TRUE(r.ok()) << r.status();
+    EXPECT_EQ(*r->body, absl::StrCat(i));
+  }
+  EXPECT_EQ(origin.requests(), 4);
+  EXPECT_EQ(origin.connections(), 1);
+  EXPECT_EQ(client.IdleConnections(endpoint), 1);
+}
+
+TEST(HttpOriginClientTest, ConcurrentCallersEachGetTheirAnswerAndThePoolStaysBounded) {
+  LocalHttpServer origin;
+  origin.server().Get(R"(/n/(\d+))", [](const httplib::Request& req, httplib::Response& res) {
+    res.set_content(req.matches[1].str(), "text/plain");
+  });
+  HttpOriginClient client({.max_idle_connections = 2});
+  const HttpEndpoint endpoint{"127.0.0.1", origin.port()};
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 20; ++i) {
+        const std::string n = absl::StrCat(t * 100 + i);
+        absl::StatusOr<core::OriginResponse> r =
+            client.Fetch(endpoint, FastOrigin(), Get(absl::StrCat("/n/", n)));
+        if (!r.ok() || *r->body != n) ++wrong;
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(wrong.load(), 0);
+  EXPECT_EQ(origin.requests(), 80);
+  EXPECT_LE(client.IdleConnections(endpoint), 2);
+  // Connections are reused: far fewer than one per request.
+  EXPECT_LT(origin.connections(), 80);
+}
+
+TEST(HttpOriginClientTest, ConnectionRefusedIsUnavailableAfterEveryAttempt) {
+  HttpOriginClient client({});
+  absl::StatusOr<core::OriginResponse> r =
+      client.Fetch({"127.0.0.1", RefusingPort()}, FastOrigin(3), Get("/"));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kUnavailable) << r.status();
+  EXPECT_TRUE(absl::StrContains(r.status().message(), "cannot connect")) << r.status();
+}
+
+TEST(HttpOriginClientTest, UnresolvableHostIsUnavailable) {
+  HttpOriginClient client({});
+  absl::StatusOr<core::OriginResponse> r =
+      client.Fetch({"no-such-host.invalid", 80}, FastOrigin(), Get("/"));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kUnavailable) << r.status();
+}
+
+TEST(HttpOriginClientTest, SilentOriginIsDeadlineExceededAndGetIsRetriedPerConnectionAttempts) {
+  LocalHttpServer origin;
+  origin.server().Get("/slow", origin.Hang());
+  HttpOriginClient client({});
+  absl::StatusOr<core::OriginResponse> r =
+      client.Fetch({"127.0.0.1", origin.port()}, FastOrigin(2), Get("/slow"));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kDeadlineExceeded) << r.status();
+  EXPECT_TRUE(absl::StrContains(r.status().message(), "OriginReadTimeout")) << r.status();
+  // SPEC 7.3: each timed-out attempt is dropped and a new connection asks again.
+  EXPECT_EQ(origin.requests(), 2);
+  EXPECT_EQ(origin.connections(), 2);
+}
+
+TEST(HttpOriginClientTest, SilentOriginIsNotRetriedForPost) {
+  LocalHttpServer origin;
+  origin.server().Post("/slow", origin.Hang());
+  HttpOriginClient client({});
+  policy::Request post = Get("/slow");
+  post.method = "POST";
+  absl::StatusOr<core::OriginResponse> r =
+      client.Fetch({"127.0.0.1", origin.port()}, FastOrigin(3), post);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kDeadlineExceeded) << r.status();
+  EXPECT_EQ(origin.requests(), 1);
+}
+
+TEST(HttpOriginClientTest, BodyOverTheBoundIsAnError) {
+  LocalHttpServer origin;
+  origin.server().Get("/big", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content(std::string(5000, 'x'), "text/plain");
+  });
+  HttpOriginClient client({.max_body_bytes = 1000});
+  absl::StatusOr<core::OriginResponse> r =
+      client.Fetch({"127.0.0.1", origin.port()}, FastOrigin(), Get("/big"));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kResourceExhausted) << r.status();
+  EXPECT_EQ(origin.requests(), 1);  // not retried
+}
+
+TEST(HttpOriginClientTest, HeaderOverTheBoundIsAnError) {
+  LocalHttpServer origin;
+  origin.server().Get("/h", [](const httplib::Request&, httplib::Response& res) {
+    res.set_header("X-Big", std::string(4000, 'h'));
+    res.set_content("ok", "text/plain");
+  });
+  HttpOriginClient client({.max_header_bytes = 1024});
+  absl::StatusOr<core::OriginResponse> r =
+      client.Fetch({"127.0.0.1", origin.port()}, FastOrigin(), Get("/h"));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kResourceExhausted) << r.status();
+}
+
+// SPEC 4.3: a body short of its Content-Length is served but not cached.
+TEST(HttpOriginClientTest, TruncatedContentLengthIsServedButNotCacheable) {
+  RawServer origin("HTTP/1.1 200 OK\r\nContent-Length: 100\r\nETag: \"t\"\r\n\r\nonly-this");
+  HttpOriginClient client({});
+  absl::StatusOr<core::OriginResponse> r =
+      client.Fetch({"127.0.0.1", origin.port()}, FastOrigin(), Get("/t"));
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->head.status, 200);
+  EXPECT_EQ(*r->body, "only-this");
+  EXPECT_FALSE(r->cacheable);
+}
+
+// SPEC 4.3: without Content-Length or chunking the close ends the body: complete and cacheable.
+TEST(HttpOriginClientTest, CloseDelimitedBodyIsCacheable) {
+  RawServer origin("HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nuntil-close");
+  HttpOriginClient client({});
+  absl::StatusOr<core::OriginResponse> r =
+      client.Fetch({"127.0.0.1", origin.port()}, FastOrigin(), Get("/c"));
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(*r->body, "until-close");
+  EXPECT_TRUE(r->cacheable);
+  EXPECT_EQ(client.IdleConnections({"127.0.0.1", origin.port()}), 0);
+}
+
+// The origin closed a pooled connection while it was idle: a new one replaces it, no error.
+TEST(HttpOriginClientTest, ConnectionClosedByTheOriginIsReplaced) {
+  RawServer origin("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+  HttpOriginClient client({});
+  const HttpEndpoint endpoint{"127.0.0.1", origin.port()};
+  for (int i = 0; i < 3; ++i) {
+    absl::StatusOr<core::OriginResponse> r = client.Fetch(endpoint, FastOrigin(1), Get("/k"));
+    ASSERT_TRUE(r.ok()) << i << ": " << r.status();
+    EXPECT_EQ(*r->body, "ok");
+  }
+  EXPECT_EQ(origin.accepted(), 3);
+}
+
+TEST(HttpOriginClientTest, GarbageIsDataLoss) {
+  RawServer origin("this is not HTTP\r\n\r\n");
+  HttpOriginClient client({});
+  absl::StatusOr<core::OriginResponse> r =
+      client.Fetch({"127.0.0.1", origin.port()}, FastOrigin(), Get("/g"));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kDataLoss) << r.status();
+}
+
+}  // namespace
+}  // namespace edgesim::emulator

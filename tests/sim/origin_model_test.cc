@@ -1,0 +1,119 @@
+#include "sim/origin_model.h"
+
+#include "gtest/gtest.h"
+#include "policy/http_date.h"
+
+namespace edgesim::sim {
+namespace {
+
+const absl::Time kEpoch = absl::FromUnixSeconds(1'700'000'000);
+
+OriginScript Script() {
+  absl::StatusOr<OriginScript> s = ParseOriginScript(nlohmann::json::parse(R"({
+    "rules": [
+      {"path": "/assets/*", "headers": {"Cache-Control": "max-age=31536000"}, "size": 40,
+       "content_type": "application/javascript"},
+      {"path": "/static", "size": 10, "versioned": false},
+      {"path": "/missing*", "status": 404}
+    ],
+    "outages": [{"from": 100, "to": 160, "status": 503},
+                {"from": 200, "to": 230, "failure": "timeout"},
+                {"from": 300, "to": 310, "failure": "refused", "path": "/assets/*"}]
+  })"));
+  EXPECT_TRUE(s.ok()) << s.status();
+  return *s;
+}
+
+TEST(OriginModelTest, AnswersTheFirstMatchingRuleAtVersionOne) {
+  OriginModel origin(Script(), kEpoch);
+  absl::StatusOr<core::OriginResponse> r = origin.Answer("/assets/app.js?x=1", kEpoch);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->head.status, 200);
+  EXPECT_EQ(r->head.headers.Get("Cache-Control"), "max-age=31536000");
+  EXPECT_EQ(r->head.headers.Get("Content-Type"), "application/javascript");
+  EXPECT_EQ(r->head.headers.Get(kVersionHeader), "1");
+  EXPECT_EQ(r->head.headers.Get("Last-Modified"), policy::FormatHttpDate(kEpoch));
+  ASSERT_NE(r->body, nullptr);
+  EXPECT_EQ(r->body->size(), 40u);
+  EXPECT_EQ(r->body->substr(0, 20), "/assets/app.js v1\n..");
+  EXPECT_EQ(r->body_size, 40u);
+
+  absl::StatusOr<core::OriginResponse> missing = origin.Answer("/missing.png", kEpoch);
+  EXPECT_EQ(missing->head.status, 404);
+  absl::StatusOr<core::OriginResponse> other = origin.Answer("/other", kEpoch);
+  EXPECT_EQ(other->head.status, 200);
+  EXPECT_EQ(other->body_size, 1024u);
+}
+
+TEST(OriginModelTest, DeployBumpsVersionsAndChangesTheETag) {
+  OriginModel origin(Script(), kEpoch);
+  const std::string etag1(*origin.Answer("/assets/a.js", kEpoch)->head.headers.Get("ETag"));
+  const absl::Time t30 = kEpoch + absl::Seconds(30);
+  origin.Deploy({"/assets/a.js", "/static", "/assets/a.js"}, t30);
+  EXPECT_EQ(origin.Version("/assets/a.js"), 3);
+  EXPECT_EQ(origin.Version("/assets/a.js?q"), 3);
+  EXPECT_EQ(origin.Version("/static"), 1);  // not versioned
+  EXPECT_EQ(origin.Version("/never"), 1);
+  EXPECT_EQ(origin.VersionTime("/assets/a.js", 1), kEpoch);
+  EXPECT_EQ(origin.VersionTime("/assets/a.js", 2), t30);
+  absl::StatusOr<core::OriginResponse> r = origin.Answer("/assets/a.js", t30);
+  EXPECT_EQ(r->head.headers.Get(kVersionHeader), "3");
+  EXPECT_NE(r->head.headers.Get("ETag"), etag1);
+  EXPECT_EQ(r->head.headers.Get("Last-Modified"), policy::FormatHttpDate(t30));
+  EXPECT_EQ(r->body->substr(0, 16), "/assets/a.js v3\n");
+}
+
+TEST(OriginModelTest, ConditionalRequestsGet304UntilADeploy) {
+  OriginModel origin(Script(), kEpoch);
+  const std::string etag(*origin.Answer("/assets/a.js", kEpoch)->head.headers.Get("ETag"));
+  policy::Request conditional = policy::Request::Get("/assets/a.js");
+  conditional.headers.Add("If-None-Match", etag);
+  absl::StatusOr<core::OriginResponse> r = origin.Answer(conditional, kEpoch + absl::Seconds(5));
+  EXPECT_EQ(r->head.status, 304);
+  EXPECT_EQ(r->body_size, 0u);
+  EXPECT_EQ(r->head.headers.Get("ETag"), etag);
+
+  policy::Request by_date = policy::Request::Get("/assets/a.js");
+  by_date.headers.Add("If-Modified-Since", policy::FormatHttpDate(kEpoch));
+  EXPECT_EQ(origin.Answer(by_date, kEpoch)->head.status, 304);
+
+  origin.Deploy({"/assets/a.js"}, kEpoch + absl::Seconds(10));
+  EXPECT_EQ(origin.Answer(conditional, kEpoch + absl::Seconds(11))->head.status, 200);
+  EXPECT_EQ(origin.Answer(by_date, kEpoch + absl::Seconds(11))->head.status, 200);
+}
+
+TEST(OriginModelTest, OutagesAnswerAStatusOrFail) {
+  OriginModel origin(Script(), kEpoch);
+  EXPECT_EQ(origin.Answer("/a", kEpoch + absl::Seconds(99))->head.status, 200);
+  EXPECT_EQ(origin.Answer("/a", kEpoch + absl::Seconds(100))->head.status, 503);
+  EXPECT_EQ(origin.Answer("/a", kEpoch + absl::Seconds(160))->head.status, 200);
+  EXPECT_EQ(origin.Answer("/a", kEpoch + absl::Seconds(200)).status().code(),
+            absl::StatusCode::kDeadlineExceeded);
+  EXPECT_EQ(origin.Answer("/assets/x", kEpoch + absl::Seconds(305)).status().code(),
+            absl::StatusCode::kUnavailable);
+  EXPECT_TRUE(origin.Answer("/other", kEpoch + absl::Seconds(305)).ok());
+}
+
+TEST(OriginModelTest, SizesOnlyWithoutBodies) {
+  OriginModel origin(Script(), kEpoch, {.bodies = false});
+  absl::StatusOr<core::OriginResponse> r = origin.Answer("/assets/a.js", kEpoch);
+  EXPECT_EQ(r->body, nullptr);
+  EXPECT_EQ(r->body_size, 40u);
+  policy::Request head = policy::Request::Get("/assets/a.js");
+  head.method = "HEAD";
+  EXPECT_EQ(origin.Answer(head, kEpoch)->body_size, 0u);
+}
+
+TEST(OriginModelTest, FetcherCountsRequestsAndBytes) {
+  OriginModel origin(Script(), kEpoch, {.bodies = false});
+  ModelOriginFetcher fetcher(origin);
+  core::OriginRequest request;
+  request.forwarded = policy::Request::Get("/assets/a.js");
+  ASSERT_TRUE(fetcher.Fetch(request, kEpoch).ok());
+  EXPECT_FALSE(fetcher.Fetch(request, kEpoch + absl::Seconds(305)).ok());
+  EXPECT_EQ(fetcher.requests(), 2u);
+  EXPECT_EQ(fetcher.bytes(), 40u);
+}
+
+}  // namespace
+}  // namespace edgesim::sim

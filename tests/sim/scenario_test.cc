@@ -1,0 +1,138 @@
+#include "sim/scenario.h"
+
+#include <string>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace edgesim::sim {
+namespace {
+
+using ::testing::HasSubstr;
+
+absl::StatusOr<Scenario> Parse(const std::string& text) {
+  return ParseScenario(nlohmann::json::parse(text), "/base");
+}
+
+TEST(ScenarioTest, ParsesEverySection) {
+  absl::StatusOr<Scenario> s = Parse(R"({
+    "name": "n", "description": "d",
+    "origin": {
+      "rules": [
+        {"path": "/assets/*", "status": 200, "headers": {"Cache-Control": "max-age=31536000"},
+         "size": 20000, "content_type": "application/javascript"},
+        {"path": "/missing*", "status": 404, "headers": {}, "versioned": false}
+      ],
+      "outages": [{"from": 100, "to": 160, "status": 503}, {"from": 200, "to": 230, "failure": "timeout"}]
+    },
+    "steps": [
+      {"at": 0, "request": "GET /index.html", "headers": {"Accept-Encoding": "gzip"}, "pop": "IAD89-C1",
+       "expect": {"status": 200, "x_cache": "Miss", "age": 0, "version": 1,
+                  "headers": {"Content-Type": "text/html"}}},
+      {"at": 30, "deploy": ["/index.html", "/app.js"]},
+      {"at": 31, "invalidate": ["/index.html"]},
+      {"at": 40, "request": "/index.html", "expect": {"x_cache": "Hit from cloudfront"}}
+    ],
+    "workload": {"type": "synthetic"},
+    "variants": [{"name": "short", "default_ttl": 60}]
+  })");
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->name, "n");
+  EXPECT_EQ(s->base_dir, "/base");
+  ASSERT_EQ(s->origin.rules.size(), 2u);
+  EXPECT_EQ(s->origin.rules[0].size, 20000u);
+  EXPECT_FALSE(s->origin.rules[1].versioned);
+  ASSERT_EQ(s->origin.outages.size(), 2u);
+  EXPECT_EQ(s->origin.outages[1].failure, OriginOutage::Failure::kTimeout);
+  ASSERT_EQ(s->steps.size(), 4u);
+  EXPECT_EQ(s->steps[0].request.target, "/index.html");
+  EXPECT_EQ(s->steps[0].request.headers.Get("Accept-Encoding"), "gzip");
+  EXPECT_EQ(s->steps[0].pop, "IAD89-C1");
+  EXPECT_EQ(s->steps[0].expect.version, 1);
+  EXPECT_EQ(s->steps[1].kind, Step::Kind::kDeploy);
+  EXPECT_EQ(s->steps[1].paths.size(), 2u);
+  EXPECT_EQ(s->steps[2].kind, Step::Kind::kInvalidate);
+  EXPECT_EQ(s->steps[3].request.method, "GET");
+  EXPECT_EQ(s->steps[3].expect.x_cache, "Hit");
+  EXPECT_EQ(s->steps[3].at, absl::Seconds(40));
+  EXPECT_EQ(s->workload["type"], "synthetic");
+  ASSERT_EQ(s->variants.size(), 1u);
+  EXPECT_EQ(s->variants[0].name, "short");
+}
+
+TEST(ScenarioTest, DefaultsWithoutSections) {
+  absl::StatusOr<Scenario> s = Parse("{}");
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_TRUE(s->origin.rules.empty());
+  EXPECT_TRUE(s->workload.is_null());
+  ASSERT_EQ(s->variants.size(), 1u);
+  EXPECT_EQ(s->distribution.config.default_behavior.cache_policy.name,
+            "Managed-CachingOptimized");
+}
+
+struct BadCase {
+  std::string json;
+  std::string where;
+};
+
+class ScenarioErrorTest : public ::testing::TestWithParam<BadCase> {};
+
+TEST_P(ScenarioErrorTest, NamesTheField) {
+  absl::StatusOr<Scenario> s = Parse(GetParam().json);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(s.status().message()), HasSubstr(GetParam().where));
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, ScenarioErrorTest,
+    ::testing::Values(
+        BadCase{R"({"steps": [{"at": 0, "request": "/a"}, {"at": 1, "request": "/b"},
+                   {"at": 2, "request": "/c"}, {"at": 3, "request": "/d", "expect": {"x_cache": "Maybe"}}]})",
+                "steps[3].expect.x_cache: \"Maybe\""},
+        BadCase{R"({"steps": [{"request": "/a"}]})", "steps[0].at: required"},
+        BadCase{R"({"steps": [{"at": 5, "request": "/a"}, {"at": 1, "request": "/a"}]})",
+                "steps[1].at: steps must be in time order"},
+        BadCase{R"({"steps": [{"at": 0, "request": "GET index.html"}]})", "steps[0].request"},
+        BadCase{R"({"steps": [{"at": 0, "deploy": ["a.js"]}]})", "steps[0].deploy[0]"},
+        BadCase{R"({"steps": [{"at": 0, "request": "/a", "deploy": ["/a"]}]})",
+                "steps[0]: a step has exactly one"},
+        BadCase{R"({"steps": [{"at": -1, "request": "/a"}]})", "steps[0].at"},
+        BadCase{R"({"origin": {"rules": [{"path": "/a", "status": 99}]}})",
+                "origin.rules[0].status"},
+        BadCase{R"({"origin": {"rules": [{"status": 200}]}})", "origin.rules[0].path: required"},
+        BadCase{R"({"origin": {"rules": [{"path": "/a", "headers": {"X": 1}}]}})",
+                "origin.rules[0].headers.X"},
+        BadCase{R"({"origin": {"outages": [{"from": 10, "to": 5}]}})",
+                "origin.outages[0].to"},
+        BadCase{R"({"origin": {"outages": [{"from": 1, "to": 5, "failure": "boom"}]}})",
+                "origin.outages[0].failure"},
+        BadCase{R"({"distribution": {"DefaultCacheBehavior": 3}})", "distribution:"},
+        BadCase{R"({"workload": []})", "workload: expected an object"},
+        BadCase{R"({"variants": [{"name": "a", "eviction": "random"}]})",
+                "variants[0].eviction: unknown eviction policy"},
+        BadCase{R"({"variants": [{"name": "a", "defualt_ttl": 5}]})",
+                "variants[0].defualt_ttl: unknown variant field"},
+        BadCase{R"({"variants": [{"default_ttl": 5}]})", "variants[0].name: required"},
+        BadCase{R"({"grid": {"default_ttl": [60, "x"]}})", "grid.default_ttl[1]"},
+        BadCase{R"({"grid": {"cache_policy": ["NoSuchPolicy"]}})",
+                "grid.cache_policy[0]: no managed cache policy"},
+        BadCase{R"({"variants": [{"name": "a"}, {"name": "a"}]})", "two variants are named"}));
+
+TEST(ScenarioTest, RequestLine) {
+  absl::StatusOr<policy::Request> r = ParseRequestLine("  POST /api/x?y=1 ");
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->method, "POST");
+  EXPECT_EQ(r->target, "/api/x?y=1");
+  EXPECT_FALSE(ParseRequestLine("get /a").ok());
+  EXPECT_FALSE(ParseRequestLine("GET /a b").ok());
+}
+
+TEST(ScenarioTest, LoadScenarioNamesTheFile) {
+  absl::StatusOr<Scenario> s = LoadScenario("/nonexistent/x.json");
+  ASSERT_FALSE(s.ok());
+  EXPECT_THAT(std::string(s.status().message()), HasSubstr("/nonexistent/x.json"));
+}
+
+}  // namespace
+}  // namespace edgesim::sim
