@@ -62,9 +62,9 @@ bool VectorTraceSource::Next(TraceBatch& batch) {
   for (; next_ < end; ++next_) {
     const Owned& o = records_[next_];
     TraceRecord r = o.record;
-    r.method = batch.arena.emplace_back(o.method);
-    r.target = batch.arena.emplace_back(o.target);
-    r.headers = batch.arena.emplace_back(o.headers);
+    r.method = batch.arena.Store(o.method);
+    r.target = batch.arena.Store(o.target);
+    r.headers = batch.arena.Store(o.headers);
     batch.records.push_back(r);
   }
   return !batch.records.empty();
