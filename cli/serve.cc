@@ -20,6 +20,7 @@
 #include "emulator/demo_origin.h"
 #include "emulator/distribution_registry.h"
 #include "emulator/edge_server.h"
+#include "emulator/origin_router.h"
 #include "httplib.h"
 #include "policy/distribution_json.h"
 #include "policy/status_macros.h"
@@ -62,18 +63,18 @@ absl::StatusOr<std::map<std::string, std::string>> ParseOriginDirs(
   return dirs;
 }
 
-// Until the origin router lands (issue 4's origins), a configured distribution's origins answer
-// nothing: every miss is CloudFront's 502.
-class NoOrigin final : public core::OriginFetcher {
- public:
-  absl::StatusOr<core::OriginResponse> Fetch(const core::OriginRequest&, absl::Time) override {
-    return absl::UnavailableError("no origin client in this build");
-  }
-};
-
+// The origins of one distribution: the --origin-dir entries naming its origins, the S3 endpoint.
 absl::StatusOr<std::unique_ptr<core::OriginFetcher>> OriginsFor(
-    const policy::Distribution&, const ServeFlags&, const std::map<std::string, std::string>&) {
-  return std::unique_ptr<core::OriginFetcher>(std::make_unique<NoOrigin>());
+    const policy::Distribution& d, const ServeFlags& f,
+    const std::map<std::string, std::string>& dirs) {
+  emulator::OriginOptions options;
+  options.s3_endpoint = f.s3_endpoint;
+  for (const auto& [id, dir] : dirs) {
+    if (d.config.FindOrigin(id) != nullptr) options.origin_dirs[id] = dir;
+  }
+  EDGESIM_ASSIGN_OR_RETURN(std::unique_ptr<emulator::OriginRouter> router,
+                           emulator::OriginRouter::Create(d.config, std::move(options)));
+  return std::unique_ptr<core::OriginFetcher>(std::move(router));
 }
 
 struct Loaded {
@@ -84,8 +85,10 @@ struct Loaded {
 absl::Status LoadDistributions(const ServeFlags& f, const emulator::EdgeTopology& topology,
                                Loaded& loaded) {
   EDGESIM_ASSIGN_OR_RETURN(auto dirs, ParseOriginDirs(f.origin_dirs));
+  std::map<std::string, std::string> unused_dirs = dirs;
   for (const std::string& path : f.configs) {
     EDGESIM_ASSIGN_OR_RETURN(policy::Distribution d, LoadDistributionFile(path));
+    for (const policy::Origin& o : d.config.origins) unused_dirs.erase(o.id);
     EDGESIM_ASSIGN_OR_RETURN(std::unique_ptr<core::OriginFetcher> origin, OriginsFor(d, f, dirs));
     EDGESIM_ASSIGN_OR_RETURN(auto live,
                              emulator::LiveDistribution::Create(std::move(d), topology,
@@ -93,6 +96,10 @@ absl::Status LoadDistributions(const ServeFlags& f, const emulator::EdgeTopology
     if (absl::Status s = loaded.registry.Add(std::move(live)); !s.ok()) {
       return absl::InvalidArgumentError(absl::StrCat(path, ": ", s.message()));
     }
+  }
+  if (!unused_dirs.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat("--origin-dir ", unused_dirs.begin()->first,
+                                                   "=...: no distribution has an origin with this id"));
   }
   if (f.demo || f.configs.empty()) {
     EDGESIM_ASSIGN_OR_RETURN(policy::Distribution d,
