@@ -415,10 +415,10 @@ class Session : public std::enable_shared_from_this<Session> {
     Write(std::move(r), /*log=*/true);
   }
 
-  // A stale-while-revalidate refresh, on the pool. Refreshes are not refused when the queue is
-  // full: the core hands out at most one per key, and drops none of its claims.
+  // A stale-while-revalidate refresh, on the pool. Never refused for a full queue: the core hands
+  // out at most one per key and keeps the key claimed until it has run.
   void Refresh(core::BackgroundRefresh refresh) {
-    server_.pool.TrySubmit([snapshot = snapshot_, distribution = distribution_, pop = pop_,
+    server_.pool.Submit([snapshot = snapshot_, distribution = distribution_, pop = pop_,
                             refresh = std::move(refresh), clock = server_.options.clock] {
       (void)snapshot;  // keeps `distribution` alive
       (void)distribution->network().Revalidate(*pop, refresh, clock->Now(), distribution->origin());

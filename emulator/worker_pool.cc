@@ -11,10 +11,14 @@ WorkerPool::WorkerPool(WorkerPoolOptions options) : options_(options) {
 
 WorkerPool::~WorkerPool() { Shutdown(); }
 
-bool WorkerPool::TrySubmit(std::function<void()> task) {
+bool WorkerPool::TrySubmit(std::function<void()> task) { return Enqueue(std::move(task), true); }
+
+bool WorkerPool::Submit(std::function<void()> task) { return Enqueue(std::move(task), false); }
+
+bool WorkerPool::Enqueue(std::function<void()> task, bool bounded) {
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (stopping_ || queue_.size() >= options_.queue_capacity) {
+    if (stopping_ || (bounded && queue_.size() >= options_.queue_capacity)) {
       ++rejected_;
       return false;
     }

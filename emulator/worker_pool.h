@@ -35,6 +35,10 @@ class WorkerPool {
 
   // False when the queue is full or the pool is shut down; the task is then not run.
   bool TrySubmit(std::function<void()> task);
+  // Queues past the capacity, for tasks bounded elsewhere that must not be lost (a
+  // stale-while-revalidate refresh: the core hands out at most one per key and waits for it).
+  // False only once the pool is shut down.
+  bool Submit(std::function<void()> task);
   // Refuses new tasks, runs the queued ones, joins the threads. Idempotent.
   void Shutdown();
 
@@ -42,6 +46,7 @@ class WorkerPool {
   uint64_t rejected() const;
 
  private:
+  bool Enqueue(std::function<void()> task, bool bounded);
   void Run();
 
   const WorkerPoolOptions options_;

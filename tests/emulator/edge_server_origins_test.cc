@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <condition_variable>
 #include <cstdio>
 #include <fstream>
@@ -170,6 +171,32 @@ TEST(EdgeServerOriginsTest, StaleIfErrorServesTheOldCopyWhileTheOriginIsDown) {
   auto down = serve->Edge().Get("/other");
   EXPECT_EQ(down->status, 502);
   EXPECT_EQ(XCache(down), "Error from cloudfront");
+}
+
+TEST(EdgeServerOriginsTest, StaleWhileRevalidateAnswersAtOnceAndRefreshesInTheBackground) {
+  LocalHttpServer origin;
+  std::atomic<int> version{0};
+  origin.server().Get("/feed", [&](const httplib::Request&, httplib::Response& res) {
+    res.set_header("Cache-Control", "max-age=10, stale-while-revalidate=60");
+    res.set_content(absl::StrCat("v", ++version), "text/plain");
+  });
+  ConfigFile config(Config({origin.port()}, kCachingOptimized));
+  auto serve = Serve(config);
+  ASSERT_NE(serve, nullptr);
+  EXPECT_EQ(serve->Edge().Get("/feed")->body, "v1");
+  ASSERT_TRUE(serve->AdvanceClock(absl::Seconds(15)).ok());
+  auto stale = serve->Edge().Get("/feed");
+  EXPECT_EQ(stale->body, "v1");
+  EXPECT_EQ(XCache(stale), "Hit from cloudfront");
+  // The refresh runs on an origin worker after the answer; wait for it to land in the cache.
+  for (;;) {
+    absl::StatusOr<nlohmann::json> cache = serve->AdminGet("/_edgesim/cache");
+    ASSERT_TRUE(cache.ok());
+    if ((*cache)["entries"].size() == 1 && (*cache)["entries"][0]["fresh"] == true) break;
+    std::this_thread::yield();
+  }
+  EXPECT_EQ(serve->Edge().Get("/feed")->body, "v2");
+  EXPECT_EQ(origin.requests(), 2);
 }
 
 TEST(EdgeServerOriginsTest, AHangingOriginIs504AfterItsReadTimeout) {

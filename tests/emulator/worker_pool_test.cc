@@ -55,10 +55,12 @@ TEST(WorkerPoolTest, AFullQueueRefusesAndCounts) {
   EXPECT_FALSE(pool.TrySubmit([&] { ran.fetch_add(100); }));
   EXPECT_EQ(pool.queued(), 2u);
   EXPECT_EQ(pool.rejected(), 1u);
+  EXPECT_TRUE(pool.Submit([&] { ran.fetch_add(10); }));  // past the capacity
   gate.Open();
   pool.Shutdown();
-  EXPECT_EQ(ran.load(), 2);
+  EXPECT_EQ(ran.load(), 12);
   EXPECT_FALSE(pool.TrySubmit([] {}));  // shut down
+  EXPECT_FALSE(pool.Submit([] {}));
 }
 
 }  // namespace
