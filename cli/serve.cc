@@ -190,6 +190,8 @@ CLI::App* AddServeCommand(CLI::App& app, ServeFlags& f) {
 }
 
 int RunServe(const ServeFlags& f, std::ostream& out, std::ostream& err) {
+  // First: every thread started below (origin pools, the log writer, the servers) inherits it.
+  BlockedSignals signals;
   absl::StatusOr<HostPort> listen = ParseHostPort("--listen", f.listen);
   if (!listen.ok()) return Fail(err, kExitInvalid, listen.status());
   absl::StatusOr<HostPort> api_address = ParseHostPort("--api", f.api);
@@ -223,7 +225,6 @@ int RunServe(const ServeFlags& f, std::ostream& out, std::ostream& err) {
     access_log = *std::move(opened);
   }
 
-  BlockedSignals signals;
   absl::StatusOr<std::unique_ptr<emulator::EdgeServer>> edge = emulator::EdgeServer::Start(
       loaded.registry, {.host = listen->host,
                         .port = listen->port,
