@@ -1,0 +1,54 @@
+#include "cli/distribution_file.h"
+
+#include <fstream>
+#include <sstream>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/ascii.h"
+#include "nlohmann/json.hpp"
+#include "policy/distribution_json.h"
+
+namespace edgesim::cli {
+namespace {
+
+bool HasId(const std::string& text) {
+  const nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  return j.is_object() && j.contains("Distribution") && j["Distribution"].is_object() &&
+         j["Distribution"].contains("Id");
+}
+
+// 13 base-36 characters of the path's hash (std::hash of a string is stable for one build).
+std::string Derived(const std::string& path) {
+  static constexpr char kDigits[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+  uint64_t h = std::hash<std::string>{}(path);
+  std::string out;
+  for (int i = 0; i < 13; ++i, h /= 36) out.push_back(kDigits[h % 36]);
+  return out;
+}
+
+}  // namespace
+
+absl::StatusOr<policy::Distribution> LoadDistributionFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(absl::StrCat(path, ": cannot open file"));
+  std::ostringstream text;
+  text << in.rdbuf();
+  absl::StatusOr<policy::Distribution> d = policy::LoadDistributionJson(text.str());
+  if (d.ok()) {
+    if (!HasId(text.str())) {
+      const std::string derived = Derived(path);
+      d->id = "E" + derived;
+      d->domain_name = absl::StrCat("d", absl::AsciiStrToLower(derived), ".cloudfront.net");
+    }
+    return d;
+  }
+  std::string message;
+  for (absl::string_view line : absl::StrSplit(d.status().message(), '\n', absl::SkipEmpty())) {
+    absl::StrAppend(&message, message.empty() ? "" : "\n", path, ": ", line);
+  }
+  return absl::Status(d.status().code(), message);
+}
+
+}  // namespace edgesim::cli

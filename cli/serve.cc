@@ -1,0 +1,277 @@
+#include "cli/serve.h"
+
+#include <pthread.h>
+#include <signal.h>
+
+#include <map>
+#include <memory>
+#include <thread>
+#include <utility>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
+#include "cli/demo_distribution.h"
+#include "cli/distribution_file.h"
+#include "core/clock.h"
+#include "emulator/access_log_writer.h"
+#include "emulator/admin_api.h"
+#include "emulator/demo_origin.h"
+#include "emulator/distribution_registry.h"
+#include "emulator/edge_server.h"
+#include "emulator/origin_router.h"
+#include "httplib.h"
+#include "policy/distribution_json.h"
+#include "policy/status_macros.h"
+
+namespace edgesim::cli {
+namespace {
+
+constexpr int kExitOk = 0;
+constexpr int kExitRuntime = 1;
+constexpr int kExitInvalid = 2;
+
+struct HostPort {
+  std::string host;
+  uint16_t port = 0;
+};
+
+absl::StatusOr<HostPort> ParseHostPort(absl::string_view flag, absl::string_view text) {
+  const size_t colon = text.rfind(':');
+  int port;
+  if (colon == absl::string_view::npos || colon == 0 ||
+      !absl::SimpleAtoi(text.substr(colon + 1), &port) || port < 0 || port > 65535) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(flag, " \"", text, "\" is not HOST:PORT (e.g. 127.0.0.1:8080; port 0: any)"));
+  }
+  return HostPort{std::string(text.substr(0, colon)), static_cast<uint16_t>(port)};
+}
+
+// --origin-dir ID=DIR, repeatable.
+absl::StatusOr<std::map<std::string, std::string>> ParseOriginDirs(
+    const std::vector<std::string>& flags) {
+  std::map<std::string, std::string> dirs;
+  for (const std::string& flag : flags) {
+    const size_t eq = flag.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == flag.size()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--origin-dir \"", flag, "\" is not ORIGIN_ID=DIRECTORY"));
+    }
+    dirs[flag.substr(0, eq)] = flag.substr(eq + 1);
+  }
+  return dirs;
+}
+
+// The origins of one distribution: the --origin-dir entries naming its origins, the S3 endpoint.
+absl::StatusOr<std::unique_ptr<core::OriginFetcher>> OriginsFor(
+    const policy::Distribution& d, const ServeFlags& f,
+    const std::map<std::string, std::string>& dirs) {
+  emulator::OriginOptions options;
+  options.s3_endpoint = f.s3_endpoint;
+  for (const auto& [id, dir] : dirs) {
+    if (d.config.FindOrigin(id) != nullptr) options.origin_dirs[id] = dir;
+  }
+  EDGESIM_ASSIGN_OR_RETURN(std::unique_ptr<emulator::OriginRouter> router,
+                           emulator::OriginRouter::Create(d.config, std::move(options)));
+  return std::unique_ptr<core::OriginFetcher>(std::move(router));
+}
+
+struct Loaded {
+  emulator::DistributionRegistry registry;
+  bool demo = false;
+};
+
+absl::Status LoadDistributions(const ServeFlags& f, const emulator::EdgeTopology& topology,
+                               Loaded& loaded) {
+  EDGESIM_ASSIGN_OR_RETURN(auto dirs, ParseOriginDirs(f.origin_dirs));
+  std::map<std::string, std::string> unused_dirs = dirs;
+  for (const std::string& path : f.configs) {
+    EDGESIM_ASSIGN_OR_RETURN(policy::Distribution d, LoadDistributionFile(path));
+    for (const policy::Origin& o : d.config.origins) unused_dirs.erase(o.id);
+    EDGESIM_ASSIGN_OR_RETURN(std::unique_ptr<core::OriginFetcher> origin, OriginsFor(d, f, dirs));
+    EDGESIM_ASSIGN_OR_RETURN(auto live,
+                             emulator::LiveDistribution::Create(std::move(d), topology,
+                                                                std::move(origin)));
+    if (absl::Status s = loaded.registry.Add(std::move(live)); !s.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat(path, ": ", s.message()));
+    }
+  }
+  if (!unused_dirs.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat("--origin-dir ", unused_dirs.begin()->first,
+                                                   "=...: no distribution has an origin with this id"));
+  }
+  if (f.demo || f.configs.empty()) {
+    EDGESIM_ASSIGN_OR_RETURN(policy::Distribution d,
+                             policy::LoadDistributionJson(DemoDistributionJson()));
+    EDGESIM_ASSIGN_OR_RETURN(
+        auto live, emulator::LiveDistribution::Create(std::move(d), topology,
+                                                      std::make_unique<emulator::DemoOrigin>()));
+    EDGESIM_RETURN_IF_ERROR(loaded.registry.Add(std::move(live)));
+    loaded.demo = true;
+  }
+  return absl::OkStatus();
+}
+
+void PrintDemoHelp(std::ostream& out, const std::string& edge, const std::string& api,
+                   bool manual_clock) {
+  out << "\nedgesim demo: a distribution with /assets/* cached a year and HTML briefly, in front of "
+         "a built-in origin.\nTry:\n"
+      << "  curl -si " << edge << "/                      # Miss, then Hit on the second call\n"
+      << "  curl -si " << edge << "/assets/app.3f9a1c.js  # cached for a year\n"
+      << "  curl -si " << edge << "/missing               # a 404, cached for 10 s\n"
+      << "  curl -si -H 'x-edgesim-pop: IAD89-C1' " << edge << "/about.html\n"
+      << "  curl -s " << api << "/_edgesim/stats\n"
+      << "  curl -s " << api << "/_edgesim/cache\n";
+  if (manual_clock) {
+    out << "  curl -s -X POST -d '{\"seconds\": 31}' " << api
+        << "/_edgesim/clock/advance   # the HTML expires\n";
+  }
+  out.flush();
+}
+
+// SIGINT and SIGTERM, taken by Wait() rather than by a handler: blocked before any server thread
+// starts, so every thread inherits the mask and none is interrupted. The old mask comes back
+// when serve returns (tests run it in process).
+class BlockedSignals {
+ public:
+  BlockedSignals() {
+    sigemptyset(&set_);
+    sigaddset(&set_, SIGINT);
+    sigaddset(&set_, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set_, &old_);
+  }
+  ~BlockedSignals() { pthread_sigmask(SIG_SETMASK, &old_, nullptr); }
+  BlockedSignals(const BlockedSignals&) = delete;
+  BlockedSignals& operator=(const BlockedSignals&) = delete;
+
+  void Wait() {
+    int signal = 0;
+    sigwait(&set_, &signal);
+  }
+
+ private:
+  sigset_t set_, old_;
+};
+
+int Fail(std::ostream& err, int code, const absl::Status& status) {
+  err << "edgesim serve: " << status.message() << "\n";
+  return code;
+}
+
+}  // namespace
+
+CLI::App* AddServeCommand(CLI::App& app, ServeFlags& f) {
+  CLI::App* cmd = app.add_subcommand(
+      "serve", "Run a local CloudFront: an HTTP edge in front of your origins, plus an admin API");
+  cmd->add_option("--config", f.configs,
+                  "DistributionConfig JSON, one distribution each (repeatable); none: the demo");
+  cmd->add_option("--listen", f.listen, "Edge address HOST:PORT (port 0: any)");
+  cmd->add_option("--api", f.api, "Admin API address HOST:PORT (port 0: any)");
+  cmd->add_option("--threads", f.threads, "Event-loop threads (0: one per hardware thread)")
+      ->check(CLI::Range(0, 1024));
+  cmd->add_option("--pops", f.pops, "Comma-separated POPs; header x-edgesim-pop picks one");
+  cmd->add_flag("--regional", f.regional, "Put regional edge caches between POPs and origins");
+  cmd->add_option("--origin-shield", f.origin_shield,
+                  "Region acting as Origin Shield (implies --regional), e.g. us-east-1");
+  cmd->add_flag("--manual-clock", f.manual_clock,
+                "Time moves only through POST /_edgesim/clock/advance or /set");
+  cmd->add_option("--s3-endpoint", f.s3_endpoint,
+                  "S3-compatible endpoint for S3 origins, e.g. http://127.0.0.1:5000");
+  cmd->add_option("--origin-dir", f.origin_dirs,
+                  "Serve an origin from a directory: ORIGIN_ID=DIR (repeatable)");
+  cmd->add_option("--access-log", f.access_log,
+                  "Standard access log file, or an existing directory for one file per "
+                  "distribution");
+  cmd->add_option("--cache-size", f.cache_size, "Bytes per cache (each POP, each regional cache)")
+      ->check(CLI::PositiveNumber);
+  cmd->add_flag("--demo", f.demo, "Also run the built-in demo distribution and origin");
+  return cmd;
+}
+
+int RunServe(const ServeFlags& f, std::ostream& out, std::ostream& err) {
+  // First: every thread started below (origin pools, the log writer, the servers) inherits it.
+  BlockedSignals signals;
+  absl::StatusOr<HostPort> listen = ParseHostPort("--listen", f.listen);
+  if (!listen.ok()) return Fail(err, kExitInvalid, listen.status());
+  absl::StatusOr<HostPort> api_address = ParseHostPort("--api", f.api);
+  if (!api_address.ok()) return Fail(err, kExitInvalid, api_address.status());
+
+  emulator::EdgeTopology topology;
+  topology.pops = absl::StrSplit(f.pops, ',', absl::SkipWhitespace());
+  topology.regional = f.regional;
+  topology.origin_shield = f.origin_shield;
+  topology.cache_size_bytes = f.cache_size;
+  Loaded loaded;
+  if (absl::Status s = LoadDistributions(f, topology, loaded); !s.ok()) {
+    return Fail(err, kExitInvalid, s);
+  }
+
+  std::unique_ptr<core::Clock> clock;
+  core::ManualClock* manual = nullptr;
+  if (f.manual_clock) {
+    auto m = std::make_unique<core::ManualClock>(absl::FromUnixSeconds(absl::ToUnixSeconds(absl::Now())));
+    manual = m.get();
+    clock = std::move(m);
+  } else {
+    clock = std::make_unique<core::SystemClock>();
+  }
+
+  std::unique_ptr<emulator::AccessLogWriter> access_log;
+  if (!f.access_log.empty()) {
+    absl::StatusOr<std::unique_ptr<emulator::AccessLogWriter>> opened =
+        emulator::AccessLogWriter::Open(f.access_log);
+    if (!opened.ok()) return Fail(err, kExitInvalid, opened.status());
+    access_log = *std::move(opened);
+  }
+
+  absl::StatusOr<std::unique_ptr<emulator::EdgeServer>> edge = emulator::EdgeServer::Start(
+      loaded.registry, {.host = listen->host,
+                        .port = listen->port,
+                        .threads = f.threads,
+                        .clock = clock.get(),
+                        .access_log = access_log.get()});
+  if (!edge.ok()) {
+    return Fail(err, edge.status().code() == absl::StatusCode::kInvalidArgument ? kExitInvalid
+                                                                                : kExitRuntime,
+                edge.status());
+  }
+
+  httplib::Server api;
+  emulator::MountAdminApi(api, loaded.registry,
+                          {.clock = clock.get(),
+                           .manual_clock = manual,
+                           .edge = edge->get(),
+                           .access_log = access_log.get()});
+  const int api_port = api_address->port == 0
+                           ? api.bind_to_any_port(api_address->host)
+                           : (api.bind_to_port(api_address->host, api_address->port)
+                                  ? api_address->port
+                                  : -1);
+  if (api_port < 0) {
+    (*edge)->Shutdown();
+    return Fail(err, kExitRuntime,
+                absl::UnavailableError(absl::StrCat("--api ", f.api, ": cannot bind")));
+  }
+  std::thread api_thread([&api] { api.listen_after_bind(); });
+  // Ready before the address is printed (and before stop() could miss a listener not yet running).
+  while (!api.is_running()) std::this_thread::yield();
+
+  const std::string edge_url = absl::StrCat("http://", listen->host, ":", (*edge)->port());
+  const std::string api_url = absl::StrCat("http://", api_address->host, ":", api_port);
+  out << "edge listening on " << edge_url << "\napi listening on " << api_url << "\n";
+  for (const auto& d : loaded.registry.Snapshot()->distributions()) {
+    out << "distribution " << d->id() << " " << d->distribution().domain_name << "\n";
+  }
+  out.flush();
+  if (loaded.demo) PrintDemoHelp(out, edge_url, api_url, f.manual_clock);
+
+  signals.Wait();
+  (*edge)->Shutdown();
+  api.stop();
+  api_thread.join();
+  if (access_log) access_log->Close();
+  return kExitOk;
+}
+
+}  // namespace edgesim::cli

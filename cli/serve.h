@@ -1,0 +1,46 @@
+// serve.h — `edgesim serve`: the emulator as a process (issue 4, DESIGN.md section 5).
+//
+// Loads the distributions (one per --config, or the embedded demo with --demo or no --config),
+// starts the edge (emulator/edge_server.h) and the admin API (emulator/admin_api.h), prints the
+// bound addresses as its first two stdout lines, machine-readable even with port 0:
+//   edge listening on http://127.0.0.1:41234
+//   api listening on http://127.0.0.1:41235
+// then serves until SIGINT or SIGTERM, when it stops accepting, finishes the requests in flight,
+// flushes the access logs and exits 0.
+//
+//   edgesim serve --demo --listen 127.0.0.1:8080
+//   edgesim serve --config site.json --pops IAD89-C1,FRA56-P1 --manual-clock --access-log logs/
+#pragma once
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "CLI/CLI.hpp"
+
+namespace edgesim::cli {
+
+struct ServeFlags {
+  std::vector<std::string> configs;
+  std::string listen = "127.0.0.1:8080";
+  std::string api = "127.0.0.1:4510";
+  int threads = 0;
+  std::string pops = "IAD89-C1";
+  bool regional = false;
+  std::string origin_shield;
+  bool manual_clock = false;
+  std::string s3_endpoint;
+  std::vector<std::string> origin_dirs;
+  std::string access_log;
+  uint64_t cache_size = uint64_t{1} << 30;
+  bool demo = false;
+};
+
+// Registers the subcommand; `run` is called with the parsed flags.
+CLI::App* AddServeCommand(CLI::App& app, ServeFlags& flags);
+
+// Blocks until SIGINT/SIGTERM. Exit codes as RunApp's: 2 for bad flags or configs, 1 when a port
+// cannot be bound.
+int RunServe(const ServeFlags& flags, std::ostream& out, std::ostream& err);
+
+}  // namespace edgesim::cli

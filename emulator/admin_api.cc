@@ -1,0 +1,204 @@
+#include "emulator/admin_api.h"
+
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "nlohmann/json.hpp"
+#include "policy/cache_key.h"
+
+namespace edgesim::emulator {
+namespace {
+
+using nlohmann::json;
+
+void Reply(httplib::Response& res, int status, const json& body) {
+  res.status = status;
+  res.set_content(body.dump(2) + "\n", "application/json");
+}
+
+void Error(httplib::Response& res, int status, absl::string_view code, absl::string_view message) {
+  Reply(res, status, {{"error", {{"code", std::string(code)}, {"message", std::string(message)}}}});
+}
+
+std::string Rfc3339(absl::Time t) {
+  return absl::FormatTime(absl::RFC3339_sec, t, absl::UTCTimeZone());
+}
+
+// The body as a JSON object; an error reply (and nullopt) otherwise.
+absl::optional<json> ParseObject(const httplib::Request& req, httplib::Response& res) {
+  json body = json::parse(req.body, nullptr, /*allow_exceptions=*/false);
+  if (body.is_discarded() || !body.is_object()) {
+    Error(res, 400, "InvalidArgument", "the request body must be a JSON object");
+    return absl::nullopt;
+  }
+  return body;
+}
+
+json CountersJson(const core::CounterSnapshot& s) {
+  json j = json::object();
+  for (size_t i = 0; i < s.values.size(); ++i) {
+    j[std::string(core::ToString(static_cast<core::Counter>(i)))] = s.values[i];
+  }
+  return j;
+}
+
+json StoreJson(const core::StoreCounters& s) {
+  return {{"entries", s.entries},
+          {"charged_bytes", s.charged_bytes},
+          {"capacity_bytes", s.capacity_bytes},
+          {"inserts", s.inserts},
+          {"replacements", s.replacements},
+          {"rejected", s.rejected},
+          {"evictions", s.evictions},
+          {"expirations", s.expirations},
+          {"invalidation_kills_on_lookup", s.invalidation_kills_on_lookup},
+          {"invalidation_kills_by_sweep", s.invalidation_kills_by_sweep}};
+}
+
+json CacheStatsJson(const core::EdgeCache& cache) {
+  const policy::DistributionConfig& config = cache.distribution().config;
+  json behaviors = json::array();
+  const std::vector<core::CounterSnapshot> per_behavior = cache.BehaviorCounters();
+  for (size_t i = 0; i < per_behavior.size(); ++i) {
+    // BehaviorTable order: the configured behaviors, then the default one.
+    const std::string pattern =
+        i < config.behaviors.size() ? config.behaviors[i].path_pattern : "*";
+    behaviors.push_back({{"path_pattern", pattern}, {"counters", CountersJson(per_behavior[i])}});
+  }
+  return {{"name", cache.options().pop},
+          {"tier", std::string(core::ToString(cache.options().tier))},
+          {"counters", CountersJson(cache.TotalCounters())},
+          {"store", StoreJson(cache.store_counters())},
+          {"behaviors", std::move(behaviors)}};
+}
+
+json StatsJson(const RegistrySnapshot& snapshot, const AdminApiOptions& options) {
+  json distributions = json::array();
+  for (const auto& d : snapshot.distributions()) {
+    json caches = json::array();
+    for (const core::EdgeCache* cache : d->Caches()) caches.push_back(CacheStatsJson(*cache));
+    distributions.push_back({{"id", d->id()},
+                             {"domain_name", d->distribution().domain_name},
+                             {"caches", std::move(caches)}});
+  }
+  json out = {{"distributions", std::move(distributions)}};
+  if (options.edge != nullptr) {
+    const EdgeServerCounters c = options.edge->counters();
+    out["edge"] = {{"connections", c.connections},
+                   {"requests", c.requests},
+                   {"unknown_host", c.unknown_host},
+                   {"too_large", c.too_large},
+                   {"bad_requests", c.bad_requests},
+                   {"capacity_exceeded", c.capacity_exceeded},
+                   {"from_event_loop", c.from_event_loop},
+                   {"to_workers", c.to_workers}};
+  }
+  if (options.access_log != nullptr) {
+    const AccessLogCounters c = options.access_log->counters();
+    out["access_log"] = {{"written", c.written}, {"dropped", c.dropped}};
+  }
+  return out;
+}
+
+void ListCache(const httplib::Request& req, httplib::Response& res,
+               const RegistrySnapshot& snapshot, absl::Time now) {
+  const std::string id = req.get_param_value("distribution");
+  const LiveDistribution* d = nullptr;
+  if (!id.empty()) {
+    d = snapshot.Find(id);
+  } else if (snapshot.distributions().size() == 1) {
+    d = snapshot.distributions().front().get();
+  }
+  if (d == nullptr) {
+    return Error(res, 404, "NoSuchDistribution",
+                 id.empty() ? "several distributions run: pass ?distribution=ID"
+                            : absl::StrCat("no distribution ", id));
+  }
+  const std::string pop = req.has_param("pop") ? req.get_param_value("pop") : d->pops().front();
+  const core::EdgeCache* cache = d->network().FindCache(pop);
+  if (cache == nullptr) return Error(res, 404, "NoSuchCache", absl::StrCat("no cache ", pop));
+  json entries = json::array();
+  cache->store().ForEach([&](const core::EntryView& e) {
+    policy::CacheKey key;
+    key.bytes = e.key;
+    key.object_path = e.object_path;
+    entries.push_back({{"key", key.ToDisplayString()},
+                       {"path", e.object_path},
+                       {"status", e.response->head.status},
+                       {"age", absl::ToInt64Seconds(now - e.origin_time)},
+                       {"ttl_left", absl::ToInt64Seconds(e.fresh_until - now)},
+                       {"fresh", now < e.fresh_until},
+                       {"size", e.response->body_size},
+                       {"charge", e.charge}});
+  });
+  Reply(res, 200, {{"distribution", d->id()}, {"pop", pop}, {"entries", std::move(entries)}});
+}
+
+}  // namespace
+
+void MountAdminApi(httplib::Server& server, DistributionRegistry& registry,
+                   AdminApiOptions options) {
+  server.Get("/_edgesim/health", [](const httplib::Request&, httplib::Response& res) {
+    Reply(res, 200, {{"status", "ok"}});
+  });
+  server.Get("/_edgesim/clock", [options](const httplib::Request&, httplib::Response& res) {
+    const absl::Time now = options.clock->Now();
+    Reply(res, 200,
+          {{"time", Rfc3339(now)},
+           {"unix_seconds", absl::ToUnixSeconds(now)},
+           {"manual", options.manual_clock != nullptr}});
+  });
+  server.Post("/_edgesim/clock/advance", [options](const httplib::Request& req,
+                                                   httplib::Response& res) {
+    if (options.manual_clock == nullptr) {
+      return Error(res, 409, "ClockNotManual", "the clock is real: start with --manual-clock");
+    }
+    const absl::optional<json> body = ParseObject(req, res);
+    if (!body) return;
+    const auto it = body->find("seconds");
+    if (it == body->end() || !it->is_number() || it->get<double>() < 0) {
+      return Error(res, 400, "InvalidArgument", "\"seconds\" must be a number >= 0");
+    }
+    options.manual_clock->Advance(absl::Seconds(it->get<double>()));
+    Reply(res, 200, {{"time", Rfc3339(options.manual_clock->Now())}});
+  });
+  server.Post("/_edgesim/clock/set", [options](const httplib::Request& req,
+                                               httplib::Response& res) {
+    if (options.manual_clock == nullptr) {
+      return Error(res, 409, "ClockNotManual", "the clock is real: start with --manual-clock");
+    }
+    const absl::optional<json> body = ParseObject(req, res);
+    if (!body) return;
+    const auto it = body->find("time");
+    absl::Time t;
+    std::string err;
+    if (it == body->end() || !it->is_string() ||
+        !absl::ParseTime(absl::RFC3339_full, it->get<std::string>(), &t, &err)) {
+      return Error(res, 400, "InvalidArgument",
+                   "\"time\" must be an RFC 3339 time, e.g. \"2026-01-01T00:00:00Z\"");
+    }
+    if (!options.manual_clock->Set(t)) {
+      return Error(res, 400, "InvalidArgument",
+                   absl::StrCat("time runs forward only: the clock is at ",
+                                Rfc3339(options.manual_clock->Now())));
+    }
+    Reply(res, 200, {{"time", Rfc3339(options.manual_clock->Now())}});
+  });
+  server.Get("/_edgesim/stats", [&registry, options](const httplib::Request&,
+                                                     httplib::Response& res) {
+    Reply(res, 200, StatsJson(*registry.Snapshot(), options));
+  });
+  server.Get("/_edgesim/cache", [&registry, options](const httplib::Request& req,
+                                                     httplib::Response& res) {
+    ListCache(req, res, *registry.Snapshot(), options.clock->Now());
+  });
+  auto reset = [&registry](const httplib::Request&, httplib::Response& res) {
+    for (const auto& d : registry.Snapshot()->distributions()) d->Reset();
+    Reply(res, 200, {{"reset", true}});
+  };
+  server.Post("/_edgesim/reset", reset);
+  server.Post("/moto-api/reset", reset);
+}
+
+}  // namespace edgesim::emulator

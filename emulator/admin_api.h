@@ -1,0 +1,42 @@
+// admin_api.h — `edgesim serve`'s admin API under /_edgesim/ on the API port (DESIGN.md
+// section 5, issue 4), JSON in and out.
+//
+//   GET  /_edgesim/health                  {"status": "ok"}
+//   GET  /_edgesim/clock                   {"time": RFC 3339, "unix_seconds": N, "manual": bool}
+//   POST /_edgesim/clock/advance           {"seconds": N}          (409 unless --manual-clock)
+//   POST /_edgesim/clock/set               {"time": "2026-01-01T00:00:00Z"}  (409 likewise)
+//   GET  /_edgesim/stats                   per distribution, per cache (POP / regional / shield),
+//                                          per behavior: the core counters; the edge's counters
+//   GET  /_edgesim/cache?distribution=ID&pop=POP   the entries of one cache
+//   POST /_edgesim/reset, POST /moto-api/reset     empties every cache and counter
+// Errors are {"error": {"code": ..., "message": ...}} with 400 (bad JSON or values), 404 (unknown
+// distribution or cache) or 409 (the clock is not manual).
+//
+// The routes are mounted on a caller's httplib::Server, so the CloudFront REST API (issue 5)
+// shares the port by mounting its own routes on the same server.
+//
+//   httplib::Server api;
+//   MountAdminApi(api, registry, {.clock = &clock, .manual_clock = &clock});
+//   api.listen("127.0.0.1", 4510);
+#pragma once
+
+#include "core/clock.h"
+#include "emulator/access_log_writer.h"
+#include "emulator/distribution_registry.h"
+#include "emulator/edge_server.h"
+#include "httplib.h"
+
+namespace edgesim::emulator {
+
+struct AdminApiOptions {
+  const core::Clock* clock = nullptr;      // required
+  core::ManualClock* manual_clock = nullptr;  // the same clock when --manual-clock; else null
+  const EdgeServer* edge = nullptr;             // optional: adds the edge's counters to stats
+  const AccessLogWriter* access_log = nullptr;  // optional: adds the log's counters to stats
+};
+
+// Everything referenced must outlive `server`'s use of the routes.
+void MountAdminApi(httplib::Server& server, DistributionRegistry& registry,
+                   AdminApiOptions options);
+
+}  // namespace edgesim::emulator

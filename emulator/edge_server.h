@@ -1,0 +1,88 @@
+// edge_server.h — the emulator's edge: an HTTP/1.1 server in front of the distributions'
+// caches (DESIGN.md section 5, SPEC 4.3, 5, 7.4, 8).
+//
+// Boost.Beast, asynchronous, one io_context per thread, each with its own SO_REUSEPORT acceptor on
+// the same port. A request is routed by Host to a distribution (distribution_registry.h), by the
+// `x-edgesim-pop` header to one of its POPs (the first for none or an unknown one), then:
+//   * on the event loop, `EdgeCache::TryHandleFromCache`: a fresh hit (or a cached error, a
+//     viewer 304) is answered right there;
+//   * otherwise the request goes to a bounded pool of origin workers that run the blocking
+//     `EdgeNetwork::Handle` (503 CapacityExceeded when the queue is full), and the answer is
+//     posted back to the connection's loop. Stale-while-revalidate refreshes run on the pool too.
+// A CustomErrorResponse with a ResponsePagePath replaces an error's body by the page, fetched
+// through the same caches, and its status by the ResponseCode (SPEC 7.4); the log still says
+// Error. Responses are written with one gather write (head + shared body), in request order, so
+// pipelined requests are safe. Request line + headers over 20,480 bytes or a URL over 8,192 bytes
+// get 413 and the connection is closed, unlogged (SPEC 4.3). A Host no distribution answers gets
+// CloudFront's 403 "The request could not be satisfied".
+//
+//   DistributionRegistry registry;  // ... Add distributions
+//   core::SystemClock clock;
+//   auto server = *EdgeServer::Start(registry, {.port = 0, .clock = &clock});
+//   server->port();      // the bound port
+//   server->Shutdown();  // stop accepting, finish in-flight requests, join
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "core/clock.h"
+#include "emulator/access_log_writer.h"
+#include "emulator/distribution_registry.h"
+
+namespace edgesim::emulator {
+
+struct EdgeServerOptions {
+  std::string host = "127.0.0.1";
+  uint16_t port = 8080;  // 0: the OS picks one
+  int threads = 0;       // event loops; 0: one per hardware thread
+  int origin_workers = 32;
+  size_t origin_queue = 4096;
+  size_t max_request_body_bytes = size_t{1} << 20;
+  core::Clock* clock = nullptr;             // required
+  AccessLogWriter* access_log = nullptr;    // optional
+  // The lurker: every cache is swept with this budget at this interval (real time).
+  absl::Duration sweep_interval = absl::Seconds(1);
+  uint64_t sweep_budget = 10000;
+};
+
+// What the edge counts beyond the caches' own counters.
+struct EdgeServerCounters {
+  uint64_t connections = 0;
+  uint64_t requests = 0;
+  uint64_t unknown_host = 0;       // 403: no distribution for the Host
+  uint64_t too_large = 0;          // 413 (SPEC 4.3)
+  uint64_t bad_requests = 0;       // 400: unparsable
+  uint64_t capacity_exceeded = 0;  // 503: the origin queue was full
+  uint64_t from_event_loop = 0;    // answered by TryHandleFromCache
+  uint64_t to_workers = 0;         // handed to the origin workers
+};
+
+class EdgeServer {
+ public:
+  // Binds and starts serving. InvalidArgument for a bad address, Unavailable when the port cannot
+  // be bound.
+  static absl::StatusOr<std::unique_ptr<EdgeServer>> Start(DistributionRegistry& registry,
+                                                           EdgeServerOptions options);
+  ~EdgeServer();  // Shutdown()
+  EdgeServer(const EdgeServer&) = delete;
+  EdgeServer& operator=(const EdgeServer&) = delete;
+
+  uint16_t port() const;
+  // Stops accepting, closes idle connections, finishes the requests in flight (and their
+  // writes), then joins every thread. Idempotent; thread-safe.
+  void Shutdown();
+  EdgeServerCounters counters() const;
+
+  // Defined in edge_server.cc (public so its file-local connection class can name it).
+  struct Impl;
+
+ private:
+  explicit EdgeServer(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace edgesim::emulator

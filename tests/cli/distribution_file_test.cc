@@ -1,0 +1,54 @@
+#include "cli/distribution_file.h"
+
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+
+#include "absl/strings/match.h"
+#include "cli/demo_distribution.h"
+#include "gtest/gtest.h"
+
+namespace edgesim::cli {
+namespace {
+
+const std::string kTestdata = EDGESIM_SOURCE_DIR "/tests/testdata/";
+
+TEST(LoadDistributionFileTest, ABareConfigGetsAnIdAndDomainFromItsPath) {
+  absl::StatusOr<policy::Distribution> d = LoadDistributionFile(kTestdata + "dist-config-minimal.json");
+  ASSERT_TRUE(d.ok()) << d.status();
+  EXPECT_EQ(d->id.size(), 14u);
+  EXPECT_EQ(d->id[0], 'E');
+  EXPECT_TRUE(absl::EndsWith(d->domain_name, ".cloudfront.net"));
+  EXPECT_EQ(d->domain_name.size(), std::string("d").size() + 13 + std::string(".cloudfront.net").size());
+  absl::StatusOr<policy::Distribution> other = LoadDistributionFile(kTestdata + "dist-config-s3.json");
+  ASSERT_TRUE(other.ok()) << other.status();
+  EXPECT_NE(other->id, d->id);
+  EXPECT_NE(other->domain_name, d->domain_name);
+  EXPECT_EQ(LoadDistributionFile(kTestdata + "dist-config-minimal.json")->id, d->id);
+}
+
+TEST(LoadDistributionFileTest, AWrappedDistributionKeepsItsId) {
+  char path[] = "/tmp/edgesim-dist-XXXXXX";
+  const int fd = mkstemp(path);
+  ASSERT_GE(fd, 0);
+  close(fd);
+  std::ofstream(path) << DemoDistributionJson();
+  absl::StatusOr<policy::Distribution> d = LoadDistributionFile(path);
+  std::remove(path);
+  ASSERT_TRUE(d.ok()) << d.status();
+  EXPECT_EQ(d->id, "E1EDGESIMDEMO1");
+  EXPECT_EQ(d->domain_name, "d111111abcdef8.cloudfront.net");
+}
+
+TEST(LoadDistributionFileTest, ErrorsNameTheFile) {
+  EXPECT_EQ(LoadDistributionFile("/nonexistent.json").status().code(), absl::StatusCode::kNotFound);
+  EXPECT_TRUE(absl::StrContains(LoadDistributionFile(kTestdata + "cache-policy-config.json")
+                                    .status()
+                                    .message(),
+                                "cache-policy-config.json: "));
+}
+
+}  // namespace
+}  // namespace edgesim::cli

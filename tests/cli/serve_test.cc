@@ -1,0 +1,49 @@
+// Flag and config errors of `edgesim serve`, in process (they fail before anything listens);
+// tests/emulator/edge_server_test.cc runs the server itself.
+#include "cli/serve.h"
+
+#include <sstream>
+
+#include "absl/strings/match.h"
+#include "cli/app.h"
+#include "gtest/gtest.h"
+
+namespace edgesim::cli {
+namespace {
+
+int RunServeCommand(std::vector<std::string> args, std::string* err_text) {
+  std::ostringstream out, err;
+  const int code = RunApp(args, out, err);
+  *err_text = err.str();
+  return code;
+}
+
+TEST(ServeTest, BadAddressesAreUsageErrors) {
+  std::string err;
+  EXPECT_EQ(RunServeCommand({"serve", "--listen", "8080"}, &err), 2);
+  EXPECT_TRUE(absl::StrContains(err, "--listen \"8080\" is not HOST:PORT")) << err;
+  EXPECT_EQ(RunServeCommand({"serve", "--api", "127.0.0.1:99999"}, &err), 2);
+  EXPECT_TRUE(absl::StrContains(err, "--api")) << err;
+  EXPECT_EQ(RunServeCommand({"serve", "--listen", "not-an-ip:0", "--api", "127.0.0.1:0"}, &err), 2);
+  EXPECT_TRUE(absl::StrContains(err, "bad address")) << err;
+}
+
+TEST(ServeTest, ConfigAndOriginDirErrorsNameTheirSource) {
+  std::string err;
+  EXPECT_EQ(RunServeCommand({"serve", "--config", "/nonexistent/site.json"}, &err), 2);
+  EXPECT_TRUE(absl::StrContains(err, "/nonexistent/site.json: cannot open file")) << err;
+  EXPECT_EQ(RunServeCommand({"serve", "--origin-dir", "nodirectory"}, &err), 2);
+  EXPECT_TRUE(absl::StrContains(err, "ORIGIN_ID=DIRECTORY")) << err;
+  EXPECT_EQ(RunServeCommand({"serve", "--pops", ","}, &err), 2);
+  EXPECT_TRUE(absl::StrContains(err, "--pops")) << err;
+}
+
+TEST(ServeTest, TheSameConfigTwiceIsRefused) {
+  std::string err;
+  const std::string config = EDGESIM_SOURCE_DIR "/tests/testdata/dist-config-minimal.json";
+  EXPECT_EQ(RunServeCommand({"serve", "--config", config, "--config", config}, &err), 2);
+  EXPECT_TRUE(absl::StrContains(err, "already exists")) << err;
+}
+
+}  // namespace
+}  // namespace edgesim::cli

@@ -1,0 +1,122 @@
+// The admin API on a real httplib server and socket, in process (edge_server_test.cc drives it
+// through `edgesim serve`).
+#include "emulator/admin_api.h"
+
+#include <thread>
+
+#include "emulator/demo_origin.h"
+#include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
+#include "policy/cache_policy.h"
+
+namespace edgesim::emulator {
+namespace {
+
+using nlohmann::json;
+
+class AdminApiTest : public ::testing::Test {
+ protected:
+  void Start(bool manual) {
+    policy::Distribution d = policy::SingleOriginDistribution("demo", policy::CachePolicy());
+    auto live = LiveDistribution::Create(d, {}, std::make_unique<DemoOrigin>());
+    ASSERT_TRUE(live.ok());
+    live_ = *live;
+    ASSERT_TRUE(registry_.Add(live_).ok());
+    MountAdminApi(server_, registry_, {.clock = &clock_, .manual_clock = manual ? &clock_ : nullptr});
+    port_ = server_.bind_to_any_port("127.0.0.1");
+    thread_ = std::thread([this] { server_.listen_after_bind(); });
+    while (!server_.is_running()) std::this_thread::yield();
+  }
+  void TearDown() override {
+    server_.stop();
+    if (thread_.joinable()) thread_.join();
+  }
+
+  std::pair<int, json> Post(const std::string& path, const std::string& body) {
+    httplib::Client c("127.0.0.1", port_);
+    auto r = c.Post(path.c_str(), body, "application/json");
+    EXPECT_TRUE(r);
+    return {r->status, json::parse(r->body, nullptr, false)};
+  }
+  std::pair<int, json> Get(const std::string& path) {
+    httplib::Client c("127.0.0.1", port_);
+    auto r = c.Get(path.c_str());
+    EXPECT_TRUE(r);
+    return {r->status, json::parse(r->body, nullptr, false)};
+  }
+
+  core::ManualClock clock_{absl::FromUnixSeconds(1'700'000'000)};
+  DistributionRegistry registry_;
+  std::shared_ptr<LiveDistribution> live_;
+  httplib::Server server_;
+  std::thread thread_;
+  int port_ = 0;
+};
+
+TEST_F(AdminApiTest, ClockReadsAdvancesAndSets) {
+  Start(/*manual=*/true);
+  EXPECT_EQ(Get("/_edgesim/health").second["status"], "ok");
+  auto [status, body] = Get("/_edgesim/clock");
+  EXPECT_EQ(status, 200);
+  EXPECT_EQ(body["time"], "2023-11-14T22:13:20+00:00");
+  EXPECT_EQ(body["manual"], true);
+  EXPECT_EQ(Post("/_edgesim/clock/advance", R"({"seconds": 90})").first, 200);
+  EXPECT_EQ(clock_.Now(), absl::FromUnixSeconds(1'700'000'090));
+  EXPECT_EQ(Post("/_edgesim/clock/set", R"({"time": "2024-01-01T00:00:00Z"})").second["time"],
+            "2024-01-01T00:00:00+00:00");
+  EXPECT_EQ(Get("/_edgesim/clock").second["unix_seconds"], 1704067200);
+}
+
+TEST_F(AdminApiTest, BadBodiesAre400WithAJsonError) {
+  Start(/*manual=*/true);
+  for (const char* body : {"not json", "[1]", R"({"seconds": -1})", R"({"seconds": "5"})", "{}"}) {
+    auto [status, error] = Post("/_edgesim/clock/advance", body);
+    EXPECT_EQ(status, 400) << body;
+    EXPECT_EQ(error["error"]["code"], "InvalidArgument") << body;
+  }
+  EXPECT_EQ(Post("/_edgesim/clock/set", R"({"time": "yesterday"})").first, 400);
+  // Time never runs backwards.
+  EXPECT_EQ(Post("/_edgesim/clock/set", R"({"time": "2001-01-01T00:00:00Z"})").first, 400);
+  EXPECT_EQ(clock_.Now(), absl::FromUnixSeconds(1'700'000'000));
+}
+
+TEST_F(AdminApiTest, ARealClockCannotBeMoved) {
+  Start(/*manual=*/false);
+  EXPECT_EQ(Get("/_edgesim/clock").second["manual"], false);
+  auto [status, error] = Post("/_edgesim/clock/advance", R"({"seconds": 1})");
+  EXPECT_EQ(status, 409);
+  EXPECT_EQ(error["error"]["code"], "ClockNotManual");
+  EXPECT_EQ(Post("/_edgesim/clock/set", R"({"time": "2030-01-01T00:00:00Z"})").first, 409);
+}
+
+TEST_F(AdminApiTest, StatsCacheAndReset) {
+  Start(/*manual=*/true);
+  core::EdgeCache& pop = live_->Pop("");
+  pop.Handle(policy::Request::Get("/about.html"), clock_.Now(), live_->origin());
+  clock_.Advance(absl::Seconds(4));
+  pop.Handle(policy::Request::Get("/about.html"), clock_.Now(), live_->origin());
+
+  const json stats = Get("/_edgesim/stats").second;
+  EXPECT_EQ(stats["distributions"][0]["id"], live_->id());
+  const json& cache = stats["distributions"][0]["caches"][0];
+  EXPECT_EQ(cache["name"], "IAD89-C1");
+  EXPECT_EQ(cache["tier"], "edge");
+  EXPECT_EQ(cache["counters"]["hits"], 1);
+  EXPECT_EQ(cache["counters"]["misses"], 1);
+  EXPECT_EQ(cache["behaviors"][0]["path_pattern"], "*");
+
+  const json entries = Get("/_edgesim/cache?pop=IAD89-C1").second["entries"];
+  ASSERT_EQ(entries.size(), 1u);
+  EXPECT_EQ(entries[0]["path"], "/about.html");
+  EXPECT_EQ(entries[0]["age"], 4);
+  EXPECT_EQ(entries[0]["ttl_left"], 26);
+  EXPECT_EQ(Get("/_edgesim/cache?pop=FRA").first, 404);
+
+  EXPECT_EQ(Post("/moto-api/reset", "").first, 200);
+  EXPECT_EQ(Get("/_edgesim/cache").second["entries"].size(), 0u);
+  EXPECT_EQ(Get("/_edgesim/stats").second["distributions"][0]["caches"][0]["counters"]["requests"],
+            0);
+}
+
+}  // namespace
+}  // namespace edgesim::emulator
