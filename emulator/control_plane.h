@@ -1,0 +1,166 @@
+// control_plane.h — the state behind CloudFront's control-plane API (issue 5): distributions,
+// cache policies, invalidations and tags, with CloudFront's rules (ids, ETag / If-Match,
+// CallerReference, InProgress -> Deployed / Completed, limits, pricing). No HTTP and no XML here:
+// cloudfront_api.h decodes a request body into "shape JSON", calls one method, and encodes the
+// answer back.
+//
+// Shape JSON is what the AWS CLI prints for the same shape (botocore's service model,
+// data/cloudfront/2020-05-31/service-2.json): member names as keys, structures as objects, lists
+// as arrays (the `Items` member), integers and longs as numbers, booleans as booleans,
+// timestamps as RFC 3339 strings with milliseconds ("2026-12-04T18:00:00.000Z"). Empty lists are
+// omitted. `body` of a Versioned answer is the content of the response's root element (a
+// Distribution, a DistributionConfig, an Invalidation, ...), never wrapped in its root name.
+//
+// Errors are MakeApiError statuses (api_error.h) with CloudFront's codes and messages
+// (../shared/API.md section 1.6). Time is a parameter: the caller passes `now` (the serve clock,
+// manual in tests).
+//
+// A distribution the ControlPlane creates or updates is deployed at once: `deploy` builds its
+// LiveDistribution and the registry serves it (Add / Replace); a disabled one is taken out of
+// the registry but keeps its record; Delete removes both. Distributions loaded from config files
+// before the API starts are adopted (AdoptRegistered) so List/Get/invalidations see them.
+// Invalidations reach every POP and tier of the distribution through
+// LiveDistribution::Invalidate, at once or after a per-POP propagation delay.
+//
+// Thread-safe: every method may be called from any httplib worker thread.
+//
+//   ControlPlane cp(registry, deploy, {.invalidation_completion_delay = absl::ZeroDuration()});
+//   cp.AdoptRegistered(now);
+//   absl::StatusOr<Versioned> d = cp.CreateDistribution(config_json, nullptr, now);  // 201
+//   absl::StatusOr<CreatedInvalidation> i = cp.CreateInvalidation(d->body["Id"], batch_json, now);
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "emulator/distribution_registry.h"
+#include "nlohmann/json.hpp"
+#include "policy/distribution.h"
+#include "policy/model_options.h"
+
+namespace edgesim::emulator {
+
+// Builds the LiveDistribution that serves `distribution` (its origins, the serve topology).
+using DeployFunction =
+    std::function<absl::StatusOr<std::shared_ptr<LiveDistribution>>(policy::Distribution)>;
+
+struct ControlPlaneOptions {
+  // Distribution.Status is "InProgress" in the Create / Update answer and "Deployed" from
+  // LastModifiedTime + this on (0: every later read says Deployed, so `aws cloudfront wait
+  // distribution-deployed` returns at its first poll).
+  absl::Duration distribution_deploy_delay = absl::ZeroDuration();
+  // Invalidation.Status is "InProgress" until CreateTime + this, then "Completed". The CLI's
+  // waiter polls every 20 s after an immediate first poll, so CI wants 0 (`--invalidation-delay 0`).
+  absl::Duration invalidation_completion_delay = absl::Seconds(2);
+  // An invalidation takes effect in a POP (and the regional caches) this long after its
+  // CreateTime; POPs not listed use `default_propagation_delay`.
+  absl::Duration default_propagation_delay = absl::ZeroDuration();
+  std::map<std::string, absl::Duration> propagation_delay_by_pop;
+  // ARNs: arn:aws:cloudfront::<account>:distribution/<Id>.
+  std::string account_id = "123456789012";
+  // Limits and pricing (1,000 free paths a month, then $0.005 each; SPEC 6.3, 6.6).
+  policy::ModelOptions model;
+};
+
+// An answer and its ETag (empty for shapes that have none, e.g. lists).
+struct Versioned {
+  nlohmann::json body;
+  std::string etag;
+};
+
+struct CreatedInvalidation {
+  Versioned invalidation;  // the Invalidation shape
+  // false: an idempotent retry (same CallerReference, same paths) answered with the existing one.
+  bool created = true;
+};
+
+class ControlPlane {
+ public:
+  ControlPlane(DistributionRegistry& registry, DeployFunction deploy,
+               ControlPlaneOptions options = {});
+  ~ControlPlane();
+  ControlPlane(const ControlPlane&) = delete;
+  ControlPlane& operator=(const ControlPlane&) = delete;
+
+  // Records every distribution the registry holds that has no record yet (config files, --demo),
+  // with a fresh ETag, Deployed, and a CallerReference of "edgesim-config-<Id>".
+  void AdoptRegistered(absl::Time now);
+
+  // --- Distributions. `config` is a DistributionConfig; `tags` the Tags of
+  // CreateDistributionWithTags ({"Items": [{"Key","Value"}]}) or nullptr.
+  // Errors: InvalidArgument (every config problem, one per line, from policy's validation),
+  // InconsistentQuantities, NoSuchOrigin, NoSuchCachePolicy, DistributionAlreadyExists (reused
+  // CallerReference), CNAMEAlreadyExists.
+  absl::StatusOr<Versioned> CreateDistribution(const nlohmann::json& config,
+                                               const nlohmann::json* tags, absl::Time now);
+  // The Distribution shape (Id, ARN, Status, LastModifiedTime, InProgressInvalidationBatches,
+  // DomainName, ActiveTrustedSigners, ActiveTrustedKeyGroups, DistributionConfig with defaults
+  // filled in). NoSuchDistribution.
+  absl::StatusOr<Versioned> GetDistribution(absl::string_view id, absl::Time now) const;
+  absl::StatusOr<Versioned> GetDistributionConfig(absl::string_view id) const;
+  // Replaces the whole config. `if_match` empty: InvalidIfMatchVersion; stale: PreconditionFailed;
+  // a changed CallerReference: IllegalUpdate; plus Create's config errors.
+  absl::StatusOr<Versioned> UpdateDistribution(absl::string_view id, const nlohmann::json& config,
+                                               absl::string_view if_match, absl::Time now);
+  // InvalidIfMatchVersion, PreconditionFailed, DistributionNotDisabled (Enabled true).
+  absl::Status DeleteDistribution(absl::string_view id, absl::string_view if_match);
+  // The DistributionList shape, oldest first; `marker` is the Id to start after ("" from the
+  // start), NextMarker only when truncated. REQUIRES: max_items >= 0 (the route checks the query).
+  absl::StatusOr<nlohmann::json> ListDistributions(absl::string_view marker, int max_items,
+                                                   absl::Time now) const;
+
+  // --- Cache policies (custom ones; the managed ones are listed and readable, never changed:
+  // IllegalUpdate / IllegalDelete). Errors: NoSuchCachePolicy, CachePolicyAlreadyExists (Name),
+  // CachePolicyInUse, InvalidIfMatchVersion, PreconditionFailed, InvalidArgument.
+  absl::StatusOr<Versioned> CreateCachePolicy(const nlohmann::json& config, absl::Time now);
+  absl::StatusOr<Versioned> GetCachePolicy(absl::string_view id) const;        // CachePolicy
+  absl::StatusOr<Versioned> GetCachePolicyConfig(absl::string_view id) const;  // its config
+  absl::StatusOr<Versioned> UpdateCachePolicy(absl::string_view id, const nlohmann::json& config,
+                                              absl::string_view if_match, absl::Time now);
+  absl::Status DeleteCachePolicy(absl::string_view id, absl::string_view if_match);
+  // The CachePolicyList shape; `type` is "", "managed" or "custom" (anything else:
+  // InvalidArgument).
+  absl::StatusOr<nlohmann::json> ListCachePolicies(absl::string_view type,
+                                                   absl::string_view marker, int max_items) const;
+
+  // --- Invalidations. `batch` is an InvalidationBatch {"Paths": {"Quantity", "Items"},
+  // "CallerReference"}. Errors: NoSuchDistribution, InconsistentQuantities, BatchTooLarge,
+  // InvalidArgument (paths, with CloudFront's message), TooManyInvalidationsInProgress,
+  // InvalidationBatchAlreadyExists (same CallerReference, different paths).
+  absl::StatusOr<CreatedInvalidation> CreateInvalidation(absl::string_view distribution_id,
+                                                         const nlohmann::json& batch,
+                                                         absl::Time now);
+  // NoSuchDistribution, NoSuchInvalidation.
+  absl::StatusOr<Versioned> GetInvalidation(absl::string_view distribution_id,
+                                            absl::string_view id, absl::Time now) const;
+  // The InvalidationList shape, newest first, paginated like ListDistributions.
+  absl::StatusOr<nlohmann::json> ListInvalidations(absl::string_view distribution_id,
+                                                   absl::string_view marker, int max_items,
+                                                   absl::Time now) const;
+
+  // --- Tags of a distribution ARN. NoSuchResource for an unknown ARN; InvalidArgument for a
+  // malformed one. `tags` is the Tags shape {"Items": [{"Key","Value"}]}; `keys` TagKeys
+  // {"Items": ["k", ...]}.
+  absl::StatusOr<nlohmann::json> ListTagsForResource(absl::string_view arn) const;
+  absl::Status TagResource(absl::string_view arn, const nlohmann::json& tags);
+  absl::Status UntagResource(absl::string_view arn, const nlohmann::json& keys);
+
+  // --- For the admin API. The pricing ledger across distributions: {"months": [{"month":
+  // "2026-12", "paths", "free_paths", "billed_paths", "cost_usd"}], "current": {...}}.
+  nlohmann::json InvalidationBill(absl::Time now) const;
+  // Forgets everything the API created (distributions leave the registry) and every invalidation
+  // and ledger entry; adopted distributions stay, with their records.
+  void Reset(absl::Time now);
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace edgesim::emulator
