@@ -32,8 +32,8 @@
 namespace edgesim::emulator {
 
 struct AdminApiOptions {
-  const core::Clock* clock = nullptr;           // required
-  core::ManualClock* manual_clock = nullptr;    // the same clock when --manual-clock; else null
+  const core::Clock* clock = nullptr;      // required
+  core::ManualClock* manual_clock = nullptr;  // the same clock when --manual-clock; else null
   const EdgeServer* edge = nullptr;             // optional: adds the edge's counters to stats
   const AccessLogWriter* access_log = nullptr;  // optional: adds the log's counters to stats
   ControlPlane* control_plane = nullptr;        // optional: the bill route and the API's reset
