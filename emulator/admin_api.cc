@@ -193,7 +193,15 @@ void MountAdminApi(httplib::Server& server, DistributionRegistry& registry,
                                                      httplib::Response& res) {
     ListCache(req, res, *registry.Snapshot(), options.clock->Now());
   });
-  auto reset = [&registry](const httplib::Request&, httplib::Response& res) {
+  if (options.control_plane != nullptr) {
+    server.Get("/_edgesim/invalidations/bill",
+               [options](const httplib::Request&, httplib::Response& res) {
+                 Reply(res, 200, options.control_plane->InvalidationBill(options.clock->Now()));
+               });
+  }
+  auto reset = [&registry, options](const httplib::Request&, httplib::Response& res) {
+    // First, so the caches emptied below are those of the distributions that remain.
+    if (options.control_plane != nullptr) options.control_plane->Reset(options.clock->Now());
     for (const auto& d : registry.Snapshot()->distributions()) d->Reset();
     Reply(res, 200, {{"reset", true}});
   };
