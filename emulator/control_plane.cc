@@ -652,7 +652,7 @@ absl::StatusOr<CreatedInvalidation> ControlPlane::CreateInvalidation(
   for (const InvalidationRecord& i : d->invalidations) {
     if (i.caller_reference != parsed.caller_reference) continue;
     if (i.paths != parsed.paths) {
-      return MakeApiError("InvalidationBatchAlreadyExists",
+      return MakeApiError(s.options.caller_reference_conflict_code,
                           "Your request contains a caller reference that was used for a previous "
                           "invalidation batch for the same distribution.");
     }

@@ -69,6 +69,10 @@ struct ControlPlaneOptions {
   policy::ModelOptions model{};
   // Seeds the ids and ETags (ResourceIds); 0 picks a random seed.
   uint64_t id_seed = 0;
+  // The code answering a reused invalidation CallerReference with different paths. SPEC 6.4: the
+  // docs say InvalidationBatchAlreadyExists, real CloudFront was observed answering 400
+  // InvalidArgument with the same message; the observed behavior is the default.
+  std::string caller_reference_conflict_code = "InvalidArgument";
 };
 
 // An answer and its ETag (empty for shapes that have none, e.g. lists).
@@ -135,7 +139,7 @@ class ControlPlane {
   // --- Invalidations. `batch` is an InvalidationBatch {"Paths": {"Quantity", "Items"},
   // "CallerReference"}. Errors: NoSuchDistribution, InconsistentQuantities, BatchTooLarge,
   // InvalidArgument (paths, with CloudFront's message), TooManyInvalidationsInProgress,
-  // InvalidationBatchAlreadyExists (same CallerReference, different paths).
+  // options.caller_reference_conflict_code (same CallerReference, different paths).
   absl::StatusOr<CreatedInvalidation> CreateInvalidation(absl::string_view distribution_id,
                                                          const nlohmann::json& batch,
                                                          absl::Time now);

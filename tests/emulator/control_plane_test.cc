@@ -416,10 +416,22 @@ TEST_F(ControlPlaneTest, CallerReferenceMakesInvalidationsIdempotent) {
   EXPECT_EQ(retry->invalidation.body["Id"], first->invalidation.body["Id"]);
   absl::Status conflict =
       cp_->CreateInvalidation(id, Batch({"/a", "/c"}, "deploy-1"), now_).status();
-  EXPECT_EQ(Code(conflict), "InvalidationBatchAlreadyExists");
+  // SPEC 6.4: observed 400 InvalidArgument (the docs' InvalidationBatchAlreadyExists is an option).
+  EXPECT_EQ(Code(conflict), "InvalidArgument");
+  EXPECT_EQ(ToApiError(conflict).http_status, 400);
   EXPECT_THAT(conflict.message(), HasSubstr("caller reference"));
   EXPECT_EQ(cp_->ListInvalidations(id, "", 100, now_)->at("Quantity"), 1);
   EXPECT_EQ(cp_->InvalidationBill(now_)["current"]["paths"], 2);  // the retry is not billed
+}
+
+TEST_F(ControlPlaneTest, CallerReferenceConflictCanAnswerTheDocumentedCode) {
+  Start({.caller_reference_conflict_code = "InvalidationBatchAlreadyExists"});
+  const std::string id = Create();
+  ASSERT_TRUE(cp_->CreateInvalidation(id, Batch({"/a"}, "deploy-1"), now_).ok());
+  const ApiError e =
+      ToApiError(cp_->CreateInvalidation(id, Batch({"/b"}, "deploy-1"), now_).status());
+  EXPECT_EQ(e.code, "InvalidationBatchAlreadyExists");
+  EXPECT_EQ(e.http_status, 409);
 }
 
 TEST_F(ControlPlaneTest, BatchErrorsComeFromPolicy) {
