@@ -109,7 +109,7 @@ absl::StatusOr<std::unique_ptr<LiveDriver>> LiveDriver::Create(const sim::Scenar
                             PointedAt(scenario.distribution.config, d->origin_->port()))));
   EDGESIM_ASSIGN_OR_RETURN(
       d->serve_,
-      ServeChild::Start(options.binary, {"--manual-clock", "--threads", "2", "--config", config,
+      emulator::ServeChild::Start(options.binary, {"--manual-clock", "--threads", "2", "--config", config,
                                          "--pops", absl::StrJoin(sim::StepPops(scenario), ",")}));
   httplib::Client api = LocalClient(d->serve_->api_port());
   EDGESIM_ASSIGN_OR_RETURN(std::string clock, Body(api.Get("/_edgesim/clock"), "GET clock"));

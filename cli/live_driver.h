@@ -22,7 +22,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "cli/scripted_origin.h"
-#include "cli/serve_child.h"
+#include "emulator/serve_child.h"
 #include "sim/scenario.h"
 #include "sim/scenario_player.h"
 
@@ -62,7 +62,7 @@ class LiveDriver final : public sim::ScenarioDriver {
 
   std::string temp_dir_;
   std::unique_ptr<ScriptedOrigin> origin_;
-  std::unique_ptr<ServeChild> serve_;
+  std::unique_ptr<emulator::ServeChild> serve_;
   absl::Time epoch_;
   absl::Duration at_ = absl::ZeroDuration();
 };

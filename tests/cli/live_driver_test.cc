@@ -112,7 +112,7 @@ TEST(LiveDriverTest, TimeoutsAndRefusedConnectionsAreNotScriptable) {
 
 TEST(LiveDriverTest, ABadInvalidationPathIsAnError) {
   absl::StatusOr<sim::PlayResult> r =
-      PlayLive(Parse(R"({"steps": [{"at": 0, "invalidate": ["no-slash"]}]})"));
+      PlayLive(Parse(R"({"steps": [{"at": 0, "invalidate": ["/a b"]}]})"));
   ASSERT_FALSE(r.ok());
   EXPECT_THAT(std::string(r.status().message()), ::testing::HasSubstr("steps[0] invalidate"));
 }

@@ -34,7 +34,7 @@ class RecordingDriver final : public ScenarioDriver {
     return absl::OkStatus();
   }
   absl::Status Invalidate(const std::vector<std::string>& paths) override {
-    if (paths.front() == "bad") return absl::InvalidArgumentError("bad path");
+    if (paths.front() == "/bad") return absl::InvalidArgumentError("bad path");
     calls.push_back(absl::StrCat("invalidate ", absl::StrJoin(paths, ",")));
     return absl::OkStatus();
   }
@@ -87,9 +87,9 @@ TEST(ScenarioPlayerTest, ADriverThatCannotPlaySkipsTheScenario) {
 TEST(ScenarioPlayerTest, DriverErrorsNameTheStep) {
   RecordingDriver driver;
   absl::StatusOr<PlayResult> r = PlayScenario(
-      Parse(R"([{"at": 0, "request": "/a"}, {"at": 1, "invalidate": ["bad"]}])"), driver);
+      Parse(R"([{"at": 0, "request": "/a"}, {"at": 1, "invalidate": ["/bad"]}])"), driver);
   ASSERT_FALSE(r.ok());
-  EXPECT_THAT(r.status().message(), HasSubstr("steps[1] invalidate bad: bad path"));
+  EXPECT_THAT(r.status().message(), HasSubstr("steps[1] invalidate /bad: bad path"));
 }
 
 }  // namespace

@@ -1,9 +1,9 @@
-#include "cli/serve_child.h"
+#include "emulator/serve_child.h"
 
 #include "gtest/gtest.h"
 #include "httplib.h"
 
-namespace edgesim::cli {
+namespace edgesim::emulator {
 namespace {
 
 TEST(ServeChildTest, StartsServeAndReadsBothPorts) {
@@ -30,4 +30,4 @@ TEST(ServeChildTest, AChildThatFailsToStartIsAnError) {
 }
 
 }  // namespace
-}  // namespace edgesim::cli
+}  // namespace edgesim::emulator
