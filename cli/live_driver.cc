@@ -108,9 +108,9 @@ absl::StatusOr<std::unique_ptr<LiveDriver>> LiveDriver::Create(const sim::Scenar
       WriteFile(config, policy::DistributionConfigToJson(
                             PointedAt(scenario.distribution.config, d->origin_->port()))));
   EDGESIM_ASSIGN_OR_RETURN(
-      d->serve_,
-      emulator::ServeChild::Start(options.binary, {"--manual-clock", "--threads", "2", "--config", config,
-                                         "--pops", absl::StrJoin(sim::StepPops(scenario), ",")}));
+      d->serve_, emulator::ServeChild::Start(
+                     options.binary, {"--manual-clock", "--threads", "2", "--config", config,
+                                      "--pops", absl::StrJoin(sim::StepPops(scenario), ",")}));
   httplib::Client api = LocalClient(d->serve_->api_port());
   EDGESIM_ASSIGN_OR_RETURN(std::string clock, Body(api.Get("/_edgesim/clock"), "GET clock"));
   const json j = json::parse(clock, nullptr, /*allow_exceptions=*/false);

@@ -152,8 +152,9 @@ void Invalidate(const httplib::Request& req, httplib::Response& res,
   const json id = body->value("distribution", json(""));
   const auto paths = body->find("paths");
   if (!id.is_string() || paths == body->end() || !paths->is_array() || paths->empty()) {
-    return Error(res, 400, "InvalidArgument",
-                 "the body must be {\"distribution\": \"ID\" (optional), \"paths\": [\"/a\", ...]}");
+    return Error(
+        res, 400, "InvalidArgument",
+        "the body must be {\"distribution\": \"ID\" (optional), \"paths\": [\"/a\", ...]}");
   }
   std::vector<policy::InvalidationPath> parsed;
   for (const json& p : *paths) {
@@ -227,10 +228,10 @@ void MountAdminApi(httplib::Server& server, DistributionRegistry& registry,
                                                      httplib::Response& res) {
     ListCache(req, res, *registry.Snapshot(), options.clock->Now());
   });
-  server.Post("/_edgesim/invalidate", [&registry, options](const httplib::Request& req,
-                                                           httplib::Response& res) {
-    Invalidate(req, res, *registry.Snapshot(), options.clock->Now());
-  });
+  server.Post("/_edgesim/invalidate",
+              [&registry, options](const httplib::Request& req, httplib::Response& res) {
+                Invalidate(req, res, *registry.Snapshot(), options.clock->Now());
+              });
   auto reset = [&registry](const httplib::Request&, httplib::Response& res) {
     for (const auto& d : registry.Snapshot()->distributions()) d->Reset();
     Reply(res, 200, {{"reset", true}});

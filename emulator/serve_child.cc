@@ -24,7 +24,7 @@ namespace {
 constexpr size_t kMaxStartupOutput = 64 * 1024;
 
 // The port after `prefix` on a complete line of `text`, or 0.
-int PortAfter(const std::string& text, absl::string_view prefix) {
+int PortAfter(const std::string& text, const std::string& prefix) {
   const size_t at = text.find(prefix);
   if (at == std::string::npos) return 0;
   const size_t start = at + prefix.size();
@@ -41,8 +41,8 @@ int PortAfter(const std::string& text, absl::string_view prefix) {
 absl::StatusOr<std::unique_ptr<ServeChild>> ServeChild::Start(const std::string& binary,
                                                               const std::vector<std::string>& args,
                                                               absl::Duration timeout) {
-  std::vector<std::string> argv = {binary,   "serve", "--listen", "127.0.0.1:0",
-                                   "--api", "127.0.0.1:0"};
+  std::vector<std::string> argv = {binary,        "serve", "--listen",
+                                   "127.0.0.1:0", "--api", "127.0.0.1:0"};
   argv.insert(argv.end(), args.begin(), args.end());
   const std::string command = absl::StrJoin(argv, " ");
   int out[2];
@@ -94,9 +94,8 @@ absl::Status ServeChild::ReadPorts(absl::Duration timeout) {
     char chunk[4096];
     const ssize_t n = ::read(stdout_fd_, chunk, sizeof(chunk));
     if (n <= 0) {
-      return absl::UnavailableError(
-          absl::StrCat("exited before listening (its error is on stderr); stdout: ",
-                       startup_output_));
+      return absl::UnavailableError(absl::StrCat(
+          "exited before listening (its error is on stderr); stdout: ", startup_output_));
     }
     startup_output_.append(chunk, static_cast<size_t>(n));
     if (startup_output_.size() > kMaxStartupOutput) {

@@ -4,8 +4,9 @@
 //
 // Start() runs EDGESIM_BINARY `serve --manual-clock --listen 127.0.0.1:0 --api 127.0.0.1:0
 // --threads 2 ARGS...` as an emulator::ServeChild (emulator/serve_child.h), which returns once
-// the two "... listening on http://HOST:PORT" lines are printed. The destructor kills the process (SIGKILL) if a test has not
-// stopped it; Terminate() sends SIGTERM and returns the exit status. The admin helpers speak the
+// the two "... listening on http://HOST:PORT" lines are printed. The destructor kills the process
+// (SIGKILL) if a test has not stopped it; Terminate() sends SIGTERM and returns the exit status.
+// The admin helpers speak the
 // /_edgesim/ API; `Raw*` helpers talk to the edge over a plain socket (pipelining, oversized
 // requests).
 //
@@ -114,9 +115,8 @@ class ServeProcess {
     boost::asio::io_context io;
     boost::asio::ip::tcp::socket socket(io);
     beast::error_code ec;
-    socket.connect({boost::asio::ip::make_address("127.0.0.1"),
-                    static_cast<unsigned short>(edge_port())},
-                   ec);
+    socket.connect(
+        {boost::asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(edge_port())}, ec);
     if (!ec) boost::asio::write(socket, boost::asio::buffer(bytes), ec);
     if (ec) return absl::UnavailableError(absl::StrCat("edge: ", ec.message()));
     std::vector<http::response<http::string_body>> out;
