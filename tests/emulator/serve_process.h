@@ -6,9 +6,8 @@
 // --threads 2 ARGS...` as an emulator::ServeChild (emulator/serve_child.h), which returns once
 // the two "... listening on http://HOST:PORT" lines are printed. The destructor kills the process
 // (SIGKILL) if a test has not stopped it; Terminate() sends SIGTERM and returns the exit status.
-// The admin helpers speak the
-// /_edgesim/ API; `Raw*` helpers talk to the edge over a plain socket (pipelining, oversized
-// requests).
+// The admin helpers speak the /_edgesim/ API; `Raw*` helpers talk to the edge over a plain socket
+// (pipelining, oversized requests).
 //
 //   absl::StatusOr<std::unique_ptr<ServeProcess>> serve = ServeProcess::Start({"--demo"});
 //   httplib::Client edge = (*serve)->Edge();
