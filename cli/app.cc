@@ -13,6 +13,7 @@
 #include "absl/time/clock.h"
 #include "cli/demo_distribution.h"
 #include "cli/explain.h"
+#include "cli/play.h"
 #include "cli/serve.h"
 #include "cli/simulate.h"
 #include "policy/distribution_json.h"
@@ -214,6 +215,7 @@ int RunApp(const std::vector<std::string>& args, std::ostream& out, std::ostream
   check->callback([&] { exit_code = RunCheckConfig(check_path, out, err); });
 
   AddSimulateCommands(app, out, err, exit_code);
+  AddPlayCommand(app, out, err, exit_code);
   ServeFlags serve;
   AddServeCommand(app, serve)->callback([&] { exit_code = RunServe(serve, out, err); });
 

@@ -1,11 +1,13 @@
 #include "emulator/admin_api.h"
 
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "nlohmann/json.hpp"
 #include "policy/cache_key.h"
+#include "policy/invalidation.h"
 
 namespace edgesim::emulator {
 namespace {
@@ -101,9 +103,10 @@ json StatsJson(const RegistrySnapshot& snapshot, const AdminApiOptions& options)
   return out;
 }
 
-void ListCache(const httplib::Request& req, httplib::Response& res,
-               const RegistrySnapshot& snapshot, absl::Time now) {
-  const std::string id = req.get_param_value("distribution");
+// The distribution `id` names, or the only one when `id` is empty; a 404 reply (and nullptr)
+// otherwise.
+const LiveDistribution* FindDistribution(const RegistrySnapshot& snapshot, const std::string& id,
+                                         httplib::Response& res) {
   const LiveDistribution* d = nullptr;
   if (!id.empty()) {
     d = snapshot.Find(id);
@@ -111,10 +114,17 @@ void ListCache(const httplib::Request& req, httplib::Response& res,
     d = snapshot.distributions().front().get();
   }
   if (d == nullptr) {
-    return Error(res, 404, "NoSuchDistribution",
-                 id.empty() ? "several distributions run: pass ?distribution=ID"
-                            : absl::StrCat("no distribution ", id));
+    Error(res, 404, "NoSuchDistribution",
+          id.empty() ? "several distributions run: name one (distribution=ID)"
+                     : absl::StrCat("no distribution ", id));
   }
+  return d;
+}
+
+void ListCache(const httplib::Request& req, httplib::Response& res,
+               const RegistrySnapshot& snapshot, absl::Time now) {
+  const LiveDistribution* d = FindDistribution(snapshot, req.get_param_value("distribution"), res);
+  if (d == nullptr) return;
   const std::string pop = req.has_param("pop") ? req.get_param_value("pop") : d->pops().front();
   const core::EdgeCache* cache = d->network().FindCache(pop);
   if (cache == nullptr) return Error(res, 404, "NoSuchCache", absl::StrCat("no cache ", pop));
@@ -133,6 +143,31 @@ void ListCache(const httplib::Request& req, httplib::Response& res,
                        {"charge", e.charge}});
   });
   Reply(res, 200, {{"distribution", d->id()}, {"pop", pop}, {"entries", std::move(entries)}});
+}
+
+void Invalidate(const httplib::Request& req, httplib::Response& res,
+                const RegistrySnapshot& snapshot, absl::Time now) {
+  const absl::optional<json> body = ParseObject(req, res);
+  if (!body) return;
+  const json id = body->value("distribution", json(""));
+  const auto paths = body->find("paths");
+  if (!id.is_string() || paths == body->end() || !paths->is_array() || paths->empty()) {
+    return Error(
+        res, 400, "InvalidArgument",
+        "the body must be {\"distribution\": \"ID\" (optional), \"paths\": [\"/a\", ...]}");
+  }
+  std::vector<policy::InvalidationPath> parsed;
+  for (const json& p : *paths) {
+    absl::StatusOr<policy::InvalidationPath> path =
+        p.is_string() ? policy::InvalidationPath::Parse(p.get<std::string>())
+                      : absl::InvalidArgumentError("every path must be a string");
+    if (!path.ok()) return Error(res, 400, "InvalidArgument", path.status().message());
+    parsed.push_back(*std::move(path));
+  }
+  const LiveDistribution* d = FindDistribution(snapshot, id.get<std::string>(), res);
+  if (d == nullptr) return;
+  for (const policy::InvalidationPath& path : parsed) d->Invalidate(path, now);
+  Reply(res, 200, {{"distribution", d->id()}, {"paths", parsed.size()}});
 }
 
 }  // namespace
@@ -193,6 +228,10 @@ void MountAdminApi(httplib::Server& server, DistributionRegistry& registry,
                                                      httplib::Response& res) {
     ListCache(req, res, *registry.Snapshot(), options.clock->Now());
   });
+  server.Post("/_edgesim/invalidate",
+              [&registry, options](const httplib::Request& req, httplib::Response& res) {
+                Invalidate(req, res, *registry.Snapshot(), options.clock->Now());
+              });
   if (options.control_plane != nullptr) {
     server.Get("/_edgesim/invalidations/bill",
                [options](const httplib::Request&, httplib::Response& res) {

@@ -11,6 +11,10 @@
 //   POST /_edgesim/reset, POST /moto-api/reset     empties every cache and counter, and resets
 //                                          the CloudFront API's state (ControlPlane::Reset)
 //   GET  /_edgesim/invalidations/bill      the invalidation pricing ledger (with a ControlPlane)
+//   POST /_edgesim/invalidate              {"distribution": "ID", "paths": ["/a", "/b*"]}
+//        -> {"paths": N}: in effect at once in every cache of the distribution (no propagation
+//        delay; the CloudFront API's invalidations model that). "distribution" may be left out
+//        while one runs. Every path is validated first (SPEC 6.2): one bad path, nothing applied.
 // Errors are {"error": {"code": ..., "message": ...}} with 400 (bad JSON or values), 404 (unknown
 // distribution or cache) or 409 (the clock is not manual).
 //

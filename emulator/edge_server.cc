@@ -17,6 +17,7 @@
 #include "boost/asio.hpp"
 #include "boost/beast/core.hpp"
 #include "boost/beast/http.hpp"
+#include "core/error_page.h"
 #include "emulator/worker_pool.h"
 #include "policy/ascii_case.h"
 #include "policy/outcome.h"
@@ -155,42 +156,6 @@ core::EdgeResult Generated(int status, policy::CacheOutcome outcome, policy::Err
       "(CloudFront)\n</PRE>\n</BODY></HTML>"));
   r.body_size = r.body->size();
   return r;
-}
-
-// ---- Custom error pages (SPEC 7.4): the one place an error becomes its ResponsePagePath ------
-
-const policy::CustomErrorResponse* ErrorPageFor(const policy::DistributionConfig& config,
-                                                const core::EdgeResult& r) {
-  if (r.outcome != policy::CacheOutcome::kError) return nullptr;
-  const policy::CustomErrorResponse* custom = config.FindCustomErrorResponse(r.viewer.status);
-  return custom != nullptr && !custom->response_page_path.empty() ? custom : nullptr;
-}
-
-// The page goes through the behavior its own path matches, with the viewer's headers (so its
-// cache key varies as the viewer's would); HEAD stays HEAD.
-policy::Request PageRequest(const policy::Request& viewer, const std::string& page_path) {
-  policy::Request page;
-  page.method = viewer.method == "HEAD" ? "HEAD" : "GET";
-  page.target = page_path;
-  page.headers = viewer.headers;
-  page.http_minor_version = viewer.http_minor_version;
-  return page;
-}
-
-// The page's body and headers with the ResponseCode; the outcome stays Error (the log says so).
-// A page that is itself an error leaves the original error as it was.
-void SubstituteErrorPage(core::EdgeResult& error, core::EdgeResult page,
-                         const policy::CustomErrorResponse& custom) {
-  const int page_status = page.viewer.status;
-  if (page_status != 200 && page_status != 304) return;
-  const int code = page_status == 304 ? 304 : custom.response_code.value_or(error.viewer.status);
-  error.viewer = std::move(page.viewer);
-  error.viewer.status = code;
-  error.stored = std::move(page.stored);
-  error.body = std::move(page.body);
-  error.body_size = page.body_size;
-  error.age = page.age;
-  if (!error.background_refresh) error.background_refresh = std::move(page.background_refresh);
 }
 
 // ---- The server ---------------------------------------------------------------------------
@@ -361,13 +326,14 @@ class Session : public std::enable_shared_from_this<Session> {
     absl::optional<core::EdgeResult> answer = cache.TryHandleFromCache(request_, now);
     if (answer) {
       const policy::CustomErrorResponse* custom =
-          ErrorPageFor(distribution_->distribution().config, *answer);
+          core::ErrorPageFor(distribution_->distribution().config, *answer);
       absl::optional<core::EdgeResult> page;
       if (custom != nullptr) {
-        page = cache.TryHandleFromCache(PageRequest(request_, custom->response_page_path), now);
+        page = cache.TryHandleFromCache(
+            core::ErrorPageRequest(request_, custom->response_page_path), now);
       }
       if (custom == nullptr || page) {
-        if (page) SubstituteErrorPage(*answer, std::move(*page), *custom);
+        if (page) core::SubstituteErrorPage(*answer, std::move(*page), *custom);
         LoopCounters::Bump(loop_.counters.from_event_loop);
         return Answer(std::move(*answer));
       }
@@ -387,9 +353,9 @@ class Session : public std::enable_shared_from_this<Session> {
     };
     if (!answer) answer = handle(request_);
     if (const policy::CustomErrorResponse* custom =
-            ErrorPageFor(distribution_->distribution().config, *answer)) {
-      SubstituteErrorPage(*answer, handle(PageRequest(request_, custom->response_page_path)),
-                          *custom);
+            core::ErrorPageFor(distribution_->distribution().config, *answer)) {
+      core::SubstituteErrorPage(
+          *answer, handle(core::ErrorPageRequest(request_, custom->response_page_path)), *custom);
     }
     return *std::move(answer);
   }

@@ -1,5 +1,6 @@
 #include "sim/scenario.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -219,6 +220,17 @@ absl::StatusOr<std::string> ReadText(const std::string& path) {
 }
 
 }  // namespace
+
+std::vector<std::string> StepPops(const Scenario& scenario) {
+  std::vector<std::string> pops;
+  for (const Step& step : scenario.steps) {
+    if (!step.pop.empty() && std::find(pops.begin(), pops.end(), step.pop) == pops.end()) {
+      pops.push_back(step.pop);
+    }
+  }
+  if (pops.empty()) pops.push_back("IAD89-C1");
+  return pops;
+}
 
 absl::StatusOr<policy::Request> ParseRequestLine(absl::string_view line) {
   line = absl::StripAsciiWhitespace(line);

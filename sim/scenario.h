@@ -118,6 +118,10 @@ absl::StatusOr<Scenario> ParseScenario(const nlohmann::json& json, absl::string_
 // The "origin" section alone (also what the emulator's scripted origin serves).
 absl::StatusOr<OriginScript> ParseOriginScript(const nlohmann::json& json);
 
+// The POP codes the steps name, in order of first appearance; {"IAD89-C1"} when none does. A
+// step without a POP goes to the first.
+std::vector<std::string> StepPops(const Scenario& scenario);
+
 // "GET /index.html" -> {method, target}; a bare "/index.html" is a GET.
 absl::StatusOr<policy::Request> ParseRequestLine(absl::string_view line);
 

@@ -71,13 +71,7 @@ bool VectorTraceSource::Next(TraceBatch& batch) {
 }
 
 std::unique_ptr<VectorTraceSource> TraceFromSteps(const Scenario& scenario, absl::Time epoch) {
-  std::vector<std::string> pops;
-  for (const Step& step : scenario.steps) {
-    if (!step.pop.empty() && std::find(pops.begin(), pops.end(), step.pop) == pops.end()) {
-      pops.push_back(step.pop);
-    }
-  }
-  if (pops.empty()) pops.push_back("IAD89-C1");
+  const std::vector<std::string> pops = StepPops(scenario);
   auto trace = std::make_unique<VectorTraceSource>(pops);
   for (const Step& step : scenario.steps) {
     const absl::Time time = epoch + step.at;

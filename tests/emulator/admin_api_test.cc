@@ -147,6 +147,48 @@ TEST_F(AdminApiTest, InvalidationBillAndResetReachTheControlPlane) {
 TEST_F(AdminApiTest, NoBillWithoutAControlPlane) {
   Start(/*manual=*/false);
   EXPECT_EQ(Get("/_edgesim/invalidations/bill").first, 404);
+
+TEST_F(AdminApiTest, InvalidateRemovesMatchingObjectsAtOnce) {
+  Start(/*manual=*/true);
+  core::EdgeCache& pop = live_->Pop("");
+  for (const char* path : {"/about.html", "/assets/app.3f9a1c.js", "/index.html"}) {
+    pop.Handle(policy::Request::Get(path), clock_.Now(), live_->origin());
+  }
+  auto [status, body] = Post("/_edgesim/invalidate", R"({"paths": ["/ab*", "/index.html"]})");
+  EXPECT_EQ(status, 200) << body;
+  EXPECT_EQ(body["paths"], 2);
+  EXPECT_EQ(body["distribution"], live_->id());
+  for (const char* path : {"/about.html", "/index.html"}) {
+    EXPECT_EQ(pop.Handle(policy::Request::Get(path), clock_.Now(), live_->origin()).outcome,
+              policy::CacheOutcome::kMiss)
+        << path;
+  }
+  // Neither path matches /assets/...: it stays.
+  EXPECT_EQ(pop.Handle(policy::Request::Get("/assets/app.3f9a1c.js"), clock_.Now(), live_->origin())
+                .outcome,
+            policy::CacheOutcome::kHit);
+  EXPECT_EQ(Post("/_edgesim/invalidate",
+                 json({{"distribution", live_->id()}, {"paths", {"/about.html"}}}).dump())
+                .first,
+            200);
+  EXPECT_EQ(Post("/_edgesim/invalidate", R"({"distribution": "ENOSUCH", "paths": ["/a"]})").first,
+            404);
+}
+
+TEST_F(AdminApiTest, InvalidateRejectsBadPathsBeforeApplyingAny) {
+  Start(/*manual=*/true);
+  core::EdgeCache& pop = live_->Pop("");
+  pop.Handle(policy::Request::Get("/about.html"), clock_.Now(), live_->origin());
+  for (const char* body : {"{}", R"({"paths": []})", R"({"paths": "/a"})", R"({"paths": [1]})",
+                           R"({"distribution": 5, "paths": ["/a"]})"}) {
+    EXPECT_EQ(Post("/_edgesim/invalidate", body).first, 400) << body;
+  }
+  auto [status, error] = Post("/_edgesim/invalidate", R"({"paths": ["/about.html", "no-slash"]})");
+  EXPECT_EQ(status, 400);
+  EXPECT_EQ(error["error"]["code"], "InvalidArgument");
+  EXPECT_FALSE(error["error"]["message"].get<std::string>().empty());
+  EXPECT_EQ(pop.Handle(policy::Request::Get("/about.html"), clock_.Now(), live_->origin()).outcome,
+            policy::CacheOutcome::kHit);
 }
 
 }  // namespace
