@@ -147,6 +147,7 @@ TEST_F(AdminApiTest, InvalidationBillAndResetReachTheControlPlane) {
 TEST_F(AdminApiTest, NoBillWithoutAControlPlane) {
   Start(/*manual=*/false);
   EXPECT_EQ(Get("/_edgesim/invalidations/bill").first, 404);
+}
 
 TEST_F(AdminApiTest, InvalidateRemovesMatchingObjectsAtOnce) {
   Start(/*manual=*/true);
