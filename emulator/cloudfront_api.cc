@@ -180,14 +180,14 @@ void MountDistributions(httplib::Server& server, ControlPlane& cp, const core::C
   Mount(server, clock, "DeleteDistribution",
         [&cp](const httplib::Request& req, absl::Time) -> absl::StatusOr<Reply> {
           EDGESIM_RETURN_IF_ERROR(cp.DeleteDistribution(req.matches[1].str(), IfMatch(req)));
-          return Reply{"DeleteDistribution"};
+          return Answer("DeleteDistribution", {});
         });
   Mount(server, clock, "ListDistributions",
         [&cp](const httplib::Request& req, absl::Time now) -> absl::StatusOr<Reply> {
           EDGESIM_ASSIGN_OR_RETURN(int max_items, MaxItems(req));
           EDGESIM_ASSIGN_OR_RETURN(json list,
                                    cp.ListDistributions(Param(req, "Marker"), max_items, now));
-          return Reply{"ListDistributions", std::move(list)};
+          return Answer("ListDistributions", {std::move(list), ""});
         });
 }
 
@@ -214,7 +214,7 @@ void MountInvalidations(httplib::Server& server, ControlPlane& cp, const core::C
           EDGESIM_ASSIGN_OR_RETURN(json list, cp.ListInvalidations(req.matches[1].str(),
                                                                    Param(req, "Marker"),
                                                                    max_items, now));
-          return Reply{"ListInvalidations", std::move(list)};
+          return Answer("ListInvalidations", {std::move(list), ""});
         });
 }
 
@@ -247,14 +247,14 @@ void MountCachePolicies(httplib::Server& server, ControlPlane& cp, const core::C
   Mount(server, clock, "DeleteCachePolicy",
         [&cp](const httplib::Request& req, absl::Time) -> absl::StatusOr<Reply> {
           EDGESIM_RETURN_IF_ERROR(cp.DeleteCachePolicy(req.matches[1].str(), IfMatch(req)));
-          return Reply{"DeleteCachePolicy"};
+          return Answer("DeleteCachePolicy", {});
         });
   Mount(server, clock, "ListCachePolicies",
         [&cp](const httplib::Request& req, absl::Time) -> absl::StatusOr<Reply> {
           EDGESIM_ASSIGN_OR_RETURN(int max_items, MaxItems(req));
           EDGESIM_ASSIGN_OR_RETURN(
               json list, cp.ListCachePolicies(Param(req, "Type"), Param(req, "Marker"), max_items));
-          return Reply{"ListCachePolicies", std::move(list)};
+          return Answer("ListCachePolicies", {std::move(list), ""});
         });
 }
 
@@ -270,7 +270,7 @@ void MountTags(httplib::Server& server, ControlPlane& cp, const core::Clock& clo
         [&cp](const httplib::Request& req, absl::Time) -> absl::StatusOr<Reply> {
           EDGESIM_ASSIGN_OR_RETURN(std::string arn, Resource(req));
           EDGESIM_ASSIGN_OR_RETURN(json tags, cp.ListTagsForResource(arn));
-          return Reply{"ListTagsForResource", std::move(tags)};
+          return Answer("ListTagsForResource", {std::move(tags), ""});
         });
   // UntagResource shares the URI, told apart by ?Operation=.
   Mount(server, clock, "TagResource",
@@ -284,11 +284,11 @@ void MountTags(httplib::Server& server, ControlPlane& cp, const core::Clock& clo
           if (operation == "Tag") {
             EDGESIM_ASSIGN_OR_RETURN(json tags, Payload(req, "TagResource"));
             EDGESIM_RETURN_IF_ERROR(cp.TagResource(arn, tags));
-            return Reply{"TagResource"};
+            return Answer("TagResource", {});
           }
           EDGESIM_ASSIGN_OR_RETURN(json keys, Payload(req, "UntagResource"));
           EDGESIM_RETURN_IF_ERROR(cp.UntagResource(arn, keys));
-          return Reply{"UntagResource"};
+          return Answer("UntagResource", {});
         });
 }
 
@@ -322,7 +322,7 @@ httplib::Server::HandlerResponse ApiErrorPage(const httplib::Request& req,
 void MountCloudFrontApi(httplib::Server& server, ControlPlane& control_plane,
                         const core::Clock& clock) {
   server.set_payload_max_length(kMaxXmlBodyBytes);
-  server.set_error_handler(ApiErrorPage);
+  server.set_error_handler(httplib::Server::HandlerWithResponse(ApiErrorPage));
   MountDistributions(server, control_plane, clock);
   MountInvalidations(server, control_plane, clock);
   MountCachePolicies(server, control_plane, clock);

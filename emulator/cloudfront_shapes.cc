@@ -50,7 +50,9 @@ const CloudFrontShapes& CloudFrontShapes::Get() {
 CloudFrontShapes::CloudFrontShapes(absl::string_view model_json) {
   const nlohmann::json model = nlohmann::json::parse(model_json.begin(), model_json.end());
   for (const auto& [name, s] : model.at("shapes").items()) {
-    Shape shape{.name = name, .type = ParseType(s.at("type").get<std::string>())};
+    Shape shape;
+    shape.name = name;
+    shape.type = ParseType(s.at("type").get<std::string>());
     if (shape.type == ShapeType::kStructure) {
       for (const nlohmann::json& m : s.at("members")) {
         const std::string member = m.at(0).get<std::string>();
