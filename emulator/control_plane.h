@@ -66,6 +66,8 @@ struct ControlPlaneOptions {
   std::string account_id = "123456789012";
   // Limits and pricing (1,000 free paths a month, then $0.005 each; SPEC 6.3, 6.6).
   policy::ModelOptions model;
+  // Seeds the ids and ETags (ResourceIds); 0 picks a random seed.
+  uint64_t id_seed = 0;
 };
 
 // An answer and its ETag (empty for shapes that have none, e.g. lists).

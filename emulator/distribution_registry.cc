@@ -103,8 +103,10 @@ std::vector<core::EdgeCache*> LiveDistribution::Caches() const {
   return caches;
 }
 
-void LiveDistribution::Invalidate(const policy::InvalidationPath& path, absl::Time created) const {
-  network_->Invalidate(path, created);
+void LiveDistribution::Invalidate(
+    const policy::InvalidationPath& path, absl::Time created,
+    const std::function<absl::Duration(absl::string_view cache)>& delay) const {
+  network_->Invalidate(path, created, delay);
 }
 
 void LiveDistribution::Sweep(absl::Time now, uint64_t budget_per_cache) const {

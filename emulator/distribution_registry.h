@@ -21,6 +21,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -77,8 +78,11 @@ class LiveDistribution {
   // Every cache: POPs, then regional edge caches.
   std::vector<core::EdgeCache*> Caches() const;
 
-  // Every POP and regional cache applies `path` from `created` (issue 5's invalidations).
-  void Invalidate(const policy::InvalidationPath& path, absl::Time created) const;
+  // Every POP and regional cache applies `path` from `created` plus `delay(cache name)` (its
+  // propagation delay, SPEC 6.5); no `delay`: at once (issue 5's invalidations).
+  void Invalidate(
+      const policy::InvalidationPath& path, absl::Time created,
+      const std::function<absl::Duration(absl::string_view cache)>& delay = nullptr) const;
   void Sweep(absl::Time now, uint64_t budget_per_cache) const;
   // Empties every cache and its counters.
   void Reset() const;

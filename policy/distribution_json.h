@@ -66,4 +66,9 @@ std::vector<ConfigProblem> ValidateDistributionConfig(const DistributionConfig& 
 // LoadDistributionConfigJson(DistributionConfigToJson(c), custom) == c given c's custom policies.
 std::string DistributionConfigToJson(const DistributionConfig& config);
 
+// A cache policy (not a legacy one) as a bare CachePolicyConfig: Comment, Name, the three TTLs and
+// ParametersInCacheKeyAndForwardedToOrigin. LoadCachePolicyConfigJson gives `policy` back, Id
+// aside. REQUIRES: !policy.legacy.
+std::string CachePolicyConfigToJson(const CachePolicy& policy);
+
 }  // namespace edgesim::policy

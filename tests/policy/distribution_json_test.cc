@@ -918,3 +918,28 @@ TEST(LoadCachePolicyConfigJson, Problems) {
 
 }  // namespace
 }  // namespace edgesim::policy
+
+TEST(CachePolicyConfigToJson, EveryManagedPolicyLoadsBack) {
+  for (const CachePolicy& managed : ManagedCachePolicies()) {
+    SCOPED_TRACE(managed.name);
+    absl::StatusOr<CachePolicy> loaded = LoadCachePolicyConfigJson(CachePolicyConfigToJson(managed));
+    ASSERT_TRUE(loaded.ok()) << loaded.status();
+    CachePolicy expected = managed;
+    expected.id.clear();
+    EXPECT_EQ(*loaded, expected);
+  }
+}
+
+TEST(CachePolicyConfigToJson, WritesCloudFrontsShape) {
+  CachePolicy p;
+  p.name = "custom";
+  p.min_ttl = absl::Seconds(1);
+  p.query_strings = {KeyListBehavior::kAllExcept, {"utm_source"}};
+  const nlohmann::json j = nlohmann::json::parse(CachePolicyConfigToJson(p));
+  EXPECT_EQ(j["Name"], "custom");
+  EXPECT_EQ(j["MinTTL"], 1);
+  const nlohmann::json& params = j["ParametersInCacheKeyAndForwardedToOrigin"];
+  EXPECT_EQ(params["HeadersConfig"], nlohmann::json({{"HeaderBehavior", "none"}}));
+  EXPECT_EQ(params["QueryStringsConfig"]["QueryStringBehavior"], "allExcept");
+  EXPECT_EQ(params["QueryStringsConfig"]["QueryStrings"]["Items"][0], "utm_source");
+}
