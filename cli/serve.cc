@@ -309,8 +309,7 @@ int RunServe(const ServeFlags& f, std::ostream& out, std::ostream& err) {
                           {.clock = clock.get(),
                            .manual_clock = manual,
                            .edge = edge->get(),
-                           .access_log = access_log.get(),
-                           .control_plane = &control_plane});
+                           .access_log = access_log.get()});
   emulator::MountCloudFrontApi(api, control_plane, *clock);
   const int api_port = api_address->port == 0
                            ? api.bind_to_any_port(api_address->host)

@@ -13,7 +13,7 @@ mkdir -p "$WORK/site/assets" "$WORK/api"
 echo "<h1>v1</h1>" >"$WORK/site/index.html"
 echo "console.log('app')" >"$WORK/site/assets/app.3f9a1c.js"
 echo '{"v": 1}' >"$WORK/api/data.json"
-aws --endpoint-url "$MOTO" s3 mb s3://site --only-show-errors
+aws --endpoint-url "$MOTO" s3 mb s3://site >/dev/null
 s3 cp "$WORK/site/index.html" s3://site/index.html --cache-control "public, max-age=60" --content-type text/html
 s3 sync "$WORK/site/assets" s3://site/assets --cache-control "max-age=31536000, immutable"
 s3 cp "$WORK/api/data.json" s3://site/api/data.json --cache-control "max-age=300"
