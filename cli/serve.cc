@@ -138,8 +138,9 @@ absl::Status LoadDistributions(const ServeFlags& f, const Deployer& deploy, Load
     }
   }
   if (!unused_dirs.empty() && !f.configs.empty()) {
-    return absl::InvalidArgumentError(absl::StrCat("--origin-dir ", unused_dirs.begin()->first,
-                                                   "=...: no distribution has an origin with this id"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("--origin-dir ", unused_dirs.begin()->first,
+                     "=...: no distribution has an origin with this id"));
   }
   if (f.demo) {
     EDGESIM_ASSIGN_OR_RETURN(policy::Distribution d,
@@ -155,7 +156,8 @@ absl::Status LoadDistributions(const ServeFlags& f, const Deployer& deploy, Load
 
 void PrintDemoHelp(std::ostream& out, const std::string& edge, const std::string& api,
                    const std::string& demo_id, bool manual_clock) {
-  out << "\nedgesim demo: a distribution with /assets/* cached a year and HTML briefly, in front of "
+  out << "\nedgesim demo: a distribution with /assets/* cached a year and HTML briefly, in front "
+         "of "
          "a built-in origin.\nTry:\n"
       << "  curl -si " << edge << "/                      # Miss, then Hit on the second call\n"
       << "  curl -si " << edge << "/assets/app.3f9a1c.js  # cached for a year\n"
@@ -274,7 +276,8 @@ int RunServe(const ServeFlags& f, std::ostream& out, std::ostream& err) {
   std::unique_ptr<core::Clock> clock;
   core::ManualClock* manual = nullptr;
   if (f.manual_clock) {
-    auto m = std::make_unique<core::ManualClock>(absl::FromUnixSeconds(absl::ToUnixSeconds(absl::Now())));
+    auto m = std::make_unique<core::ManualClock>(
+        absl::FromUnixSeconds(absl::ToUnixSeconds(absl::Now())));
     manual = m.get();
     clock = std::move(m);
   } else {
@@ -289,16 +292,17 @@ int RunServe(const ServeFlags& f, std::ostream& out, std::ostream& err) {
     access_log = *std::move(opened);
   }
 
-  absl::StatusOr<std::unique_ptr<emulator::EdgeServer>> edge = emulator::EdgeServer::Start(
-      loaded.registry, {.host = listen->host,
-                        .port = listen->port,
-                        .threads = f.threads,
-                        .clock = clock.get(),
-                        .access_log = access_log.get()});
+  absl::StatusOr<std::unique_ptr<emulator::EdgeServer>> edge =
+      emulator::EdgeServer::Start(loaded.registry, {.host = listen->host,
+                                                    .port = listen->port,
+                                                    .threads = f.threads,
+                                                    .clock = clock.get(),
+                                                    .access_log = access_log.get()});
   if (!edge.ok()) {
-    return Fail(err, edge.status().code() == absl::StatusCode::kInvalidArgument ? kExitInvalid
-                                                                                : kExitRuntime,
-                edge.status());
+    return Fail(
+        err,
+        edge.status().code() == absl::StatusCode::kInvalidArgument ? kExitInvalid : kExitRuntime,
+        edge.status());
   }
 
   emulator::ControlPlane control_plane(loaded.registry, std::cref(deploy),
@@ -311,11 +315,10 @@ int RunServe(const ServeFlags& f, std::ostream& out, std::ostream& err) {
                            .edge = edge->get(),
                            .access_log = access_log.get()});
   emulator::MountCloudFrontApi(api, control_plane, *clock);
-  const int api_port = api_address->port == 0
-                           ? api.bind_to_any_port(api_address->host)
-                           : (api.bind_to_port(api_address->host, api_address->port)
-                                  ? api_address->port
-                                  : -1);
+  const int api_port =
+      api_address->port == 0
+          ? api.bind_to_any_port(api_address->host)
+          : (api.bind_to_port(api_address->host, api_address->port) ? api_address->port : -1);
   if (api_port < 0) {
     (*edge)->Shutdown();
     return Fail(err, kExitRuntime,

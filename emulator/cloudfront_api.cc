@@ -38,9 +38,7 @@ struct Reply {
 
 using Handler = std::function<absl::StatusOr<Reply>(const httplib::Request&, absl::Time now)>;
 
-const Operation& Op(absl::string_view name) {
-  return *CloudFrontShapes::Get().FindOperation(name);
-}
+const Operation& Op(absl::string_view name) { return *CloudFrontShapes::Get().FindOperation(name); }
 
 // A request id in the shape AWS uses (a UUID).
 std::string NewRequestId() {
@@ -110,8 +108,9 @@ void Mount(httplib::Server& server, const core::Clock& clock, absl::string_view 
 // The operation's input payload, decoded; MissingBody when there is none.
 absl::StatusOr<json> Payload(const httplib::Request& req, absl::string_view operation) {
   if (req.body.empty()) {
-    return MakeApiError("MissingBody", "This operation requires a body. Ensure that the body is "
-                                       "present and the Content-Type header is set.");
+    return MakeApiError("MissingBody",
+                        "This operation requires a body. Ensure that the body is "
+                        "present and the Content-Type header is set.");
   }
   const Operation& op = Op(operation);
   return DecodeXml(req.body, op.input, op.input_root);
@@ -149,11 +148,11 @@ void MountDistributions(httplib::Server& server, ControlPlane& cp, const core::C
   Mount(server, clock, "CreateDistribution",
         [&cp](const httplib::Request& req, absl::Time now) -> absl::StatusOr<Reply> {
           const bool with_tags = req.has_param("WithTags");
-          const absl::string_view op = with_tags ? "CreateDistributionWithTags"
-                                                 : "CreateDistribution";
+          const absl::string_view op =
+              with_tags ? "CreateDistributionWithTags" : "CreateDistribution";
           EDGESIM_ASSIGN_OR_RETURN(json payload, Payload(req, op));
-          const json config = with_tags ? payload.value("DistributionConfig", json::object())
-                                        : std::move(payload);
+          const json config =
+              with_tags ? payload.value("DistributionConfig", json::object()) : std::move(payload);
           const json tags = with_tags ? payload.value("Tags", json::object()) : json();
           EDGESIM_ASSIGN_OR_RETURN(Versioned d,
                                    cp.CreateDistribution(config, with_tags ? &tags : nullptr, now));
@@ -199,8 +198,9 @@ void MountInvalidations(httplib::Server& server, ControlPlane& cp, const core::C
           EDGESIM_ASSIGN_OR_RETURN(CreatedInvalidation i,
                                    cp.CreateInvalidation(distribution, batch, now));
           const std::string id = i.invalidation.body.value("Id", "");
-          return Answer("CreateInvalidation", std::move(i.invalidation),
-                        Location(absl::StrCat("distribution/", distribution, "/invalidation/", id)));
+          return Answer(
+              "CreateInvalidation", std::move(i.invalidation),
+              Location(absl::StrCat("distribution/", distribution, "/invalidation/", id)));
         });
   Mount(server, clock, "GetInvalidation",
         [&cp](const httplib::Request& req, absl::Time now) -> absl::StatusOr<Reply> {
@@ -211,9 +211,9 @@ void MountInvalidations(httplib::Server& server, ControlPlane& cp, const core::C
   Mount(server, clock, "ListInvalidations",
         [&cp](const httplib::Request& req, absl::Time now) -> absl::StatusOr<Reply> {
           EDGESIM_ASSIGN_OR_RETURN(int max_items, MaxItems(req));
-          EDGESIM_ASSIGN_OR_RETURN(json list, cp.ListInvalidations(req.matches[1].str(),
-                                                                   Param(req, "Marker"),
-                                                                   max_items, now));
+          EDGESIM_ASSIGN_OR_RETURN(
+              json list,
+              cp.ListInvalidations(req.matches[1].str(), Param(req, "Marker"), max_items, now));
           return Answer("ListInvalidations", {std::move(list), ""});
         });
 }
@@ -294,8 +294,7 @@ void MountTags(httplib::Server& server, ControlPlane& cp, const core::Clock& clo
 
 // Bodies for what httplib refuses before any route runs: unknown routes (404) and bodies over the
 // payload limit (413, reported as MalformedInput like DecodeXml's own check).
-httplib::Server::HandlerResponse ApiErrorPage(const httplib::Request& req,
-                                              httplib::Response& res) {
+httplib::Server::HandlerResponse ApiErrorPage(const httplib::Request& req, httplib::Response& res) {
   if (!absl::StartsWith(req.path, kApiPrefix) || !res.body.empty()) {
     return httplib::Server::HandlerResponse::Unhandled;
   }

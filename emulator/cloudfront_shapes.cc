@@ -56,8 +56,8 @@ CloudFrontShapes::CloudFrontShapes(absl::string_view model_json) {
     if (shape.type == ShapeType::kStructure) {
       for (const nlohmann::json& m : s.at("members")) {
         const std::string member = m.at(0).get<std::string>();
-        shape.members.push_back(
-            {member, m.at(1).get<std::string>(), m.size() > 2 ? m.at(2).get<std::string>() : member});
+        shape.members.push_back({member, m.at(1).get<std::string>(),
+                                 m.size() > 2 ? m.at(2).get<std::string>() : member});
       }
     } else if (shape.type == ShapeType::kList) {
       shape.list_member_shape = s.at("member").get<std::string>();

@@ -15,7 +15,9 @@ namespace {
 
 using nlohmann::json;
 
-absl::Status Malformed(absl::string_view message) { return MakeApiError("MalformedInput", message); }
+absl::Status Malformed(absl::string_view message) {
+  return MakeApiError("MalformedInput", message);
+}
 
 // Well-formed UTF-8 (no overlongs, surrogates or code points past U+10FFFF): pugixml does not
 // check, and nlohmann refuses to print a string that is not.
@@ -114,8 +116,9 @@ class Decoder {
       if (child.type() != pugi::node_element) continue;
       const ShapeMember* member = shape.FindMemberByXmlName(LocalName(child.name()));
       if (member == nullptr) continue;
-      EDGESIM_ASSIGN_OR_RETURN(out[member->name], Decode(child, *model_.FindShape(member->shape),
-                                                         absl::StrCat(where, ".", member->xml_name)));
+      EDGESIM_ASSIGN_OR_RETURN(out[member->name],
+                               Decode(child, *model_.FindShape(member->shape),
+                                      absl::StrCat(where, ".", member->xml_name)));
     }
     return out;
   }
@@ -125,8 +128,7 @@ class Decoder {
     const Shape& item = *model_.FindShape(shape.list_member_shape);
     const std::string item_where = absl::StrCat(where, ".", shape.list_member_name);
     for (pugi::xml_node child : node.children()) {
-      if (child.type() != pugi::node_element ||
-          LocalName(child.name()) != shape.list_member_name) {
+      if (child.type() != pugi::node_element || LocalName(child.name()) != shape.list_member_name) {
         continue;
       }
       EDGESIM_ASSIGN_OR_RETURN(json value, Decode(child, item, item_where));
@@ -135,15 +137,14 @@ class Decoder {
     return out;
   }
 
-  static absl::StatusOr<json> Integer(pugi::xml_node node, bool is_long,
-                                      const std::string& where) {
+  static absl::StatusOr<json> Integer(pugi::xml_node node, bool is_long, const std::string& where) {
     const std::string text = Text(node);
     const absl::string_view digits = absl::StripAsciiWhitespace(text);
     int64_t value;
     int32_t narrow;
     if (is_long ? !absl::SimpleAtoi(digits, &value) : !absl::SimpleAtoi(digits, &narrow)) {
-      return Malformed(absl::StrCat(where, ": \"", text, "\" is not ",
-                                    is_long ? "a long" : "an integer"));
+      return Malformed(
+          absl::StrCat(where, ": \"", text, "\" is not ", is_long ? "a long" : "an integer"));
     }
     return is_long ? json(value) : json(narrow);
   }
@@ -180,8 +181,8 @@ void Encode(pugi::xml_node element, const json& value, const Shape& shape,
       return;
     }
     default:
-      element.text() = value.is_string() ? value.get_ref<const std::string&>().c_str()
-                                         : value.dump().c_str();
+      element.text() =
+          value.is_string() ? value.get_ref<const std::string&>().c_str() : value.dump().c_str();
   }
 }
 
@@ -199,13 +200,17 @@ absl::StatusOr<json> DecodeXml(absl::string_view body, absl::string_view shape,
                       pugi::parse_default | pugi::parse_doctype | pugi::parse_ws_pcdata_single,
                       pugi::encoding_utf8);
   if (!parsed) {
-    return Malformed(absl::StrCat("the request body is not well-formed XML: ",
-                                  parsed.description(), " at offset ", parsed.offset));
+    return Malformed(absl::StrCat("the request body is not well-formed XML: ", parsed.description(),
+                                  " at offset ", parsed.offset));
   }
   HostileStructure check;
   doc.traverse(check);
   if (!check.problem().empty()) return Malformed(check.problem());
   const pugi::xml_node top = doc.document_element();
+  // pugixml reads a sequence of elements as a document; XML allows one root.
+  for (pugi::xml_node n = top.next_sibling(); n; n = n.next_sibling()) {
+    if (n.type() == pugi::node_element) return Malformed("the document has more than one root");
+  }
   if (LocalName(top.name()) != root) {
     return Malformed(absl::StrCat("the root element is <", top.name(), ">, expected <", root, ">"));
   }

@@ -13,7 +13,8 @@
 // Encoding writes <?xml?>, the root element with CloudFront's xmlns, members in model order,
 // list items under their member element names, and omits empty lists and null members.
 //
-//   absl::StatusOr<nlohmann::json> batch = DecodeXml(body, "InvalidationBatch", "InvalidationBatch");
+//   absl::StatusOr<nlohmann::json> batch = DecodeXml(body, "InvalidationBatch",
+//   "InvalidationBatch");
 //   (*batch)["Paths"]["Quantity"];                       // 1 (a number)
 //   std::string xml = EncodeXml(invalidation, "Invalidation", "Invalidation");
 #pragma once

@@ -138,8 +138,9 @@ TEST_F(CloudFrontApiTest, GetUpdateAndDeleteFollowETagRules) {
               "InvalidIfMatchVersion");
   ExpectError(Send("PUT", base + "/config", DistributionConfigXml("ref-2"), {{"If-Match", ""}}),
               400, "InvalidIfMatchVersion");
-  ExpectError(Send("PUT", base + "/config", DistributionConfigXml("ref-2"), {{"If-Match", "STALE"}}),
-              412, "PreconditionFailed");
+  ExpectError(
+      Send("PUT", base + "/config", DistributionConfigXml("ref-2"), {{"If-Match", "STALE"}}), 412,
+      "PreconditionFailed");
   ExpectError(Send("PUT", base + "/config", "", {{"If-Match", etag}}), 400, "MissingBody");
   httplib::Result updated =
       Send("PUT", base + "/config", DistributionConfigXml("ref-2", false), {{"If-Match", etag}});
@@ -225,8 +226,9 @@ TEST_F(CloudFrontApiTest, MalformedHostileAndOversizedBodiesAreMalformedInput) {
   const auto [id, etag] = Create("ref-5");
   const std::string base = "/2020-05-31/distribution/" + id + "/invalidation";
   ExpectError(Send("POST", base, "this is not XML"), 400, "MalformedInput");
-  ExpectError(Send("POST", base, "<InvalidationBatch><Paths><Quantity>x</Quantity></Paths>"
-                                 "</InvalidationBatch>"),
+  ExpectError(Send("POST", base,
+                   "<InvalidationBatch><Paths><Quantity>x</Quantity></Paths>"
+                   "</InvalidationBatch>"),
               400, "MalformedInput");
   ExpectError(Send("POST", base,
                    R"(<!DOCTYPE a [<!ENTITY e "x"><!ENTITY f "&e;&e;&e;">]><InvalidationBatch>)"
@@ -288,16 +290,17 @@ TEST_F(CloudFrontApiTest, CachePolicies) {
 
 TEST_F(CloudFrontApiTest, TagsAndCreateDistributionWithTags) {
   // The inner DistributionConfig keeps the xmlns the CLI puts on it: harmless.
-  const std::string body = absl::StrCat(
-      "<DistributionConfigWithTags>", DistributionConfigXml("ref-tags"),
-      "<Tags><Items><Tag><Key>team</Key><Value>web</Value></Tag></Items></Tags>"
-      "</DistributionConfigWithTags>");
+  const std::string body =
+      absl::StrCat("<DistributionConfigWithTags>", DistributionConfigXml("ref-tags"),
+                   "<Tags><Items><Tag><Key>team</Key><Value>web</Value></Tag></Items></Tags>"
+                   "</DistributionConfigWithTags>");
   httplib::Result created = Send("POST", "/2020-05-31/distribution?WithTags", body);
   ASSERT_TRUE(created);
   ASSERT_EQ(created->status, 201) << created->body;
   const std::string arn = XmlText(created->body, "Distribution/ARN");
   EXPECT_THAT(arn, HasSubstr("arn:aws:cloudfront::"));
-  const std::string tagging = "/2020-05-31/tagging?Resource=" + httplib::detail::encode_query_param(arn);
+  const std::string tagging =
+      "/2020-05-31/tagging?Resource=" + httplib::detail::encode_query_param(arn);
   httplib::Result tags = Send("GET", tagging);
   ASSERT_TRUE(tags);
   EXPECT_EQ(tags->status, 200) << tags->body;
@@ -308,8 +311,8 @@ TEST_F(CloudFrontApiTest, TagsAndCreateDistributionWithTags) {
            "<Tags><Items><Tag><Key>env</Key><Value>ci</Value></Tag></Items></Tags>");
   ASSERT_TRUE(tagged);
   EXPECT_EQ(tagged->status, 204) << tagged->body;
-  httplib::Result untagged =
-      Send("POST", tagging + "&Operation=Untag", "<TagKeys><Items><Key>team</Key></Items></TagKeys>");
+  httplib::Result untagged = Send("POST", tagging + "&Operation=Untag",
+                                  "<TagKeys><Items><Key>team</Key></Items></TagKeys>");
   ASSERT_TRUE(untagged);
   EXPECT_EQ(untagged->status, 204) << untagged->body;
   tags = Send("GET", tagging);

@@ -19,7 +19,8 @@ TEST(CloudFrontShapesTest, EveryOperationOfApiMdHasItsMethodUriAndStatus) {
   };
   const Expected kOps[] = {
       {"CreateInvalidation", "POST", "/2020-05-31/distribution/{DistributionId}/invalidation", 201},
-      {"GetInvalidation", "GET", "/2020-05-31/distribution/{DistributionId}/invalidation/{Id}", 200},
+      {"GetInvalidation", "GET", "/2020-05-31/distribution/{DistributionId}/invalidation/{Id}",
+       200},
       {"ListInvalidations", "GET", "/2020-05-31/distribution/{DistributionId}/invalidation", 200},
       {"CreateDistribution", "POST", "/2020-05-31/distribution", 201},
       {"CreateDistributionWithTags", "POST", "/2020-05-31/distribution?WithTags", 201},
@@ -46,8 +47,12 @@ TEST(CloudFrontShapesTest, EveryOperationOfApiMdHasItsMethodUriAndStatus) {
     EXPECT_EQ(op->uri, e.uri) << e.name;
     EXPECT_EQ(op->status, e.status) << e.name;
     // Every payload shape is in the extract.
-    if (!op->input.empty()) EXPECT_NE(Model().FindShape(op->input), nullptr) << e.name;
-    if (!op->output.empty()) EXPECT_NE(Model().FindShape(op->output), nullptr) << e.name;
+    if (!op->input.empty()) {
+      EXPECT_NE(Model().FindShape(op->input), nullptr) << e.name;
+    }
+    if (!op->output.empty()) {
+      EXPECT_NE(Model().FindShape(op->output), nullptr) << e.name;
+    }
   }
 }
 

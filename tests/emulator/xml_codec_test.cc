@@ -3,6 +3,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "emulator/api_error.h"
 #include "gmock/gmock.h"
@@ -75,8 +76,8 @@ TEST(XmlCodecTest, EntitiesCdataAndUtf8) {
       "<Path>/&#252;ber/\xC3\xBC.html</Path><Path><![CDATA[/x&y]]></Path></Items></Paths>"
       "</InvalidationBatch>");
   ASSERT_TRUE(batch.ok()) << batch.status();
-  EXPECT_EQ((*batch)["Paths"]["Items"],
-            json::parse("[\"/a&b<c>.html\", \"/\xC3\xBC" "ber/\xC3\xBC.html\", \"/x&y\"]"));
+  EXPECT_EQ((*batch)["Paths"]["Items"], json::parse("[\"/a&b<c>.html\", \"/\xC3\xBC"
+                                                    "ber/\xC3\xBC.html\", \"/x&y\"]"));
   EXPECT_EQ((*batch)["CallerReference"], " two  spaces ");
 }
 
@@ -89,8 +90,8 @@ TEST(XmlCodecTest, EmptyListsAndStructures) {
 }
 
 TEST(XmlCodecTest, BadNumbersAndBooleansNameTheElement) {
-  ApiError e = Refusal(Batch(
-      "<InvalidationBatch><Paths><Quantity>three</Quantity></Paths></InvalidationBatch>"));
+  ApiError e = Refusal(
+      Batch("<InvalidationBatch><Paths><Quantity>three</Quantity></Paths></InvalidationBatch>"));
   EXPECT_EQ(e.code, "MalformedInput");
   EXPECT_EQ(e.http_status, 400);
   EXPECT_THAT(e.message, HasSubstr("InvalidationBatch.Paths.Quantity"));
@@ -100,9 +101,9 @@ TEST(XmlCodecTest, BadNumbersAndBooleansNameTheElement) {
                           "</InvalidationBatch>"))
                 .code,
             "MalformedInput");
-  absl::StatusOr<json> policy = DecodeXml(
-      "<CachePolicyConfig><MinTTL>3000000000</MinTTL></CachePolicyConfig>", "CachePolicyConfig",
-      "CachePolicyConfig");
+  absl::StatusOr<json> policy =
+      DecodeXml("<CachePolicyConfig><MinTTL>3000000000</MinTTL></CachePolicyConfig>",
+                "CachePolicyConfig", "CachePolicyConfig");
   ASSERT_TRUE(policy.ok()) << policy.status();
   EXPECT_EQ((*policy)["MinTTL"], 3000000000LL);
   e = Refusal(DecodeXml("<DistributionConfig><Enabled>yes</Enabled></DistributionConfig>",
@@ -112,11 +113,12 @@ TEST(XmlCodecTest, BadNumbersAndBooleansNameTheElement) {
 }
 
 TEST(XmlCodecTest, RefusesWhatIsNotTheExpectedDocument) {
-  for (const std::string body :
-       {"", "hello", "{\"CallerReference\": \"x\"}", "<InvalidationBatch>",
-        "<InvalidationBatch></Other>", "<Other><Paths/></Other>",
-        "<InvalidationBatch/><InvalidationBatch/>", std::string("<InvalidationBatch>\xff</InvalidationBatch>"),
-        std::string("<InvalidationBatch>\xC0\xAF</InvalidationBatch>")}) {
+  for (const std::string& body :
+       std::vector<std::string>{"", "hello", "{\"CallerReference\": \"x\"}", "<InvalidationBatch>",
+                                "<InvalidationBatch></Other>", "<Other><Paths/></Other>",
+                                "<InvalidationBatch/><InvalidationBatch/>",
+                                std::string("<InvalidationBatch>\xff</InvalidationBatch>"),
+                                std::string("<InvalidationBatch>\xC0\xAF</InvalidationBatch>")}) {
     const ApiError e = Refusal(Batch(body));
     EXPECT_EQ(e.code, "MalformedInput") << body;
     EXPECT_EQ(e.http_status, 400) << body;
@@ -162,9 +164,11 @@ TEST(XmlCodecTest, RefusesOversizedBodiesBeforeParsing) {
   EXPECT_EQ(e.code, "MalformedInput");
   EXPECT_THAT(e.message, HasSubstr("larger than"));
   // A 3,000-path batch is far below the bound.
-  std::string big = "<InvalidationBatch><CallerReference>r</CallerReference><Paths><Quantity>3000"
-                    "</Quantity><Items>";
-  for (int i = 0; i < 3000; ++i) big += "<Path>/assets/some/long/path/" + std::to_string(i) + "</Path>";
+  std::string big =
+      "<InvalidationBatch><CallerReference>r</CallerReference><Paths><Quantity>3000"
+      "</Quantity><Items>";
+  for (int i = 0; i < 3000; ++i)
+    big += "<Path>/assets/some/long/path/" + std::to_string(i) + "</Path>";
   big += "</Items></Paths></InvalidationBatch>";
   absl::StatusOr<json> batch = Batch(big);
   ASSERT_TRUE(batch.ok()) << batch.status();
@@ -175,13 +179,14 @@ TEST(XmlCodecTest, EncodesInModelOrderWithListElementNamesAndNamespace) {
   const json invalidation = json::parse(R"({
       "InvalidationBatch": {"CallerReference": "r&1", "Paths": {"Items": ["/a<b>", "/c"], "Quantity": 2}},
       "CreateTime": "2026-12-04T18:00:00.000Z", "Status": "InProgress", "Id": "I1", "Extra": 5})");
-  EXPECT_EQ(EncodeXml(invalidation, "Invalidation", "Invalidation"),
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
-            "<Invalidation xmlns=\"http://cloudfront.amazonaws.com/doc/2020-05-31/\">"
-            "<Id>I1</Id><Status>InProgress</Status><CreateTime>2026-12-04T18:00:00.000Z</CreateTime>"
-            "<InvalidationBatch><Paths><Quantity>2</Quantity><Items><Path>/a&lt;b&gt;</Path>"
-            "<Path>/c</Path></Items></Paths><CallerReference>r&amp;1</CallerReference>"
-            "</InvalidationBatch></Invalidation>");
+  EXPECT_EQ(
+      EncodeXml(invalidation, "Invalidation", "Invalidation"),
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
+      "<Invalidation xmlns=\"http://cloudfront.amazonaws.com/doc/2020-05-31/\">"
+      "<Id>I1</Id><Status>InProgress</Status><CreateTime>2026-12-04T18:00:00.000Z</CreateTime>"
+      "<InvalidationBatch><Paths><Quantity>2</Quantity><Items><Path>/a&lt;b&gt;</Path>"
+      "<Path>/c</Path></Items></Paths><CallerReference>r&amp;1</CallerReference>"
+      "</InvalidationBatch></Invalidation>");
 }
 
 TEST(XmlCodecTest, EncodingOmitsEmptyListsAndNullsAndWritesScalars) {
@@ -202,8 +207,8 @@ std::string ReadFile(const std::string& path) {
 }
 
 TEST(XmlCodecTest, RoundTripsARichDistributionConfig) {
-  const json config =
-      json::parse(ReadFile(std::string(EDGESIM_SOURCE_DIR) + "/tests/testdata/dist-config-s3.json"));
+  const json config = json::parse(
+      ReadFile(std::string(EDGESIM_SOURCE_DIR) + "/tests/testdata/dist-config-s3.json"));
   ASSERT_TRUE(config.contains("CacheBehaviors"));
   const std::string xml = EncodeXml(config, "DistributionConfig", "DistributionConfig");
   EXPECT_THAT(xml, HasSubstr("<Items><CacheBehavior><PathPattern>"));
