@@ -262,6 +262,10 @@ int RunServe(const ServeFlags& f, std::ostream& out, std::ostream& err) {
   topology.regional = f.regional;
   topology.origin_shield = f.origin_shield;
   topology.cache_size_bytes = f.cache_size;
+  // Checked here, not only when a distribution is built: serve may start with none.
+  if (absl::StatusOr<core::CacheTopology> t = emulator::MakeCacheTopology(topology); !t.ok()) {
+    return Fail(err, kExitInvalid, t.status());
+  }
   absl::StatusOr<emulator::ControlPlaneOptions> control_plane_options =
       ControlPlaneOptionsFor(f, topology);
   if (!control_plane_options.ok()) return Fail(err, kExitInvalid, control_plane_options.status());

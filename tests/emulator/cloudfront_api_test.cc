@@ -321,5 +321,37 @@ TEST_F(CloudFrontApiTest, TagsAndCreateDistributionWithTags) {
   ExpectError(Send("POST", tagging + "&Operation=Retag", "<Tags/>"), 400, "InvalidArgument");
 }
 
+// serve's wiring: --demo is adopted (listed, invalidatable), the banner shows the aws commands,
+// and --propagation-delay holds an invalidation back in a POP.
+TEST(CloudFrontApiServeTest, DemoIsAdoptedAndPropagationDelayHoldsInvalidationsBack) {
+  absl::StatusOr<std::unique_ptr<ServeProcess>> serve = ServeProcess::Start(
+      {"--demo", "--invalidation-delay", "0", "--propagation-delay", "IAD89-C1=30"});
+  ASSERT_TRUE(serve.ok()) << serve.status();
+  ASSERT_TRUE((*serve)->WaitForStdout("wait invalidation-completed"));
+  EXPECT_THAT((*serve)->Stdout(),
+              HasSubstr("export AWS_ENDPOINT_URL_CLOUDFRONT=" + (*serve)->api_url()));
+  httplib::Result list = (*serve)->Api().Get("/2020-05-31/distribution");
+  ASSERT_TRUE(list);
+  const std::string id = XmlText(list->body, "DistributionList/Items/DistributionSummary/Id");
+  ASSERT_FALSE(id.empty()) << list->body;
+  EXPECT_THAT((*serve)->Stdout(), HasSubstr("create-invalidation --distribution-id " + id));
+
+  httplib::Client edge = (*serve)->Edge();
+  const char* kAsset = "/assets/app.3f9a1c.js";  // cached for a year
+  ASSERT_EQ(edge.Get(kAsset)->get_header_value("X-Cache"), "Miss from cloudfront");
+  ASSERT_EQ(edge.Get(kAsset)->get_header_value("X-Cache"), "Hit from cloudfront");
+  httplib::Result inv =
+      (*serve)->Api().Post(absl::StrCat("/2020-05-31/distribution/", id, "/invalidation"),
+                           "<InvalidationBatch><CallerReference>p</CallerReference><Paths>"
+                           "<Quantity>1</Quantity><Items><Path>/*</Path></Items></Paths>"
+                           "</InvalidationBatch>",
+                           "");
+  ASSERT_TRUE(inv);
+  ASSERT_EQ(inv->status, 201) << inv->body;
+  EXPECT_EQ(edge.Get(kAsset)->get_header_value("X-Cache"), "Hit from cloudfront");
+  ASSERT_TRUE((*serve)->AdvanceClock(absl::Seconds(31)).ok());
+  EXPECT_EQ(edge.Get(kAsset)->get_header_value("X-Cache"), "Miss from cloudfront");
+}
+
 }  // namespace
 }  // namespace edgesim::emulator
