@@ -8,7 +8,9 @@
 //   GET  /_edgesim/stats                   per distribution, per cache (POP / regional / shield),
 //                                          per behavior: the core counters; the edge's counters
 //   GET  /_edgesim/cache?distribution=ID&pop=POP   the entries of one cache
-//   POST /_edgesim/reset, POST /moto-api/reset     empties every cache and counter
+//   POST /_edgesim/reset, POST /moto-api/reset     empties every cache and counter, and resets
+//                                          the CloudFront API's state (ControlPlane::Reset)
+//   GET  /_edgesim/invalidations/bill      the invalidation pricing ledger (with a ControlPlane)
 // Errors are {"error": {"code": ..., "message": ...}} with 400 (bad JSON or values), 404 (unknown
 // distribution or cache) or 409 (the clock is not manual).
 //
@@ -22,6 +24,7 @@
 
 #include "core/clock.h"
 #include "emulator/access_log_writer.h"
+#include "emulator/control_plane.h"
 #include "emulator/distribution_registry.h"
 #include "emulator/edge_server.h"
 #include "httplib.h"
@@ -29,10 +32,11 @@
 namespace edgesim::emulator {
 
 struct AdminApiOptions {
-  const core::Clock* clock = nullptr;      // required
-  core::ManualClock* manual_clock = nullptr;  // the same clock when --manual-clock; else null
+  const core::Clock* clock = nullptr;           // required
+  core::ManualClock* manual_clock = nullptr;    // the same clock when --manual-clock; else null
   const EdgeServer* edge = nullptr;             // optional: adds the edge's counters to stats
   const AccessLogWriter* access_log = nullptr;  // optional: adds the log's counters to stats
+  ControlPlane* control_plane = nullptr;        // optional: the bill route and the API's reset
 };
 
 // Everything referenced must outlive `server`'s use of the routes.

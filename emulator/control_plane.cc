@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cstring>
 #include <limits>
-#include <tuple>
 #include <mutex>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -51,7 +51,7 @@ struct DistributionRecord {
   json config;  // as the caller sent it, with defaults filled in
   std::vector<std::string> aliases;
   absl::Time last_modified;
-  std::shared_ptr<LiveDistribution> live;  // what the registry serves; null while disabled
+  std::shared_ptr<LiveDistribution> live;         // what the registry serves; null while disabled
   std::vector<InvalidationRecord> invalidations;  // creation order
   Tags tags;
 };
@@ -80,9 +80,8 @@ absl::Status CheckIfMatch(absl::string_view if_match, absl::string_view etag) {
                         "The If-Match version is missing or not valid for the resource.");
   }
   if (if_match != etag) {
-    return MakeApiError("PreconditionFailed",
-                        absl::StrCat("The If-Match version ", if_match,
-                                     " is not the resource's current ETag."));
+    return MakeApiError("PreconditionFailed", absl::StrCat("The If-Match version ", if_match,
+                                                           " is not the resource's current ETag."));
   }
   return absl::OkStatus();
 }
@@ -184,8 +183,9 @@ json CachePolicyJson(const CachePolicyRecord& r) {
 
 // The config as read back: the TTLs CloudFront fills in when they are absent.
 json WithCachePolicyDefaults(json config, const policy::CachePolicy& p) {
-  for (const auto& [key, ttl] : {std::pair<const char*, absl::Duration>{"DefaultTTL", p.default_ttl},
-                                 {"MaxTTL", p.max_ttl}}) {
+  for (const auto& [key, ttl] :
+       {std::pair<const char*, absl::Duration>{"DefaultTTL", p.default_ttl},
+        {"MaxTTL", p.max_ttl}}) {
     if (!config.contains(key)) config[key] = absl::ToInt64Seconds(ttl);
   }
   return config;
@@ -218,11 +218,14 @@ CachePolicyRecord PolicyRecord(const policy::CachePolicy& p, std::string etag, a
 }
 
 // The members a DistributionSummary copies from the config (service model order aside).
-constexpr const char* kSummaryMembers[] = {
-    "Aliases",           "Origins",        "OriginGroups",      "DefaultCacheBehavior",
-    "CacheBehaviors",    "CustomErrorResponses", "Comment",     "PriceClass",
-    "Enabled",           "ViewerCertificate",    "Restrictions", "WebACLId",
-    "HttpVersion",       "IsIPV6Enabled",        "Staging"};
+constexpr const char* kSummaryMembers[] = {"Aliases",        "Origins",
+                                           "OriginGroups",   "DefaultCacheBehavior",
+                                           "CacheBehaviors", "CustomErrorResponses",
+                                           "Comment",        "PriceClass",
+                                           "Enabled",        "ViewerCertificate",
+                                           "Restrictions",   "WebACLId",
+                                           "HttpVersion",    "IsIPV6Enabled",
+                                           "Staging"};
 
 // What managed cache policies report as LastModifiedTime: fixed, they never change here.
 absl::Time ManagedPolicyTime() {
@@ -239,8 +242,7 @@ struct ControlPlane::State {
         ids(this->options.id_seed),
         ledger(this->options.model) {
     for (const policy::CachePolicy& p : policy::ManagedCachePolicies()) {
-      cache_policies.push_back(
-          PolicyRecord(p, ids.ETag(), ManagedPolicyTime(), /*managed=*/true));
+      cache_policies.push_back(PolicyRecord(p, ids.ETag(), ManagedPolicyTime(), /*managed=*/true));
     }
     initial_policies = cache_policies;
   }
@@ -428,8 +430,7 @@ struct ControlPlane::State {
     for (const std::string& pop : live.pops()) shortest = std::min(shortest, PopDelay(pop));
     return [this, &live, shortest](absl::string_view cache) {
       const auto& pops = live.pops();
-      return std::find(pops.begin(), pops.end(), cache) != pops.end() ? PopDelay(cache)
-                                                                      : shortest;
+      return std::find(pops.begin(), pops.end(), cache) != pops.end() ? PopDelay(cache) : shortest;
     };
   }
 
@@ -492,9 +493,9 @@ struct ControlPlane::State {
   absl::Status CheckPolicyName(absl::string_view name, absl::string_view self) const {
     for (const CachePolicyRecord& r : cache_policies) {
       if (r.id != self && r.policy.name == name) {
-        return MakeApiError("CachePolicyAlreadyExists",
-                            absl::StrCat("A cache policy with the name \"", name,
-                                         "\" already exists."));
+        return MakeApiError(
+            "CachePolicyAlreadyExists",
+            absl::StrCat("A cache policy with the name \"", name, "\" already exists."));
       }
     }
     return absl::OkStatus();
@@ -594,8 +595,7 @@ absl::StatusOr<Versioned> ControlPlane::GetDistributionConfig(absl::string_view 
   return Versioned{r->config, r->etag};
 }
 
-absl::StatusOr<Versioned> ControlPlane::UpdateDistribution(absl::string_view id,
-                                                           const json& config,
+absl::StatusOr<Versioned> ControlPlane::UpdateDistribution(absl::string_view id, const json& config,
                                                            absl::string_view if_match,
                                                            absl::Time now) {
   State& s = *state_;
@@ -604,7 +604,8 @@ absl::StatusOr<Versioned> ControlPlane::UpdateDistribution(absl::string_view id,
   EDGESIM_RETURN_IF_ERROR(CheckIfMatch(if_match, r->etag));
   if (config.is_object() && config.contains("CallerReference") &&
       config["CallerReference"] != r->config["CallerReference"]) {
-    return MakeApiError("IllegalUpdate", "The CallerReference of a distribution cannot be changed.");
+    return MakeApiError("IllegalUpdate",
+                        "The CallerReference of a distribution cannot be changed.");
   }
   EDGESIM_RETURN_IF_ERROR(s.Apply(*r, config, now));
   return Versioned{s.DistributionJson(*r, now, true), r->etag};
@@ -644,12 +645,10 @@ absl::StatusOr<CreatedInvalidation> ControlPlane::CreateInvalidation(
   std::lock_guard<std::mutex> lock(s.mu);
   EDGESIM_ASSIGN_OR_RETURN(DistributionRecord * d, s.Distribution(distribution_id));
   EDGESIM_ASSIGN_OR_RETURN(ParsedBatch parsed, ParseInvalidationBatch(batch));
-  EDGESIM_RETURN_IF_ERROR(
-      policy::ValidateInvalidationBatch(
-          parsed.paths,
-          static_cast<int>(std::clamp<int64_t>(parsed.quantity, -1,
-                                               std::numeric_limits<int>::max())),
-          s.options.model));
+  EDGESIM_RETURN_IF_ERROR(policy::ValidateInvalidationBatch(
+      parsed.paths,
+      static_cast<int>(std::clamp<int64_t>(parsed.quantity, -1, std::numeric_limits<int>::max())),
+      s.options.model));
   for (const InvalidationRecord& i : d->invalidations) {
     if (i.caller_reference != parsed.caller_reference) continue;
     if (i.paths != parsed.paths) {

@@ -56,16 +56,17 @@ struct ControlPlaneOptions {
   // distribution-deployed` returns at its first poll).
   absl::Duration distribution_deploy_delay = absl::ZeroDuration();
   // Invalidation.Status is "InProgress" until CreateTime + this, then "Completed". The CLI's
-  // waiter polls every 20 s after an immediate first poll, so CI wants 0 (`--invalidation-delay 0`).
+  // waiter polls every 20 s after an immediate first poll, so CI wants 0 (`--invalidation-delay
+  // 0`).
   absl::Duration invalidation_completion_delay = absl::Seconds(2);
   // An invalidation takes effect in a POP (and the regional caches) this long after its
   // CreateTime; POPs not listed use `default_propagation_delay`.
   absl::Duration default_propagation_delay = absl::ZeroDuration();
-  std::map<std::string, absl::Duration> propagation_delay_by_pop;
+  std::map<std::string, absl::Duration> propagation_delay_by_pop{};
   // ARNs: arn:aws:cloudfront::<account>:distribution/<Id>.
   std::string account_id = "123456789012";
   // Limits and pricing (1,000 free paths a month, then $0.005 each; SPEC 6.3, 6.6).
-  policy::ModelOptions model;
+  policy::ModelOptions model{};
   // Seeds the ids and ETags (ResourceIds); 0 picks a random seed.
   uint64_t id_seed = 0;
 };
@@ -128,8 +129,8 @@ class ControlPlane {
   absl::Status DeleteCachePolicy(absl::string_view id, absl::string_view if_match);
   // The CachePolicyList shape; `type` is "", "managed" or "custom" (anything else:
   // InvalidArgument).
-  absl::StatusOr<nlohmann::json> ListCachePolicies(absl::string_view type,
-                                                   absl::string_view marker, int max_items) const;
+  absl::StatusOr<nlohmann::json> ListCachePolicies(absl::string_view type, absl::string_view marker,
+                                                   int max_items) const;
 
   // --- Invalidations. `batch` is an InvalidationBatch {"Paths": {"Quantity", "Items"},
   // "CallerReference"}. Errors: NoSuchDistribution, InconsistentQuantities, BatchTooLarge,
@@ -139,8 +140,8 @@ class ControlPlane {
                                                          const nlohmann::json& batch,
                                                          absl::Time now);
   // NoSuchDistribution, NoSuchInvalidation.
-  absl::StatusOr<Versioned> GetInvalidation(absl::string_view distribution_id,
-                                            absl::string_view id, absl::Time now) const;
+  absl::StatusOr<Versioned> GetInvalidation(absl::string_view distribution_id, absl::string_view id,
+                                            absl::Time now) const;
   // The InvalidationList shape, newest first, paginated like ListDistributions.
   absl::StatusOr<nlohmann::json> ListInvalidations(absl::string_view distribution_id,
                                                    absl::string_view marker, int max_items,

@@ -60,10 +60,12 @@ absl::Status CheckTargets(const json& config) {
   }
   for (const json* b : Behaviors(config)) {
     const auto target = b->find("TargetOriginId");
-    if (target != b->end() && target->is_string() && !targets.contains(target->get<std::string>())) {
-      return MakeApiError("NoSuchOrigin",
-                          absl::StrCat("One or more of your origins or origin groups do not exist: ",
-                                       "TargetOriginId \"", target->get<std::string>(), "\"."));
+    if (target != b->end() && target->is_string() &&
+        !targets.contains(target->get<std::string>())) {
+      return MakeApiError(
+          "NoSuchOrigin",
+          absl::StrCat("One or more of your origins or origin groups do not exist: ",
+                       "TargetOriginId \"", target->get<std::string>(), "\"."));
     }
   }
   return absl::OkStatus();
@@ -141,7 +143,8 @@ const json& BehaviorDefaults() {
   static const json* const kDefaults = new json{
       {"TrustedSigners", {{"Enabled", false}, {"Quantity", 0}}},
       {"TrustedKeyGroups", {{"Enabled", false}, {"Quantity", 0}}},
-      {"AllowedMethods", {{"Quantity", 2}, {"Items", {"HEAD", "GET"}}, {"CachedMethods", GetAndHead()}}},
+      {"AllowedMethods",
+       {{"Quantity", 2}, {"Items", {"HEAD", "GET"}}, {"CachedMethods", GetAndHead()}}},
       {"SmoothStreaming", false},
       {"Compress", true},
       {"LambdaFunctionAssociations", {{"Quantity", 0}}},
@@ -182,7 +185,8 @@ std::vector<std::string> CachePolicyIdsOf(const json& config) {
   std::vector<std::string> ids;
   if (!config.is_object()) return ids;
   for (const json* b : Behaviors(config)) {
-    if (std::string id = StringMember(*b, "CachePolicyId"); !id.empty()) ids.push_back(std::move(id));
+    if (std::string id = StringMember(*b, "CachePolicyId"); !id.empty())
+      ids.push_back(std::move(id));
   }
   return ids;
 }

@@ -13,8 +13,9 @@ namespace {
 
 // Host names a distribution answers, lowercase.
 std::vector<std::string> HostNames(const policy::Distribution& d) {
-  std::vector<std::string> names = {absl::AsciiStrToLower(d.domain_name),
-                                    absl::AsciiStrToLower(absl::StrCat(d.id, ".cloudfront.localhost"))};
+  std::vector<std::string> names = {
+      absl::AsciiStrToLower(d.domain_name),
+      absl::AsciiStrToLower(absl::StrCat(d.id, ".cloudfront.localhost"))};
   for (const std::string& alias : d.config.aliases) names.push_back(absl::AsciiStrToLower(alias));
   return names;
 }
@@ -161,7 +162,8 @@ absl::Status DistributionRegistry::Replace(std::shared_ptr<LiveDistribution> dis
 absl::Status DistributionRegistry::Remove(absl::string_view id) {
   std::lock_guard<std::mutex> lock(mu_);
   std::vector<std::shared_ptr<LiveDistribution>> next = current_->distributions_;
-  const auto it = std::find_if(next.begin(), next.end(), [&](const auto& d) { return d->id() == id; });
+  const auto it =
+      std::find_if(next.begin(), next.end(), [&](const auto& d) { return d->id() == id; });
   if (it == next.end()) return absl::NotFoundError(absl::StrCat("no distribution ", id));
   next.erase(it);
   return Publish(std::move(next));

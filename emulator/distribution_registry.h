@@ -13,10 +13,10 @@
 // while exactly one distribution runs. Otherwise nothing (the edge answers CloudFront's 403).
 //
 //   DistributionRegistry registry;
-//   registry.Add(*LiveDistribution::Create(distribution, {.pops = {"IAD89-C1"}}, std::move(origin)));
-//   std::shared_ptr<const RegistrySnapshot> s = registry.Snapshot();
-//   const LiveDistribution* d = s->Route("e1edgesimdemo1.cloudfront.localhost:8080");
-//   d->Pop("FRA56-P1");   // the POP's cache (the first POP for an unknown name)
+//   registry.Add(*LiveDistribution::Create(distribution, {.pops = {"IAD89-C1"}},
+//   std::move(origin))); std::shared_ptr<const RegistrySnapshot> s = registry.Snapshot(); const
+//   LiveDistribution* d = s->Route("e1edgesimdemo1.cloudfront.localhost:8080"); d->Pop("FRA56-P1");
+//   // the POP's cache (the first POP for an unknown name)
 #pragma once
 
 #include <atomic>

@@ -16,13 +16,17 @@ using nlohmann::json;
 
 class AdminApiTest : public ::testing::Test {
  protected:
-  void Start(bool manual) {
+  void Start(bool manual, ControlPlane* control_plane = nullptr) {
     policy::Distribution d = policy::SingleOriginDistribution("demo", policy::CachePolicy());
     auto live = LiveDistribution::Create(d, {}, std::make_unique<DemoOrigin>());
     ASSERT_TRUE(live.ok());
     live_ = *live;
     ASSERT_TRUE(registry_.Add(live_).ok());
-    MountAdminApi(server_, registry_, {.clock = &clock_, .manual_clock = manual ? &clock_ : nullptr});
+    if (control_plane != nullptr) control_plane->AdoptRegistered(clock_.Now());
+    MountAdminApi(server_, registry_,
+                  {.clock = &clock_,
+                   .manual_clock = manual ? &clock_ : nullptr,
+                   .control_plane = control_plane});
     port_ = server_.bind_to_any_port("127.0.0.1");
     thread_ = std::thread([this] { server_.listen_after_bind(); });
     while (!server_.is_running()) std::this_thread::yield();
@@ -116,6 +120,33 @@ TEST_F(AdminApiTest, StatsCacheAndReset) {
   EXPECT_EQ(Get("/_edgesim/cache").second["entries"].size(), 0u);
   EXPECT_EQ(Get("/_edgesim/stats").second["distributions"][0]["caches"][0]["counters"]["requests"],
             0);
+}
+
+TEST_F(AdminApiTest, InvalidationBillAndResetReachTheControlPlane) {
+  ControlPlane control_plane(registry_,
+                             [](policy::Distribution d) {
+                               return LiveDistribution::Create(std::move(d), {},
+                                                               std::make_unique<DemoOrigin>());
+                             },
+                             {.invalidation_completion_delay = absl::ZeroDuration()});
+  Start(/*manual=*/true, &control_plane);
+  const json batch = {{"Paths", {{"Quantity", 2}, {"Items", {"/a", "/b/*"}}}},
+                      {"CallerReference", "r"}};
+  ASSERT_TRUE(control_plane.CreateInvalidation(live_->id(), batch, clock_.Now()).ok());
+  auto [status, bill] = Get("/_edgesim/invalidations/bill");
+  EXPECT_EQ(status, 200);
+  EXPECT_EQ(bill["current"]["month"], "2023-11");
+  EXPECT_EQ(bill["current"]["paths"], 2);
+  EXPECT_EQ(bill["months"].size(), 1u);
+  EXPECT_EQ(Post("/_edgesim/reset", "").first, 200);
+  EXPECT_EQ(Get("/_edgesim/invalidations/bill").second["current"]["paths"], 0);
+  EXPECT_EQ(control_plane.ListInvalidations(live_->id(), "", 100, clock_.Now())->at("Quantity"), 0);
+  server_.stop();  // before `control_plane` goes
+}
+
+TEST_F(AdminApiTest, NoBillWithoutAControlPlane) {
+  Start(/*manual=*/false);
+  EXPECT_EQ(Get("/_edgesim/invalidations/bill").first, 404);
 }
 
 }  // namespace

@@ -916,13 +916,11 @@ TEST(LoadCachePolicyConfigJson, Problems) {
   EXPECT_THAT(ProblemLines(LoadCachePolicyConfigJson("{").status())[0], StartsWith("JSON: "));
 }
 
-}  // namespace
-}  // namespace edgesim::policy
-
 TEST(CachePolicyConfigToJson, EveryManagedPolicyLoadsBack) {
   for (const CachePolicy& managed : ManagedCachePolicies()) {
     SCOPED_TRACE(managed.name);
-    absl::StatusOr<CachePolicy> loaded = LoadCachePolicyConfigJson(CachePolicyConfigToJson(managed));
+    absl::StatusOr<CachePolicy> loaded =
+        LoadCachePolicyConfigJson(CachePolicyConfigToJson(managed));
     ASSERT_TRUE(loaded.ok()) << loaded.status();
     CachePolicy expected = managed;
     expected.id.clear();
@@ -943,3 +941,6 @@ TEST(CachePolicyConfigToJson, WritesCloudFrontsShape) {
   EXPECT_EQ(params["QueryStringsConfig"]["QueryStringBehavior"], "allExcept");
   EXPECT_EQ(params["QueryStringsConfig"]["QueryStrings"]["Items"][0], "utm_source");
 }
+
+}  // namespace
+}  // namespace edgesim::policy
