@@ -317,7 +317,8 @@ int RunServe(const ServeFlags& f, std::ostream& out, std::ostream& err) {
                           {.clock = clock.get(),
                            .manual_clock = manual,
                            .edge = edge->get(),
-                           .access_log = access_log.get()});
+                           .access_log = access_log.get(),
+                           .control_plane = &control_plane});
   emulator::MountCloudFrontApi(api, control_plane, *clock);
   const int api_port =
       api_address->port == 0

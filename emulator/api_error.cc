@@ -4,6 +4,7 @@
 
 #include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
+#include "emulator/xml_codec.h"
 #include "policy/invalidation.h"
 #include "pugixml.hpp"
 
@@ -17,20 +18,13 @@ struct CodeStatus {
 
 // API.md section 1.6; codes not listed answer 400.
 constexpr CodeStatus kStatuses[] = {
-    {"NoSuchDistribution", 404},
-    {"NoSuchInvalidation", 404},
-    {"NoSuchCachePolicy", 404},
-    {"NoSuchOrigin", 404},
-    {"NoSuchResource", 404},
-    {"BatchTooLarge", 413},
-    {"PreconditionFailed", 412},
-    {"DistributionAlreadyExists", 409},
-    {"DistributionNotDisabled", 409},
-    {"InvalidationBatchAlreadyExists", 409},
-    {"CNAMEAlreadyExists", 409},
-    {"CachePolicyAlreadyExists", 409},
-    {"CachePolicyInUse", 409},
-    {"AccessDenied", 403},
+    {"NoSuchDistribution", 404},      {"NoSuchInvalidation", 404},
+    {"NoSuchCachePolicy", 404},       {"NoSuchOrigin", 404},
+    {"NoSuchResource", 404},          {"BatchTooLarge", 413},
+    {"PreconditionFailed", 412},      {"DistributionAlreadyExists", 409},
+    {"DistributionNotDisabled", 409}, {"InvalidationBatchAlreadyExists", 409},
+    {"CNAMEAlreadyExists", 409},      {"CachePolicyAlreadyExists", 409},
+    {"CachePolicyInUse", 409},        {"AccessDenied", 403},
     {"InternalError", 500},
 };
 
@@ -83,14 +77,7 @@ std::string ApiErrorXml(const ApiError& error, absl::string_view request_id) {
   e.append_child("Code").text() = error.code.c_str();
   e.append_child("Message").text() = error.message.c_str();
   root.append_child("RequestId").text() = std::string(request_id).c_str();
-  struct Writer : pugi::xml_writer {
-    std::string out;
-    void write(const void* data, size_t size) override {
-      out.append(static_cast<const char*>(data), size);
-    }
-  } writer;
-  doc.save(writer, "", pugi::format_raw);
-  return std::move(writer.out);
+  return XmlDocumentText(doc);
 }
 
 }  // namespace edgesim::emulator

@@ -8,7 +8,6 @@
 #include "absl/strings/str_cat.h"
 #include "emulator/api_error.h"
 #include "policy/status_macros.h"
-#include "pugixml.hpp"
 
 namespace edgesim::emulator {
 namespace {
@@ -226,6 +225,10 @@ std::string EncodeXml(const json& value, absl::string_view shape, absl::string_v
   pugi::xml_node top = doc.append_child(std::string(root).c_str());
   top.append_attribute("xmlns") = std::string(kCloudFrontXmlNamespace).c_str();
   Encode(top, value, *model.FindShape(shape), model);
+  return XmlDocumentText(doc);
+}
+
+std::string XmlDocumentText(const pugi::xml_document& doc) {
   struct Writer : pugi::xml_writer {
     std::string out;
     void write(const void* data, size_t size) override {

@@ -26,6 +26,7 @@
 #include "absl/strings/string_view.h"
 #include "emulator/cloudfront_shapes.h"
 #include "nlohmann/json.hpp"
+#include "pugixml.hpp"
 
 namespace edgesim::emulator {
 
@@ -43,5 +44,9 @@ absl::StatusOr<nlohmann::json> DecodeXml(absl::string_view body, absl::string_vi
 // are dropped; a scalar of the wrong JSON type is written as its JSON text.
 std::string EncodeXml(const nlohmann::json& value, absl::string_view shape, absl::string_view root,
                       const CloudFrontShapes& model = CloudFrontShapes::Get());
+
+// `doc` as text, unindented, with <?xml version="1.0"?> unless `doc` declares itself (what every
+// API answer, errors included, is written with).
+std::string XmlDocumentText(const pugi::xml_document& doc);
 
 }  // namespace edgesim::emulator

@@ -199,6 +199,12 @@ TEST(XmlCodecTest, EncodingOmitsEmptyListsAndNullsAndWritesScalars) {
             "<Quantity>0</Quantity></InvalidationList>");
 }
 
+TEST(XmlCodecTest, DocumentTextIsUnindentedWithADeclaration) {
+  pugi::xml_document doc;
+  doc.append_child("A").append_child("B").text() = "x<y";
+  EXPECT_EQ(XmlDocumentText(doc), "<?xml version=\"1.0\"?><A><B>x&lt;y</B></A>");
+}
+
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path);
   std::stringstream s;
