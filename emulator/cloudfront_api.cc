@@ -143,6 +143,45 @@ Reply Answer(absl::string_view operation, Versioned v, std::string location = ""
   return {operation, std::move(v.body), std::move(v.etag), std::move(location)};
 }
 
+// Operations on the resource the URI's first {Id} names: read it, replace its config (If-Match),
+// remove it (If-Match).
+using Read = std::function<absl::StatusOr<Versioned>(const std::string& id, absl::Time now)>;
+using Replace = std::function<absl::StatusOr<Versioned>(
+    const std::string& id, const json& config, const std::string& if_match, absl::Time now)>;
+using Remove = std::function<absl::Status(const std::string& id, const std::string& if_match)>;
+
+void MountRead(httplib::Server& server, const core::Clock& clock, absl::string_view operation,
+               Read read) {
+  Mount(server, clock, operation,
+        [operation, read = std::move(read)](const httplib::Request& req,
+                                            absl::Time now) -> absl::StatusOr<Reply> {
+          EDGESIM_ASSIGN_OR_RETURN(Versioned v, read(req.matches[1].str(), now));
+          return Answer(operation, std::move(v));
+        });
+}
+
+void MountReplace(httplib::Server& server, const core::Clock& clock, absl::string_view operation,
+                  Replace replace) {
+  Mount(server, clock, operation,
+        [operation, replace = std::move(replace)](const httplib::Request& req,
+                                                  absl::Time now) -> absl::StatusOr<Reply> {
+          EDGESIM_ASSIGN_OR_RETURN(json config, Payload(req, operation));
+          EDGESIM_ASSIGN_OR_RETURN(Versioned v,
+                                   replace(req.matches[1].str(), config, IfMatch(req), now));
+          return Answer(operation, std::move(v));
+        });
+}
+
+void MountRemove(httplib::Server& server, const core::Clock& clock, absl::string_view operation,
+                 Remove remove) {
+  Mount(server, clock, operation,
+        [operation, remove = std::move(remove)](const httplib::Request& req,
+                                                absl::Time) -> absl::StatusOr<Reply> {
+          EDGESIM_RETURN_IF_ERROR(remove(req.matches[1].str(), IfMatch(req)));
+          return Answer(operation, {});
+        });
+}
+
 void MountDistributions(httplib::Server& server, ControlPlane& cp, const core::Clock& clock) {
   // CreateDistributionWithTags shares the URI, told apart by ?WithTags.
   Mount(server, clock, "CreateDistribution",
@@ -151,36 +190,25 @@ void MountDistributions(httplib::Server& server, ControlPlane& cp, const core::C
           const absl::string_view op =
               with_tags ? "CreateDistributionWithTags" : "CreateDistribution";
           EDGESIM_ASSIGN_OR_RETURN(json payload, Payload(req, op));
+          const json tags = with_tags ? payload.value("Tags", json::object()) : json();
           const json config =
               with_tags ? payload.value("DistributionConfig", json::object()) : std::move(payload);
-          const json tags = with_tags ? payload.value("Tags", json::object()) : json();
           EDGESIM_ASSIGN_OR_RETURN(Versioned d,
                                    cp.CreateDistribution(config, with_tags ? &tags : nullptr, now));
           const std::string id = d.body.value("Id", "");
           return Answer(op, std::move(d), Location(absl::StrCat("distribution/", id)));
         });
-  Mount(server, clock, "GetDistribution",
-        [&cp](const httplib::Request& req, absl::Time now) -> absl::StatusOr<Reply> {
-          EDGESIM_ASSIGN_OR_RETURN(Versioned d, cp.GetDistribution(req.matches[1].str(), now));
-          return Answer("GetDistribution", std::move(d));
-        });
-  Mount(server, clock, "GetDistributionConfig",
-        [&cp](const httplib::Request& req, absl::Time) -> absl::StatusOr<Reply> {
-          EDGESIM_ASSIGN_OR_RETURN(Versioned c, cp.GetDistributionConfig(req.matches[1].str()));
-          return Answer("GetDistributionConfig", std::move(c));
-        });
-  Mount(server, clock, "UpdateDistribution",
-        [&cp](const httplib::Request& req, absl::Time now) -> absl::StatusOr<Reply> {
-          EDGESIM_ASSIGN_OR_RETURN(json config, Payload(req, "UpdateDistribution"));
-          EDGESIM_ASSIGN_OR_RETURN(
-              Versioned d, cp.UpdateDistribution(req.matches[1].str(), config, IfMatch(req), now));
-          return Answer("UpdateDistribution", std::move(d));
-        });
-  Mount(server, clock, "DeleteDistribution",
-        [&cp](const httplib::Request& req, absl::Time) -> absl::StatusOr<Reply> {
-          EDGESIM_RETURN_IF_ERROR(cp.DeleteDistribution(req.matches[1].str(), IfMatch(req)));
-          return Answer("DeleteDistribution", {});
-        });
+  MountRead(server, clock, "GetDistribution",
+            [&cp](const std::string& id, absl::Time now) { return cp.GetDistribution(id, now); });
+  MountRead(server, clock, "GetDistributionConfig",
+            [&cp](const std::string& id, absl::Time) { return cp.GetDistributionConfig(id); });
+  MountReplace(server, clock, "UpdateDistribution",
+               [&cp](const std::string& id, const json& config, const std::string& if_match,
+                     absl::Time now) { return cp.UpdateDistribution(id, config, if_match, now); });
+  MountRemove(server, clock, "DeleteDistribution",
+              [&cp](const std::string& id, const std::string& if_match) {
+                return cp.DeleteDistribution(id, if_match);
+              });
   Mount(server, clock, "ListDistributions",
         [&cp](const httplib::Request& req, absl::Time now) -> absl::StatusOr<Reply> {
           EDGESIM_ASSIGN_OR_RETURN(int max_items, MaxItems(req));
@@ -227,28 +255,17 @@ void MountCachePolicies(httplib::Server& server, ControlPlane& cp, const core::C
           return Answer("CreateCachePolicy", std::move(p),
                         Location(absl::StrCat("cache-policy/", id)));
         });
-  Mount(server, clock, "GetCachePolicy",
-        [&cp](const httplib::Request& req, absl::Time) -> absl::StatusOr<Reply> {
-          EDGESIM_ASSIGN_OR_RETURN(Versioned p, cp.GetCachePolicy(req.matches[1].str()));
-          return Answer("GetCachePolicy", std::move(p));
-        });
-  Mount(server, clock, "GetCachePolicyConfig",
-        [&cp](const httplib::Request& req, absl::Time) -> absl::StatusOr<Reply> {
-          EDGESIM_ASSIGN_OR_RETURN(Versioned c, cp.GetCachePolicyConfig(req.matches[1].str()));
-          return Answer("GetCachePolicyConfig", std::move(c));
-        });
-  Mount(server, clock, "UpdateCachePolicy",
-        [&cp](const httplib::Request& req, absl::Time now) -> absl::StatusOr<Reply> {
-          EDGESIM_ASSIGN_OR_RETURN(json config, Payload(req, "UpdateCachePolicy"));
-          EDGESIM_ASSIGN_OR_RETURN(
-              Versioned p, cp.UpdateCachePolicy(req.matches[1].str(), config, IfMatch(req), now));
-          return Answer("UpdateCachePolicy", std::move(p));
-        });
-  Mount(server, clock, "DeleteCachePolicy",
-        [&cp](const httplib::Request& req, absl::Time) -> absl::StatusOr<Reply> {
-          EDGESIM_RETURN_IF_ERROR(cp.DeleteCachePolicy(req.matches[1].str(), IfMatch(req)));
-          return Answer("DeleteCachePolicy", {});
-        });
+  MountRead(server, clock, "GetCachePolicy",
+            [&cp](const std::string& id, absl::Time) { return cp.GetCachePolicy(id); });
+  MountRead(server, clock, "GetCachePolicyConfig",
+            [&cp](const std::string& id, absl::Time) { return cp.GetCachePolicyConfig(id); });
+  MountReplace(server, clock, "UpdateCachePolicy",
+               [&cp](const std::string& id, const json& config, const std::string& if_match,
+                     absl::Time now) { return cp.UpdateCachePolicy(id, config, if_match, now); });
+  MountRemove(server, clock, "DeleteCachePolicy",
+              [&cp](const std::string& id, const std::string& if_match) {
+                return cp.DeleteCachePolicy(id, if_match);
+              });
   Mount(server, clock, "ListCachePolicies",
         [&cp](const httplib::Request& req, absl::Time) -> absl::StatusOr<Reply> {
           EDGESIM_ASSIGN_OR_RETURN(int max_items, MaxItems(req));
