@@ -18,13 +18,20 @@ struct CodeStatus {
 
 // API.md section 1.6; codes not listed answer 400.
 constexpr CodeStatus kStatuses[] = {
-    {"NoSuchDistribution", 404},      {"NoSuchInvalidation", 404},
-    {"NoSuchCachePolicy", 404},       {"NoSuchOrigin", 404},
-    {"NoSuchResource", 404},          {"BatchTooLarge", 413},
-    {"PreconditionFailed", 412},      {"DistributionAlreadyExists", 409},
-    {"DistributionNotDisabled", 409}, {"InvalidationBatchAlreadyExists", 409},
-    {"CNAMEAlreadyExists", 409},      {"CachePolicyAlreadyExists", 409},
-    {"CachePolicyInUse", 409},        {"AccessDenied", 403},
+    {"NoSuchDistribution", 404},
+    {"NoSuchInvalidation", 404},
+    {"NoSuchCachePolicy", 404},
+    {"NoSuchOrigin", 404},
+    {"NoSuchResource", 404},
+    {"BatchTooLarge", 413},
+    {"PreconditionFailed", 412},
+    {"DistributionAlreadyExists", 409},
+    {"DistributionNotDisabled", 409},
+    {"InvalidationBatchAlreadyExists", 409},
+    {"CNAMEAlreadyExists", 409},
+    {"CachePolicyAlreadyExists", 409},
+    {"CachePolicyInUse", 409},
+    {"AccessDenied", 403},
     {"InternalError", 500},
 };
 
