@@ -8,6 +8,7 @@
 #include <thread>
 #include <utility>
 
+#include "absl/algorithm/container.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -17,6 +18,8 @@
 #include "core/clock.h"
 #include "emulator/access_log_writer.h"
 #include "emulator/admin_api.h"
+#include "emulator/cloudfront_api.h"
+#include "emulator/control_plane.h"
 #include "emulator/demo_origin.h"
 #include "emulator/distribution_registry.h"
 #include "emulator/edge_server.h"
@@ -63,59 +66,98 @@ absl::StatusOr<std::map<std::string, std::string>> ParseOriginDirs(
   return dirs;
 }
 
-// The origins of one distribution: the --origin-dir entries naming its origins, the S3 endpoint.
-absl::StatusOr<std::unique_ptr<core::OriginFetcher>> OriginsFor(
-    const policy::Distribution& d, const ServeFlags& f,
-    const std::map<std::string, std::string>& dirs) {
-  emulator::OriginOptions options;
-  options.s3_endpoint = f.s3_endpoint;
-  for (const auto& [id, dir] : dirs) {
-    if (d.config.FindOrigin(id) != nullptr) options.origin_dirs[id] = dir;
+// --invalidation-delay, --deploy-delay, --propagation-delay [POP=]SECONDS (repeatable; a POP
+// must be one of --pops).
+absl::StatusOr<emulator::ControlPlaneOptions> ControlPlaneOptionsFor(
+    const ServeFlags& f, const emulator::EdgeTopology& topology) {
+  emulator::ControlPlaneOptions options;
+  options.invalidation_completion_delay = absl::Seconds(f.invalidation_delay);
+  options.distribution_deploy_delay = absl::Seconds(f.deploy_delay);
+  for (const std::string& flag : f.propagation_delays) {
+    const size_t eq = flag.find('=');
+    const std::string pop = eq == std::string::npos ? "" : flag.substr(0, eq);
+    const std::string seconds = eq == std::string::npos ? flag : flag.substr(eq + 1);
+    double value;
+    if (!absl::SimpleAtod(seconds, &value) || !(value >= 0) || value > 1e9 ||
+        (eq != std::string::npos && absl::c_find(topology.pops, pop) == topology.pops.end())) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--propagation-delay \"", flag, "\" is not [POP=]SECONDS with a POP of --pops"));
+    }
+    if (pop.empty()) {
+      options.default_propagation_delay = absl::Seconds(value);
+    } else {
+      options.propagation_delay_by_pop[pop] = absl::Seconds(value);
+    }
   }
-  EDGESIM_ASSIGN_OR_RETURN(std::unique_ptr<emulator::OriginRouter> router,
-                           emulator::OriginRouter::Create(d.config, std::move(options)));
-  return std::unique_ptr<core::OriginFetcher>(std::move(router));
+  return options;
 }
+
+// Builds the LiveDistribution serving `d`, for config files and the CloudFront API alike: the
+// --origin-dir entries naming its origins, the S3 endpoint, the serve topology.
+class Deployer {
+ public:
+  Deployer(const ServeFlags& f, std::map<std::string, std::string> dirs,
+           emulator::EdgeTopology topology)
+      : flags_(f), dirs_(std::move(dirs)), topology_(std::move(topology)) {}
+
+  absl::StatusOr<std::shared_ptr<emulator::LiveDistribution>> operator()(
+      policy::Distribution d) const {
+    emulator::OriginOptions options;
+    options.s3_endpoint = flags_.s3_endpoint;
+    for (const auto& [id, dir] : dirs_) {
+      if (d.config.FindOrigin(id) != nullptr) options.origin_dirs[id] = dir;
+    }
+    EDGESIM_ASSIGN_OR_RETURN(std::unique_ptr<emulator::OriginRouter> router,
+                             emulator::OriginRouter::Create(d.config, std::move(options)));
+    return emulator::LiveDistribution::Create(std::move(d), topology_, std::move(router));
+  }
+
+  const emulator::EdgeTopology& topology() const { return topology_; }
+
+ private:
+  const ServeFlags& flags_;
+  const std::map<std::string, std::string> dirs_;
+  const emulator::EdgeTopology topology_;
+};
 
 struct Loaded {
   emulator::DistributionRegistry registry;
-  bool demo = false;
+  std::string demo_id;  // empty without --demo
 };
 
-absl::Status LoadDistributions(const ServeFlags& f, const emulator::EdgeTopology& topology,
-                               Loaded& loaded) {
+// Without --config, --origin-dir may name origins of distributions the API will create.
+absl::Status LoadDistributions(const ServeFlags& f, const Deployer& deploy, Loaded& loaded) {
   EDGESIM_ASSIGN_OR_RETURN(auto dirs, ParseOriginDirs(f.origin_dirs));
   std::map<std::string, std::string> unused_dirs = dirs;
   for (const std::string& path : f.configs) {
     EDGESIM_ASSIGN_OR_RETURN(policy::Distribution d, LoadDistributionFile(path));
     for (const policy::Origin& o : d.config.origins) unused_dirs.erase(o.id);
-    EDGESIM_ASSIGN_OR_RETURN(std::unique_ptr<core::OriginFetcher> origin, OriginsFor(d, f, dirs));
-    EDGESIM_ASSIGN_OR_RETURN(auto live,
-                             emulator::LiveDistribution::Create(std::move(d), topology,
-                                                                std::move(origin)));
+    EDGESIM_ASSIGN_OR_RETURN(auto live, deploy(std::move(d)));
     if (absl::Status s = loaded.registry.Add(std::move(live)); !s.ok()) {
       return absl::InvalidArgumentError(absl::StrCat(path, ": ", s.message()));
     }
   }
-  if (!unused_dirs.empty()) {
-    return absl::InvalidArgumentError(absl::StrCat("--origin-dir ", unused_dirs.begin()->first,
-                                                   "=...: no distribution has an origin with this id"));
+  if (!unused_dirs.empty() && !f.configs.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--origin-dir ", unused_dirs.begin()->first,
+                     "=...: no distribution has an origin with this id"));
   }
-  if (f.demo || f.configs.empty()) {
+  if (f.demo) {
     EDGESIM_ASSIGN_OR_RETURN(policy::Distribution d,
                              policy::LoadDistributionJson(DemoDistributionJson()));
     EDGESIM_ASSIGN_OR_RETURN(
-        auto live, emulator::LiveDistribution::Create(std::move(d), topology,
+        auto live, emulator::LiveDistribution::Create(std::move(d), deploy.topology(),
                                                       std::make_unique<emulator::DemoOrigin>()));
+    loaded.demo_id = live->id();
     EDGESIM_RETURN_IF_ERROR(loaded.registry.Add(std::move(live)));
-    loaded.demo = true;
   }
   return absl::OkStatus();
 }
 
 void PrintDemoHelp(std::ostream& out, const std::string& edge, const std::string& api,
-                   bool manual_clock) {
-  out << "\nedgesim demo: a distribution with /assets/* cached a year and HTML briefly, in front of "
+                   const std::string& demo_id, bool manual_clock) {
+  out << "\nedgesim demo: a distribution with /assets/* cached a year and HTML briefly, in front "
+         "of "
          "a built-in origin.\nTry:\n"
       << "  curl -si " << edge << "/                      # Miss, then Hit on the second call\n"
       << "  curl -si " << edge << "/assets/app.3f9a1c.js  # cached for a year\n"
@@ -127,6 +169,14 @@ void PrintDemoHelp(std::ostream& out, const std::string& edge, const std::string
     out << "  curl -s -X POST -d '{\"seconds\": 31}' " << api
         << "/_edgesim/clock/advance   # the HTML expires\n";
   }
+  out << "The AWS CLI drives it too (CloudFront's API on " << api << "):\n"
+      << "  export AWS_ENDPOINT_URL_CLOUDFRONT=" << api
+      << " AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=us-east-1\n"
+      << "  aws cloudfront list-distributions --query 'DistributionList.Items[].[Id,DomainName]'\n"
+      << "  aws cloudfront create-invalidation --distribution-id " << demo_id
+      << " --paths '/*' --query Invalidation.Id --output text\n"
+      << "  aws cloudfront wait invalidation-completed --distribution-id " << demo_id
+      << " --id <the invalidation id>\n";
   out.flush();
 }
 
@@ -165,7 +215,8 @@ CLI::App* AddServeCommand(CLI::App& app, ServeFlags& f) {
   CLI::App* cmd = app.add_subcommand(
       "serve", "Run a local CloudFront: an HTTP edge in front of your origins, plus an admin API");
   cmd->add_option("--config", f.configs,
-                  "DistributionConfig JSON, one distribution each (repeatable); none: the demo");
+                  "DistributionConfig JSON, one distribution each (repeatable); none: only what "
+                  "the CloudFront API creates");
   cmd->add_option("--listen", f.listen, "Edge address HOST:PORT (port 0: any)");
   cmd->add_option("--api", f.api, "Admin API address HOST:PORT (port 0: any)");
   cmd->add_option("--threads", f.threads, "Event-loop threads (0: one per hardware thread)")
@@ -186,6 +237,15 @@ CLI::App* AddServeCommand(CLI::App& app, ServeFlags& f) {
   cmd->add_option("--cache-size", f.cache_size, "Bytes per cache (each POP, each regional cache)")
       ->check(CLI::PositiveNumber);
   cmd->add_flag("--demo", f.demo, "Also run the built-in demo distribution and origin");
+  cmd->add_option("--invalidation-delay", f.invalidation_delay,
+                  "Seconds an invalidation stays InProgress before Completed (0: at once)")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--deploy-delay", f.deploy_delay,
+                  "Seconds a created or updated distribution stays InProgress before Deployed")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--propagation-delay", f.propagation_delays,
+                  "[POP=]SECONDS before an invalidation takes effect in a POP, or in every POP "
+                  "not named (repeatable)");
   return cmd;
 }
 
@@ -202,15 +262,26 @@ int RunServe(const ServeFlags& f, std::ostream& out, std::ostream& err) {
   topology.regional = f.regional;
   topology.origin_shield = f.origin_shield;
   topology.cache_size_bytes = f.cache_size;
+  // Checked here, not only when a distribution is built: serve may start with none.
+  if (absl::StatusOr<core::CacheTopology> t = emulator::MakeCacheTopology(topology); !t.ok()) {
+    return Fail(err, kExitInvalid, t.status());
+  }
+  absl::StatusOr<emulator::ControlPlaneOptions> control_plane_options =
+      ControlPlaneOptionsFor(f, topology);
+  if (!control_plane_options.ok()) return Fail(err, kExitInvalid, control_plane_options.status());
+  absl::StatusOr<std::map<std::string, std::string>> dirs = ParseOriginDirs(f.origin_dirs);
+  if (!dirs.ok()) return Fail(err, kExitInvalid, dirs.status());
+  const Deployer deploy(f, *std::move(dirs), std::move(topology));
   Loaded loaded;
-  if (absl::Status s = LoadDistributions(f, topology, loaded); !s.ok()) {
+  if (absl::Status s = LoadDistributions(f, deploy, loaded); !s.ok()) {
     return Fail(err, kExitInvalid, s);
   }
 
   std::unique_ptr<core::Clock> clock;
   core::ManualClock* manual = nullptr;
   if (f.manual_clock) {
-    auto m = std::make_unique<core::ManualClock>(absl::FromUnixSeconds(absl::ToUnixSeconds(absl::Now())));
+    auto m = std::make_unique<core::ManualClock>(
+        absl::FromUnixSeconds(absl::ToUnixSeconds(absl::Now())));
     manual = m.get();
     clock = std::move(m);
   } else {
@@ -225,29 +296,34 @@ int RunServe(const ServeFlags& f, std::ostream& out, std::ostream& err) {
     access_log = *std::move(opened);
   }
 
-  absl::StatusOr<std::unique_ptr<emulator::EdgeServer>> edge = emulator::EdgeServer::Start(
-      loaded.registry, {.host = listen->host,
-                        .port = listen->port,
-                        .threads = f.threads,
-                        .clock = clock.get(),
-                        .access_log = access_log.get()});
+  absl::StatusOr<std::unique_ptr<emulator::EdgeServer>> edge =
+      emulator::EdgeServer::Start(loaded.registry, {.host = listen->host,
+                                                    .port = listen->port,
+                                                    .threads = f.threads,
+                                                    .clock = clock.get(),
+                                                    .access_log = access_log.get()});
   if (!edge.ok()) {
-    return Fail(err, edge.status().code() == absl::StatusCode::kInvalidArgument ? kExitInvalid
-                                                                                : kExitRuntime,
-                edge.status());
+    return Fail(
+        err,
+        edge.status().code() == absl::StatusCode::kInvalidArgument ? kExitInvalid : kExitRuntime,
+        edge.status());
   }
 
+  emulator::ControlPlane control_plane(loaded.registry, std::cref(deploy),
+                                       *std::move(control_plane_options));
+  control_plane.AdoptRegistered(clock->Now());
   httplib::Server api;
   emulator::MountAdminApi(api, loaded.registry,
                           {.clock = clock.get(),
                            .manual_clock = manual,
                            .edge = edge->get(),
-                           .access_log = access_log.get()});
-  const int api_port = api_address->port == 0
-                           ? api.bind_to_any_port(api_address->host)
-                           : (api.bind_to_port(api_address->host, api_address->port)
-                                  ? api_address->port
-                                  : -1);
+                           .access_log = access_log.get(),
+                           .control_plane = &control_plane});
+  emulator::MountCloudFrontApi(api, control_plane, *clock);
+  const int api_port =
+      api_address->port == 0
+          ? api.bind_to_any_port(api_address->host)
+          : (api.bind_to_port(api_address->host, api_address->port) ? api_address->port : -1);
   if (api_port < 0) {
     (*edge)->Shutdown();
     return Fail(err, kExitRuntime,
@@ -264,7 +340,9 @@ int RunServe(const ServeFlags& f, std::ostream& out, std::ostream& err) {
     out << "distribution " << d->id() << " " << d->distribution().domain_name << "\n";
   }
   out.flush();
-  if (loaded.demo) PrintDemoHelp(out, edge_url, api_url, f.manual_clock);
+  if (!loaded.demo_id.empty()) {
+    PrintDemoHelp(out, edge_url, api_url, loaded.demo_id, f.manual_clock);
+  }
 
   signals.Wait();
   (*edge)->Shutdown();

@@ -1,7 +1,9 @@
 // serve.h — `edgesim serve`: the emulator as a process (issue 4, DESIGN.md section 5).
 //
-// Loads the distributions (one per --config, or the embedded demo with --demo or no --config),
-// starts the edge (emulator/edge_server.h) and the admin API (emulator/admin_api.h), prints the
+// Loads the distributions (one per --config, plus the embedded demo with --demo; none at all is
+// fine: CloudFront's API creates them), starts the edge (emulator/edge_server.h), and on the API
+// port the admin API (emulator/admin_api.h) and CloudFront's REST API (emulator/cloudfront_api.h)
+// over one ControlPlane that deploys like config files do; prints the
 // bound addresses as its first two stdout lines, machine-readable even with port 0:
 //   edge listening on http://127.0.0.1:41234
 //   api listening on http://127.0.0.1:41235
@@ -34,6 +36,9 @@ struct ServeFlags {
   std::string access_log;
   uint64_t cache_size = uint64_t{1} << 30;
   bool demo = false;
+  double invalidation_delay = 2;
+  double deploy_delay = 0;
+  std::vector<std::string> propagation_delays;  // [POP=]SECONDS
 };
 
 // Registers the subcommand; `run` is called with the parsed flags.

@@ -4,6 +4,7 @@
 
 #include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
+#include "emulator/xml_codec.h"
 #include "policy/invalidation.h"
 #include "pugixml.hpp"
 
@@ -83,14 +84,7 @@ std::string ApiErrorXml(const ApiError& error, absl::string_view request_id) {
   e.append_child("Code").text() = error.code.c_str();
   e.append_child("Message").text() = error.message.c_str();
   root.append_child("RequestId").text() = std::string(request_id).c_str();
-  struct Writer : pugi::xml_writer {
-    std::string out;
-    void write(const void* data, size_t size) override {
-      out.append(static_cast<const char*>(data), size);
-    }
-  } writer;
-  doc.save(writer, "", pugi::format_raw);
-  return std::move(writer.out);
+  return XmlDocumentText(doc);
 }
 
 }  // namespace edgesim::emulator

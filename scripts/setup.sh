@@ -31,6 +31,10 @@ if ! command -v aws >/dev/null; then
   echo "setup: installing awscli" >&2
   apt_install awscli
 fi
+if ! python3 -c "import boto3" 2>/dev/null; then
+  echo "setup: installing python3-boto3" >&2
+  apt_install python3-boto3
+fi
 if ! command -v moto_server >/dev/null; then
   echo "setup: installing moto[server]" >&2
   python3 -m pip --version >/dev/null 2>&1 || apt_install python3-pip

@@ -38,6 +38,18 @@ TEST(ServeTest, ConfigAndOriginDirErrorsNameTheirSource) {
   EXPECT_TRUE(absl::StrContains(err, "--pops")) << err;
 }
 
+TEST(ServeTest, ApiDelayFlagsAreChecked) {
+  std::string err;
+  EXPECT_EQ(RunServeCommand({"serve", "--invalidation-delay", "-1"}, &err), 2);
+  EXPECT_TRUE(absl::StrContains(err, "--invalidation-delay")) << err;
+  EXPECT_EQ(RunServeCommand({"serve", "--deploy-delay", "soon"}, &err), 2);
+  EXPECT_TRUE(absl::StrContains(err, "--deploy-delay")) << err;
+  for (const char* bad : {"NOPE1=3", "IAD89-C1=-2", "x", "=3"}) {
+    EXPECT_EQ(RunServeCommand({"serve", "--propagation-delay", bad}, &err), 2) << bad;
+    EXPECT_TRUE(absl::StrContains(err, "is not [POP=]SECONDS")) << err;
+  }
+}
+
 TEST(ServeTest, TheSameConfigTwiceIsRefused) {
   std::string err;
   const std::string config = EDGESIM_SOURCE_DIR "/tests/testdata/dist-config-minimal.json";

@@ -1,0 +1,348 @@
+#include "emulator/cloudfront_api.h"
+
+#include <cstdint>
+#include <exception>
+#include <functional>
+#include <random>
+#include <string>
+#include <utility>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "emulator/api_error.h"
+#include "emulator/cloudfront_shapes.h"
+#include "emulator/xml_codec.h"
+#include "policy/status_macros.h"
+
+namespace edgesim::emulator {
+namespace {
+
+using nlohmann::json;
+
+constexpr absl::string_view kApiPrefix = "/2020-05-31/";
+// Real CloudFront's Location headers name its own endpoint, not the one the caller used (moto's
+// tests assert this literally).
+constexpr absl::string_view kCanonicalEndpoint = "https://cloudfront.amazonaws.com";
+constexpr int kDefaultMaxItems = 100;
+
+// What a handler answers on success: `operation` names the model's success status and output
+// shape; `body` is that shape's JSON (unused for operations without output).
+struct Reply {
+  absl::string_view operation;
+  json body;
+  std::string etag;
+  std::string location;
+};
+
+using Handler = std::function<absl::StatusOr<Reply>(const httplib::Request&, absl::Time now)>;
+
+const Operation& Op(absl::string_view name) { return *CloudFrontShapes::Get().FindOperation(name); }
+
+// A request id in the shape AWS uses (a UUID).
+std::string NewRequestId() {
+  thread_local std::mt19937_64 random{std::random_device{}()};
+  const uint64_t a = random(), b = random();
+  return absl::StrFormat("%08x-%04x-4%03x-%04x-%012x", a >> 32, (a >> 16) & 0xFFFF, a & 0xFFF,
+                         0x8000 | ((b >> 48) & 0x3FFF), b & 0xFFFFFFFFFFFF);
+}
+
+void WriteError(httplib::Response& res, const ApiError& error, const std::string& request_id) {
+  res.status = error.http_status;
+  res.set_header("x-amz-request-id", request_id);
+  res.set_content(ApiErrorXml(error, request_id), "text/xml");
+}
+
+void WriteReply(httplib::Response& res, const Reply& reply, const std::string& request_id) {
+  const Operation& op = Op(reply.operation);
+  res.status = op.status;
+  res.set_header("x-amz-request-id", request_id);
+  if (!reply.etag.empty()) res.set_header("ETag", reply.etag);
+  if (!reply.location.empty()) res.set_header("Location", reply.location);
+  if (!op.output.empty()) {
+    res.set_content(EncodeXml(reply.body, op.output, op.output_root), "text/xml");
+  }
+}
+
+// The model's URI as an httplib pattern: {Label} matches one path segment, the query is dropped.
+std::string UriPattern(absl::string_view uri) {
+  uri = uri.substr(0, uri.find('?'));
+  std::string pattern;
+  for (size_t i = 0; i < uri.size(); ++i) {
+    if (uri[i] == '{') {
+      i = uri.find('}', i);
+      pattern += "([^/]+)";
+    } else {
+      pattern += uri[i];
+    }
+  }
+  return pattern;
+}
+
+// Mounts `handler` at `operation`'s method and URI. Errors and exceptions become XML errors.
+void Mount(httplib::Server& server, const core::Clock& clock, absl::string_view operation,
+           Handler handler) {
+  const Operation& op = Op(operation);
+  httplib::Server::Handler wrapped = [&clock, handler = std::move(handler)](
+                                         const httplib::Request& req, httplib::Response& res) {
+    const std::string request_id = NewRequestId();
+    try {
+      absl::StatusOr<Reply> reply = handler(req, clock.Now());
+      if (reply.ok()) {
+        WriteReply(res, *reply, request_id);
+      } else {
+        WriteError(res, ToApiError(reply.status()), request_id);
+      }
+    } catch (const std::exception& e) {
+      WriteError(res, {"InternalError", 500, absl::StrCat("edgesim: ", e.what())}, request_id);
+    }
+  };
+  const std::string pattern = UriPattern(op.uri);
+  if (op.method == "GET") server.Get(pattern, std::move(wrapped));
+  if (op.method == "POST") server.Post(pattern, std::move(wrapped));
+  if (op.method == "PUT") server.Put(pattern, std::move(wrapped));
+  if (op.method == "DELETE") server.Delete(pattern, std::move(wrapped));
+}
+
+// The operation's input payload, decoded; MissingBody when there is none.
+absl::StatusOr<json> Payload(const httplib::Request& req, absl::string_view operation) {
+  if (req.body.empty()) {
+    return MakeApiError("MissingBody",
+                        "This operation requires a body. Ensure that the body is "
+                        "present and the Content-Type header is set.");
+  }
+  const Operation& op = Op(operation);
+  return DecodeXml(req.body, op.input, op.input_root);
+}
+
+std::string Param(const httplib::Request& req, const char* name) {
+  return req.get_param_value(name);
+}
+
+absl::StatusOr<int> MaxItems(const httplib::Request& req) {
+  if (!req.has_param("MaxItems")) return kDefaultMaxItems;
+  const std::string text = Param(req, "MaxItems");
+  int n;
+  if (!absl::SimpleAtoi(text, &n) || n < 0) {
+    return MakeApiError("InvalidArgument",
+                        absl::StrCat("MaxItems \"", text, "\" is not a non-negative integer."));
+  }
+  return n;
+}
+
+// Update and Delete: an empty If-Match is a missing one (ControlPlane answers
+// InvalidIfMatchVersion).
+std::string IfMatch(const httplib::Request& req) { return req.get_header_value("If-Match"); }
+
+std::string Location(absl::string_view resource) {
+  return absl::StrCat(kCanonicalEndpoint, kApiPrefix, resource);
+}
+
+Reply Answer(absl::string_view operation, Versioned v, std::string location = "") {
+  return {operation, std::move(v.body), std::move(v.etag), std::move(location)};
+}
+
+// Operations on the resource the URI's first {Id} names: read it, replace its config (If-Match),
+// remove it (If-Match).
+using Read = std::function<absl::StatusOr<Versioned>(const std::string& id, absl::Time now)>;
+using Replace = std::function<absl::StatusOr<Versioned>(
+    const std::string& id, const json& config, const std::string& if_match, absl::Time now)>;
+using Remove = std::function<absl::Status(const std::string& id, const std::string& if_match)>;
+
+void MountRead(httplib::Server& server, const core::Clock& clock, absl::string_view operation,
+               Read read) {
+  Mount(server, clock, operation,
+        [operation, read = std::move(read)](const httplib::Request& req,
+                                            absl::Time now) -> absl::StatusOr<Reply> {
+          EDGESIM_ASSIGN_OR_RETURN(Versioned v, read(req.matches[1].str(), now));
+          return Answer(operation, std::move(v));
+        });
+}
+
+void MountReplace(httplib::Server& server, const core::Clock& clock, absl::string_view operation,
+                  Replace replace) {
+  Mount(server, clock, operation,
+        [operation, replace = std::move(replace)](const httplib::Request& req,
+                                                  absl::Time now) -> absl::StatusOr<Reply> {
+          EDGESIM_ASSIGN_OR_RETURN(json config, Payload(req, operation));
+          EDGESIM_ASSIGN_OR_RETURN(Versioned v,
+                                   replace(req.matches[1].str(), config, IfMatch(req), now));
+          return Answer(operation, std::move(v));
+        });
+}
+
+void MountRemove(httplib::Server& server, const core::Clock& clock, absl::string_view operation,
+                 Remove remove) {
+  Mount(server, clock, operation,
+        [operation, remove = std::move(remove)](const httplib::Request& req,
+                                                absl::Time) -> absl::StatusOr<Reply> {
+          EDGESIM_RETURN_IF_ERROR(remove(req.matches[1].str(), IfMatch(req)));
+          return Answer(operation, {});
+        });
+}
+
+void MountDistributions(httplib::Server& server, ControlPlane& cp, const core::Clock& clock) {
+  // CreateDistributionWithTags shares the URI, told apart by ?WithTags.
+  Mount(server, clock, "CreateDistribution",
+        [&cp](const httplib::Request& req, absl::Time now) -> absl::StatusOr<Reply> {
+          const bool with_tags = req.has_param("WithTags");
+          const absl::string_view op =
+              with_tags ? "CreateDistributionWithTags" : "CreateDistribution";
+          EDGESIM_ASSIGN_OR_RETURN(json payload, Payload(req, op));
+          const json tags = with_tags ? payload.value("Tags", json::object()) : json();
+          const json config =
+              with_tags ? payload.value("DistributionConfig", json::object()) : std::move(payload);
+          EDGESIM_ASSIGN_OR_RETURN(Versioned d,
+                                   cp.CreateDistribution(config, with_tags ? &tags : nullptr, now));
+          const std::string id = d.body.value("Id", "");
+          return Answer(op, std::move(d), Location(absl::StrCat("distribution/", id)));
+        });
+  MountRead(server, clock, "GetDistribution",
+            [&cp](const std::string& id, absl::Time now) { return cp.GetDistribution(id, now); });
+  MountRead(server, clock, "GetDistributionConfig",
+            [&cp](const std::string& id, absl::Time) { return cp.GetDistributionConfig(id); });
+  MountReplace(server, clock, "UpdateDistribution",
+               [&cp](const std::string& id, const json& config, const std::string& if_match,
+                     absl::Time now) { return cp.UpdateDistribution(id, config, if_match, now); });
+  MountRemove(server, clock, "DeleteDistribution",
+              [&cp](const std::string& id, const std::string& if_match) {
+                return cp.DeleteDistribution(id, if_match);
+              });
+  Mount(server, clock, "ListDistributions",
+        [&cp](const httplib::Request& req, absl::Time now) -> absl::StatusOr<Reply> {
+          EDGESIM_ASSIGN_OR_RETURN(int max_items, MaxItems(req));
+          EDGESIM_ASSIGN_OR_RETURN(json list,
+                                   cp.ListDistributions(Param(req, "Marker"), max_items, now));
+          return Answer("ListDistributions", {std::move(list), ""});
+        });
+}
+
+void MountInvalidations(httplib::Server& server, ControlPlane& cp, const core::Clock& clock) {
+  Mount(server, clock, "CreateInvalidation",
+        [&cp](const httplib::Request& req, absl::Time now) -> absl::StatusOr<Reply> {
+          EDGESIM_ASSIGN_OR_RETURN(json batch, Payload(req, "CreateInvalidation"));
+          const std::string distribution = req.matches[1].str();
+          EDGESIM_ASSIGN_OR_RETURN(CreatedInvalidation i,
+                                   cp.CreateInvalidation(distribution, batch, now));
+          const std::string id = i.invalidation.body.value("Id", "");
+          return Answer(
+              "CreateInvalidation", std::move(i.invalidation),
+              Location(absl::StrCat("distribution/", distribution, "/invalidation/", id)));
+        });
+  Mount(server, clock, "GetInvalidation",
+        [&cp](const httplib::Request& req, absl::Time now) -> absl::StatusOr<Reply> {
+          EDGESIM_ASSIGN_OR_RETURN(
+              Versioned i, cp.GetInvalidation(req.matches[1].str(), req.matches[2].str(), now));
+          return Answer("GetInvalidation", std::move(i));
+        });
+  Mount(server, clock, "ListInvalidations",
+        [&cp](const httplib::Request& req, absl::Time now) -> absl::StatusOr<Reply> {
+          EDGESIM_ASSIGN_OR_RETURN(int max_items, MaxItems(req));
+          EDGESIM_ASSIGN_OR_RETURN(
+              json list,
+              cp.ListInvalidations(req.matches[1].str(), Param(req, "Marker"), max_items, now));
+          return Answer("ListInvalidations", {std::move(list), ""});
+        });
+}
+
+void MountCachePolicies(httplib::Server& server, ControlPlane& cp, const core::Clock& clock) {
+  Mount(server, clock, "CreateCachePolicy",
+        [&cp](const httplib::Request& req, absl::Time now) -> absl::StatusOr<Reply> {
+          EDGESIM_ASSIGN_OR_RETURN(json config, Payload(req, "CreateCachePolicy"));
+          EDGESIM_ASSIGN_OR_RETURN(Versioned p, cp.CreateCachePolicy(config, now));
+          const std::string id = p.body.value("Id", "");
+          return Answer("CreateCachePolicy", std::move(p),
+                        Location(absl::StrCat("cache-policy/", id)));
+        });
+  MountRead(server, clock, "GetCachePolicy",
+            [&cp](const std::string& id, absl::Time) { return cp.GetCachePolicy(id); });
+  MountRead(server, clock, "GetCachePolicyConfig",
+            [&cp](const std::string& id, absl::Time) { return cp.GetCachePolicyConfig(id); });
+  MountReplace(server, clock, "UpdateCachePolicy",
+               [&cp](const std::string& id, const json& config, const std::string& if_match,
+                     absl::Time now) { return cp.UpdateCachePolicy(id, config, if_match, now); });
+  MountRemove(server, clock, "DeleteCachePolicy",
+              [&cp](const std::string& id, const std::string& if_match) {
+                return cp.DeleteCachePolicy(id, if_match);
+              });
+  Mount(server, clock, "ListCachePolicies",
+        [&cp](const httplib::Request& req, absl::Time) -> absl::StatusOr<Reply> {
+          EDGESIM_ASSIGN_OR_RETURN(int max_items, MaxItems(req));
+          EDGESIM_ASSIGN_OR_RETURN(
+              json list, cp.ListCachePolicies(Param(req, "Type"), Param(req, "Marker"), max_items));
+          return Answer("ListCachePolicies", {std::move(list), ""});
+        });
+}
+
+absl::StatusOr<std::string> Resource(const httplib::Request& req) {
+  if (!req.has_param("Resource") || Param(req, "Resource").empty()) {
+    return MakeApiError("InvalidArgument", "The Resource query parameter (an ARN) is required.");
+  }
+  return Param(req, "Resource");
+}
+
+void MountTags(httplib::Server& server, ControlPlane& cp, const core::Clock& clock) {
+  Mount(server, clock, "ListTagsForResource",
+        [&cp](const httplib::Request& req, absl::Time) -> absl::StatusOr<Reply> {
+          EDGESIM_ASSIGN_OR_RETURN(std::string arn, Resource(req));
+          EDGESIM_ASSIGN_OR_RETURN(json tags, cp.ListTagsForResource(arn));
+          return Answer("ListTagsForResource", {std::move(tags), ""});
+        });
+  // UntagResource shares the URI, told apart by ?Operation=.
+  Mount(server, clock, "TagResource",
+        [&cp](const httplib::Request& req, absl::Time) -> absl::StatusOr<Reply> {
+          const std::string operation = Param(req, "Operation");
+          if (operation != "Tag" && operation != "Untag") {
+            return MakeApiError("InvalidArgument",
+                                "The Operation query parameter must be Tag or Untag.");
+          }
+          EDGESIM_ASSIGN_OR_RETURN(std::string arn, Resource(req));
+          if (operation == "Tag") {
+            EDGESIM_ASSIGN_OR_RETURN(json tags, Payload(req, "TagResource"));
+            EDGESIM_RETURN_IF_ERROR(cp.TagResource(arn, tags));
+            return Answer("TagResource", {});
+          }
+          EDGESIM_ASSIGN_OR_RETURN(json keys, Payload(req, "UntagResource"));
+          EDGESIM_RETURN_IF_ERROR(cp.UntagResource(arn, keys));
+          return Answer("UntagResource", {});
+        });
+}
+
+// Bodies for what httplib refuses before any route runs: unknown routes (404) and bodies over the
+// payload limit (413, reported as MalformedInput like DecodeXml's own check).
+httplib::Server::HandlerResponse ApiErrorPage(const httplib::Request& req, httplib::Response& res) {
+  if (!absl::StartsWith(req.path, kApiPrefix) || !res.body.empty()) {
+    return httplib::Server::HandlerResponse::Unhandled;
+  }
+  const std::string request_id = NewRequestId();
+  if (res.status == 413) {
+    WriteError(res,
+               {"MalformedInput", 400,
+                absl::StrCat("The request body is larger than ", kMaxXmlBodyBytes, " bytes.")},
+               request_id);
+  } else if (res.status == 404) {
+    WriteError(res,
+               {"NotFound", 404,
+                absl::StrCat("edgesim implements no CloudFront operation at ", req.method, " ",
+                             req.path, ".")},
+               request_id);
+  } else {
+    WriteError(res, {"MalformedInput", res.status, "The request could not be read."}, request_id);
+  }
+  return httplib::Server::HandlerResponse::Handled;
+}
+
+}  // namespace
+
+void MountCloudFrontApi(httplib::Server& server, ControlPlane& control_plane,
+                        const core::Clock& clock) {
+  server.set_payload_max_length(kMaxXmlBodyBytes);
+  server.set_error_handler(httplib::Server::HandlerWithResponse(ApiErrorPage));
+  MountDistributions(server, control_plane, clock);
+  MountInvalidations(server, control_plane, clock);
+  MountCachePolicies(server, control_plane, clock);
+  MountTags(server, control_plane, clock);
+}
+
+}  // namespace edgesim::emulator
