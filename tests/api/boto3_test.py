@@ -220,8 +220,12 @@ class CloudFrontTest(unittest.TestCase):
         again = self.cf.create_invalidation(DistributionId=dist,
                                             InvalidationBatch=batch("b1", "/index.html"))
         self.assertEqual(again["Invalidation"]["Id"], inv["Id"])
-        self.assertError("InvalidationBatchAlreadyExists", self.cf.create_invalidation,
-                         DistributionId=dist, InvalidationBatch=batch("b1", "/other"))
+        # SPEC 6.4: real CloudFront was observed answering 400 InvalidArgument (the docs name
+        # InvalidationBatchAlreadyExists, which serve's default does not use).
+        conflict = self.assertError("InvalidArgument", self.cf.create_invalidation,
+                                    DistributionId=dist, InvalidationBatch=batch("b1", "/other"))
+        self.assertEqual(conflict["ResponseMetadata"]["HTTPStatusCode"], 400)
+        self.assertIn("caller reference", conflict["Error"]["Message"])
         for i in range(2, 5):
             self.cf.create_invalidation(DistributionId=dist, InvalidationBatch=batch(f"b{i}", "/x"))
         pages = list(self.cf.get_paginator("list_invalidations").paginate(

@@ -60,7 +60,8 @@ INV2=$(cf create-invalidation --distribution-id "$ID" --invalidation-batch "file
   --query Invalidation.Id --output text)
 expect_eq "idempotent retry" "$INV2" "$(cf create-invalidation --distribution-id "$ID" \
   --invalidation-batch "file://$WORK/batch.json" --query Invalidation.Id --output text)"
-expect_error InvalidationBatchAlreadyExists cf create-invalidation --distribution-id "$ID" \
+# SPEC 6.4: the observed answer is 400 InvalidArgument ("...caller reference that was used...").
+expect_error InvalidArgument cf create-invalidation --distribution-id "$ID" \
   --invalidation-batch "file://$WORK/conflict.json"
 cf wait invalidation-completed --distribution-id "$ID" --id "$INV2"
 echo "ok: wait invalidation-completed"
