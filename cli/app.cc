@@ -23,9 +23,6 @@
 namespace edgesim::cli {
 namespace {
 
-constexpr int kExitOk = 0;
-constexpr int kExitInvalid = 2;
-
 absl::StatusOr<std::string> ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return absl::NotFoundError(absl::StrCat(path, ": cannot open file"));

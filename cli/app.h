@@ -9,6 +9,11 @@
 
 namespace edgesim::cli {
 
+// Every subcommand's exit status.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailure = 1;  // a runtime failure, or a scenario's expectation missed
+inline constexpr int kExitInvalid = 2;  // bad usage or invalid input
+
 // Runs `edgesim ARGS...` (args excludes the program name). Returns the process exit code:
 // 0 success, 1 runtime failure, 2 bad usage or invalid input.
 int RunApp(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);

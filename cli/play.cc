@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "cli/app.h"
 #include "cli/live_driver.h"
 #include "sim/in_process_driver.h"
 #include "sim/scenario.h"
@@ -12,10 +13,6 @@
 
 namespace edgesim::cli {
 namespace {
-
-constexpr int kExitOk = 0;
-constexpr int kExitMismatch = 1;
-constexpr int kExitInvalid = 2;
 
 struct PlayFlags {
   std::string scenario;
@@ -72,18 +69,18 @@ int RunPlay(const PlayFlags& f, std::ostream& out, std::ostream& err) {
   absl::StatusOr<std::unique_ptr<sim::ScenarioDriver>> driver = MakeDriver(*scenario, f);
   if (!driver.ok()) {
     err << "edgesim: " << driver.status().message() << "\n";
-    return kExitMismatch;
+    return kExitFailure;
   }
   absl::StatusOr<sim::PlayResult> result = sim::PlayScenario(
       *scenario, **driver, [&out](const sim::StepResult& r) { PrintStep(r, out); });
   if (!result.ok()) {
     err << "edgesim: " << result.status().message() << "\n";
-    return kExitMismatch;
+    return kExitFailure;
   }
   const size_t mismatches = result->Mismatches().size();
   out << (mismatches == 0 ? "every expectation holds\n"
                           : absl::StrCat(mismatches, " expectation(s) not met\n"));
-  return mismatches == 0 ? kExitOk : kExitMismatch;
+  return mismatches == 0 ? kExitOk : kExitFailure;
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
+#include "cli/app.h"
 #include "cli/demo_distribution.h"
 #include "cli/distribution_file.h"
 #include "core/clock.h"
@@ -30,10 +31,6 @@
 
 namespace edgesim::cli {
 namespace {
-
-constexpr int kExitOk = 0;
-constexpr int kExitRuntime = 1;
-constexpr int kExitInvalid = 2;
 
 struct HostPort {
   std::string host;
@@ -305,7 +302,7 @@ int RunServe(const ServeFlags& f, std::ostream& out, std::ostream& err) {
   if (!edge.ok()) {
     return Fail(
         err,
-        edge.status().code() == absl::StatusCode::kInvalidArgument ? kExitInvalid : kExitRuntime,
+        edge.status().code() == absl::StatusCode::kInvalidArgument ? kExitInvalid : kExitFailure,
         edge.status());
   }
 
@@ -326,7 +323,7 @@ int RunServe(const ServeFlags& f, std::ostream& out, std::ostream& err) {
           : (api.bind_to_port(api_address->host, api_address->port) ? api_address->port : -1);
   if (api_port < 0) {
     (*edge)->Shutdown();
-    return Fail(err, kExitRuntime,
+    return Fail(err, kExitFailure,
                 absl::UnavailableError(absl::StrCat("--api ", f.api, ": cannot bind")));
   }
   std::thread api_thread([&api] { api.listen_after_bind(); });

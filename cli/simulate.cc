@@ -9,6 +9,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "cli/app.h"
 #include "sim/report_files.h"
 #include "sim/report_text.h"
 #include "sim/scenario.h"
@@ -16,9 +17,6 @@
 
 namespace edgesim::cli {
 namespace {
-
-constexpr int kExitOk = 0;
-constexpr int kExitFailed = 2;
 
 struct SimulateFlags {
   std::string scenario;
@@ -36,7 +34,7 @@ struct MergeFlags {
 
 int Fail(std::ostream& err, const absl::Status& status) {
   err << "edgesim: " << status.message() << "\n";
-  return kExitFailed;
+  return kExitInvalid;
 }
 
 // "K/N" with 0 <= K < N.
@@ -100,7 +98,8 @@ int RunMerge(const MergeFlags& f, std::ostream& out, std::ostream& err) {
 void AddSimulateCommands(CLI::App& app, std::ostream& out, std::ostream& err, int& exit_code) {
   auto simulate = std::make_shared<SimulateFlags>();
   CLI::App* cmd = app.add_subcommand(
-      "simulate", "Replay a scenario's workload against its variants; write report.{json,csv,html}");
+      "simulate",
+      "Replay a scenario's workload against its variants; write report.{json,csv,html}");
   cmd->add_option("scenario", simulate->scenario, "Scenario JSON (scenarios/*.json)")->required();
   cmd->add_option("--out", simulate->out, "Directory for the reports")->capture_default_str();
   cmd->add_option("--threads", simulate->threads, "Variants run in parallel (0: one per core)")
@@ -108,7 +107,8 @@ void AddSimulateCommands(CLI::App& app, std::ostream& out, std::ostream& err, in
   cmd->add_flag("--strict", simulate->strict, "A bad input record is an error, not skipped");
   cmd->add_option("--shard", simulate->shard, "Run partition K of N (K/N); merge with `merge`");
   cmd->add_option("--variant", simulate->variant, "Run only this variant");
-  cmd->callback([simulate, &out, &err, &exit_code] { exit_code = RunSimulate(*simulate, out, err); });
+  cmd->callback(
+      [simulate, &out, &err, &exit_code] { exit_code = RunSimulate(*simulate, out, err); });
 
   auto merge = std::make_shared<MergeFlags>();
   CLI::App* m = app.add_subcommand("merge", "Combine the report.json files of --shard runs");
