@@ -80,11 +80,6 @@ absl::StatusOr<absl::Time> ParseNow(const std::string& flag) {
       absl::StrCat("--now \"", flag, "\" is neither Unix seconds nor an HTTP date"));
 }
 
-int Fail(std::ostream& err, const absl::Status& status) {
-  err << "edgesim: " << status.message() << "\n";
-  return kExitInvalid;
-}
-
 // Whole seconds >= 0, with a message a person can read (CLI::NonNegativeNumber prints DBL_MAX).
 const CLI::Validator kSeconds(
     [](std::string& text) -> std::string {
@@ -193,6 +188,11 @@ int RunCheckConfig(const std::string& path, std::ostream& out, std::ostream& err
 }
 
 }  // namespace
+
+int Fail(std::ostream& err, const absl::Status& status, int code) {
+  err << "edgesim: " << status.message() << "\n";
+  return code;
+}
 
 int RunApp(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   CLI::App app{"edgesim: an emulator and simulator of Amazon CloudFront's caching", "edgesim"};

@@ -50,10 +50,7 @@ void PrintStep(const sim::StepResult& r, std::ostream& out) {
 
 int RunPlay(const PlayFlags& f, std::ostream& out, std::ostream& err) {
   absl::StatusOr<sim::Scenario> scenario = sim::LoadScenario(f.scenario);
-  if (!scenario.ok()) {
-    err << "edgesim: " << scenario.status().message() << "\n";
-    return kExitInvalid;
-  }
+  if (!scenario.ok()) return Fail(err, scenario.status());
   if (scenario->steps.empty()) {
     err << "edgesim: " << f.scenario << " has no steps (a what-if scenario: edgesim simulate)\n";
     return kExitInvalid;
@@ -67,16 +64,10 @@ int RunPlay(const PlayFlags& f, std::ostream& out, std::ostream& err) {
   out << scenario->name << " (" << (f.live ? "live edgesim serve" : "in-process") << ")\n";
   if (!scenario->description.empty()) out << "  " << scenario->description << "\n";
   absl::StatusOr<std::unique_ptr<sim::ScenarioDriver>> driver = MakeDriver(*scenario, f);
-  if (!driver.ok()) {
-    err << "edgesim: " << driver.status().message() << "\n";
-    return kExitFailure;
-  }
+  if (!driver.ok()) return Fail(err, driver.status(), kExitFailure);
   absl::StatusOr<sim::PlayResult> result = sim::PlayScenario(
       *scenario, **driver, [&out](const sim::StepResult& r) { PrintStep(r, out); });
-  if (!result.ok()) {
-    err << "edgesim: " << result.status().message() << "\n";
-    return kExitFailure;
-  }
+  if (!result.ok()) return Fail(err, result.status(), kExitFailure);
   const size_t mismatches = result->Mismatches().size();
   out << (mismatches == 0 ? "every expectation holds\n"
                           : absl::StrCat(mismatches, " expectation(s) not met\n"));

@@ -201,11 +201,6 @@ class BlockedSignals {
   sigset_t set_, old_;
 };
 
-int Fail(std::ostream& err, int code, const absl::Status& status) {
-  err << "edgesim serve: " << status.message() << "\n";
-  return code;
-}
-
 }  // namespace
 
 CLI::App* AddServeCommand(CLI::App& app, ServeFlags& f) {
@@ -250,9 +245,9 @@ int RunServe(const ServeFlags& f, std::ostream& out, std::ostream& err) {
   // First: every thread started below (origin pools, the log writer, the servers) inherits it.
   BlockedSignals signals;
   absl::StatusOr<HostPort> listen = ParseHostPort("--listen", f.listen);
-  if (!listen.ok()) return Fail(err, kExitInvalid, listen.status());
+  if (!listen.ok()) return Fail(err, listen.status());
   absl::StatusOr<HostPort> api_address = ParseHostPort("--api", f.api);
-  if (!api_address.ok()) return Fail(err, kExitInvalid, api_address.status());
+  if (!api_address.ok()) return Fail(err, api_address.status());
 
   emulator::EdgeTopology topology;
   topology.pops = absl::StrSplit(f.pops, ',', absl::SkipWhitespace());
@@ -261,17 +256,17 @@ int RunServe(const ServeFlags& f, std::ostream& out, std::ostream& err) {
   topology.cache_size_bytes = f.cache_size;
   // Checked here, not only when a distribution is built: serve may start with none.
   if (absl::StatusOr<core::CacheTopology> t = emulator::MakeCacheTopology(topology); !t.ok()) {
-    return Fail(err, kExitInvalid, t.status());
+    return Fail(err, t.status());
   }
   absl::StatusOr<emulator::ControlPlaneOptions> control_plane_options =
       ControlPlaneOptionsFor(f, topology);
-  if (!control_plane_options.ok()) return Fail(err, kExitInvalid, control_plane_options.status());
+  if (!control_plane_options.ok()) return Fail(err, control_plane_options.status());
   absl::StatusOr<std::map<std::string, std::string>> dirs = ParseOriginDirs(f.origin_dirs);
-  if (!dirs.ok()) return Fail(err, kExitInvalid, dirs.status());
+  if (!dirs.ok()) return Fail(err, dirs.status());
   const Deployer deploy(f, *std::move(dirs), std::move(topology));
   Loaded loaded;
   if (absl::Status s = LoadDistributions(f, deploy, loaded); !s.ok()) {
-    return Fail(err, kExitInvalid, s);
+    return Fail(err, s);
   }
 
   std::unique_ptr<core::Clock> clock;
@@ -289,7 +284,7 @@ int RunServe(const ServeFlags& f, std::ostream& out, std::ostream& err) {
   if (!f.access_log.empty()) {
     absl::StatusOr<std::unique_ptr<emulator::AccessLogWriter>> opened =
         emulator::AccessLogWriter::Open(f.access_log);
-    if (!opened.ok()) return Fail(err, kExitInvalid, opened.status());
+    if (!opened.ok()) return Fail(err, opened.status());
     access_log = *std::move(opened);
   }
 
@@ -301,9 +296,8 @@ int RunServe(const ServeFlags& f, std::ostream& out, std::ostream& err) {
                                                     .access_log = access_log.get()});
   if (!edge.ok()) {
     return Fail(
-        err,
-        edge.status().code() == absl::StatusCode::kInvalidArgument ? kExitInvalid : kExitFailure,
-        edge.status());
+        err, edge.status(),
+        edge.status().code() == absl::StatusCode::kInvalidArgument ? kExitInvalid : kExitFailure);
   }
 
   emulator::ControlPlane control_plane(loaded.registry, std::cref(deploy),
@@ -323,8 +317,8 @@ int RunServe(const ServeFlags& f, std::ostream& out, std::ostream& err) {
           : (api.bind_to_port(api_address->host, api_address->port) ? api_address->port : -1);
   if (api_port < 0) {
     (*edge)->Shutdown();
-    return Fail(err, kExitFailure,
-                absl::UnavailableError(absl::StrCat("--api ", f.api, ": cannot bind")));
+    return Fail(err, absl::UnavailableError(absl::StrCat("--api ", f.api, ": cannot bind")),
+                kExitFailure);
   }
   std::thread api_thread([&api] { api.listen_after_bind(); });
   // Ready before the address is printed (and before stop() could miss a listener not yet running).

@@ -32,11 +32,6 @@ struct MergeFlags {
   std::string out = "edgesim-report";
 };
 
-int Fail(std::ostream& err, const absl::Status& status) {
-  err << "edgesim: " << status.message() << "\n";
-  return kExitInvalid;
-}
-
 // "K/N" with 0 <= K < N.
 absl::Status ParseShard(const std::string& text, sim::SimulationOptions& options) {
   const size_t slash = text.find('/');

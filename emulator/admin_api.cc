@@ -14,13 +14,14 @@ namespace {
 
 using nlohmann::json;
 
-void Reply(httplib::Response& res, int status, const json& body) {
+void WriteJson(httplib::Response& res, int status, const json& body) {
   res.status = status;
   res.set_content(body.dump(2) + "\n", "application/json");
 }
 
 void Error(httplib::Response& res, int status, absl::string_view code, absl::string_view message) {
-  Reply(res, status, {{"error", {{"code", std::string(code)}, {"message", std::string(message)}}}});
+  WriteJson(res, status,
+            {{"error", {{"code", std::string(code)}, {"message", std::string(message)}}}});
 }
 
 std::string Rfc3339(absl::Time t) {
@@ -87,14 +88,11 @@ json StatsJson(const RegistrySnapshot& snapshot, const AdminApiOptions& options)
   json out = {{"distributions", std::move(distributions)}};
   if (options.edge != nullptr) {
     const EdgeServerCounters c = options.edge->counters();
-    out["edge"] = {{"connections", c.connections},
-                   {"requests", c.requests},
-                   {"unknown_host", c.unknown_host},
-                   {"too_large", c.too_large},
-                   {"bad_requests", c.bad_requests},
-                   {"capacity_exceeded", c.capacity_exceeded},
-                   {"from_event_loop", c.from_event_loop},
-                   {"to_workers", c.to_workers}};
+    out["edge"] = {
+        {"connections", c.connections},         {"requests", c.requests},
+        {"unknown_host", c.unknown_host},       {"too_large", c.too_large},
+        {"bad_requests", c.bad_requests},       {"capacity_exceeded", c.capacity_exceeded},
+        {"from_event_loop", c.from_event_loop}, {"to_workers", c.to_workers}};
   }
   if (options.access_log != nullptr) {
     const AccessLogCounters c = options.access_log->counters();
@@ -142,7 +140,7 @@ void ListCache(const httplib::Request& req, httplib::Response& res,
                        {"size", e.response->body_size},
                        {"charge", e.charge}});
   });
-  Reply(res, 200, {{"distribution", d->id()}, {"pop", pop}, {"entries", std::move(entries)}});
+  WriteJson(res, 200, {{"distribution", d->id()}, {"pop", pop}, {"entries", std::move(entries)}});
 }
 
 void Invalidate(const httplib::Request& req, httplib::Response& res,
@@ -167,7 +165,7 @@ void Invalidate(const httplib::Request& req, httplib::Response& res,
   const LiveDistribution* d = FindDistribution(snapshot, id.get<std::string>(), res);
   if (d == nullptr) return;
   for (const policy::InvalidationPath& path : parsed) d->Invalidate(path, now);
-  Reply(res, 200, {{"distribution", d->id()}, {"paths", parsed.size()}});
+  WriteJson(res, 200, {{"distribution", d->id()}, {"paths", parsed.size()}});
 }
 
 }  // namespace
@@ -175,59 +173,59 @@ void Invalidate(const httplib::Request& req, httplib::Response& res,
 void MountAdminApi(httplib::Server& server, DistributionRegistry& registry,
                    AdminApiOptions options) {
   server.Get("/_edgesim/health", [](const httplib::Request&, httplib::Response& res) {
-    Reply(res, 200, {{"status", "ok"}});
+    WriteJson(res, 200, {{"status", "ok"}});
   });
   server.Get("/_edgesim/clock", [options](const httplib::Request&, httplib::Response& res) {
     const absl::Time now = options.clock->Now();
-    Reply(res, 200,
-          {{"time", Rfc3339(now)},
-           {"unix_seconds", absl::ToUnixSeconds(now)},
-           {"manual", options.manual_clock != nullptr}});
+    WriteJson(res, 200,
+              {{"time", Rfc3339(now)},
+               {"unix_seconds", absl::ToUnixSeconds(now)},
+               {"manual", options.manual_clock != nullptr}});
   });
-  server.Post("/_edgesim/clock/advance", [options](const httplib::Request& req,
-                                                   httplib::Response& res) {
-    if (options.manual_clock == nullptr) {
-      return Error(res, 409, "ClockNotManual", "the clock is real: start with --manual-clock");
-    }
-    const absl::optional<json> body = ParseObject(req, res);
-    if (!body) return;
-    const auto it = body->find("seconds");
-    if (it == body->end() || !it->is_number() || it->get<double>() < 0) {
-      return Error(res, 400, "InvalidArgument", "\"seconds\" must be a number >= 0");
-    }
-    options.manual_clock->Advance(absl::Seconds(it->get<double>()));
-    Reply(res, 200, {{"time", Rfc3339(options.manual_clock->Now())}});
-  });
-  server.Post("/_edgesim/clock/set", [options](const httplib::Request& req,
-                                               httplib::Response& res) {
-    if (options.manual_clock == nullptr) {
-      return Error(res, 409, "ClockNotManual", "the clock is real: start with --manual-clock");
-    }
-    const absl::optional<json> body = ParseObject(req, res);
-    if (!body) return;
-    const auto it = body->find("time");
-    absl::Time t;
-    std::string err;
-    if (it == body->end() || !it->is_string() ||
-        !absl::ParseTime(absl::RFC3339_full, it->get<std::string>(), &t, &err)) {
-      return Error(res, 400, "InvalidArgument",
-                   "\"time\" must be an RFC 3339 time, e.g. \"2026-01-01T00:00:00Z\"");
-    }
-    if (!options.manual_clock->Set(t)) {
-      return Error(res, 400, "InvalidArgument",
-                   absl::StrCat("time runs forward only: the clock is at ",
-                                Rfc3339(options.manual_clock->Now())));
-    }
-    Reply(res, 200, {{"time", Rfc3339(options.manual_clock->Now())}});
-  });
-  server.Get("/_edgesim/stats", [&registry, options](const httplib::Request&,
-                                                     httplib::Response& res) {
-    Reply(res, 200, StatsJson(*registry.Snapshot(), options));
-  });
-  server.Get("/_edgesim/cache", [&registry, options](const httplib::Request& req,
-                                                     httplib::Response& res) {
-    ListCache(req, res, *registry.Snapshot(), options.clock->Now());
-  });
+  server.Post(
+      "/_edgesim/clock/advance", [options](const httplib::Request& req, httplib::Response& res) {
+        if (options.manual_clock == nullptr) {
+          return Error(res, 409, "ClockNotManual", "the clock is real: start with --manual-clock");
+        }
+        const absl::optional<json> body = ParseObject(req, res);
+        if (!body) return;
+        const auto it = body->find("seconds");
+        if (it == body->end() || !it->is_number() || it->get<double>() < 0) {
+          return Error(res, 400, "InvalidArgument", "\"seconds\" must be a number >= 0");
+        }
+        options.manual_clock->Advance(absl::Seconds(it->get<double>()));
+        WriteJson(res, 200, {{"time", Rfc3339(options.manual_clock->Now())}});
+      });
+  server.Post(
+      "/_edgesim/clock/set", [options](const httplib::Request& req, httplib::Response& res) {
+        if (options.manual_clock == nullptr) {
+          return Error(res, 409, "ClockNotManual", "the clock is real: start with --manual-clock");
+        }
+        const absl::optional<json> body = ParseObject(req, res);
+        if (!body) return;
+        const auto it = body->find("time");
+        absl::Time t;
+        std::string err;
+        if (it == body->end() || !it->is_string() ||
+            !absl::ParseTime(absl::RFC3339_full, it->get<std::string>(), &t, &err)) {
+          return Error(res, 400, "InvalidArgument",
+                       "\"time\" must be an RFC 3339 time, e.g. \"2026-01-01T00:00:00Z\"");
+        }
+        if (!options.manual_clock->Set(t)) {
+          return Error(res, 400, "InvalidArgument",
+                       absl::StrCat("time runs forward only: the clock is at ",
+                                    Rfc3339(options.manual_clock->Now())));
+        }
+        WriteJson(res, 200, {{"time", Rfc3339(options.manual_clock->Now())}});
+      });
+  server.Get("/_edgesim/stats",
+             [&registry, options](const httplib::Request&, httplib::Response& res) {
+               WriteJson(res, 200, StatsJson(*registry.Snapshot(), options));
+             });
+  server.Get("/_edgesim/cache",
+             [&registry, options](const httplib::Request& req, httplib::Response& res) {
+               ListCache(req, res, *registry.Snapshot(), options.clock->Now());
+             });
   server.Post("/_edgesim/invalidate",
               [&registry, options](const httplib::Request& req, httplib::Response& res) {
                 Invalidate(req, res, *registry.Snapshot(), options.clock->Now());
@@ -235,14 +233,14 @@ void MountAdminApi(httplib::Server& server, DistributionRegistry& registry,
   if (options.control_plane != nullptr) {
     server.Get("/_edgesim/invalidations/bill",
                [options](const httplib::Request&, httplib::Response& res) {
-                 Reply(res, 200, options.control_plane->InvalidationBill(options.clock->Now()));
+                 WriteJson(res, 200, options.control_plane->InvalidationBill(options.clock->Now()));
                });
   }
   auto reset = [&registry, options](const httplib::Request&, httplib::Response& res) {
     // First, so the caches emptied below are those of the distributions that remain.
     if (options.control_plane != nullptr) options.control_plane->Reset(options.clock->Now());
     for (const auto& d : registry.Snapshot()->distributions()) d->Reset();
-    Reply(res, 200, {{"reset", true}});
+    WriteJson(res, 200, {{"reset", true}});
   };
   server.Post("/_edgesim/reset", reset);
   server.Post("/moto-api/reset", reset);

@@ -15,6 +15,7 @@
 #include "policy/conditional_request.h"
 #include "policy/http_date.h"
 #include "policy/path_pattern.h"
+#include "policy/percent_escape.h"
 
 namespace edgesim::emulator {
 namespace {
@@ -44,10 +45,6 @@ absl::string_view ContentType(absl::string_view path) {
   return "application/octet-stream";
 }
 
-int HexValue(char c) {
-  return absl::ascii_isdigit(c) ? c - '0' : absl::ascii_tolower(c) - 'a' + 10;
-}
-
 // The request path %-decoded, without its leading '/'; nullopt when it could name something
 // outside the directory or is not a path at all.
 absl::optional<std::string> RelativePath(absl::string_view raw) {
@@ -58,11 +55,9 @@ absl::optional<std::string> RelativePath(absl::string_view raw) {
       decoded.push_back(raw[i]);
       continue;
     }
-    if (i + 2 >= raw.size() || !absl::ascii_isxdigit(raw[i + 1]) ||
-        !absl::ascii_isxdigit(raw[i + 2])) {
-      return absl::nullopt;
-    }
-    decoded.push_back(static_cast<char>(HexValue(raw[i + 1]) * 16 + HexValue(raw[i + 2])));
+    const absl::optional<char> byte = policy::DecodePercentEscape(raw, i);
+    if (!byte) return absl::nullopt;
+    decoded.push_back(*byte);
     i += 2;
   }
   if (decoded.find('\0') != std::string::npos) return absl::nullopt;

@@ -10,6 +10,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/time/civil_time.h"
+#include "policy/percent_escape.h"
 
 namespace edgesim::policy {
 namespace {
@@ -189,13 +190,6 @@ bool MustEncode(unsigned char c) {
   return kReserved.find(static_cast<char>(c)) != absl::string_view::npos;
 }
 
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 }  // namespace
 
 const std::vector<std::string>& LegacyLogFields() {
@@ -289,10 +283,8 @@ std::string DecodeLogValue(absl::string_view value) {
   std::string out;
   out.reserve(value.size());
   for (size_t i = 0; i < value.size(); ++i) {
-    const int hi = value[i] == '%' && i + 2 < value.size() ? HexValue(value[i + 1]) : -1;
-    const int lo = hi >= 0 ? HexValue(value[i + 2]) : -1;
-    if (lo >= 0) {
-      out += static_cast<char>(hi * 16 + lo);
+    if (const absl::optional<char> decoded = DecodePercentEscape(value, i)) {
+      out += *decoded;
       i += 2;
     } else {
       out += value[i];

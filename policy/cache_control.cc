@@ -20,8 +20,6 @@ namespace {
 constexpr int64_t kMaxDeltaSecondsCount = int64_t{100} * 365 * 86400;
 static_assert(absl::Seconds(kMaxDeltaSecondsCount) == kMaxDeltaSeconds);
 
-bool IsSpace(char c) { return absl::ascii_isspace(static_cast<unsigned char>(c)); }
-
 // REQUIRES: text[i] == '"'. Reads a quoted-string up to its closing quote, which it skips; an
 // unterminated one runs to the end. Returns where reading stopped. `*value` views `text`, or
 // `*scratch` when a quoted-pair had to be unescaped.
@@ -191,7 +189,7 @@ ResponseCacheControl ParseResponseCacheControl(absl::string_view value) {
   const size_t size = value.size();
   size_t i = 0;
   while (true) {
-    while (i < size && (value[i] == ',' || IsSpace(value[i]))) ++i;
+    while (i < size && (value[i] == ',' || absl::ascii_isspace(value[i]))) ++i;
     if (i == size) break;
     const size_t name_begin = i;
     i = FindEitherByte(value, i, ',', '=');
@@ -201,7 +199,7 @@ ResponseCacheControl ParseResponseCacheControl(absl::string_view value) {
     if (i < size && value[i] == '=') {
       argument.present = true;
       ++i;
-      while (i < size && IsSpace(value[i])) ++i;
+      while (i < size && absl::ascii_isspace(value[i])) ++i;
       if (i < size && value[i] == '"') {
         i = TakeQuoted(value, i, &argument.text, &unescaped);
       } else {

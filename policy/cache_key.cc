@@ -329,8 +329,6 @@ void AddCookies(const Headers& headers, const KeyList& list, bool wildcards,
   for (const Cookie& c : cookies) writer.Add(kCookieTag, c.name, c.value);
 }
 
-bool IsSpace(char c) { return absl::ascii_isspace(static_cast<unsigned char>(c)); }
-
 // NormalizeAcceptEncoding's key value as a view of a constant: nullopt when the header is not
 // normalized into the key at all, "" when nothing supported was accepted.
 absl::optional<absl::string_view> AcceptEncodingKeyValue(
@@ -344,7 +342,7 @@ absl::optional<absl::string_view> AcceptEncodingKeyValue(
   const absl::string_view value = *viewer_value;
   size_t i = 0;
   while (i < value.size()) {
-    while (i < value.size() && (value[i] == ',' || IsSpace(value[i]))) ++i;
+    while (i < value.size() && (value[i] == ',' || absl::ascii_isspace(value[i]))) ++i;
     const size_t coding_begin = i;
     i = FindEitherByte(value, i, ',', ';');
     const absl::string_view coding =

@@ -19,8 +19,6 @@ constexpr std::array<std::pair<KeyListBehavior, absl::string_view>, 4> kBehavior
     {KeyListBehavior::kAll, "all"},
 }};
 
-constexpr absl::string_view kManagedPrefix = "Managed-";
-
 KeyList None() { return {}; }
 KeyList All() { return {KeyListBehavior::kAll, {}}; }
 KeyList Whitelist(std::vector<std::string> names) {
@@ -89,14 +87,6 @@ std::vector<CachePolicy> BuildManagedCachePolicies() {
   };
 }
 
-// The console shows API names without the `Managed-` prefix.
-absl::string_view ConsoleName(absl::string_view api_name) {
-  absl::ConsumePrefix(&api_name, kManagedPrefix);
-  return api_name;
-}
-
-int64_t Secs(absl::Duration d) { return absl::ToInt64Seconds(d); }
-
 }  // namespace
 
 absl::string_view ToString(KeyListBehavior behavior) {
@@ -154,8 +144,9 @@ std::ostream& operator<<(std::ostream& os, const KeyList& list) {
 }
 
 std::ostream& operator<<(std::ostream& os, const CachePolicy& p) {
-  os << "CachePolicy{id=" << p.id << " name=" << p.name << " ttl=" << Secs(p.min_ttl) << "/"
-     << Secs(p.default_ttl) << "/" << Secs(p.max_ttl) << " headers=" << p.headers
+  os << "CachePolicy{id=" << p.id << " name=" << p.name
+     << " ttl=" << absl::ToInt64Seconds(p.min_ttl) << "/" << absl::ToInt64Seconds(p.default_ttl)
+     << "/" << absl::ToInt64Seconds(p.max_ttl) << " headers=" << p.headers
      << " cookies=" << p.cookies << " query=" << p.query_strings
      << " gzip=" << p.enable_accept_encoding_gzip << " br=" << p.enable_accept_encoding_brotli;
   if (p.legacy) {
@@ -228,11 +219,15 @@ const std::vector<CachePolicy>& ManagedCachePolicies() {
 
 const CachePolicy* FindManagedCachePolicy(absl::string_view id_or_name) {
   for (const CachePolicy& p : ManagedCachePolicies()) {
-    if (p.id == id_or_name || p.name == id_or_name || ConsoleName(p.name) == id_or_name) {
-      return &p;
-    }
+    if (NamesManagedPolicy(id_or_name, p.id, p.name)) return &p;
   }
   return nullptr;
+}
+
+bool NamesManagedPolicy(absl::string_view id_or_name, absl::string_view id,
+                        absl::string_view api_name) {
+  if (id_or_name == id || id_or_name == api_name) return true;
+  return absl::ConsumePrefix(&api_name, "Managed-") && id_or_name == api_name;
 }
 
 }  // namespace edgesim::policy

@@ -116,4 +116,10 @@ const std::vector<CachePolicy>& ManagedCachePolicies();
 // ("CachingOptimized"); nullptr when unknown.
 const CachePolicy* FindManagedCachePolicy(absl::string_view id_or_name);
 
+// Whether `id_or_name` names the managed policy (cache or origin request) with this ID and API
+// name: by ID, by API name ("Managed-CachingOptimized") or by the console's name, which drops the
+// "Managed-" prefix ("CachingOptimized").
+bool NamesManagedPolicy(absl::string_view id_or_name, absl::string_view id,
+                        absl::string_view api_name);
+
 }  // namespace edgesim::policy

@@ -4,7 +4,6 @@
 #include <utility>
 
 #include "absl/strings/str_join.h"
-#include "absl/strings/strip.h"
 
 namespace edgesim::policy {
 namespace {
@@ -17,8 +16,6 @@ constexpr std::array<std::pair<OriginHeaderBehavior, absl::string_view>, 5> kHea
         {OriginHeaderBehavior::kAllViewerAndWhitelistCloudFront, "allViewerAndWhitelistCloudFront"},
         {OriginHeaderBehavior::kAllExcept, "allExcept"},
     }};
-
-constexpr absl::string_view kManagedPrefix = "Managed-";
 
 OriginRequestPolicy Managed(std::string id, std::string api_name, OriginHeaderBehavior headers,
                             std::vector<std::string> header_names, KeyListBehavior cookies,
@@ -78,11 +75,6 @@ std::vector<OriginRequestPolicy> BuildManagedOriginRequestPolicies() {
   };
 }
 
-absl::string_view ConsoleName(absl::string_view api_name) {
-  absl::ConsumePrefix(&api_name, kManagedPrefix);
-  return api_name;
-}
-
 }  // namespace
 
 absl::string_view ToString(OriginHeaderBehavior behavior) {
@@ -135,7 +127,7 @@ const std::vector<OriginRequestPolicy>& ManagedOriginRequestPolicies() {
 
 const OriginRequestPolicy* FindManagedOriginRequestPolicy(absl::string_view id_or_name) {
   for (const OriginRequestPolicy& p : ManagedOriginRequestPolicies()) {
-    if (p.id == id_or_name || p.name == id_or_name || ConsoleName(p.name) == id_or_name) return &p;
+    if (NamesManagedPolicy(id_or_name, p.id, p.name)) return &p;
   }
   return nullptr;
 }

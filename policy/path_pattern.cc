@@ -7,6 +7,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "policy/percent_escape.h"
 
 namespace edgesim::policy {
 namespace {
@@ -14,13 +15,6 @@ namespace {
 bool IsUnreserved(char c) {
   return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == '_' ||
          c == '~';
-}
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
 }
 
 // Appends `c` unless it would make a second `/` in a row.
@@ -35,15 +29,13 @@ std::string NormalizeEscapesAndSlashes(absl::string_view path) {
   out.reserve(path.size());
   for (size_t i = 0; i < path.size(); ++i) {
     const char c = path[i];
-    const int hi = (c == '%' && i + 2 < path.size()) ? HexValue(path[i + 1]) : -1;
-    const int lo = hi >= 0 ? HexValue(path[i + 2]) : -1;
-    if (lo < 0) {
+    const absl::optional<char> decoded = DecodePercentEscape(path, i);
+    if (!decoded) {
       AppendCollapsingSlashes(c, out);
       continue;
     }
-    const char decoded = static_cast<char>(hi * 16 + lo);
-    if (IsUnreserved(decoded)) {
-      out.push_back(decoded);
+    if (IsUnreserved(*decoded)) {
+      out.push_back(*decoded);
     } else {
       out.push_back('%');
       out.push_back(absl::ascii_toupper(static_cast<unsigned char>(path[i + 1])));

@@ -4,7 +4,7 @@
 set -euo pipefail
 
 PACKAGES=(
-  build-essential cmake pkg-config
+  build-essential cmake ninja-build pkg-config
   libboost-dev libcpp-httplib-dev nlohmann-json3-dev libabsl-dev libgtest-dev libgmock-dev
   libbenchmark-dev libxxhash-dev libpugixml-dev libcli11-dev zlib1g-dev
   curl python3

@@ -17,8 +17,6 @@
 namespace edgesim::sim {
 namespace {
 
-constexpr size_t kBatchRecords = 4096;
-
 // `files`' patterns expanded (each sorted), in the order given.
 absl::StatusOr<std::vector<std::string>> ExpandFiles(const std::vector<std::string>& files) {
   std::vector<std::string> out;
@@ -108,7 +106,7 @@ class CloudFrontLogSource : public TraceSource {
 
   bool Next(TraceBatch& batch) override {
     batch.Clear();
-    const size_t end = std::min(entries_.size(), next_ + kBatchRecords);
+    const size_t end = std::min(entries_.size(), next_ + TraceBatch::kRecords);
     for (; next_ < end; ++next_) {
       const Entry& e = entries_[next_];
       TraceRecord& r = batch.records.emplace_back();

@@ -16,8 +16,6 @@
 namespace edgesim::sim {
 namespace {
 
-constexpr size_t kBatchRecords = 4096;
-
 absl::string_view StripSpaces(absl::string_view s) {
   while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
   while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
@@ -109,9 +107,10 @@ class CsvTraceSource : public TraceSource {
   bool Next(TraceBatch& batch) override {
     batch.Clear();
     if (!status_.ok()) return false;
-    if (batch.records.capacity() < kBatchRecords) batch.records.reserve(kBatchRecords);
+    if (batch.records.capacity() < TraceBatch::kRecords)
+      batch.records.reserve(TraceBatch::kRecords);
     absl::string_view line;
-    while (batch.records.size() < kBatchRecords && lines_.Next(line)) {
+    while (batch.records.size() < TraceBatch::kRecords && lines_.Next(line)) {
       if (line.empty() || line[0] == '#' || (format_.header && lines_.line_number() == 1)) {
         continue;
       }

@@ -10,15 +10,12 @@
 namespace edgesim::sim {
 namespace {
 
-// Records per batch: 96 KiB of input, read with one call.
-constexpr size_t kBatchRecords = 4096;
-
 class OracleGeneralSource : public TraceSource {
  public:
   OracleGeneralSource(InputFile file, bool strict)
       : file_(std::move(file)),
         strict_(strict),
-        buffer_(kBatchRecords * kOracleGeneralRecordBytes),
+        buffer_(TraceBatch::kRecords * kOracleGeneralRecordBytes),
         pops_{kDefaultPop} {}
 
   bool Next(TraceBatch& batch) override {

@@ -77,6 +77,10 @@ class TraceArena {
 };
 
 struct TraceBatch {
+  // How many records a source puts in one batch: enough to amortize the virtual Next() call and
+  // keep a batch's records and strings in L2.
+  static constexpr size_t kRecords = 4096;
+
   std::vector<TraceRecord> records;
   // Backing store for the records' string views (cleared by the source at each Next).
   TraceArena arena;

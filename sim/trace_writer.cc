@@ -1,7 +1,6 @@
 #include "sim/trace_writer.h"
 
 #include <cerrno>
-#include <charconv>
 #include <cstdio>
 #include <cstring>
 #include <limits>
@@ -65,18 +64,12 @@ absl::Status ForEachRequest(TraceSource& source, Fn fn) {
   return source.status();
 }
 
-void AppendNumber(std::string& out, uint64_t n) {
-  char buf[24];
-  const auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), n);
-  out.append(buf, end);
-}
-
 // Seconds since the epoch, with up to 9 decimals when not whole.
 void AppendSeconds(std::string& out, absl::Time t) {
   const int64_t nanos = absl::ToInt64Nanoseconds(t - absl::UnixEpoch());
   if (nanos < 0) out.push_back('-');
   const uint64_t magnitude = nanos < 0 ? -static_cast<uint64_t>(nanos) : nanos;
-  AppendNumber(out, magnitude / 1'000'000'000);
+  absl::StrAppend(&out, magnitude / 1'000'000'000);
   uint64_t fraction = magnitude % 1'000'000'000;
   if (fraction == 0) return;
   int digits = 9;
@@ -128,16 +121,16 @@ absl::Status WriteCsv(TraceSource& source, const std::string& path) {
     AppendSeconds(buffer, r.time);
     buffer.push_back(',');
     if (r.target.empty()) {
-      AppendNumber(buffer, r.object_id);
+      absl::StrAppend(&buffer, r.object_id);
     } else if (r.target.find(',') != absl::string_view::npos) {
       absl::StrAppend(&buffer, "\"", r.target, "\"");
     } else {
       buffer.append(r.target.data(), r.target.size());
     }
     buffer.push_back(',');
-    AppendNumber(buffer, r.size);
+    absl::StrAppend(&buffer, r.size);
     buffer.push_back(',');
-    AppendNumber(buffer, r.status);
+    absl::StrAppend(&buffer, r.status);
     buffer.push_back(',');
     absl::StrAppend(&buffer, source.pops()[r.pop], "\n");
     if (buffer.size() < kFlushBytes) return absl::OkStatus();

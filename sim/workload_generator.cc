@@ -3,18 +3,16 @@
 #include <xxhash.h>
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <numbers>
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "policy/status_macros.h"
 
 namespace edgesim::sim {
 namespace {
-
-constexpr size_t kBatchRecords = 4096;
 
 uint64_t Mix(uint64_t x) {  // splitmix64's finalizer
   x += 0x9e3779b97f4a7c15ULL;
@@ -60,12 +58,6 @@ uint64_t DrawSize(const SizeDistribution& d, uint64_t seed, uint64_t rank) {
   return static_cast<uint64_t>(std::clamp(size, 1.0, 1e12));
 }
 
-void AppendNumber(std::string& out, uint64_t n) {
-  char buf[24];
-  const auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), n);
-  out.append(buf, end);
-}
-
 class WorkloadGenerator : public TraceSource {
  public:
   explicit WorkloadGenerator(const GeneratorSpec& spec)
@@ -89,8 +81,9 @@ class WorkloadGenerator : public TraceSource {
 
   bool Next(TraceBatch& batch) override {
     batch.Clear();
-    if (batch.records.capacity() < kBatchRecords) batch.records.reserve(kBatchRecords);
-    while (batch.records.size() < kBatchRecords) {
+    if (batch.records.capacity() < TraceBatch::kRecords)
+      batch.records.reserve(TraceBatch::kRecords);
+    while (batch.records.size() < TraceBatch::kRecords) {
       const absl::Duration event_at = NextEventTime();
       // The request budget ends the trace; the duration ends it after the events before it.
       const bool budget_left = spec_.max_requests == 0 || requests_ < spec_.max_requests;
@@ -185,7 +178,7 @@ class WorkloadGenerator : public TraceSource {
           out += "/index.html";
         } else {
           out += "/docs/page-";
-          AppendNumber(out, rank);
+          absl::StrAppend(&out, rank);
           out += ".html";
         }
         return;
@@ -194,7 +187,7 @@ class WorkloadGenerator : public TraceSource {
         static constexpr const char* kExtensions[] = {"js", "js", "css", "png"};
         out += "/assets/";
         out += kStems[rank % 4];
-        AppendNumber(out, rank);
+        absl::StrAppend(&out, rank);
         out += '.';
         const uint32_t hash =
             static_cast<uint32_t>(Hash(spec_.seed, kAssetName, rank, versions_[rank]));
@@ -207,7 +200,7 @@ class WorkloadGenerator : public TraceSource {
       }
       case PathClass::kApi:
         out += "/api/items/";
-        AppendNumber(out, rank);
+        absl::StrAppend(&out, rank);
         return;
     }
   }
@@ -225,7 +218,8 @@ class WorkloadGenerator : public TraceSource {
       AppendPath(rank, scratch_);
       if (classes_[rank] == PathClass::kApi) {
         scratch_ += "?page=";
-        AppendNumber(scratch_, 1 + static_cast<uint64_t>(ToUnit(rng_.Next()) * spec_.api_pages));
+        absl::StrAppend(&scratch_,
+                        1 + static_cast<uint64_t>(ToUnit(rng_.Next()) * spec_.api_pages));
       }
       r.target = batch.arena.Store(scratch_);
       r.object_id = XXH3_64bits(r.target.data(), r.target.size());

@@ -12,15 +12,12 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "policy/status_macros.h"
+#include "sim/json_fields.h"
 
 namespace edgesim::sim {
 namespace {
 
 using nlohmann::json;
-
-absl::Status FieldError(const std::string& field, absl::string_view why) {
-  return absl::InvalidArgumentError(absl::StrCat(field, ": ", why));
-}
 
 // Rejects keys other than `allowed`, so a misspelt option is an error instead of a default.
 absl::Status CheckKeys(const json& j, const std::string& where,

@@ -9,23 +9,13 @@
 #include "absl/strings/str_split.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/cli/app_run.h"
 
 namespace edgesim::cli {
 namespace {
 
 using testing::HasSubstr;
 using testing::StartsWith;
-
-struct RunResult {
-  int code;
-  std::string out, err;
-};
-
-RunResult Edgesim(const std::vector<std::string>& args) {
-  std::ostringstream out, err;
-  int code = RunApp(args, out, err);
-  return {code, out.str(), err.str()};
-}
 
 std::string WriteTemp(absl::string_view name, absl::string_view text) {
   std::string path = absl::StrCat(testing::TempDir(), "/", name);
@@ -38,20 +28,20 @@ std::vector<std::string> Lines(const std::string& text) {
 }
 
 TEST(AppTest, VersionPrintsTheVersion) {
-  RunResult r = Edgesim({"version"});
+  AppRun r = Edgesim({"version"});
   EXPECT_EQ(r.code, 0);
   EXPECT_EQ(r.out, "edgesim 0.1.0\n");
 }
 
 TEST(AppTest, UnknownSubcommandIsAUsageError) {
-  RunResult r = Edgesim({"frobnicate"});
+  AppRun r = Edgesim({"frobnicate"});
   EXPECT_EQ(r.code, 2);
   EXPECT_FALSE(r.err.empty());
 }
 
 TEST(CheckConfigTest, ValidConfigGivesOneLineSummary) {
   const std::string path = absl::StrCat(EDGESIM_SOURCE_DIR, "/tests/testdata/dist-config-s3.json");
-  RunResult r = Edgesim({"check-config", path});
+  AppRun r = Edgesim({"check-config", path});
   EXPECT_EQ(r.code, 0) << r.err;
   ASSERT_EQ(Lines(r.out).size(), 1u) << r.out;
   EXPECT_THAT(r.out, HasSubstr("valid: 1 origin(s), 1 cache behavior(s)"));
@@ -70,7 +60,7 @@ TEST(CheckConfigTest, EveryProblemIsReportedWithItsLocation) {
        "ForwardedValues": {"QueryString": false, "Cookies": {"Forward": "none"}},
        "MinTTL": 600, "DefaultTTL": 60, "MaxTTL": 3600}]}
   })json");
-  RunResult r = Edgesim({"check-config", path});
+  AppRun r = Edgesim({"check-config", path});
   EXPECT_EQ(r.code, 2);
   EXPECT_TRUE(r.out.empty());
   std::vector<std::string> lines = Lines(r.err);
@@ -95,7 +85,7 @@ void PrintTo(const BadInputCase& c, std::ostream* os) { *os << c.name; }
 class BadInputTest : public testing::TestWithParam<BadInputCase> {};
 
 TEST_P(BadInputTest, OneLineErrorAndExitTwo) {
-  RunResult r = Edgesim(GetParam().args);
+  AppRun r = Edgesim(GetParam().args);
   EXPECT_EQ(r.code, 2);
   EXPECT_TRUE(r.out.empty()) << r.out;
   EXPECT_EQ(Lines(r.err).size(), 1u) << r.err;

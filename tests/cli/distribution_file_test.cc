@@ -16,13 +16,16 @@ namespace {
 const std::string kTestdata = EDGESIM_SOURCE_DIR "/tests/testdata/";
 
 TEST(LoadDistributionFileTest, ABareConfigGetsAnIdAndDomainFromItsPath) {
-  absl::StatusOr<policy::Distribution> d = LoadDistributionFile(kTestdata + "dist-config-minimal.json");
+  absl::StatusOr<policy::Distribution> d =
+      LoadDistributionFile(kTestdata + "dist-config-minimal.json");
   ASSERT_TRUE(d.ok()) << d.status();
   EXPECT_EQ(d->id.size(), 14u);
   EXPECT_EQ(d->id[0], 'E');
   EXPECT_TRUE(absl::EndsWith(d->domain_name, ".cloudfront.net"));
-  EXPECT_EQ(d->domain_name.size(), std::string("d").size() + 13 + std::string(".cloudfront.net").size());
-  absl::StatusOr<policy::Distribution> other = LoadDistributionFile(kTestdata + "dist-config-s3.json");
+  EXPECT_EQ(d->domain_name.size(),
+            std::string("d").size() + 13 + std::string(".cloudfront.net").size());
+  absl::StatusOr<policy::Distribution> other =
+      LoadDistributionFile(kTestdata + "dist-config-s3.json");
   ASSERT_TRUE(other.ok()) << other.status();
   EXPECT_NE(other->id, d->id);
   EXPECT_NE(other->domain_name, d->domain_name);
@@ -44,10 +47,9 @@ TEST(LoadDistributionFileTest, AWrappedDistributionKeepsItsId) {
 
 TEST(LoadDistributionFileTest, ErrorsNameTheFile) {
   EXPECT_EQ(LoadDistributionFile("/nonexistent.json").status().code(), absl::StatusCode::kNotFound);
-  EXPECT_TRUE(absl::StrContains(LoadDistributionFile(kTestdata + "cache-policy-config.json")
-                                    .status()
-                                    .message(),
-                                "cache-policy-config.json: "));
+  EXPECT_TRUE(absl::StrContains(
+      LoadDistributionFile(kTestdata + "cache-policy-config.json").status().message(),
+      "cache-policy-config.json: "));
 }
 
 }  // namespace

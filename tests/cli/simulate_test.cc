@@ -11,24 +11,14 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
+#include "tests/cli/app_run.h"
 
 namespace edgesim::cli {
 namespace {
 
 using testing::HasSubstr;
 
-struct Outcome {
-  int code;
-  std::string out, err;
-};
-
-Outcome Edgesim(const std::vector<std::string>& args) {
-  std::ostringstream out, err;
-  const int code = RunApp(args, out, err);
-  return {code, out.str(), err.str()};
-}
-
-const std::string kScenario =
+const std::string kGoldenScenario =
     std::string(EDGESIM_SOURCE_DIR) + "/tests/testdata/sim/golden-scenario.json";
 
 std::string OutDir(absl::string_view name) {
@@ -44,7 +34,7 @@ nlohmann::json ReadJson(const std::string& path) {
 
 TEST(SimulateCommandTest, WritesEveryReportAndPrintsTheTable) {
   const std::string dir = OutDir("all");
-  const Outcome r = Edgesim({"simulate", kScenario, "--out", dir, "--threads", "2"});
+  const AppRun r = Edgesim({"simulate", kGoldenScenario, "--out", dir, "--threads", "2"});
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr("hit ratio"));
   EXPECT_THAT(r.out, HasSubstr("tiny-sieve"));
@@ -56,18 +46,18 @@ TEST(SimulateCommandTest, WritesEveryReportAndPrintsTheTable) {
 
 TEST(SimulateCommandTest, ShardsMergeIntoTheSingleRunsReport) {
   const std::string whole = OutDir("whole");
-  ASSERT_EQ(Edgesim({"simulate", kScenario, "--out", whole}).code, 0);
+  ASSERT_EQ(Edgesim({"simulate", kGoldenScenario, "--out", whole}).code, 0);
   std::vector<std::string> merge = {"merge"};
   for (int k = 0; k < 3; ++k) {
     const std::string dir = OutDir(absl::StrCat("shard", k));
-    const Outcome r =
-        Edgesim({"simulate", kScenario, "--out", dir, "--shard", absl::StrCat(k, "/3")});
+    const AppRun r =
+        Edgesim({"simulate", kGoldenScenario, "--out", dir, "--shard", absl::StrCat(k, "/3")});
     ASSERT_EQ(r.code, 0) << r.err;
     merge.push_back(dir + "/report.json");
   }
   const std::string merged = OutDir("merged");
   merge.insert(merge.end(), {"-o", merged});
-  const Outcome r = Edgesim(merge);
+  const AppRun r = Edgesim(merge);
   ASSERT_EQ(r.code, 0) << r.err;
   nlohmann::json expected = ReadJson(whole + "/report.json");
   expected["shards"] = {{"covered", {0, 1, 2}}, {"count", 3}};
@@ -79,7 +69,7 @@ TEST(SimulateCommandTest, ShardsMergeIntoTheSingleRunsReport) {
 
 TEST(SimulateCommandTest, OneVariant) {
   const std::string dir = OutDir("one");
-  const Outcome r = Edgesim({"simulate", kScenario, "--out", dir, "--variant", "short"});
+  const AppRun r = Edgesim({"simulate", kGoldenScenario, "--out", dir, "--variant", "short"});
   ASSERT_EQ(r.code, 0) << r.err;
   const nlohmann::json report = ReadJson(dir + "/report.json");
   ASSERT_EQ(report["variants"].size(), 1u);
@@ -88,13 +78,13 @@ TEST(SimulateCommandTest, OneVariant) {
 
 TEST(SimulateCommandTest, BadInputs) {
   const std::string dir = OutDir("bad");
-  Outcome r = Edgesim({"simulate", kScenario, "--out", dir, "--shard", "3/3"});
+  AppRun r = Edgesim({"simulate", kGoldenScenario, "--out", dir, "--shard", "3/3"});
   EXPECT_EQ(r.code, 2);
   EXPECT_THAT(r.err, HasSubstr("--shard \"3/3\""));
   r = Edgesim({"simulate", "/nonexistent.json"});
   EXPECT_EQ(r.code, 2);
   EXPECT_THAT(r.err, HasSubstr("/nonexistent.json"));
-  r = Edgesim({"simulate", kScenario, "--out", dir, "--variant", "nope"});
+  r = Edgesim({"simulate", kGoldenScenario, "--out", dir, "--variant", "nope"});
   EXPECT_EQ(r.code, 2);
   EXPECT_THAT(r.err, HasSubstr("no variant is named \"nope\""));
   r = Edgesim({"merge", "/nonexistent/report.json", "-o", dir});

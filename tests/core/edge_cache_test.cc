@@ -13,6 +13,7 @@
 #include "gtest/gtest.h"
 #include "policy/http_date.h"
 #include "tests/core/fake_origin.h"
+#include "tests/core/test_time.h"
 #include "tests/policy/invalidation_worked_cases.h"
 #include "tests/policy/ttl_worked_cases.h"
 
@@ -26,7 +27,6 @@ using policy::Request;
 using ::testing::MatchesRegex;
 using ::testing::Optional;
 
-const absl::Time kT0 = policy::spec39::kNow;
 absl::Time At(int64_t seconds) { return kT0 + absl::Seconds(seconds); }
 
 policy::CachePolicy Ttls(int64_t min, int64_t default_ttl, int64_t max) {

@@ -9,14 +9,13 @@
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "tests/core/test_time.h"
 #include "tests/policy/invalidation_worked_cases.h"
 
 namespace edgesim::core {
 namespace {
 
 using policy::InvalidationPath;
-
-const absl::Time kT0 = absl::FromUnixSeconds(1'700'000'000);
 
 InvalidationPath P(absl::string_view text) {
   absl::StatusOr<InvalidationPath> path = InvalidationPath::Parse(text);

@@ -8,11 +8,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "tests/core/test_time.h"
 
 namespace edgesim::core {
 namespace {
-
-constexpr absl::Time kT0 = absl::FromUnixSeconds(1'700'000'000);
 
 ResponseRef Body(size_t size, absl::Duration retain = absl::Hours(24)) {
   StorageTerms terms;
@@ -20,7 +19,9 @@ ResponseRef Body(size_t size, absl::Duration retain = absl::Hours(24)) {
   return MakeStoredResponse({200, {}}, MakeBody(std::string(size, 'b')), terms);
 }
 
-std::string KeyFor(int i) { return absl::StrCat("d111111abcdef8.cloudfront.net/assets/", i, ".js"); }
+std::string KeyFor(int i) {
+  return absl::StrCat("d111111abcdef8.cloudfront.net/assets/", i, ".js");
+}
 
 class ShardedStoreTest : public testing::TestWithParam<std::string> {
  protected:
@@ -62,8 +63,8 @@ TEST_P(ShardedStoreTest, StoresAndFindsWithTimes) {
 TEST_P(ShardedStoreTest, TimesRoundToWholeSecondsSoObjectsNeverExpireEarly) {
   auto store = MakeStore(1 << 20);
   const absl::Time stored = kT0 + absl::Milliseconds(900);
-  ASSERT_TRUE(store->Insert("k", HashKey("k"), "/k", Body(1), stored, stored + absl::Seconds(1),
-                            stored));
+  ASSERT_TRUE(
+      store->Insert("k", HashKey("k"), "/k", Body(1), stored, stored + absl::Seconds(1), stored));
   StoreLookup hit = Get(*store, "k", stored);
   EXPECT_EQ(hit.origin_time, kT0);  // Age counts whole seconds
   EXPECT_EQ(hit.fresh_until, kT0 + absl::Seconds(2));
@@ -128,7 +129,8 @@ TEST_P(ShardedStoreTest, ByteBudgetIsNeverExceeded) {
   });
   EXPECT_EQ(listed.size(), c.entries);
   EXPECT_EQ(charged, c.charged_bytes);
-  for (const std::string& key : listed) EXPECT_EQ(Get(*store, key, kT0).status, LookupStatus::kFound);
+  for (const std::string& key : listed)
+    EXPECT_EQ(Get(*store, key, kT0).status, LookupStatus::kFound);
 }
 
 TEST_P(ShardedStoreTest, ObjectsLargerThanAShardAreRejectedAndDropTheOldCopy) {
@@ -186,8 +188,8 @@ TEST_P(ShardedStoreTest, LookupKillsWhatAnInvalidationCovers) {
   EXPECT_EQ(Get(*store, "k2", kT0 + absl::Seconds(1)).status, LookupStatus::kFound);
   EXPECT_EQ(store->counters().invalidation_kills_on_lookup, 1u);
   // Stored after the invalidation took effect: untouched by it.
-  ASSERT_TRUE(Put(*store, "k1", Body(10), kT0 + absl::Seconds(2), absl::Seconds(60),
-                  "/images/a.jpg"));
+  ASSERT_TRUE(
+      Put(*store, "k1", Body(10), kT0 + absl::Seconds(2), absl::Seconds(60), "/images/a.jpg"));
   EXPECT_EQ(Get(*store, "k1", kT0 + absl::Seconds(3)).status, LookupStatus::kFound);
 }
 

@@ -4,6 +4,7 @@
 
 #include "gtest/gtest.h"
 #include "tests/core/fake_origin.h"
+#include "tests/core/test_time.h"
 
 namespace edgesim::core {
 namespace {
@@ -11,7 +12,6 @@ namespace {
 using policy::CacheOutcome;
 using policy::Request;
 
-const absl::Time kT0 = absl::FromUnixSeconds(1'700'000'000);
 absl::Time At(int64_t seconds) { return kT0 + absl::Seconds(seconds); }
 
 const policy::Headers kCacheable60 = {{"Cache-Control", "max-age=60"}, {"ETag", "\"v1\""}};

@@ -26,15 +26,15 @@ TEST(ApiErrorTest, PolicyInvalidationErrorsPassThrough) {
 }
 
 TEST(ApiErrorTest, StatusesWithoutACodeMapByCanonicalCode) {
-  EXPECT_EQ(ToApiError(absl::InvalidArgumentError("bad")), (ApiError{"InvalidArgument", 400, "bad"}));
+  EXPECT_EQ(ToApiError(absl::InvalidArgumentError("bad")),
+            (ApiError{"InvalidArgument", 400, "bad"}));
   EXPECT_EQ(ToApiError(absl::InternalError("bug")), (ApiError{"InternalError", 500, "bug"}));
   EXPECT_EQ(ApiError{}.type(), "Sender");
   EXPECT_EQ(ToApiError(absl::InternalError("bug")).type(), "Receiver");
 }
 
 TEST(ApiErrorTest, XmlEnvelopeParsesBackWithEscapedText) {
-  const std::string xml =
-      ApiErrorXml({"InvalidArgument", 400, "path </Message> & <b>"}, "req-1");
+  const std::string xml = ApiErrorXml({"InvalidArgument", 400, "path </Message> & <b>"}, "req-1");
   pugi::xml_document doc;
   ASSERT_TRUE(doc.load_string(xml.c_str()));
   pugi::xml_node root = doc.child("ErrorResponse");

@@ -11,7 +11,8 @@ core::OriginResponse Fetch(DemoOrigin& origin, const std::string& path,
   core::OriginRequest request;
   request.forwarded = policy::Request::Get(path);
   request.forwarded.headers = std::move(headers);
-  absl::StatusOr<core::OriginResponse> r = origin.Fetch(request, absl::FromUnixSeconds(1'800'000'000));
+  absl::StatusOr<core::OriginResponse> r =
+      origin.Fetch(request, absl::FromUnixSeconds(1'800'000'000));
   EXPECT_TRUE(r.ok());
   return *r;
 }

@@ -25,29 +25,29 @@ json Minimal() {
 
 bool Known(absl::string_view id) { return id == "known"; }
 
-std::string Code(const absl::Status& status) {
+std::string CodeOrOk(const absl::Status& status) {
   return status.ok() ? "OK" : ToApiError(status).code;
 }
 
 TEST(CheckDistributionConfigShapeTest, CodesOfTheirOwn) {
-  EXPECT_EQ(Code(CheckDistributionConfigShape(Minimal(), Known)), "OK");
+  EXPECT_EQ(CodeOrOk(CheckDistributionConfigShape(Minimal(), Known)), "OK");
   json no_enabled = Minimal();
   no_enabled.erase("Enabled");
   absl::Status missing = CheckDistributionConfigShape(no_enabled, Known);
-  EXPECT_EQ(Code(missing), "InvalidArgument");
+  EXPECT_EQ(CodeOrOk(missing), "InvalidArgument");
   EXPECT_EQ(missing.message(), "DistributionConfig.Enabled: required field is missing");
   json no_origin = Minimal();
   no_origin["CacheBehaviors"]["Items"][0]["TargetOriginId"] = "other";
-  EXPECT_EQ(Code(CheckDistributionConfigShape(no_origin, Known)), "NoSuchOrigin");
+  EXPECT_EQ(CodeOrOk(CheckDistributionConfigShape(no_origin, Known)), "NoSuchOrigin");
   json no_policy = Minimal();
   no_policy["CacheBehaviors"]["Items"][0]["CachePolicyId"] = "unknown";
-  EXPECT_EQ(Code(CheckDistributionConfigShape(no_policy, Known)), "NoSuchCachePolicy");
+  EXPECT_EQ(CodeOrOk(CheckDistributionConfigShape(no_policy, Known)), "NoSuchCachePolicy");
   // Wrong types are left to policy's loader.
   json mistyped = Minimal();
   mistyped["Origins"] = "none";
   mistyped["DefaultCacheBehavior"]["TargetOriginId"] = 5;
-  EXPECT_EQ(Code(CheckDistributionConfigShape(mistyped, Known)), "OK");
-  EXPECT_EQ(Code(CheckDistributionConfigShape(json(3), Known)), "InvalidArgument");
+  EXPECT_EQ(CodeOrOk(CheckDistributionConfigShape(mistyped, Known)), "OK");
+  EXPECT_EQ(CodeOrOk(CheckDistributionConfigShape(json(3), Known)), "InvalidArgument");
 }
 
 TEST(CachePolicyIdsOfTest, DefaultBehaviorFirst) {

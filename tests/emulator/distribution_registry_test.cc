@@ -49,9 +49,9 @@ TEST(MakeCacheTopologyTest, RegionalGroupsPopsByRegionAndAddsAShieldRegion) {
   EXPECT_EQ(t->regionals[2].name, "us-west-2");
   EXPECT_TRUE(t->regionals[2].pops.empty());
   EXPECT_EQ(t->origin_shield, "us-west-2");
-  auto live = LiveDistribution::Create(Named("E1"), {.pops = {"IAD89-C1", "FRA56-P1"},
-                                                     .origin_shield = "us-west-2"},
-                                       std::make_unique<DemoOrigin>());
+  auto live = LiveDistribution::Create(
+      Named("E1"), {.pops = {"IAD89-C1", "FRA56-P1"}, .origin_shield = "us-west-2"},
+      std::make_unique<DemoOrigin>());
   ASSERT_TRUE(live.ok()) << live.status();
   EXPECT_EQ((*live)->Caches().size(), 5u);  // 2 POPs, 2 RECs, the shield
 }

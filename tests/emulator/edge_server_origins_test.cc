@@ -26,6 +26,7 @@ namespace edgesim::emulator {
 namespace {
 
 using testing::ServeProcess;
+using testing::XCache;
 
 // A distribution file in a temporary directory, removed with it.
 class ConfigFile {
@@ -63,15 +64,16 @@ std::string Config(const std::vector<int>& ports, const std::string& policy_id,
         "OriginReadTimeout": 1}, "ConnectionAttempts": 1, "ConnectionTimeout": 1})",
                                      i, ports[i]));
   }
-  return absl::Substitute(R"({"Distribution": {"Id": "E3ORIGINTEST1", "DomainName": "d3origintest1.cloudfront.net",
+  return absl::Substitute(
+      R"({"Distribution": {"Id": "E3ORIGINTEST1", "DomainName": "d3origintest1.cloudfront.net",
   "DistributionConfig": {"CallerReference": "t", "Comment": "", "Enabled": true $4,
     "Origins": {"Quantity": $0, "Items": [$1]},
     "DefaultCacheBehavior": {"TargetOriginId": "o0", "ViewerProtocolPolicy": "allow-all",
       "CachePolicyId": "$2"},
     "CacheBehaviors": {"Quantity": $5, "Items": [$3]}}},
   "CachePolicies": $6})",
-                          ports.size(), origins, policy_id, absl::StrJoin(behaviors, ","),
-                          extra, behaviors.size(), policies);
+      ports.size(), origins, policy_id, absl::StrJoin(behaviors, ","), extra, behaviors.size(),
+      policies);
 }
 
 constexpr char kCachingOptimized[] = "658327ea-f89d-4fab-a63d-7e88639e58f6";
@@ -83,8 +85,6 @@ std::unique_ptr<ServeProcess> Serve(const ConfigFile& config, std::vector<std::s
   EXPECT_TRUE(p.ok()) << p.status();
   return p.ok() ? *std::move(p) : nullptr;
 }
-
-std::string XCache(const httplib::Result& r) { return r ? r->get_header_value("X-Cache") : ""; }
 
 TEST(EdgeServerOriginsTest, MissThenHitFromAnHttpOrigin) {
   LocalHttpServer origin;
@@ -249,10 +249,10 @@ TEST(EdgeServerOriginsTest, QueryHeaderAndCookieKeysSeparateObjects) {
   LocalHttpServer origin;
   origin.server().Get("/p", [](const httplib::Request& req, httplib::Response& res) {
     res.set_header("Cache-Control", "max-age=300");
-    res.set_content(absl::StrCat("v=", req.get_param_value("v"), " variant=",
-                                 req.get_header_value("X-Variant"), " cookie=",
-                                 req.get_header_value("Cookie")),
-                    "text/plain");
+    res.set_content(
+        absl::StrCat("v=", req.get_param_value("v"), " variant=", req.get_header_value("X-Variant"),
+                     " cookie=", req.get_header_value("Cookie")),
+        "text/plain");
   });
   const std::string policies = R"([{"Id": "keyed", "CachePolicyConfig": {"Name": "keyed",
     "MinTTL": 0, "DefaultTTL": 60, "MaxTTL": 600,
@@ -265,7 +265,9 @@ TEST(EdgeServerOriginsTest, QueryHeaderAndCookieKeysSeparateObjects) {
   auto serve = Serve(config);
   ASSERT_NE(serve, nullptr);
   httplib::Client edge = serve->Edge();
-  auto get = [&](const std::string& path, httplib::Headers h = {}) { return edge.Get(path.c_str(), h); };
+  auto get = [&](const std::string& path, httplib::Headers h = {}) {
+    return edge.Get(path.c_str(), h);
+  };
   EXPECT_EQ(XCache(get("/p?v=1")), "Miss from cloudfront");
   EXPECT_EQ(XCache(get("/p?v=2")), "Miss from cloudfront");
   auto other_param = get("/p?v=1&utm=x");  // not in the key
@@ -313,7 +315,7 @@ TEST(EdgeServerOriginsTest, SpaErrorPagesAnswerMissingPathsWithIndexHtml) {
   std::getline(in, line);
   auto record = policy::ParseAccessLogLine(line, *policy::AccessLogFields::Parse(fields));
   ASSERT_TRUE(record.ok());
-  EXPECT_EQ(record->sc_status, 200);  // SPEC 7.4: the substituted code...
+  EXPECT_EQ(record->sc_status, 200);        // SPEC 7.4: the substituted code...
   EXPECT_EQ(record->result_type, "Error");  // ...and still an Error
 }
 

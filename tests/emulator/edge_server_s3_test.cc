@@ -1,22 +1,14 @@
 // `edgesim serve` in front of an S3 origin: a real moto_server (S3-compatible, path style, via
 // --s3-endpoint) holding an object uploaded by the real `aws s3 cp --cache-control`.
-#include <netinet/in.h>
-#include <spawn.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <chrono>
 #include <cstdio>
-#include <cstdlib>
 #include <fstream>
 #include <string>
-#include <thread>
-#include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/substitute.h"
 #include "gtest/gtest.h"
+#include "tests/emulator/moto_server.h"
 #include "tests/emulator/serve_process.h"
 
 namespace edgesim::emulator {
@@ -24,78 +16,9 @@ namespace {
 
 using testing::ServeProcess;
 
-// A port free right now (moto_server takes no port 0).
-int FreePort() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof(addr);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
-
-// Runs `argv` to completion; its exit code.
-int RunToCompletion(std::vector<std::string> argv) {
-  std::vector<char*> cargv;
-  for (std::string& a : argv) cargv.push_back(a.data());
-  cargv.push_back(nullptr);
-  pid_t pid;
-  if (posix_spawnp(&pid, cargv[0], nullptr, nullptr, cargv.data(), environ) != 0) return -1;
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-class MotoServer {
- public:
-  MotoServer() : port_(FreePort()) {
-    std::vector<std::string> argv = {"moto_server", "-H", "127.0.0.1", "-p", absl::StrCat(port_)};
-    std::vector<char*> cargv;
-    for (std::string& a : argv) cargv.push_back(a.data());
-    cargv.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
-    if (posix_spawnp(&pid_, cargv[0], &actions, nullptr, cargv.data(), environ) != 0) pid_ = -1;
-    posix_spawn_file_actions_destroy(&actions);
-  }
-  ~MotoServer() {
-    if (pid_ > 0) {
-      ::kill(pid_, SIGKILL);
-      ::waitpid(pid_, nullptr, 0);
-    }
-  }
-
-  // Until it answers (it is a Python process: it takes a moment to listen).
-  bool WaitReady() {
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-    httplib::Client c("127.0.0.1", port_);
-    c.set_connection_timeout(1);
-    while (std::chrono::steady_clock::now() < deadline) {
-      if (pid_ > 0 && ::waitpid(pid_, nullptr, WNOHANG) != 0) return false;  // it exited
-      if (c.Get("/moto-api/")) return true;
-      std::this_thread::yield();
-    }
-    return false;
-  }
-  int port() const { return port_; }
-  std::string url() const { return absl::StrCat("http://127.0.0.1:", port_); }
-
- private:
-  int port_;
-  pid_t pid_ = -1;
-};
-
 TEST(EdgeServerS3Test, ObjectsUploadedWithAwsCliAreCachedByTheirCacheControl) {
   MotoServer moto;
-  ASSERT_TRUE(moto.WaitReady()) << "moto_server did not start";
-  setenv("AWS_ACCESS_KEY_ID", "testing", 1);
-  setenv("AWS_SECRET_ACCESS_KEY", "testing", 1);
-  setenv("AWS_DEFAULT_REGION", "us-east-1", 1);
+  ASSERT_TRUE(moto.ok()) << "moto_server did not start";
   httplib::Client s3("127.0.0.1", moto.port());
   ASSERT_EQ(s3.Put("/site", "", "text/plain")->status, 200);  // CreateBucket, path style
 
@@ -106,10 +29,10 @@ TEST(EdgeServerS3Test, ObjectsUploadedWithAwsCliAreCachedByTheirCacheControl) {
   std::ofstream(page) << "<h1>from S3</h1>";
   // public-read: the origin router's S3 requests are anonymous (no OAC signature), and moto, like
   // S3, refuses anonymous reads of private objects.
-  ASSERT_EQ(RunToCompletion({"aws", "s3", "cp", page, "s3://site/index.html", "--endpoint-url", moto.url(),
-                 "--cache-control", "max-age=120", "--content-type", "text/html", "--acl", "public-read",
-                 "--only-show-errors"}),
-            0);
+  ASSERT_EQ(
+      moto.Aws(absl::StrCat("s3 cp ", page, " s3://site/index.html --cache-control max-age=120",
+                            " --content-type text/html --acl public-read --only-show-errors")),
+      0);
   std::ofstream(config) << R"({"CallerReference": "s3", "Comment": "", "Enabled": true,
     "DefaultRootObject": "index.html",
     "Origins": {"Quantity": 1, "Items": [{"Id": "bucket", "DomainName": "site.s3.us-east-1.amazonaws.com",
@@ -118,7 +41,7 @@ TEST(EdgeServerS3Test, ObjectsUploadedWithAwsCliAreCachedByTheirCacheControl) {
       "CachePolicyId": "658327ea-f89d-4fab-a63d-7e88639e58f6"}})";
 
   absl::StatusOr<std::unique_ptr<ServeProcess>> serve =
-      ServeProcess::Start({"--config", config, "--s3-endpoint", moto.url()});
+      ServeProcess::Start({"--config", config, "--s3-endpoint", moto.endpoint()});
   ASSERT_TRUE(serve.ok()) << serve.status();
   httplib::Client edge = (*serve)->Edge();
   auto miss = edge.Get("/");

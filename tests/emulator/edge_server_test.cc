@@ -6,11 +6,11 @@
 
 #include <condition_variable>
 #include <cstdio>
-#include <mutex>
-#include <thread>
 #include <fstream>
+#include <mutex>
 #include <sstream>
 #include <string>
+#include <thread>
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
@@ -28,6 +28,7 @@ namespace edgesim::emulator {
 namespace {
 
 using testing::ServeProcess;
+using testing::XCache;
 
 std::unique_ptr<ServeProcess> Serve(std::vector<std::string> args = {"--demo"}) {
   absl::StatusOr<std::unique_ptr<ServeProcess>> p = ServeProcess::Start(std::move(args));
@@ -44,13 +45,12 @@ httplib::Result Get(const ServeProcess& serve, const std::string& path,
 std::string MinimalConfig(int origin_port) {
   return absl::StrCat(R"({"CallerReference": "edge-test", "Comment": "", "Enabled": true,
     "Origins": {"Quantity": 1, "Items": [{"Id": "o", "DomainName": "127.0.0.1",
-      "CustomOriginConfig": {"HTTPPort": )", origin_port, R"(, "HTTPSPort": 443,
+      "CustomOriginConfig": {"HTTPPort": )",
+                      origin_port, R"(, "HTTPSPort": 443,
         "OriginProtocolPolicy": "http-only"}}]},
     "DefaultCacheBehavior": {"TargetOriginId": "o", "ViewerProtocolPolicy": "allow-all",
       "CachePolicyId": "658327ea-f89d-4fab-a63d-7e88639e58f6"}})");
 }
-
-std::string XCache(const httplib::Result& r) { return r->get_header_value("X-Cache"); }
 
 uint64_t Counter(const nlohmann::json& stats, const std::string& name, size_t cache = 0) {
   return stats["distributions"][0]["caches"][cache]["counters"][name].get<uint64_t>();
@@ -173,7 +173,8 @@ TEST(EdgeServerTest, OversizedUrlOrHeadersGet413AndTheConnectionCloses) {
   ASSERT_NE(serve, nullptr);
   const std::string long_url = "/" + std::string(8200, 'a');
   auto url = serve->RawExchange(
-      absl::StrCat("GET ", long_url, " HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n"),
+      absl::StrCat("GET ", long_url,
+                   " HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n"),
       2);
   ASSERT_TRUE(url.ok()) << url.status();
   ASSERT_EQ(url->size(), 1u);  // closed after the 413: the second request is never answered
@@ -181,16 +182,15 @@ TEST(EdgeServerTest, OversizedUrlOrHeadersGet413AndTheConnectionCloses) {
   EXPECT_FALSE((*url)[0].keep_alive());
 
   auto headers = serve->RawExchange(
-      absl::StrCat("GET / HTTP/1.1\r\nHost: x\r\nX-Big: ", std::string(21000, 'b'), "\r\n\r\n"),
-      1);
+      absl::StrCat("GET / HTTP/1.1\r\nHost: x\r\nX-Big: ", std::string(21000, 'b'), "\r\n\r\n"), 1);
   ASSERT_TRUE(headers.ok()) << headers.status();
   ASSERT_EQ(headers->size(), 1u);
   EXPECT_EQ((*headers)[0].result_int(), 413);
 
   // Just under the limits is fine.
   auto fine = serve->RawExchange(
-      absl::StrCat("GET /", std::string(8000, 'a'), " HTTP/1.1\r\nHost: x\r\nX-Big: ",
-                   std::string(12000, 'b'), "\r\n\r\n"),
+      absl::StrCat("GET /", std::string(8000, 'a'),
+                   " HTTP/1.1\r\nHost: x\r\nX-Big: ", std::string(12000, 'b'), "\r\n\r\n"),
       1);
   ASSERT_TRUE(fine.ok());
   ASSERT_EQ(fine->size(), 1u);
@@ -286,7 +286,8 @@ TEST(EdgeServerTest, UnknownHostGets403WhenSeveralDistributionsRun) {
   const std::string out = serve->Stdout();
   const size_t line = out.find("distribution E");
   ASSERT_NE(line, std::string::npos) << out;
-  std::vector<std::string> words = absl::StrSplit(out.substr(line, out.find('\n', line) - line), ' ');
+  std::vector<std::string> words =
+      absl::StrSplit(out.substr(line, out.find('\n', line) - line), ' ');
   ASSERT_EQ(words.size(), 3u);
   EXPECT_NE(words[1], "E1EDGESIMDEMO1");
   auto second = Get(*serve, "/", {{"Host", words[2]}});
@@ -358,16 +359,17 @@ TEST(EdgeServerTest, AccessLogLinesParseBackWithRealValues) {
   ASSERT_NE(serve, nullptr);
   httplib::Client edge = serve->Edge();
   edge.set_keep_alive(true);
-  auto miss = edge.Get("/about.html?lang=en", {{"User-Agent", "edge test/1.0"},
-                                                {"Referer", "http://example.com/a b"}});
+  auto miss = edge.Get("/about.html?lang=en",
+                       {{"User-Agent", "edge test/1.0"}, {"Referer", "http://example.com/a b"}});
   auto hit = edge.Get("/about.html?lang=en");
   auto error = edge.Get("/missing");
   ASSERT_TRUE(miss && hit && error);
   // Refused before routing: never logged (SPEC 4.3).
-  ASSERT_TRUE(serve->RawExchange(absl::StrCat("GET /", std::string(9000, 'x'),
-                                               " HTTP/1.1\r\nHost: a\r\n\r\n"),
-                                 1)
-                  .ok());
+  ASSERT_TRUE(
+      serve
+          ->RawExchange(
+              absl::StrCat("GET /", std::string(9000, 'x'), " HTTP/1.1\r\nHost: a\r\n\r\n"), 1)
+          .ok());
   ASSERT_EQ(serve->Terminate(), 0);  // flushes the log
 
   std::ifstream in(log);

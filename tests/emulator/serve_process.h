@@ -175,4 +175,9 @@ class ServeProcess {
   std::thread reader_;
 };
 
+// The response's X-Cache ("Hit from cloudfront", ...), or "" when there was no response.
+inline std::string XCache(const httplib::Result& r) {
+  return r ? r->get_header_value("X-Cache") : "";
+}
+
 }  // namespace edgesim::emulator::testing

@@ -4,6 +4,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/policy/test_time.h"
 
 namespace edgesim::policy {
 namespace {
@@ -23,7 +24,7 @@ constexpr absl::string_view kDocExample =
 
 AccessLogRecord SampleRecord() {
   AccessLogRecord r;
-  r.time = absl::FromCivil(absl::CivilSecond(2026, 11, 22, 7, 5, 9), absl::UTCTimeZone());
+  r.time = Utc(2026, 11, 22, 7, 5, 9);
   r.edge_location = "IAD89-C1";
   r.sc_bytes = 1523;
   r.c_ip = "127.0.0.1";
@@ -62,8 +63,7 @@ TEST(AccessLogTest, LegacyFieldsAreSpecsThirtyThreeInOrder) {
 TEST(AccessLogTest, ReadsTheDocumentationsExampleLine) {
   absl::StatusOr<AccessLogRecord> r = ParseAccessLogLine(kDocExample, AccessLogFields::Legacy());
   ASSERT_TRUE(r.ok()) << r.status();
-  EXPECT_EQ(r->time,
-            absl::FromCivil(absl::CivilSecond(2019, 12, 4, 21, 2, 31), absl::UTCTimeZone()));
+  EXPECT_EQ(r->time, Utc(2019, 12, 4, 21, 2, 31));
   EXPECT_EQ(r->edge_location, "LAX1");
   EXPECT_EQ(r->sc_bytes, 392u);
   EXPECT_EQ(r->uri_stem, "/index.html");
@@ -101,7 +101,7 @@ TEST(AccessLogTest, FieldsAreFoundByNameInAnyOrder) {
   absl::StatusOr<AccessLogRecord> r =
       ParseAccessLogLine("08:00:01\t/x\tUS\t2026-01-02\t404\tzzz", *fields);
   ASSERT_TRUE(r.ok()) << r.status();
-  EXPECT_EQ(r->time, absl::FromCivil(absl::CivilSecond(2026, 1, 2, 8, 0, 1), absl::UTCTimeZone()));
+  EXPECT_EQ(r->time, Utc(2026, 1, 2, 8, 0, 1));
   EXPECT_EQ(r->uri_stem, "/x");
   EXPECT_EQ(r->sc_status, 404);
 }

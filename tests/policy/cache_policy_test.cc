@@ -97,6 +97,20 @@ TEST_P(ManagedCachePolicyTest, FoundByIdApiNameAndConsoleName) {
   EXPECT_EQ(FindManagedCachePolicy(c.console_name), by_id);
 }
 
+TEST(NamesManagedPolicyTest, ByIdApiNameOrConsoleNameOnly) {
+  constexpr absl::string_view kId = "658327ea-f89d-4fab-a63d-7e88639e58f6";
+  EXPECT_TRUE(NamesManagedPolicy(kId, kId, "Managed-CachingOptimized"));
+  EXPECT_TRUE(NamesManagedPolicy("Managed-CachingOptimized", kId, "Managed-CachingOptimized"));
+  EXPECT_TRUE(NamesManagedPolicy("CachingOptimized", kId, "Managed-CachingOptimized"));
+  // Names without the prefix are only ever their API name.
+  EXPECT_TRUE(
+      NamesManagedPolicy("UseOriginCacheControlHeaders", "x", "UseOriginCacheControlHeaders"));
+  EXPECT_FALSE(NamesManagedPolicy("Managed-", kId, "Managed-CachingOptimized"));
+  EXPECT_FALSE(NamesManagedPolicy("cachingoptimized", kId, "Managed-CachingOptimized"));
+  EXPECT_FALSE(NamesManagedPolicy("CachingDisabled", kId, "Managed-CachingOptimized"));
+  EXPECT_FALSE(NamesManagedPolicy("", kId, "Managed-CachingOptimized"));
+}
+
 INSTANTIATE_TEST_SUITE_P(Spec26, ManagedCachePolicyTest, testing::ValuesIn(kManagedCases),
                          [](const testing::TestParamInfo<ManagedCase>& info) {
                            std::string name = info.param.console_name;

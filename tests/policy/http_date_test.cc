@@ -3,6 +3,7 @@
 #include <string>
 
 #include "gtest/gtest.h"
+#include "tests/policy/test_time.h"
 
 namespace edgesim::policy {
 namespace {
@@ -24,10 +25,6 @@ class ParseHttpDateTest : public testing::TestWithParam<DateCase> {};
 
 TEST_P(ParseHttpDateTest, Parses) {
   EXPECT_EQ(ParseHttpDate(GetParam().text), GetParam().expected);
-}
-
-absl::Time Utc(int y, int mo, int d, int h, int mi, int s) {
-  return absl::FromCivil(absl::CivilSecond(y, mo, d, h, mi, s), absl::UTCTimeZone());
 }
 
 const DateCase kDateCases[] = {

@@ -7,6 +7,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/policy/invalidation_worked_cases.h"
+#include "tests/policy/test_time.h"
 
 namespace edgesim::policy {
 namespace {
@@ -264,10 +265,6 @@ TEST(InvalidationErrorTest, OnlyStatusesFromThisModuleMap) {
 
 // ---- Pricing ledger (SPEC 6.6)
 // -------------------------------------------------------------------
-
-absl::Time Utc(int y, int mo, int d, int h = 0, int mi = 0, int s = 0) {
-  return absl::FromCivil(absl::CivilSecond(y, mo, d, h, mi, s), absl::UTCTimeZone());
-}
 
 // The SPEC example: 3 distributions x 600 paths = 1800 -> 800 billed at $0.005 = $4.00.
 TEST(InvalidationLedgerTest, SpecExampleThreeDistributions) {

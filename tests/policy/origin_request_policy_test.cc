@@ -7,7 +7,7 @@
 namespace edgesim::policy {
 namespace {
 
-struct ManagedCase {
+struct ManagedOriginCase {
   const char* console_name;
   const char* id;
   OriginHeaderBehavior headers;
@@ -16,7 +16,7 @@ struct ManagedCase {
 };
 
 // IDs as the AWS developer guide and aws-cdk print them.
-constexpr ManagedCase kManaged[] = {
+constexpr ManagedOriginCase kManaged[] = {
     {"AllViewer", "216adef6-5c7f-47e4-b989-5492eafa07d3", OriginHeaderBehavior::kAllViewer,
      KeyListBehavior::kAll, KeyListBehavior::kAll},
     {"AllViewerAndCloudFrontHeaders-2022-06", "33f36d7e-f396-46d9-90e0-52428a34d9dc",
@@ -32,10 +32,10 @@ constexpr ManagedCase kManaged[] = {
      OriginHeaderBehavior::kWhitelist, KeyListBehavior::kNone, KeyListBehavior::kNone},
 };
 
-class ManagedOriginRequestPolicyTest : public ::testing::TestWithParam<ManagedCase> {};
+class ManagedOriginRequestPolicyTest : public ::testing::TestWithParam<ManagedOriginCase> {};
 
 TEST_P(ManagedOriginRequestPolicyTest, FoundByIdApiAndConsoleName) {
-  const ManagedCase& c = GetParam();
+  const ManagedOriginCase& c = GetParam();
   const OriginRequestPolicy* by_id = FindManagedOriginRequestPolicy(c.id);
   ASSERT_NE(by_id, nullptr);
   EXPECT_EQ(FindManagedOriginRequestPolicy(c.console_name), by_id);

@@ -46,7 +46,7 @@ Request Viewer(absl::string_view method = "GET") {
   return r;
 }
 
-using Expected = std::vector<std::pair<std::string, absl::optional<std::string>>>;
+using ExpectedHeaders = std::vector<std::pair<std::string, absl::optional<std::string>>>;
 
 struct Case {
   const char* name;
@@ -54,7 +54,7 @@ struct Case {
   absl::optional<OriginRequestPolicy> orp;
   std::string method;
   std::string target;
-  Expected headers;  // nullopt: absent
+  ExpectedHeaders headers;  // nullopt: absent
 };
 
 std::vector<Case> Cases() {

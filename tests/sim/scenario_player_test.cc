@@ -45,7 +45,7 @@ class RecordingDriver final : public ScenarioDriver {
   int64_t origin_requests = 0;
 };
 
-Scenario Parse(const std::string& steps) {
+Scenario ParseSteps(const std::string& steps) {
   absl::StatusOr<Scenario> s =
       ParseScenario(nlohmann::json::parse(absl::StrCat(R"({"steps": )", steps, "}")), "/");
   EXPECT_TRUE(s.ok()) << s.status();
@@ -53,7 +53,7 @@ Scenario Parse(const std::string& steps) {
 }
 
 TEST(ScenarioPlayerTest, PlaysEveryStepInOrderAndChecksRequests) {
-  const Scenario s = Parse(R"([
+  const Scenario s = ParseSteps(R"([
     {"at": 0, "request": "GET /a", "pop": "FRA6-C1", "expect": {"x_cache": "Miss", "origin_requests": 1}},
     {"at": 5, "deploy": ["/a"]},
     {"at": 6, "invalidate": ["/a*"]},
@@ -78,7 +78,8 @@ TEST(ScenarioPlayerTest, PlaysEveryStepInOrderAndChecksRequests) {
 TEST(ScenarioPlayerTest, ADriverThatCannotPlaySkipsTheScenario) {
   RecordingDriver driver;
   driver.cannot_play = "live driver cannot script a timeout";
-  absl::StatusOr<PlayResult> r = PlayScenario(Parse(R"([{"at": 0, "request": "/a"}])"), driver);
+  absl::StatusOr<PlayResult> r =
+      PlayScenario(ParseSteps(R"([{"at": 0, "request": "/a"}])"), driver);
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->skipped, "live driver cannot script a timeout");
   EXPECT_TRUE(driver.calls.empty());
@@ -87,7 +88,7 @@ TEST(ScenarioPlayerTest, ADriverThatCannotPlaySkipsTheScenario) {
 TEST(ScenarioPlayerTest, DriverErrorsNameTheStep) {
   RecordingDriver driver;
   absl::StatusOr<PlayResult> r = PlayScenario(
-      Parse(R"([{"at": 0, "request": "/a"}, {"at": 1, "invalidate": ["/bad"]}])"), driver);
+      ParseSteps(R"([{"at": 0, "request": "/a"}, {"at": 1, "invalidate": ["/bad"]}])"), driver);
   ASSERT_FALSE(r.ok());
   EXPECT_THAT(r.status().message(), HasSubstr("steps[1] invalidate /bad: bad path"));
 }
