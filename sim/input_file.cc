@@ -1,6 +1,7 @@
 #include "sim/input_file.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -36,7 +37,9 @@ absl::StatusOr<InputFile> InputFile::Open(const std::string& path) {
   if (fd < 0) return ErrnoError(path, "cannot open");
   if (!StartsWithGzipMagic(fd)) {
     posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-    return InputFile(path, fd, nullptr);
+    struct stat st;
+    const uint64_t size = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? st.st_size : 0;
+    return InputFile(path, fd, nullptr, size);
   }
   gzFile gz = gzdopen(fd, "rb");  // owns fd from here
   if (gz == nullptr) {
@@ -44,13 +47,14 @@ absl::StatusOr<InputFile> InputFile::Open(const std::string& path) {
     return absl::InvalidArgumentError(absl::StrCat(path, ": cannot start gzip decoding"));
   }
   gzbuffer(gz, kGzipBufferBytes);
-  return InputFile(path, -1, gz);
+  return InputFile(path, -1, gz, 0);
 }
 
 InputFile::InputFile(InputFile&& other) noexcept
     : path_(std::move(other.path_)),
       fd_(std::exchange(other.fd_, -1)),
-      gz_(std::exchange(other.gz_, nullptr)) {}
+      gz_(std::exchange(other.gz_, nullptr)),
+      plain_size_(other.plain_size_) {}
 
 InputFile& InputFile::operator=(InputFile&& other) noexcept {
   if (this != &other) {
@@ -58,6 +62,7 @@ InputFile& InputFile::operator=(InputFile&& other) noexcept {
     path_ = std::move(other.path_);
     fd_ = std::exchange(other.fd_, -1);
     gz_ = std::exchange(other.gz_, nullptr);
+    plain_size_ = other.plain_size_;
   }
   return *this;
 }

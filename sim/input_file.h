@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -34,14 +35,18 @@ class InputFile {
 
   const std::string& path() const { return path_; }
   bool compressed() const { return gz_ != nullptr; }
+  // The file's size in bytes when it is plain (what Read returns in all); 0 when compressed.
+  uint64_t plain_size() const { return plain_size_; }
 
  private:
-  InputFile(std::string path, int fd, void* gz) : path_(std::move(path)), fd_(fd), gz_(gz) {}
+  InputFile(std::string path, int fd, void* gz, uint64_t plain_size)
+      : path_(std::move(path)), fd_(fd), gz_(gz), plain_size_(plain_size) {}
   void Close();
 
   std::string path_;
   int fd_ = -1;
   void* gz_ = nullptr;  // gzFile; zlib stays out of this header
+  uint64_t plain_size_ = 0;
 };
 
 }  // namespace edgesim::sim

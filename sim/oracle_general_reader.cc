@@ -18,6 +18,10 @@ class OracleGeneralSource : public TraceSource {
         buffer_(TraceBatch::kRecords * kOracleGeneralRecordBytes),
         pops_{kDefaultPop} {}
 
+  uint64_t expected_records() const override {
+    return file_.plain_size() / kOracleGeneralRecordBytes;
+  }
+
   bool Next(TraceBatch& batch) override {
     batch.Clear();
     if (done_) return false;

@@ -115,6 +115,10 @@ class TraceSource {
   virtual const TraceStats& stats() const = 0;
   // POP codes, indexed by TraceRecord::pop ("IAD89-C1" ...); one entry when the source has none.
   virtual const std::vector<std::string>& pops() const = 0;
+  // How many records the source expects to deliver in all, when it can tell cheaply (a plain
+  // binary trace: its size); 0 when unknown. Readers reserve memory by it, so a 10^7-record trace
+  // is not copied as its buffer doubles.
+  virtual uint64_t expected_records() const { return 0; }
 };
 
 }  // namespace edgesim::sim

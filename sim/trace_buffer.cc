@@ -1,13 +1,33 @@
 #include "sim/trace_buffer.h"
 
+#include <sys/mman.h>
+
 #include <algorithm>
+#include <cstdint>
 #include <limits>
 #include <utility>
 
 namespace edgesim::sim {
+namespace {
+
+// Asks for transparent huge pages under a large reserved array: filling 10^7 keys (240 MB) in
+// 4 KiB pages costs 60,000 page faults, a third of replaying a binary trace end to end. Only a
+// hint; without THP (or with it off) nothing changes.
+template <typename T>
+void PreferHugePages(const std::vector<T>& v) {
+  constexpr uintptr_t kHugePage = 2 << 20;
+  const uintptr_t begin =
+      (reinterpret_cast<uintptr_t>(v.data()) + kHugePage - 1) & ~(kHugePage - 1);
+  const uintptr_t end = reinterpret_cast<uintptr_t>(v.data() + v.capacity()) & ~(kHugePage - 1);
+  if (end > begin) madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
+}
+
+}  // namespace
 
 absl::StatusOr<TraceBuffer> TraceBuffer::Read(TraceSource& source, bool keep_records) {
   TraceBuffer buffer;
+  buffer.keys_.reserve(source.expected_records());
+  PreferHugePages(buffer.keys_);
   auto batch = std::make_unique<TraceBatch>();
   while (source.Next(*batch) && !batch->records.empty()) {
     for (const TraceRecord& r : batch->records) {
@@ -17,12 +37,11 @@ absl::StatusOr<TraceBuffer> TraceBuffer::Read(TraceSource& source, bool keep_rec
       if (r.kind == TraceRecord::Kind::kDeploy) buffer.deploys_.push_back(r.time);
       if (r.kind != TraceRecord::Kind::kRequest) continue;
       buffer.has_targets_ = buffer.has_targets_ || !r.target.empty();
-      buffer.keys_.push_back(KeyRecord{
-          .time_ns = absl::ToUnixNanos(r.time),
-          .id = r.object_id,
-          .size = static_cast<uint32_t>(
-              std::min<uint64_t>(r.size, std::numeric_limits<uint32_t>::max())),
-          .pop = r.pop});
+      buffer.keys_.push_back(KeyRecord{.time_ns = absl::ToUnixNanos(r.time),
+                                       .id = r.object_id,
+                                       .size = static_cast<uint32_t>(std::min<uint64_t>(
+                                           r.size, std::numeric_limits<uint32_t>::max())),
+                                       .pop = r.pop});
     }
     if (keep_records) {
       buffer.batches_.push_back(std::move(batch));

@@ -48,6 +48,7 @@ TEST(InputFileTest, ReadsPlainFilesInBlocks) {
   auto file = InputFile::Open(WriteTempFile("plain.txt", Text()));
   ASSERT_TRUE(file.ok());
   EXPECT_FALSE(file->compressed());
+  EXPECT_EQ(file->plain_size(), Text().size());
   EXPECT_EQ(ReadAllBytes(*file, 4096), Text());
 }
 
@@ -56,6 +57,7 @@ TEST(InputFileTest, InflatesGzipByItsMagicNumber) {
   auto file = InputFile::Open(WriteTempFile("text.gz", gz + Gzip("tail\n")));  // two members
   ASSERT_TRUE(file.ok());
   EXPECT_TRUE(file->compressed());
+  EXPECT_EQ(file->plain_size(), 0u);  // unknown until inflated
   EXPECT_EQ(ReadAllBytes(*file, 1000), Text() + "tail\n");
 }
 

@@ -78,6 +78,7 @@ TEST(OracleGeneralReaderTest, RoundTripAcrossBatches) {
   ASSERT_TRUE(WriteOracleGeneral(*source, path).ok());
   auto reader = OpenOracleGeneralTrace(path, /*strict=*/true);
   ASSERT_TRUE(reader.ok()) << reader.status();
+  EXPECT_EQ((*reader)->expected_records(), records.size());  // known from the file's size
   EXPECT_EQ(ReadAll(**reader), records);
   EXPECT_TRUE((*reader)->status().ok());
 }
