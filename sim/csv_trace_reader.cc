@@ -104,6 +104,8 @@ class CsvTraceSource : public TraceSource {
     if (format_.pop_column < 0) pops_.push_back(kDefaultPop);
   }
 
+  uint64_t expected_records() const override { return lines_.EstimatedLines(); }
+
   bool Next(TraceBatch& batch) override {
     batch.Clear();
     if (!status_.ok()) return false;

@@ -54,6 +54,13 @@ bool LineReader::Next(absl::string_view& line) {
   }
 }
 
+uint64_t LineReader::EstimatedLines() const {
+  const uint64_t consumed = file_bytes_read_ - (end_ - begin_);
+  if (line_number_ == 0 || consumed == 0) return 0;
+  const double per_byte = static_cast<double>(line_number_) / static_cast<double>(consumed);
+  return static_cast<uint64_t>(1.1 * per_byte * static_cast<double>(file_.plain_size()));
+}
+
 bool LineReader::Refill() {
   const size_t available = end_ - begin_;
   if (available > kMaxLineBytes) {
@@ -70,6 +77,7 @@ bool LineReader::Refill() {
     return false;
   }
   end_ += *got;
+  file_bytes_read_ += *got;
   if (end_ < kBufferBytes) at_eof_ = true;
   return true;
 }

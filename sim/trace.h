@@ -116,8 +116,8 @@ class TraceSource {
   // POP codes, indexed by TraceRecord::pop ("IAD89-C1" ...); one entry when the source has none.
   virtual const std::vector<std::string>& pops() const = 0;
   // How many records the source expects to deliver in all, when it can tell cheaply (a plain
-  // binary trace: its size); 0 when unknown. Readers reserve memory by it, so a 10^7-record trace
-  // is not copied as its buffer doubles.
+  // binary trace: its size; a plain CSV file: extrapolated from the first batch); 0 when unknown.
+  // Readers reserve memory by it, so a 10^7-record trace is not copied as its buffer doubles.
   virtual uint64_t expected_records() const { return 0; }
 };
 

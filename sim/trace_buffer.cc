@@ -26,10 +26,12 @@ void PreferHugePages(const std::vector<T>& v) {
 
 absl::StatusOr<TraceBuffer> TraceBuffer::Read(TraceSource& source, bool keep_records) {
   TraceBuffer buffer;
-  buffer.keys_.reserve(source.expected_records());
-  PreferHugePages(buffer.keys_);
   auto batch = std::make_unique<TraceBatch>();
   while (source.Next(*batch) && !batch->records.empty()) {
+    if (buffer.records_ == 0) {  // a text source can estimate its length from its first batch
+      buffer.keys_.reserve(source.expected_records());
+      PreferHugePages(buffer.keys_);
+    }
     for (const TraceRecord& r : batch->records) {
       if (buffer.records_ == 0) buffer.start_ = r.time;
       buffer.end_ = std::max(buffer.end_, r.time);

@@ -27,6 +27,18 @@ TEST(LineReaderTest, NumbersLinesDropsCrAndKeepsALastLineWithoutNewline) {
   EXPECT_TRUE(reader->status().ok());
 }
 
+TEST(LineReaderTest, EstimatesItsLineCountFromTheLinesRead) {
+  std::string text;
+  for (int i = 0; i < 100000; ++i) text += "0123456789\n";  // 11 bytes a line
+  auto reader = LineReader::Open(WriteTempFile("uniform.txt", text));
+  ASSERT_TRUE(reader.ok());
+  EXPECT_EQ(reader->EstimatedLines(), 0u);  // nothing read yet
+  absl::string_view line;
+  for (int i = 0; i < 1000; ++i) ASSERT_TRUE(reader->Next(line));
+  // 1,000 lines took 11,000 bytes of 1,100,000: 100,000 lines, plus 10 % to spare.
+  EXPECT_EQ(reader->EstimatedLines(), 110000u);
+}
+
 TEST(LineReaderTest, EmptyFileHasNoLines) {
   auto reader = LineReader::Open(WriteTempFile("empty.txt", ""));
   ASSERT_TRUE(reader.ok());
