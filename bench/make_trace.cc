@@ -1,9 +1,12 @@
 // make_trace.cc — writes issue 6's benchmark trace: a seeded Zipf workload from the simulator's
 // own generator (sim/workload_generator.h), as a libCacheSim oracleGeneral file and as a CSV, and
-// prints the trace's working set so bench/sim_throughput.sh can size caches in % of it.
+// prints the trace's working set so bench/sim_throughput.sh can size caches in % of it. The same
+// draws with the generator's path layout (pages, hashed assets, API calls with a page query)
+// make a third file, a CSV of paths, for the full CloudFront model: it needs paths to match
+// behaviors and build keys, which object ids cannot give it.
 //
 //   edgesim_make_trace OUT_DIR [REQUESTS] [OBJECTS] [ALPHA] [SEED]
-//     -> OUT_DIR/zipf.oracleGeneral.bin, OUT_DIR/zipf.csv
+//     -> OUT_DIR/zipf.oracleGeneral.bin, OUT_DIR/zipf.csv, OUT_DIR/zipf-paths.csv
 //     stdout: requests=10000000 objects=1000000 distinct=... working_set_bytes=...
 #include <cstdlib>
 #include <iostream>
@@ -19,9 +22,10 @@
 namespace edgesim::sim {
 namespace {
 
-// Object ids only (libCacheSim's traces have no paths), lognormal sizes around 4 KB, 1,000
-// requests a second so 10M requests span ~3 hours.
-WorkloadSpec ZipfSpec(uint64_t requests, uint64_t objects, double alpha, uint64_t seed) {
+// Object ids only (libCacheSim's traces have no paths) unless `paths`, lognormal sizes around
+// 4 KB, 1,000 requests a second so 10M requests span ~3 hours.
+WorkloadSpec ZipfSpec(uint64_t requests, uint64_t objects, double alpha, uint64_t seed,
+                      bool paths) {
   WorkloadSpec spec;
   spec.kind = WorkloadSpec::Kind::kSynthetic;
   GeneratorSpec& g = spec.synthetic;
@@ -31,7 +35,7 @@ WorkloadSpec ZipfSpec(uint64_t requests, uint64_t objects, double alpha, uint64_
   g.max_requests = requests;
   g.duration = absl::InfiniteDuration();
   g.rate = 1000;
-  g.key_only = true;
+  g.key_only = !paths;
   for (SizeDistribution& s : g.sizes) s = {SizeDistribution::Kind::kLognormal, 4096, 1.0};
   return spec;
 }
@@ -64,16 +68,21 @@ absl::StatusOr<Summary> Summarize(const std::string& oracle_path) {
 
 absl::Status Run(const std::string& dir, uint64_t requests, uint64_t objects, double alpha,
                  uint64_t seed) {
-  const WorkloadSpec spec = ZipfSpec(requests, objects, alpha, seed);
+  const WorkloadSpec ids = ZipfSpec(requests, objects, alpha, seed, /*paths=*/false);
   const std::string oracle = dir + "/zipf.oracleGeneral.bin";
   {
-    EDGESIM_ASSIGN_OR_RETURN(std::unique_ptr<TraceSource> source, OpenTrace(spec, true));
+    EDGESIM_ASSIGN_OR_RETURN(std::unique_ptr<TraceSource> source, OpenTrace(ids, true));
     EDGESIM_RETURN_IF_ERROR(WriteOracleGeneral(*source, oracle));
   }
   {
     // The same seed gives the same trace again.
-    EDGESIM_ASSIGN_OR_RETURN(std::unique_ptr<TraceSource> source, OpenTrace(spec, true));
+    EDGESIM_ASSIGN_OR_RETURN(std::unique_ptr<TraceSource> source, OpenTrace(ids, true));
     EDGESIM_RETURN_IF_ERROR(WriteCsv(*source, dir + "/zipf.csv"));
+  }
+  {
+    const WorkloadSpec paths = ZipfSpec(requests, objects, alpha, seed, /*paths=*/true);
+    EDGESIM_ASSIGN_OR_RETURN(std::unique_ptr<TraceSource> source, OpenTrace(paths, true));
+    EDGESIM_RETURN_IF_ERROR(WriteCsv(*source, dir + "/zipf-paths.csv"));
   }
   EDGESIM_ASSIGN_OR_RETURN(Summary s, Summarize(oracle));
   std::cout << "requests=" << s.requests << " objects=" << objects << " distinct=" << s.distinct

@@ -5,7 +5,6 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
-#include "absl/strings/str_format.h"
 
 namespace edgesim::policy {
 namespace {
@@ -138,14 +137,40 @@ absl::optional<absl::Time> ParseHttpDate(absl::string_view text) {
   return absl::nullopt;
 }
 
+// Written by hand rather than through absl::ToCivilSecond and StrFormat: the simulator formats a
+// Last-Modified per origin fetch and the edge a Date per response, and the generic path cost
+// ~9 % of a full-model replay. Days to a civil date after Howard Hinnant's `civil_from_days`.
 std::string FormatHttpDate(absl::Time time) {
-  const absl::TimeZone utc = absl::UTCTimeZone();
-  const absl::Time earliest = absl::FromCivil(absl::CivilSecond(1, 1, 1, 0, 0, 0), utc);
-  const absl::Time latest = absl::FromCivil(absl::CivilSecond(9999, 12, 31, 23, 59, 59), utc);
-  const absl::CivilSecond c = absl::ToCivilSecond(std::clamp(time, earliest, latest), utc);
-  const int weekday = static_cast<int>(absl::GetWeekday(absl::CivilDay(c)));
-  return absl::StrFormat("%s, %02d %s %04d %02d:%02d:%02d GMT", kWeekdays[weekday], c.day(),
-                         kMonths[c.month() - 1], c.year(), c.hour(), c.minute(), c.second());
+  // 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z: the years IMF-fixdate's four digits hold.
+  constexpr int64_t kEarliest = -62135596800;
+  constexpr int64_t kLatest = 253402300799;
+  const int64_t seconds = std::clamp(absl::ToUnixSeconds(time), kEarliest, kLatest);
+  const int64_t days = (seconds >= 0 ? seconds : seconds - 86399) / 86400;
+  const int64_t of_day = seconds - days * 86400;
+  const int64_t z = days + 719468;  // days since 0000-03-01
+  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const int64_t of_era = z - era * 146097;
+  const int64_t year_of_era =
+      (of_era - of_era / 1460 + of_era / 36524 - of_era / 146096) / 365;
+  const int64_t day_of_year = of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+  const int64_t shifted_month = (5 * day_of_year + 2) / 153;  // March is 0
+  const int day = static_cast<int>(day_of_year - (153 * shifted_month + 2) / 5 + 1);
+  const int month = static_cast<int>(shifted_month < 10 ? shifted_month + 3 : shifted_month - 9);
+  const int year = static_cast<int>(year_of_era + era * 400 + (month <= 2 ? 1 : 0));
+  const int64_t weekday = ((days + 3) % 7 + 7) % 7;  // 1970-01-01 was a Thursday (index 3)
+
+  std::string out = "Www, DD Mmm YYYY hh:mm:ss GMT";
+  const auto digits = [&out](size_t at, int value, int width) {
+    for (int i = width - 1; i >= 0; --i, value /= 10) out[at + i] = static_cast<char>('0' + value % 10);
+  };
+  out.replace(0, 3, kWeekdays[weekday].data(), 3);
+  digits(5, day, 2);
+  out.replace(8, 3, kMonths[month - 1].data(), 3);
+  digits(12, year, 4);
+  digits(17, static_cast<int>(of_day / 3600), 2);
+  digits(20, static_cast<int>(of_day / 60 % 60), 2);
+  digits(23, static_cast<int>(of_day % 60), 2);
+  return out;
 }
 
 }  // namespace edgesim::policy

@@ -33,7 +33,8 @@ struct KeyRecord {
 class TraceBuffer {
  public:
   // Reads `source` to its end. The source's error (an I/O error, or the first bad record with
-  // strict reading) is returned as is. `keep_records`: keep full records for ForEachRecord.
+  // strict reading) is returned as is. `keep_records`: keep full records for ForEachRecord (not
+  // kept from a source that names no targets: only keys() can replay those).
   static absl::StatusOr<TraceBuffer> Read(TraceSource& source, bool keep_records);
 
   // Every record, events included, in time order. REQUIRES: read with keep_records.

@@ -90,6 +90,22 @@ TEST(FormatHttpDateTest, ClampsToFourDigitYears) {
   EXPECT_EQ(FormatHttpDate(absl::InfinitePast()), "Mon, 01 Jan 0001 00:00:00 GMT");
 }
 
+// The hand-written calendar agrees with absl's over the whole four-digit range, before 1970 too
+// (leap centuries, fractions of a second before the epoch rounding down).
+TEST(FormatHttpDateTest, AgreesWithAbslAcrossTheRange) {
+  const absl::Time first = Utc(1, 1, 1, 0, 0, 0);
+  const absl::Time last = Utc(9999, 12, 31, 23, 59, 59);
+  for (absl::Time t = first; t <= last; t += absl::Hours(24 * 113) + absl::Seconds(3607)) {
+    EXPECT_EQ(FormatHttpDate(t),
+              absl::FormatTime("%a, %d %b %E4Y %H:%M:%S GMT", t, absl::UTCTimeZone()));
+  }
+  for (const absl::Time t : {absl::UnixEpoch() - absl::Milliseconds(500), Utc(1600, 2, 29, 1, 2, 3),
+                             Utc(1900, 3, 1, 0, 0, 0), Utc(2000, 2, 29, 23, 59, 59), last}) {
+    EXPECT_EQ(FormatHttpDate(t),
+              absl::FormatTime("%a, %d %b %E4Y %H:%M:%S GMT", t, absl::UTCTimeZone()));
+  }
+}
+
 TEST(FormatHttpDateTest, RoundTripsEveryWeekdayAndMonth) {
   for (int day = 0; day < 400; day += 13) {
     const absl::Time t = Utc(2025, 1, 1, 12, 34, 56) + absl::Hours(24 * day);
