@@ -14,7 +14,7 @@ absl::string_view TraceArena::Store(absl::string_view s) {
   }
   if (block_ == blocks_.size()) {
     const size_t size = std::max(kBlockSize, s.size());
-    blocks_.push_back(std::make_unique<char[]>(size));
+    blocks_.push_back(std::make_unique_for_overwrite<char[]>(size));  // every byte is copied in
     block_sizes_.push_back(size);
   }
   char* dest = blocks_[block_].get() + used_;
