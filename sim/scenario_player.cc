@@ -19,7 +19,9 @@ absl::StatusOr<PlayResult> PlayScenario(const Scenario& scenario, ScenarioDriver
   for (size_t i = 0; i < scenario.steps.size(); ++i) {
     const Step& step = scenario.steps[i];
     EDGESIM_RETURN_IF_ERROR(driver.AdvanceTo(step.at));
-    StepResult r{.index = i, .step = &step};
+    StepResult r;
+    r.index = i;
+    r.step = &step;
     absl::Status status;
     switch (step.kind) {
       case Step::Kind::kRequest: {
