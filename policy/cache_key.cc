@@ -14,7 +14,6 @@
 #include "policy/ascii_case.h"
 #include "policy/byte_search.h"
 #include "policy/combined_header.h"
-#include "policy/path_pattern.h"
 
 namespace edgesim::policy {
 namespace {
@@ -194,27 +193,6 @@ bool ForEachPiece(absl::string_view s, char separator, F&& f) {
   }
 }
 
-// Whether a query parameter or cookie called `name` is in the key under `list`. Names are
-// case-sensitive (SPEC 2.3); wildcards only in legacy cookie whitelists.
-bool InKey(const KeyList& list, absl::string_view name, bool wildcards) {
-  auto listed = [&] {
-    return std::any_of(list.names.begin(), list.names.end(), [&](const std::string& n) {
-      return wildcards ? GlobMatch(n, name, /*question_matches_slash=*/true) : n == name;
-    });
-  };
-  switch (list.behavior) {
-    case KeyListBehavior::kNone:
-      return false;
-    case KeyListBehavior::kWhitelist:
-      return listed();
-    case KeyListBehavior::kAllExcept:
-      return !listed();
-    case KeyListBehavior::kAll:
-      return true;
-  }
-  return false;
-}
-
 bool LessIgnoreCase(absl::string_view a, absl::string_view b) {
   return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
     return absl::ascii_tolower(static_cast<unsigned char>(x)) <
@@ -240,7 +218,7 @@ void AddQuery(absl::string_view query, const KeyList& list, KeyWriter& writer,
     if (param.empty()) return true;
     const size_t eq = FindByte(param, 0, '=');
     const absl::string_view name = param.substr(0, eq);
-    if (!InKey(list, name, /*wildcards=*/false)) return true;
+    if (!KeyListIncludes(list, name, NameMatch::kExact)) return true;
     object_path->push_back(separator);
     object_path->append(param.data(), param.size());
     separator = '&';
@@ -316,12 +294,14 @@ void StableSortByName(absl::InlinedVector<Cookie, 8>& cookies) {
 void AddCookies(const Headers& headers, const KeyList& list, bool wildcards,
                 const ModelOptions& options, KeyWriter& writer) {
   if (list.behavior == KeyListBehavior::kNone) return;
+  // Cookie names are case-sensitive (SPEC 2.3); wildcards only in legacy cookie whitelists.
+  const NameMatch match = wildcards ? NameMatch::kGlob : NameMatch::kExact;
   absl::InlinedVector<Cookie, 8> cookies;
   for (const Headers::Field& field : headers.fields()) {
     if (EqualsLowercaseLiteral(field.first, "cookie")) ParseCookieField(field.second, &cookies);
   }
   cookies.erase(std::remove_if(cookies.begin(), cookies.end(),
-                               [&](const Cookie& c) { return !InKey(list, c.name, wildcards); }),
+                               [&](const Cookie& c) { return !KeyListIncludes(list, c.name, match); }),
                 cookies.end());
   // Sorted by name, as CloudFront forwards them; stable so repeated names keep the viewer's
   // order. Order-insensitivity of the key is UNCONFIRMED (SPEC 2.3, App. B3).
