@@ -1,8 +1,6 @@
 #include "cli/app.h"
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
 
 #include "CLI/CLI.hpp"
 #include "absl/status/statusor.h"
@@ -19,18 +17,10 @@
 #include "policy/distribution_json.h"
 #include "policy/http_date.h"
 #include "policy/status_macros.h"
+#include "sim/input_file.h"
 
 namespace edgesim::cli {
 namespace {
-
-absl::StatusOr<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat(path, ": cannot open file"));
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) return absl::DataLossError(absl::StrCat(path, ": read failed"));
-  return text.str();
-}
 
 // Every line of a (possibly multi-line) error, prefixed with the file it is about.
 absl::Status WithFileName(const std::string& path, const absl::Status& status) {
@@ -45,7 +35,7 @@ absl::Status WithFileName(const std::string& path, const absl::Status& status) {
 // An empty path means the embedded demo distribution.
 absl::StatusOr<policy::Distribution> LoadDistribution(const std::string& path) {
   if (path.empty()) return policy::LoadDistributionJson(DemoDistributionJson());
-  EDGESIM_ASSIGN_OR_RETURN(std::string text, ReadFile(path));
+  EDGESIM_ASSIGN_OR_RETURN(std::string text, sim::ReadWholeFile(path));
   absl::StatusOr<policy::Distribution> d = policy::LoadDistributionJson(text);
   if (!d.ok()) return WithFileName(path, d.status());
   return d;

@@ -1,7 +1,5 @@
 #include "cli/distribution_file.h"
 
-#include <fstream>
-#include <sstream>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -9,6 +7,8 @@
 #include "absl/strings/ascii.h"
 #include "nlohmann/json.hpp"
 #include "policy/distribution_json.h"
+#include "policy/status_macros.h"
+#include "sim/input_file.h"
 
 namespace edgesim::cli {
 namespace {
@@ -31,13 +31,10 @@ std::string Derived(const std::string& path) {
 }  // namespace
 
 absl::StatusOr<policy::Distribution> LoadDistributionFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat(path, ": cannot open file"));
-  std::ostringstream text;
-  text << in.rdbuf();
-  absl::StatusOr<policy::Distribution> d = policy::LoadDistributionJson(text.str());
+  EDGESIM_ASSIGN_OR_RETURN(const std::string text, sim::ReadWholeFile(path));
+  absl::StatusOr<policy::Distribution> d = policy::LoadDistributionJson(text);
   if (d.ok()) {
-    if (!HasId(text.str())) {
+    if (!HasId(text)) {
       const std::string derived = Derived(path);
       d->id = "E" + derived;
       d->domain_name = absl::StrCat("d", absl::AsciiStrToLower(derived), ".cloudfront.net");

@@ -104,4 +104,20 @@ absl::StatusOr<size_t> InputFile::Read(char* dest, size_t n) {
   return total;
 }
 
+absl::StatusOr<std::string> ReadWholeFile(const std::string& path) {
+  absl::StatusOr<InputFile> file = InputFile::Open(path);
+  if (!file.ok()) return file.status();
+  std::string text(file->plain_size(), '\0');
+  size_t got = 0;
+  for (;;) {
+    if (got == text.size()) text.resize(std::max<size_t>(64 * 1024, text.size() * 2));
+    absl::StatusOr<size_t> n = file->Read(text.data() + got, text.size() - got);
+    if (!n.ok()) return n.status();
+    if (*n == 0) break;
+    got += *n;
+  }
+  text.resize(got);
+  return text;
+}
+
 }  // namespace edgesim::sim

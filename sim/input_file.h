@@ -49,4 +49,8 @@ class InputFile {
   uint64_t plain_size_ = 0;
 };
 
+// The whole of a (small) file, plain or gzip-compressed: a scenario, a config, a report. Errors
+// name the path.
+absl::StatusOr<std::string> ReadWholeFile(const std::string& path);
+
 }  // namespace edgesim::sim

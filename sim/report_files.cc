@@ -2,10 +2,10 @@
 
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
 #include "absl/strings/str_cat.h"
 #include "policy/status_macros.h"
+#include "sim/input_file.h"
 #include "sim/report_html.h"
 #include "sim/report_text.h"
 
@@ -33,11 +33,8 @@ absl::Status WriteReports(const SimulationResult& result, const std::string& dir
 }
 
 absl::StatusOr<SimulationResult> ReadReport(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat(path, ": cannot open file"));
-  std::ostringstream text;
-  text << in.rdbuf();
-  const nlohmann::json json = nlohmann::json::parse(text.str(), nullptr, false);
+  EDGESIM_ASSIGN_OR_RETURN(const std::string text, ReadWholeFile(path));
+  const nlohmann::json json = nlohmann::json::parse(text, nullptr, false);
   if (json.is_discarded()) return absl::InvalidArgumentError(absl::StrCat(path, ": not JSON"));
   absl::StatusOr<SimulationResult> r = FromJson(json);
   if (!r.ok()) return absl::InvalidArgumentError(absl::StrCat(path, ": ", r.status().message()));

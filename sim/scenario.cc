@@ -2,8 +2,6 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <utility>
 
 #include "absl/strings/ascii.h"
@@ -13,6 +11,7 @@
 #include "policy/distribution_json.h"
 #include "policy/outcome.h"
 #include "policy/status_macros.h"
+#include "sim/input_file.h"
 #include "sim/json_fields.h"
 
 namespace edgesim::sim {
@@ -210,15 +209,6 @@ absl::StatusOr<policy::Distribution> ParseDistribution(const nlohmann::json* jso
   return d;
 }
 
-absl::StatusOr<std::string> ReadText(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat(path, ": cannot open file"));
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) return absl::DataLossError(absl::StrCat(path, ": read failed"));
-  return text.str();
-}
-
 }  // namespace
 
 std::vector<std::string> StepPops(const Scenario& scenario) {
@@ -311,7 +301,7 @@ absl::StatusOr<Scenario> ParseScenario(const nlohmann::json& json, absl::string_
 }
 
 absl::StatusOr<Scenario> LoadScenario(const std::string& path) {
-  EDGESIM_ASSIGN_OR_RETURN(std::string text, ReadText(path));
+  EDGESIM_ASSIGN_OR_RETURN(std::string text, ReadWholeFile(path));
   nlohmann::json json = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (json.is_discarded()) {
     // Parse again for the parser's position; the discarded value has none.

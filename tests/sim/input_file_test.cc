@@ -80,5 +80,18 @@ TEST(InputFileTest, MissingFileIsNotFound) {
   EXPECT_NE(file.status().message().find("/nonexistent/trace.csv"), absl::string_view::npos);
 }
 
+TEST(ReadWholeFileTest, ReadsPlainGzipAndEmptyFiles) {
+  EXPECT_EQ(ReadWholeFile(WriteTempFile("whole.txt", Text())).value_or("?"), Text());
+  EXPECT_EQ(ReadWholeFile(WriteTempFile("whole.json.gz", Gzip("{}\n"))).value_or("?"), "{}\n");
+  EXPECT_EQ(ReadWholeFile(WriteTempFile("empty.txt", "")).value_or("?"), "");
+}
+
+TEST(ReadWholeFileTest, MissingFileIsNotFoundNamingThePath) {
+  absl::StatusOr<std::string> text = ReadWholeFile("/nonexistent/scenario.json");
+  EXPECT_EQ(text.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_NE(text.status().message().find("/nonexistent/scenario.json: cannot open"),
+            absl::string_view::npos);
+}
+
 }  // namespace
 }  // namespace edgesim::sim
