@@ -31,19 +31,6 @@ policy::Request Get(absl::string_view target) {
   return r;
 }
 
-// A port nothing listens on: bound, then closed, so connecting is refused.
-int RefusingPort() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-  socklen_t len = sizeof(addr);
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
-
 // A server that answers each connection's first request with `raw` bytes and closes it, without
 // saying so: for responses no HTTP library would send (a body short of its Content-Length).
 class RawServer {
@@ -207,7 +194,7 @@ TEST(HttpOriginClientTest, ConcurrentCallersEachGetTheirAnswerAndThePoolStaysBou
 TEST(HttpOriginClientTest, ConnectionRefusedIsUnavailableAfterEveryAttempt) {
   HttpOriginClient client({});
   absl::StatusOr<core::OriginResponse> r =
-      client.Fetch({"127.0.0.1", RefusingPort()}, FastOrigin(3), Get("/"));
+      client.Fetch({"127.0.0.1", UnusedLoopbackPort()}, FastOrigin(3), Get("/"));
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), absl::StatusCode::kUnavailable) << r.status();
   EXPECT_TRUE(absl::StrContains(r.status().message(), "cannot connect")) << r.status();

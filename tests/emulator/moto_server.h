@@ -9,10 +9,8 @@
 
 #include <fcntl.h>
 #include <httplib.h>
-#include <netinet/in.h>
 #include <signal.h>
 #include <spawn.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -22,6 +20,7 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "tests/emulator/local_http_server.h"
 
 extern char** environ;
 
@@ -29,7 +28,7 @@ namespace edgesim::emulator {
 
 class MotoServer {
  public:
-  MotoServer() : port_(FreePort()) {
+  MotoServer() : port_(UnusedLoopbackPort()) {
     const std::string port = std::to_string(port_);
     const char* argv[] = {"moto_server", "-H", "127.0.0.1", "-p", port.c_str(), nullptr};
     posix_spawn_file_actions_t actions;
@@ -64,18 +63,6 @@ class MotoServer {
   }
 
  private:
-  static int FreePort() {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-    socklen_t len = sizeof(addr);
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-    ::close(fd);
-    return ntohs(addr.sin_port);
-  }
-
   // Python takes a moment to start: poll until it answers HTTP (or give up after 30 s).
   bool WaitUntilAnswering() {
     const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
