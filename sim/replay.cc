@@ -314,14 +314,25 @@ class ModelReplay {
 
 absl::StatusOr<VariantResult> ReplayFull(const Scenario& scenario, const Variant& variant,
                                          const TraceBuffer& buffer, const ReplayFrame& frame,
-                                         std::atomic<uint64_t>* progress) {
+                                         std::atomic<uint64_t>* progress,
+                                         const TraceOpener* reopen) {
   EDGESIM_ASSIGN_OR_RETURN(std::unique_ptr<ModelReplay> replay,
                            ModelReplay::Create(scenario, variant, buffer, frame));
   uint64_t played = 0;
-  buffer.ForEachRecord([&](const TraceRecord& r) {
+  auto play = [&](const TraceRecord& r) {
     replay->Play(r);
     if (progress != nullptr && ++played % kProgressEvery == 0) *progress += kProgressEvery;
-  });
+  };
+  if (reopen != nullptr) {
+    EDGESIM_ASSIGN_OR_RETURN(std::unique_ptr<TraceSource> source, (*reopen)());
+    TraceBatch batch;
+    while (source->Next(batch) && !batch.records.empty()) {
+      for (const TraceRecord& r : batch.records) play(r);
+    }
+    EDGESIM_RETURN_IF_ERROR(source->status());
+  } else {
+    buffer.ForEachRecord(play);
+  }
   if (progress != nullptr) *progress += played % kProgressEvery;
   return replay->Finish(buffer);
 }
@@ -427,11 +438,12 @@ bool InShard(const ReplayFrame& frame, uint32_t unit, uint64_t object_id, bool s
 
 absl::StatusOr<VariantResult> ReplayVariant(const Scenario& scenario, const Variant& variant,
                                             const TraceBuffer& buffer, const ReplayFrame& frame,
-                                            std::atomic<uint64_t>* progress) {
+                                            std::atomic<uint64_t>* progress,
+                                            const TraceOpener* reopen) {
   if (variant.cache_only || !buffer.has_targets()) {
     return ReplayKeys(variant, buffer, frame, progress);
   }
-  return ReplayFull(scenario, variant, buffer, frame, progress);
+  return ReplayFull(scenario, variant, buffer, frame, progress, reopen);
 }
 
 }  // namespace edgesim::sim

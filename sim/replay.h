@@ -26,6 +26,8 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -33,6 +35,7 @@
 #include "absl/time/time.h"
 #include "sim/run_result.h"
 #include "sim/scenario.h"
+#include "sim/trace.h"
 #include "sim/trace_buffer.h"
 #include "sim/variant.h"
 
@@ -57,11 +60,18 @@ inline constexpr int kSeriesBuckets = 60;
 // Buckets of whole seconds covering [buffer.start(), buffer.end()].
 ReplayFrame MakeFrame(const TraceBuffer& buffer, absl::Time epoch, int shard, int shard_count);
 
+// Opens the workload again: the same records in the same order.
+using TraceOpener = std::function<absl::StatusOr<std::unique_ptr<TraceSource>>()>;
+
 // Runs `variant` over `buffer`; adds the records played to `progress` now and then.
-// InvalidArgument when the variant cannot run (a policy the store lacks, a bad topology).
+// InvalidArgument when the variant cannot run (a policy the store lacks, a bad topology). The
+// full model reads its records from a pass of its own over `reopen` when given (the buffer then
+// need not keep them: a run holds only the compact keys, and no variant pays for storing records),
+// else from the buffer's kept records.
 absl::StatusOr<VariantResult> ReplayVariant(const Scenario& scenario, const Variant& variant,
                                             const TraceBuffer& buffer, const ReplayFrame& frame,
-                                            std::atomic<uint64_t>* progress = nullptr);
+                                            std::atomic<uint64_t>* progress = nullptr,
+                                            const TraceOpener* reopen = nullptr);
 
 // Which bucket `time` falls in, clamped to the series.
 int BucketOf(const ReplayFrame& frame, absl::Time time);
