@@ -21,7 +21,6 @@ class OracleGeneralSource : public TraceSource {
   uint64_t expected_records() const override {
     return file_.plain_size() / kOracleGeneralRecordBytes;
   }
-  bool names_targets() const override { return false; }
 
   bool Next(TraceBatch& batch) override {
     batch.Clear();

@@ -119,9 +119,6 @@ class TraceSource {
   // binary trace: its size; a plain CSV file: extrapolated from the first batch); 0 when unknown.
   // Readers reserve memory by it, so a 10^7-record trace is not copied as its buffer doubles.
   virtual uint64_t expected_records() const { return 0; }
-  // False when no record can name its target (a binary trace knows only object ids): the
-  // CloudFront model cannot run on it, so readers need not keep its full records.
-  virtual bool names_targets() const { return true; }
 };
 
 }  // namespace edgesim::sim

@@ -26,7 +26,6 @@ void PreferHugePages(const std::vector<T>& v) {
 
 absl::StatusOr<TraceBuffer> TraceBuffer::Read(TraceSource& source, bool keep_records) {
   TraceBuffer buffer;
-  keep_records = keep_records && source.names_targets();
   auto batch = std::make_unique<TraceBatch>();
   while (source.Next(*batch) && !batch->records.empty()) {
     if (buffer.records_ == 0) {  // a text source can estimate its length from its first batch

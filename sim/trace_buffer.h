@@ -33,8 +33,7 @@ struct KeyRecord {
 class TraceBuffer {
  public:
   // Reads `source` to its end. The source's error (an I/O error, or the first bad record with
-  // strict reading) is returned as is. `keep_records`: keep full records for ForEachRecord (not
-  // kept from a source that names no targets: only keys() can replay those).
+  // strict reading) is returned as is. `keep_records`: keep full records for ForEachRecord.
   static absl::StatusOr<TraceBuffer> Read(TraceSource& source, bool keep_records);
 
   // Every record, events included, in time order. REQUIRES: read with keep_records.

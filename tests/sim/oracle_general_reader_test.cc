@@ -79,7 +79,6 @@ TEST(OracleGeneralReaderTest, RoundTripAcrossBatches) {
   auto reader = OpenOracleGeneralTrace(path, /*strict=*/true);
   ASSERT_TRUE(reader.ok()) << reader.status();
   EXPECT_EQ((*reader)->expected_records(), records.size());  // known from the file's size
-  EXPECT_FALSE((*reader)->names_targets());
   EXPECT_EQ(ReadAll(**reader), records);
   EXPECT_TRUE((*reader)->status().ok());
 }

@@ -43,31 +43,6 @@ TEST(TraceBufferTest, KeyOnlyTraces) {
   EXPECT_EQ(b->keys().size(), 1u);
 }
 
-// A source whose records cannot name targets, as a binary trace's.
-class IdsOnlySource : public TraceSource {
- public:
-  bool Next(TraceBatch& batch) override { return trace.Next(batch); }
-  absl::Status status() const override { return trace.status(); }
-  const TraceStats& stats() const override { return trace.stats(); }
-  const std::vector<std::string>& pops() const override { return trace.pops(); }
-  bool names_targets() const override { return false; }
-
-  VectorTraceSource trace;
-};
-
-TEST(TraceBufferTest, RecordsOfASourceWithoutTargetsAreNotKept) {
-  IdsOnlySource source;
-  source.trace.AddKey(kT0, 1, 10);
-  source.trace.AddKey(kT0 + absl::Seconds(1), 2, 20);
-  absl::StatusOr<TraceBuffer> b = TraceBuffer::Read(source, /*keep_records=*/true);
-  ASSERT_TRUE(b.ok());
-  size_t n = 0;
-  b->ForEachRecord([&](const TraceRecord&) { ++n; });
-  EXPECT_EQ(n, 0u);
-  EXPECT_EQ(b->keys().size(), 2u);
-  EXPECT_EQ(b->records(), 2u);
-}
-
 TEST(TraceBufferTest, StepsBecomeRecords) {
   absl::StatusOr<Scenario> s = ParseScenario(nlohmann::json::parse(R"({"steps": [
     {"at": 0, "request": "HEAD /a", "headers": {"Accept-Encoding": "gzip"}, "pop": "FRA6-C1"},
