@@ -70,8 +70,7 @@ struct CacheTopology {
   std::vector<Regional> regionals;
   // The name of the REC acting as Origin Shield; empty for none.
   std::string origin_shield;
-  // Templates: `pop` and `tier` are set per cache. RECs never add viewer headers (nobody sees
-  // them).
+  // Templates: `pop` and `tier` are set per cache.
   EdgeCacheOptions pop_options;
   EdgeCacheOptions regional_options;
 };
@@ -91,13 +90,25 @@ class EdgeNetwork {
   static absl::StatusOr<std::unique_ptr<EdgeNetwork>> Create(
       const policy::Distribution& distribution, const CacheTopology& topology);
 
-  // Thread-safe. NotFound for an unknown POP.
+  // The index of the POP named `name` (exactly), or -1.
+  int PopIndex(absl::string_view name) const;
+  const std::vector<std::string>& pops() const { return pop_names_; }
+
+  // A POP's two phases (EdgeCache::Lookup, EdgeCache::Complete), the second through the tiers
+  // above it. REQUIRES: 0 <= pop < pops().size(). Thread-safe.
+  CacheLookup Lookup(int pop, const policy::Request& request, absl::Time now,
+                     RequestRole role = RequestRole::kViewer, policy::RequestId id = {});
+  EdgeResult Complete(int pop, PendingFetch pending, absl::Time now, OriginFetcher& origin);
+  // Both at once.
+  EdgeResult Handle(int pop, const policy::Request& request, absl::Time now, OriginFetcher& origin,
+                    RequestRole role = RequestRole::kViewer, policy::RequestId id = {});
+  // By name: NotFound for an unknown POP.
   absl::StatusOr<EdgeResult> Handle(absl::string_view pop, const policy::Request& request,
                                     absl::Time now, OriginFetcher& origin);
 
-  // Runs a stale-while-revalidate refresh a POP handed out through Handle.
-  absl::Status Revalidate(absl::string_view pop, const BackgroundRefresh& refresh, absl::Time now,
-                          OriginFetcher& origin);
+  // Runs a stale-while-revalidate refresh a POP handed out.
+  void Revalidate(int pop, const BackgroundRefresh& refresh, absl::Time now,
+                  OriginFetcher& origin);
 
   // Every POP and REC applies `path` from `created + delay(cache name)`; no `delay`: at once.
   void Invalidate(const policy::InvalidationPath& path, absl::Time created,

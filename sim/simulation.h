@@ -16,6 +16,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "sim/replay.h"
 #include "sim/run_result.h"
 #include "sim/scenario.h"
 #include "sim/trace.h"
@@ -34,6 +35,8 @@ struct SimulationOptions {
   bool strict = false;
   // Where to draw a progress bar; null: none.
   std::ostream* progress = nullptr;
+  // Shown every request the full model replays (replay.h); called from the variants' threads.
+  RequestObserver on_request;
 };
 
 // The scenario's time 0 when it replays its steps (a fixed instant, so reports are reproducible).

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "core/viewer_head.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "policy/http_date.h"
@@ -60,8 +61,9 @@ absl::optional<std::string> Owned(absl::optional<absl::string_view> v) {
   return v ? absl::optional<std::string>(std::string(*v)) : absl::nullopt;
 }
 
+// A header the viewer receives (core/viewer_head.h).
 absl::optional<std::string> Header(const EdgeResult& r, absl::string_view name) {
-  return Owned(r.viewer.headers.Get(name));
+  return Owned(ViewerHeaders(r).Get(name));
 }
 
 // A header of the last request the origin received.
@@ -654,7 +656,7 @@ TEST(EdgeCacheViewerTest, CloudFrontHeaders) {
   EXPECT_THAT(*Header(miss, "Via"),
               MatchesRegex("1\\.1 [0-9a-f]{32}\\.cloudfront\\.net \\(CloudFront\\)"));
   EXPECT_EQ(Header(miss, "Via"), Header(hit5, "Via"));  // the origin's Via is replaced
-  EXPECT_EQ(miss.viewer.headers.GetAll("Via").size(), 1);
+  EXPECT_EQ(ViewerHeaders(miss).GetAll("Via").size(), 1);
   EXPECT_EQ(Header(miss, "X-Amz-Cf-Pop"), "SEA19-C1");
   EXPECT_EQ(Header(hit0, "Age"), absl::nullopt);  // SPEC 3.7: omitted when 0
   EXPECT_EQ(Header(hit5, "Age"), "5");
@@ -684,16 +686,19 @@ TEST(EdgeCacheViewerTest, RequestIdsAreReproduciblePerSeed) {
   EXPECT_NE(id(7, "IAD89-C1"), id(7, "FRA6-C1"));
 }
 
-TEST(EdgeCacheViewerTest, NoViewerHeadersWhenTurnedOff) {
+// A hit copies no header: the answer refers to the stored head, and CloudFront's headers are data.
+TEST(EdgeCacheViewerTest, HitsCopyNoHeadersAndIdsCanBeTurnedOff) {
   FakeOrigin origin;
   origin.Set("/a", 200, kCacheable60);
   EdgeCacheOptions options;
-  options.viewer_headers = false;
+  options.assign_request_ids = false;
   auto edge = MakeEdge(MakeDistribution(), options);
   edge->Handle(Request::Get("/a"), At(0), origin);
   EdgeResult hit = edge->Handle(Request::Get("/a"), At(5), origin);
   EXPECT_EQ(hit.outcome, CacheOutcome::kHit);
   EXPECT_TRUE(hit.viewer.headers.empty());
+  EXPECT_TRUE(hit.request_id.empty());
+  EXPECT_FALSE(ViewerHeaders(hit).Has("X-Amz-Cf-Id"));
   ASSERT_NE(hit.stored, nullptr);
   EXPECT_THAT(hit.stored->head.headers.Get("ETag"), Optional(absl::string_view("\"v1\"")));
   EXPECT_EQ(hit.age, absl::Seconds(5));
@@ -897,18 +902,6 @@ TEST(EdgeCacheMethodTest, CachingDisabledForwardsEveryRequest) {
   EXPECT_EQ(edge->collapser_counters().leaders, 0);
 }
 
-TEST(EdgeCacheMethodTest, BypassesCache) {
-  policy::CacheBehavior b;
-  EXPECT_FALSE(BypassesCache(b, "GET"));
-  EXPECT_FALSE(BypassesCache(b, "HEAD"));
-  EXPECT_TRUE(BypassesCache(b, "POST"));
-  EXPECT_TRUE(BypassesCache(b, "OPTIONS"));
-  b.cached_methods = {"GET", "HEAD", "OPTIONS"};
-  EXPECT_FALSE(BypassesCache(b, "OPTIONS"));
-  b.cache_policy.max_ttl = absl::ZeroDuration();
-  EXPECT_TRUE(BypassesCache(b, "GET"));
-}
-
 // ---- Counters, Reset, Sweep ------------------------------------------------------------------
 
 TEST(EdgeCacheCountersTest, PerBehaviorInTableOrderDefaultLast) {
@@ -980,28 +973,82 @@ TEST(EdgeCacheTest, ToStrings) {
 namespace edgesim::core {
 namespace {
 
-TEST(EdgeCacheTryFromCacheTest, AnswersFreshHitsAndLeavesMissesUntouched) {
+TEST(EdgeCachePhasesTest, LookupAnswersFreshHitsAndLeavesMissesPending) {
   auto edge = MakeEdge();
   FakeOrigin origin;
   origin.Set("/a", 200, kCacheable60, "body");
-  EXPECT_FALSE(edge->TryHandleFromCache(Request::Get("/a"), At(0)).has_value());
-  EXPECT_EQ(edge->TotalCounters()[Counter::kRequests], 0u);
-  EXPECT_EQ(edge->Handle(Request::Get("/a"), At(0), origin).outcome, CacheOutcome::kMiss);
+  const Request a = Request::Get("/a");
+  CacheLookup miss = edge->Lookup(a, At(0));
+  EXPECT_FALSE(miss.served.has_value());
+  EXPECT_EQ(miss.pending.miss_reason, MissReason::kNotCached);
+  EXPECT_EQ(edge->TotalCounters()[Counter::kRequests], 0u);  // counted when completed
+  EXPECT_EQ(origin.fetches(), 0);
+  EXPECT_EQ(edge->Complete(std::move(miss.pending), At(0), origin).outcome, CacheOutcome::kMiss);
+  EXPECT_EQ(edge->TotalCounters()[Counter::kRequests], 1u);
 
-  absl::optional<EdgeResult> hit = edge->TryHandleFromCache(Request::Get("/a"), At(10));
-  ASSERT_TRUE(hit.has_value());
-  EXPECT_EQ(hit->outcome, CacheOutcome::kHit);
-  EXPECT_THAT(Header(*hit, "Age"), Optional(std::string("10")));
+  CacheLookup hit = edge->Lookup(a, At(10));
+  ASSERT_TRUE(hit.served.has_value());
+  EXPECT_EQ(hit.served->outcome, CacheOutcome::kHit);
+  EXPECT_THAT(Header(*hit.served, "Age"), Optional(std::string("10")));
   EXPECT_EQ(edge->TotalCounters()[Counter::kRequests], 2u);
 
-  // Expired: revalidation needs the origin, so the caller must Handle it.
-  EXPECT_FALSE(edge->TryHandleFromCache(Request::Get("/a"), At(61)).has_value());
+  // Expired: revalidation needs the origin, so the second phase goes upstream.
+  CacheLookup expired = edge->Lookup(a, At(61));
+  ASSERT_FALSE(expired.served.has_value());
+  EXPECT_EQ(expired.pending.miss_reason, MissReason::kExpired);
   EXPECT_EQ(edge->TotalCounters()[Counter::kRequests], 2u);
   // A method the behavior does not allow is refused at the edge (SPEC 4.1).
-  absl::optional<EdgeResult> refused = edge->TryHandleFromCache(Method("POST", "/a"), At(0));
-  ASSERT_TRUE(refused.has_value());
-  EXPECT_EQ(refused->viewer.status, 403);
+  CacheLookup refused = edge->Lookup(Method("POST", "/a"), At(0));
+  ASSERT_TRUE(refused.served.has_value());
+  EXPECT_EQ(refused.served->viewer.status, 403);
   EXPECT_EQ(origin.fetches(), 1);
+}
+
+// The lookup that finds an invalidated copy erases it; the second phase still says why the
+// request missed (SPEC 6).
+TEST(EdgeCachePhasesTest, AnInvalidatedCopyStaysTheReasonAcrossPhases) {
+  auto edge = MakeEdge();
+  FakeOrigin origin;
+  origin.Set("/a", 200, kCacheable60, "body");
+  const Request a = Request::Get("/a");
+  edge->Handle(a, At(0), origin);
+  edge->Invalidate(*policy::InvalidationPath::Parse("/a"), At(1));
+  CacheLookup looked = edge->Lookup(a, At(2));
+  ASSERT_FALSE(looked.served.has_value());
+  const EdgeResult r = edge->Complete(std::move(looked.pending), At(2), origin);
+  EXPECT_EQ(r.outcome, CacheOutcome::kMiss);
+  EXPECT_EQ(r.miss_reason, MissReason::kInvalidated);
+  EXPECT_EQ(origin.fetches(), 2);
+}
+
+// An object stored by another request between the phases serves this one: no second fetch.
+TEST(EdgeCachePhasesTest, AnObjectStoredBetweenThePhasesIsServed) {
+  auto edge = MakeEdge();
+  FakeOrigin origin;
+  origin.Set("/a", 200, kCacheable60, "body");
+  const Request a = Request::Get("/a");
+  CacheLookup first = edge->Lookup(a, At(0));
+  CacheLookup second = edge->Lookup(a, At(0));
+  ASSERT_FALSE(first.served.has_value());
+  ASSERT_FALSE(second.served.has_value());
+  EXPECT_EQ(edge->Complete(std::move(first.pending), At(0), origin).outcome, CacheOutcome::kMiss);
+  const EdgeResult late = edge->Complete(std::move(second.pending), At(1), origin);
+  EXPECT_EQ(late.outcome, CacheOutcome::kHit);
+  EXPECT_TRUE(late.collapsed);
+  EXPECT_EQ(late.miss_reason, MissReason::kNotCached);
+  EXPECT_EQ(origin.fetches(), 1);
+  EXPECT_EQ(edge->TotalCounters()[Counter::kRequests], 2u);
+}
+
+// A request made on a viewer's behalf (a custom error page) is upstream traffic, not a viewer
+// request.
+TEST(EdgeCachePhasesTest, RequestsOnAViewersBehalfAreNotViewerRequests) {
+  auto edge = MakeEdge();
+  FakeOrigin origin;
+  origin.Set("/a", 200, kCacheable60, "body");
+  edge->Handle(Request::Get("/a"), At(0), origin, RequestRole::kOnBehalf);
+  EXPECT_EQ(edge->TotalCounters()[Counter::kRequests], 0u);
+  EXPECT_EQ(edge->TotalCounters()[Counter::kOriginFetches], 1u);
 }
 
 }  // namespace

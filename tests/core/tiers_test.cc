@@ -2,6 +2,7 @@
 // shared keys, carried Age, OriginShieldHit, invalidation of every tier and the method bypass.
 #include "core/tiers.h"
 
+#include "core/viewer_head.h"
 #include "gtest/gtest.h"
 #include "tests/core/fake_origin.h"
 #include "tests/core/test_time.h"
@@ -83,7 +84,7 @@ TEST_F(TiersTest, SecondPopOfTheSameRegionalHitsItWithAgeCarried) {
   EXPECT_EQ(filled.outcome, CacheOutcome::kMiss);  // P4's own cache missed
   EXPECT_TRUE(filled.contacted_origin);
   EXPECT_EQ(filled.age, absl::Seconds(10));
-  EXPECT_EQ(filled.viewer.headers.Get("Age"), "10");
+  EXPECT_EQ(ViewerHeaders(filled).Get("Age"), "10");
   EXPECT_FALSE(filled.origin_shield_hit);  // R2 answered, not the shield
   EXPECT_EQ(origin_.fetches(), 1);
   EXPECT_EQ(CountersOf("R2")[Counter::kHits], 1u);
@@ -166,7 +167,7 @@ TEST_F(TiersTest, StaleWhileRevalidateRunsThroughTheTiers) {
   Get("P3", At(0), "/s");
   EdgeResult stale = Get("P3", At(70), "/s");
   ASSERT_TRUE(stale.background_refresh.has_value());
-  EXPECT_TRUE(net_->Revalidate("P3", *stale.background_refresh, At(71), origin_).ok());
+  net_->Revalidate(net_->PopIndex("P3"), *stale.background_refresh, At(71), origin_);
   EXPECT_EQ(Get("P3", At(72), "/s").served_stale, false);
 }
 

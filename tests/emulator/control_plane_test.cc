@@ -100,10 +100,8 @@ class ControlPlaneTest : public ::testing::Test {
     std::shared_ptr<const RegistrySnapshot> snapshot = registry_.Snapshot();
     const LiveDistribution* live = snapshot->Find(id);
     EXPECT_NE(live, nullptr);
-    absl::StatusOr<core::EdgeResult> r =
-        live->network().Handle(pop, policy::Request::Get(target), now_, live->origin());
-    EXPECT_TRUE(r.ok()) << r.status();
-    return *r;
+    return live->pipeline().Handle(live->PopIndex(pop), policy::Request::Get(target), now_,
+                                   live->origin());
   }
 
   policy::CacheOutcome Outcome(const std::string& id, absl::string_view pop,
