@@ -270,7 +270,7 @@ struct Exchange {
   // TryHandleFromCache: stop, untouched, where the request would go upstream.
   bool cache_only = false;
   bool needs_upstream = false;
-  // The answer may be stored: a cached method other than HEAD (Appendix B4: a HEAD miss stores
+  // The answer may be stored: a cached method other than HEAD (SPEC B4: a HEAD miss stores
   // no body), caching enabled.
   bool may_store = false;
   policy::CacheKey key = {};
@@ -536,7 +536,7 @@ policy::Request EdgeCache::Impl::Forwarded(Exchange& x, const StoredResponse* re
   return f;
 }
 
-// SPEC 3.4, Appendix B8: a 304 keeps the stored headers and body; the TTL is decided again from
+// SPEC 3.4, SPEC B8: a 304 keeps the stored headers and body; the TTL is decided again from
 // the stored headers.
 CollapsedResult EdgeCache::Impl::RefreshStored(Exchange& x, const StoreLookup& stale,
                                                const OriginResponse& not_modified) {

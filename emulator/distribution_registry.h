@@ -1,10 +1,10 @@
 // distribution_registry.h — the distributions `edgesim serve` runs, and how a viewer's Host picks
-// one (DESIGN.md section 5).
+// one (DESIGN 5).
 //
 // A `LiveDistribution` is one deployed distribution: its tiers of caches (core/tiers.h: one cache
 // per POP, regional edge caches and an Origin Shield when asked) and the OriginFetcher behind them.
-// The `DistributionRegistry` holds them and can change at runtime (the CloudFront API of issue 5
-// creates, updates and deletes distributions while viewers are served): writers publish a new
+// The `DistributionRegistry` holds them and can change at runtime (the CloudFront control-plane
+// API creates, updates and deletes distributions while viewers are served): writers publish a new
 // immutable `RegistrySnapshot`; readers take a shared_ptr to the current one and route without
 // locks. A request keeps its distribution alive through the snapshot it started with.
 //
@@ -79,7 +79,7 @@ class LiveDistribution {
   std::vector<core::EdgeCache*> Caches() const;
 
   // Every POP and regional cache applies `path` from `created` plus `delay(cache name)` (its
-  // propagation delay, SPEC 6.5); no `delay`: at once (issue 5's invalidations).
+  // propagation delay, SPEC 6.5); no `delay`: at once (as the API's invalidations do).
   void Invalidate(
       const policy::InvalidationPath& path, absl::Time created,
       const std::function<absl::Duration(absl::string_view cache)>& delay = nullptr) const;

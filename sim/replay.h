@@ -1,6 +1,6 @@
 // replay.h — one variant's run over a decoded workload, on a virtual clock.
 //
-// DESIGN.md section 6 "Model". The full model plays every record in time order against the
+// DESIGN 6 "Model". The full model plays every record in time order against the
 // CloudFront engine: one core::EdgeCache per POP (a core::EdgeNetwork with regional edge caches
 // and Origin Shield when the variant asks, SPEC 7.1), each an exact single-shard store with the
 // variant's eviction policy and capacity, in front of the scenario's OriginModel. A request is
