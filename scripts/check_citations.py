@@ -57,13 +57,19 @@ RETIRED = [
     (re.compile(r"(?<![\w/-])DESIGN\.md(?!\s*(?:section|§|\d))"),
      "name the file: docs/design.md (`DESIGN n`) or policy/, core/, emulator/DESIGN.md"),
     (re.compile(r"(?<![\w/-])API\.md"), "cite docs/api.md as `API n.m`"),
-    (re.compile(r"(?<![\w/-])STYLE\.md"), "cite docs/style.md as `STYLE n.m`"),
-    (re.compile(r"\.\./shared\b|/work/shared\b|\bshared/api-samples"),
-     "a path outside the repository: the samples are docs/api-samples/"),
+    (re.compile(r"(?<![\w/-])STYLE\.md(?!@)"), "cite docs/style.md as `STYLE n.m`"),  # not Envoy's
+    (re.compile(r"(?<![\w.])/work/\w"), "an absolute path: cite docs/ instead"),
     (re.compile(r"\bApp\.\s*[A-C]\s?\d"), "cite an appendix item as `SPEC B1`"),
 ]
-# Files that name the retired forms on purpose (to describe them).
-RETIRED_EXEMPT = {"scripts/check_citations.py", "docs/README.md"}
+# A relative path that leaves the repository ("../notes/API.md" from the top) cites something a
+# clone does not have; api-samples/ outside docs/ must be spelled docs/api-samples/.
+RELATIVE_PATH = re.compile(r"(?<![\w.])((?:\.\./)+[\w.-][\w./-]*)")
+BARE_SAMPLES = re.compile(r"(?<![\w/])api-samples/")
+
+# This file (its self-test cases are bogus on purpose) is not scanned; docs/README.md names the
+# retired forms to describe them.
+SELF = "scripts/check_citations.py"
+RETIRED_EXEMPT = {"docs/README.md"}
 
 
 def headings(path):
@@ -110,6 +116,14 @@ def check_text(name, lines, targets, problems):
             if cited not in targets["SPEC"]:
                 problems.append(f"{name}:{number}: `Appendix {m.group(1)} {m.group(2)}` names no "
                                 f"item of {DOCS['SPEC']}")
+        for m in RELATIVE_PATH.finditer(line):
+            here = os.path.dirname(os.path.join(ROOT, name))
+            target = os.path.normpath(os.path.join(here, m.group(1)))
+            if not target.startswith(ROOT + os.sep):
+                problems.append(f"{name}:{number}: `{m.group(1)}` leaves the repository: cite "
+                                "docs/ instead")
+        if not name.startswith("docs/") and BARE_SAMPLES.search(line):
+            problems.append(f"{name}:{number}: `api-samples/`: the samples are docs/api-samples/")
         if exempt:
             continue
         for pattern, advice in RETIRED:
@@ -134,7 +148,7 @@ def tracked_files(root):
     keep = []
     for n in sorted(set(names)):
         top = n.split("/", 1)[0]
-        if (top in SCAN_DIRS and "/" in n) or n in SCAN_FILES:
+        if n != SELF and ((top in SCAN_DIRS and "/" in n) or n in SCAN_FILES):
             if not n.endswith(SKIP_SUFFIXES):
                 keep.append(n)
     return keep
@@ -162,13 +176,13 @@ def self_test():
     good = [
         "// SPEC 3.5: errors", "see SPEC 7.4.", "(SPEC 4.3, 5, 7.4, 8)", "SPEC 1-5, 7 in Handle",
         "SPEC A13 and SPEC B4", "(UNCONFIRMED, Appendix B 9)", "SPEC 3.9 row 20", "DESIGN 5",
-        "API 1.6", "STYLE 6.10", "STYLE 7 item 2", "SPEC 3.2 and 3.6", "core/DESIGN.md",
+        "API 1.6", "STYLE 6.10", "STYLE 7 item 2", "SPEC 3.2 and 3.6", "core/DESIGN.md", "docs/api-samples/env.sh",
         "the API port", "SPEC's rules", "(SPEC 3.4, 304 -> RefreshHit)", "RFC 9110 5.6.7",
     ]
     bogus = [
         "// SPEC 9.9", "SPEC 3.10", "SPEC 4.3, 5, 7.9", "SPEC B99", "Appendix B 42",
         "DESIGN 12", "API 1.9", "STYLE 6.2", "see SPEC.md", "DESIGN.md section 5",
-        "../shared/API.md section 1.6", "STYLE.md 6.4", "App. B1",
+        "../notes/API.md section 1.6", "see api-samples/env.sh", "STYLE.md 6.4", "App. B1",
     ]
     failures = []
     for text in good:
@@ -190,14 +204,16 @@ def self_test():
 
 
 def main():
+    global ROOT
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--self-test", action="store_true",
                         help="run the checker's own good/bogus cases instead of the tree")
     parser.add_argument("--root", default=ROOT, help="the repository (default: this file's ../)")
     args = parser.parse_args()
+    ROOT = os.path.abspath(args.root)
     if args.self_test:
         return self_test()
-    problems, files, citations = check_tree(args.root)
+    problems, files, citations = check_tree(ROOT)
     for p in problems:
         print(p)
     if problems:
