@@ -7,8 +7,8 @@ The forms (docs/README.md, "Citations"):
   DESIGN 5                              docs/design.md
   STYLE 6.4                             docs/style.md
 A list shares its prefix ("SPEC 4.3, 5, 7.4, 8"; "SPEC 1-5"); "Appendix B 9" (in older program
-output) means SPEC B9. The retired forms (the team's old file names, paths outside the repository,
-"App. B1") are errors too, so they do not come back.
+output) means SPEC B9. The retired forms (file names of notes that were never in the repository,
+paths outside it, "App. B1") are errors too, so they do not come back.
 
 Scans the tracked files of the source folders, the scenarios, the scripts and the docs; prints
 "file:line: why" for each problem and exits 1, or prints a one-line summary and exits 0.
