@@ -447,7 +447,7 @@ policy::Request EdgeCache::Impl::Forwarded(Exchange& x, const StoredResponse* re
   return f;
 }
 
-// SPEC 3.4, Appendix B8: a 304 keeps the stored headers and body; the TTL is decided again from
+// SPEC 3.4, SPEC B8: a 304 keeps the stored headers and body; the TTL is decided again from
 // the stored headers.
 CollapsedResult EdgeCache::Impl::RefreshStored(Exchange& x, const StoreLookup& stale,
                                                const OriginResponse& not_modified) {

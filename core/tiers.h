@@ -1,11 +1,11 @@
 // tiers.h — CloudFront's cache hierarchy for one distribution: POP -> regional edge cache ->
-// Origin Shield -> origin (SPEC 7.1, DESIGN.md section 4).
+// Origin Shield -> origin (SPEC 7.1, DESIGN 4).
 //
 // Each tier is an EdgeCache. A tier's misses go to the next tier up through a `TierFetcher`, an
 // OriginFetcher whose "origin" is another EdgeCache: the upstream cache handles the viewer's own
 // request (the tiers share cache keys), and its answer comes back as an OriginResponse carrying
 // the upstream Age, so a POP's Age is its own residence plus the upstream's (SPEC 3.7,
-// Appendix B7). A downstream revalidation becomes a viewer conditional upstream, answered 304 from
+// SPEC B7). A downstream revalidation becomes a viewer conditional upstream, answered 304 from
 // the upstream's cache when it still holds the object.
 //
 // `EdgeNetwork` wires the tiers: several POPs share one regional edge cache (REC); one REC may be

@@ -6,7 +6,7 @@
 // members the loader lets pass, a TargetOriginId naming no origin (NoSuchOrigin) and a
 // CachePolicyId naming no policy (NoSuchCachePolicy). Quantity/Items: api_shape.h.
 //
-// Defaults are what a read answers for members the caller left out (API.md 1.7, as moto fills
+// Defaults are what a read answers for members the caller left out (API 1.7, as moto fills
 // them), merged into the caller's JSON, which is otherwise kept as sent.
 //
 //   EDGESIM_RETURN_IF_ERROR(CheckDistributionConfigShape(config, policy_exists));

@@ -1,11 +1,11 @@
 // distribution_registry.h — the distributions `edgesim serve` runs, and how a viewer's Host picks
-// one (DESIGN.md section 5).
+// one (DESIGN 5).
 //
 // A `LiveDistribution` is one deployed distribution: its request pipeline (core/request_pipeline.h:
 // one cache per POP, regional edge caches and an Origin Shield when asked) and the OriginFetcher
 // behind them.
-// The `DistributionRegistry` holds them and can change at runtime (the CloudFront API of issue 5
-// creates, updates and deletes distributions while viewers are served): writers publish a new
+// The `DistributionRegistry` holds them and can change at runtime (the CloudFront control-plane
+// API creates, updates and deletes distributions while viewers are served): writers publish a new
 // immutable `RegistrySnapshot`; readers take a shared_ptr to the current one and route without
 // locks. A request keeps its distribution alive through the snapshot it started with.
 //

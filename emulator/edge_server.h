@@ -1,5 +1,5 @@
 // edge_server.h — the emulator's edge: an HTTP/1.1 server in front of the distributions'
-// caches (DESIGN.md section 5, SPEC 4.3, 5, 7.4, 8).
+// caches (DESIGN 5, SPEC 4.3, 5, 7.4, 8).
 //
 // Boost.Beast, asynchronous, one io_context per thread, each with its own SO_REUSEPORT acceptor on
 // the same port. The connections here only move bytes; what happens to a request in between is

@@ -46,7 +46,7 @@ enum class ErrorDetail {
 
 // "Hit", "RefreshHit", "Miss", "Error", "Redirect", "LimitExceeded", "CapacityExceeded".
 absl::string_view ResultType(CacheOutcome outcome);
-// `ResultType(outcome) + " from cloudfront"` (SPEC Appendix B 11).
+// `ResultType(outcome) + " from cloudfront"` (SPEC B11).
 absl::string_view XCacheValue(CacheOutcome outcome);
 // The log's x-edge-detailed-result-type: the result type, "OriginShieldHit" for a hit in the
 // Origin Shield tier, or the ErrorDetail's name for an error.

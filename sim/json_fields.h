@@ -1,7 +1,7 @@
 // json_fields.h — typed reads of JSON fields whose errors name the field.
 //
 // Scenario files and reports are JSON (nlohmann); every problem must say where it is
-// ("steps[3].expect.x_cache: expected a string", STYLE.md 6.4). These readers never throw.
+// ("steps[3].expect.x_cache: expected a string", STYLE 6.4). These readers never throw.
 //
 //   absl::StatusOr<int64_t> at = ReadInt(step, "at", "steps[3]");   // absent: NotFound
 //   std::string where = FieldPath("steps[3]", "at");                  // "steps[3].at"

@@ -1,6 +1,6 @@
 // replay.h — one variant's run over a decoded workload, on a virtual clock.
 //
-// DESIGN.md section 6 "Model". The full model plays every record in time order against the
+// DESIGN 6 "Model". The full model plays every record in time order against the
 // CloudFront engine, through the request pipeline every driver shares (core/request_pipeline.h):
 // one core::EdgeCache per POP, with regional edge caches and Origin Shield when the variant asks
 // (SPEC 7.1), custom error pages (SPEC 7.4), each cache an exact single-shard store with the

@@ -1,6 +1,6 @@
 // simulation.h — a scenario's what-if run: decode the input once, replay every variant.
 //
-// DESIGN.md section 6. The input is the scenario's workload (read through sim-inputs' trace
+// DESIGN 6. The input is the scenario's workload (read through trace_source.h's
 // sources) or, without one, its timed steps. The trace is decoded once into a TraceBuffer; the
 // variants then run on a pool of threads, each variant single-threaded and deterministic, so the
 // result does not depend on the thread count. A progress bar goes to `progress` (the CLI passes

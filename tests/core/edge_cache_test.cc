@@ -199,7 +199,7 @@ TEST(EdgeCacheRevalidationTest, ChangedObjectIsReplacedAsMiss) {
   edge->Handle(Request::Get("/a"), At(0), origin);
   origin.Set("/a", 200, {{"Cache-Control", "max-age=60"}, {"ETag", "\"v2\""}}, "v2");
   EdgeResult r = edge->Handle(Request::Get("/a"), At(61), origin);
-  EXPECT_EQ(r.outcome, CacheOutcome::kMiss);  // Appendix B8
+  EXPECT_EQ(r.outcome, CacheOutcome::kMiss);  // SPEC B8
   EXPECT_EQ(r.miss_reason, MissReason::kExpired);
   EXPECT_EQ(*r.body, "v2");
   EXPECT_EQ(edge->Handle(Request::Get("/a"), At(62), origin).outcome, CacheOutcome::kHit);
@@ -210,7 +210,7 @@ TEST(EdgeCacheRevalidationTest, NotModifiedKeepsStoredHeaders) {
   origin.Set("/a", 200, {{"Cache-Control", "max-age=60"}, {"ETag", "\"v1\""}, {"X-V", "old"}});
   auto edge = MakeEdge();
   edge->Handle(Request::Get("/a"), At(0), origin);
-  // Same ETag, new headers: a 304 does not bring them in (SPEC 3.4, Appendix B8, A14).
+  // Same ETag, new headers: a 304 does not bring them in (SPEC 3.4, SPEC B8, A14).
   origin.Set("/a", 200, {{"Cache-Control", "max-age=600"}, {"ETag", "\"v1\""}, {"X-V", "new"}});
   EdgeResult r = edge->Handle(Request::Get("/a"), At(61), origin);
   EXPECT_EQ(r.outcome, CacheOutcome::kRefreshHit);
@@ -328,7 +328,7 @@ TEST(EdgeCacheStaleTest, StaleOnErrorHonoursCustomErrorCachingMinTtl) {
   EXPECT_EQ(origin.fetches(), 3);
 }
 
-// SPEC 3.6, Appendix A15: inside stale-if-error each request tries the origin first.
+// SPEC 3.6, SPEC A15: inside stale-if-error each request tries the origin first.
 TEST(EdgeCacheStaleTest, StaleIfErrorRetriesEachRequestUntilItsWindowEnds) {
   FakeOrigin origin;
   origin.Set("/a", 200, {{"Cache-Control", "max-age=60, stale-if-error=100"}, {"ETag", "\"1\""}});
@@ -874,7 +874,7 @@ TEST(EdgeCacheMethodTest, CachedOptionsIsKeyedApartFromGet) {
   EXPECT_EQ(edge->Handle(Request::Get("/a"), At(1), origin).outcome, CacheOutcome::kMiss);
 }
 
-// Appendix B4: GET and HEAD share the entry, but a HEAD miss stores nothing.
+// SPEC B4: GET and HEAD share the entry, but a HEAD miss stores nothing.
 TEST(EdgeCacheMethodTest, HeadSharesGetsEntryButDoesNotFillIt) {
   FakeOrigin origin;
   origin.Set("/a", 200, kCacheable60, "body");

@@ -77,7 +77,7 @@ TEST_F(TiersTest, FirstRequestFetchesOnceAndFillsEveryTier) {
   EXPECT_EQ(r.stored->head.headers.Get("Via"), absl::nullopt);
 }
 
-// SPEC 3.7, Appendix B7: a POP's Age is its own residence plus the upstream's.
+// SPEC 3.7, SPEC B7: a POP's Age is its own residence plus the upstream's.
 TEST_F(TiersTest, SecondPopOfTheSameRegionalHitsItWithAgeCarried) {
   Get("P3", At(0));
   EdgeResult filled = Get("P4", At(10));
@@ -108,7 +108,7 @@ TEST_F(TiersTest, OriginShieldHitIsFlagged) {
   EXPECT_EQ(CountersOf("R1")[Counter::kHits], 2u);
 }
 
-// SPEC 6.5, Appendix B12: an invalidation applies to POPs, RECs and the shield.
+// SPEC 6.5, SPEC B12: an invalidation applies to POPs, RECs and the shield.
 TEST_F(TiersTest, InvalidationReachesEveryTier) {
   Get("P3", At(0));
   net_->Invalidate(*policy::InvalidationPath::Parse("/a"), At(1));
@@ -199,7 +199,7 @@ TEST(EdgeNetworkTest, PopsWithoutRegionalsGoStraightToTheOrigin) {
   origin.Set("/a", 200, kCacheable60);
   (*net)->Handle("P1", Request::Get("/a"), At(0), origin).IgnoreError();
   (*net)->Handle("P2", Request::Get("/a"), At(0), origin).IgnoreError();
-  EXPECT_EQ(origin.fetches(), 2);  // POPs share no cache (Appendix A16)
+  EXPECT_EQ(origin.fetches(), 2);  // POPs share no cache (SPEC A16)
 }
 
 TEST(EdgeNetworkTest, RejectsBadTopologies) {

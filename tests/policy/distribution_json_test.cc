@@ -100,7 +100,7 @@ CachePolicy CustomPolicy(const std::string& id, int64_t min_ttl, int64_t default
 }
 
 // ---------------------------------------------------------------------------------------------
-// The shared api-samples.
+// The samples of docs/api-samples/ (copies in tests/testdata/).
 
 TEST(LoadDistributionConfigJson, MinimalSample) {
   absl::StatusOr<DistributionConfig> c =
@@ -160,7 +160,7 @@ TEST(LoadDistributionConfigJson, S3Sample) {
   EXPECT_EQ(c->FindCustomErrorResponse(404), &e);
 }
 
-// DESIGN.md §1: a real exported config loads unchanged, unknown fields and all.
+// DESIGN 1: a real exported config loads unchanged, unknown fields and all.
 TEST(LoadDistributionConfigJson, FullGetDistributionConfigExport) {
   absl::StatusOr<DistributionConfig> c =
       LoadDistributionConfigJson(ReadTestdata("get-distribution-config-full.json"));
@@ -302,7 +302,7 @@ TEST(LoadDistributionJson, CustomPoliciesFromCallerAndFileWinsOnSharedId) {
   EXPECT_EQ(got->behaviors[0].cache_policy, CustomPolicy("shared", 5, 5, 5));
 }
 
-// DESIGN.md §1 lets a hand-written config name a managed policy instead of its ID.
+// DESIGN 1 lets a hand-written config name a managed policy instead of its ID.
 TEST(LoadDistributionJson, CachePolicyIdMayBeAManagedName) {
   for (const char* name : {"Managed-CachingOptimized", "CachingOptimized"}) {
     Json config = MinimalJson();
