@@ -28,7 +28,6 @@ using policy::Request;
 using ::testing::MatchesRegex;
 using ::testing::Optional;
 
-absl::Time At(int64_t seconds) { return kT0 + absl::Seconds(seconds); }
 
 policy::CachePolicy Ttls(int64_t min, int64_t default_ttl, int64_t max) {
   return policy::spec39::Policy({min, default_ttl, max});

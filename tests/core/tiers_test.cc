@@ -13,7 +13,6 @@ namespace {
 using policy::CacheOutcome;
 using policy::Request;
 
-absl::Time At(int64_t seconds) { return kT0 + absl::Seconds(seconds); }
 
 const policy::Headers kCacheable60 = {{"Cache-Control", "max-age=60"}, {"ETag", "\"v1\""}};
 
