@@ -78,10 +78,6 @@ class ModelReplay {
                                                              const Variant& variant,
                                                              const TraceBuffer& buffer,
                                                              const ReplayFrame& frame) {
-    if (variant.eviction == "fifo") {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "variant \"", variant.name, "\": fifo eviction runs only with \"model\": \"cache-only\""));
-    }
     EDGESIM_ASSIGN_OR_RETURN(policy::Distribution distribution,
                              ApplyVariant(scenario.distribution, variant));
     auto replay = std::unique_ptr<ModelReplay>(new ModelReplay(scenario, variant, frame));

@@ -75,13 +75,11 @@ absl::StatusOr<InvalidationStrategy> ParseStrategy(const nlohmann::json& value,
 
 absl::Status SetEviction(Variant& v, const nlohmann::json& value, absl::string_view where) {
   EDGESIM_ASSIGN_OR_RETURN(v.eviction, AsString(value, where));
-  if (v.eviction == "fifo") return absl::OkStatus();
   for (absl::string_view name : core::EvictionPolicyNames()) {
     if (name == v.eviction) return absl::OkStatus();
   }
   return FieldError(where, absl::StrCat("unknown eviction policy \"", v.eviction, "\" (",
-                                        absl::StrJoin(core::EvictionPolicyNames(), ", "),
-                                        ", fifo)"));
+                                        absl::StrJoin(core::EvictionPolicyNames(), ", "), ")"));
 }
 
 // One field of a variant object; grid combinations go through here too.

@@ -47,7 +47,7 @@ absl::string_view ToString(InvalidationStrategy strategy);
 struct Variant {
   std::string name = "base";
   std::vector<PolicyOverride> overrides;
-  // core/eviction.h's names plus "fifo" (key-only replays).
+  // One of core/eviction.h's names.
   std::string eviction = "lru";
   // Per cache (each POP and regional edge cache).
   uint64_t capacity_bytes = uint64_t{1} << 30;
