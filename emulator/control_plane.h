@@ -1,4 +1,4 @@
-// control_plane.h — the state behind CloudFront's control-plane API (issue 5): distributions,
+// control_plane.h — the state behind CloudFront's control-plane API: distributions,
 // cache policies, invalidations and tags, with CloudFront's rules (ids, ETag / If-Match,
 // CallerReference, InProgress -> Deployed / Completed, limits, pricing). No HTTP and no XML here:
 // cloudfront_api.h decodes a request body into "shape JSON", calls one method, and encodes the
@@ -87,6 +87,9 @@ struct CreatedInvalidation {
   bool created = true;
 };
 
+// The records and their lock (control_plane_state.h), shared by the files of each resource.
+struct ControlPlaneState;
+
 class ControlPlane {
  public:
   ControlPlane(DistributionRegistry& registry, DeployFunction deploy,
@@ -166,8 +169,7 @@ class ControlPlane {
   void Reset(absl::Time now);
 
  private:
-  struct State;
-  std::unique_ptr<State> state_;
+  std::unique_ptr<ControlPlaneState> state_;
 };
 
 }  // namespace edgesim::emulator
