@@ -15,6 +15,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "nlohmann/json.hpp"
+#include "policy/json_reader.h"
 #include "policy/path_pattern.h"
 #include "policy/status_macros.h"
 
@@ -741,19 +742,6 @@ absl::Status ProblemsToStatus(const std::vector<ConfigProblem>& problems) {
   for (const ConfigProblem& p : problems)
     lines.push_back(absl::StrCat(p.location, ": ", p.message));
   return absl::InvalidArgumentError(absl::StrJoin(lines, "\n"));
-}
-
-absl::StatusOr<Json> ParseJson(absl::string_view text) {
-  try {
-    return Json::parse(text.begin(), text.end());
-  } catch (const Json::parse_error& e) {
-    absl::string_view what = e.what();
-    // Drop nlohmann's "[json.exception.parse_error.101] " tag; keep its line/column text.
-    if (size_t end = what.find("] "); end != absl::string_view::npos) what.remove_prefix(end + 2);
-    return absl::InvalidArgumentError(absl::StrCat("JSON: ", what, " (byte ", e.byte, ")"));
-  } catch (const Json::exception& e) {
-    return absl::InvalidArgumentError(absl::StrCat("JSON: ", e.what()));
-  }
 }
 
 // Problems found while loading hide validation problems at or under the same location: a missing
