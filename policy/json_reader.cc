@@ -1,5 +1,6 @@
 #include "policy/json_reader.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -92,17 +93,19 @@ JsonReader JsonReader::Item(size_t index) const {
   return JsonReader(&(*value_)[index], std::move(location));
 }
 
-absl::Status JsonReader::OnlyKeys(std::initializer_list<absl::string_view> allowed) const {
+absl::Status JsonReader::OnlyKeys(absl::Span<const absl::string_view> allowed) const {
   if (absl::Status s = ExpectObject(); !s.ok()) return s;
   for (const auto& [key, unused] : value_->items()) {
-    bool known = false;
-    for (absl::string_view a : allowed) known = known || key == a;
-    if (!known) {
-      return Error(
-          absl::StrCat("unknown key \"", key, "\" (known: ", absl::StrJoin(allowed, ", "), ")"));
+    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
+      return UnknownKey(key, allowed);
     }
   }
   return absl::OkStatus();
+}
+
+absl::Status JsonReader::UnknownKey(absl::string_view key,
+                                    absl::Span<const absl::string_view> known) const {
+  return Error(absl::StrCat("unknown key \"", key, "\" (known: ", absl::StrJoin(known, ", "), ")"));
 }
 
 absl::Status JsonReader::ExpectObject() const {

@@ -17,7 +17,6 @@
 #pragma once
 
 #include <cstdint>
-#include <initializer_list>
 #include <string>
 #include <utility>
 #include <vector>
@@ -26,6 +25,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "absl/types/span.h"
 #include "nlohmann/json.hpp"
 
 namespace edgesim::policy {
@@ -70,8 +70,10 @@ class JsonReader {
   // Element `index` ("location[index]"); absent when this is not an array or is shorter.
   JsonReader Item(size_t index) const;
 
-  // An object whose keys are all in `allowed`; otherwise `location: unknown key "k" (known: ...)`.
-  absl::Status OnlyKeys(std::initializer_list<absl::string_view> allowed) const;
+  // An object whose keys are all in `allowed`; otherwise UnknownKey for the first other key.
+  absl::Status OnlyKeys(absl::Span<const absl::string_view> allowed) const;
+  // `location: unknown key "key" (known: a, b, ...)`, for formats that refuse what they don't know.
+  absl::Status UnknownKey(absl::string_view key, absl::Span<const absl::string_view> known) const;
 
   // The value as a type, or "location: expected <type>, got <JSON type>".
   absl::Status ExpectObject() const;

@@ -177,7 +177,8 @@ TEST_F(ControlPlaneTest, ReadsKeepTheCallersMembersAndFillDefaults) {
   EXPECT_EQ(c["Restrictions"]["GeoRestriction"]["RestrictionType"], "none");
   EXPECT_EQ(c["WebACLId"], "");
   EXPECT_EQ(c["Logging"]["Enabled"], false);
-  EXPECT_EQ(c["DefaultCacheBehavior"]["Compress"], true);
+  // CloudFront's API default (policy/cloudfront_defaults.h); moto's true is the console's.
+  EXPECT_EQ(c["DefaultCacheBehavior"]["Compress"], false);
   EXPECT_EQ(c["DefaultCacheBehavior"]["FieldLevelEncryptionId"], "");
   EXPECT_EQ(c["Origins"]["Items"][0]["ConnectionAttempts"], 3);
   EXPECT_EQ(c["Origins"]["Items"][0]["ConnectionTimeout"], 10);

@@ -94,6 +94,8 @@ TEST(JsonReaderTest, OnlyKeysNamesTheUnknownKeyAndWhere) {
   EXPECT_THAT(s.message(), HasSubstr("known: status, x_cache"));
   EXPECT_TRUE(expect.OnlyKeys({"x-cache"}).ok());
   EXPECT_FALSE(expect.Field("x-cache").OnlyKeys({}).ok());  // not an object
+  EXPECT_EQ(expect.UnknownKey("a", {"b", "c"}).message(),
+            "steps[2].expect: unknown key \"a\" (known: b, c)");
 }
 
 TEST(JsonErrorTest, CarriesItsLocation) {
