@@ -23,6 +23,7 @@
 #include "absl/types/optional.h"
 #include "nlohmann/json.hpp"
 #include "policy/distribution.h"
+#include "policy/json_reader.h"
 
 namespace edgesim::sim {
 
@@ -64,11 +65,12 @@ struct Variant {
   nlohmann::json settings = nlohmann::json::object();
 };
 
-// `variants` (an array or null) then the `grid` combinations (an object or null), in order; one
-// default variant when both are null. Names must be unique (grid variants are named after their
-// values, e.g. "eviction=sieve default_ttl=60").
-absl::StatusOr<std::vector<Variant>> ParseVariants(const nlohmann::json& variants,
-                                                   const nlohmann::json& grid);
+// `variants` (an array, or absent) then the `grid` combinations (an object of lists, or absent),
+// in order; one default variant when both are absent. Names must be unique (grid variants are
+// named after their values, e.g. "eviction=sieve default_ttl=60"). Keys other than the fields
+// above are errors: `variants[0]: unknown key "defualt_ttl"`.
+absl::StatusOr<std::vector<Variant>> ParseVariants(const policy::JsonReader& variants,
+                                                   const policy::JsonReader& grid);
 
 // The distribution with the variant's policy overrides applied. InvalidArgument for a managed
 // policy name that does not exist or an override naming no behavior.
