@@ -9,7 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "emulator/control_plane_state.h"
 #include "emulator/distribution_config_shape.h"
-#include "policy/distribution_json.h"
+#include "policy/distribution_json_writer.h"
 
 namespace edgesim::emulator {
 

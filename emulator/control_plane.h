@@ -11,9 +11,10 @@
 // omitted. `body` of a Versioned answer is the content of the response's root element (a
 // Distribution, a DistributionConfig, an Invalidation, ...), never wrapped in its root name.
 //
-// Errors are MakeApiError statuses (api_error.h) with CloudFront's codes and messages
-// (../shared/API.md section 1.6). Time is a parameter: the caller passes `now` (the serve clock,
-// manual in tests).
+// Errors are statuses ToApiError (api_error.h) answers with CloudFront's codes and messages
+// (../shared/API.md section 1.6): MakeApiError's, policy's invalidation errors, and JsonErrors
+// (policy/json_reader.h, InvalidArgument) naming the member of a malformed shape. Time is a
+// parameter: the caller passes `now` (the serve clock, manual in tests).
 //
 // A distribution the ControlPlane creates or updates is deployed at once: `deploy` builds its
 // LiveDistribution and the registry serves it (Add / Replace); a disabled one is taken out of

@@ -11,7 +11,7 @@
 #include "emulator/control_plane.h"
 #include "emulator/control_plane_state.h"
 #include "emulator/distribution_config_shape.h"
-#include "policy/distribution_json.h"
+#include "policy/distribution_json_reader.h"
 
 namespace edgesim::emulator {
 namespace {

@@ -6,7 +6,6 @@
 #include <tuple>
 #include <utility>
 
-#include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "emulator/api_error.h"
 #include "emulator/api_shape.h"
@@ -24,31 +23,19 @@ struct ParsedBatch {
   std::string caller_reference;
 };
 
-// The InvalidationBatch shape; InvalidArgument naming the member that is missing or mistyped.
+// The InvalidationBatch shape; a JsonError (InvalidArgument) naming the member that is missing or
+// mistyped.
 absl::StatusOr<ParsedBatch> ParseInvalidationBatch(const json& batch) {
-  const auto invalid = [](absl::string_view member, absl::string_view what) {
-    return MakeApiError("InvalidArgument", absl::StrCat("InvalidationBatch.", member, ": ", what));
-  };
+  const policy::JsonReader reader(batch, "InvalidationBatch");
   ParsedBatch out;
-  const json* paths = batch.is_object() && batch.contains("Paths") ? &batch["Paths"] : nullptr;
-  if (paths == nullptr || !paths->is_object()) return invalid("Paths", "an object is required");
-  const auto quantity = paths->find("Quantity");
-  if (quantity == paths->end() || !quantity->is_number_integer()) {
-    return invalid("Paths.Quantity", "an integer is required");
-  }
-  out.quantity = quantity->get<int64_t>();
-  if (const auto items = paths->find("Items"); items != paths->end() && !items->is_null()) {
-    if (!items->is_array()) return invalid("Paths.Items", "a list of paths is required");
-    for (const json& path : *items) {
-      if (!path.is_string()) return invalid("Paths.Items", "every path is a string");
-      out.paths.push_back(path.get<std::string>());
-    }
-  }
-  const auto ref = batch.find("CallerReference");
-  if (ref == batch.end() || !ref->is_string() || ref->get_ref<const std::string&>().empty()) {
-    return invalid("CallerReference", "a non-empty string is required");
-  }
-  out.caller_reference = ref->get<std::string>();
+  EDGESIM_ASSIGN_OR_RETURN(const policy::JsonReader paths, reader.Required("Paths"));
+  EDGESIM_RETURN_IF_ERROR(paths.ExpectObject());
+  EDGESIM_ASSIGN_OR_RETURN(const policy::JsonReader quantity, paths.Required("Quantity"));
+  EDGESIM_ASSIGN_OR_RETURN(out.quantity, quantity.Int());
+  EDGESIM_ASSIGN_OR_RETURN(out.paths, StringItems(paths));
+  EDGESIM_ASSIGN_OR_RETURN(const policy::JsonReader ref, reader.Required("CallerReference"));
+  EDGESIM_ASSIGN_OR_RETURN(out.caller_reference, ref.String());
+  if (out.caller_reference.empty()) return ref.Error("a non-empty string is required");
   return out;
 }
 

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "emulator/api_error.h"
+#include "policy/distribution_json_writer.h"
 
 namespace edgesim::emulator {
 namespace {
@@ -52,6 +53,18 @@ absl::Status CheckIfMatch(absl::string_view if_match, absl::string_view etag) {
 
 absl::Status AsInvalidArgument(const absl::Status& status) {
   return MakeApiError("InvalidArgument", status.message());
+}
+
+absl::StatusOr<std::vector<std::string>> StringItems(const policy::JsonReader& list) {
+  std::vector<std::string> strings;
+  const policy::JsonReader items = list.Field("Items");
+  if (!items.present()) return strings;
+  EDGESIM_ASSIGN_OR_RETURN(const std::vector<policy::JsonReader> elements, items.Items());
+  for (const policy::JsonReader& element : elements) {
+    EDGESIM_ASSIGN_OR_RETURN(std::string s, element.String());
+    strings.push_back(std::move(s));
+  }
+  return strings;
 }
 
 std::string Dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }

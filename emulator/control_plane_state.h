@@ -32,8 +32,9 @@
 #include "nlohmann/json.hpp"
 #include "policy/cache_policy.h"
 #include "policy/distribution.h"
-#include "policy/distribution_json.h"
+#include "policy/distribution_json_reader.h"
 #include "policy/invalidation.h"
+#include "policy/json_reader.h"
 #include "policy/status_macros.h"
 
 namespace edgesim::emulator {
@@ -94,8 +95,12 @@ absl::Status AsInvalidArgument(const absl::Status& status);
 // `j` as text for policy's loaders. Never throws: strings that are not UTF-8 are replaced.
 std::string Dump(const nlohmann::json& j);
 
-// The Tags shape {"Items": [{"Key", "Value"}]}, in order; InvalidArgument for anything else
-// (control_plane_tags.cc; CreateDistributionWithTags takes it too).
+// The strings of `list`'s optional Items (Paths, TagKeys); a JsonError (InvalidArgument) naming
+// the member that is not a list of strings.
+absl::StatusOr<std::vector<std::string>> StringItems(const policy::JsonReader& list);
+
+// The Tags shape {"Items": [{"Key", "Value"}]}, in order; a JsonError (InvalidArgument) naming the
+// member at fault (control_plane_tags.cc; CreateDistributionWithTags takes it too).
 absl::StatusOr<Tags> ParseTags(const nlohmann::json& tags);
 
 struct ControlPlaneState {

@@ -45,29 +45,26 @@ absl::StatusOr<DistributionRecord*> Tagged(ControlPlaneState& s, absl::string_vi
 }  // namespace
 
 absl::StatusOr<Tags> ParseTags(const json& tags) {
+  const policy::JsonReader reader(tags, "Tags");
+  EDGESIM_RETURN_IF_ERROR(reader.ExpectObject());
   Tags out;
-  const auto invalid = [](absl::string_view why) {
-    return MakeApiError("InvalidArgument", absl::StrCat("Tags: ", why));
-  };
-  if (!tags.is_object()) return invalid("expected an object");
-  const auto items = tags.find("Items");
-  if (items == tags.end() || items->is_null()) return out;
-  if (!items->is_array()) return invalid("Items must be a list");
-  for (const json& tag : *items) {
-    const auto key = tag.is_object() ? tag.find("Key") : tag.end();
-    if (!tag.is_object() || key == tag.end() || !key->is_string() ||
-        key->get_ref<const std::string&>().empty() ||
-        key->get_ref<const std::string&>().size() > kMaxTagKeyLength) {
-      return invalid("every tag needs a Key of 1 to 128 characters");
+  const policy::JsonReader items = reader.Field("Items");
+  if (!items.present()) return out;
+  EDGESIM_ASSIGN_OR_RETURN(const std::vector<policy::JsonReader> list, items.Items());
+  for (const policy::JsonReader& tag : list) {
+    EDGESIM_ASSIGN_OR_RETURN(const policy::JsonReader key_field, tag.Required("Key"));
+    EDGESIM_ASSIGN_OR_RETURN(std::string key, key_field.String());
+    if (key.empty() || key.size() > kMaxTagKeyLength) {
+      return key_field.Error("a tag Key has 1 to 128 characters");
     }
     std::string value;
-    if (const auto v = tag.find("Value"); v != tag.end() && !v->is_null()) {
-      if (!v->is_string() || v->get_ref<const std::string&>().size() > kMaxTagValueLength) {
-        return invalid("a tag Value is a string of at most 256 characters");
+    if (const policy::JsonReader value_field = tag.Field("Value"); value_field.present()) {
+      EDGESIM_ASSIGN_OR_RETURN(value, value_field.String());
+      if (value.size() > kMaxTagValueLength) {
+        return value_field.Error("a tag Value has at most 256 characters");
       }
-      value = v->get<std::string>();
     }
-    out.emplace_back(key->get<std::string>(), std::move(value));
+    out.emplace_back(std::move(key), std::move(value));
   }
   return out;
 }
@@ -100,16 +97,11 @@ absl::Status ControlPlane::UntagResource(absl::string_view arn, const json& keys
   ControlPlaneState& s = *state_;
   std::lock_guard<std::mutex> lock(s.mu);
   EDGESIM_ASSIGN_OR_RETURN(DistributionRecord * r, Tagged(s, arn));
-  const auto items = keys.is_object() ? keys.find("Items") : keys.end();
-  if (!keys.is_object() || (items != keys.end() && !items->is_null() && !items->is_array())) {
-    return MakeApiError("InvalidArgument", "TagKeys: Items must be a list of keys");
-  }
-  if (items == keys.end() || items->is_null()) return absl::OkStatus();
-  for (const json& key : *items) {
-    if (!key.is_string()) return MakeApiError("InvalidArgument", "TagKeys: every key is a string");
-  }
-  for (const json& key : *items) {
-    std::erase_if(r->tags, [&](const auto& tag) { return tag.first == key.get<std::string>(); });
+  const policy::JsonReader reader(keys, "TagKeys");
+  EDGESIM_RETURN_IF_ERROR(reader.ExpectObject());
+  EDGESIM_ASSIGN_OR_RETURN(const std::vector<std::string> removed, StringItems(reader));
+  for (const std::string& key : removed) {
+    std::erase_if(r->tags, [&](const auto& tag) { return tag.first == key; });
   }
   return absl::OkStatus();
 }

@@ -130,8 +130,10 @@ TEST_F(ControlPlaneTest, BatchErrorsComeFromPolicy) {
   absl::Status too_large = cp_->CreateInvalidation(id, Batch(many, "r"), now_).status();
   EXPECT_EQ(Code(too_large), "BatchTooLarge");
   EXPECT_EQ(ToApiError(too_large).http_status, 413);
-  EXPECT_EQ(Code(cp_->CreateInvalidation(id, {{"CallerReference", "r"}}, now_).status()),
-            "InvalidArgument");
+  const absl::Status no_paths =
+      cp_->CreateInvalidation(id, {{"CallerReference", "r"}}, now_).status();
+  EXPECT_EQ(Code(no_paths), "InvalidArgument");
+  EXPECT_THAT(no_paths.message(), HasSubstr("InvalidationBatch.Paths"));
   EXPECT_EQ(Code(cp_->CreateInvalidation(id, {{"Paths", {{"Quantity", 0}}}}, now_).status()),
             "InvalidArgument");
   EXPECT_EQ(Code(cp_->CreateInvalidation("ENOPE", Batch({"/a"}, "r"), now_).status()),

@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "emulator/api_error.h"
 #include "gmock/gmock.h"
@@ -178,6 +179,17 @@ TEST(ControlPlaneStateHelpersTest, ParseTagsKeepsOrderAndAnAbsentValueIsEmpty) {
   EXPECT_TRUE(ParseTags(json::object())->empty());
   EXPECT_EQ(Code(ParseTags({{"Items", {{{"Key", std::string(129, 'k')}}}}}).status()),
             "InvalidArgument");
+}
+
+TEST(ControlPlaneStateHelpersTest, StringItemsNameTheItemThatIsNoString) {
+  const json two = {{"Items", {"a", "b"}}};
+  EXPECT_EQ(*StringItems(policy::JsonReader(two, "Paths")), (std::vector<std::string>{"a", "b"}));
+  const json none = json::object();
+  EXPECT_TRUE(StringItems(policy::JsonReader(none, "TagKeys"))->empty());
+  const json mixed = {{"Items", {"a", 2}}};
+  const absl::Status bad = StringItems(policy::JsonReader(mixed, "TagKeys")).status();
+  EXPECT_EQ(Code(bad), "InvalidArgument");
+  EXPECT_THAT(bad.message(), HasSubstr("TagKeys.Items[1]"));
 }
 
 TEST(ControlPlaneStateHelpersTest, PolicyLoaderProblemsAreInvalidArgumentWithTheirMessage) {
