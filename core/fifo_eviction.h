@@ -1,7 +1,7 @@
 // fifo_eviction.h — first in, first out: the oldest admitted node leaves first, whatever its hits.
 //
 // The simplest baseline (libCacheSim's FIFO; CloudFront documents no algorithm, SPEC 3.1), and
-// the queue SIEVE and S3-FIFO refine (DESIGN.md section 4). A hit changes nothing, so OnAccess
+// the queue SIEVE and S3-FIFO refine (DESIGN 4). A hit changes nothing, so OnAccess
 // needs no lock and writes no memory.
 //
 //   FifoEviction fifo;

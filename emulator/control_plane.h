@@ -12,7 +12,7 @@
 // Distribution, a DistributionConfig, an Invalidation, ...), never wrapped in its root name.
 //
 // Errors are statuses ToApiError (api_error.h) answers with CloudFront's codes and messages
-// (../shared/API.md section 1.6): MakeApiError's, policy's invalidation errors, and JsonErrors
+// (API 1.6): MakeApiError's, policy's invalidation errors, and JsonErrors
 // (policy/json_reader.h, InvalidArgument) naming the member of a malformed shape. Time is a
 // parameter: the caller passes `now` (the serve clock, manual in tests).
 //

@@ -85,7 +85,7 @@ struct CachePolicyRecord {
   bool managed = false;
 };
 
-// Update and Delete's If-Match rules (API.md 1.7): InvalidIfMatchVersion when `if_match` is
+// Update and Delete's If-Match rules (API 1.7): InvalidIfMatchVersion when `if_match` is
 // empty, PreconditionFailed when it is not `etag`.
 absl::Status CheckIfMatch(absl::string_view if_match, absl::string_view etag);
 

@@ -26,7 +26,7 @@ TEST(ApiErrorTest, PolicyInvalidationErrorsPassThrough) {
                       std::string(policy::CheckInProgressLimits(0, 15, {"/a*"}).message())}));
 }
 
-// The HTTP statuses of what policy/ says is wrong with a batch are this module's (API.md 1.6).
+// The HTTP statuses of what policy/ says is wrong with a batch are this module's (API 1.6).
 TEST(ApiErrorTest, PolicyInvalidationErrorsGetTheirHttpStatusHere) {
   policy::ModelOptions small_batches;
   small_batches.invalidation_batch_max_file_paths = 1;

@@ -62,7 +62,7 @@ TEST_F(ControlPlaneTest, ReadsKeepTheCallersMembersAndFillDefaults) {
   EXPECT_EQ(c["ContinuousDeploymentPolicyId"], "");
   EXPECT_EQ(c["DefaultCacheBehavior"]["ForwardedValues"],
             Config()["DefaultCacheBehavior"]["ForwardedValues"]);
-  // API.md 1.7's defaults.
+  // API 1.7's defaults.
   EXPECT_EQ(c["HttpVersion"], "http2");
   EXPECT_EQ(c["IsIPV6Enabled"], true);
   EXPECT_EQ(c["ViewerCertificate"]["CloudFrontDefaultCertificate"], true);

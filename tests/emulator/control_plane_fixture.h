@@ -38,7 +38,7 @@ class ForwardingOrigin final : public core::OriginFetcher {
   core::FakeOrigin& target_;
 };
 
-// api-samples/dist-config-minimal.json, with query strings in the cache key.
+// docs/api-samples/dist-config-minimal.json, with query strings in the cache key.
 inline nlohmann::json Config(const std::string& caller_reference = "ref-1") {
   nlohmann::json config = nlohmann::json::parse(R"({
     "Comment": "test", "Enabled": true,
