@@ -14,7 +14,7 @@
 #include "cli/play.h"
 #include "cli/serve.h"
 #include "cli/simulate.h"
-#include "policy/distribution_json.h"
+#include "policy/distribution_json_reader.h"
 #include "policy/http_date.h"
 #include "policy/status_macros.h"
 #include "sim/input_file.h"

@@ -6,7 +6,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/ascii.h"
 #include "nlohmann/json.hpp"
-#include "policy/distribution_json.h"
+#include "policy/distribution_json_reader.h"
 #include "policy/status_macros.h"
 #include "sim/input_file.h"
 

@@ -12,7 +12,7 @@
 #include "httplib.h"
 #include "nlohmann/json.hpp"
 #include "policy/cache_policy.h"
-#include "policy/distribution_json.h"
+#include "policy/distribution_json_writer.h"
 #include "policy/status_macros.h"
 
 namespace edgesim::cli {

@@ -26,7 +26,7 @@
 #include "emulator/edge_server.h"
 #include "emulator/origin_router.h"
 #include "httplib.h"
-#include "policy/distribution_json.h"
+#include "policy/distribution_json_reader.h"
 #include "policy/status_macros.h"
 
 namespace edgesim::cli {

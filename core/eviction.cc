@@ -5,6 +5,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "core/fifo_eviction.h"
 #include "core/lru_eviction.h"
 #include "core/s3fifo_eviction.h"
 #include "core/sieve_eviction.h"
@@ -29,6 +30,7 @@ std::unique_ptr<EvictionPolicy> Make(uint64_t capacity_bytes) {
 
 // The one table of policies: no registry (STYLE 7, item 2).
 constexpr PolicyEntry kPolicies[] = {
+    {"fifo", &Make<FifoEviction>},
     {"lru", &Make<LruEviction>},
     {"sieve", &Make<SieveEviction>},
     {"s3fifo", &Make<S3FifoEviction>},

@@ -3,9 +3,10 @@
 // The store never decides what to evict (STYLE 6.1 "keep storage dumb"); it tells the policy
 // what was admitted, touched and erased, and asks it for victims while it is over its byte
 // budget. CloudFront documents no algorithm (SPEC 3.1, SPEC B14), so the policy is a
-// choice: "lru" (exact, for textbook comparisons), "sieve" (Zhang et al., NSDI '24) and
-// "s3fifo" (Yang et al., SOSP '23). SIEVE and S3-FIFO mark hits with a per-node atomic, so a hit
-// takes no exclusive lock; LRU's move-to-front needs the shard lock (`access_needs_lock()`).
+// choice: "fifo" and "lru" (exact, for textbook comparisons), "sieve" (Zhang et al., NSDI '24)
+// and "s3fifo" (Yang et al., SOSP '23). FIFO ignores hits, SIEVE and S3-FIFO mark them with a
+// per-node atomic, so a hit takes no exclusive lock; LRU's move-to-front needs the shard lock
+// (`access_needs_lock()`).
 //
 // Nodes are intrusive: the store embeds an EvictionNode in each entry, so a policy costs no
 // allocation per object. Every method except OnAccess (when !access_needs_lock()) is called under
@@ -66,8 +67,8 @@ class EvictionPolicy {
   virtual uint64_t overhead_bytes() const { return 0; }
 };
 
-// "lru", "sieve", "s3fifo". `capacity_bytes` sizes S3-FIFO's small queue (10%) and ghost queue.
-// InvalidArgument for any other name, listing the known ones.
+// "fifo", "lru", "sieve", "s3fifo". `capacity_bytes` sizes S3-FIFO's small queue (10%) and ghost
+// queue. InvalidArgument for any other name, listing the known ones.
 absl::StatusOr<std::unique_ptr<EvictionPolicy>> MakeEvictionPolicy(absl::string_view name,
                                                                    uint64_t capacity_bytes);
 

@@ -1,7 +1,7 @@
 // eviction_queue.h — an intrusive FIFO of EvictionNodes with exact count and bytes.
 //
-// The building block of every eviction policy (DESIGN 4): LRU is one queue with
-// move-to-front, SIEVE one queue with a hand, S3-FIFO a small and a main queue. Links live in
+// The building block of every eviction policy (DESIGN 4): FIFO is one queue, LRU one
+// with move-to-front, SIEVE one queue with a hand, S3-FIFO a small and a main queue. Links live in
 // the nodes (EvictionNode::prev/next), so pushing and removing allocate nothing. The head is
 // the newest node; `next` points toward the tail (older), `prev` toward the head (newer).
 // Each queue stamps its `tag` into EvictionNode::queue, so a policy with several queues knows
@@ -9,8 +9,7 @@
 //
 //   EvictionQueue fifo(/*tag=*/1);
 //   fifo.PushFront(node);
-//   EvictionNode* oldest = fifo.tail();
-//   fifo.Remove(*oldest);
+//   EvictionNode* oldest = fifo.PopTail();
 #pragma once
 
 #include <cstdint>
@@ -60,6 +59,13 @@ class EvictionQueue {
     node.queue = 0;
     --size_;
     bytes_ -= node.charge;
+  }
+
+  // Removes the oldest node and returns it; nullptr when the queue is empty.
+  EvictionNode* PopTail() {
+    EvictionNode* oldest = tail_;
+    if (oldest != nullptr) Remove(*oldest);
+    return oldest;
   }
 
   // REQUIRES: `node` is in this queue.

@@ -2,10 +2,6 @@
 
 namespace edgesim::core {
 
-EvictionNode* LruEviction::Evict() {
-  EvictionNode* victim = queue_.tail();
-  if (victim != nullptr) queue_.Remove(*victim);
-  return victim;
-}
+EvictionNode* LruEviction::Evict() { return queue_.PopTail(); }
 
 }  // namespace edgesim::core

@@ -16,6 +16,9 @@ struct CodeStatus {
   int http_status;
 };
 
+// The payload type URL under which MakeApiError stores the code.
+constexpr absl::string_view kApiErrorCodeUrl = "edgesim/cloudfront-api-error-code";
+
 // API 1.6; codes not listed answer 400.
 constexpr CodeStatus kStatuses[] = {
     {"NoSuchDistribution", 404},
@@ -34,6 +37,19 @@ constexpr CodeStatus kStatuses[] = {
     {"AccessDenied", 403},
     {"InternalError", 500},
 };
+
+// The API error code `status` carries: MakeApiError's, or the one policy/ names an invalidation
+// problem after; nullopt for neither.
+absl::optional<std::string> CodeOf(const absl::Status& status) {
+  if (absl::optional<absl::Cord> code = status.GetPayload(kApiErrorCodeUrl)) {
+    return std::string(*code);
+  }
+  if (absl::optional<policy::InvalidationErrorCode> code =
+          policy::InvalidationErrorCodeOf(status)) {
+    return std::string(policy::ToString(*code));
+  }
+  return absl::nullopt;
+}
 
 }  // namespace
 
@@ -54,15 +70,15 @@ absl::Status MakeApiError(absl::string_view code, absl::string_view message) {
                                          ? absl::StatusCode::kInternal
                                          : absl::StatusCode::kFailedPrecondition;
   absl::Status status(canonical, message);
-  status.SetPayload(policy::kInvalidationErrorCodeUrl, absl::Cord(code));
+  status.SetPayload(kApiErrorCodeUrl, absl::Cord(code));
   return status;
 }
 
 ApiError ToApiError(const absl::Status& status) {
   ApiError error;
   error.message = std::string(status.message());
-  if (absl::optional<absl::Cord> code = status.GetPayload(policy::kInvalidationErrorCodeUrl)) {
-    error.code = std::string(*code);
+  if (absl::optional<std::string> code = CodeOf(status)) {
+    error.code = *std::move(code);
   } else if (status.code() == absl::StatusCode::kInvalidArgument ||
              status.code() == absl::StatusCode::kOutOfRange) {
     error.code = "InvalidArgument";

@@ -1,9 +1,9 @@
 // api_error.h — CloudFront's API errors (API 1.6): a code, an HTTP status and
 // a message, carried through absl::Status so every layer below the routes stays in Status terms.
 //
-// The code rides in the Status payload policy/invalidation.h already uses, so the invalidation
-// errors policy/ builds (InvalidArgument, InconsistentQuantities, BatchTooLarge,
-// TooManyInvalidationsInProgress) come out of ToApiError unchanged.
+// The code rides in the Status payload. ToApiError also reads what policy/invalidation.h says is
+// wrong with an invalidation (InvalidArgument, InconsistentQuantities, BatchTooLarge,
+// TooManyInvalidationsInProgress), so those errors get their HTTP statuses here, with the rest.
 //
 //   return MakeApiError("NoSuchDistribution", "The specified distribution does not exist.");
 //   ApiError e = ToApiError(status);     // {"NoSuchDistribution", 404, "The specified ..."}
@@ -19,7 +19,7 @@
 namespace edgesim::emulator {
 
 struct ApiError {
-  std::string code;     // "NoSuchDistribution"
+  std::string code;  // "NoSuchDistribution"
   int http_status = 400;
   std::string message;
   // "Sender" for the caller's mistakes (4xx), "Receiver" for ours (5xx).
@@ -36,9 +36,10 @@ int ApiErrorHttpStatus(absl::string_view code);
 // A non-OK Status whose payload names `code`; ToApiError gives it back with its HTTP status.
 absl::Status MakeApiError(absl::string_view code, absl::string_view message);
 
-// REQUIRES: !status.ok(). The error a Status stands for: its payload's code when it has one;
-// otherwise InvalidArgument (400) for kInvalidArgument / kOutOfRange and InternalError (500) for
-// anything else (a bug of ours: the message is kept so it can be reported).
+// REQUIRES: !status.ok(). The error a Status stands for: its MakeApiError code, or the code of
+// policy's InvalidationErrorCode, when it has one; otherwise InvalidArgument (400) for
+// kInvalidArgument / kOutOfRange and InternalError (500) for anything else (a bug of ours: the
+// message is kept so it can be reported).
 ApiError ToApiError(const absl::Status& status);
 
 // The XML body: <?xml?>, <ErrorResponse xmlns="http://cloudfront.amazonaws.com/doc/2020-05-31/">

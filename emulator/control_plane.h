@@ -11,9 +11,10 @@
 // omitted. `body` of a Versioned answer is the content of the response's root element (a
 // Distribution, a DistributionConfig, an Invalidation, ...), never wrapped in its root name.
 //
-// Errors are MakeApiError statuses (api_error.h) with CloudFront's codes and messages
-// (API 1.6). Time is a parameter: the caller passes `now` (the serve clock,
-// manual in tests).
+// Errors are statuses ToApiError (api_error.h) answers with CloudFront's codes and messages
+// (API 1.6): MakeApiError's, policy's invalidation errors, and JsonErrors
+// (policy/json_reader.h, InvalidArgument) naming the member of a malformed shape. Time is a
+// parameter: the caller passes `now` (the serve clock, manual in tests).
 //
 // A distribution the ControlPlane creates or updates is deployed at once: `deploy` builds its
 // LiveDistribution and the registry serves it (Add / Replace); a disabled one is taken out of
@@ -86,6 +87,9 @@ struct CreatedInvalidation {
   // false: an idempotent retry (same CallerReference, same paths) answered with the existing one.
   bool created = true;
 };
+
+// The records and their lock (control_plane_state.h), shared by the files of each resource.
+struct ControlPlaneState;
 
 class ControlPlane {
  public:
@@ -166,8 +170,7 @@ class ControlPlane {
   void Reset(absl::Time now);
 
  private:
-  struct State;
-  std::unique_ptr<State> state_;
+  std::unique_ptr<ControlPlaneState> state_;
 };
 
 }  // namespace edgesim::emulator

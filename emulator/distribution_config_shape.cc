@@ -1,79 +1,91 @@
 #include "emulator/distribution_config_shape.h"
 
+#include <algorithm>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "emulator/api_error.h"
+#include "policy/cloudfront_defaults.h"
+#include "policy/json_reader.h"
 #include "policy/status_macros.h"
 
 namespace edgesim::emulator {
 namespace {
 
 using nlohmann::json;
+using policy::JsonReader;
 
-// The array at obj[list_key]["Items"], or an empty one.
-const json& ItemsOf(const json& obj, const char* list_key) {
-  static const json* const kNone = new json(json::array());
-  const auto list = obj.find(list_key);
-  if (list == obj.end() || !list->is_object()) return *kNone;
-  const auto items = list->find("Items");
-  return items != list->end() && items->is_array() ? *items : *kNone;
+constexpr absl::string_view kConfigRoot = "DistributionConfig";
+
+// The items of a CloudFront list member (`{"Quantity", "Items": [...]}`); none when it is absent
+// or misshapen, which the loader reports.
+std::vector<JsonReader> ItemsOf(const JsonReader& config, absl::string_view list_key) {
+  absl::StatusOr<std::vector<JsonReader>> items = config.Field(list_key).Field("Items").Items();
+  return items.ok() ? *std::move(items) : std::vector<JsonReader>();
 }
 
-// The string member `key` of `obj`, or "" (absent or not a string).
-std::string StringMember(const json& obj, const char* key) {
-  if (!obj.is_object()) return "";
-  const auto it = obj.find(key);
-  return it != obj.end() && it->is_string() ? it->get<std::string>() : "";
+// The string member `key`, or "" (absent or not a string: the loader's to report).
+std::string StringMember(const JsonReader& obj, absl::string_view key) {
+  absl::StatusOr<std::string> value = obj.Field(key).String();
+  return value.ok() ? *std::move(value) : "";
 }
 
 // The default behavior then every CacheBehaviors item that is an object.
-std::vector<const json*> Behaviors(const json& config) {
-  std::vector<const json*> out;
-  if (const auto d = config.find("DefaultCacheBehavior"); d != config.end() && d->is_object()) {
-    out.push_back(&*d);
-  }
-  for (const json& b : ItemsOf(config, "CacheBehaviors")) {
-    if (b.is_object()) out.push_back(&b);
-  }
+std::vector<JsonReader> Behaviors(const JsonReader& config) {
+  std::vector<JsonReader> out;
+  for (JsonReader b : ItemsOf(config, "CacheBehaviors")) out.push_back(std::move(b));
+  out.insert(out.begin(), config.Field("DefaultCacheBehavior"));
+  out.erase(std::remove_if(out.begin(), out.end(),
+                           [](const JsonReader& b) { return !b.ExpectObject().ok(); }),
+            out.end());
   return out;
 }
 
-absl::Status CheckRequired(const json& config) {
-  if (!config.is_object()) {
-    return MakeApiError("InvalidArgument", "DistributionConfig: expected an object");
+absl::Status CheckRequired(const JsonReader& config) {
+  if (absl::Status s = config.ExpectObject(); !s.ok()) {
+    return MakeApiError("InvalidArgument", s.message());
   }
-  for (const char* key : {"CallerReference", "Comment", "Enabled"}) {
-    if (!config.contains(key) || config[key].is_null()) {
-      return MakeApiError("InvalidArgument",
-                          absl::StrCat("DistributionConfig.", key, ": required field is missing"));
+  for (absl::string_view key : {"CallerReference", "Comment", "Enabled"}) {
+    if (JsonReader field = config.Field(key); !field.present()) {
+      return MakeApiError("InvalidArgument", field.Missing().message());
     }
   }
   return absl::OkStatus();
 }
 
-absl::Status CheckTargets(const json& config) {
+absl::Status CheckTargets(const JsonReader& config) {
   absl::flat_hash_set<std::string> targets;
-  for (const char* list : {"Origins", "OriginGroups"}) {
-    for (const json& item : ItemsOf(config, list)) targets.insert(StringMember(item, "Id"));
+  for (absl::string_view list : {"Origins", "OriginGroups"}) {
+    for (const JsonReader& item : ItemsOf(config, list)) targets.insert(StringMember(item, "Id"));
   }
-  for (const json* b : Behaviors(config)) {
-    const auto target = b->find("TargetOriginId");
-    if (target != b->end() && target->is_string() &&
-        !targets.contains(target->get<std::string>())) {
+  for (const JsonReader& b : Behaviors(config)) {
+    absl::StatusOr<std::string> target = b.Field("TargetOriginId").String();
+    if (target.ok() && !targets.contains(*target)) {
       return MakeApiError(
           "NoSuchOrigin",
           absl::StrCat("One or more of your origins or origin groups do not exist: ",
-                       "TargetOriginId \"", target->get<std::string>(), "\"."));
+                       "TargetOriginId \"", *target, "\"."));
     }
   }
   return absl::OkStatus();
 }
 
-absl::Status CheckCachePolicies(const json& config,
+std::vector<std::string> CachePolicyIdsAt(const JsonReader& config) {
+  std::vector<std::string> ids;
+  for (const JsonReader& b : Behaviors(config)) {
+    if (std::string id = StringMember(b, "CachePolicyId"); !id.empty()) {
+      ids.push_back(std::move(id));
+    }
+  }
+  return ids;
+}
+
+absl::Status CheckCachePolicies(const JsonReader& config,
                                 const std::function<bool(absl::string_view)>& exists) {
-  for (const std::string& id : CachePolicyIdsOf(config)) {
+  for (const std::string& id : CachePolicyIdsAt(config)) {
     if (!exists(id)) {
       return MakeApiError("NoSuchCachePolicy",
                           absl::StrCat("The cache policy does not exist: \"", id, "\"."));
@@ -92,8 +104,11 @@ void MergeMissing(json& target, const json& defaults) {
   }
 }
 
-const json& GetAndHead() {
-  static const json* const kMethods = new json{{"Quantity", 2}, {"Items", {"HEAD", "GET"}}};
+const json& DefaultMethods() {
+  static const json* const kMethods = new json{
+      {"Quantity", policy::kDefaultMethods.size()},
+      {"Items",
+       std::vector<std::string>(policy::kDefaultMethods.begin(), policy::kDefaultMethods.end())}};
   return *kMethods;
 }
 
@@ -105,7 +120,7 @@ const json& TopDefaults() {
       {"CacheBehaviors", {{"Quantity", 0}}},
       {"CustomErrorResponses", {{"Quantity", 0}}},
       {"Logging", {{"Enabled", false}, {"IncludeCookies", false}, {"Bucket", ""}, {"Prefix", ""}}},
-      {"PriceClass", "PriceClass_All"},
+      {"PriceClass", policy::kDefaultPriceClass},
       {"ViewerCertificate",
        {{"CloudFrontDefaultCertificate", true},
         {"MinimumProtocolVersion", "TLSv1"},
@@ -123,8 +138,8 @@ const json& OriginDefaults() {
   static const json* const kDefaults = new json{
       {"OriginPath", ""},
       {"CustomHeaders", {{"Quantity", 0}}},
-      {"ConnectionAttempts", 3},
-      {"ConnectionTimeout", 10},
+      {"ConnectionAttempts", policy::kDefaultConnectionAttempts},
+      {"ConnectionTimeout", policy::kDefaultConnectionTimeoutSeconds},
       {"OriginShield", {{"Enabled", false}}},
       {"OriginAccessControlId", ""},
   };
@@ -133,8 +148,8 @@ const json& OriginDefaults() {
 
 const json& CustomOriginDefaults() {
   static const json* const kDefaults = new json{
-      {"OriginReadTimeout", 30},
-      {"OriginKeepaliveTimeout", 5},
+      {"OriginReadTimeout", policy::kDefaultOriginReadTimeoutSeconds},
+      {"OriginKeepaliveTimeout", policy::kDefaultOriginKeepaliveTimeoutSeconds},
   };
   return *kDefaults;
 }
@@ -144,9 +159,13 @@ const json& BehaviorDefaults() {
       {"TrustedSigners", {{"Enabled", false}, {"Quantity", 0}}},
       {"TrustedKeyGroups", {{"Enabled", false}, {"Quantity", 0}}},
       {"AllowedMethods",
-       {{"Quantity", 2}, {"Items", {"HEAD", "GET"}}, {"CachedMethods", GetAndHead()}}},
+       [] {
+         json allowed = DefaultMethods();
+         allowed["CachedMethods"] = DefaultMethods();
+         return allowed;
+       }()},
       {"SmoothStreaming", false},
-      {"Compress", true},
+      {"Compress", policy::kDefaultCompress},
       {"LambdaFunctionAssociations", {{"Quantity", 0}}},
       {"FunctionAssociations", {{"Quantity", 0}}},
       {"FieldLevelEncryptionId", ""},
@@ -156,10 +175,10 @@ const json& BehaviorDefaults() {
 
 void MergeBehaviorDefaults(json& behavior) {
   if (!behavior.is_object()) return;
-  // AllowedMethods without CachedMethods caches GET and HEAD.
+  // AllowedMethods without CachedMethods caches the default methods (GET and HEAD).
   if (const auto allowed = behavior.find("AllowedMethods");
       allowed != behavior.end() && allowed->is_object()) {
-    MergeMissing(*allowed, {{"CachedMethods", GetAndHead()}});
+    MergeMissing(*allowed, {{"CachedMethods", DefaultMethods()}});
   }
   MergeMissing(behavior, BehaviorDefaults());
 }
@@ -176,19 +195,14 @@ json* MutableItems(json& config, const char* list_key) {
 
 absl::Status CheckDistributionConfigShape(
     const json& config, const std::function<bool(absl::string_view id)>& cache_policy_exists) {
-  EDGESIM_RETURN_IF_ERROR(CheckRequired(config));
-  EDGESIM_RETURN_IF_ERROR(CheckTargets(config));
-  return CheckCachePolicies(config, cache_policy_exists);
+  const JsonReader reader(config, std::string(kConfigRoot));
+  EDGESIM_RETURN_IF_ERROR(CheckRequired(reader));
+  EDGESIM_RETURN_IF_ERROR(CheckTargets(reader));
+  return CheckCachePolicies(reader, cache_policy_exists);
 }
 
 std::vector<std::string> CachePolicyIdsOf(const json& config) {
-  std::vector<std::string> ids;
-  if (!config.is_object()) return ids;
-  for (const json* b : Behaviors(config)) {
-    if (std::string id = StringMember(*b, "CachePolicyId"); !id.empty())
-      ids.push_back(std::move(id));
-  }
-  return ids;
+  return CachePolicyIdsAt(JsonReader(config, std::string(kConfigRoot)));
 }
 
 json WithDistributionConfigDefaults(json config) {

@@ -1,13 +1,15 @@
 // distribution_config_shape.h — what the ControlPlane checks and fills in a DistributionConfig's
-// shape JSON (control_plane.h) before policy/distribution_json.h loads it.
+// shape JSON (control_plane.h) before policy/distribution_json_reader.h loads it.
 //
 // The checks are the ones whose CloudFront error code is not InvalidArgument, so they must run on
 // the JSON first (policy's loader reports everything as InvalidArgument): the model's required
 // members the loader lets pass, a TargetOriginId naming no origin (NoSuchOrigin) and a
 // CachePolicyId naming no policy (NoSuchCachePolicy). Quantity/Items: api_shape.h.
 //
-// Defaults are what a read answers for members the caller left out (API 1.7, as moto fills
-// them), merged into the caller's JSON, which is otherwise kept as sent.
+// Defaults are what a read answers for members the caller left out (API 1.7), merged into the
+// caller's JSON, which is otherwise kept as sent. Those the model also reads (origin timeouts,
+// Compress, AllowedMethods, PriceClass) come from policy/cloudfront_defaults.h, so a stored config
+// and the model loaded from it agree; the rest are moto's.
 //
 //   EDGESIM_RETURN_IF_ERROR(CheckDistributionConfigShape(config, policy_exists));
 //   nlohmann::json stored = WithDistributionConfigDefaults(config);

@@ -68,4 +68,13 @@ absl::optional<S3Domain> ParseS3Domain(absl::string_view domain) {
   return S3Domain{absl::StrJoin(labels.begin(), labels.begin() + n, "."), website};
 }
 
+bool UsesS3OriginConfig(const Origin& origin) {
+  const absl::optional<S3Domain> s3 = ParseS3Domain(origin.domain_name);
+  const Origin defaults;
+  return origin.kind == OriginKind::kS3 && !(s3.has_value() && s3->website) &&
+         origin.http_port == defaults.http_port && origin.https_port == defaults.https_port &&
+         origin.protocol_policy == defaults.protocol_policy &&
+         origin.keepalive_timeout == defaults.keepalive_timeout;
+}
+
 }  // namespace edgesim::policy

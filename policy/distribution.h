@@ -4,8 +4,9 @@
 // `aws cloudfront get-distribution-config` prints) that change caching: origins, the ordered cache
 // behaviors, the default behavior, custom error responses, the default root object, aliases.
 // Each behavior carries its resolved `CachePolicy` (managed, custom or legacy ForwardedValues), so
-// the rest of the model never looks a policy up. Loading and validation live in
-// distribution_json.h.
+// the rest of the model never looks a policy up. Members a config leaves out take
+// cloudfront_defaults.h's values; reading, validating and writing CloudFront's JSON live in
+// distribution_json_reader.h, distribution_validator.h and distribution_json_writer.h.
 #pragma once
 
 #include <cstdint>
@@ -16,6 +17,7 @@
 #include "absl/time/time.h"
 #include "absl/types/optional.h"
 #include "policy/cache_policy.h"
+#include "policy/cloudfront_defaults.h"
 #include "policy/origin_request_policy.h"
 
 namespace edgesim::policy {
@@ -30,14 +32,14 @@ struct Origin {
   std::string domain_name;
   std::string origin_path;
   OriginKind kind = OriginKind::kCustom;
-  int http_port = 80;
-  int https_port = 443;
-  std::string protocol_policy = "http-only";  // http-only | https-only | match-viewer
-  // SPEC 7.3 defaults.
-  int connection_attempts = 3;
-  absl::Duration connection_timeout = absl::Seconds(10);
-  absl::Duration read_timeout = absl::Seconds(30);
-  absl::Duration keepalive_timeout = absl::Seconds(5);
+  int http_port = kDefaultHttpPort;
+  int https_port = kDefaultHttpsPort;
+  // http-only | https-only | match-viewer
+  std::string protocol_policy = std::string(kDefaultOriginProtocolPolicy);
+  int connection_attempts = kDefaultConnectionAttempts;
+  absl::Duration connection_timeout = absl::Seconds(kDefaultConnectionTimeoutSeconds);
+  absl::Duration read_timeout = absl::Seconds(kDefaultOriginReadTimeoutSeconds);
+  absl::Duration keepalive_timeout = absl::Seconds(kDefaultOriginKeepaliveTimeoutSeconds);
   std::vector<std::pair<std::string, std::string>> custom_headers;
   // OriginShield.OriginShieldRegion when enabled; empty otherwise.
   std::string origin_shield_region;
@@ -49,10 +51,10 @@ struct CacheBehavior {
   // "*" for the default behavior.
   std::string path_pattern = "*";
   std::string target_origin_id;
-  std::string viewer_protocol_policy = "allow-all";
-  std::vector<std::string> allowed_methods = {"GET", "HEAD"};
-  std::vector<std::string> cached_methods = {"GET", "HEAD"};
-  bool compress = false;
+  std::string viewer_protocol_policy = std::string(kDefaultViewerProtocolPolicy);
+  std::vector<std::string> allowed_methods{kDefaultMethods.begin(), kDefaultMethods.end()};
+  std::vector<std::string> cached_methods{kDefaultMethods.begin(), kDefaultMethods.end()};
+  bool compress = kDefaultCompress;
   // As configured; empty when the behavior uses legacy ForwardedValues.
   std::string cache_policy_id;
   std::string origin_request_policy_id;
@@ -85,7 +87,7 @@ struct DistributionConfig {
   std::vector<CacheBehavior> behaviors;
   CacheBehavior default_behavior;
   std::vector<CustomErrorResponse> custom_error_responses;
-  std::string price_class;
+  std::string price_class = std::string(kDefaultPriceClass);
 
   const Origin* FindOrigin(absl::string_view id) const;
   const CustomErrorResponse* FindCustomErrorResponse(int status) const;
@@ -106,6 +108,11 @@ struct S3Domain {
 
 // nullopt when `domain` is not an S3 endpoint.
 absl::optional<S3Domain> ParseS3Domain(absl::string_view domain);
+
+// Whether CloudFront's JSON spells `origin` as an S3OriginConfig: an S3 REST origin whose ports,
+// protocol and keep-alive are the defaults, since S3OriginConfig holds none of them (a website
+// endpoint is a custom origin to CloudFront). Otherwise it is a CustomOriginConfig.
+bool UsesS3OriginConfig(const Origin& origin);
 
 // A deployed distribution: the config plus what CloudFront assigns.
 struct Distribution {

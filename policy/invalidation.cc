@@ -19,6 +19,9 @@ constexpr absl::string_view kInvalidPathsMessage =
 // Echoed paths are cut so a 4000-character path does not flood the error.
 constexpr size_t kMaxEchoedPathLength = 100;
 
+// The payload type URL under which MakeInvalidationError stores ToString(code).
+constexpr absl::string_view kInvalidationErrorCodeUrl = "edgesim/invalidation-error-code";
+
 constexpr InvalidationErrorCode kAllCodes[] = {
     InvalidationErrorCode::kInvalidArgument,
     InvalidationErrorCode::kInconsistentQuantities,
@@ -101,12 +104,8 @@ absl::string_view ToString(InvalidationErrorCode code) {
   return "InvalidArgument";
 }
 
-int HttpStatus(InvalidationErrorCode code) {
-  return code == InvalidationErrorCode::kBatchTooLarge ? 413 : 400;
-}
-
-std::ostream& operator<<(std::ostream& os, const InvalidationError& error) {
-  return os << error.http_status << " " << error.code << ": " << error.message;
+std::ostream& operator<<(std::ostream& os, InvalidationErrorCode code) {
+  return os << ToString(code);
 }
 
 absl::Status MakeInvalidationError(InvalidationErrorCode code, absl::string_view message) {
@@ -117,14 +116,11 @@ absl::Status MakeInvalidationError(InvalidationErrorCode code, absl::string_view
   return status;
 }
 
-absl::optional<InvalidationError> ToInvalidationError(const absl::Status& status) {
+absl::optional<InvalidationErrorCode> InvalidationErrorCodeOf(const absl::Status& status) {
   const absl::optional<absl::Cord> payload = status.GetPayload(kInvalidationErrorCodeUrl);
   if (status.ok() || !payload.has_value()) return absl::nullopt;
   for (InvalidationErrorCode code : kAllCodes) {
-    if (*payload == ToString(code)) {
-      return InvalidationError{std::string(ToString(code)), HttpStatus(code),
-                               std::string(status.message())};
-    }
+    if (*payload == ToString(code)) return code;
   }
   return absl::nullopt;
 }

@@ -9,12 +9,11 @@
 //
 //   absl::StatusOr<InvalidationPath> p = InvalidationPath::Parse("/images/*");
 //   p->Matches("/images/x/y.png");                   // true
-//   ToInvalidationError(ValidateInvalidationPath("/my file.txt"))->code;   // "InvalidArgument"
+//   InvalidationErrorCodeOf(ValidateInvalidationPath("/my file.txt"));   // kInvalidArgument
 //
 // Errors: every failing function returns an absl::Status built by MakeInvalidationError, which
-// carries CloudFront's error code as a payload. The REST API turns it into
-// `<ErrorResponse><Error><Code>{code}</Code><Message>{message}</Message></Error>` with the HTTP
-// status of `ToInvalidationError(status)`.
+// names what is wrong as an InvalidationErrorCode in its payload. This module says what is wrong
+// only; how the API answers it (HTTP status, XML) is emulator/api_error.h's.
 #pragma once
 
 #include <cstdint>
@@ -33,38 +32,25 @@
 
 namespace edgesim::policy {
 
-// CloudFront's error codes for CreateInvalidation that the model decides (SPEC 6.1).
+// What is wrong with an invalidation request that the model decides (SPEC 6.1), named after
+// CloudFront's error codes for CreateInvalidation.
 enum class InvalidationErrorCode {
-  kInvalidArgument,                 // 400: a path breaks a SPEC 6.2 syntax rule
-  kInconsistentQuantities,          // 400: Paths.Quantity differs from the number of Paths.Items
-  kBatchTooLarge,                   // 413: too many non-wildcard paths in one request (SPEC 6.3)
-  kTooManyInvalidationsInProgress,  // 400: the in-progress limits of SPEC 6.3
+  kInvalidArgument,                 // a path breaks a SPEC 6.2 syntax rule
+  kInconsistentQuantities,          // Paths.Quantity differs from the number of Paths.Items
+  kBatchTooLarge,                   // too many non-wildcard paths in one request (SPEC 6.3)
+  kTooManyInvalidationsInProgress,  // the in-progress limits of SPEC 6.3
 };
 
 // CloudFront's spelling: "InvalidArgument", "InconsistentQuantities", ...
 absl::string_view ToString(InvalidationErrorCode code);
-int HttpStatus(InvalidationErrorCode code);
-
-// The payload type URL under which MakeInvalidationError stores ToString(code).
-inline constexpr absl::string_view kInvalidationErrorCodeUrl = "edgesim/cloudfront-error-code";
-
-// What the REST API answers: `<Code>`, the HTTP status and `<Message>`.
-struct InvalidationError {
-  std::string code;
-  int http_status = 400;
-  std::string message;
-
-  bool operator==(const InvalidationError&) const = default;
-};
-
-std::ostream& operator<<(std::ostream& os, const InvalidationError& error);
+std::ostream& operator<<(std::ostream& os, InvalidationErrorCode code);
 
 // An absl::Status for `code`: canonical code kInvalidArgument (kResourceExhausted for
-// kTooManyInvalidationsInProgress), `message`, and the payload described above.
+// kTooManyInvalidationsInProgress), `message`, and `code` in its payload.
 absl::Status MakeInvalidationError(InvalidationErrorCode code, absl::string_view message);
-// The CloudFront error a Status from MakeInvalidationError stands for; nullopt for an OK status or
-// one without the payload (the API layer then picks its own error).
-absl::optional<InvalidationError> ToInvalidationError(const absl::Status& status);
+// The code a Status from MakeInvalidationError carries; nullopt for an OK status or one without
+// it (the API layer then picks its own error).
+absl::optional<InvalidationErrorCode> InvalidationErrorCodeOf(const absl::Status& status);
 
 // SPEC 6.2 / 6.3 limits [DOC].
 inline constexpr size_t kMaxInvalidationPathLength = 4000;

@@ -3,32 +3,10 @@
 #include <algorithm>
 #include <utility>
 
-#include "absl/strings/str_cat.h"
-#include "core/eviction_queue.h"
 #include "policy/status_macros.h"
 
 namespace edgesim::sim {
 namespace {
-
-// First in, first out: hits change nothing.
-class FifoEviction final : public core::EvictionPolicy {
- public:
-  absl::string_view name() const override { return "fifo"; }
-  bool access_needs_lock() const override { return false; }
-  void OnInsert(core::EvictionNode& node) override { queue_.PushFront(node); }
-  void OnAccess(core::EvictionNode&) override {}
-  void OnErase(core::EvictionNode& node) override { queue_.Remove(node); }
-  core::EvictionNode* Evict() override {
-    core::EvictionNode* victim = queue_.tail();
-    if (victim != nullptr) queue_.Remove(*victim);
-    return victim;
-  }
-  uint64_t charged_bytes() const override { return queue_.bytes(); }
-  uint64_t size() const override { return queue_.size(); }
-
- private:
-  core::EvictionQueue queue_{1};
-};
 
 constexpr size_t kInitialSlots = 1024;
 
@@ -37,17 +15,8 @@ constexpr size_t kInitialSlots = 1024;
 absl::StatusOr<std::unique_ptr<KeyCache>> KeyCache::Create(absl::string_view eviction,
                                                            uint64_t capacity_bytes) {
   if (capacity_bytes == 0) return absl::InvalidArgumentError("cache capacity must be > 0 bytes");
-  std::unique_ptr<core::EvictionPolicy> policy;
-  if (eviction == "fifo") {
-    policy = std::make_unique<FifoEviction>();
-  } else {
-    absl::StatusOr<std::unique_ptr<core::EvictionPolicy>> p =
-        core::MakeEvictionPolicy(eviction, capacity_bytes);
-    if (!p.ok()) {
-      return absl::InvalidArgumentError(absl::StrCat(p.status().message(), " (or fifo)"));
-    }
-    policy = *std::move(p);
-  }
+  EDGESIM_ASSIGN_OR_RETURN(std::unique_ptr<core::EvictionPolicy> policy,
+                           core::MakeEvictionPolicy(eviction, capacity_bytes));
   return std::unique_ptr<KeyCache>(new KeyCache(std::move(policy), capacity_bytes));
 }
 

@@ -3,8 +3,8 @@
 // Traces that know only object ids and sizes (oracleGeneral), or variants that ask for
 // "model": "cache-only", measure the eviction policy alone: a request is a hit when its id is
 // cached; a miss admits the object, evicting until it fits the byte capacity. The policies are
-// core's (core/eviction.h: "lru", "sieve", "s3fifo"), plus "fifo" here, so miss ratios match the
-// textbook algorithms and the full model's store. This is the simulator's hot loop (goal: >= 7M
+// core's (core/eviction.h: "fifo", "lru", "sieve", "s3fifo"), so miss ratios match the textbook
+// algorithms and the full model's store. This is the simulator's hot loop (goal: >= 7M
 // requests/s from a binary trace on one core), so the index is an open-addressing table of
 // (id, node) pairs with linear probing and backward-shift deletion, and `Prefetch` lets the
 // replay fetch a later request's slot while it works on the current one.

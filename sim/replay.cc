@@ -81,10 +81,6 @@ class ModelReplay {
                                                              const TraceBuffer& buffer,
                                                              const ReplayFrame& frame,
                                                              const RequestObserver* observer) {
-    if (variant.eviction == "fifo") {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "variant \"", variant.name, "\": fifo eviction runs only with \"model\": \"cache-only\""));
-    }
     EDGESIM_ASSIGN_OR_RETURN(policy::Distribution distribution,
                              ApplyVariant(scenario.distribution, variant));
     auto replay =

@@ -7,11 +7,13 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/civil_time.h"
 #include "policy/invalidation.h"
+#include "policy/json_reader.h"
 #include "policy/status_macros.h"
-#include "sim/json_fields.h"
 
 namespace edgesim::sim {
 namespace {
+
+using policy::JsonReader;
 
 struct TallyField {
   const char* name;
@@ -46,13 +48,12 @@ nlohmann::json TallyJson(const Tally& t, bool derived) {
   return j;
 }
 
-absl::StatusOr<Tally> TallyFromJson(const nlohmann::json& j, absl::string_view where) {
-  if (!j.is_object()) return FieldError(where, "expected an object");
+absl::StatusOr<Tally> TallyFromJson(const JsonReader& j) {
+  EDGESIM_RETURN_IF_ERROR(j.ExpectObject());
   Tally t;
   for (const TallyField& f : kTallyFields) {
-    const nlohmann::json* v = FindField(j, f.name);
-    if (v == nullptr) return FieldError(FieldPath(where, f.name), "required");
-    EDGESIM_ASSIGN_OR_RETURN(int64_t n, AsInt(*v, FieldPath(where, f.name)));
+    EDGESIM_ASSIGN_OR_RETURN(const JsonReader v, j.Required(f.name));
+    EDGESIM_ASSIGN_OR_RETURN(int64_t n, v.Int());
     t.*f.member = static_cast<uint64_t>(n);
   }
   return t;
@@ -64,23 +65,21 @@ nlohmann::json TallyMapJson(const std::map<std::string, Tally>& m) {
   return j;
 }
 
-absl::StatusOr<std::map<std::string, Tally>> TallyMapFromJson(const nlohmann::json& j,
-                                                              absl::string_view where) {
-  if (!j.is_object()) return FieldError(where, "expected an object");
+absl::StatusOr<std::map<std::string, Tally>> TallyMapFromJson(const JsonReader& j) {
+  EDGESIM_ASSIGN_OR_RETURN(const auto members, j.Members());
   std::map<std::string, Tally> m;
-  for (const auto& [name, v] : j.items()) {
-    EDGESIM_ASSIGN_OR_RETURN(m[name], TallyFromJson(v, FieldPath(where, name)));
+  for (const auto& [name, v] : members) {
+    EDGESIM_ASSIGN_OR_RETURN(m[name], TallyFromJson(v));
   }
   return m;
 }
 
 template <typename Int>
-absl::StatusOr<std::map<std::string, Int>> CountMapFromJson(const nlohmann::json& j,
-                                                            absl::string_view where) {
-  if (!j.is_object()) return FieldError(where, "expected an object");
+absl::StatusOr<std::map<std::string, Int>> CountMapFromJson(const JsonReader& j) {
+  EDGESIM_ASSIGN_OR_RETURN(const auto members, j.Members());
   std::map<std::string, Int> m;
-  for (const auto& [name, v] : j.items()) {
-    EDGESIM_ASSIGN_OR_RETURN(int64_t n, AsInt(v, FieldPath(where, name)));
+  for (const auto& [name, v] : members) {
+    EDGESIM_ASSIGN_OR_RETURN(int64_t n, v.Int());
     m[name] = static_cast<Int>(n);
   }
   return m;
@@ -134,55 +133,51 @@ nlohmann::json VariantJson(const VariantResult& v) {
   return j;
 }
 
-absl::StatusOr<VariantResult> VariantFromJson(const nlohmann::json& j, absl::string_view where) {
-  if (!j.is_object()) return FieldError(where, "expected an object");
-  auto field = [&](absl::string_view name) -> absl::StatusOr<const nlohmann::json*> {
-    const nlohmann::json* v = FindField(j, name);
-    if (v == nullptr) return FieldError(FieldPath(where, name), "required");
-    return v;
-  };
+absl::StatusOr<VariantResult> VariantFromJson(const JsonReader& j) {
+  EDGESIM_RETURN_IF_ERROR(j.ExpectObject());
   VariantResult v;
-  EDGESIM_ASSIGN_OR_RETURN(const nlohmann::json* name, field("name"));
-  EDGESIM_ASSIGN_OR_RETURN(v.name, AsString(*name, FieldPath(where, "name")));
-  if (const nlohmann::json* s = FindField(j, "settings")) v.settings = *s;
-  EDGESIM_ASSIGN_OR_RETURN(const nlohmann::json* mode, field("mode"));
-  EDGESIM_ASSIGN_OR_RETURN(v.mode, AsString(*mode, FieldPath(where, "mode")));
-  EDGESIM_ASSIGN_OR_RETURN(const nlohmann::json* total, field("total"));
-  EDGESIM_ASSIGN_OR_RETURN(v.total, TallyFromJson(*total, FieldPath(where, "total")));
-  EDGESIM_ASSIGN_OR_RETURN(const nlohmann::json* staleness, field("max_staleness_seconds"));
-  EDGESIM_ASSIGN_OR_RETURN(v.max_staleness_seconds,
-                           AsNumber(*staleness, FieldPath(where, "max_staleness_seconds")));
-  EDGESIM_ASSIGN_OR_RETURN(const nlohmann::json* behaviors, field("behaviors"));
-  EDGESIM_ASSIGN_OR_RETURN(v.behaviors,
-                           TallyMapFromJson(*behaviors, FieldPath(where, "behaviors")));
-  EDGESIM_ASSIGN_OR_RETURN(const nlohmann::json* pops, field("pops"));
-  EDGESIM_ASSIGN_OR_RETURN(v.pops, TallyMapFromJson(*pops, FieldPath(where, "pops")));
-  EDGESIM_ASSIGN_OR_RETURN(const nlohmann::json* reasons, field("miss_reasons"));
-  EDGESIM_ASSIGN_OR_RETURN(v.miss_reasons,
-                           CountMapFromJson<uint64_t>(*reasons, FieldPath(where, "miss_reasons")));
-  EDGESIM_ASSIGN_OR_RETURN(const nlohmann::json* cache, field("cache"));
-  EDGESIM_ASSIGN_OR_RETURN(v.cache, CountMapFromJson<uint64_t>(*cache, FieldPath(where, "cache")));
-  EDGESIM_ASSIGN_OR_RETURN(const nlohmann::json* invalidation, field("invalidation"));
-  const std::string months_at = FieldPath(where, "invalidation.paths_by_month");
-  if (!invalidation->is_object() || FindField(*invalidation, "paths_by_month") == nullptr) {
-    return FieldError(months_at, "required");
-  }
-  EDGESIM_ASSIGN_OR_RETURN(
-      v.invalidation_paths,
-      CountMapFromJson<int64_t>(*FindField(*invalidation, "paths_by_month"), months_at));
+  EDGESIM_ASSIGN_OR_RETURN(const JsonReader name, j.Required("name"));
+  EDGESIM_ASSIGN_OR_RETURN(v.name, name.String());
+  if (const JsonReader s = j.Field("settings"); s.present()) v.settings = s.value();
+  EDGESIM_ASSIGN_OR_RETURN(const JsonReader mode, j.Required("mode"));
+  EDGESIM_ASSIGN_OR_RETURN(v.mode, mode.String());
+  EDGESIM_ASSIGN_OR_RETURN(const JsonReader total, j.Required("total"));
+  EDGESIM_ASSIGN_OR_RETURN(v.total, TallyFromJson(total));
+  EDGESIM_ASSIGN_OR_RETURN(const JsonReader staleness, j.Required("max_staleness_seconds"));
+  EDGESIM_ASSIGN_OR_RETURN(v.max_staleness_seconds, staleness.Number());
+  EDGESIM_ASSIGN_OR_RETURN(const JsonReader behaviors, j.Required("behaviors"));
+  EDGESIM_ASSIGN_OR_RETURN(v.behaviors, TallyMapFromJson(behaviors));
+  EDGESIM_ASSIGN_OR_RETURN(const JsonReader pops, j.Required("pops"));
+  EDGESIM_ASSIGN_OR_RETURN(v.pops, TallyMapFromJson(pops));
+  EDGESIM_ASSIGN_OR_RETURN(const JsonReader reasons, j.Required("miss_reasons"));
+  EDGESIM_ASSIGN_OR_RETURN(v.miss_reasons, CountMapFromJson<uint64_t>(reasons));
+  EDGESIM_ASSIGN_OR_RETURN(const JsonReader cache, j.Required("cache"));
+  EDGESIM_ASSIGN_OR_RETURN(v.cache, CountMapFromJson<uint64_t>(cache));
+  EDGESIM_ASSIGN_OR_RETURN(const JsonReader invalidation, j.Required("invalidation"));
+  EDGESIM_ASSIGN_OR_RETURN(const JsonReader months, invalidation.Required("paths_by_month"));
+  EDGESIM_ASSIGN_OR_RETURN(v.invalidation_paths, CountMapFromJson<int64_t>(months));
   for (const auto& [month, paths] : v.invalidation_paths) {
-    if (absl::Status s = ParseMonth(month).status(); !s.ok()) {
-      return FieldError(months_at, s.message());
-    }
+    if (absl::Status s = ParseMonth(month).status(); !s.ok()) return months.Error(s.message());
   }
-  EDGESIM_ASSIGN_OR_RETURN(const nlohmann::json* series, field("series"));
-  if (!series->is_array()) return FieldError(FieldPath(where, "series"), "expected a list");
-  for (size_t i = 0; i < series->size(); ++i) {
-    EDGESIM_ASSIGN_OR_RETURN(Tally t,
-                             TallyFromJson((*series)[i], IndexPath(FieldPath(where, "series"), i)));
+  EDGESIM_ASSIGN_OR_RETURN(const JsonReader series, j.Required("series"));
+  EDGESIM_ASSIGN_OR_RETURN(const std::vector<JsonReader> buckets, series.Items());
+  for (const JsonReader& bucket : buckets) {
+    EDGESIM_ASSIGN_OR_RETURN(Tally t, TallyFromJson(bucket));
     v.series.push_back(t);
   }
   return v;
+}
+
+// A list of `T`s, each read by `read`.
+template <typename T, typename Read>
+absl::StatusOr<std::vector<T>> ListFromJson(const JsonReader& j, Read read) {
+  EDGESIM_ASSIGN_OR_RETURN(const std::vector<JsonReader> items, j.Items());
+  std::vector<T> out;
+  for (const JsonReader& item : items) {
+    EDGESIM_ASSIGN_OR_RETURN(T value, (item.*read)());
+    out.push_back(std::move(value));
+  }
+  return out;
 }
 
 template <typename Map>
@@ -207,9 +202,9 @@ absl::Status SameShape(const SimulationResult& a, const SimulationResult& b) {
   }
   for (size_t i = 0; i < a.variants.size(); ++i) {
     if (a.variants[i].name != b.variants[i].name || a.variants[i].mode != b.variants[i].mode) {
-      return absl::InvalidArgumentError(absl::StrCat("variant ", i, " is \"",
-                                                     a.variants[i].name, "\" in one part and \"",
-                                                     b.variants[i].name, "\" in another"));
+      return absl::InvalidArgumentError(absl::StrCat("variant ", i, " is \"", a.variants[i].name,
+                                                     "\" in one part and \"", b.variants[i].name,
+                                                     "\" in another"));
     }
   }
   return absl::OkStatus();
@@ -246,9 +241,8 @@ nlohmann::json ToJson(const SimulationResult& r) {
                  {"bucket_seconds", absl::ToDoubleSeconds(r.series_bucket)},
                  {"buckets", r.series_buckets}};
   j["deploys"] = r.deploys;
-  j["input"] = {{"records", r.records},
-                {"bad_records", r.bad_records},
-                {"bad_examples", r.bad_examples}};
+  j["input"] = {
+      {"records", r.records}, {"bad_records", r.bad_records}, {"bad_examples", r.bad_examples}};
   j["shards"] = {{"covered", r.shards}, {"count", r.shard_count}};
   nlohmann::json variants = nlohmann::json::array();
   for (const VariantResult& v : r.variants) variants.push_back(VariantJson(v));
@@ -256,37 +250,52 @@ nlohmann::json ToJson(const SimulationResult& r) {
   return j;
 }
 
-absl::StatusOr<SimulationResult> FromJson(const nlohmann::json& j) {
-  if (!j.is_object()) return FieldError("report", "expected a JSON object");
-  try {
-    SimulationResult r;
-    r.scenario = j.at("scenario").get<std::string>();
-    r.description = j.value("description", "");
-    const nlohmann::json& series = j.at("series");
-    r.series_start = absl::FromUnixSeconds(series.at("start_unix_seconds").get<int64_t>());
-    r.series_bucket = absl::Seconds(series.at("bucket_seconds").get<double>());
-    r.series_buckets = series.at("buckets").get<int>();
-    r.deploys = j.at("deploys").get<std::vector<double>>();
-    const nlohmann::json& input = j.at("input");
-    r.records = input.at("records").get<uint64_t>();
-    r.bad_records = input.at("bad_records").get<uint64_t>();
-    r.bad_examples = input.at("bad_examples").get<std::vector<std::string>>();
-    r.shards = j.at("shards").at("covered").get<std::vector<int>>();
-    r.shard_count = j.at("shards").at("count").get<int>();
-    const nlohmann::json& variants = j.at("variants");
-    if (!variants.is_array()) return FieldError("variants", "expected a list");
-    for (size_t i = 0; i < variants.size(); ++i) {
-      EDGESIM_ASSIGN_OR_RETURN(VariantResult v, VariantFromJson(variants[i],
-                                                                IndexPath("variants", i)));
-      if (static_cast<int>(v.series.size()) != r.series_buckets) {
-        return FieldError(IndexPath("variants", i), "series length differs from series.buckets");
-      }
-      r.variants.push_back(std::move(v));
-    }
-    return r;
-  } catch (const nlohmann::json::exception& e) {
-    return absl::InvalidArgumentError(absl::StrCat("report: ", e.what()));
+absl::StatusOr<SimulationResult> FromJson(const nlohmann::json& json) {
+  const JsonReader j(json, "");
+  if (!json.is_object()) return JsonReader(json, "report").ExpectObject();
+  SimulationResult r;
+  EDGESIM_ASSIGN_OR_RETURN(const JsonReader scenario, j.Required("scenario"));
+  EDGESIM_ASSIGN_OR_RETURN(r.scenario, scenario.String());
+  if (const JsonReader d = j.Field("description"); d.present()) {
+    EDGESIM_ASSIGN_OR_RETURN(r.description, d.String());
   }
+  EDGESIM_ASSIGN_OR_RETURN(const JsonReader series, j.Required("series"));
+  EDGESIM_ASSIGN_OR_RETURN(const JsonReader start, series.Required("start_unix_seconds"));
+  EDGESIM_ASSIGN_OR_RETURN(const int64_t start_seconds, start.Int());
+  r.series_start = absl::FromUnixSeconds(start_seconds);
+  EDGESIM_ASSIGN_OR_RETURN(const JsonReader bucket, series.Required("bucket_seconds"));
+  EDGESIM_ASSIGN_OR_RETURN(r.series_bucket, bucket.Seconds());
+  EDGESIM_ASSIGN_OR_RETURN(const JsonReader buckets, series.Required("buckets"));
+  EDGESIM_ASSIGN_OR_RETURN(const int64_t bucket_count, buckets.Int());
+  r.series_buckets = static_cast<int>(bucket_count);
+  EDGESIM_ASSIGN_OR_RETURN(const JsonReader deploys, j.Required("deploys"));
+  EDGESIM_ASSIGN_OR_RETURN(r.deploys, ListFromJson<double>(deploys, &JsonReader::Number));
+  EDGESIM_ASSIGN_OR_RETURN(const JsonReader input, j.Required("input"));
+  EDGESIM_ASSIGN_OR_RETURN(const JsonReader records, input.Required("records"));
+  EDGESIM_ASSIGN_OR_RETURN(r.records, records.Int());
+  EDGESIM_ASSIGN_OR_RETURN(const JsonReader bad, input.Required("bad_records"));
+  EDGESIM_ASSIGN_OR_RETURN(r.bad_records, bad.Int());
+  EDGESIM_ASSIGN_OR_RETURN(const JsonReader examples, input.Required("bad_examples"));
+  EDGESIM_ASSIGN_OR_RETURN(r.bad_examples,
+                           ListFromJson<std::string>(examples, &JsonReader::String));
+  EDGESIM_ASSIGN_OR_RETURN(const JsonReader shards, j.Required("shards"));
+  EDGESIM_ASSIGN_OR_RETURN(const JsonReader covered, shards.Required("covered"));
+  EDGESIM_ASSIGN_OR_RETURN(const std::vector<int64_t> covered_shards,
+                           ListFromJson<int64_t>(covered, &JsonReader::Int));
+  r.shards.assign(covered_shards.begin(), covered_shards.end());
+  EDGESIM_ASSIGN_OR_RETURN(const JsonReader count, shards.Required("count"));
+  EDGESIM_ASSIGN_OR_RETURN(const int64_t shard_count, count.Int());
+  r.shard_count = static_cast<int>(shard_count);
+  EDGESIM_ASSIGN_OR_RETURN(const JsonReader variants, j.Required("variants"));
+  EDGESIM_ASSIGN_OR_RETURN(const std::vector<JsonReader> items, variants.Items());
+  for (const JsonReader& item : items) {
+    EDGESIM_ASSIGN_OR_RETURN(VariantResult v, VariantFromJson(item));
+    if (static_cast<int>(v.series.size()) != r.series_buckets) {
+      return item.Error("series length differs from series.buckets");
+    }
+    r.variants.push_back(std::move(v));
+  }
+  return r;
 }
 
 absl::StatusOr<SimulationResult> MergeResults(const std::vector<SimulationResult>& parts) {

@@ -2,211 +2,246 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <limits>
 #include <utility>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "policy/cache_policy.h"
-#include "policy/distribution_json.h"
+#include "policy/distribution_json_reader.h"
+#include "policy/json_reader.h"
 #include "policy/outcome.h"
 #include "policy/status_macros.h"
 #include "sim/input_file.h"
-#include "sim/json_fields.h"
 
 namespace edgesim::sim {
 namespace {
 
-absl::StatusOr<policy::PathPattern> AsPattern(const nlohmann::json& value,
-                                              absl::string_view where) {
-  EDGESIM_ASSIGN_OR_RETURN(std::string text, AsString(value, where));
+using policy::JsonReader;
+
+absl::StatusOr<policy::PathPattern> ReadPattern(const JsonReader& value) {
+  EDGESIM_ASSIGN_OR_RETURN(std::string text, value.String());
   absl::StatusOr<policy::PathPattern> p = policy::PathPattern::Compile(text);
-  if (!p.ok()) return FieldError(where, p.status().message());
+  if (!p.ok()) return value.Error(p.status().message());
   return p;
 }
 
-absl::StatusOr<policy::Headers> AsHeaders(const nlohmann::json& value, absl::string_view where) {
-  if (!value.is_object()) return FieldError(where, "expected an object of header: value");
+absl::StatusOr<policy::Headers> ReadHeaders(const JsonReader& value) {
+  EDGESIM_ASSIGN_OR_RETURN(const auto members, value.Members());
   policy::Headers headers;
-  for (const auto& [name, v] : value.items()) {
-    EDGESIM_ASSIGN_OR_RETURN(std::string text, AsString(v, FieldPath(where, name)));
+  for (const auto& [name, v] : members) {
+    EDGESIM_ASSIGN_OR_RETURN(std::string text, v.String());
     headers.Add(name, text);
   }
   return headers;
 }
 
-absl::StatusOr<std::vector<std::string>> AsPaths(const nlohmann::json& value,
-                                                 absl::string_view where) {
-  if (!value.is_array() || value.empty()) return FieldError(where, "expected a list of paths");
+absl::StatusOr<std::vector<std::string>> ReadPaths(const JsonReader& value) {
+  EDGESIM_ASSIGN_OR_RETURN(const std::vector<JsonReader> items, value.Items());
+  if (items.empty()) return value.Error("expected a list of paths");
   std::vector<std::string> paths;
-  for (size_t i = 0; i < value.size(); ++i) {
-    EDGESIM_ASSIGN_OR_RETURN(std::string path, AsString(value[i], IndexPath(where, i)));
-    if (path.empty() || path[0] != '/') {
-      return FieldError(IndexPath(where, i), "a path starts with '/'");
-    }
+  for (const JsonReader& item : items) {
+    EDGESIM_ASSIGN_OR_RETURN(std::string path, item.String());
+    if (path.empty() || path[0] != '/') return item.Error("a path starts with '/'");
     paths.push_back(std::move(path));
   }
   return paths;
 }
 
-absl::StatusOr<OriginRule> ParseRule(const nlohmann::json& json, absl::string_view where) {
-  if (!json.is_object()) return FieldError(where, "expected an object");
-  const nlohmann::json* path = FindField(json, "path");
-  if (path == nullptr) return FieldError(FieldPath(where, "path"), "required");
-  EDGESIM_ASSIGN_OR_RETURN(policy::PathPattern pattern, AsPattern(*path, FieldPath(where, "path")));
+// An integer in [lo, hi]; `what` names the range in the error.
+absl::StatusOr<int64_t> ReadIntIn(const JsonReader& value, int64_t lo, int64_t hi,
+                                  absl::string_view what) {
+  EDGESIM_ASSIGN_OR_RETURN(int64_t n, value.Int());
+  if (n < lo || n > hi) return value.Error(absl::StrCat("expected ", what));
+  return n;
+}
+
+absl::StatusOr<OriginRule> ParseRule(const JsonReader& json) {
+  EDGESIM_RETURN_IF_ERROR(
+      json.OnlyKeys({"path", "status", "headers", "size", "content_type", "versioned"}));
+  EDGESIM_ASSIGN_OR_RETURN(const JsonReader path, json.Required("path"));
+  EDGESIM_ASSIGN_OR_RETURN(policy::PathPattern pattern, ReadPattern(path));
   OriginRule rule(std::move(pattern));
-  if (const nlohmann::json* v = FindField(json, "status")) {
-    EDGESIM_ASSIGN_OR_RETURN(int64_t status, AsInt(*v, FieldPath(where, "status")));
-    if (status < 100 || status > 599) {
-      return FieldError(FieldPath(where, "status"), "expected an HTTP status 100-599");
-    }
+  if (JsonReader v = json.Field("status"); v.present()) {
+    EDGESIM_ASSIGN_OR_RETURN(int64_t status, ReadIntIn(v, 100, 599, "an HTTP status 100-599"));
     rule.status = static_cast<int>(status);
   }
-  if (const nlohmann::json* v = FindField(json, "headers")) {
-    EDGESIM_ASSIGN_OR_RETURN(rule.headers, AsHeaders(*v, FieldPath(where, "headers")));
+  if (JsonReader v = json.Field("headers"); v.present()) {
+    EDGESIM_ASSIGN_OR_RETURN(rule.headers, ReadHeaders(v));
   }
-  if (const nlohmann::json* v = FindField(json, "size")) {
-    EDGESIM_ASSIGN_OR_RETURN(int64_t size, AsInt(*v, FieldPath(where, "size")));
-    if (size < 0) return FieldError(FieldPath(where, "size"), "expected a byte count >= 0");
+  if (JsonReader v = json.Field("size"); v.present()) {
+    EDGESIM_ASSIGN_OR_RETURN(
+        int64_t size, ReadIntIn(v, 0, std::numeric_limits<int64_t>::max(), "a byte count >= 0"));
     rule.size = static_cast<uint64_t>(size);
   }
-  if (const nlohmann::json* v = FindField(json, "content_type")) {
-    EDGESIM_ASSIGN_OR_RETURN(rule.content_type, AsString(*v, FieldPath(where, "content_type")));
+  if (JsonReader v = json.Field("content_type"); v.present()) {
+    EDGESIM_ASSIGN_OR_RETURN(rule.content_type, v.String());
   }
-  if (const nlohmann::json* v = FindField(json, "versioned")) {
-    EDGESIM_ASSIGN_OR_RETURN(rule.versioned, AsBool(*v, FieldPath(where, "versioned")));
+  if (JsonReader v = json.Field("versioned"); v.present()) {
+    EDGESIM_ASSIGN_OR_RETURN(rule.versioned, v.Bool());
   }
   return rule;
 }
 
-absl::StatusOr<OriginOutage> ParseOutage(const nlohmann::json& json, absl::string_view where) {
-  if (!json.is_object()) return FieldError(where, "expected an object");
+absl::StatusOr<OriginOutage::Failure> ReadFailure(const JsonReader& value) {
+  EDGESIM_ASSIGN_OR_RETURN(std::string failure, value.String());
+  if (failure == "timeout") return OriginOutage::Failure::kTimeout;
+  if (failure == "refused") return OriginOutage::Failure::kRefused;
+  return value.Error("expected \"timeout\" or \"refused\"");
+}
+
+absl::StatusOr<OriginOutage> ParseOutage(const JsonReader& json) {
+  EDGESIM_RETURN_IF_ERROR(json.OnlyKeys({"from", "to", "failure", "status", "path"}));
   OriginOutage outage;
   for (auto [field, target] : {std::pair{"from", &outage.from}, std::pair{"to", &outage.to}}) {
-    const nlohmann::json* v = FindField(json, field);
-    if (v == nullptr) return FieldError(FieldPath(where, field), "required");
-    EDGESIM_ASSIGN_OR_RETURN(*target, AsSeconds(*v, FieldPath(where, field)));
+    EDGESIM_ASSIGN_OR_RETURN(const JsonReader v, json.Required(field));
+    EDGESIM_ASSIGN_OR_RETURN(*target, v.Seconds());
   }
-  if (outage.to <= outage.from) return FieldError(FieldPath(where, "to"), "must be after from");
-  if (const nlohmann::json* v = FindField(json, "failure")) {
-    EDGESIM_ASSIGN_OR_RETURN(std::string failure, AsString(*v, FieldPath(where, "failure")));
-    if (failure == "timeout") {
-      outage.failure = OriginOutage::Failure::kTimeout;
-    } else if (failure == "refused") {
-      outage.failure = OriginOutage::Failure::kRefused;
-    } else {
-      return FieldError(FieldPath(where, "failure"), "expected \"timeout\" or \"refused\"");
-    }
+  if (outage.to <= outage.from) return json.Field("to").Error("must be after from");
+  if (JsonReader v = json.Field("failure"); v.present()) {
+    EDGESIM_ASSIGN_OR_RETURN(outage.failure, ReadFailure(v));
   }
-  if (const nlohmann::json* v = FindField(json, "status")) {
+  if (JsonReader v = json.Field("status"); v.present()) {
     if (outage.failure != OriginOutage::Failure::kStatus) {
-      return FieldError(FieldPath(where, "status"), "an outage has a status or a failure");
+      return v.Error("an outage has a status or a failure");
     }
-    EDGESIM_ASSIGN_OR_RETURN(int64_t status, AsInt(*v, FieldPath(where, "status")));
-    if (status < 400 || status > 599) {
-      return FieldError(FieldPath(where, "status"), "expected an error status 400-599");
-    }
+    EDGESIM_ASSIGN_OR_RETURN(int64_t status, ReadIntIn(v, 400, 599, "an error status 400-599"));
     outage.status = static_cast<int>(status);
   }
-  if (const nlohmann::json* v = FindField(json, "path")) {
-    EDGESIM_ASSIGN_OR_RETURN(outage.path, AsPattern(*v, FieldPath(where, "path")));
+  if (JsonReader v = json.Field("path"); v.present()) {
+    EDGESIM_ASSIGN_OR_RETURN(outage.path, ReadPattern(v));
   }
   return outage;
 }
 
-absl::StatusOr<Expectation> ParseExpectation(const nlohmann::json& json, absl::string_view where) {
-  if (!json.is_object()) return FieldError(where, "expected an object");
+absl::StatusOr<std::string> ReadResultType(const JsonReader& value) {
+  EDGESIM_ASSIGN_OR_RETURN(std::string text, value.String());
+  absl::string_view type = text;
+  absl::ConsumeSuffix(&type, " from cloudfront");
+  policy::CacheOutcome outcome;
+  if (!policy::ParseResultType(type, &outcome)) {
+    return value.Error(absl::StrCat(
+        "\"", text, "\" is not a CloudFront result type (Hit, RefreshHit, Miss, Error, ...)"));
+  }
+  return std::string(type);
+}
+
+absl::StatusOr<Expectation> ParseExpectation(const JsonReader& json) {
+  // A misspelt expectation would pass while checking nothing.
+  EDGESIM_RETURN_IF_ERROR(json.OnlyKeys(
+      {"status", "x_cache", "age", "version", "headers", "origin_requests", "body_starts_with"}));
   Expectation e;
-  if (const nlohmann::json* v = FindField(json, "status")) {
-    EDGESIM_ASSIGN_OR_RETURN(int64_t status, AsInt(*v, FieldPath(where, "status")));
+  if (JsonReader v = json.Field("status"); v.present()) {
+    EDGESIM_ASSIGN_OR_RETURN(int64_t status, v.Int());
     e.status = static_cast<int>(status);
   }
-  if (const nlohmann::json* v = FindField(json, "x_cache")) {
-    const std::string at = FieldPath(where, "x_cache");
-    EDGESIM_ASSIGN_OR_RETURN(std::string text, AsString(*v, at));
-    absl::string_view type = text;
-    absl::ConsumeSuffix(&type, " from cloudfront");
-    policy::CacheOutcome outcome;
-    if (!policy::ParseResultType(type, &outcome)) {
-      return FieldError(at, absl::StrCat("\"", text,
-                                         "\" is not a CloudFront result type (Hit, RefreshHit, "
-                                         "Miss, Error, ...)"));
-    }
-    e.x_cache = std::string(type);
+  if (JsonReader v = json.Field("x_cache"); v.present()) {
+    EDGESIM_ASSIGN_OR_RETURN(e.x_cache, ReadResultType(v));
   }
-  if (const nlohmann::json* v = FindField(json, "age")) {
-    EDGESIM_ASSIGN_OR_RETURN(int64_t age, AsInt(*v, FieldPath(where, "age")));
-    e.age = age;
+  if (JsonReader v = json.Field("age"); v.present()) {
+    EDGESIM_ASSIGN_OR_RETURN(e.age, v.Int());
   }
-  if (const nlohmann::json* v = FindField(json, "version")) {
-    EDGESIM_ASSIGN_OR_RETURN(int64_t version, AsInt(*v, FieldPath(where, "version")));
-    if (version < 1) return FieldError(FieldPath(where, "version"), "versions start at 1");
-    e.version = version;
+  if (JsonReader v = json.Field("version"); v.present()) {
+    EDGESIM_ASSIGN_OR_RETURN(e.version, v.Int());
+    if (*e.version < 1) return v.Error("versions start at 1");
   }
-  if (const nlohmann::json* v = FindField(json, "headers")) {
-    EDGESIM_ASSIGN_OR_RETURN(e.headers, AsHeaders(*v, FieldPath(where, "headers")));
+  if (JsonReader v = json.Field("headers"); v.present()) {
+    EDGESIM_ASSIGN_OR_RETURN(e.headers, ReadHeaders(v));
   }
-  if (const nlohmann::json* v = FindField(json, "origin_requests")) {
-    EDGESIM_ASSIGN_OR_RETURN(int64_t n, AsInt(*v, FieldPath(where, "origin_requests")));
-    if (n < 0) return FieldError(FieldPath(where, "origin_requests"), "expected a count >= 0");
-    e.origin_requests = n;
+  if (JsonReader v = json.Field("origin_requests"); v.present()) {
+    EDGESIM_ASSIGN_OR_RETURN(e.origin_requests, v.Int());
+    if (*e.origin_requests < 0) return v.Error("expected a count >= 0");
   }
-  if (const nlohmann::json* v = FindField(json, "body_starts_with")) {
-    EDGESIM_ASSIGN_OR_RETURN(e.body_starts_with,
-                             AsString(*v, FieldPath(where, "body_starts_with")));
+  if (JsonReader v = json.Field("body_starts_with"); v.present()) {
+    EDGESIM_ASSIGN_OR_RETURN(e.body_starts_with, v.String());
   }
   return e;
 }
 
-absl::StatusOr<Step> ParseStep(const nlohmann::json& json, absl::string_view where) {
-  if (!json.is_object()) return FieldError(where, "expected an object");
+absl::StatusOr<Step> ParseStep(const JsonReader& json) {
+  EDGESIM_RETURN_IF_ERROR(
+      json.OnlyKeys({"at", "request", "deploy", "invalidate", "headers", "pop", "expect"}));
   Step step;
-  const nlohmann::json* at = FindField(json, "at");
-  if (at == nullptr) return FieldError(FieldPath(where, "at"), "required");
-  EDGESIM_ASSIGN_OR_RETURN(step.at, AsSeconds(*at, FieldPath(where, "at")));
-  const nlohmann::json* request = FindField(json, "request");
-  const nlohmann::json* deploy = FindField(json, "deploy");
-  const nlohmann::json* invalidate = FindField(json, "invalidate");
-  if ((request != nullptr) + (deploy != nullptr) + (invalidate != nullptr) != 1) {
-    return FieldError(where, "a step has exactly one of request, deploy, invalidate");
+  EDGESIM_ASSIGN_OR_RETURN(const JsonReader at, json.Required("at"));
+  EDGESIM_ASSIGN_OR_RETURN(step.at, at.Seconds());
+  const JsonReader request = json.Field("request");
+  const JsonReader deploy = json.Field("deploy");
+  const JsonReader invalidate = json.Field("invalidate");
+  if (request.present() + deploy.present() + invalidate.present() != 1) {
+    return json.Error("a step has exactly one of request, deploy, invalidate");
   }
-  if (deploy != nullptr) {
-    step.kind = Step::Kind::kDeploy;
-    EDGESIM_ASSIGN_OR_RETURN(step.paths, AsPaths(*deploy, FieldPath(where, "deploy")));
+  if (deploy.present() || invalidate.present()) {
+    for (absl::string_view key : {"headers", "pop", "expect"}) {
+      if (json.Field(key).present()) return json.Field(key).Error("only a request step has one");
+    }
+    step.kind = deploy.present() ? Step::Kind::kDeploy : Step::Kind::kInvalidate;
+    EDGESIM_ASSIGN_OR_RETURN(step.paths, ReadPaths(deploy.present() ? deploy : invalidate));
     return step;
   }
-  if (invalidate != nullptr) {
-    step.kind = Step::Kind::kInvalidate;
-    EDGESIM_ASSIGN_OR_RETURN(step.paths, AsPaths(*invalidate, FieldPath(where, "invalidate")));
-    return step;
-  }
-  EDGESIM_ASSIGN_OR_RETURN(std::string line, AsString(*request, FieldPath(where, "request")));
+  EDGESIM_ASSIGN_OR_RETURN(std::string line, request.String());
   absl::StatusOr<policy::Request> parsed = ParseRequestLine(line);
-  if (!parsed.ok()) return FieldError(FieldPath(where, "request"), parsed.status().message());
+  if (!parsed.ok()) return request.Error(parsed.status().message());
   step.request = *std::move(parsed);
-  if (const nlohmann::json* v = FindField(json, "headers")) {
-    EDGESIM_ASSIGN_OR_RETURN(step.request.headers, AsHeaders(*v, FieldPath(where, "headers")));
+  if (JsonReader v = json.Field("headers"); v.present()) {
+    EDGESIM_ASSIGN_OR_RETURN(step.request.headers, ReadHeaders(v));
   }
-  if (const nlohmann::json* v = FindField(json, "pop")) {
-    EDGESIM_ASSIGN_OR_RETURN(step.pop, AsString(*v, FieldPath(where, "pop")));
+  if (JsonReader v = json.Field("pop"); v.present()) {
+    EDGESIM_ASSIGN_OR_RETURN(step.pop, v.String());
   }
-  if (const nlohmann::json* v = FindField(json, "expect")) {
-    EDGESIM_ASSIGN_OR_RETURN(step.expect, ParseExpectation(*v, FieldPath(where, "expect")));
+  if (JsonReader v = json.Field("expect"); v.present()) {
+    EDGESIM_ASSIGN_OR_RETURN(step.expect, ParseExpectation(v));
   }
   return step;
 }
 
-absl::StatusOr<policy::Distribution> ParseDistribution(const nlohmann::json* json) {
-  if (json == nullptr) {
+absl::StatusOr<policy::Distribution> ParseDistribution(const JsonReader& json) {
+  if (!json.present()) {
     const policy::CachePolicy& optimized =
         *policy::FindManagedCachePolicy("Managed-CachingOptimized");
     policy::Distribution d = policy::SingleOriginDistribution("origin.example.com", optimized);
     d.config.default_behavior.cache_policy_id = optimized.id;
     return d;
   }
-  absl::StatusOr<policy::Distribution> d = policy::LoadDistributionJson(json->dump());
-  if (!d.ok()) return FieldError("distribution", d.status().message());
+  // CloudFront's own JSON: its loader, which ignores unknown fields as CloudFront does.
+  absl::StatusOr<policy::Distribution> d = policy::LoadDistributionJson(json.value().dump());
+  if (!d.ok()) return json.Error(d.status().message());
   return d;
+}
+
+absl::StatusOr<OriginScript> ParseOriginScriptAt(const JsonReader& json) {
+  OriginScript script;
+  if (!json.present()) return script;
+  EDGESIM_RETURN_IF_ERROR(json.OnlyKeys({"rules", "outages"}));
+  if (JsonReader rules = json.Field("rules"); rules.present()) {
+    EDGESIM_ASSIGN_OR_RETURN(const std::vector<JsonReader> items, rules.Items());
+    for (const JsonReader& item : items) {
+      EDGESIM_ASSIGN_OR_RETURN(OriginRule rule, ParseRule(item));
+      script.rules.push_back(std::move(rule));
+    }
+  }
+  if (JsonReader outages = json.Field("outages"); outages.present()) {
+    EDGESIM_ASSIGN_OR_RETURN(const std::vector<JsonReader> items, outages.Items());
+    for (const JsonReader& item : items) {
+      EDGESIM_ASSIGN_OR_RETURN(OriginOutage outage, ParseOutage(item));
+      script.outages.push_back(std::move(outage));
+    }
+  }
+  return script;
+}
+
+absl::StatusOr<std::vector<Step>> ParseSteps(const JsonReader& json) {
+  std::vector<Step> steps;
+  if (!json.present()) return steps;
+  EDGESIM_ASSIGN_OR_RETURN(const std::vector<JsonReader> items, json.Items());
+  for (const JsonReader& item : items) {
+    EDGESIM_ASSIGN_OR_RETURN(Step step, ParseStep(item));
+    if (!steps.empty() && step.at < steps.back().at) {
+      return item.Field("at").Error("steps must be in time order");
+    }
+    steps.push_back(std::move(step));
+  }
+  return steps;
 }
 
 }  // namespace
@@ -244,76 +279,42 @@ absl::StatusOr<policy::Request> ParseRequestLine(absl::string_view line) {
 }
 
 absl::StatusOr<OriginScript> ParseOriginScript(const nlohmann::json& json) {
-  OriginScript script;
-  if (json.is_null()) return script;
-  if (!json.is_object()) return FieldError("origin", "expected an object");
-  if (const nlohmann::json* rules = FindField(json, "rules")) {
-    if (!rules->is_array()) return FieldError("origin.rules", "expected a list");
-    for (size_t i = 0; i < rules->size(); ++i) {
-      EDGESIM_ASSIGN_OR_RETURN(OriginRule rule, ParseRule((*rules)[i], IndexPath("origin.rules", i)));
-      script.rules.push_back(std::move(rule));
-    }
-  }
-  if (const nlohmann::json* outages = FindField(json, "outages")) {
-    if (!outages->is_array()) return FieldError("origin.outages", "expected a list");
-    for (size_t i = 0; i < outages->size(); ++i) {
-      EDGESIM_ASSIGN_OR_RETURN(OriginOutage outage,
-                               ParseOutage((*outages)[i], IndexPath("origin.outages", i)));
-      script.outages.push_back(std::move(outage));
-    }
-  }
-  return script;
+  return ParseOriginScriptAt(JsonReader(json, "origin"));
 }
 
 absl::StatusOr<Scenario> ParseScenario(const nlohmann::json& json, absl::string_view base_dir) {
-  if (!json.is_object()) return FieldError("scenario", "expected a JSON object");
+  const JsonReader root(json, "");
+  if (!json.is_object()) return JsonReader(json, "scenario").ExpectObject();
+  EDGESIM_RETURN_IF_ERROR(root.OnlyKeys(
+      {"name", "description", "distribution", "origin", "steps", "workload", "variants", "grid"}));
   Scenario s;
   s.base_dir = std::string(base_dir);
-  if (const nlohmann::json* v = FindField(json, "name")) {
-    EDGESIM_ASSIGN_OR_RETURN(s.name, AsString(*v, "name"));
+  if (JsonReader v = root.Field("name"); v.present()) {
+    EDGESIM_ASSIGN_OR_RETURN(s.name, v.String());
   }
-  if (const nlohmann::json* v = FindField(json, "description")) {
-    EDGESIM_ASSIGN_OR_RETURN(s.description, AsString(*v, "description"));
+  if (JsonReader v = root.Field("description"); v.present()) {
+    EDGESIM_ASSIGN_OR_RETURN(s.description, v.String());
   }
-  EDGESIM_ASSIGN_OR_RETURN(s.distribution, ParseDistribution(FindField(json, "distribution")));
-  const nlohmann::json* origin = FindField(json, "origin");
-  EDGESIM_ASSIGN_OR_RETURN(s.origin, ParseOriginScript(origin ? *origin : nlohmann::json()));
-  if (const nlohmann::json* steps = FindField(json, "steps")) {
-    if (!steps->is_array()) return FieldError("steps", "expected a list");
-    for (size_t i = 0; i < steps->size(); ++i) {
-      const std::string where = IndexPath("steps", i);
-      EDGESIM_ASSIGN_OR_RETURN(Step step, ParseStep((*steps)[i], where));
-      if (!s.steps.empty() && step.at < s.steps.back().at) {
-        return FieldError(FieldPath(where, "at"), "steps must be in time order");
-      }
-      s.steps.push_back(std::move(step));
-    }
+  EDGESIM_ASSIGN_OR_RETURN(s.distribution, ParseDistribution(root.Field("distribution")));
+  EDGESIM_ASSIGN_OR_RETURN(s.origin, ParseOriginScriptAt(root.Field("origin")));
+  EDGESIM_ASSIGN_OR_RETURN(s.steps, ParseSteps(root.Field("steps")));
+  if (JsonReader workload = root.Field("workload"); workload.present()) {
+    EDGESIM_RETURN_IF_ERROR(workload.ExpectObject());
+    s.workload = workload.value();
   }
-  if (const nlohmann::json* workload = FindField(json, "workload")) {
-    if (!workload->is_object()) return FieldError("workload", "expected an object");
-    s.workload = *workload;
-  }
-  const nlohmann::json* variants = FindField(json, "variants");
-  const nlohmann::json* grid = FindField(json, "grid");
-  EDGESIM_ASSIGN_OR_RETURN(s.variants, ParseVariants(variants ? *variants : nlohmann::json(),
-                                                     grid ? *grid : nlohmann::json()));
+  EDGESIM_ASSIGN_OR_RETURN(s.variants, ParseVariants(root.Field("variants"), root.Field("grid")));
   return s;
 }
 
 absl::StatusOr<Scenario> LoadScenario(const std::string& path) {
   EDGESIM_ASSIGN_OR_RETURN(std::string text, ReadWholeFile(path));
-  nlohmann::json json = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (json.is_discarded()) {
-    // Parse again for the parser's position; the discarded value has none.
-    try {
-      const nlohmann::json again = nlohmann::json::parse(text);
-    } catch (const nlohmann::json::exception& e) {
-      return absl::InvalidArgumentError(absl::StrCat(path, ": ", e.what()));
-    }
-  }
+  absl::StatusOr<nlohmann::json> json = policy::ParseJson(text);
+  if (!json.ok())
+    return absl::InvalidArgumentError(absl::StrCat(path, ": ", json.status().message()));
   const std::string base_dir = std::filesystem::path(path).parent_path().string();
-  absl::StatusOr<Scenario> s = ParseScenario(json, base_dir.empty() ? "." : base_dir);
-  if (!s.ok()) return absl::Status(s.status().code(), absl::StrCat(path, ": ", s.status().message()));
+  absl::StatusOr<Scenario> s = ParseScenario(*json, base_dir.empty() ? "." : base_dir);
+  if (!s.ok())
+    return absl::Status(s.status().code(), absl::StrCat(path, ": ", s.status().message()));
   return s;
 }
 

@@ -5,7 +5,9 @@
 // `edgesim serve`, the simulator replays the workload (or, without one, the steps) on a virtual
 // clock for every variant. Times are seconds from the scenario's start; the driver maps 0 to its
 // epoch. Parsing checks everything it reads and names the field of the first problem
-// ("steps[3].expect.x_cache: ..."); unknown fields are ignored.
+// ("steps[3].expect.x_cache: ..."). Keys the format does not know are errors
+// (`steps[2].expect: unknown key "x-cache"`), so a misspelt expectation cannot pass unchecked;
+// the "distribution" inside is CloudFront's own JSON, whose unknown fields are ignored.
 //
 //   absl::StatusOr<Scenario> s = LoadScenario("scenarios/deploy-pattern.json");
 //   for (const Step& step : s->steps) { ... step.at, step.kind, step.request, step.expect ... }

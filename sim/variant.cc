@@ -1,5 +1,7 @@
 #include "sim/variant.h"
 
+#include <algorithm>
+#include <iterator>
 #include <utility>
 
 #include "absl/container/flat_hash_set.h"
@@ -7,12 +9,14 @@
 #include "absl/strings/str_join.h"
 #include "core/eviction.h"
 #include "policy/cache_policy.h"
-#include "policy/distribution_json.h"
+#include "policy/distribution_validator.h"
+#include "policy/json_reader.h"
 #include "policy/status_macros.h"
-#include "sim/json_fields.h"
 
 namespace edgesim::sim {
 namespace {
+
+using policy::JsonReader;
 
 PolicyOverride& OverrideFor(Variant& v, absl::string_view behavior) {
   for (PolicyOverride& o : v.overrides) {
@@ -26,139 +30,135 @@ PolicyOverride& OverrideFor(Variant& v, absl::string_view behavior) {
 
 // A per-behavior field: one value for all behaviors or {pattern: value}; `set` stores one.
 template <typename Set>
-absl::Status ForEachBehaviorValue(const nlohmann::json& value, absl::string_view where, Set set) {
-  if (!value.is_object()) return set("", value, where);
-  if (value.empty()) return FieldError(where, "expected a value or {path pattern: value}");
-  for (const auto& [pattern, v] : value.items()) {
-    EDGESIM_RETURN_IF_ERROR(set(pattern, v, FieldPath(where, pattern)));
-  }
+absl::Status ForEachBehaviorValue(const JsonReader& value, Set set) {
+  if (!value.present() || !value.value().is_object()) return set("", value);
+  EDGESIM_ASSIGN_OR_RETURN(const auto members, value.Members());
+  if (members.empty()) return value.Error("expected a value or {path pattern: value}");
+  for (const auto& [pattern, v] : members) EDGESIM_RETURN_IF_ERROR(set(pattern, v));
   return absl::OkStatus();
 }
 
-absl::Status SetTtl(Variant& v, absl::string_view key, const nlohmann::json& value,
-                    absl::string_view where) {
+absl::Status SetTtl(Variant& v, absl::string_view key, const JsonReader& value) {
   return ForEachBehaviorValue(
-      value, where,
-      [&](absl::string_view behavior, const nlohmann::json& seconds,
-          absl::string_view at) -> absl::Status {
-        EDGESIM_ASSIGN_OR_RETURN(absl::Duration ttl, AsSeconds(seconds, at));
+      value, [&](absl::string_view behavior, const JsonReader& seconds) -> absl::Status {
+        EDGESIM_ASSIGN_OR_RETURN(absl::Duration ttl, seconds.Seconds());
         PolicyOverride& o = OverrideFor(v, behavior);
         (key == "min_ttl" ? o.min_ttl : key == "default_ttl" ? o.default_ttl : o.max_ttl) = ttl;
         return absl::OkStatus();
       });
 }
 
-absl::Status SetCachePolicy(Variant& v, const nlohmann::json& value, absl::string_view where) {
+absl::Status SetCachePolicy(Variant& v, const JsonReader& value) {
   return ForEachBehaviorValue(
-      value, where,
-      [&](absl::string_view behavior, const nlohmann::json& name,
-          absl::string_view at) -> absl::Status {
-        EDGESIM_ASSIGN_OR_RETURN(std::string policy, AsString(name, at));
+      value, [&](absl::string_view behavior, const JsonReader& name) -> absl::Status {
+        EDGESIM_ASSIGN_OR_RETURN(std::string policy, name.String());
         if (policy::FindManagedCachePolicy(policy) == nullptr) {
-          return FieldError(at, absl::StrCat("no managed cache policy \"", policy, "\""));
+          return name.Error(absl::StrCat("no managed cache policy \"", policy, "\""));
         }
         OverrideFor(v, behavior).cache_policy = std::move(policy);
         return absl::OkStatus();
       });
 }
 
-absl::StatusOr<InvalidationStrategy> ParseStrategy(const nlohmann::json& value,
-                                                   absl::string_view where) {
-  EDGESIM_ASSIGN_OR_RETURN(std::string name, AsString(value, where));
+absl::StatusOr<InvalidationStrategy> ParseStrategy(const JsonReader& value) {
+  EDGESIM_ASSIGN_OR_RETURN(std::string name, value.String());
   for (InvalidationStrategy s : {InvalidationStrategy::kTrace, InvalidationStrategy::kNone,
                                  InvalidationStrategy::kAll, InvalidationStrategy::kChanged}) {
     if (name == ToString(s)) return s;
   }
-  return FieldError(where, absl::StrCat("unknown invalidation strategy \"", name,
-                                        "\" (trace, none, all, changed)"));
+  return value.Error(
+      absl::StrCat("unknown invalidation strategy \"", name, "\" (trace, none, all, changed)"));
 }
 
-absl::Status SetEviction(Variant& v, const nlohmann::json& value, absl::string_view where) {
-  EDGESIM_ASSIGN_OR_RETURN(v.eviction, AsString(value, where));
-  if (v.eviction == "fifo") return absl::OkStatus();
+absl::Status SetEviction(Variant& v, const JsonReader& value) {
+  EDGESIM_ASSIGN_OR_RETURN(v.eviction, value.String());
   for (absl::string_view name : core::EvictionPolicyNames()) {
     if (name == v.eviction) return absl::OkStatus();
   }
-  return FieldError(where, absl::StrCat("unknown eviction policy \"", v.eviction, "\" (",
-                                        absl::StrJoin(core::EvictionPolicyNames(), ", "),
-                                        ", fifo)"));
+  return value.Error(absl::StrCat("unknown eviction policy \"", v.eviction, "\" (",
+                                  absl::StrJoin(core::EvictionPolicyNames(), ", "), ")"));
 }
 
-// One field of a variant object; grid combinations go through here too.
-absl::Status SetField(Variant& v, const std::string& key, const nlohmann::json& value,
-                      absl::string_view where) {
+// The keys a variant object (and a grid) may have. A misspelt one would silently run the wrong
+// experiment.
+constexpr absl::string_view kVariantKeys[] = {
+    "name",           "min_ttl",      "default_ttl",        "max_ttl",  "cache_policy",  "eviction",
+    "capacity_bytes", "invalidation", "invalidation_delay", "regional", "origin_shield", "model"};
+
+// Field `key` of a variant object (or a grid combination), read from `value`; `parent` is the
+// object that holds the key.
+absl::Status SetField(Variant& v, const JsonReader& parent, const std::string& key,
+                      const JsonReader& value) {
+  if (std::find(std::begin(kVariantKeys), std::end(kVariantKeys), key) == std::end(kVariantKeys)) {
+    return parent.UnknownKey(key, kVariantKeys);
+  }
   if (key == "name") {
-    EDGESIM_ASSIGN_OR_RETURN(v.name, AsString(value, where));
+    EDGESIM_ASSIGN_OR_RETURN(v.name, value.String());
     return absl::OkStatus();
   }
-  v.settings[key] = value;
-  if (key == "min_ttl" || key == "default_ttl" || key == "max_ttl") {
-    return SetTtl(v, key, value, where);
-  }
-  if (key == "cache_policy") return SetCachePolicy(v, value, where);
-  if (key == "eviction") return SetEviction(v, value, where);
+  v.settings[key] = value.present() ? value.value() : nlohmann::json();
+  if (key == "min_ttl" || key == "default_ttl" || key == "max_ttl") return SetTtl(v, key, value);
+  if (key == "cache_policy") return SetCachePolicy(v, value);
+  if (key == "eviction") return SetEviction(v, value);
   if (key == "capacity_bytes") {
-    EDGESIM_ASSIGN_OR_RETURN(int64_t bytes, AsInt(value, where));
-    if (bytes <= 0) return FieldError(where, "expected a number of bytes > 0");
+    EDGESIM_ASSIGN_OR_RETURN(int64_t bytes, value.Int());
+    if (bytes <= 0) return value.Error("expected a number of bytes > 0");
     v.capacity_bytes = static_cast<uint64_t>(bytes);
     return absl::OkStatus();
   }
   if (key == "invalidation") {
-    EDGESIM_ASSIGN_OR_RETURN(v.invalidation, ParseStrategy(value, where));
+    EDGESIM_ASSIGN_OR_RETURN(v.invalidation, ParseStrategy(value));
     return absl::OkStatus();
   }
   if (key == "invalidation_delay") {
-    EDGESIM_ASSIGN_OR_RETURN(v.invalidation_delay, AsSeconds(value, where));
+    EDGESIM_ASSIGN_OR_RETURN(v.invalidation_delay, value.Seconds());
     return absl::OkStatus();
   }
   if (key == "regional") {
-    EDGESIM_ASSIGN_OR_RETURN(v.regional, AsBool(value, where));
+    EDGESIM_ASSIGN_OR_RETURN(v.regional, value.Bool());
     return absl::OkStatus();
   }
   if (key == "origin_shield") {
-    if (value.is_null()) {
-      v.origin_shield.clear();
-      return absl::OkStatus();
-    }
-    EDGESIM_ASSIGN_OR_RETURN(v.origin_shield, AsString(value, where));
+    v.origin_shield.clear();
+    if (!value.present()) return absl::OkStatus();  // null: none
+    EDGESIM_ASSIGN_OR_RETURN(v.origin_shield, value.String());
     return absl::OkStatus();
   }
-  if (key == "model") {
-    EDGESIM_ASSIGN_OR_RETURN(std::string model, AsString(value, where));
-    if (model != "full" && model != "cache-only") {
-      return FieldError(where, "expected \"full\" or \"cache-only\"");
-    }
-    v.cache_only = model == "cache-only";
-    return absl::OkStatus();
+  EDGESIM_ASSIGN_OR_RETURN(std::string model, value.String());  // "model", the last key
+  if (model != "full" && model != "cache-only") {
+    return value.Error("expected \"full\" or \"cache-only\"");
   }
-  // A misspelt field would silently run the wrong experiment.
-  return FieldError(where, "unknown variant field");
+  v.cache_only = model == "cache-only";
+  return absl::OkStatus();
 }
 
-absl::StatusOr<Variant> ParseVariant(const nlohmann::json& object, absl::string_view where) {
-  if (!object.is_object()) return FieldError(where, "expected an object");
+absl::StatusOr<Variant> ParseVariant(const JsonReader& object) {
+  EDGESIM_ASSIGN_OR_RETURN(const auto members, object.Members());
   Variant v;
   v.name.clear();
-  for (const auto& [key, value] : object.items()) {
-    EDGESIM_RETURN_IF_ERROR(SetField(v, key, value, FieldPath(where, key)));
+  for (const auto& [key, value] : members) {
+    EDGESIM_RETURN_IF_ERROR(SetField(v, object, key, value));
   }
-  if (v.name.empty()) return FieldError(FieldPath(where, "name"), "required");
+  if (v.name.empty()) return object.Field("name").Missing();
   return v;
 }
 
 // "key=value" with strings unquoted.
-std::string GridLabel(const std::string& key, const nlohmann::json& value) {
-  return absl::StrCat(key, "=", value.is_string() ? value.get<std::string>() : value.dump());
+std::string GridLabel(const std::string& key, const JsonReader& value) {
+  if (!value.present()) return absl::StrCat(key, "=null");
+  const nlohmann::json& j = value.value();
+  return absl::StrCat(key, "=", j.is_string() ? j.get<std::string>() : j.dump());
 }
 
-absl::Status ExpandGrid(const nlohmann::json& grid, std::vector<Variant>& out) {
-  if (!grid.is_object() || grid.empty()) return FieldError("grid", "expected an object of lists");
-  std::vector<std::pair<std::string, std::vector<nlohmann::json>>> axes;
-  for (const auto& [key, values] : grid.items()) {
-    if (!values.is_array() || values.empty()) {
-      return FieldError(FieldPath("grid", key), "expected a non-empty list of values");
-    }
-    axes.emplace_back(key, std::vector<nlohmann::json>(values.begin(), values.end()));
+absl::Status ExpandGrid(const JsonReader& grid, std::vector<Variant>& out) {
+  absl::StatusOr<std::vector<std::pair<std::string, JsonReader>>> members = grid.Members();
+  if (!members.ok() || members->empty()) return grid.Error("expected an object of lists");
+  std::vector<std::pair<std::string, std::vector<JsonReader>>> axes;
+  for (const auto& [key, values] : *members) {
+    if (key == "name") return values.Error("a grid names its variants itself");
+    absl::StatusOr<std::vector<JsonReader>> items = values.Items();
+    if (!items.ok() || items->empty()) return values.Error("expected a non-empty list of values");
+    axes.emplace_back(key, *std::move(items));
   }
   // Odometer over the axes; the last axis changes fastest.
   std::vector<size_t> at(axes.size(), 0);
@@ -167,9 +167,7 @@ absl::Status ExpandGrid(const nlohmann::json& grid, std::vector<Variant>& out) {
     std::vector<std::string> labels;
     for (size_t a = 0; a < axes.size(); ++a) {
       const auto& [key, values] = axes[a];
-      if (key == "name") return FieldError("grid.name", "a grid names its variants itself");
-      EDGESIM_RETURN_IF_ERROR(
-          SetField(v, key, values[at[a]], IndexPath(FieldPath("grid", key), at[a])));
+      EDGESIM_RETURN_IF_ERROR(SetField(v, grid, key, values[at[a]]));
       labels.push_back(GridLabel(key, values[at[a]]));
     }
     v.name = absl::StrJoin(labels, " ");
@@ -196,22 +194,22 @@ absl::string_view ToString(InvalidationStrategy strategy) {
   return "?";
 }
 
-absl::StatusOr<std::vector<Variant>> ParseVariants(const nlohmann::json& variants,
-                                                   const nlohmann::json& grid) {
+absl::StatusOr<std::vector<Variant>> ParseVariants(const policy::JsonReader& variants,
+                                                   const policy::JsonReader& grid) {
   std::vector<Variant> out;
-  if (!variants.is_null()) {
-    if (!variants.is_array()) return FieldError("variants", "expected a list");
-    for (size_t i = 0; i < variants.size(); ++i) {
-      EDGESIM_ASSIGN_OR_RETURN(Variant v, ParseVariant(variants[i], IndexPath("variants", i)));
+  if (variants.present()) {
+    EDGESIM_ASSIGN_OR_RETURN(const std::vector<JsonReader> items, variants.Items());
+    for (const JsonReader& item : items) {
+      EDGESIM_ASSIGN_OR_RETURN(Variant v, ParseVariant(item));
       out.push_back(std::move(v));
     }
   }
-  if (!grid.is_null()) EDGESIM_RETURN_IF_ERROR(ExpandGrid(grid, out));
+  if (grid.present()) EDGESIM_RETURN_IF_ERROR(ExpandGrid(grid, out));
   if (out.empty()) out.emplace_back();
   absl::flat_hash_set<std::string> names;
   for (const Variant& v : out) {
     if (!names.insert(v.name).second) {
-      return FieldError("variants", absl::StrCat("two variants are named \"", v.name, "\""));
+      return variants.Error(absl::StrCat("two variants are named \"", v.name, "\""));
     }
   }
   return out;
@@ -242,11 +240,10 @@ absl::StatusOr<policy::Distribution> ApplyVariant(const policy::Distribution& di
                                                      o.behavior, "\""));
     }
   }
-  std::vector<policy::ConfigProblem> problems = policy::ValidateDistributionConfig(d.config);
-  if (!problems.empty()) {
-    return absl::InvalidArgumentError(absl::StrCat("variant \"", variant.name,
-                                                   "\": ", problems[0].location, ": ",
-                                                   problems[0].message));
+  if (absl::Status s = policy::ConfigProblemsStatus(policy::ValidateDistributionConfig(d.config));
+      !s.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("variant \"", variant.name, "\": ", s.message()));
   }
   return d;
 }

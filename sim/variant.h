@@ -24,6 +24,7 @@
 #include "core/topology.h"
 #include "nlohmann/json.hpp"
 #include "policy/distribution.h"
+#include "policy/json_reader.h"
 
 namespace edgesim::sim {
 
@@ -48,7 +49,7 @@ absl::string_view ToString(InvalidationStrategy strategy);
 struct Variant {
   std::string name = "base";
   std::vector<PolicyOverride> overrides;
-  // core/eviction.h's names plus "fifo" (key-only replays).
+  // One of core/eviction.h's names.
   std::string eviction = "lru";
   // Per cache (each POP and regional edge cache).
   uint64_t capacity_bytes = uint64_t{1} << 30;
@@ -69,11 +70,12 @@ struct Variant {
 // from --regional and --origin-shield.
 core::TierLayout TierLayoutOf(const Variant& variant);
 
-// `variants` (an array or null) then the `grid` combinations (an object or null), in order; one
-// default variant when both are null. Names must be unique (grid variants are named after their
-// values, e.g. "eviction=sieve default_ttl=60").
-absl::StatusOr<std::vector<Variant>> ParseVariants(const nlohmann::json& variants,
-                                                   const nlohmann::json& grid);
+// `variants` (an array, or absent) then the `grid` combinations (an object of lists, or absent),
+// in order; one default variant when both are absent. Names must be unique (grid variants are
+// named after their values, e.g. "eviction=sieve default_ttl=60"). Keys other than the fields
+// above are errors: `variants[0]: unknown key "defualt_ttl"`.
+absl::StatusOr<std::vector<Variant>> ParseVariants(const policy::JsonReader& variants,
+                                                   const policy::JsonReader& grid);
 
 // The distribution with the variant's policy overrides applied. InvalidArgument for a managed
 // policy name that does not exist or an override naming no behavior.

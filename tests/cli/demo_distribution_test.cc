@@ -2,7 +2,8 @@
 
 #include "gtest/gtest.h"
 #include "policy/behavior_table.h"
-#include "policy/distribution_json.h"
+#include "policy/distribution_json_reader.h"
+#include "policy/distribution_validator.h"
 
 namespace edgesim::cli {
 namespace {

@@ -167,8 +167,8 @@ TEST(MakeEvictionPolicyTest, UnknownNameIsInvalidArgumentListingTheKnownOnes) {
   }
 }
 
-TEST(MakeEvictionPolicyTest, NamesAreTheThreeDocumentedPolicies) {
-  EXPECT_THAT(EvictionPolicyNames(), UnorderedElementsAreArray({"lru", "sieve", "s3fifo"}));
+TEST(MakeEvictionPolicyTest, NamesAreTheFourDocumentedPolicies) {
+  EXPECT_THAT(EvictionPolicyNames(), UnorderedElementsAreArray({"fifo", "lru", "sieve", "s3fifo"}));
 }
 
 }  // namespace

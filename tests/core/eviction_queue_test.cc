@@ -57,6 +57,21 @@ TEST(EvictionQueueTest, MoveToFrontMakesTheTailTheHead) {
   EXPECT_EQ(queue.size(), 2u);
 }
 
+TEST(EvictionQueueTest, PopTailTakesTheOldestUntilEmpty) {
+  EvictionQueue queue(/*tag=*/1);
+  EvictionNode a, b;
+  a.charge = 3;
+  b.charge = 4;
+  queue.PushFront(a);
+  queue.PushFront(b);
+  EXPECT_EQ(queue.PopTail(), &a);
+  EXPECT_EQ(a.queue, 0);
+  EXPECT_EQ(queue.bytes(), 4u);
+  EXPECT_EQ(queue.PopTail(), &b);
+  EXPECT_TRUE(queue.empty());
+  EXPECT_EQ(queue.PopTail(), nullptr);
+}
+
 TEST(EvictionQueueDeathTest, RemovingANodeOfAnotherQueueIsAProgrammerError) {
   EvictionQueue small(/*tag=*/1), main(/*tag=*/2);
   EvictionNode a;

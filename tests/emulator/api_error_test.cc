@@ -21,8 +21,22 @@ TEST(ApiErrorTest, PolicyInvalidationErrorsPassThrough) {
   EXPECT_EQ(e.code, "InvalidArgument");
   EXPECT_EQ(e.http_status, 400);
   EXPECT_NE(e.message.find("invalid invalidation paths"), std::string::npos) << e.message;
-  EXPECT_EQ(ToApiError(policy::CheckInProgressLimits(0, 15, {"/a*"})).code,
-            "TooManyInvalidationsInProgress");
+  EXPECT_EQ(ToApiError(policy::CheckInProgressLimits(0, 15, {"/a*"})),
+            (ApiError{"TooManyInvalidationsInProgress", 400,
+                      std::string(policy::CheckInProgressLimits(0, 15, {"/a*"}).message())}));
+}
+
+// The HTTP statuses of what policy/ says is wrong with a batch are this module's (API 1.6).
+TEST(ApiErrorTest, PolicyInvalidationErrorsGetTheirHttpStatusHere) {
+  policy::ModelOptions small_batches;
+  small_batches.invalidation_batch_max_file_paths = 1;
+  const ApiError too_large =
+      ToApiError(policy::ValidateInvalidationBatch({"/a", "/b"}, 2, small_batches));
+  EXPECT_EQ(too_large.code, "BatchTooLarge");
+  EXPECT_EQ(too_large.http_status, 413);
+  const ApiError inconsistent = ToApiError(policy::ValidateInvalidationBatch({"/a"}, 2));
+  EXPECT_EQ(inconsistent.code, "InconsistentQuantities");
+  EXPECT_EQ(inconsistent.http_status, 400);
 }
 
 TEST(ApiErrorTest, StatusesWithoutACodeMapByCanonicalCode) {

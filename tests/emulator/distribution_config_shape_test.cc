@@ -47,7 +47,9 @@ TEST(CheckDistributionConfigShapeTest, CodesOfTheirOwn) {
   mistyped["Origins"] = "none";
   mistyped["DefaultCacheBehavior"]["TargetOriginId"] = 5;
   EXPECT_EQ(CodeOrOk(CheckDistributionConfigShape(mistyped, Known)), "OK");
-  EXPECT_EQ(CodeOrOk(CheckDistributionConfigShape(json(3), Known)), "InvalidArgument");
+  const absl::Status not_object = CheckDistributionConfigShape(json(3), Known);
+  EXPECT_EQ(CodeOrOk(not_object), "InvalidArgument");
+  EXPECT_EQ(not_object.message(), "DistributionConfig: expected an object, got number");
 }
 
 TEST(CachePolicyIdsOfTest, DefaultBehaviorFirst) {
@@ -69,8 +71,10 @@ TEST(WithDistributionConfigDefaultsTest, FillsOnlyWhatIsMissing) {
   EXPECT_EQ(filled["DefaultCacheBehavior"]["Compress"], false);
   EXPECT_EQ(filled["DefaultCacheBehavior"]["AllowedMethods"]["Quantity"], 3);
   EXPECT_EQ(filled["DefaultCacheBehavior"]["AllowedMethods"]["CachedMethods"]["Items"],
-            json({"HEAD", "GET"}));
-  EXPECT_EQ(filled["CacheBehaviors"]["Items"][0]["Compress"], true);
+            json({"GET", "HEAD"}));
+  // CloudFront's default (policy/cloudfront_defaults.h), not the console's.
+  EXPECT_EQ(filled["CacheBehaviors"]["Items"][0]["Compress"], false);
+  EXPECT_EQ(filled["CacheBehaviors"]["Items"][0]["AllowedMethods"]["Items"], json({"GET", "HEAD"}));
   EXPECT_EQ(filled["PriceClass"], "PriceClass_All");
   EXPECT_EQ(filled["HttpVersion"], "http2");
   EXPECT_EQ(filled["Origins"]["Items"][0]["ConnectionAttempts"], 3);

@@ -56,6 +56,26 @@ TEST(DistributionConfigTest, OriginDefaultsAreCloudFrontsTimeouts) {  // SPEC 7.
   EXPECT_EQ(o.keepalive_timeout, absl::Seconds(5));
 }
 
+TEST(UsesS3OriginConfigTest, OnlyS3RestOriginsWithDefaultTransport) {
+  Origin o;
+  o.domain_name = "bucket.s3.amazonaws.com";
+  EXPECT_FALSE(UsesS3OriginConfig(o));  // kind still custom
+  o.kind = OriginKind::kS3;
+  EXPECT_TRUE(UsesS3OriginConfig(o));
+  Origin website = o;
+  website.domain_name = "bucket.s3-website-us-east-1.amazonaws.com";
+  EXPECT_FALSE(UsesS3OriginConfig(website));
+  Origin port = o;
+  port.http_port = 8080;
+  EXPECT_FALSE(UsesS3OriginConfig(port));
+  Origin keepalive = o;
+  keepalive.keepalive_timeout = absl::Seconds(60);
+  EXPECT_FALSE(UsesS3OriginConfig(keepalive));
+  Origin read = o;
+  read.read_timeout = absl::Seconds(60);  // S3OriginConfig has OriginReadTimeout
+  EXPECT_TRUE(UsesS3OriginConfig(read));
+}
+
 TEST(SingleOriginDistributionTest, DefaultBehaviorReachesItsOneOrigin) {
   CachePolicy p;
   p.default_ttl = absl::Seconds(60);

@@ -30,10 +30,7 @@ TEST_P(Spec62Test, InvalidatesExactlyTheRowsObjects) {
   absl::StatusOr<InvalidationPath> path = InvalidationPath::Parse(c.invalidation_path);
   if (!c.accepted) {
     ASSERT_FALSE(path.ok());
-    const absl::optional<InvalidationError> error = ToInvalidationError(path.status());
-    ASSERT_TRUE(error.has_value());
-    EXPECT_EQ(error->code, "InvalidArgument");
-    EXPECT_EQ(error->http_status, 400);
+    EXPECT_EQ(InvalidationErrorCodeOf(path.status()), InvalidationErrorCode::kInvalidArgument);
     return;
   }
   ASSERT_TRUE(path.ok()) << path.status();
@@ -107,8 +104,7 @@ TEST_P(SyntaxTest, ValidatesLikeCloudFront) {
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(std::string(status.message()), StartsWith(kInvalidPaths));
   EXPECT_THAT(std::string(status.message()), HasSubstr(c.problem));
-  EXPECT_EQ(ToInvalidationError(status),
-            (InvalidationError{"InvalidArgument", 400, std::string(status.message())}));
+  EXPECT_EQ(InvalidationErrorCodeOf(status), InvalidationErrorCode::kInvalidArgument);
   EXPECT_EQ(InvalidationPath::Parse(c.path).status(), status);
 }
 
@@ -172,9 +168,9 @@ std::vector<std::string> FilePaths(int n) {
   return paths;
 }
 
-absl::optional<InvalidationError> ErrorOf(const absl::Status& status) {
+absl::optional<InvalidationErrorCode> CodeOf(const absl::Status& status) {
   EXPECT_FALSE(status.ok());
-  return ToInvalidationError(status);
+  return InvalidationErrorCodeOf(status);
 }
 
 TEST(InvalidationBatchTest, AcceptsAConsistentBatch) {
@@ -182,27 +178,25 @@ TEST(InvalidationBatchTest, AcceptsAConsistentBatch) {
 }
 
 TEST(InvalidationBatchTest, QuantityMustMatchItems) {
-  const absl::optional<InvalidationError> error =
-      ErrorOf(ValidateInvalidationBatch({"/a.jpg", "/b.jpg"}, 3));
-  ASSERT_TRUE(error.has_value());
-  EXPECT_EQ(error->code, "InconsistentQuantities");
-  EXPECT_EQ(error->http_status, 400);
-  EXPECT_THAT(error->message, HasSubstr("Paths.Quantity is 3 but Paths.Items holds 2"));
+  const absl::Status status = ValidateInvalidationBatch({"/a.jpg", "/b.jpg"}, 3);
+  EXPECT_EQ(CodeOf(status), InvalidationErrorCode::kInconsistentQuantities);
+  EXPECT_THAT(std::string(status.message()),
+              HasSubstr("Paths.Quantity is 3 but Paths.Items holds 2"));
 }
 
 // Checked before the paths: a wrong Quantity wins over a bad path.
 TEST(InvalidationBatchTest, QuantityCheckedFirst) {
-  EXPECT_EQ(ErrorOf(ValidateInvalidationBatch({"no-slash"}, 2))->code, "InconsistentQuantities");
+  EXPECT_EQ(CodeOf(ValidateInvalidationBatch({"no-slash"}, 2)),
+            InvalidationErrorCode::kInconsistentQuantities);
 }
 
 TEST(InvalidationBatchTest, NamesTheBadItem) {
-  const absl::optional<InvalidationError> error =
-      ErrorOf(ValidateInvalidationBatch({"/ok", "/fine*", "/bad path"}, 3));
-  ASSERT_TRUE(error.has_value());
-  EXPECT_EQ(error->code, "InvalidArgument");
-  EXPECT_THAT(error->message, StartsWith(kInvalidPaths));
-  EXPECT_THAT(error->message, HasSubstr("Paths.Items[2] \"/bad path\": it contains an unencoded "
-                                        "space at position 4"));
+  const absl::Status status = ValidateInvalidationBatch({"/ok", "/fine*", "/bad path"}, 3);
+  EXPECT_EQ(CodeOf(status), InvalidationErrorCode::kInvalidArgument);
+  EXPECT_THAT(std::string(status.message()), StartsWith(kInvalidPaths));
+  EXPECT_THAT(std::string(status.message()),
+              HasSubstr("Paths.Items[2] \"/bad path\": it contains an unencoded "
+                        "space at position 4"));
 }
 
 // SPEC 6.3: the BatchTooLarge threshold is UNCONFIRMED (ModelOptions, default 3000).
@@ -212,39 +206,33 @@ TEST(InvalidationBatchTest, TooManyFilePathsIsBatchTooLarge_UNCONFIRMED) {
     paths.push_back(absl::StrCat("/w", i, "/*"));  // wildcards don't count
   EXPECT_TRUE(ValidateInvalidationBatch(paths, static_cast<int>(paths.size())).ok());
   paths.push_back("/one-more");
-  const absl::optional<InvalidationError> error =
-      ErrorOf(ValidateInvalidationBatch(paths, static_cast<int>(paths.size())));
-  ASSERT_TRUE(error.has_value());
-  EXPECT_EQ(error->code, "BatchTooLarge");
-  EXPECT_EQ(error->http_status, 413);
-  EXPECT_THAT(error->message, HasSubstr("3001 non-wildcard paths; the maximum is 3000"));
+  const absl::Status status = ValidateInvalidationBatch(paths, static_cast<int>(paths.size()));
+  EXPECT_EQ(CodeOf(status), InvalidationErrorCode::kBatchTooLarge);
+  EXPECT_THAT(std::string(status.message()),
+              HasSubstr("3001 non-wildcard paths; the maximum is 3000"));
 }
 
 TEST(InvalidationBatchTest, BatchThresholdIsAnOption_UNCONFIRMED) {
   ModelOptions options;
   options.invalidation_batch_max_file_paths = 2;
   EXPECT_TRUE(ValidateInvalidationBatch(FilePaths(2), 2, options).ok());
-  EXPECT_EQ(ErrorOf(ValidateInvalidationBatch(FilePaths(3), 3, options))->code, "BatchTooLarge");
+  EXPECT_EQ(CodeOf(ValidateInvalidationBatch(FilePaths(3), 3, options)),
+            InvalidationErrorCode::kBatchTooLarge);
 }
 
 TEST(InProgressLimitsTest, FilePathLimit) {
   EXPECT_TRUE(CheckInProgressLimits(2900, 0, FilePaths(100)).ok());
   const absl::Status status = CheckInProgressLimits(2900, 0, FilePaths(101));
   EXPECT_EQ(status.code(), absl::StatusCode::kResourceExhausted);
-  const absl::optional<InvalidationError> error = ErrorOf(status);
-  ASSERT_TRUE(error.has_value());
-  EXPECT_EQ(error->code, "TooManyInvalidationsInProgress");
-  EXPECT_EQ(error->http_status, 400);
-  EXPECT_THAT(error->message, HasSubstr("2900 in progress and 101 requested"));
+  EXPECT_EQ(CodeOf(status), InvalidationErrorCode::kTooManyInvalidationsInProgress);
+  EXPECT_THAT(std::string(status.message()), HasSubstr("2900 in progress and 101 requested"));
 }
 
 TEST(InProgressLimitsTest, WildcardLimit) {
   EXPECT_TRUE(CheckInProgressLimits(0, 14, {"/a*"}).ok());
-  const absl::optional<InvalidationError> error =
-      ErrorOf(CheckInProgressLimits(0, 14, {"/a*", "/b/*"}));
-  ASSERT_TRUE(error.has_value());
-  EXPECT_EQ(error->code, "TooManyInvalidationsInProgress");
-  EXPECT_THAT(error->message, HasSubstr("wildcard"));
+  const absl::Status status = CheckInProgressLimits(0, 14, {"/a*", "/b/*"});
+  EXPECT_EQ(CodeOf(status), InvalidationErrorCode::kTooManyInvalidationsInProgress);
+  EXPECT_THAT(std::string(status.message()), HasSubstr("wildcard"));
 }
 
 // SPEC 6.3: "the two limits are independent".
@@ -256,11 +244,13 @@ TEST(InProgressLimitsTest, LimitsAreIndependent) {
 }
 
 TEST(InvalidationErrorTest, OnlyStatusesFromThisModuleMap) {
-  EXPECT_FALSE(ToInvalidationError(absl::OkStatus()).has_value());
-  EXPECT_FALSE(ToInvalidationError(absl::InvalidArgumentError("other")).has_value());
-  EXPECT_EQ(
-      ToInvalidationError(MakeInvalidationError(InvalidationErrorCode::kBatchTooLarge, "too big")),
-      (InvalidationError{"BatchTooLarge", 413, "too big"}));
+  EXPECT_FALSE(InvalidationErrorCodeOf(absl::OkStatus()).has_value());
+  EXPECT_FALSE(InvalidationErrorCodeOf(absl::InvalidArgumentError("other")).has_value());
+  const absl::Status too_big =
+      MakeInvalidationError(InvalidationErrorCode::kBatchTooLarge, "too big");
+  EXPECT_EQ(InvalidationErrorCodeOf(too_big), InvalidationErrorCode::kBatchTooLarge);
+  EXPECT_EQ(too_big.message(), "too big");
+  EXPECT_EQ(ToString(InvalidationErrorCode::kBatchTooLarge), "BatchTooLarge");
 }
 
 // ---- Pricing ledger (SPEC 6.6)

@@ -204,6 +204,25 @@ TEST(ReplayTest, KeyOnlyTracesTakeTheCacheOnlyPath) {
   EXPECT_EQ(v.cache.at("evictions"), 3u);
 }
 
+// The full model's store takes every core eviction policy: with room for two objects, a hit saves
+// /a from LRU's eviction but not from FIFO's.
+TEST(ReplayTest, FullModelEvictsWithFifoToo) {
+  const Scenario scenario = MakeScenario(R"({
+    "origin": {"rules": [{"path": "*", "headers": {"Cache-Control": "max-age=600"}, "size": 10000}]},
+    "variants": [{"name": "lru", "eviction": "lru", "capacity_bytes": 25000},
+                 {"name": "fifo", "eviction": "fifo", "capacity_bytes": 25000}]
+  })");
+  VectorTraceSource trace;
+  int second = 0;
+  for (const char* path : {"/a", "/b", "/a", "/c", "/a"}) trace.AddRequest(At(second++), path);
+  const SimulationResult r = Simulate(scenario, trace);
+  ASSERT_EQ(r.variants.size(), 2u);
+  EXPECT_EQ(r.variants[0].mode, "full");
+  EXPECT_EQ(r.variants[1].mode, "full");
+  EXPECT_EQ(r.variants[0].total.hits, 2u);  // /a twice
+  EXPECT_EQ(r.variants[1].total.hits, 1u);  // /c evicted the older /a
+}
+
 // A few POPs, a few hundred paths, deploys: enough to exercise every counter.
 std::unique_ptr<VectorTraceSource> GeneratedTrace() {
   auto trace =

@@ -69,8 +69,23 @@ TEST(ScenarioTest, DefaultsWithoutSections) {
   EXPECT_TRUE(s->origin.rules.empty());
   EXPECT_TRUE(s->workload.is_null());
   ASSERT_EQ(s->variants.size(), 1u);
-  EXPECT_EQ(s->distribution.config.default_behavior.cache_policy.name,
-            "Managed-CachingOptimized");
+  EXPECT_EQ(s->distribution.config.default_behavior.cache_policy.name, "Managed-CachingOptimized");
+}
+
+// The distribution is CloudFront's own JSON: fields CloudFront has and edgesim does not model (or
+// that a newer AWS CLI prints) are ignored there, as CloudFront ignores them.
+TEST(ScenarioTest, DistributionKeepsIgnoringUnknownCloudFrontFields) {
+  absl::StatusOr<Scenario> s = Parse(R"({"distribution": {
+    "Origins": {"Quantity": 1, "Items": [{"Id": "o", "DomainName": "o.test",
+                "CustomOriginConfig": {"HTTPPort": 80, "HTTPSPort": 443,
+                                       "OriginProtocolPolicy": "http-only",
+                                       "IpAddressType": "dualstack"}}]},
+    "DefaultCacheBehavior": {"TargetOriginId": "o", "ViewerProtocolPolicy": "allow-all",
+                             "CachePolicyId": "658327ea-f89d-4fab-a63d-7e88639e58f6",
+                             "GrpcConfig": {"Enabled": false}},
+    "SomeFutureField": 1}})");
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->distribution.config.origins[0].id, "o");
 }
 
 struct BadCase {
@@ -93,7 +108,10 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{R"({"steps": [{"at": 0, "request": "/a"}, {"at": 1, "request": "/b"},
                    {"at": 2, "request": "/c"}, {"at": 3, "request": "/d", "expect": {"x_cache": "Maybe"}}]})",
                 "steps[3].expect.x_cache: \"Maybe\""},
-        BadCase{R"({"steps": [{"request": "/a"}]})", "steps[0].at: required"},
+        BadCase{R"({"steps": [{"at": 0, "request": "/a"}, {"at": 1, "request": "/b"},
+                   {"at": 2, "request": "/c"}, {"at": 3, "request": "/d", "expect": {"x_cache": 3}}]})",
+                "steps[3].expect.x_cache: expected a string, got number"},
+        BadCase{R"({"steps": [{"request": "/a"}]})", "steps[0].at: required field is missing"},
         BadCase{R"({"steps": [{"at": 5, "request": "/a"}, {"at": 1, "request": "/a"}]})",
                 "steps[1].at: steps must be in time order"},
         BadCase{R"({"steps": [{"at": 0, "request": "GET index.html"}]})", "steps[0].request"},
@@ -103,11 +121,11 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{R"({"steps": [{"at": -1, "request": "/a"}]})", "steps[0].at"},
         BadCase{R"({"origin": {"rules": [{"path": "/a", "status": 99}]}})",
                 "origin.rules[0].status"},
-        BadCase{R"({"origin": {"rules": [{"status": 200}]}})", "origin.rules[0].path: required"},
+        BadCase{R"({"origin": {"rules": [{"status": 200}]}})",
+                "origin.rules[0].path: required field is missing"},
         BadCase{R"({"origin": {"rules": [{"path": "/a", "headers": {"X": 1}}]}})",
                 "origin.rules[0].headers.X"},
-        BadCase{R"({"origin": {"outages": [{"from": 10, "to": 5}]}})",
-                "origin.outages[0].to"},
+        BadCase{R"({"origin": {"outages": [{"from": 10, "to": 5}]}})", "origin.outages[0].to"},
         BadCase{R"({"origin": {"outages": [{"from": 1, "to": 5, "failure": "boom"}]}})",
                 "origin.outages[0].failure"},
         BadCase{R"({"distribution": {"DefaultCacheBehavior": 3}})", "distribution:"},
@@ -117,8 +135,26 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{R"({"variants": [{"name": "a", "eviction": "random"}]})",
                 "variants[0].eviction: unknown eviction policy"},
         BadCase{R"({"variants": [{"name": "a", "defualt_ttl": 5}]})",
-                "variants[0].defualt_ttl: unknown variant field"},
-        BadCase{R"({"variants": [{"default_ttl": 5}]})", "variants[0].name: required"},
+                "variants[0]: unknown key \"defualt_ttl\""},
+        BadCase{R"({"grid": {"eviction": ["lru"], "capacity": [1]}})",
+                "grid: unknown key \"capacity\""},
+        BadCase{R"({"variants": [{"default_ttl": 5}]})",
+                "variants[0].name: required field is missing"},
+        // edgesim's own keys are checked everywhere: a misspelt one is an error, not a no-op.
+        BadCase{R"({"steps": [{"at": 0, "request": "/a", "expect": {"x-cache": "Hit"}}]})",
+                "steps[0].expect: unknown key \"x-cache\""},
+        BadCase{R"({"steps": [{"at": 0, "request": "/a"}, {"at": 1, "request": "/a"},
+                              {"at": 2, "request": "/a", "expect": {"x-cache": "Hit"}}]})",
+                "steps[2].expect: unknown key \"x-cache\""},
+        BadCase{R"({"steps": [{"at": 0, "requets": "/a"}]})", "steps[0]: unknown key \"requets\""},
+        BadCase{R"({"steps": [{"at": 0, "deploy": ["/a"], "expect": {"status": 200}}]})",
+                "steps[0].expect: only a request step has one"},
+        BadCase{R"({"nmae": "typo"})", "unknown key \"nmae\""},
+        BadCase{R"({"origin": {"rule": []}})", "origin: unknown key \"rule\""},
+        BadCase{R"({"origin": {"rules": [{"path": "/a", "cache_control": "x"}]}})",
+                "origin.rules[0]: unknown key \"cache_control\""},
+        BadCase{R"({"origin": {"outages": [{"from": 1, "to": 5, "code": 503}]}})",
+                "origin.outages[0]: unknown key \"code\""},
         BadCase{R"({"grid": {"default_ttl": [60, "x"]}})", "grid.default_ttl[1]"},
         BadCase{R"({"grid": {"cache_policy": ["NoSuchPolicy"]}})",
                 "grid.cache_policy[0]: no managed cache policy"},

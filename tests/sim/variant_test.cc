@@ -8,10 +8,12 @@ namespace edgesim::sim {
 namespace {
 
 TEST(VariantTest, GridExpandsEveryCombinationAfterTheList) {
-  absl::StatusOr<std::vector<Variant>> v = ParseVariants(
-      nlohmann::json::parse(R"([{"name": "first", "regional": true}])"),
+  const nlohmann::json variants = nlohmann::json::parse(R"([{"name": "first", "regional": true}])");
+  const nlohmann::json grid =
       nlohmann::json::parse(R"({"eviction": ["lru", "sieve"], "default_ttl": [60, {"/api/*": 5}],
-                                "origin_shield": [null, "us-east-1"]})"));
+                                "origin_shield": [null, "us-east-1"]})");
+  absl::StatusOr<std::vector<Variant>> v =
+      ParseVariants(policy::JsonReader(variants, "variants"), policy::JsonReader(grid, "grid"));
   ASSERT_TRUE(v.ok()) << v.status();
   ASSERT_EQ(v->size(), 1u + 8u);
   EXPECT_TRUE((*v)[0].regional);
@@ -26,7 +28,8 @@ TEST(VariantTest, GridExpandsEveryCombinationAfterTheList) {
 }
 
 TEST(VariantTest, OneDefaultVariantWithoutAny) {
-  absl::StatusOr<std::vector<Variant>> v = ParseVariants(nullptr, nullptr);
+  absl::StatusOr<std::vector<Variant>> v =
+      ParseVariants(policy::JsonReader::Absent("variants"), policy::JsonReader::Absent("grid"));
   ASSERT_TRUE(v.ok());
   ASSERT_EQ(v->size(), 1u);
   EXPECT_EQ((*v)[0].name, "base");
@@ -42,7 +45,8 @@ TEST(VariantTest, ApplyOverridesPerBehaviorOrAll) {
     "CacheBehaviors": {"Quantity": 1, "Items": [{"PathPattern": "/api/*", "TargetOriginId": "o",
                        "ViewerProtocolPolicy": "allow-all", "CachePolicyId": "658327ea-f89d-4fab-a63d-7e88639e58f6"}]}},
     "variants": [{"name": "v", "max_ttl": 600, "default_ttl": {"/api/*": 5},
-                  "cache_policy": {"*": "Managed-CachingDisabled"}}]})"), ".");
+                  "cache_policy": {"*": "Managed-CachingDisabled"}}]})"),
+                                             ".");
   ASSERT_TRUE(s.ok()) << s.status();
   absl::StatusOr<policy::Distribution> d = ApplyVariant(s->distribution, s->variants[0]);
   ASSERT_TRUE(d.ok()) << d.status();

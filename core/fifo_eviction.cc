@@ -1,0 +1,7 @@
+#include "core/fifo_eviction.h"
+
+namespace edgesim::core {
+
+EvictionNode* FifoEviction::Evict() { return queue_.PopTail(); }
+
+}  // namespace edgesim::core

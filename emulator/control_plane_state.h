@@ -1,0 +1,173 @@
+// control_plane_state.h — what the ControlPlane's files share (control_plane.h): the records of
+// distributions, invalidations and cache policies, the one lock over them, and the steps more
+// than one resource takes: looking a record up, reading it with its ETag, If-Match, and deploying
+// a distribution's config.
+//
+// Each resource's operations live in a file of their own: control_plane_distributions.cc,
+// control_plane_cache_policies.cc, control_plane_invalidations.cc (and the pricing ledger),
+// control_plane_tags.cc; control_plane.cc adopts registered distributions and resets.
+//
+//   std::lock_guard<std::mutex> lock(s.mu);
+//   EDGESIM_ASSIGN_OR_RETURN(DistributionRecord * r, s.Lookup(s.distributions, id));
+//   EDGESIM_RETURN_IF_ERROR(CheckIfMatch(if_match, r->etag));
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "emulator/control_plane.h"
+#include "emulator/distribution_registry.h"
+#include "emulator/resource_ids.h"
+#include "nlohmann/json.hpp"
+#include "policy/cache_policy.h"
+#include "policy/distribution.h"
+#include "policy/distribution_json_reader.h"
+#include "policy/invalidation.h"
+#include "policy/json_reader.h"
+#include "policy/status_macros.h"
+
+namespace edgesim::emulator {
+
+// A resource's tags, in the order they were first set.
+using Tags = std::vector<std::pair<std::string, std::string>>;
+
+struct InvalidationRecord {
+  std::string id;
+  uint64_t order = 0;  // creation order, for ties of CreateTime
+  absl::Time create_time;
+  absl::Time complete_time;  // Completed from here on
+  std::string caller_reference;
+  std::vector<std::string> paths;
+  int file_paths = 0;
+  int wildcards = 0;
+
+  bool InProgress(absl::Time now) const { return now < complete_time; }
+};
+
+struct DistributionRecord {
+  // NoSuchDistribution.
+  static absl::Status NotFound();
+
+  std::string id;
+  std::string domain_name;
+  std::string etag;
+  nlohmann::json config;  // as the caller sent it, with defaults filled in
+  std::vector<std::string> aliases;
+  absl::Time last_modified;
+  std::shared_ptr<LiveDistribution> live;         // what the registry serves; null while disabled
+  std::vector<InvalidationRecord> invalidations;  // creation order
+  Tags tags;
+};
+
+struct CachePolicyRecord {
+  // NoSuchCachePolicy.
+  static absl::Status NotFound();
+  // A policy known as a value (managed, or from a config file): its config is written from it.
+  static CachePolicyRecord Of(const policy::CachePolicy& p, std::string etag, absl::Time modified,
+                              bool managed);
+
+  std::string id;
+  std::string etag;
+  nlohmann::json config;
+  policy::CachePolicy policy;
+  absl::Time last_modified;
+  bool managed = false;
+};
+
+// Update and Delete's If-Match rules (API 1.7): InvalidIfMatchVersion when `if_match` is
+// empty, PreconditionFailed when it is not `etag`.
+absl::Status CheckIfMatch(absl::string_view if_match, absl::string_view etag);
+
+// A problem policy's loaders report (every line of it) as InvalidArgument.
+absl::Status AsInvalidArgument(const absl::Status& status);
+
+// `j` as text for policy's loaders. Never throws: strings that are not UTF-8 are replaced.
+std::string Dump(const nlohmann::json& j);
+
+// The strings of `list`'s optional Items (Paths, TagKeys); a JsonError (InvalidArgument) naming
+// the member that is not a list of strings.
+absl::StatusOr<std::vector<std::string>> StringItems(const policy::JsonReader& list);
+
+// The Tags shape {"Items": [{"Key", "Value"}]}, in order; a JsonError (InvalidArgument) naming the
+// member at fault (control_plane_tags.cc; CreateDistributionWithTags takes it too).
+absl::StatusOr<Tags> ParseTags(const nlohmann::json& tags);
+
+struct ControlPlaneState {
+  ControlPlaneState(DistributionRegistry& registry, DeployFunction deploy,
+                    ControlPlaneOptions options);
+
+  // The record `id` names in `records`, or null.
+  template <typename Record>
+  static Record* Find(std::vector<Record>& records, absl::string_view id) {
+    const auto it =
+        std::find_if(records.begin(), records.end(), [&](const Record& r) { return r.id == id; });
+    return it != records.end() ? &*it : nullptr;
+  }
+
+  // The record `id` names in `records`, or Record::NotFound().
+  template <typename Record>
+  static absl::StatusOr<Record*> Lookup(std::vector<Record>& records, absl::string_view id) {
+    Record* r = Find(records, id);
+    if (r == nullptr) return Record::NotFound();
+    return r;
+  }
+
+  // Get<Resource> and Get<Resource>Config alike: `view` of the record `id` names, with its ETag.
+  template <typename Record>
+  absl::StatusOr<Versioned> Read(
+      std::vector<Record>& records, absl::string_view id,
+      const std::function<nlohmann::json(const std::type_identity_t<Record>&)>& view) {
+    std::lock_guard<std::mutex> lock(mu);
+    EDGESIM_ASSIGN_OR_RETURN(const Record* r, Lookup(records, id));
+    return Versioned{view(*r), r->etag};
+  }
+
+  // A fresh ETag, never `old` again.
+  std::string NewETag(absl::string_view old);
+
+  // The custom cache policies, which distribution configs may name besides the managed ones.
+  policy::CustomCachePolicies CustomPolicies() const;
+
+  // --- Deploying a distribution (control_plane_distributions.cc); cache policy updates redeploy
+  // the distributions using them, and Reset restores adopted ones.
+
+  // `config` loaded for the record `r` (its Id and domain): the checks that have codes of their
+  // own (InconsistentQuantities, NoSuchOrigin, NoSuchCachePolicy), then policy's loader on the
+  // config with defaults (InvalidArgument). `custom` are the cache policies it may name.
+  absl::StatusOr<policy::Distribution> LoadConfig(const DistributionRecord& r,
+                                                  const nlohmann::json& config,
+                                                  const policy::CustomCachePolicies& custom) const;
+  // The LiveDistribution serving `d`; null when it is disabled. InvalidArgument when `deploy`
+  // fails.
+  absl::StatusOr<std::shared_ptr<LiveDistribution>> Build(policy::Distribution d) const;
+  // Makes the registry serve `next` (null: nothing) for `id` instead of `current`.
+  // CNAMEAlreadyExists when another distribution holds one of its domains.
+  absl::Status Publish(absl::string_view id, const std::shared_ptr<LiveDistribution>& current,
+                       const std::shared_ptr<LiveDistribution>& next);
+
+  DistributionRegistry& registry;
+  const DeployFunction deploy;
+  const ControlPlaneOptions options;
+  std::mutex mu;  // guards everything below
+  ResourceIds ids;
+  policy::InvalidationLedger ledger;
+  uint64_t next_invalidation_order = 0;
+  std::vector<DistributionRecord> distributions;  // creation order
+  std::vector<CachePolicyRecord> cache_policies;  // managed ones first, then creation order
+  // What Reset returns to: the managed and adopted policies, the adopted distributions.
+  std::vector<CachePolicyRecord> initial_policies;
+  std::vector<DistributionRecord> adopted;
+};
+
+}  // namespace edgesim::emulator

@@ -1,0 +1,437 @@
+#include "policy/distribution_json_reader.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <initializer_list>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/types/optional.h"
+#include "nlohmann/json.hpp"
+#include "policy/distribution_validator.h"
+#include "policy/json_reader.h"
+#include "policy/status_macros.h"
+
+namespace edgesim::policy {
+namespace {
+
+constexpr absl::string_view kConfigRoot = "DistributionConfig";
+
+enum class Need { kOptional, kRequired };
+
+// Reads with JsonReader but records every problem and keeps going: CloudFront answers a bad config
+// with all that is wrong with it, not the first thing.
+class Walker {
+ public:
+  std::vector<ConfigProblem>& problems() { return problems_; }
+
+  void Problem(const absl::Status& status) {
+    problems_.push_back({JsonErrorLocation(status), std::string(JsonErrorMessage(status))});
+  }
+
+  template <typename T>
+  absl::optional<T> Keep(absl::StatusOr<T> value) {
+    if (value.ok()) return *std::move(value);
+    Problem(value.status());
+    return absl::nullopt;
+  }
+
+  // obj.Field(key) when present; reports a missing required field.
+  absl::optional<JsonReader> Field(const JsonReader& obj, absl::string_view key, Need need) {
+    JsonReader field = obj.Field(key);
+    if (field.present()) return field;
+    if (need == Need::kRequired) Problem(field.Missing());
+    return absl::nullopt;
+  }
+
+  absl::optional<JsonReader> Object(const JsonReader& obj, absl::string_view key,
+                                    Need need = Need::kOptional) {
+    absl::optional<JsonReader> field = Field(obj, key, need);
+    if (!field.has_value()) return absl::nullopt;
+    if (absl::Status s = field->ExpectObject(); !s.ok()) {
+      Problem(s);
+      return absl::nullopt;
+    }
+    return field;
+  }
+
+  absl::optional<std::string> String(const JsonReader& obj, absl::string_view key,
+                                     Need need = Need::kOptional) {
+    absl::optional<JsonReader> field = Field(obj, key, need);
+    return field.has_value() ? Keep(field->String()) : absl::nullopt;
+  }
+
+  absl::optional<bool> Bool(const JsonReader& obj, absl::string_view key,
+                            Need need = Need::kOptional) {
+    absl::optional<JsonReader> field = Field(obj, key, need);
+    return field.has_value() ? Keep(field->Bool()) : absl::nullopt;
+  }
+
+  absl::optional<int64_t> Int(const JsonReader& obj, absl::string_view key,
+                              Need need = Need::kOptional) {
+    absl::optional<JsonReader> field = Field(obj, key, need);
+    return field.has_value() ? Keep(field->Int()) : absl::nullopt;
+  }
+
+  absl::optional<absl::Duration> Seconds(const JsonReader& obj, absl::string_view key) {
+    absl::optional<int64_t> seconds = Int(obj, key);
+    return seconds.has_value() ? absl::make_optional(absl::Seconds(*seconds)) : absl::nullopt;
+  }
+
+  // A CloudFront list `{"Quantity": n, "Items": [...]}`; its items, or none when absent/invalid.
+  // A Quantity that disagrees with Items is InconsistentQuantities, as CloudFront answers.
+  std::vector<JsonReader> Items(const JsonReader& obj, absl::string_view key,
+                                Need need = Need::kOptional) {
+    absl::optional<JsonReader> list = Object(obj, key, need);
+    if (!list.has_value()) return {};
+    absl::optional<int64_t> quantity = Int(*list, "Quantity", Need::kRequired);
+    std::vector<JsonReader> items;
+    if (absl::optional<JsonReader> j = Field(*list, "Items", Need::kOptional)) {
+      absl::optional<std::vector<JsonReader>> read = Keep(j->Items());
+      if (!read.has_value()) return {};
+      items = *std::move(read);
+    }
+    if (quantity.has_value() && *quantity != static_cast<int64_t>(items.size())) {
+      Problem(list->Field("Quantity")
+                  .Error(absl::StrCat("InconsistentQuantities: Quantity is ", *quantity,
+                                      " but Items has ", items.size(), " element(s)")));
+    }
+    return items;
+  }
+
+  std::vector<std::string> StringItems(const JsonReader& obj, absl::string_view key,
+                                       Need need = Need::kOptional) {
+    std::vector<std::string> out;
+    for (const JsonReader& item : Items(obj, key, need)) {
+      if (absl::optional<std::string> s = Keep(item.String())) out.push_back(*std::move(s));
+    }
+    return out;
+  }
+
+  // Items that must be objects.
+  std::vector<JsonReader> ObjectItems(const JsonReader& obj, absl::string_view key,
+                                      Need need = Need::kOptional) {
+    std::vector<JsonReader> out;
+    for (JsonReader& item : Items(obj, key, need)) {
+      if (absl::Status s = item.ExpectObject(); s.ok()) {
+        out.push_back(std::move(item));
+      } else {
+        Problem(s);
+      }
+    }
+    return out;
+  }
+
+  absl::optional<KeyListBehavior> Behavior(const JsonReader& obj, absl::string_view key, Need need,
+                                           std::initializer_list<KeyListBehavior> allowed) {
+    absl::optional<std::string> text = String(obj, key, need);
+    if (!text.has_value()) return absl::nullopt;
+    KeyListBehavior b;
+    if (ParseKeyListBehavior(*text, &b) &&
+        std::find(allowed.begin(), allowed.end(), b) != allowed.end()) {
+      return b;
+    }
+    std::vector<absl::string_view> names;
+    for (KeyListBehavior a : allowed) names.push_back(ToString(a));
+    Problem(obj.Field(key).Error(
+        absl::StrCat("\"", *text, "\" is not one of ", absl::StrJoin(names, ", "))));
+    return absl::nullopt;
+  }
+
+ private:
+  std::vector<ConfigProblem> problems_;
+};
+
+void ParseOriginTransport(Walker& w, const JsonReader& config, Origin* o) {
+  if (auto v = w.Int(config, "HTTPPort")) o->http_port = static_cast<int>(*v);
+  if (auto v = w.Int(config, "HTTPSPort")) o->https_port = static_cast<int>(*v);
+  if (auto v = w.String(config, "OriginProtocolPolicy")) o->protocol_policy = *v;
+  if (auto v = w.Seconds(config, "OriginKeepaliveTimeout")) o->keepalive_timeout = *v;
+}
+
+Origin ParseOrigin(Walker& w, const JsonReader& j) {
+  Origin o;
+  if (auto v = w.String(j, "Id", Need::kRequired)) o.id = *v;
+  if (auto v = w.String(j, "DomainName", Need::kRequired)) o.domain_name = *v;
+  if (auto v = w.String(j, "OriginPath")) o.origin_path = *v;
+  const absl::optional<JsonReader> s3 = w.Object(j, "S3OriginConfig");
+  const absl::optional<JsonReader> custom = w.Object(j, "CustomOriginConfig");
+  if (custom.has_value()) ParseOriginTransport(w, *custom, &o);
+  for (const absl::optional<JsonReader>& config : {s3, custom}) {
+    if (!config.has_value()) continue;
+    if (auto v = w.Seconds(*config, "OriginReadTimeout")) o.read_timeout = *v;
+  }
+  if (s3.has_value() || ParseS3Domain(o.domain_name).has_value()) o.kind = OriginKind::kS3;
+  if (auto v = w.Int(j, "ConnectionAttempts")) o.connection_attempts = static_cast<int>(*v);
+  if (auto v = w.Seconds(j, "ConnectionTimeout")) o.connection_timeout = *v;
+  for (const JsonReader& header : w.ObjectItems(j, "CustomHeaders")) {
+    auto name = w.String(header, "HeaderName", Need::kRequired);
+    auto value = w.String(header, "HeaderValue", Need::kRequired);
+    if (name && value) o.custom_headers.emplace_back(*name, *value);
+  }
+  if (const absl::optional<JsonReader> shield = w.Object(j, "OriginShield")) {
+    if (w.Bool(*shield, "Enabled", Need::kRequired).value_or(false)) {
+      o.origin_shield_region =
+          w.String(*shield, "OriginShieldRegion", Need::kRequired).value_or("");
+    }
+  }
+  return o;
+}
+
+ForwardedValues ParseForwardedValues(Walker& w, const JsonReader& j) {
+  ForwardedValues fv;
+  fv.query_string = w.Bool(j, "QueryString", Need::kRequired).value_or(false);
+  fv.query_string_cache_keys = w.StringItems(j, "QueryStringCacheKeys");
+  fv.headers = w.StringItems(j, "Headers");
+  if (const absl::optional<JsonReader> cookies = w.Object(j, "Cookies", Need::kRequired)) {
+    fv.cookies_forward =
+        w.Behavior(*cookies, "Forward", Need::kRequired,
+                   {KeyListBehavior::kNone, KeyListBehavior::kWhitelist, KeyListBehavior::kAll})
+            .value_or(KeyListBehavior::kNone);
+    if (fv.cookies_forward == KeyListBehavior::kWhitelist) {
+      fv.cookie_whitelisted_names = w.StringItems(*cookies, "WhitelistedNames");
+    }
+  }
+  return fv;
+}
+
+// A behavior's policy: CachePolicyId (managed, then custom) or legacy ForwardedValues. An unknown
+// CachePolicyId keeps a default policy; the validator reports it.
+void ParseBehaviorPolicy(Walker& w, const JsonReader& j, const CustomCachePolicies& custom,
+                         CacheBehavior* b) {
+  const absl::optional<JsonReader> fv = w.Object(j, "ForwardedValues");
+  // Exports may print an empty CachePolicyId beside legacy fields.
+  if (auto id = w.String(j, "CachePolicyId"); id.has_value() && !id->empty()) {
+    b->cache_policy_id = *id;
+    if (fv.has_value()) {
+      w.Problem(fv->Error("a behavior uses CachePolicyId or ForwardedValues, not both"));
+    }
+    if (const CachePolicy* managed = FindManagedCachePolicy(*id)) {
+      b->cache_policy = *managed;
+    } else if (auto it = custom.find(*id); it != custom.end()) {
+      b->cache_policy = it->second;
+    }
+    return;
+  }
+  if (!fv.has_value()) return;
+  const ForwardedValues values = ParseForwardedValues(w, *fv);
+  const absl::optional<int64_t> min_ttl = w.Int(j, "MinTTL");
+  const absl::optional<int64_t> default_ttl = w.Int(j, "DefaultTTL");
+  const absl::optional<int64_t> max_ttl = w.Int(j, "MaxTTL");
+  b->cache_policy = CachePolicyFromForwardedValues(values, min_ttl, default_ttl, max_ttl);
+}
+
+CacheBehavior ParseBehavior(Walker& w, const JsonReader& j, bool is_default,
+                            const CustomCachePolicies& custom) {
+  CacheBehavior b;
+  if (!is_default) b.path_pattern = w.String(j, "PathPattern", Need::kRequired).value_or("");
+  if (auto v = w.String(j, "TargetOriginId", Need::kRequired)) b.target_origin_id = *v;
+  if (auto v = w.String(j, "ViewerProtocolPolicy", Need::kRequired)) {
+    b.viewer_protocol_policy = *v;
+  }
+  if (const absl::optional<JsonReader> allowed = w.Object(j, "AllowedMethods")) {
+    b.allowed_methods = w.StringItems(j, "AllowedMethods", Need::kRequired);
+    if (w.Object(*allowed, "CachedMethods").has_value()) {
+      b.cached_methods = w.StringItems(*allowed, "CachedMethods");
+    }
+  }
+  if (auto v = w.Bool(j, "Compress")) b.compress = *v;
+  if (auto v = w.String(j, "OriginRequestPolicyId"); v.has_value() && !v->empty()) {
+    b.origin_request_policy_id = *v;
+    if (const OriginRequestPolicy* managed = FindManagedOriginRequestPolicy(*v)) {
+      b.origin_request_policy = *managed;
+    }
+  }
+  ParseBehaviorPolicy(w, j, custom, &b);
+  return b;
+}
+
+CustomErrorResponse ParseCustomErrorResponse(Walker& w, const JsonReader& j) {
+  CustomErrorResponse r;
+  if (auto v = w.Int(j, "ErrorCode", Need::kRequired)) r.error_code = static_cast<int>(*v);
+  if (auto v = w.String(j, "ResponsePagePath")) r.response_page_path = *v;
+  if (auto v = w.Seconds(j, "ErrorCachingMinTTL")) r.error_caching_min_ttl = *v;
+  // A string in CloudFront's JSON (an empty one when unset); a number is accepted too.
+  const absl::optional<JsonReader> code = w.Field(j, "ResponseCode", Need::kOptional);
+  if (!code.has_value()) return r;
+  if (!code->value().is_string()) {
+    if (auto v = w.Keep(code->Int())) r.response_code = static_cast<int>(*v);
+    return r;
+  }
+  const std::string& text = code->value().get_ref<const std::string&>();
+  int parsed = 0;
+  if (absl::SimpleAtoi(text, &parsed)) {
+    r.response_code = parsed;
+  } else if (!text.empty()) {
+    w.Problem(code->Error(absl::StrCat("\"", text, "\" is not an HTTP status code")));
+  }
+  return r;
+}
+
+DistributionConfig ParseDistributionConfig(Walker& w, const JsonReader& j,
+                                           const CustomCachePolicies& custom) {
+  DistributionConfig c;
+  if (auto v = w.String(j, "CallerReference")) c.caller_reference = *v;
+  if (auto v = w.String(j, "Comment")) c.comment = *v;
+  if (auto v = w.Bool(j, "Enabled")) c.enabled = *v;
+  if (auto v = w.String(j, "DefaultRootObject")) c.default_root_object = *v;
+  if (auto v = w.String(j, "PriceClass")) c.price_class = *v;
+  c.aliases = w.StringItems(j, "Aliases");
+  for (const JsonReader& item : w.ObjectItems(j, "Origins", Need::kRequired)) {
+    c.origins.push_back(ParseOrigin(w, item));
+  }
+  if (const auto d = w.Object(j, "DefaultCacheBehavior", Need::kRequired)) {
+    c.default_behavior = ParseBehavior(w, *d, true, custom);
+  }
+  for (const JsonReader& item : w.ObjectItems(j, "CacheBehaviors")) {
+    c.behaviors.push_back(ParseBehavior(w, item, false, custom));
+  }
+  for (const JsonReader& item : w.ObjectItems(j, "CustomErrorResponses")) {
+    c.custom_error_responses.push_back(ParseCustomErrorResponse(w, item));
+  }
+  return c;
+}
+
+KeyList ParseKeyList(Walker& w, const JsonReader& params, absl::string_view config_key,
+                     absl::string_view behavior_key, absl::string_view names_key,
+                     std::initializer_list<KeyListBehavior> allowed) {
+  KeyList list;
+  const absl::optional<JsonReader> config = w.Object(params, config_key);
+  if (!config.has_value()) return list;
+  list.behavior =
+      w.Behavior(*config, behavior_key, Need::kRequired, allowed).value_or(KeyListBehavior::kNone);
+  if (list.behavior == KeyListBehavior::kWhitelist ||
+      list.behavior == KeyListBehavior::kAllExcept) {
+    list.names = w.StringItems(*config, names_key);
+  }
+  return list;
+}
+
+CachePolicy ParseCachePolicyConfig(Walker& w, const JsonReader& j) {
+  CachePolicy p;
+  p.name = w.String(j, "Name", Need::kRequired).value_or("");
+  p.comment = w.String(j, "Comment").value_or("");
+  const absl::optional<int64_t> min_ttl = w.Int(j, "MinTTL", Need::kRequired);
+  const absl::optional<int64_t> default_ttl = w.Int(j, "DefaultTTL");
+  const absl::optional<int64_t> max_ttl = w.Int(j, "MaxTTL");
+  SetTtlsWithDefaults(min_ttl, default_ttl, max_ttl, &p);
+  const absl::optional<JsonReader> params = w.Object(j, "ParametersInCacheKeyAndForwardedToOrigin");
+  if (!params.has_value()) return p;
+  p.enable_accept_encoding_gzip = w.Bool(*params, "EnableAcceptEncodingGzip").value_or(false);
+  p.enable_accept_encoding_brotli = w.Bool(*params, "EnableAcceptEncodingBrotli").value_or(false);
+  const auto any = {KeyListBehavior::kNone, KeyListBehavior::kWhitelist,
+                    KeyListBehavior::kAllExcept, KeyListBehavior::kAll};
+  p.headers = ParseKeyList(w, *params, "HeadersConfig", "HeaderBehavior", "Headers",
+                           {KeyListBehavior::kNone, KeyListBehavior::kWhitelist});
+  p.cookies = ParseKeyList(w, *params, "CookiesConfig", "CookieBehavior", "Cookies", any);
+  p.query_strings =
+      ParseKeyList(w, *params, "QueryStringsConfig", "QueryStringBehavior", "QueryStrings", any);
+  return p;
+}
+
+// `{"Id", "CachePolicyConfig"}` or the get-cache-policy item `{"CachePolicy": {...}}`.
+void ParseCustomPolicies(Walker& w, const JsonReader& root, CustomCachePolicies* out) {
+  const absl::optional<JsonReader> list = w.Field(root, "CachePolicies", Need::kOptional);
+  if (!list.has_value()) return;
+  const absl::optional<std::vector<JsonReader>> items = w.Keep(list->Items());
+  if (!items.has_value()) return;
+  for (JsonReader item : *items) {
+    if (absl::Status s = item.ExpectObject(); !s.ok()) {
+      w.Problem(s);
+      continue;
+    }
+    if (absl::optional<JsonReader> wrapped = w.Object(item, "CachePolicy")) item = *wrapped;
+    absl::optional<std::string> id = w.String(item, "Id", Need::kRequired);
+    const absl::optional<JsonReader> config = w.Object(item, "CachePolicyConfig", Need::kRequired);
+    if (!id.has_value() || !config.has_value()) continue;
+    CachePolicy policy = ParseCachePolicyConfig(w, *config);
+    policy.id = *id;
+    (*out)[*id] = std::move(policy);
+  }
+}
+
+// Problems found while loading hide validation problems at or under the same location: a missing
+// TargetOriginId need not also be reported as naming no origin.
+void AppendUnlessCovered(std::vector<ConfigProblem> more, std::vector<ConfigProblem>* problems) {
+  const size_t loaded = problems->size();
+  for (ConfigProblem& p : more) {
+    const bool covered =
+        std::any_of(problems->begin(), problems->begin() + loaded, [&](const ConfigProblem& known) {
+          return absl::StartsWith(p.location, known.location) &&
+                 (p.location.size() == known.location.size() ||
+                  p.location[known.location.size()] == '.' ||
+                  p.location[known.location.size()] == '[');
+        });
+    if (!covered) problems->push_back(std::move(p));
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<Distribution> LoadDistributionJson(absl::string_view json_text,
+                                                  const CustomCachePolicies* custom) {
+  EDGESIM_ASSIGN_OR_RETURN(const nlohmann::json doc, ParseJson(json_text));
+  const JsonReader root(doc, "");
+  Walker w;
+  if (absl::Status s = JsonReader(doc, std::string(kConfigRoot)).ExpectObject(); !s.ok()) {
+    return s;
+  }
+  Distribution distribution;
+  // A bare DistributionConfig is read at "DistributionConfig" too, so every shape's problems
+  // read alike.
+  absl::optional<JsonReader> config = JsonReader(doc, std::string(kConfigRoot));
+  if (const absl::optional<JsonReader> d = w.Object(root, "Distribution")) {
+    if (auto v = w.String(*d, "Id")) distribution.id = *v;
+    if (auto v = w.String(*d, "DomainName")) distribution.domain_name = *v;
+    config = w.Object(*d, kConfigRoot, Need::kRequired);
+  } else if (doc.contains(kConfigRoot)) {  // a null one is a missing one
+    config = w.Object(root, kConfigRoot, Need::kRequired);
+  }
+  CustomCachePolicies policies = custom != nullptr ? *custom : CustomCachePolicies();
+  ParseCustomPolicies(w, root, &policies);
+  if (config.has_value()) {
+    distribution.config = ParseDistributionConfig(w, *config, policies);
+    AppendUnlessCovered(ValidateDistributionConfig(distribution.config, config->location()),
+                        &w.problems());
+  }
+  EDGESIM_RETURN_IF_ERROR(ConfigProblemsStatus(w.problems()));
+  return distribution;
+}
+
+absl::StatusOr<DistributionConfig> LoadDistributionConfigJson(absl::string_view json_text,
+                                                              const CustomCachePolicies* custom) {
+  EDGESIM_ASSIGN_OR_RETURN(Distribution d, LoadDistributionJson(json_text, custom));
+  return std::move(d.config);
+}
+
+absl::StatusOr<CachePolicy> LoadCachePolicyConfigJson(absl::string_view json_text) {
+  EDGESIM_ASSIGN_OR_RETURN(const nlohmann::json doc, ParseJson(json_text));
+  const JsonReader root(doc, "");
+  EDGESIM_RETURN_IF_ERROR(JsonReader(doc, "CachePolicyConfig").ExpectObject());
+  Walker w;
+  absl::optional<std::string> id;
+  absl::optional<JsonReader> config = JsonReader(doc, "CachePolicyConfig");
+  if (const absl::optional<JsonReader> p = w.Object(root, "CachePolicy")) {
+    id = w.String(*p, "Id");
+    config = w.Object(*p, "CachePolicyConfig", Need::kRequired);
+  } else if (doc.contains("CachePolicyConfig")) {
+    config = w.Object(root, "CachePolicyConfig", Need::kRequired);
+  }
+  CachePolicy policy;
+  if (config.has_value()) {
+    policy = ParseCachePolicyConfig(w, *config);
+    for (ConfigProblem& p : ValidateCachePolicyTtls(policy, config->location())) {
+      w.problems().push_back(std::move(p));
+    }
+  }
+  policy.id = id.value_or("");
+  EDGESIM_RETURN_IF_ERROR(ConfigProblemsStatus(w.problems()));
+  return policy;
+}
+
+}  // namespace edgesim::policy

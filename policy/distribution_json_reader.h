@@ -1,0 +1,49 @@
+// distribution_json_reader.h — CloudFront's own DistributionConfig / CachePolicyConfig JSON read
+// into the model (distribution.h).
+//
+// Reads exactly what the AWS CLI prints and takes (DESIGN 1): a bare DistributionConfig
+// (`create-distribution --distribution-config file://...`), `{"DistributionConfig": {...}}`, the
+// `get-distribution-config` output (`{"ETag", "DistributionConfig"}`) and the `get-distribution`
+// output (`{"ETag", "Distribution": {"Id", "DomainName", "DistributionConfig"}}`). Custom cache
+// policies the behaviors reference ride beside it as an edgesim extension:
+//   "CachePolicies": [ {"Id": "...", "CachePolicyConfig": {...}} ]   (or get-cache-policy items)
+// Unknown fields are ignored, as CloudFront ignores them in configs taken from the AWS CLI; members
+// left out take cloudfront_defaults.h's values. Loading validates (distribution_validator.h) and
+// reports every problem at once, one `location: message` line each, the location being a JSON
+// path such as `DistributionConfig.CacheBehaviors.Items[2].TargetOriginId`.
+//
+//   absl::StatusOr<DistributionConfig> config = LoadDistributionConfigJson(text);
+//   if (!config.ok()) std::cerr << config.status().message();   // every problem, one per line
+#pragma once
+
+#include <string>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "policy/cache_policy.h"
+#include "policy/distribution.h"
+
+namespace edgesim::policy {
+
+// Custom cache policies by Id.
+using CustomCachePolicies = absl::flat_hash_map<std::string, CachePolicy>;
+
+// Loads any of the shapes above. `Id` and `DomainName` come from a get-distribution output, and
+// keep `Distribution`'s defaults otherwise. A behavior's CachePolicyId may name a managed policy
+// (by ID, API or console name), a policy in the file's "CachePolicies", or one in `custom` (the
+// file wins on a shared Id). InvalidArgumentError lists every problem; malformed JSON gives one
+// line with the parser's position.
+absl::StatusOr<Distribution> LoadDistributionJson(absl::string_view json_text,
+                                                  const CustomCachePolicies* custom = nullptr);
+
+// LoadDistributionJson(...).config.
+absl::StatusOr<DistributionConfig> LoadDistributionConfigJson(
+    absl::string_view json_text, const CustomCachePolicies* custom = nullptr);
+
+// A bare CachePolicyConfig, `{"CachePolicyConfig": ...}` (get-cache-policy-config) or
+// `{"CachePolicy": {"Id", "CachePolicyConfig"}}` (get-cache-policy, which also sets the Id).
+// Absent TTLs take the SPEC 2.2 defaults; TTL order and behaviors are validated.
+absl::StatusOr<CachePolicy> LoadCachePolicyConfigJson(absl::string_view json_text);
+
+}  // namespace edgesim::policy

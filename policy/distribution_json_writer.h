@@ -1,0 +1,28 @@
+// distribution_json_writer.h — the model written back as CloudFront's own JSON.
+//
+// What `aws cloudfront create-distribution --distribution-config file://...` takes and
+// `get-distribution-config` prints: Quantity/Items lists, CloudFront's field order. What is
+// written loads back to the same model (distribution_json_reader.h).
+//
+//   std::string text = DistributionConfigToJson(config);
+//   assert(*LoadDistributionConfigJson(text, &custom) == config);
+#pragma once
+
+#include <string>
+
+#include "policy/cache_policy.h"
+#include "policy/distribution.h"
+
+namespace edgesim::policy {
+
+// A bare DistributionConfig. Behaviors with a cache policy are written as their CachePolicyId,
+// legacy ones as ForwardedValues + TTLs, so LoadDistributionConfigJson(DistributionConfigToJson(c),
+// custom) == c given c's custom policies.
+std::string DistributionConfigToJson(const DistributionConfig& config);
+
+// A cache policy (not a legacy one) as a bare CachePolicyConfig: Comment, Name, the three TTLs and
+// ParametersInCacheKeyAndForwardedToOrigin. LoadCachePolicyConfigJson gives `policy` back, Id
+// aside. REQUIRES: !policy.legacy.
+std::string CachePolicyConfigToJson(const CachePolicy& policy);
+
+}  // namespace edgesim::policy

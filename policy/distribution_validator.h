@@ -1,0 +1,48 @@
+// distribution_validator.h — the semantic rules a DistributionConfig must keep, whoever built it.
+//
+// CloudFront refuses a config whose behaviors name no origin, whose TTLs are out of order, whose
+// methods, timeouts or error codes are outside the documented sets (SPEC 1.1 rules 10-12, 2.2,
+// 2.5, 4.1, 7.3, 7.4). Every problem is reported at once, each at the location the JSON would
+// spell it (`DistributionConfig.CacheBehaviors.Items[2].TargetOriginId`), whether the config was
+// loaded (distribution_json_reader.h runs this) or built by hand or by a simulator variant.
+//
+//   std::vector<ConfigProblem> problems = ValidateDistributionConfig(config);
+//   EDGESIM_RETURN_IF_ERROR(ConfigProblemsStatus(problems));   // one "location: message" a line
+#pragma once
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "policy/cache_policy.h"
+#include "policy/distribution.h"
+
+namespace edgesim::policy {
+
+struct ConfigProblem {
+  std::string location;  // JSON path, e.g. "DistributionConfig.Origins.Items[0].Id"
+  std::string message;
+
+  bool operator==(const ConfigProblem&) const = default;
+};
+
+// "location: message".
+std::ostream& operator<<(std::ostream& os, const ConfigProblem& problem);
+
+// OK for none; otherwise InvalidArgument with one "location: message" line per problem.
+absl::Status ConfigProblemsStatus(const std::vector<ConfigProblem>& problems);
+
+// Every semantic problem of `config`, `location` being where the JSON holds it (a get-distribution
+// output has it at "Distribution.DistributionConfig"). Path-pattern syntax is PathPattern's
+// business (policy/path_pattern.h), so the table and the config agree on it.
+std::vector<ConfigProblem> ValidateDistributionConfig(
+    const DistributionConfig& config, absl::string_view location = "DistributionConfig");
+
+// A cache policy's TTL order (SPEC 2.2: 0 <= MinTTL <= DefaultTTL <= MaxTTL), each problem at
+// `location`.MinTTL, .DefaultTTL or .MaxTTL.
+std::vector<ConfigProblem> ValidateCachePolicyTtls(const CachePolicy& policy,
+                                                   absl::string_view location);
+
+}  // namespace edgesim::policy

@@ -1,0 +1,449 @@
+#include "policy/distribution_json_reader.h"
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "policy/distribution_json_writer.h"
+#include "policy/distribution_validator.h"
+#include "tests/policy/distribution_json_samples.h"
+
+namespace edgesim::policy {
+namespace {
+
+using testing::AllOf;
+using testing::Contains;
+using testing::HasSubstr;
+using testing::Not;
+using testing::StartsWith;
+
+// ---------------------------------------------------------------------------------------------
+// The shared api-samples.
+
+TEST(LoadDistributionConfigJson, MinimalSample) {
+  absl::StatusOr<DistributionConfig> c =
+      LoadDistributionConfigJson(ReadTestdata("dist-config-minimal.json"));
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->caller_reference, "cf-emu-sample-001");
+  EXPECT_EQ(c->comment, "minimal distribution for emulator tests");
+  EXPECT_TRUE(c->enabled);
+  ASSERT_EQ(c->origins.size(), 1u);
+  const Origin& o = c->origins[0];
+  EXPECT_EQ(o.id, "origin-1");
+  EXPECT_EQ(o.domain_name, "origin.example.com");
+  EXPECT_EQ(o.kind, OriginKind::kCustom);
+  EXPECT_EQ(o.http_port, 80);
+  EXPECT_EQ(o.https_port, 443);
+  EXPECT_EQ(o.protocol_policy, "http-only");
+  EXPECT_TRUE(c->behaviors.empty());
+  const CacheBehavior& d = c->default_behavior;
+  EXPECT_EQ(d.path_pattern, "*");
+  EXPECT_EQ(d.target_origin_id, "origin-1");
+  EXPECT_EQ(d.viewer_protocol_policy, "allow-all");
+  EXPECT_TRUE(d.cache_policy_id.empty());
+  // Legacy with only MinTTL 0: the documented defaults fill the rest (SPEC 2.5).
+  EXPECT_TRUE(d.cache_policy.legacy);
+  EXPECT_EQ(d.cache_policy.min_ttl, absl::ZeroDuration());
+  EXPECT_EQ(d.cache_policy.default_ttl, absl::Seconds(86400));
+  EXPECT_EQ(d.cache_policy.max_ttl, absl::Seconds(31536000));
+  EXPECT_EQ(d.cache_policy.query_strings.behavior, KeyListBehavior::kNone);
+  EXPECT_EQ(d.cache_policy.cookies.behavior, KeyListBehavior::kNone);
+}
+
+TEST(LoadDistributionConfigJson, S3Sample) {
+  absl::StatusOr<DistributionConfig> c =
+      LoadDistributionConfigJson(ReadTestdata("dist-config-s3.json"));
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_FALSE(c->enabled);
+  EXPECT_EQ(c->default_root_object, "index.html");
+  EXPECT_EQ(c->price_class, "PriceClass_100");
+  ASSERT_EQ(c->origins.size(), 1u);
+  EXPECT_EQ(c->origins[0].kind, OriginKind::kS3);
+  const CacheBehavior& d = c->default_behavior;
+  EXPECT_EQ(d.viewer_protocol_policy, "redirect-to-https");
+  EXPECT_TRUE(d.compress);
+  EXPECT_EQ(d.cache_policy_id, kCachingOptimizedId);
+  EXPECT_EQ(d.cache_policy, *FindManagedCachePolicy(kCachingOptimizedId));
+  ASSERT_EQ(c->behaviors.size(), 1u);
+  EXPECT_EQ(c->behaviors[0].path_pattern, "/api/*");
+  EXPECT_EQ(c->behaviors[0].viewer_protocol_policy, "https-only");
+  EXPECT_EQ(c->behaviors[0].cache_policy.name, "Managed-CachingDisabled");
+  EXPECT_EQ(c->behaviors[0].allowed_methods, (std::vector<std::string>{"GET", "HEAD"}));
+  ASSERT_EQ(c->custom_error_responses.size(), 1u);
+  const CustomErrorResponse& e = c->custom_error_responses[0];
+  EXPECT_EQ(e.error_code, 404);
+  EXPECT_EQ(e.response_page_path, "/index.html");
+  EXPECT_EQ(e.response_code, 200);  // "200", a string in CloudFront's JSON
+  EXPECT_EQ(e.error_caching_min_ttl, absl::Seconds(10));
+  EXPECT_EQ(c->FindCustomErrorResponse(404), &e);
+}
+
+// DESIGN 1: a real exported config loads unchanged, unknown fields and all.
+TEST(LoadDistributionConfigJson, FullGetDistributionConfigExport) {
+  absl::StatusOr<DistributionConfig> c =
+      LoadDistributionConfigJson(ReadTestdata("get-distribution-config-full.json"));
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->aliases, (std::vector<std::string>{"www.example.com"}));
+  ASSERT_EQ(c->origins.size(), 2u);
+  const Origin& app = c->origins[0];
+  EXPECT_EQ(app.kind, OriginKind::kCustom);
+  EXPECT_EQ(app.protocol_policy, "https-only");
+  EXPECT_EQ(app.read_timeout, absl::Seconds(60));
+  EXPECT_EQ(app.keepalive_timeout, absl::Seconds(10));
+  EXPECT_EQ(app.connection_attempts, 2);
+  EXPECT_EQ(app.connection_timeout, absl::Seconds(5));
+  EXPECT_EQ(app.origin_shield_region, "eu-west-1");
+  EXPECT_EQ(app.custom_headers,
+            (std::vector<std::pair<std::string, std::string>>{{"X-Origin-Verify", "secret"}}));
+  const Origin& assets = c->origins[1];
+  EXPECT_EQ(assets.kind, OriginKind::kS3);
+  EXPECT_EQ(assets.origin_path, "/public");
+  EXPECT_EQ(assets.read_timeout, absl::Seconds(30));
+  EXPECT_TRUE(assets.origin_shield_region.empty());
+  EXPECT_EQ(c->default_behavior.allowed_methods.size(), 7u);
+  EXPECT_EQ(c->default_behavior.origin_request_policy_id, "b689b0a8-53d0-40ab-baf2-68738e2966ac");
+  ASSERT_TRUE(c->default_behavior.origin_request_policy.has_value());
+  EXPECT_EQ(c->default_behavior.origin_request_policy->name, "Managed-AllViewerExceptHostHeader");
+  EXPECT_FALSE(c->behaviors[0].origin_request_policy.has_value());
+  EXPECT_EQ(c->default_behavior.cache_policy.id, kCachingDisabledId);
+  ASSERT_EQ(c->behaviors.size(), 2u);
+  const CachePolicy& legacy = c->behaviors[1].cache_policy;
+  EXPECT_TRUE(legacy.legacy);
+  EXPECT_EQ(legacy.query_strings, (KeyList{KeyListBehavior::kWhitelist, {"lang"}}));
+  EXPECT_TRUE(legacy.legacy_forward_all_query_strings);
+  EXPECT_EQ(legacy.cookies, (KeyList{KeyListBehavior::kWhitelist, {"session"}}));
+  EXPECT_EQ(legacy.headers, (KeyList{KeyListBehavior::kWhitelist, {"Accept-Language"}}));
+  EXPECT_EQ(legacy.default_ttl, absl::Seconds(300));
+  EXPECT_EQ(legacy.max_ttl, absl::Seconds(3600));
+  EXPECT_EQ(c->behaviors[1].cached_methods, (std::vector<std::string>{"HEAD", "GET", "OPTIONS"}));
+  ASSERT_EQ(c->custom_error_responses.size(), 2u);
+  EXPECT_EQ(c->custom_error_responses[0].error_caching_min_ttl, absl::ZeroDuration());
+  // CloudFront prints "" for an unset page and code.
+  EXPECT_EQ(c->custom_error_responses[1].response_code, absl::nullopt);
+  EXPECT_EQ(c->custom_error_responses[1].response_page_path, "");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Wrapper shapes.
+
+struct ShapeCase {
+  std::string name;
+  std::function<Json(Json config)> wrap;
+  std::string want_id;
+  std::string want_domain;
+};
+
+const Distribution kDefaults;
+
+const ShapeCase kShapeCases[] = {
+    {"BareCreateDistributionInput", [](Json c) { return c; }, kDefaults.id, kDefaults.domain_name},
+    {"DistributionConfigWrapper",
+     [](Json c) {
+       return Json{{"DistributionConfig", c}};
+     },
+     kDefaults.id, kDefaults.domain_name},
+    {"GetDistributionConfigOutput",
+     [](Json c) {
+       return Json{{"ETag", "E3UN6WX5RRO2AG"}, {"DistributionConfig", c}};
+     },
+     kDefaults.id, kDefaults.domain_name},
+    {"GetDistributionOutput",
+     [](Json c) {
+       return Json{{"ETag", "E3UN6WX5RRO2AG"},
+                   {"Distribution",
+                    {{"Id", "EDFDVBD6EXAMPLE"},
+                     {"ARN", "arn:aws:cloudfront::123456789012:distribution/EDFDVBD6EXAMPLE"},
+                     {"Status", "Deployed"},
+                     {"DomainName", "d2oxqriwljiwb9.cloudfront.net"},
+                     {"DistributionConfig", c}}}};
+     },
+     "EDFDVBD6EXAMPLE", "d2oxqriwljiwb9.cloudfront.net"},
+};
+
+class ShapeTest : public testing::TestWithParam<ShapeCase> {};
+
+TEST_P(ShapeTest, LoadsTheSameConfig) {
+  const std::string bare = ReadTestdata("dist-config-s3.json");
+  absl::StatusOr<DistributionConfig> want = LoadDistributionConfigJson(bare);
+  ASSERT_TRUE(want.ok()) << want.status();
+  absl::StatusOr<Distribution> got =
+      LoadDistributionJson(GetParam().wrap(Json::parse(bare)).dump());
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_TRUE(got->config == *want) << DistributionConfigToJson(got->config);
+  EXPECT_EQ(got->id, GetParam().want_id);
+  EXPECT_EQ(got->domain_name, GetParam().want_domain);
+}
+
+// Custom policies ride beside the config in every shape (bare: at its top level).
+TEST_P(ShapeTest, CustomPoliciesBesideTheConfig) {
+  Json config = MinimalJson();
+  config["DefaultCacheBehavior"].erase("ForwardedValues");
+  config["DefaultCacheBehavior"]["CachePolicyId"] = "custom-1";
+  Json doc = GetParam().wrap(config);
+  doc["CachePolicies"] = Json::array({CustomPolicyJson("custom-1", 0, 60, 600)});
+  absl::StatusOr<Distribution> got = LoadDistributionJson(doc.dump());
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_EQ(got->config.default_behavior.cache_policy, CustomPolicy("custom-1", 0, 60, 600));
+}
+
+INSTANTIATE_TEST_SUITE_P(CliShapes, ShapeTest, testing::ValuesIn(kShapeCases),
+                         [](const testing::TestParamInfo<ShapeCase>& info) {
+                           return info.param.name;
+                         });
+
+TEST(LoadDistributionJson, GetCachePolicyItemShapeInCachePolicies) {
+  Json config = MinimalJson();
+  config["DefaultCacheBehavior"].erase("ForwardedValues");
+  config["DefaultCacheBehavior"]["CachePolicyId"] = "custom-2";
+  Json item = CustomPolicyJson("custom-2", 1, 2, 3);
+  item["LastModifiedTime"] = "2024-01-10T09:34:12Z";
+  Json doc = {{"DistributionConfig", config},
+              {"CachePolicies", Json::array({Json{{"CachePolicy", item}}})}};
+  absl::StatusOr<DistributionConfig> got = LoadDistributionConfigJson(doc.dump());
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_EQ(got->default_behavior.cache_policy, CustomPolicy("custom-2", 1, 2, 3));
+}
+
+TEST(LoadDistributionJson, CustomPoliciesFromCallerAndFileWinsOnSharedId) {
+  Json config = BaseJson();
+  config["DefaultCacheBehavior"].erase("ForwardedValues");
+  config["DefaultCacheBehavior"]["CachePolicyId"] = "from-caller";
+  config["CacheBehaviors"]["Items"][0].erase("ForwardedValues");
+  config["CacheBehaviors"]["Items"][0]["CachePolicyId"] = "shared";
+  Json doc = {{"DistributionConfig", config},
+              {"CachePolicies", Json::array({CustomPolicyJson("shared", 5, 5, 5)})}};
+  CustomCachePolicies caller = {{"from-caller", CustomPolicy("from-caller", 1, 1, 1)},
+                                {"shared", CustomPolicy("shared", 9, 9, 9)}};
+  absl::StatusOr<DistributionConfig> got = LoadDistributionConfigJson(doc.dump(), &caller);
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_EQ(got->default_behavior.cache_policy, caller["from-caller"]);
+  EXPECT_EQ(got->behaviors[0].cache_policy, CustomPolicy("shared", 5, 5, 5));
+}
+
+// DESIGN 1 lets a hand-written config name a managed policy instead of its ID.
+TEST(LoadDistributionJson, CachePolicyIdMayBeAManagedName) {
+  for (const char* name : {"Managed-CachingOptimized", "CachingOptimized"}) {
+    Json config = MinimalJson();
+    config["DefaultCacheBehavior"].erase("ForwardedValues");
+    config["DefaultCacheBehavior"]["CachePolicyId"] = name;
+    absl::StatusOr<DistributionConfig> got = LoadDistributionConfigJson(config.dump());
+    ASSERT_TRUE(got.ok()) << got.status();
+    EXPECT_EQ(got->default_behavior.cache_policy_id, name);
+    EXPECT_EQ(got->default_behavior.cache_policy.id, kCachingOptimizedId);
+  }
+}
+
+TEST(LoadDistributionJson, EmptyCachePolicyIdBesideForwardedValuesIsLegacy) {
+  Json config = MinimalJson();
+  config["DefaultCacheBehavior"]["CachePolicyId"] = "";
+  absl::StatusOr<DistributionConfig> got = LoadDistributionConfigJson(config.dump());
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_TRUE(got->default_behavior.cache_policy.legacy);
+  EXPECT_EQ(got->default_behavior.cache_policy_id, "");
+}
+
+TEST(LoadDistributionJson, UnknownFieldsAreIgnoredEverywhere) {
+  Json plain = BaseJson();
+  Json noisy = plain;
+  noisy["SomeFutureField"] = {{"Nested", Json::array({1, 2})}};
+  noisy["Origins"]["Items"][0]["VpcOriginConfig"] = {{"VpcOriginId", "vo_1"}};
+  noisy["Origins"]["Items"][0]["CustomOriginConfig"]["IpAddressType"] = "dualstack";
+  noisy["DefaultCacheBehavior"]["GrpcConfig"] = {{"Enabled", false}};
+  noisy["DefaultCacheBehavior"]["ForwardedValues"]["Extra"] = true;
+  noisy["CacheBehaviors"]["Items"][0]["ResponseHeadersPolicyId"] = "67f7725c";
+  noisy["CacheBehaviors"]["Extra"] = "x";
+  Json wrapped = {{"ETag", "E1"}, {"Unknown", 1}, {"DistributionConfig", noisy}};
+  absl::StatusOr<DistributionConfig> want = LoadDistributionConfigJson(plain.dump());
+  absl::StatusOr<DistributionConfig> got = LoadDistributionConfigJson(wrapped.dump());
+  ASSERT_TRUE(want.ok()) << want.status();
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_TRUE(*got == *want);
+}
+
+// ---------------------------------------------------------------------------------------------
+// S3 origins: S3OriginConfig or an S3 domain (website endpoints too).
+
+struct S3Case {
+  std::string name;
+  std::string domain;
+  bool s3_origin_config;
+  OriginKind want;
+};
+
+const S3Case kS3Cases[] = {
+    {"GlobalRest", "bucket.s3.amazonaws.com", false, OriginKind::kS3},
+    {"RegionalRest", "my.dotted.bucket.s3.eu-west-1.amazonaws.com", false, OriginKind::kS3},
+    {"WebsiteDash", "bucket.s3-website-us-east-1.amazonaws.com", false, OriginKind::kS3},
+    {"WebsiteDot", "bucket.s3-website.eu-central-1.amazonaws.com", false, OriginKind::kS3},
+    {"UpperCase", "Bucket.S3.AmazonAWS.com", false, OriginKind::kS3},
+    {"S3OriginConfigAnyName", "minio.internal", true, OriginKind::kS3},
+    {"PlainHost", "origin.example.com", false, OriginKind::kCustom},
+    {"NoBucket", "s3.amazonaws.com", false, OriginKind::kCustom},
+    {"NotAmazon", "bucket.s3.example.com", false, OriginKind::kCustom},
+    {"SuffixTrick", "bucket.s3.amazonaws.com.evil.example", false, OriginKind::kCustom},
+    {"OtherAwsService", "api.execute-api.us-east-1.amazonaws.com", false, OriginKind::kCustom},
+};
+
+class S3OriginTest : public testing::TestWithParam<S3Case> {};
+
+TEST_P(S3OriginTest, Kind) {
+  Json config = MinimalJson();
+  Json& origin = config["Origins"]["Items"][0];
+  origin["DomainName"] = GetParam().domain;
+  if (GetParam().s3_origin_config) {
+    origin.erase("CustomOriginConfig");
+    origin["S3OriginConfig"] = {{"OriginAccessIdentity", ""}};
+  }
+  absl::StatusOr<DistributionConfig> c = LoadDistributionConfigJson(config.dump());
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->origins[0].kind, GetParam().want);
+}
+
+INSTANTIATE_TEST_SUITE_P(Origins, S3OriginTest, testing::ValuesIn(kS3Cases),
+                         [](const testing::TestParamInfo<S3Case>& info) {
+                           return info.param.name;
+                         });
+
+TEST(LoadDistributionJsonProblems, EveryProblemAtOnce) {
+  Json j = BaseJson();
+  Ordered(j)["TargetOriginId"] = "nope";
+  Default(j)["MinTTL"] = 90000;
+  Default(j)["DefaultTTL"] = 60;
+  j["Origins"]["Items"].push_back(FirstOrigin(j));
+  j["Origins"]["Quantity"] = 2;
+  SetErrorResponse(j, {{"ErrorCode", 418}});
+  FirstOrigin(j)["ConnectionAttempts"] = 9;
+  absl::StatusOr<DistributionConfig> c = LoadDistributionConfigJson(j.dump());
+  ASSERT_FALSE(c.ok());
+  std::vector<std::string> lines = ProblemLines(c.status());
+  EXPECT_THAT(lines, HasProblem(kItem0 + ".TargetOriginId", "names no origin"));
+  EXPECT_THAT(lines, HasProblem(kDefault + ".DefaultTTL", "InvalidTTLOrder"));
+  EXPECT_THAT(lines, HasProblem(kRoot + ".Origins.Items[1].Id", "duplicate"));
+  EXPECT_THAT(lines, HasProblem(kError0 + ".ErrorCode", "418"));
+  EXPECT_THAT(lines, HasProblem(kOrigin0 + ".ConnectionAttempts", "1-3"));
+  EXPECT_EQ(lines.size(), 5u) << c.status().message();
+}
+
+// A field already reported while loading is not reported again by validation.
+TEST(LoadDistributionJsonProblems, MissingFieldIsNotAlsoReportedAsInvalid) {
+  Json j = BaseJson();
+  Default(j).erase("TargetOriginId");
+  absl::StatusOr<DistributionConfig> c = LoadDistributionConfigJson(j.dump());
+  std::vector<std::string> lines = ProblemLines(c.status());
+  EXPECT_THAT(lines, HasProblem(kDefault + ".TargetOriginId", "required"));
+  EXPECT_THAT(lines, Not(Contains(HasSubstr("names no origin"))));
+  EXPECT_EQ(lines.size(), 1u) << c.status().message();
+}
+
+TEST(LoadDistributionJsonProblems, LocationsFollowTheGetDistributionWrapper) {
+  Json config = BaseJson();
+  Ordered(config)["TargetOriginId"] = "nope";
+  Ordered(config)["ForwardedValues"]["QueryString"] = "yes";
+  Json doc = {{"Distribution", {{"Id", "E1"}, {"DistributionConfig", config}}}};
+  absl::StatusOr<Distribution> d = LoadDistributionJson(doc.dump());
+  std::vector<std::string> lines = ProblemLines(d.status());
+  const std::string item = "Distribution.DistributionConfig.CacheBehaviors.Items[0]";
+  EXPECT_THAT(lines, HasProblem(item + ".TargetOriginId", "names no origin"));
+  EXPECT_THAT(lines, HasProblem(item + ".ForwardedValues.QueryString", "expected true or false"));
+}
+
+TEST(LoadDistributionJsonProblems, WrapperWithoutConfigOrNonObjectRoot) {
+  EXPECT_THAT(
+      ProblemLines(LoadDistributionJson(R"({"ETag": "E1", "DistributionConfig": null})").status()),
+      HasProblem("DistributionConfig", "required field is missing"));
+  EXPECT_THAT(ProblemLines(LoadDistributionJson(R"({"Distribution": {"Id": "E1"}})").status()),
+              HasProblem("Distribution.DistributionConfig", "required field is missing"));
+  EXPECT_THAT(ProblemLines(LoadDistributionJson("[1, 2]").status()),
+              HasProblem("DistributionConfig", "expected an object, got array"));
+}
+
+TEST(LoadDistributionJsonProblems, MalformedJsonGivesParserPosition) {
+  absl::StatusOr<DistributionConfig> c =
+      LoadDistributionConfigJson("{\n  \"Comment\": \"x\",\n  \"Enabled\": tru }");
+  std::vector<std::string> lines = ProblemLines(c.status());
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_THAT(lines[0], StartsWith("JSON: parse error at line 3, column"));
+  EXPECT_THAT(lines[0], HasSubstr("(byte "));
+  EXPECT_THAT(ProblemLines(LoadDistributionConfigJson("").status())[0], StartsWith("JSON: "));
+}
+
+// ---------------------------------------------------------------------------------------------
+// CachePolicyConfig.
+
+TEST(LoadCachePolicyConfigJson, SampleFile) {
+  absl::StatusOr<CachePolicy> p =
+      LoadCachePolicyConfigJson(ReadTestdata("cache-policy-config.json"));
+  ASSERT_TRUE(p.ok()) << p.status();
+  EXPECT_EQ(p->id, "");
+  EXPECT_EQ(p->name, "cf-emu-sample-cache-policy");
+  EXPECT_EQ(p->comment, "sample custom cache policy");
+  EXPECT_EQ(p->min_ttl, absl::Seconds(1));
+  EXPECT_EQ(p->default_ttl, absl::Seconds(86400));
+  EXPECT_EQ(p->max_ttl, absl::Seconds(31536000));
+  EXPECT_TRUE(p->enable_accept_encoding_gzip);
+  EXPECT_TRUE(p->enable_accept_encoding_brotli);
+  EXPECT_EQ(p->headers, KeyList{});
+  EXPECT_EQ(p->cookies, KeyList{});
+  EXPECT_EQ(p->query_strings, (KeyList{KeyListBehavior::kWhitelist, {"v"}}));
+  EXPECT_FALSE(p->legacy);
+}
+
+TEST(LoadCachePolicyConfigJson, WrapperShapes) {
+  const Json config = Json::parse(ReadTestdata("cache-policy-config.json"));
+  absl::StatusOr<CachePolicy> bare = LoadCachePolicyConfigJson(config.dump());
+  ASSERT_TRUE(bare.ok()) << bare.status();
+  absl::StatusOr<CachePolicy> get_config =
+      LoadCachePolicyConfigJson(Json{{"ETag", "E1"}, {"CachePolicyConfig", config}}.dump());
+  ASSERT_TRUE(get_config.ok()) << get_config.status();
+  EXPECT_EQ(*get_config, *bare);
+  absl::StatusOr<CachePolicy> get_policy = LoadCachePolicyConfigJson(Json{
+      {"ETag", "E1"},
+      {"CachePolicy",
+       {{"Id", "abc-123"},
+        {"LastModifiedTime", "2024-01-01T00:00:00Z"},
+        {"CachePolicyConfig", config}}}}.dump());
+  ASSERT_TRUE(get_policy.ok()) << get_policy.status();
+  EXPECT_EQ(get_policy->id, "abc-123");
+  CachePolicy without_id = *get_policy;
+  without_id.id = "";
+  EXPECT_EQ(without_id, *bare);
+}
+
+TEST(LoadCachePolicyConfigJson, AbsentTtlsTakeSpecDefaults) {
+  absl::StatusOr<CachePolicy> p = LoadCachePolicyConfigJson(R"({"Name": "n", "MinTTL": 100000})");
+  ASSERT_TRUE(p.ok()) << p.status();
+  EXPECT_EQ(p->default_ttl, absl::Seconds(100000));
+  EXPECT_EQ(p->max_ttl, absl::Seconds(31536000));
+  EXPECT_EQ(p->headers, KeyList{});
+}
+
+TEST(LoadCachePolicyConfigJson, Problems) {
+  std::vector<std::string> lines = ProblemLines(
+      LoadCachePolicyConfigJson(
+          R"({"CachePolicy": {"Id": "x", "CachePolicyConfig": {"MinTTL": 10, "DefaultTTL": 5,
+              "ParametersInCacheKeyAndForwardedToOrigin": {
+                "HeadersConfig": {"HeaderBehavior": "allExcept"},
+                "QueryStringsConfig": {"QueryStringBehavior": "whitelist",
+                                       "QueryStrings": {"Quantity": 2, "Items": ["a"]}}}}}})")
+          .status());
+  const std::string root = "CachePolicy.CachePolicyConfig";
+  EXPECT_THAT(lines, HasProblem(root + ".Name", "required field is missing"));
+  EXPECT_THAT(lines, HasProblem(root + ".DefaultTTL", "InvalidTTLOrder"));
+  EXPECT_THAT(lines, HasProblem(root + ".ParametersInCacheKeyAndForwardedToOrigin.HeadersConfig."
+                                       "HeaderBehavior",
+                                "\"allExcept\" is not one of none, whitelist"));
+  EXPECT_THAT(lines, HasProblem(root + ".ParametersInCacheKeyAndForwardedToOrigin."
+                                       "QueryStringsConfig.QueryStrings.Quantity",
+                                "InconsistentQuantities"));
+  EXPECT_EQ(lines.size(), 4u) << absl::StrJoin(lines, "\n");
+  EXPECT_THAT(ProblemLines(LoadCachePolicyConfigJson(R"({"Name": "n"})").status()),
+              HasProblem("CachePolicyConfig.MinTTL", "required field is missing"));
+  EXPECT_THAT(ProblemLines(LoadCachePolicyConfigJson("{").status())[0], StartsWith("JSON: "));
+}
+
+}  // namespace
+}  // namespace edgesim::policy
