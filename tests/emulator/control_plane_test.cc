@@ -185,7 +185,8 @@ TEST_F(ControlPlaneTest, ReadsKeepTheCallersMembersAndFillDefaults) {
   EXPECT_EQ(c["Origins"]["Items"][0]["OriginShield"], json({{"Enabled", false}}));
   EXPECT_FALSE(c["Aliases"].contains("Items"));  // empty lists have no Items
   // The edge runs what the reads say.
-  EXPECT_TRUE(Live(id)->distribution().config.default_behavior.compress);
+  EXPECT_EQ(Live(id)->distribution().config.default_behavior.compress,
+            c["DefaultCacheBehavior"]["Compress"].get<bool>());
   EXPECT_EQ(cp_->GetDistribution(id, now_)->body["DistributionConfig"], c);
 }
 

@@ -15,11 +15,7 @@
 namespace edgesim::policy {
 namespace {
 
-using testing::AllOf;
-using testing::Contains;
-using testing::HasSubstr;
 using testing::Not;
-using testing::StartsWith;
 
 // ---------------------------------------------------------------------------------------------
 // The shared api-samples.
