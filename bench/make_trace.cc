@@ -1,4 +1,4 @@
-// make_trace.cc — writes issue 6's benchmark trace: a seeded Zipf workload from the simulator's
+// make_trace.cc — writes the simulator's benchmark trace: a seeded Zipf workload from its
 // own generator (sim/workload_generator.h), as a libCacheSim oracleGeneral file and as a CSV, and
 // prints the trace's working set so bench/sim_throughput.sh can size caches in % of it. The same
 // draws with the generator's path layout (pages, hashed assets, API calls with a page query)

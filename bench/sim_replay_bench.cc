@@ -1,4 +1,4 @@
-// sim_replay_bench.cc — replay throughput of the simulator (issue 6 "Performance"): requests/s of
+// sim_replay_bench.cc — replay throughput of the simulator: requests/s of
 // one variant over a decoded Zipf trace, key-only (LRU, FIFO, SIEVE, S3-FIFO at 1% and 10% of the
 // working set in bytes) and with the full CloudFront model. Decoding is not timed here (the
 // trace readers have their own figures); a sweep decodes once and replays many times.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Simulator throughput, end to end (issue 6): a seeded 10M-request Zipf(1.0) trace over 1M objects
+# Simulator throughput, end to end: a seeded 10M-request Zipf(1.0) trace over 1M objects
 # (bench/make_trace.cc) in libCacheSim's oracleGeneral form and as CSV, replayed by
 # `edgesim simulate` with reading included: LRU, FIFO and SIEVE at 1% and 10% of the working set
 # in bytes (the eviction policy alone, "model": "cache-only", as libCacheSim replays). The full

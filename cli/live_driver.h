@@ -1,5 +1,5 @@
 // live_driver.h — plays a scenario against a real `edgesim serve` (sim/scenario_player.h's
-// ScenarioDriver; DESIGN.md section 7).
+// ScenarioDriver; DESIGN 7).
 //
 // Create() starts a ScriptedOrigin (scripted_origin.h) in this process, writes the scenario's
 // distribution to a temporary config with every origin pointed at it (a custom origin,

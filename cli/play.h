@@ -1,5 +1,5 @@
-// play.h — `edgesim play`: a teaching scenario's steps, one line each as they happen (DESIGN.md
-// section 7).
+// play.h — `edgesim play`: a teaching scenario's steps, one line each as they happen
+// (DESIGN 7).
 //
 //   edgesim play scenarios/hashed-assets-short-index.json          # in-process (core's caches)
 //   edgesim play scenarios/hashed-assets-short-index.json --live   # a real `edgesim serve`

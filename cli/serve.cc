@@ -254,7 +254,8 @@ int RunServe(const ServeFlags& f, std::ostream& out, std::ostream& err) {
   topology.cache_size_bytes = f.cache_size;
   // Checked here, not only when a distribution is built: serve may start with none.
   if (absl::StatusOr<core::CacheTopology> t = emulator::MakeCacheTopology(topology); !t.ok()) {
-    return Fail(err, t.status());
+    return Fail(err, absl::InvalidArgumentError(
+                         absl::StrCat("--pops / --origin-shield: ", t.status().message())));
   }
   absl::StatusOr<emulator::ControlPlaneOptions> control_plane_options =
       ControlPlaneOptionsFor(f, topology);

@@ -1,4 +1,4 @@
-// serve.h — `edgesim serve`: the emulator as a process (issue 4, DESIGN.md section 5).
+// serve.h — `edgesim serve`: the emulator as a process (DESIGN 5).
 //
 // Loads the distributions (one per --config, plus the embedded demo with --demo; none at all is
 // fine: CloudFront's API creates them), starts the edge (emulator/edge_server.h), and on the API

@@ -1,6 +1,6 @@
 // simulate.h — `edgesim simulate` and `edgesim merge`: the simulator's command line.
 //
-// DESIGN.md sections 1 and 6:
+// DESIGN 1 and 6:
 //   edgesim simulate SCENARIO.json [--out DIR] [--threads N] [--strict] [--shard K/N]
 //                                  [--variant NAME]
 // replays the scenario's workload (or its steps) for every variant, prints the comparison table

@@ -1,9 +1,8 @@
 // clock.h — where "now" comes from.
 //
-// The model and the core never read a clock: every decision takes `absl::Time now` (STYLE.md
-// 6.5). Only drivers own a Clock: the emulator a SystemClock (or a ManualClock behind its admin
-// API, so tests pass time without sleeping), the simulator the trace's timestamps, tests a
-// ManualClock.
+// The model and the core never read a clock: every decision takes `absl::Time now` (STYLE 6.5).
+// Only drivers own a Clock: the emulator a SystemClock (or a ManualClock behind its admin API, so
+// tests pass time without sleeping), the simulator the trace's timestamps, tests a ManualClock.
 //
 //   ManualClock clock(absl::FromUnixSeconds(1'700'000'000));
 //   edge.Handle(request, clock.Now(), origin);

@@ -5,13 +5,18 @@
 // (SPEC 4.1) -> cache key (SPEC 2) -> lookup -> invalidation check (SPEC 6) -> freshness ->
 // hit / stale-while-revalidate / conditional revalidation (SPEC 3.4, 304 -> RefreshHit) / fetch
 // (collapsed with concurrent misses, SPEC 7.2) -> TTL decision and store (SPEC 3.2-3.6) -> the
-// viewer response with CloudFront's headers (SPEC 5). It is synchronous and does no I/O: the
-// origin is an OriginFetcher, time is a parameter.
+// viewer's answer as data (policy/response_head.h's rules, SPEC 5). It is synchronous and does no
+// I/O: the origin is an OriginFetcher, time is a parameter.
+//
+// Two explicit phases let a driver answer from cache where blocking is not allowed (Lookup) and
+// finish elsewhere (Complete); Handle runs both. Custom error pages and the tiers above a POP are
+// the request pipeline's (request_pipeline.h), which drives these caches.
 //
 //   std::unique_ptr<EdgeCache> edge = *EdgeCache::Create(distribution, {.pop = "IAD89-C1"});
 //   EdgeResult r = edge->Handle(policy::Request::Get("/a.js"), clock.Now(), origin);
 //   r.outcome;                        // kMiss, then kHit
-//   r.viewer.headers.Get("X-Cache");  // "Miss from cloudfront"
+//   CacheLookup l = edge->Lookup(policy::Request::Get("/b.js"), clock.Now());
+//   if (!l.served) r = edge->Complete(std::move(l.pending), clock.Now(), origin);
 //   if (r.background_refresh) edge->Revalidate(*r.background_refresh, later, origin);
 #pragma once
 
@@ -32,9 +37,11 @@
 #include "core/stats.h"
 #include "core/stored_response.h"
 #include "policy/behavior_table.h"
+#include "policy/cache_key.h"
 #include "policy/distribution.h"
 #include "policy/model_options.h"
 #include "policy/outcome.h"
+#include "policy/response_head.h"
 
 namespace edgesim::core {
 
@@ -52,10 +59,9 @@ struct EdgeCacheOptions {
   TierKind tier = TierKind::kEdge;
   StoreOptions store;
   policy::ModelOptions model;
-  // Add SPEC 5's viewer headers (X-Cache, Via, Age, X-Amz-Cf-Pop, X-Amz-Cf-Id). The simulator
-  // turns this off: it reads the outcome, not headers. Off, a result with a `stored` object leaves
-  // `viewer.headers` empty (the headers are `stored->head`'s), so a hit copies no header.
-  bool viewer_headers = true;
+  // Give every answer an X-Amz-Cf-Id when the caller brings none. The simulator turns this off:
+  // it reads outcomes, not headers (a request sent upstream still gets one, for the origin).
+  bool assign_request_ids = true;
   // Seeds X-Amz-Cf-Id generation, so runs are reproducible.
   uint64_t request_id_seed = 1;
 };
@@ -76,6 +82,11 @@ enum class MissReason {
 absl::string_view ToString(MissReason reason);
 std::ostream& operator<<(std::ostream& os, MissReason reason);
 
+// Whose request a cache handles: a viewer's, counted in the viewer counters; or one CloudFront
+// makes on a viewer's behalf (a custom error page, SPEC 7.4), which counts only as upstream
+// traffic, so one viewer request is counted once.
+enum class RequestRole { kViewer, kOnBehalf };
+
 // A stale-while-revalidate refresh the caller must run once, whenever it likes (another thread
 // in the emulator, the same virtual instant in the simulator), with EdgeCache::Revalidate.
 struct BackgroundRefresh {
@@ -84,13 +95,17 @@ struct BackgroundRefresh {
   uint64_t hash = 0;
 };
 
+// A cache's answer as data: the drivers write it (the edge), compare it (play) or count it
+// (simulate); core/viewer_head.h turns it into the viewer's headers.
 struct EdgeResult {
   policy::CacheOutcome outcome = policy::CacheOutcome::kMiss;
   policy::ErrorDetail error_detail = policy::ErrorDetail::kNone;
   MissReason miss_reason = MissReason::kNone;
   // BehaviorTable index: -1 for the default behavior.
   int behavior_index = -1;
-  // Status and headers for the viewer, CloudFront's added; no body.
+  // The status for the viewer, and the kept origin (or generated) headers when there is no
+  // `stored` object to take them from, or when this viewer's differ from the stored ones (a
+  // withheld Set-Cookie, SPEC 4.4). Never CloudFront's own viewer headers: those are data below.
   policy::Response viewer;
   // What to send as the body (empty for HEAD, 304 and bodiless responses); `body_size` is its
   // length (the only thing the simulator reads).
@@ -98,8 +113,13 @@ struct EdgeResult {
   uint64_t body_size = 0;
   // The stored object behind the answer, when there is one (hits, refreshes, stored misses).
   ResponseRef stored;
-  // Seconds since the object entered this cache, plus upstream Age (Age header; 0 is omitted).
+  // Seconds since the object entered this cache, plus upstream Age (Age header; SPEC 3.7).
   absl::Duration age = absl::ZeroDuration();
+  // The answering cache's name (X-Amz-Cf-Pop) and Via value; null for answers no cache made.
+  const std::string* pop = nullptr;
+  const std::string* via = nullptr;
+  // X-Amz-Cf-Id: the one the origin saw too. Empty when the cache assigns none.
+  policy::RequestId request_id;
   uint64_t key_hash = 0;
   // The key's object path (what invalidations match).
   std::string object_path;
@@ -110,15 +130,29 @@ struct EdgeResult {
   absl::optional<BackgroundRefresh> background_refresh;
 };
 
-// True when CloudFront forwards the request without looking in the cache or storing the answer:
-// a method outside the behavior's CachedMethods (SPEC 4.1), or caching disabled (MaxTTL 0, legacy
-// forward-all-headers). Such requests also skip the regional tiers (SPEC 7.1 bypass (a), (b)).
-bool BypassesCache(const policy::CacheBehavior& behavior, absl::string_view method);
+// The state between a cache's two phases (EdgeCache::Lookup, then EdgeCache::Complete): what the
+// lookup found and where the request goes next. Refers to the viewer's request, which must
+// outlive it.
+struct PendingFetch {
+  const policy::Request* viewer = nullptr;
+  RequestRole role = RequestRole::kViewer;
+  int behavior_index = -1;
+  // A method the behavior forwards without caching, or caching disabled: straight upstream.
+  bool pass_through = false;
+  // The answer may be stored: a cached method other than HEAD (Appendix B4), caching enabled.
+  bool may_store = false;
+  MissReason miss_reason = MissReason::kNone;
+  policy::CacheKey key;
+  // kFound: the expired copy to revalidate, or to serve if the origin fails.
+  StoreLookup stale;
+  policy::RequestId request_id;
+};
 
-// Removes the headers a cache adds for its viewer (X-Cache, Via, Age, X-Amz-Cf-Pop, X-Amz-Cf-Id):
-// an upstream tier's answer must not carry them into a downstream cache, and an origin's Via is
-// replaced (SPEC 5).
-void RemoveViewerHeaders(policy::Headers& headers);
+// The first phase's answer: served from this cache, or pending an upstream fetch.
+struct CacheLookup {
+  absl::optional<EdgeResult> served;
+  PendingFetch pending;  // meaningful when !served
+};
 
 class EdgeCache {
  public:
@@ -129,14 +163,21 @@ class EdgeCache {
   EdgeCache(const EdgeCache&) = delete;
   EdgeCache& operator=(const EdgeCache&) = delete;
 
-  // Thread-safe.
-  EdgeResult Handle(const policy::Request& request, absl::Time now, OriginFetcher& origin);
+  // Both phases at once. Thread-safe.
+  EdgeResult Handle(const policy::Request& request, absl::Time now, OriginFetcher& upstream,
+                    RequestRole role = RequestRole::kViewer, policy::RequestId id = {});
 
-  // The answer when the cache can give it without going upstream (a fresh hit, a cached error,
-  // stale-while-revalidate, a refused method); otherwise nullopt and nothing counted or changed, so
-  // the caller can run Handle where blocking on the origin is fine (the emulator's event loop
-  // answers hits itself and hands the rest to its origin workers). Thread-safe.
-  absl::optional<EdgeResult> TryHandleFromCache(const policy::Request& request, absl::Time now);
+  // Phase one: the answer when the cache can give it without going upstream (a fresh hit, a
+  // cached error, stale-while-revalidate, a refused method), counted; otherwise what phase two
+  // needs, nothing counted yet. The emulator's event loop answers the first kind itself and hands
+  // the second to its origin workers. Thread-safe.
+  CacheLookup Lookup(const policy::Request& request, absl::Time now,
+                     RequestRole role = RequestRole::kViewer, policy::RequestId id = {});
+
+  // Phase two: goes upstream for a pending request, joining a fetch of the same key in flight.
+  // An object another request stored since the lookup is served instead, as a collapsed hit; the
+  // miss reason stays the lookup's. Thread-safe.
+  EdgeResult Complete(PendingFetch pending, absl::Time now, OriginFetcher& upstream);
 
   // Runs a stale-while-revalidate refresh (at most one per key is handed out at a time).
   void Revalidate(const BackgroundRefresh& refresh, absl::Time now, OriginFetcher& origin);

@@ -2,7 +2,6 @@
 
 #include <utility>
 
-#include "absl/types/optional.h"
 
 namespace edgesim::core {
 
@@ -26,12 +25,9 @@ void SubstituteErrorPage(EdgeResult& error, EdgeResult page,
                          const policy::CustomErrorResponse& custom) {
   const int page_status = page.viewer.status;
   if (page_status != 200 && page_status != 304) return;
-  const int code = page_status == 304 ? 304 : custom.response_code.value_or(error.viewer.status);
-  absl::optional<std::string> x_cache;
-  if (const auto v = error.viewer.headers.Get("X-Cache")) x_cache = std::string(*v);
   error.viewer = std::move(page.viewer);
-  error.viewer.status = code;
-  if (x_cache) error.viewer.headers.Set("X-Cache", *x_cache);
+  error.viewer.status =
+      page_status == 304 ? 304 : custom.response_code.value_or(error.viewer.status);
   error.stored = std::move(page.stored);
   error.body = std::move(page.body);
   error.body_size = page.body_size;

@@ -1,17 +1,12 @@
 // error_page.h — CustomErrorResponses' ResponsePagePath (SPEC 7.4): an error answer replaced by
-// the page it names, fetched through the behavior the page's own path matches.
-//
-// EdgeCache answers the error itself (cached for ErrorCachingMinTTL); whoever drives the cache
-// (the emulator's edge, the scenario player) then asks for the page with ErrorPageRequest, as a
-// second request through the same POP, and merges it with SubstituteErrorPage. Kept out of
-// EdgeCache::Handle because the emulator answers cached pages on its event loop and fetches
-// missing ones on its workers.
+// the page it names, fetched through the behavior the page's own path matches. The request
+// pipeline (request_pipeline.h) applies it to every driver's requests.
 //
 //   if (const policy::CustomErrorResponse* custom = ErrorPageFor(config, answer)) {
-//     SubstituteErrorPage(answer, cache.Handle(ErrorPageRequest(viewer,
-//     custom->response_page_path),
-//                                              now, origin), *custom);
-//   }   // answer: the page's body with ResponseCode (e.g. 200); X-Cache still "Error"
+//     SubstituteErrorPage(answer, network.Handle(pop, ErrorPageRequest(viewer,
+//                         custom->response_page_path), now, origin, RequestRole::kOnBehalf),
+//                         *custom);
+//   }   // answer: the page's body with ResponseCode (e.g. 200); the outcome stays Error
 #pragma once
 
 #include <string>
@@ -31,9 +26,8 @@ const policy::CustomErrorResponse* ErrorPageFor(const policy::DistributionConfig
 // cache key varies as the viewer's would); HEAD stays HEAD.
 policy::Request ErrorPageRequest(const policy::Request& viewer, const std::string& page_path);
 
-// The page's body and headers with the ResponseCode; the outcome (and an X-Cache header, when
-// the cache adds viewer headers) stays Error, as CloudFront logs it. A page that is itself an
-// error leaves the original error as it was.
+// The page's body and headers with the ResponseCode; the outcome (so X-Cache) stays Error, as
+// CloudFront logs it. A page that is itself an error leaves the original error as it was.
 void SubstituteErrorPage(EdgeResult& error, EdgeResult page,
                          const policy::CustomErrorResponse& custom);
 

@@ -27,7 +27,7 @@ std::unique_ptr<EvictionPolicy> Make(uint64_t capacity_bytes) {
   }
 }
 
-// The one table of policies: no registry (STYLE.md section 7, item 2).
+// The one table of policies: no registry (STYLE 7, item 2).
 constexpr PolicyEntry kPolicies[] = {
     {"lru", &Make<LruEviction>},
     {"sieve", &Make<SieveEviction>},

@@ -1,8 +1,8 @@
 // eviction.h — which object leaves a full cache: one small interface, policies behind it.
 //
-// The store never decides what to evict (STYLE.md 6.1 "keep storage dumb"); it tells the policy
+// The store never decides what to evict (STYLE 6.1 "keep storage dumb"); it tells the policy
 // what was admitted, touched and erased, and asks it for victims while it is over its byte
-// budget. CloudFront documents no algorithm (SPEC 3.1, Appendix B 14), so the policy is a
+// budget. CloudFront documents no algorithm (SPEC 3.1, SPEC B14), so the policy is a
 // choice: "lru" (exact, for textbook comparisons), "sieve" (Zhang et al., NSDI '24) and
 // "s3fifo" (Yang et al., SOSP '23). SIEVE and S3-FIFO mark hits with a per-node atomic, so a hit
 // takes no exclusive lock; LRU's move-to-front needs the shard lock (`access_needs_lock()`).

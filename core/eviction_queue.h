@@ -1,6 +1,6 @@
 // eviction_queue.h — an intrusive FIFO of EvictionNodes with exact count and bytes.
 //
-// The building block of every eviction policy (DESIGN.md section 4): LRU is one queue with
+// The building block of every eviction policy (DESIGN 4): LRU is one queue with
 // move-to-front, SIEVE one queue with a hand, S3-FIFO a small and a main queue. Links live in
 // the nodes (EvictionNode::prev/next), so pushing and removing allocate nothing. The head is
 // the newest node; `next` points toward the tail (older), `prev` toward the head (newer).

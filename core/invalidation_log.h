@@ -1,4 +1,4 @@
-// invalidation_log.h — lazy invalidation, as Varnish bans (STYLE.md 6.10), for CloudFront paths.
+// invalidation_log.h — lazy invalidation, as Varnish bans (STYLE 6.10), for CloudFront paths.
 //
 // Creating an invalidation never walks the cache. It appends `{seq, effective_time, path}` to
 // this log; every stored object remembers the newest seq already checked against it; a lookup

@@ -1,6 +1,6 @@
 // lru_eviction.h — exact least-recently-used eviction.
 //
-// The textbook baseline the FIFO-based policies are compared with (DESIGN.md section 4; CloudFront
+// The textbook baseline the FIFO-based policies are compared with (DESIGN 4; CloudFront
 // documents no algorithm, SPEC 3.1). Every hit moves the node to the head of one intrusive list,
 // which rewrites shared links, so OnAccess needs the shard lock. The victim is the tail.
 //

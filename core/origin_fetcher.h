@@ -1,6 +1,6 @@
 // origin_fetcher.h — the one seam between the cache and the network.
 //
-// EdgeCache is synchronous and does no I/O (STYLE.md 6.1): when it needs upstream it calls an
+// EdgeCache is synchronous and does no I/O (STYLE 6.1): when it needs upstream it calls an
 // OriginFetcher. The emulator's is a Beast client (HTTP origins), an S3 or a directory origin;
 // the simulator's answers from its origin model; tests use a fake that counts fetches; a tier's
 // is the next cache up (tiers.h).

@@ -6,7 +6,7 @@
 // (one-hit wonders); S lets them leave quickly, while objects hit at least twice in S move to M,
 // and objects whose fingerprint is still in G are admitted straight to M. M is a FIFO with
 // reinsertion driven by a 2-bit frequency. A hit only bumps the frequency in `node.access`
-// (relaxed CAS, skipped once saturated), so hits take no lock (DESIGN.md section 4).
+// (relaxed CAS, skipped once saturated), so hits take no lock (DESIGN 4).
 //
 //   S3FifoEviction s3(/*capacity_bytes=*/1000);   // S's share: 100 bytes
 //   s3.OnInsert(a);                               // a enters S

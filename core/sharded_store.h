@@ -1,6 +1,6 @@
 // sharded_store.h — the cache's memory: N shards of compact entries, lock-free hits.
 //
-// DESIGN.md section 4. A key's hash picks its shard (power of two). Each shard has its own lock,
+// DESIGN 4. A key's hash picks its shard (power of two). Each shard has its own lock,
 // open-addressing index, byte budget and eviction policy; the lock is taken only to change the
 // shard (insert, erase, refresh, evict) and, for LRU, to move a hit to the front.
 //
@@ -12,9 +12,9 @@
 // the entry, whose cache line the lookup already holds), so the caller writes the body with no
 // lock held.
 //
-// Entries keep absolute times in whole seconds since the Unix epoch (HTTP's resolution, STYLE.md
-// 6.5): `origin_time` (Age = now - origin_time, the Varnish t_origin trick: an upstream tier's Age
-// is subtracted at insertion) and `fresh_until`. The rest of an object's terms (stale windows,
+// Entries keep absolute times in whole seconds since the Unix epoch (HTTP's resolution, STYLE 6.5):
+// `origin_time` (Age = now - origin_time, the Varnish t_origin trick: an upstream tier's Age is
+// subtracted at insertion) and `fresh_until`. The rest of an object's terms (stale windows,
 // retention) live in its StoredResponse. Entries also remember the newest invalidation they were
 // checked against (invalidation_log.h); a lookup of an entry an invalidation now covers erases it
 // and reports kInvalidated.
@@ -49,7 +49,7 @@ namespace edgesim::core {
 uint64_t HashKey(absl::string_view key);
 
 struct StoreOptions {
-  // Rounded up to a power of two; 0: 4 x hardware threads (DESIGN.md section 4). The simulator
+  // Rounded up to a power of two; 0: 4 x hardware threads (DESIGN 4). The simulator
   // uses 1 so LRU/SIEVE/S3-FIFO behave exactly as the textbook policies.
   int shards = 0;
   // Split evenly between shards.

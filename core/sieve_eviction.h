@@ -3,7 +3,7 @@
 // One FIFO queue: new objects enter at the head and never move. A hit only sets the node's
 // visited bit. To evict, a hand walks from where it last stopped toward the head (wrapping to
 // the tail), clears visited bits, and evicts the first unvisited node; the hand then rests on
-// that node's newer neighbour. Hits take no lock (DESIGN.md section 4): the bit is a relaxed
+// that node's newer neighbour. Hits take no lock (DESIGN 4): the bit is a relaxed
 // atomic stored only when still clear, so a hot object's cache line is not written on every hit.
 //
 //   SieveEviction sieve;

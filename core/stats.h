@@ -2,7 +2,7 @@
 //
 // Counters are striped by thread (one cache line per thread index), so the hit path of two
 // threads never writes a shared line; a snapshot sums the stripes with relaxed loads. Names
-// follow DESIGN.md section 4 and SPEC 8.3's result types.
+// follow DESIGN 4 and SPEC 8.3's result types.
 //
 //   StripedCounters c;
 //   c.Add(Counter::kHits);

@@ -1,7 +1,7 @@
 // stored_response.h — what a cache keeps for one object: an immutable, refcounted response.
 //
 // A hit hands the caller a `ResponseRef`, so no lock is held while the caller writes the body to
-// a socket and no body is copied (DESIGN.md section 4). The body bytes are shared separately
+// a socket and no body is copied (DESIGN 4). The body bytes are shared separately
 // (`BodyRef`), so the tiers of one request (POP, regional edge cache, Origin Shield) hold one copy
 // of a large body between them while each keeps its own headers and caching decision. The
 // simulator never has bodies: it stores sizes only (`body` null, `body_size` set).

@@ -4,25 +4,11 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
+#include "policy/response_head.h"
 #include "policy/status_macros.h"
 
 namespace edgesim::core {
 namespace {
-
-// The upstream tier could not reach its own upstream: the downstream tier sees the same failure
-// (and so the same 502/504 and stale-on-error rules, SPEC 3.5, 7.3), not an origin's 5xx.
-absl::optional<absl::Status> UpstreamFailure(const EdgeResult& r) {
-  switch (r.error_detail) {
-    case policy::ErrorDetail::kOriginConnectError:
-      return absl::UnavailableError("upstream tier: origin connect error");
-    case policy::ErrorDetail::kOriginReadError:
-      return absl::DeadlineExceededError("upstream tier: origin read error");
-    case policy::ErrorDetail::kOriginCommError:
-      return absl::UnknownError("upstream tier: origin communication error");
-    default:
-      return absl::nullopt;
-  }
-}
 
 absl::Status DuplicateName(absl::string_view name) {
   return absl::InvalidArgumentError(absl::StrCat("cache name \"", name, "\" is used twice"));
@@ -32,7 +18,8 @@ absl::Status DuplicateName(absl::string_view name) {
 
 absl::StatusOr<OriginResponse> TierFetcher::Fetch(const OriginRequest& request, absl::Time now) {
   EDGESIM_CHECK(request.viewer != nullptr);
-  if (request.behavior != nullptr && BypassesCache(*request.behavior, request.forwarded.method)) {
+  if (request.behavior != nullptr &&
+      policy::BypassesCache(*request.behavior, request.forwarded.method)) {
     return bypass_.Fetch(request, now);
   }
   // The tiers share keys, so the upstream handles the viewer's own request. Its validators are the
@@ -46,13 +33,14 @@ absl::StatusOr<OriginResponse> TierFetcher::Fetch(const OriginRequest& request, 
     }
   }
   EdgeResult r = upstream_.Handle(viewer, now, next_);
-  if (absl::optional<absl::Status> failure = UpstreamFailure(r)) return *std::move(failure);
+  // The upstream tier could not reach its own upstream: the downstream tier sees the same failure
+  // (and so the same 502/504 and stale-on-error rules, SPEC 3.5, 7.3), not an origin's 5xx.
+  if (absl::Status failure = policy::FailureOf(r.error_detail); !failure.ok()) return failure;
 
   OriginResponse out;
   const int status = r.viewer.status;
   out.head = r.stored != nullptr ? r.stored->head : std::move(r.viewer);
   out.head.status = status;
-  RemoveViewerHeaders(out.head.headers);
   out.body = std::move(r.body);
   out.body_size = r.body_size;
   out.age = r.age;
@@ -78,7 +66,6 @@ absl::StatusOr<std::unique_ptr<EdgeNetwork>> EdgeNetwork::Create(
   absl::flat_hash_map<std::string, Regional*> regional_of_pop;
   for (const CacheTopology::Regional& spec : topology.regionals) {
     EdgeCacheOptions options = topology.regional_options;
-    options.viewer_headers = false;
     const TierKind tier =
         spec.name == topology.origin_shield ? TierKind::kOriginShield : TierKind::kRegional;
     EDGESIM_ASSIGN_OR_RETURN(std::unique_ptr<EdgeCache> cache,
@@ -141,26 +128,47 @@ auto EdgeNetwork::WithUpstream(Pop& pop, OriginFetcher& origin, Fn&& fn) {
   return fn(to_regional);
 }
 
+int EdgeNetwork::PopIndex(absl::string_view name) const {
+  const auto it = pops_by_name_.find(name);
+  return it == pops_by_name_.end() ? -1 : static_cast<int>(it->second - pops_.data());
+}
+
+CacheLookup EdgeNetwork::Lookup(int pop, const policy::Request& request, absl::Time now,
+                                RequestRole role, policy::RequestId id) {
+  return pops_[pop].cache->Lookup(request, now, role, id);
+}
+
+EdgeResult EdgeNetwork::Complete(int pop, PendingFetch pending, absl::Time now,
+                                 OriginFetcher& origin) {
+  Pop& p = pops_[pop];
+  return WithUpstream(p, origin, [&](OriginFetcher& upstream) {
+    return p.cache->Complete(std::move(pending), now, upstream);
+  });
+}
+
+EdgeResult EdgeNetwork::Handle(int pop, const policy::Request& request, absl::Time now,
+                               OriginFetcher& origin, RequestRole role, policy::RequestId id) {
+  Pop& p = pops_[pop];
+  return WithUpstream(p, origin, [&](OriginFetcher& upstream) {
+    return p.cache->Handle(request, now, upstream, role, id);
+  });
+}
+
 absl::StatusOr<EdgeResult> EdgeNetwork::Handle(absl::string_view pop,
                                                const policy::Request& request, absl::Time now,
                                                OriginFetcher& origin) {
-  const auto it = pops_by_name_.find(pop);
-  if (it == pops_by_name_.end()) return absl::NotFoundError(absl::StrCat("unknown POP ", pop));
-  Pop& p = *it->second;
-  return WithUpstream(
-      p, origin, [&](OriginFetcher& upstream) { return p.cache->Handle(request, now, upstream); });
+  const int index = PopIndex(pop);
+  if (index < 0) return absl::NotFoundError(absl::StrCat("unknown POP ", pop));
+  return Handle(index, request, now, origin);
 }
 
-absl::Status EdgeNetwork::Revalidate(absl::string_view pop, const BackgroundRefresh& refresh,
-                                     absl::Time now, OriginFetcher& origin) {
-  const auto it = pops_by_name_.find(pop);
-  if (it == pops_by_name_.end()) return absl::NotFoundError(absl::StrCat("unknown POP ", pop));
-  Pop& p = *it->second;
+void EdgeNetwork::Revalidate(int pop, const BackgroundRefresh& refresh, absl::Time now,
+                             OriginFetcher& origin) {
+  Pop& p = pops_[pop];
   WithUpstream(p, origin, [&](OriginFetcher& upstream) {
     p.cache->Revalidate(refresh, now, upstream);
     return 0;
   });
-  return absl::OkStatus();
 }
 
 void EdgeNetwork::Invalidate(const policy::InvalidationPath& path, absl::Time created,

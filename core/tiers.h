@@ -1,11 +1,11 @@
 // tiers.h — CloudFront's cache hierarchy for one distribution: POP -> regional edge cache ->
-// Origin Shield -> origin (SPEC 7.1, DESIGN.md section 4).
+// Origin Shield -> origin (SPEC 7.1, DESIGN 4).
 //
 // Each tier is an EdgeCache. A tier's misses go to the next tier up through a `TierFetcher`, an
 // OriginFetcher whose "origin" is another EdgeCache: the upstream cache handles the viewer's own
 // request (the tiers share cache keys), and its answer comes back as an OriginResponse carrying
 // the upstream Age, so a POP's Age is its own residence plus the upstream's (SPEC 3.7,
-// Appendix B7). A downstream revalidation becomes a viewer conditional upstream, answered 304 from
+// SPEC B7). A downstream revalidation becomes a viewer conditional upstream, answered 304 from
 // the upstream's cache when it still holds the object.
 //
 // `EdgeNetwork` wires the tiers: several POPs share one regional edge cache (REC); one REC may be
@@ -70,8 +70,7 @@ struct CacheTopology {
   std::vector<Regional> regionals;
   // The name of the REC acting as Origin Shield; empty for none.
   std::string origin_shield;
-  // Templates: `pop` and `tier` are set per cache. RECs never add viewer headers (nobody sees
-  // them).
+  // Templates: `pop` and `tier` are set per cache.
   EdgeCacheOptions pop_options;
   EdgeCacheOptions regional_options;
 };
@@ -91,13 +90,25 @@ class EdgeNetwork {
   static absl::StatusOr<std::unique_ptr<EdgeNetwork>> Create(
       const policy::Distribution& distribution, const CacheTopology& topology);
 
-  // Thread-safe. NotFound for an unknown POP.
+  // The index of the POP named `name` (exactly), or -1.
+  int PopIndex(absl::string_view name) const;
+  const std::vector<std::string>& pops() const { return pop_names_; }
+
+  // A POP's two phases (EdgeCache::Lookup, EdgeCache::Complete), the second through the tiers
+  // above it. REQUIRES: 0 <= pop < pops().size(). Thread-safe.
+  CacheLookup Lookup(int pop, const policy::Request& request, absl::Time now,
+                     RequestRole role = RequestRole::kViewer, policy::RequestId id = {});
+  EdgeResult Complete(int pop, PendingFetch pending, absl::Time now, OriginFetcher& origin);
+  // Both at once.
+  EdgeResult Handle(int pop, const policy::Request& request, absl::Time now, OriginFetcher& origin,
+                    RequestRole role = RequestRole::kViewer, policy::RequestId id = {});
+  // By name: NotFound for an unknown POP.
   absl::StatusOr<EdgeResult> Handle(absl::string_view pop, const policy::Request& request,
                                     absl::Time now, OriginFetcher& origin);
 
-  // Runs a stale-while-revalidate refresh a POP handed out through Handle.
-  absl::Status Revalidate(absl::string_view pop, const BackgroundRefresh& refresh, absl::Time now,
-                          OriginFetcher& origin);
+  // Runs a stale-while-revalidate refresh a POP handed out.
+  void Revalidate(int pop, const BackgroundRefresh& refresh, absl::Time now,
+                  OriginFetcher& origin);
 
   // Every POP and REC applies `path` from `created + delay(cache name)`; no `delay`: at once.
   void Invalidate(const policy::InvalidationPath& path, absl::Time created,

@@ -1,4 +1,4 @@
-// access_log_writer.h — the emulator's standard access logs (SPEC 8, DESIGN.md section 5).
+// access_log_writer.h — the emulator's standard access logs (SPEC 8, DESIGN 5).
 //
 // The edge hands each finished request's record to `Log`, which never blocks: records go through a
 // bounded queue to one background thread that formats them (policy/access_log.h) and appends them

@@ -1,5 +1,5 @@
-// admin_api.h — `edgesim serve`'s admin API under /_edgesim/ on the API port (DESIGN.md
-// section 5, issue 4), JSON in and out.
+// admin_api.h — `edgesim serve`'s admin API under /_edgesim/ on the API port (DESIGN 5), JSON
+// in and out.
 //
 //   GET  /_edgesim/health                  {"status": "ok"}
 //   GET  /_edgesim/clock                   {"time": RFC 3339, "unix_seconds": N, "manual": bool}
@@ -18,8 +18,8 @@
 // Errors are {"error": {"code": ..., "message": ...}} with 400 (bad JSON or values), 404 (unknown
 // distribution or cache) or 409 (the clock is not manual).
 //
-// The routes are mounted on a caller's httplib::Server, so the CloudFront REST API (issue 5)
-// shares the port by mounting its own routes on the same server.
+// The routes are mounted on a caller's httplib::Server, so CloudFront's REST API
+// (cloudfront_api.h) shares the port by mounting its own routes on the same server.
 //
 //   httplib::Server api;
 //   MountAdminApi(api, registry, {.clock = &clock, .manual_clock = &clock});

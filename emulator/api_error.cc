@@ -16,7 +16,7 @@ struct CodeStatus {
   int http_status;
 };
 
-// API.md section 1.6; codes not listed answer 400.
+// API 1.6; codes not listed answer 400.
 constexpr CodeStatus kStatuses[] = {
     {"NoSuchDistribution", 404},
     {"NoSuchInvalidation", 404},

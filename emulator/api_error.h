@@ -1,4 +1,4 @@
-// api_error.h — CloudFront's API errors (../shared/API.md section 1.6): a code, an HTTP status and
+// api_error.h — CloudFront's API errors (API 1.6): a code, an HTTP status and
 // a message, carried through absl::Status so every layer below the routes stays in Status terms.
 //
 // The code rides in the Status payload policy/invalidation.h already uses, so the invalidation
@@ -30,7 +30,7 @@ struct ApiError {
 
 std::ostream& operator<<(std::ostream& os, const ApiError& error);
 
-// The HTTP status CloudFront answers `code` with (API.md's table); 400 for codes it does not list.
+// The HTTP status CloudFront answers `code` with (API 1.6's table); 400 for codes it does not list.
 int ApiErrorHttpStatus(absl::string_view code);
 
 // A non-OK Status whose payload names `code`; ToApiError gives it back with its HTTP status.

@@ -1,5 +1,5 @@
 // api_shape.h — small pieces of CloudFront's "shape JSON" (control_plane.h) that every answer
-// shares: timestamps, Quantity/Items lists, and Marker/MaxItems pagination (API.md 1.4).
+// shares: timestamps, Quantity/Items lists, and Marker/MaxItems pagination (API 1.4).
 //
 //   ApiTime(now);                                   // "2026-12-04T18:00:00.000Z"
 //   QuantityList({"a", "b"});                       // {"Quantity": 2, "Items": ["a", "b"]}
@@ -23,7 +23,7 @@ namespace edgesim::emulator {
 // RFC 3339 in UTC with milliseconds, as CloudFront writes timestamps.
 std::string ApiTime(absl::Time t);
 
-// {"Quantity": n, "Items": items}; an empty list has no Items (API.md 1.1).
+// {"Quantity": n, "Items": items}; an empty list has no Items (API 1.1).
 nlohmann::json QuantityList(nlohmann::json items);
 
 // InconsistentQuantities ("The value of Quantity and the size of Items don't match.") for the

@@ -1,8 +1,8 @@
-// cloudfront_api.h — CloudFront's control-plane REST-XML API (version 2020-05-31, issue 5) on
+// cloudfront_api.h — CloudFront's control-plane REST-XML API (version 2020-05-31, API 1) on
 // `edgesim serve`'s API port, so the unmodified AWS CLI, boto3 and Terraform can drive edgesim:
 // AWS_ENDPOINT_URL_CLOUDFRONT=http://127.0.0.1:4510 aws cloudfront create-invalidation ...
 //
-// Every operation of ../shared/API.md section 1.2, at the method and URI of the API model
+// Every operation of API 1.2, at the method and URI of the API model
 // (cloudfront_shapes.h): distributions (also CreateDistributionWithTags), invalidations, cache
 // policies, tags. Bodies go through xml_codec.h into ControlPlane (control_plane.h) and back.
 // Every answer carries `x-amz-request-id`; successes carry the model's status (201 + Location +

@@ -73,7 +73,7 @@ absl::Status NoSuchCachePolicy() {
   return MakeApiError("NoSuchCachePolicy", "The cache policy does not exist.");
 }
 
-// Update and Delete's If-Match rules (API.md 1.7).
+// Update and Delete's If-Match rules (API 1.7).
 absl::Status CheckIfMatch(absl::string_view if_match, absl::string_view etag) {
   if (if_match.empty()) {
     return MakeApiError("InvalidIfMatchVersion",

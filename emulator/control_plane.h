@@ -1,4 +1,4 @@
-// control_plane.h — the state behind CloudFront's control-plane API (issue 5): distributions,
+// control_plane.h — the state behind CloudFront's control-plane API (API 1): distributions,
 // cache policies, invalidations and tags, with CloudFront's rules (ids, ETag / If-Match,
 // CallerReference, InProgress -> Deployed / Completed, limits, pricing). No HTTP and no XML here:
 // cloudfront_api.h decodes a request body into "shape JSON", calls one method, and encodes the
@@ -12,7 +12,7 @@
 // Distribution, a DistributionConfig, an Invalidation, ...), never wrapped in its root name.
 //
 // Errors are MakeApiError statuses (api_error.h) with CloudFront's codes and messages
-// (../shared/API.md section 1.6). Time is a parameter: the caller passes `now` (the serve clock,
+// (API 1.6). Time is a parameter: the caller passes `now` (the serve clock,
 // manual in tests).
 //
 // A distribution the ControlPlane creates or updates is deployed at once: `deploy` builds its

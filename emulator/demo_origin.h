@@ -1,4 +1,4 @@
-// demo_origin.h — the in-process origin behind `edgesim serve --demo` (issue 4).
+// demo_origin.h — the in-process origin behind `edgesim serve --demo`.
 //
 // A tiny static site in the usual deploy shape: HTML pages that ask to be cached briefly
 // (`Cache-Control: max-age=30`) and content-hashed assets cached for a year

@@ -1,5 +1,5 @@
 // directory_origin.h — an origin served from a local directory (`--origin-dir ID=DIR`,
-// DESIGN.md section 5): a stand-in for a web server or bucket while developing offline.
+// DESIGN 5): a stand-in for a web server or bucket while developing offline.
 //
 // * GET/HEAD of `/a/b.css` serves DIR/a/b.css with Content-Type (by extension), Content-Length,
 //   a strong ETag ("<mtime ns hex>-<size hex>", as nginx builds it) and Last-Modified; other

@@ -6,7 +6,7 @@
 // members the loader lets pass, a TargetOriginId naming no origin (NoSuchOrigin) and a
 // CachePolicyId naming no policy (NoSuchCachePolicy). Quantity/Items: api_shape.h.
 //
-// Defaults are what a read answers for members the caller left out (API.md 1.7), merged into the
+// Defaults are what a read answers for members the caller left out (API 1.7), merged into the
 // caller's JSON, which is otherwise kept as sent. Those the model also reads (origin timeouts,
 // Compress, AllowedMethods, PriceClass) come from policy/cloudfront_defaults.h, so a stored config
 // and the model loaded from it agree; the rest are moto's.

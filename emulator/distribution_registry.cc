@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "absl/container/flat_hash_set.h"
+#include "core/topology.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -33,43 +34,12 @@ absl::string_view HostWithoutPort(absl::string_view host, char* buffer, size_t s
 
 }  // namespace
 
-std::string RegionOfPop(absl::string_view pop) {
-  static const auto* const kRegions = new absl::flat_hash_map<std::string, std::string>{
-      {"IAD", "us-east-1"},      {"JFK", "us-east-1"},      {"EWR", "us-east-1"},
-      {"ATL", "us-east-1"},      {"MIA", "us-east-1"},      {"BOS", "us-east-1"},
-      {"ORD", "us-east-2"},      {"DFW", "us-east-2"},      {"IAH", "us-east-2"},
-      {"SFO", "us-west-1"},      {"LAX", "us-west-1"},      {"SEA", "us-west-2"},
-      {"FRA", "eu-central-1"},   {"MUC", "eu-central-1"},   {"AMS", "eu-central-1"},
-      {"LHR", "eu-west-2"},      {"DUB", "eu-west-1"},      {"CDG", "eu-west-3"},
-      {"NRT", "ap-northeast-1"}, {"ICN", "ap-northeast-2"}, {"SIN", "ap-southeast-1"},
-      {"SYD", "ap-southeast-2"}, {"BOM", "ap-south-1"},     {"GRU", "sa-east-1"},
-  };
-  const auto it = kRegions->find(absl::AsciiStrToUpper(pop.substr(0, 3)));
-  return it != kRegions->end() ? it->second : "us-east-1";
-}
-
 absl::StatusOr<core::CacheTopology> MakeCacheTopology(const EdgeTopology& topology) {
-  if (topology.pops.empty()) return absl::InvalidArgumentError("--pops: no POP given");
-  core::CacheTopology t;
-  t.pops = topology.pops;
-  t.pop_options.viewer_headers = false;
-  t.pop_options.store.capacity_bytes = topology.cache_size_bytes;
-  t.regional_options.store.capacity_bytes = topology.cache_size_bytes;
-  if (!topology.regional && topology.origin_shield.empty()) return t;
-  for (const std::string& pop : topology.pops) {
-    const std::string region = RegionOfPop(pop);
-    auto it = std::find_if(t.regionals.begin(), t.regionals.end(),
-                           [&](const auto& r) { return r.name == region; });
-    if (it == t.regionals.end()) it = t.regionals.insert(t.regionals.end(), {region, {}});
-    it->pops.push_back(pop);
-  }
-  t.origin_shield = topology.origin_shield;
-  if (!t.origin_shield.empty() &&
-      std::none_of(t.regionals.begin(), t.regionals.end(),
-                   [&](const auto& r) { return r.name == t.origin_shield; })) {
-    t.regionals.push_back({t.origin_shield, {}});  // a shield region with no POP of ours
-  }
-  return t;
+  core::EdgeCacheOptions options;
+  options.store.capacity_bytes = topology.cache_size_bytes;
+  return core::MakeTopology(
+      topology.pops, {.regional = topology.regional, .origin_shield = topology.origin_shield},
+      options);
 }
 
 absl::StatusOr<std::shared_ptr<LiveDistribution>> LiveDistribution::Create(
@@ -77,28 +47,24 @@ absl::StatusOr<std::shared_ptr<LiveDistribution>> LiveDistribution::Create(
     std::unique_ptr<core::OriginFetcher> origin) {
   EDGESIM_ASSIGN_OR_RETURN(core::CacheTopology t, MakeCacheTopology(topology));
   std::shared_ptr<LiveDistribution> live(new LiveDistribution());
-  EDGESIM_ASSIGN_OR_RETURN(live->network_, core::EdgeNetwork::Create(distribution, t));
+  EDGESIM_ASSIGN_OR_RETURN(live->pipeline_, core::RequestPipeline::Create(distribution, t));
   live->distribution_ = std::move(distribution);
   live->origin_ = std::move(origin);
-  live->pops_ = topology.pops;
   return live;
 }
 
-const std::string& LiveDistribution::PopName(absl::string_view name) const {
-  for (const std::string& pop : pops_) {
-    if (absl::EqualsIgnoreCase(pop, name)) return pop;
+int LiveDistribution::PopIndex(absl::string_view name) const {
+  const std::vector<std::string>& names = pops();
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (absl::EqualsIgnoreCase(names[i], name)) return static_cast<int>(i);
   }
-  return pops_.front();
-}
-
-core::EdgeCache& LiveDistribution::Pop(absl::string_view name) const {
-  return *network_->FindCache(PopName(name));
+  return 0;
 }
 
 std::vector<core::EdgeCache*> LiveDistribution::Caches() const {
   std::vector<core::EdgeCache*> caches;
-  for (const core::TierCounters& tier : network_->Counters()) {
-    caches.push_back(network_->FindCache(tier.name));
+  for (const core::TierCounters& tier : network().Counters()) {
+    caches.push_back(network().FindCache(tier.name));
   }
   return caches;
 }
@@ -106,11 +72,11 @@ std::vector<core::EdgeCache*> LiveDistribution::Caches() const {
 void LiveDistribution::Invalidate(
     const policy::InvalidationPath& path, absl::Time created,
     const std::function<absl::Duration(absl::string_view cache)>& delay) const {
-  network_->Invalidate(path, created, delay);
+  network().Invalidate(path, created, delay);
 }
 
 void LiveDistribution::Sweep(absl::Time now, uint64_t budget_per_cache) const {
-  network_->Sweep(now, budget_per_cache);
+  network().Sweep(now, budget_per_cache);
 }
 
 void LiveDistribution::Reset() const {

@@ -1,10 +1,11 @@
 // distribution_registry.h — the distributions `edgesim serve` runs, and how a viewer's Host picks
-// one (DESIGN.md section 5).
+// one (DESIGN 5).
 //
-// A `LiveDistribution` is one deployed distribution: its tiers of caches (core/tiers.h: one cache
-// per POP, regional edge caches and an Origin Shield when asked) and the OriginFetcher behind them.
-// The `DistributionRegistry` holds them and can change at runtime (the CloudFront API of issue 5
-// creates, updates and deletes distributions while viewers are served): writers publish a new
+// A `LiveDistribution` is one deployed distribution: its request pipeline (core/request_pipeline.h:
+// one cache per POP, regional edge caches and an Origin Shield when asked) and the OriginFetcher
+// behind them.
+// The `DistributionRegistry` holds them and can change at runtime (the CloudFront control-plane
+// API creates, updates and deletes distributions while viewers are served): writers publish a new
 // immutable `RegistrySnapshot`; readers take a shared_ptr to the current one and route without
 // locks. A request keeps its distribution alive through the snapshot it started with.
 //
@@ -16,7 +17,7 @@
 //   registry.Add(*LiveDistribution::Create(distribution, {.pops = {"IAD89-C1"}}, std::move(origin)));
 //   std::shared_ptr<const RegistrySnapshot> s = registry.Snapshot();
 //   const LiveDistribution* d = s->Route("e1edgesimdemo1.cloudfront.localhost:8080");
-//   d->Pop("FRA56-P1");   // the POP's cache (the first POP for an unknown name)
+//   d->PopIndex("FRA56-P1");   // the POP's index in d->pipeline() (the first POP's for an unknown name)
 #pragma once
 
 #include <atomic>
@@ -34,6 +35,7 @@
 #include "absl/time/time.h"
 #include "core/edge_cache.h"
 #include "core/origin_fetcher.h"
+#include "core/request_pipeline.h"
 #include "core/tiers.h"
 #include "policy/distribution.h"
 #include "policy/invalidation.h"
@@ -52,34 +54,29 @@ struct EdgeTopology {
   uint64_t cache_size_bytes = uint64_t{1} << 30;
 };
 
-// The regional edge cache a POP belongs to, from its airport code ("FRA56-P1" -> "eu-central-1");
-// us-east-1 for codes the table does not know.
-std::string RegionOfPop(absl::string_view pop);
-
-// The core topology for `topology`. InvalidArgument for no POPs, or duplicate ones.
+// The core topology for `topology` (core/topology.h, as every driver builds it). InvalidArgument
+// for no POPs, duplicate ones, or a shield outside the Origin Shield regions.
 absl::StatusOr<core::CacheTopology> MakeCacheTopology(const EdgeTopology& topology);
 
 class LiveDistribution {
  public:
-  // The POP caches add no viewer headers: the edge server writes SPEC 5's headers itself, straight
-  // into its output buffer.
   static absl::StatusOr<std::shared_ptr<LiveDistribution>> Create(
       policy::Distribution distribution, const EdgeTopology& topology,
       std::unique_ptr<core::OriginFetcher> origin);
 
   const policy::Distribution& distribution() const { return distribution_; }
   const std::string& id() const { return distribution_.id; }
-  core::EdgeNetwork& network() const { return *network_; }
+  core::RequestPipeline& pipeline() const { return *pipeline_; }
+  core::EdgeNetwork& network() const { return pipeline_->network(); }
   core::OriginFetcher& origin() const { return *origin_; }
-  const std::vector<std::string>& pops() const { return pops_; }
-  // The POP named `name` (ASCII case-insensitive), or the first POP.
-  const std::string& PopName(absl::string_view name) const;
-  core::EdgeCache& Pop(absl::string_view name) const;
+  const std::vector<std::string>& pops() const { return pipeline_->network().pops(); }
+  // The index of the POP named `name` (ASCII case-insensitive), or 0, the first POP's.
+  int PopIndex(absl::string_view name) const;
   // Every cache: POPs, then regional edge caches.
   std::vector<core::EdgeCache*> Caches() const;
 
   // Every POP and regional cache applies `path` from `created` plus `delay(cache name)` (its
-  // propagation delay, SPEC 6.5); no `delay`: at once (issue 5's invalidations).
+  // propagation delay, SPEC 6.5); no `delay`: at once.
   void Invalidate(
       const policy::InvalidationPath& path, absl::Time created,
       const std::function<absl::Duration(absl::string_view cache)>& delay = nullptr) const;
@@ -92,8 +89,7 @@ class LiveDistribution {
 
   policy::Distribution distribution_;
   std::unique_ptr<core::OriginFetcher> origin_;
-  std::unique_ptr<core::EdgeNetwork> network_;
-  std::vector<std::string> pops_;
+  std::unique_ptr<core::RequestPipeline> pipeline_;
 };
 
 // An immutable view of the registry: what one request routes against.

@@ -1,20 +1,20 @@
 // edge_server.h — the emulator's edge: an HTTP/1.1 server in front of the distributions'
-// caches (DESIGN.md section 5, SPEC 4.3, 5, 7.4, 8).
+// caches (DESIGN 5, SPEC 4.3, 5, 7.4, 8).
 //
 // Boost.Beast, asynchronous, one io_context per thread, each with its own SO_REUSEPORT acceptor on
-// the same port. A request is routed by Host to a distribution (distribution_registry.h), by the
-// `x-edgesim-pop` header to one of its POPs (the first for none or an unknown one), then:
-//   * on the event loop, `EdgeCache::TryHandleFromCache`: a fresh hit (or a cached error, a
-//     viewer 304) is answered right there;
-//   * otherwise the request goes to a bounded pool of origin workers that run the blocking
-//     `EdgeNetwork::Handle` (503 CapacityExceeded when the queue is full), and the answer is
-//     posted back to the connection's loop. Stale-while-revalidate refreshes run on the pool too.
-// A CustomErrorResponse with a ResponsePagePath replaces an error's body by the page, fetched
-// through the same caches, and its status by the ResponseCode (SPEC 7.4); the log still says
-// Error. Responses are written with one gather write (head + shared body), in request order, so
-// pipelined requests are safe. Request line + headers over 20,480 bytes or a URL over 8,192 bytes
-// get 413 and the connection is closed, unlogged (SPEC 4.3). A Host no distribution answers gets
-// CloudFront's 403 "The request could not be satisfied".
+// the same port. The connections here only move bytes; what happens to a request in between is
+// viewer_exchange.h's: routed by Host and `x-edgesim-pop`, then the request pipeline's two phases
+// (core/request_pipeline.h):
+//   * on the event loop, phase one: a fresh hit (or a cached error, a viewer 304, a cached custom
+//     error page) is answered right there;
+//   * otherwise phase two runs on a bounded pool of origin workers (503 CapacityExceeded when the
+//     queue is full), and the answer is posted back to the connection's loop.
+//     Stale-while-revalidate refreshes run on the pool too.
+// Answers are written by response_writer.h with one gather write (head + shared body), in request
+// order, so pipelined requests are safe, and logged by access_log_record.h. Request line +
+// headers over 20,480 bytes or a URL over 8,192 bytes get 413 and the connection is closed,
+// unlogged (SPEC 4.3). A Host no distribution answers gets CloudFront's 403 "The request could
+// not be satisfied".
 //
 //   DistributionRegistry registry;  // ... Add distributions
 //   core::SystemClock clock;
@@ -57,7 +57,7 @@ struct EdgeServerCounters {
   uint64_t too_large = 0;          // 413 (SPEC 4.3)
   uint64_t bad_requests = 0;       // 400: unparsable
   uint64_t capacity_exceeded = 0;  // 503: the origin queue was full
-  uint64_t from_event_loop = 0;    // answered by TryHandleFromCache
+  uint64_t from_event_loop = 0;    // answered in the pipeline's first phase
   uint64_t to_workers = 0;         // handed to the origin workers
 };
 

@@ -1,5 +1,5 @@
 // http_origin.h — CloudFront's connection to an HTTP origin: HTTP/1.1 over a keep-alive pool
-// with the origin's connection attempts and timeouts (SPEC 7.3, DESIGN.md section 5).
+// with the origin's connection attempts and timeouts (SPEC 7.3, DESIGN 5).
 //
 // * Connect: up to ConnectionAttempts tries, each bounded by ConnectionTimeout; none succeeds ->
 //   kUnavailable (CloudFront's 502, OriginConnectError).

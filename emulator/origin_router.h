@@ -1,5 +1,5 @@
 // origin_router.h — the emulator's OriginFetcher: sends each upstream request to the origin the
-// behavior names, over the transport that origin needs (DESIGN.md section 5, SPEC 5 and 7.3).
+// behavior names, over the transport that origin needs (DESIGN 5, SPEC 5 and 7.3).
 //
 // * Custom origins (CustomOriginConfig): HTTP/1.1 to DomainName:HTTPPort through a keep-alive
 //   connection pool, with the origin's ConnectionAttempts, ConnectionTimeout, OriginReadTimeout

@@ -1,6 +1,6 @@
 // resource_ids.h — the names CloudFront gives what its API creates: distribution ids
 // (`EDFDVBD6EXAMPLE`), domain names (`d111111abcdef8.cloudfront.net`), invalidation ids, ETags and
-// cache policy ids (UUIDs), in the shapes API.md section 1.2 records.
+// cache policy ids (UUIDs), in the shapes API 1.2 records.
 //
 // Random but seedable, so a test can expect the same names twice; not thread-safe (the
 // ControlPlane calls it under its lock).

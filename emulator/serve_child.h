@@ -1,6 +1,6 @@
 // serve_child.h — `edgesim serve` as a child process: `edgesim play --live` (cli/live_driver.h)
 // starts its own server with it, and the emulator's tests build their harness on it
-// (tests/emulator/serve_process.h). DESIGN.md section 8: real processes, ports from the OS.
+// (tests/emulator/serve_process.h). DESIGN 8: real processes, ports from the OS.
 //
 // Start() runs `BINARY serve --listen 127.0.0.1:0 --api 127.0.0.1:0 ARGS...` with its stdout on a
 // pipe, reads the two "... listening on http://127.0.0.1:PORT" lines serve prints first

@@ -1,4 +1,4 @@
-// worker_pool.h — the threads that may block: the edge server's origin fetches (DESIGN.md 5).
+// worker_pool.h — the threads that may block: the edge server's origin fetches (DESIGN 5).
 //
 // EdgeCache::Handle blocks while it waits on an origin, so the event loops never call it: they
 // hand such requests to this pool and go on serving hits. The queue is bounded; a full queue

@@ -201,13 +201,13 @@ bool LessIgnoreCase(absl::string_view a, absl::string_view b) {
 }
 
 // The method is in the key for OPTIONS only (SPEC 2.1); HEAD joins GET's entry unless the
-// UNCONFIRMED head_shares_get_entry (App. B4) is off.
+// UNCONFIRMED head_shares_get_entry (SPEC B4) is off.
 bool MethodInKey(absl::string_view method, const ModelOptions& options) {
   return method == "OPTIONS" || (method == "HEAD" && !options.head_shares_get_entry);
 }
 
 // Only `&` separates parameters; `;` is part of a value (SPEC 2.3). Kept parameters stay in the
-// viewer's order, repeats included (order is significant [DOC]; repeats UNCONFIRMED, App. B3),
+// viewer's order, repeats included (order is significant [DOC]; repeats UNCONFIRMED, SPEC B3),
 // and form the key's query string in object_path. Legacy policies need no special case: their
 // `query_strings` already says what is in the key (SPEC 2.5).
 void AddQuery(absl::string_view query, const KeyList& list, KeyWriter& writer,
@@ -304,7 +304,7 @@ void AddCookies(const Headers& headers, const KeyList& list, bool wildcards,
                                [&](const Cookie& c) { return !KeyListIncludes(list, c.name, match); }),
                 cookies.end());
   // Sorted by name, as CloudFront forwards them; stable so repeated names keep the viewer's
-  // order. Order-insensitivity of the key is UNCONFIRMED (SPEC 2.3, App. B3).
+  // order. Order-insensitivity of the key is UNCONFIRMED (SPEC 2.3, SPEC B3).
   if (options.sort_cookies_in_cache_key) StableSortByName(cookies);
   for (const Cookie& c : cookies) writer.Add(kCookieTag, c.name, c.value);
 }
@@ -377,7 +377,7 @@ CacheKey BuildCacheKey(const Request& viewer_request, absl::string_view distribu
   // cache unless Host is a whitelisted header (SPEC 2.1).
   writer.Add(kHostTag, absl::string_view(), distribution_domain);
   // The raw path, as sent. Whether CloudFront keys on the normalized path it matches behaviors
-  // with is UNCONFIRMED (SPEC 1.1 rule 9, App. B1); raw, since invalidations match the key's
+  // with is UNCONFIRMED (SPEC 1.1 rule 9, SPEC B1); raw, since invalidations match the key's
   // exact encoding (SPEC 6.2).
   const absl::string_view path = viewer_request.path();
   // Request::query() without searching for the '?' again.

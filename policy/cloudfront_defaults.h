@@ -5,8 +5,8 @@
 // (emulator/distribution_config_shape.h), so `explain`, the simulator and `get-distribution-config`
 // agree on a config that omits them. Sources: the API reference's member documentation (botocore's
 // cloudfront 2020-05-31 model) and SPEC 7.3. Members the model requires have no CloudFront default;
-// for those the table holds what aws-cli's `--origin-domain-name` shorthand sends (API.md
-// section 1.3), which is what edgesim assumes when a hand-built or S3 origin does not say.
+// for those the table holds what aws-cli's `--origin-domain-name` shorthand sends (API 1.3),
+// which is what edgesim assumes when a hand-built or S3 origin does not say.
 #pragma once
 
 #include <array>

@@ -1,7 +1,7 @@
 // distribution_json_reader.h — CloudFront's own DistributionConfig / CachePolicyConfig JSON read
 // into the model (distribution.h).
 //
-// Reads exactly what the AWS CLI prints and takes (DESIGN.md §1): a bare DistributionConfig
+// Reads exactly what the AWS CLI prints and takes (DESIGN 1): a bare DistributionConfig
 // (`create-distribution --distribution-config file://...`), `{"DistributionConfig": {...}}`, the
 // `get-distribution-config` output (`{"ETag", "DistributionConfig"}`) and the `get-distribution`
 // output (`{"ETag", "Distribution": {"Id", "DomainName", "DistributionConfig"}}`). Custom cache

@@ -4,7 +4,7 @@
 // asctime() — and writes IMF-fixdate. Parsing is locale-independent and lenient only where real
 // origins are sloppy (runs of spaces, one-digit days, case of month and zone names, "UTC" for
 // "GMT"); anything else, including a calendar-impossible date, gives nullopt. Callers decide what
-// an invalid date means: for `Expires` it is "already expired" (SPEC 3.2, Appendix B 6).
+// an invalid date means: for `Expires` it is "already expired" (SPEC 3.2, SPEC B6).
 //
 //   ParseHttpDate("Sun, 06 Nov 1994 08:49:37 GMT");   // 784111777 s after the Unix epoch
 //   ParseHttpDate("Sunday, 06-Nov-94 08:49:37 GMT");  // the same instant

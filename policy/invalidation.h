@@ -3,7 +3,7 @@
 // Models SPEC 6. An invalidation path is matched against the path of every cached object of the
 // distribution, whichever behavior served it: exact string equality with the object's key path
 // (plus `?query` when query strings are in the cache key), or a string-prefix match when the path
-// ends in `*` (SPEC 6.2, App. B12). There is no normalization and no decoding: `%2A` is a literal,
+// ends in `*` (SPEC 6.2, SPEC B12). There is no normalization and no decoding: `%2A` is a literal,
 // `/a*b` is a literal `*`. See
 // https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/invalidation-specifying-objects.html
 //

@@ -1,5 +1,5 @@
 // json_reader.h — reading JSON with errors that say where: "steps[3].expect.x_cache: expected a
-// string, got number" (STYLE.md 6.4).
+// string, got number" (STYLE 6.4).
 //
 // Every JSON input edgesim takes goes through here: CloudFront's own DistributionConfig and
 // CachePolicyConfig, scenarios, workload specs, variants, control-API and admin-API bodies. A

@@ -1,9 +1,10 @@
-// model_options.h — every rule SPEC.md marks UNCONFIRMED, as a named option.
+// model_options.h — every rule docs/spec.md marks UNCONFIRMED, as a named option.
 //
-// Each default is SPEC.md Appendix B's choice; a field's comment names the SPEC section so a reader
-// can weigh the evidence. Tests that depend on one of these say so, and flip it where it matters.
+// Each default is the choice of docs/spec.md's Appendix B; a field's comment names the SPEC section
+// so a reader can weigh the evidence. Tests that depend on one of these say so, and flip it where
+// it matters.
 //
-//   ModelOptions options;                      // Appendix B defaults
+//   ModelOptions options;                      // SPEC Appendix B's defaults
 //   options.expires_relative_to_origin_date = true;   // a what-if
 #pragma once
 
@@ -12,43 +13,43 @@
 namespace edgesim::policy {
 
 struct ModelOptions {
-  // SPEC 1.1 rule 9, App. B1: match behaviors against the RFC 3986-normalized path (dot segments
+  // SPEC 1.1 rule 9, SPEC B1: match behaviors against the RFC 3986-normalized path (dot segments
   // removed, `//` collapsed, percent-encoded unreserved characters decoded). The origin and the
   // cache key always get the raw path.
   bool normalize_path_for_matching = true;
 
-  // SPEC 1.1 rule 6, App. B2: `?` in a path pattern also matches `/`.
+  // SPEC 1.1 rule 6, SPEC B2: `?` in a path pattern also matches `/`.
   bool question_mark_matches_slash = true;
 
-  // SPEC 2.1, App. B4: GET and HEAD share one cache entry (the method is not in the key).
+  // SPEC 2.1, SPEC B4: GET and HEAD share one cache entry (the method is not in the key).
   bool head_shares_get_entry = true;
 
-  // SPEC 2.3 (cookie order), App. B3: cookies enter the cache key sorted by name (stable, so
+  // SPEC 2.3 (cookie order), SPEC B3: cookies enter the cache key sorted by name (stable, so
   // repeated names keep the viewer's order), as CloudFront forwards them; the viewer's cookie
   // order then does not split the cache. When false, they stay in the viewer's order.
   bool sort_cookies_in_cache_key = true;
 
-  // SPEC 3.3, App. B5: with MinTTL 0, `no-cache` (and `max-age=0`) store the object and revalidate
+  // SPEC 3.3, SPEC B5: with MinTTL 0, `no-cache` (and `max-age=0`) store the object and revalidate
   // it on every request; `no-store` / `private` do not store at all. When false, `no-cache` is
   // treated like `no-store`.
   bool store_no_cache_for_revalidation = true;
 
-  // SPEC 3.2, App. B5: when `no-cache`/`no-store`/`private` come with `max-age`, the directive
+  // SPEC 3.2, SPEC B5: when `no-cache`/`no-store`/`private` come with `max-age`, the directive
   // wins. When false, an explicit max-age/s-maxage wins over `no-cache` (never over
   // no-store/private).
   bool no_cache_beats_max_age = true;
 
-  // SPEC 3.2, App. B6: Expires is measured against the origin's Date header instead of `now`.
+  // SPEC 3.2, SPEC B6: Expires is measured against the origin's Date header instead of `now`.
   bool expires_relative_to_origin_date = false;
 
-  // SPEC 3.2, App. B7: subtract the origin's Age header from max-age / s-maxage.
+  // SPEC 3.2, SPEC B7: subtract the origin's Age header from max-age / s-maxage.
   bool subtract_origin_age = false;
 
-  // SPEC 3.5, App. B9: error statuses outside the documented lists (401, 408, 410, 429, ...) are
+  // SPEC 3.5, SPEC B9: error statuses outside the documented lists (401, 408, 410, 429, ...) are
   // not cached. When true they follow the "cached only with max-age/s-maxage" rule of 400/403.
   bool cache_undocumented_error_statuses = false;
 
-  // SPEC 3.6, App. B10: the stale-while-revalidate / stale-if-error window is min(directive,
+  // SPEC 3.6, SPEC B10: the stale-while-revalidate / stale-if-error window is min(directive,
   // MaxTTL) counted from expiry. When true, the window instead ends MaxTTL after the object was
   // stored.
   bool stale_window_capped_at_max_ttl_since_store = false;
@@ -57,7 +58,7 @@ struct ModelOptions {
   // s).
   absl::Duration default_error_caching_min_ttl = absl::Seconds(10);
 
-  // SPEC 6.4, App. B13: reusing a CallerReference with different paths answers 400 InvalidArgument
+  // SPEC 6.4, SPEC B13: reusing a CallerReference with different paths answers 400 InvalidArgument
   // (observed) rather than the documented InvalidationBatchAlreadyExists.
   bool caller_reference_conflict_is_invalid_argument = true;
 

@@ -27,8 +27,14 @@ absl::string_view ResultType(CacheOutcome outcome) {
   return "Error";
 }
 
-std::string XCacheValue(CacheOutcome outcome) {
-  return absl::StrCat(ResultType(outcome), " from cloudfront");
+absl::string_view XCacheValue(CacheOutcome outcome) {
+  static constexpr absl::string_view kValues[] = {
+      "Hit from cloudfront",           "RefreshHit from cloudfront",
+      "Miss from cloudfront",          "Error from cloudfront",
+      "Redirect from cloudfront",      "LimitExceeded from cloudfront",
+      "CapacityExceeded from cloudfront"};
+  const auto i = static_cast<size_t>(outcome);
+  return i < std::size(kValues) ? kValues[i] : kValues[3];
 }
 
 absl::string_view ToString(ErrorDetail detail) {

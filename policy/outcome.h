@@ -46,8 +46,8 @@ enum class ErrorDetail {
 
 // "Hit", "RefreshHit", "Miss", "Error", "Redirect", "LimitExceeded", "CapacityExceeded".
 absl::string_view ResultType(CacheOutcome outcome);
-// `ResultType(outcome) + " from cloudfront"` (SPEC Appendix B 11).
-std::string XCacheValue(CacheOutcome outcome);
+// `ResultType(outcome) + " from cloudfront"` (SPEC B11).
+absl::string_view XCacheValue(CacheOutcome outcome);
 // The log's x-edge-detailed-result-type: the result type, "OriginShieldHit" for a hit in the
 // Origin Shield tier, or the ErrorDetail's name for an error.
 absl::string_view DetailedResultType(CacheOutcome outcome, ErrorDetail detail,

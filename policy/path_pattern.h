@@ -20,7 +20,7 @@
 
 namespace edgesim::policy {
 
-// The path CloudFront compares with path patterns (SPEC 1.1 rule 9, App. B1 — UNCONFIRMED which
+// The path CloudFront compares with path patterns (SPEC 1.1 rule 9, SPEC B1 — UNCONFIRMED which
 // escapes decode). `raw_path` is the request path without its query. In order:
 //   1. RFC 3986 6.2.2.2: `%XX` of an unreserved character (`A-Za-z0-9-._~`) is decoded, any other
 //      valid escape gets uppercase hex (`%2f` -> `%2F`, never decoded); a `%` that does not start a

@@ -129,7 +129,7 @@ StatusClass ClassifyStatus(int status, const ModelOptions& options, std::string*
     return StatusClass::kCacheable;
   }
   if (status >= 400 && status < 600) {
-    // UNCONFIRMED (SPEC 3.5, Appendix B 9): statuses missing from the documented lists.
+    // UNCONFIRMED (SPEC 3.5, SPEC B9): statuses missing from the documented lists.
     if (options.cache_undocumented_error_statuses) {
       say(status,
           " is undocumented; option cache_undocumented_error_statuses: "
@@ -171,7 +171,7 @@ HeaderTtl DirectiveTtl(const Response& response, absl::Duration value, TtlSource
   const absl::optional<absl::Duration> age =
       age_header.has_value() ? ParseDeltaSeconds(*age_header) : absl::nullopt;
   if (!age.has_value()) return h;
-  // UNCONFIRMED (SPEC 3.2, Appendix B 7): whether the origin's Age shortens max-age/s-maxage.
+  // UNCONFIRMED (SPEC 3.2, SPEC B7): whether the origin's Age shortens max-age/s-maxage.
   if (!options.subtract_origin_age) {
     x.Step([&] {
       return absl::StrCat("origin Age ", Secs(*age), " not subtracted (UNCONFIRMED, Appendix B 7)");
@@ -186,7 +186,7 @@ HeaderTtl DirectiveTtl(const Response& response, absl::Duration value, TtlSource
   return h;
 }
 
-// UNCONFIRMED (SPEC 3.2, Appendix B 6): Expires minus now (or the origin's Date, by option);
+// UNCONFIRMED (SPEC 3.2, SPEC B6): Expires minus now (or the origin's Date, by option);
 // several, invalid or past Expires headers mean "already expired".
 HeaderTtl ExpiresTtl(const Response& response, absl::Time now, const ModelOptions& options,
                      Derivation& x) {
@@ -272,7 +272,7 @@ void DecideDirective(const ResponseCacheControl& cc, const CachePolicy& policy,
       return absl::StrCat(DirectiveNames(cc), " overridden by MinTTL ", Secs(policy.min_ttl));
     });
   }
-  // UNCONFIRMED (SPEC 3.3, Appendix B 5): which TTL-0 responses keep a copy to revalidate.
+  // UNCONFIRMED (SPEC 3.3, SPEC B5): which TTL-0 responses keep a copy to revalidate.
   if (cc.no_store || cc.is_private) {
     return x.Conclude(false, kZero, TtlSource::kNoCacheDirective, [&] {
       return absl::StrCat(DirectiveNames(cc),
@@ -288,7 +288,7 @@ void DecideDirective(const ResponseCacheControl& cc, const CachePolicy& policy,
              "no-cache with MinTTL 0: stored, revalidated on every request (SPEC 3.3)");
 }
 
-// UNCONFIRMED (SPEC 3.2, Appendix B 5): with no_cache_beats_max_age off, an explicit
+// UNCONFIRMED (SPEC 3.2, SPEC B5): with no_cache_beats_max_age off, an explicit
 // max-age/s-maxage wins over a bare no-cache (never over no-store or private).
 bool ExplicitTtlBeatsNoCache(const ResponseCacheControl& cc, const ModelOptions& options,
                              Derivation& x) {
@@ -407,7 +407,7 @@ void DecideError(const Response& response, StatusClass status_class, const Respo
 
 // ---- After the TTL: stale windows (SPEC 3.6) and Vary: * (SPEC 3.4) ----------------------------
 
-// UNCONFIRMED (SPEC 3.6, Appendix B 10): min(directive, MaxTTL) counted from expiry, or by option
+// UNCONFIRMED (SPEC 3.6, SPEC B10): min(directive, MaxTTL) counted from expiry, or by option
 // whatever is left of MaxTTL since the object was stored.
 absl::Duration StaleWindow(absl::Duration directive, const CachePolicy& policy,
                            absl::Duration fresh_for, const ModelOptions& options) {

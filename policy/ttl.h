@@ -16,7 +16,7 @@
 //   std::cout << ExplainTtl(response, behavior.cache_policy, now, {}).reason;
 //                            // "max-age=3600 capped by MaxTTL 600"
 //
-// Worked example (SPEC 3.3, Appendix A8): MinTTL 0, origin sends `no-cache, must-revalidate` and an
+// Worked example (SPEC 3.3, SPEC A8): MinTTL 0, origin sends `no-cache, must-revalidate` and an
 // ETag. The first request stores the object with fresh_for 0; every later request revalidates it
 // with If-None-Match, and a 304 answers the viewer from the stored body as a RefreshHit.
 #pragma once
@@ -113,7 +113,7 @@ struct StaleOnErrorDecision {
   bool serve_stale = false;
   // From now, how long the stale copy keeps standing in for the origin. With
   // `retry_origin_each_request` false (SPEC 3.5's default) the origin is not contacted during it
-  // and the next request after it retries; with true (inside stale-if-error, Appendix A15) each
+  // and the next request after it retries; with true (inside stale-if-error, SPEC A15) each
   // request still tries the origin first and falls back to the stale copy until the window ends.
   absl::Duration serve_for = absl::ZeroDuration();
   bool retry_origin_each_request = false;

@@ -2,28 +2,27 @@
 
 #include <utility>
 
-#include "core/error_page.h"
+#include "absl/strings/str_cat.h"
+#include "core/topology.h"
+#include "core/viewer_head.h"
 #include "policy/invalidation.h"
 #include "policy/status_macros.h"
 
 namespace edgesim::sim {
 
 InProcessDriver::InProcessDriver(const Scenario& scenario, absl::Time epoch)
-    : config_(scenario.distribution.config),
-      model_(scenario.origin, epoch),
+    : model_(scenario.origin, epoch),
       fetcher_(model_),
-      pops_(StepPops(scenario)),
       epoch_(epoch),
       now_(epoch) {}
 
 absl::StatusOr<std::unique_ptr<InProcessDriver>> InProcessDriver::Create(const Scenario& scenario,
                                                                          absl::Time epoch) {
   std::unique_ptr<InProcessDriver> driver(new InProcessDriver(scenario, epoch));
-  core::CacheTopology topology;
-  topology.pops = driver->pops_;
-  topology.pop_options.viewer_headers = true;
-  EDGESIM_ASSIGN_OR_RETURN(driver->network_,
-                           core::EdgeNetwork::Create(scenario.distribution, topology));
+  EDGESIM_ASSIGN_OR_RETURN(const core::CacheTopology topology,
+                           core::MakeTopology(StepPops(scenario), {}, {}));
+  EDGESIM_ASSIGN_OR_RETURN(driver->pipeline_,
+                           core::RequestPipeline::Create(scenario.distribution, topology));
   return driver;
 }
 
@@ -32,27 +31,12 @@ absl::Status InProcessDriver::AdvanceTo(absl::Duration at) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<core::EdgeResult> InProcessDriver::Handle(const std::string& pop,
-                                                         const policy::Request& request) {
-  EDGESIM_ASSIGN_OR_RETURN(core::EdgeResult r, network_->Handle(pop, request, now_, fetcher_));
-  if (r.background_refresh) {
-    EDGESIM_RETURN_IF_ERROR(network_->Revalidate(pop, *r.background_refresh, now_, fetcher_));
-    r.background_refresh.reset();
-  }
-  return r;
-}
-
 absl::StatusOr<Observation> InProcessDriver::Request(const policy::Request& request,
                                                      const std::string& pop) {
-  const std::string& name = pop.empty() ? pops_.front() : pop;
-  EDGESIM_ASSIGN_OR_RETURN(core::EdgeResult r, Handle(name, request));
-  if (const policy::CustomErrorResponse* custom = core::ErrorPageFor(config_, r)) {
-    EDGESIM_ASSIGN_OR_RETURN(
-        core::EdgeResult page,
-        Handle(name, core::ErrorPageRequest(request, custom->response_page_path)));
-    core::SubstituteErrorPage(r, std::move(page), *custom);
-  }
-  return ObservationFrom(r.viewer.status, std::move(r.viewer.headers),
+  const int index = pop.empty() ? 0 : pipeline_->network().PopIndex(pop);
+  if (index < 0) return absl::NotFoundError(absl::StrCat("unknown POP ", pop));
+  const core::EdgeResult r = pipeline_->Handle(index, request, now_, fetcher_);
+  return ObservationFrom(r.viewer.status, core::ViewerHeaders(r),
                          r.body ? absl::string_view(*r.body) : absl::string_view());
 }
 
@@ -68,7 +52,7 @@ absl::Status InProcessDriver::Invalidate(const std::vector<std::string>& paths) 
     EDGESIM_ASSIGN_OR_RETURN(policy::InvalidationPath path, policy::InvalidationPath::Parse(p));
     parsed.push_back(std::move(path));
   }
-  for (const policy::InvalidationPath& path : parsed) network_->Invalidate(path, now_);
+  for (const policy::InvalidationPath& path : parsed) pipeline_->network().Invalidate(path, now_);
   return absl::OkStatus();
 }
 

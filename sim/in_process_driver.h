@@ -1,12 +1,12 @@
 // in_process_driver.h — plays a scenario's steps in this process: core's caches, the scenario's
 // origin model, a virtual clock (scenario_player.h's ScenarioDriver).
 //
-// One EdgeCache per POP the steps name (core::EdgeNetwork without regional tiers, as `edgesim
-// serve` runs by default), with SPEC 5's viewer headers on so X-Cache and Age can be checked; an
-// OriginModel behind a ModelOriginFetcher; time is `epoch + step.at`. As the emulator's edge
-// does, an error with a custom error page gets its page (core/error_page.h). Deploys bump the
-// model's versions, invalidations reach every POP at once, and a stale-while-revalidate refresh
-// runs at the instant it is handed out.
+// The request pipeline every driver shares (core/request_pipeline.h), one cache per POP the steps
+// name without regional tiers, as `edgesim serve` runs by default; the viewer headers come from
+// the answer's data (core/viewer_head.h), as the edge writes them; an OriginModel behind a
+// ModelOriginFetcher; time is `epoch + step.at`. Deploys bump the model's versions,
+// invalidations reach every POP at once, and a stale-while-revalidate refresh runs at the instant
+// it is handed out.
 //
 //   std::unique_ptr<InProcessDriver> driver = *InProcessDriver::Create(scenario);
 //   absl::StatusOr<PlayResult> r = PlayScenario(scenario, *driver);
@@ -18,7 +18,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "core/tiers.h"
+#include "core/request_pipeline.h"
 #include "sim/origin_model.h"
 #include "sim/scenario.h"
 #include "sim/scenario_player.h"
@@ -30,7 +30,7 @@ inline const absl::Time kScenarioEpoch = absl::FromUnixSeconds(1767225600);
 
 class InProcessDriver final : public ScenarioDriver {
  public:
-  // InvalidArgument when the distribution cannot be served (core::EdgeNetwork::Create).
+  // InvalidArgument when the distribution cannot be served (core::RequestPipeline::Create).
   static absl::StatusOr<std::unique_ptr<InProcessDriver>> Create(const Scenario& scenario,
                                                                  absl::Time epoch = kScenarioEpoch);
 
@@ -45,14 +45,9 @@ class InProcessDriver final : public ScenarioDriver {
  private:
   InProcessDriver(const Scenario& scenario, absl::Time epoch);
 
-  // One request through `pop`, its stale-while-revalidate refresh run at once.
-  absl::StatusOr<core::EdgeResult> Handle(const std::string& pop, const policy::Request& request);
-
-  policy::DistributionConfig config_;
   OriginModel model_;
   ModelOriginFetcher fetcher_;
-  std::vector<std::string> pops_;
-  std::unique_ptr<core::EdgeNetwork> network_;
+  std::unique_ptr<core::RequestPipeline> pipeline_;
   absl::Time epoch_;
   absl::Time now_;
 };

@@ -1,6 +1,6 @@
 // input_file.h — the bytes of one trace file, plain or gzip-compressed, read in large blocks.
 //
-// Trace readers (DESIGN.md section 6) pull whole blocks and parse them in place, so the per-record
+// Trace readers (DESIGN 6) pull whole blocks and parse them in place, so the per-record
 // cost stays free of system calls and allocations. A file whose first two bytes are gzip's magic
 // number is inflated with zlib (CloudFront delivers its standard logs as `.gz`, SPEC 8.1);
 // concatenated gzip members read as one stream.

@@ -1,7 +1,7 @@
 // line_reader.h — the lines of a text trace (CSV, CloudFront access log), numbered, without
 // copying: each line is a view into a large block buffer refilled from an `InputFile`.
 //
-// Text readers report bad records as "file:line: why" (DESIGN.md section 6), so the reader counts
+// Text readers report bad records as "file:line: why" (DESIGN 6), so the reader counts
 // lines. A trailing '\r' is dropped (CRLF files); the last line needs no final newline.
 //
 //   EDGESIM_ASSIGN_OR_RETURN(LineReader lines, LineReader::Open("trace.csv"));

@@ -1,5 +1,5 @@
 // oracle_general_reader.h — libCacheSim's `oracleGeneral` binary traces as a TraceSource, so the
-// research community's traces (and its tools, on our generated traces) interoperate (issue 6).
+// research community's traces (and its tools, on our generated traces) interoperate.
 //
 // The format is a headerless sequence of packed little-endian 24-byte records:
 //   uint32 clock_time (seconds) | uint64 obj_id | uint32 obj_size | int64 next_access_vtime

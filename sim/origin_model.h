@@ -1,6 +1,6 @@
 // origin_model.h — the scripted origin of a scenario: rules per path, object versions, outages.
 //
-// DESIGN.md sections 6 and 7. Every object starts at version 1 and a deploy bumps the versions
+// DESIGN 6 and 7. Every object starts at version 1 and a deploy bumps the versions
 // of the paths it lists (unless their rule says "versioned": false), so the simulator can tell a
 // stale answer (a version older than the origin's current one) from a fresh one. An answer
 // carries the rule's status and headers plus:

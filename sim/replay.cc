@@ -11,12 +11,14 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/civil_time.h"
 #include "core/edge_cache.h"
+#include "core/request_pipeline.h"
 #include "core/tiers.h"
+#include "core/topology.h"
+#include "core/viewer_head.h"
 #include "policy/invalidation.h"
 #include "policy/status_macros.h"
 #include "sim/key_cache.h"
 #include "sim/origin_model.h"
-#include "sim/topology.h"
 
 namespace edgesim::sim {
 namespace {
@@ -77,33 +79,34 @@ class ModelReplay {
   static absl::StatusOr<std::unique_ptr<ModelReplay>> Create(const Scenario& scenario,
                                                              const Variant& variant,
                                                              const TraceBuffer& buffer,
-                                                             const ReplayFrame& frame) {
+                                                             const ReplayFrame& frame,
+                                                             const RequestObserver* observer) {
     if (variant.eviction == "fifo") {
       return absl::InvalidArgumentError(absl::StrCat(
           "variant \"", variant.name, "\": fifo eviction runs only with \"model\": \"cache-only\""));
     }
     EDGESIM_ASSIGN_OR_RETURN(policy::Distribution distribution,
                              ApplyVariant(scenario.distribution, variant));
-    auto replay = std::unique_ptr<ModelReplay>(new ModelReplay(scenario, variant, frame));
+    auto replay =
+        std::unique_ptr<ModelReplay>(new ModelReplay(scenario, variant, frame, observer));
     core::EdgeCacheOptions options;
-    options.viewer_headers = false;
+    options.assign_request_ids = false;
     options.store = {.shards = 1,
                      .capacity_bytes = CapacityPerCache(variant, frame, buffer.pops().size()),
                      .eviction = variant.eviction};
-    const core::CacheTopology topology = MakeTopology(buffer.pops(), variant, options);
-    absl::StatusOr<std::unique_ptr<core::EdgeNetwork>> network =
-        core::EdgeNetwork::Create(distribution, topology);
-    if (!network.ok()) {
+    absl::StatusOr<std::unique_ptr<core::RequestPipeline>> pipeline;
+    absl::StatusOr<core::CacheTopology> topology = core::MakeTopology(
+        buffer.pops(), {.regional = variant.regional, .origin_shield = variant.origin_shield},
+        options);
+    if (topology.ok()) pipeline = core::RequestPipeline::Create(distribution, *topology);
+    if (!topology.ok() || !pipeline.ok()) {
+      const absl::Status& failed = topology.ok() ? pipeline.status() : topology.status();
       return absl::InvalidArgumentError(
-          absl::StrCat("variant \"", variant.name, "\": ", network.status().message()));
+          absl::StrCat("variant \"", variant.name, "\": ", failed.message()));
     }
-    replay->network_ = *std::move(network);
+    replay->pipeline_ = *std::move(pipeline);
     replay->pop_names_ = buffer.pops();
-    replay->units_ = PartitionUnits(topology);
-    replay->tiered_ = !topology.regionals.empty();
-    for (const std::string& pop : replay->pop_names_) {
-      replay->pop_caches_.push_back(replay->network_->FindCache(pop));
-    }
+    replay->units_ = PartitionUnits(*topology);
     for (const policy::CacheBehavior& b : distribution.config.behaviors) {
       replay->behavior_names_.push_back(b.path_pattern);
     }
@@ -146,7 +149,7 @@ class ModelReplay {
             miss_reasons_[i];
       }
     }
-    for (const core::TierCounters& c : network_->Counters()) {
+    for (const core::TierCounters& c : pipeline_->network().Counters()) {
       result_.cache["evictions"] += c.store.evictions;
       result_.cache["expirations"] += c.store.expirations;
       result_.cache["invalidation_kills"] +=
@@ -158,18 +161,20 @@ class ModelReplay {
   }
 
  private:
-  ModelReplay(const Scenario& scenario, const Variant& variant, const ReplayFrame& frame)
+  ModelReplay(const Scenario& scenario, const Variant& variant, const ReplayFrame& frame,
+              const RequestObserver* observer)
       : variant_(variant),
         frame_(frame),
         origin_(scenario.origin, frame.epoch, {.bodies = false}),
         fetcher_(origin_),
-        delay_(variant.invalidation_delay.value_or(frame.invalidation_delay)) {}
+        delay_(variant.invalidation_delay.value_or(frame.invalidation_delay)),
+        observer_(observer) {}
 
   uint32_t Unit(uint32_t pop) const { return pop < units_.size() ? units_[pop] : 0; }
 
   void SweepUntil(absl::Time now) {
     while (next_sweep_ <= now) {
-      network_->Sweep(next_sweep_, kSweepBudget);
+      pipeline_->network().Sweep(next_sweep_, kSweepBudget);
       next_sweep_ += kSweepEvery;
     }
   }
@@ -198,7 +203,7 @@ class ModelReplay {
         continue;
       }
       ++submitted;
-      network_->Invalidate(*path, now, [this](absl::string_view) { return delay_; });
+      pipeline_->network().Invalidate(*path, now, [this](absl::string_view) { return delay_; });
     }
     // Every shard invalidates its caches; one of them pays.
     if (frame_.shard == 0 && submitted > 0) result_.invalidation_paths[MonthOf(now)] += submitted;
@@ -224,8 +229,8 @@ class ModelReplay {
     const uint64_t origin_requests = fetcher_.requests();
     const uint64_t origin_bytes = fetcher_.bytes();
     fetcher_.set_size(r.size);
-    core::EdgeResult result = Handle(pop, r.time);
-    if (result.background_refresh) Revalidate(pop, *result.background_refresh, r.time);
+    const core::EdgeResult result =
+        pipeline_->Handle(static_cast<int>(pop), request_, r.time, fetcher_);
 
     Tally t;
     t.requests = 1;
@@ -256,26 +261,15 @@ class ModelReplay {
     behaviors_[behavior] += t;
     pops_[pop] += t;
     result_.series[BucketOf(frame_, r.time)] += t;
-  }
-
-  core::EdgeResult Handle(uint32_t pop, absl::Time now) {
-    if (!tiered_) return pop_caches_[pop]->Handle(request_, now, fetcher_);
-    absl::StatusOr<core::EdgeResult> r =
-        network_->Handle(pop_names_[pop], request_, now, fetcher_);
-    EDGESIM_CHECK(r.ok());  // every POP of the trace is in the network
-    return *std::move(r);
-  }
-
-  void Revalidate(uint32_t pop, const core::BackgroundRefresh& refresh, absl::Time now) {
-    if (!tiered_) return pop_caches_[pop]->Revalidate(refresh, now, fetcher_);
-    EDGESIM_CHECK(network_->Revalidate(pop_names_[pop], refresh, now, fetcher_).ok());
+    if (observer_ != nullptr && *observer_) {
+      (*observer_)({.variant = &variant_, .time = r.time, .result = result,
+                    .origin_requests = fetcher_.requests()});
+    }
   }
 
   // A served version older than the origin's current one; tracks the maximum staleness.
   bool Stale(const core::EdgeResult& result, absl::Time now) {
-    const policy::Headers& headers = result.stored ? result.stored->head.headers
-                                                   : result.viewer.headers;
-    const absl::optional<absl::string_view> header = headers.Get(kVersionHeader);
+    const absl::optional<absl::string_view> header = core::HeadersOf(result).Get(kVersionHeader);
     int64_t served;
     if (!header || !absl::SimpleAtoi(*header, &served)) return false;
     absl::string_view path = request_.path();
@@ -296,11 +290,10 @@ class ModelReplay {
   OriginModel origin_;
   ModelOriginFetcher fetcher_;
   absl::Duration delay_;
-  std::unique_ptr<core::EdgeNetwork> network_;
+  const RequestObserver* observer_;
+  std::unique_ptr<core::RequestPipeline> pipeline_;
   std::vector<std::string> pop_names_;
-  std::vector<core::EdgeCache*> pop_caches_;
   std::vector<uint32_t> units_;
-  bool tiered_ = false;
   std::string default_root_;
   std::vector<std::string> behavior_names_;
   std::vector<Tally> behaviors_;
@@ -315,9 +308,10 @@ class ModelReplay {
 absl::StatusOr<VariantResult> ReplayFull(const Scenario& scenario, const Variant& variant,
                                          const TraceBuffer& buffer, const ReplayFrame& frame,
                                          std::atomic<uint64_t>* progress,
-                                         const TraceOpener* reopen) {
+                                         const TraceOpener* reopen,
+                                         const RequestObserver* observer) {
   EDGESIM_ASSIGN_OR_RETURN(std::unique_ptr<ModelReplay> replay,
-                           ModelReplay::Create(scenario, variant, buffer, frame));
+                           ModelReplay::Create(scenario, variant, buffer, frame, observer));
   uint64_t played = 0;
   auto play = [&](const TraceRecord& r) {
     replay->Play(r);
@@ -439,11 +433,12 @@ bool InShard(const ReplayFrame& frame, uint32_t unit, uint64_t object_id, bool s
 absl::StatusOr<VariantResult> ReplayVariant(const Scenario& scenario, const Variant& variant,
                                             const TraceBuffer& buffer, const ReplayFrame& frame,
                                             std::atomic<uint64_t>* progress,
-                                            const TraceOpener* reopen) {
+                                            const TraceOpener* reopen,
+                                            const RequestObserver* observer) {
   if (variant.cache_only || !buffer.has_targets()) {
     return ReplayKeys(variant, buffer, frame, progress);
   }
-  return ReplayFull(scenario, variant, buffer, frame, progress, reopen);
+  return ReplayFull(scenario, variant, buffer, frame, progress, reopen, observer);
 }
 
 }  // namespace edgesim::sim

@@ -1,8 +1,9 @@
 // replay.h — one variant's run over a decoded workload, on a virtual clock.
 //
-// DESIGN.md section 6 "Model". The full model plays every record in time order against the
-// CloudFront engine: one core::EdgeCache per POP (a core::EdgeNetwork with regional edge caches
-// and Origin Shield when the variant asks, SPEC 7.1), each an exact single-shard store with the
+// DESIGN 6 "Model". The full model plays every record in time order against the
+// CloudFront engine, through the request pipeline every driver shares (core/request_pipeline.h):
+// one core::EdgeCache per POP, with regional edge caches and Origin Shield when the variant asks
+// (SPEC 7.1), custom error pages (SPEC 7.4), each cache an exact single-shard store with the
 // variant's eviction policy and capacity, in front of the scenario's OriginModel. A request is
 // Handled at its trace time (stale-while-revalidate refreshes run at the same instant); a deploy
 // bumps the origin's versions and, per the variant's strategy, submits invalidations that take
@@ -33,6 +34,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "core/edge_cache.h"
 #include "sim/run_result.h"
 #include "sim/scenario.h"
 #include "sim/trace.h"
@@ -63,7 +65,18 @@ ReplayFrame MakeFrame(const TraceBuffer& buffer, absl::Time epoch, int shard, in
 // Opens the workload again: the same records in the same order.
 using TraceOpener = std::function<absl::StatusOr<std::unique_ptr<TraceSource>>()>;
 
-// Runs `variant` over `buffer`; adds the records played to `progress` now and then.
+// One request the full model replayed, as it happened (tests compare it with `play`, step by
+// step). `origin_requests` counts the origin's requests since the start.
+struct ReplayedRequest {
+  const Variant* variant = nullptr;
+  absl::Time time;
+  const core::EdgeResult& result;
+  uint64_t origin_requests = 0;
+};
+using RequestObserver = std::function<void(const ReplayedRequest&)>;
+
+// Runs `variant` over `buffer`; adds the records played to `progress` now and then, and shows
+// `observer` every request the full model replays.
 // InvalidArgument when the variant cannot run (a policy the store lacks, a bad topology). The
 // full model reads its records from a pass of its own over `reopen` when given (the buffer then
 // need not keep them: a run holds only the compact keys, and no variant pays for storing records),
@@ -71,7 +84,8 @@ using TraceOpener = std::function<absl::StatusOr<std::unique_ptr<TraceSource>>()
 absl::StatusOr<VariantResult> ReplayVariant(const Scenario& scenario, const Variant& variant,
                                             const TraceBuffer& buffer, const ReplayFrame& frame,
                                             std::atomic<uint64_t>* progress = nullptr,
-                                            const TraceOpener* reopen = nullptr);
+                                            const TraceOpener* reopen = nullptr,
+                                            const RequestObserver* observer = nullptr);
 
 // Which bucket `time` falls in, clamped to the series.
 int BucketOf(const ReplayFrame& frame, absl::Time time);

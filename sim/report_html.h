@@ -1,6 +1,6 @@
 // report_html.h — a simulation's results as one self-contained HTML page.
 //
-// DESIGN.md section 6 "Outputs": report.html opens from disk with no network: inline CSS and
+// DESIGN 6 "Outputs": report.html opens from disk with no network: inline CSS and
 // inline SVG charts, no scripts. It shows the comparison table, then per variant over time the
 // hit ratio, the origin requests and the stale responses, with the deploys marked (dashed lines).
 //

@@ -1,6 +1,6 @@
 // report_text.h — a simulation's results as a terminal table and as CSV.
 //
-// DESIGN.md section 6 "Outputs": the table puts the variants side by side (one column each) with
+// DESIGN 6 "Outputs": the table puts the variants side by side (one column each) with
 // the figures people compare (hit ratios, origin traffic, stale answers, invalidation cost);
 // report.csv has one row per variant for spreadsheets. Both derive ratios and costs from the
 // counts (run_result.h).

@@ -1,6 +1,6 @@
 // run_result.h — what a simulation measured, per variant: the data behind every report format.
 //
-// DESIGN.md section 6 "Outputs" and STYLE.md 6.11. Results hold counts only; ratios, costs and
+// DESIGN 6 "Outputs" and STYLE 6.11. Results hold counts only; ratios, costs and
 // rates are derived when rendered, so partial results of a sharded run (`--shard K/N`) merge
 // exactly: counters add, the maximum staleness is the maximum, time series add bucket by bucket,
 // invalidation paths add per month and the monthly bill is recomputed (SPEC 6.6). report.json is

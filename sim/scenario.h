@@ -1,4 +1,4 @@
-// scenario.h — a scenario file (DESIGN.md section 7): a distribution, a scripted origin, timed
+// scenario.h — a scenario file (DESIGN 7): a distribution, a scripted origin, timed
 // steps with expectations, a what-if workload and the variants to compare.
 //
 // One format serves both drivers: the emulator's scenario runner plays the steps against a live
@@ -103,7 +103,7 @@ struct Scenario {
   policy::Distribution distribution;
   OriginScript origin;
   std::vector<Step> steps;
-  // The what-if input as written; sim-inputs' ParseWorkloadSpec reads it. Null when absent.
+  // The what-if input as written; workload_spec.h's ParseWorkloadSpec reads it. Null when absent.
   nlohmann::json workload;
   // Directory of the scenario file: relative trace paths in `workload` are relative to it.
   std::string base_dir;

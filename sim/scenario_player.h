@@ -1,5 +1,5 @@
 // scenario_player.h — plays a teaching scenario's timed steps through a driver and checks every
-// "expect" block (DESIGN.md section 7).
+// "expect" block (DESIGN 7).
 //
 // The loop over steps and the checks (step_check.h) are written once; a `ScenarioDriver` is what
 // differs: in_process_driver.h runs core's caches on a virtual clock, cli/live_driver.h a real

@@ -171,7 +171,8 @@ absl::StatusOr<SimulationResult> RunOnSource(const Scenario& scenario, TraceSour
                                       static_cast<int>(variants.size()));
     auto work = [&] {
       for (size_t i = next++; i < variants.size(); i = next++) {
-        outcomes[i] = ReplayVariant(scenario, *variants[i], buffer, frame, &progress, reopen);
+        outcomes[i] = ReplayVariant(scenario, *variants[i], buffer, frame, &progress, reopen,
+                                    &options.on_request);
         ++finished;
       }
     };

@@ -1,6 +1,6 @@
 // simulation.h — a scenario's what-if run: decode the input once, replay every variant.
 //
-// DESIGN.md section 6. The input is the scenario's workload (read through sim-inputs' trace
+// DESIGN 6. The input is the scenario's workload (read through trace_source.h's
 // sources) or, without one, its timed steps. The trace is decoded once into a TraceBuffer; the
 // variants then run on a pool of threads, each variant single-threaded and deterministic, so the
 // result does not depend on the thread count. A progress bar goes to `progress` (the CLI passes
@@ -16,6 +16,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "sim/replay.h"
 #include "sim/run_result.h"
 #include "sim/scenario.h"
 #include "sim/trace.h"
@@ -34,6 +35,8 @@ struct SimulationOptions {
   bool strict = false;
   // Where to draw a progress bar; null: none.
   std::ostream* progress = nullptr;
+  // Shown every request the full model replays (replay.h); called from the variants' threads.
+  RequestObserver on_request;
 };
 
 // The scenario's time 0 when it replays its steps (a fixed instant, so reports are reproducible).

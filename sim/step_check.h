@@ -1,5 +1,5 @@
 // step_check.h — what one scenario step's response showed, and how it compares with the step's
-// "expect" block (DESIGN.md section 7).
+// "expect" block (DESIGN 7).
 //
 // Both scenario drivers (in-process and a live `edgesim serve`, scenario_player.h) turn their
 // answer into an `Observation`, so one checker decides for both and their observations compare

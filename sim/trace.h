@@ -1,7 +1,7 @@
 // trace.h — one request of a replayed workload, and the interface every workload source speaks.
 //
 // The simulator reads CloudFront access logs, CSV traces, libCacheSim's oracleGeneral binary
-// traces and its own synthetic generator (DESIGN.md section 6). Each source yields batches of
+// traces and its own synthetic generator (DESIGN 6). Each source yields batches of
 // `TraceRecord`s in time order (a source that is not sorted, like CloudFront's logs, sorts before
 // handing out records). Records are plain values whose strings point into the batch's arena (or
 // the source's own storage), so reading a batch allocates nothing per record; a record is valid

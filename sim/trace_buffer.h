@@ -1,6 +1,6 @@
 // trace_buffer.h — a workload decoded once and held in memory for every variant of a run.
 //
-// A sweep of N variants must not decode its trace N times (issue 6): the buffer reads the
+// A sweep of N variants must not decode its trace N times: the buffer reads the
 // TraceSource to the end once, then each variant's replay walks it read-only, from any thread.
 // Full records (with their strings) are kept only when a variant needs the CloudFront model;
 // key-only replays walk a compact array of requests (24 bytes each) that streams through the CPU

@@ -1,4 +1,4 @@
-// trace_source.h — opens the TraceSource a scenario's workload names (DESIGN.md section 6).
+// trace_source.h — opens the TraceSource a scenario's workload names (DESIGN 6).
 //
 //   EDGESIM_ASSIGN_OR_RETURN(WorkloadSpec spec, ParseWorkloadSpec(scenario["workload"], dir));
 //   EDGESIM_ASSIGN_OR_RETURN(std::unique_ptr<TraceSource> source, OpenTrace(spec, strict));

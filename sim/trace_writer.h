@@ -1,5 +1,5 @@
 // trace_writer.h — writes a TraceSource out as a trace file, to make benchmark inputs and test
-// files from the generator (issue 6: the 10M-request Zipf trace in oracleGeneral and CSV form).
+// files from the generator (the 10M-request Zipf benchmark trace in oracleGeneral and CSV form).
 //
 // Only requests are written: neither format can hold deploy or invalidation events, which are
 // dropped. Times are written relative to absl::UnixEpoch(), as the readers read them.

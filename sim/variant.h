@@ -1,6 +1,6 @@
 // variant.h — one what-if configuration of a scenario, and the grid that expands into many.
 //
-// DESIGN.md section 6 "Scenarios": each variant is one simulator run of the same workload against
+// DESIGN 6 "Scenarios": each variant is one simulator run of the same workload against
 // the scenario's distribution with some things changed: TTLs or the cache policy (of every
 // behavior or of one path pattern), the cache's eviction policy and capacity, the invalidation
 // strategy after deploys, regional edge caches and Origin Shield (SPEC 7.1), or a key-only

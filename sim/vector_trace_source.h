@@ -1,6 +1,6 @@
 // vector_trace_source.h — a TraceSource over records held in memory, and a scenario's steps as one.
 //
-// A scenario without a "workload" replays its timed steps (DESIGN.md section 7): requests,
+// A scenario without a "workload" replays its timed steps (DESIGN 7): requests,
 // deploys and invalidations become TraceRecords at `epoch + at`, so the simulator runs a teaching
 // scenario exactly as it runs a generated workload. Tests build small traces the same way.
 //

@@ -1,5 +1,5 @@
-// workload_generator.h — synthetic CloudFront traffic as a TraceSource (issue 6, DESIGN.md
-// section 6): Zipf popularity over a fixed set of objects, a request rate with a daily cycle,
+// workload_generator.h — synthetic CloudFront traffic as a TraceSource (DESIGN 6): Zipf
+// popularity over a fixed set of objects, a request rate with a daily cycle,
 // POP weights, a site's path layout, and deploys that change objects (renaming hashed assets).
 //
 // Objects are ranked by popularity (rank 0 the most requested). Each has a class and a path:

@@ -1,4 +1,4 @@
-// workload_spec.h — the "workload" section of a scenario file (DESIGN.md sections 6 and 7): which
+// workload_spec.h — the "workload" section of a scenario file (DESIGN 6 and 7): which
 // trace to replay, or which synthetic traffic to generate.
 //
 //   "workload": {"kind": "cloudfront-log", "files": ["logs/*.gz"], "pop_map": {"IAD89-C1": "IAD"}}

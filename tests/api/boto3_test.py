@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""boto3 against `edgesim serve` (issue 5): every implemented CloudFront operation, pagination,
-waiters, and every error code of the issue.
+"""boto3 against `edgesim serve`'s CloudFront API: every implemented operation, pagination,
+waiters, and every error code docs/api.md lists.
 
 Usage: EDGESIM_BINARY=build/edgesim python3 tests/api/boto3_test.py
 """

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The real AWS CLI against `edgesim serve` (issue 5): a distribution's whole life through
+# The real AWS CLI against `edgesim serve`'s CloudFront API: a distribution's whole life through
 # CloudFront's API, every output checked. Usage: cli_test.sh path/to/edgesim
 . "$(dirname "$0")/lib.sh" "$1"
 start_serve --invalidation-delay 0

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Issue 5's seed, end to end: a deploy script's `aws s3 sync` + `create-invalidation` + `wait
-# invalidation-completed` against moto_server (S3) and `edgesim serve` (CloudFront), checking what
-# the edge serves. Behaviors Default (*) and api/*: invalidating /index.html leaves /api/...
-# cached; "/*" clears both. Usage: deploy_test.sh path/to/edgesim
+# What the CloudFront control-plane API is for, end to end: a deploy script's `aws s3 sync` +
+# `create-invalidation` + `wait invalidation-completed` against moto_server (S3) and `edgesim serve`
+# (CloudFront), checking what the edge serves. Behaviors Default (*) and api/*: invalidating
+# /index.html leaves /api/... cached; "/*" clears both. Usage: deploy_test.sh path/to/edgesim
 . "$(dirname "$0")/lib.sh" "$1"
 start_moto
 # The manual clock never moves: every object stays fresh, so only invalidations evict.

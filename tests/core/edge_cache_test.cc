@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "core/viewer_head.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "policy/http_date.h"
@@ -27,7 +28,6 @@ using policy::Request;
 using ::testing::MatchesRegex;
 using ::testing::Optional;
 
-absl::Time At(int64_t seconds) { return kT0 + absl::Seconds(seconds); }
 
 policy::CachePolicy Ttls(int64_t min, int64_t default_ttl, int64_t max) {
   return policy::spec39::Policy({min, default_ttl, max});
@@ -60,8 +60,9 @@ absl::optional<std::string> Owned(absl::optional<absl::string_view> v) {
   return v ? absl::optional<std::string>(std::string(*v)) : absl::nullopt;
 }
 
+// A header the viewer receives (core/viewer_head.h).
 absl::optional<std::string> Header(const EdgeResult& r, absl::string_view name) {
-  return Owned(r.viewer.headers.Get(name));
+  return Owned(ViewerHeaders(r).Get(name));
 }
 
 // A header of the last request the origin received.
@@ -197,7 +198,7 @@ TEST(EdgeCacheRevalidationTest, ChangedObjectIsReplacedAsMiss) {
   edge->Handle(Request::Get("/a"), At(0), origin);
   origin.Set("/a", 200, {{"Cache-Control", "max-age=60"}, {"ETag", "\"v2\""}}, "v2");
   EdgeResult r = edge->Handle(Request::Get("/a"), At(61), origin);
-  EXPECT_EQ(r.outcome, CacheOutcome::kMiss);  // Appendix B8
+  EXPECT_EQ(r.outcome, CacheOutcome::kMiss);  // SPEC B8
   EXPECT_EQ(r.miss_reason, MissReason::kExpired);
   EXPECT_EQ(*r.body, "v2");
   EXPECT_EQ(edge->Handle(Request::Get("/a"), At(62), origin).outcome, CacheOutcome::kHit);
@@ -208,7 +209,7 @@ TEST(EdgeCacheRevalidationTest, NotModifiedKeepsStoredHeaders) {
   origin.Set("/a", 200, {{"Cache-Control", "max-age=60"}, {"ETag", "\"v1\""}, {"X-V", "old"}});
   auto edge = MakeEdge();
   edge->Handle(Request::Get("/a"), At(0), origin);
-  // Same ETag, new headers: a 304 does not bring them in (SPEC 3.4, Appendix B8, A14).
+  // Same ETag, new headers: a 304 does not bring them in (SPEC 3.4, SPEC B8, A14).
   origin.Set("/a", 200, {{"Cache-Control", "max-age=600"}, {"ETag", "\"v1\""}, {"X-V", "new"}});
   EdgeResult r = edge->Handle(Request::Get("/a"), At(61), origin);
   EXPECT_EQ(r.outcome, CacheOutcome::kRefreshHit);
@@ -326,7 +327,7 @@ TEST(EdgeCacheStaleTest, StaleOnErrorHonoursCustomErrorCachingMinTtl) {
   EXPECT_EQ(origin.fetches(), 3);
 }
 
-// SPEC 3.6, Appendix A15: inside stale-if-error each request tries the origin first.
+// SPEC 3.6, SPEC A15: inside stale-if-error each request tries the origin first.
 TEST(EdgeCacheStaleTest, StaleIfErrorRetriesEachRequestUntilItsWindowEnds) {
   FakeOrigin origin;
   origin.Set("/a", 200, {{"Cache-Control", "max-age=60, stale-if-error=100"}, {"ETag", "\"1\""}});
@@ -654,7 +655,7 @@ TEST(EdgeCacheViewerTest, CloudFrontHeaders) {
   EXPECT_THAT(*Header(miss, "Via"),
               MatchesRegex("1\\.1 [0-9a-f]{32}\\.cloudfront\\.net \\(CloudFront\\)"));
   EXPECT_EQ(Header(miss, "Via"), Header(hit5, "Via"));  // the origin's Via is replaced
-  EXPECT_EQ(miss.viewer.headers.GetAll("Via").size(), 1);
+  EXPECT_EQ(ViewerHeaders(miss).GetAll("Via").size(), 1);
   EXPECT_EQ(Header(miss, "X-Amz-Cf-Pop"), "SEA19-C1");
   EXPECT_EQ(Header(hit0, "Age"), absl::nullopt);  // SPEC 3.7: omitted when 0
   EXPECT_EQ(Header(hit5, "Age"), "5");
@@ -684,16 +685,19 @@ TEST(EdgeCacheViewerTest, RequestIdsAreReproduciblePerSeed) {
   EXPECT_NE(id(7, "IAD89-C1"), id(7, "FRA6-C1"));
 }
 
-TEST(EdgeCacheViewerTest, NoViewerHeadersWhenTurnedOff) {
+// A hit copies no header: the answer refers to the stored head, and CloudFront's headers are data.
+TEST(EdgeCacheViewerTest, HitsCopyNoHeadersAndIdsCanBeTurnedOff) {
   FakeOrigin origin;
   origin.Set("/a", 200, kCacheable60);
   EdgeCacheOptions options;
-  options.viewer_headers = false;
+  options.assign_request_ids = false;
   auto edge = MakeEdge(MakeDistribution(), options);
   edge->Handle(Request::Get("/a"), At(0), origin);
   EdgeResult hit = edge->Handle(Request::Get("/a"), At(5), origin);
   EXPECT_EQ(hit.outcome, CacheOutcome::kHit);
   EXPECT_TRUE(hit.viewer.headers.empty());
+  EXPECT_TRUE(hit.request_id.empty());
+  EXPECT_FALSE(ViewerHeaders(hit).Has("X-Amz-Cf-Id"));
   ASSERT_NE(hit.stored, nullptr);
   EXPECT_THAT(hit.stored->head.headers.Get("ETag"), Optional(absl::string_view("\"v1\"")));
   EXPECT_EQ(hit.age, absl::Seconds(5));
@@ -869,7 +873,7 @@ TEST(EdgeCacheMethodTest, CachedOptionsIsKeyedApartFromGet) {
   EXPECT_EQ(edge->Handle(Request::Get("/a"), At(1), origin).outcome, CacheOutcome::kMiss);
 }
 
-// Appendix B4: GET and HEAD share the entry, but a HEAD miss stores nothing.
+// SPEC B4: GET and HEAD share the entry, but a HEAD miss stores nothing.
 TEST(EdgeCacheMethodTest, HeadSharesGetsEntryButDoesNotFillIt) {
   FakeOrigin origin;
   origin.Set("/a", 200, kCacheable60, "body");
@@ -895,18 +899,6 @@ TEST(EdgeCacheMethodTest, CachingDisabledForwardsEveryRequest) {
   }
   EXPECT_EQ(origin.fetches(), 3);
   EXPECT_EQ(edge->collapser_counters().leaders, 0);
-}
-
-TEST(EdgeCacheMethodTest, BypassesCache) {
-  policy::CacheBehavior b;
-  EXPECT_FALSE(BypassesCache(b, "GET"));
-  EXPECT_FALSE(BypassesCache(b, "HEAD"));
-  EXPECT_TRUE(BypassesCache(b, "POST"));
-  EXPECT_TRUE(BypassesCache(b, "OPTIONS"));
-  b.cached_methods = {"GET", "HEAD", "OPTIONS"};
-  EXPECT_FALSE(BypassesCache(b, "OPTIONS"));
-  b.cache_policy.max_ttl = absl::ZeroDuration();
-  EXPECT_TRUE(BypassesCache(b, "GET"));
 }
 
 // ---- Counters, Reset, Sweep ------------------------------------------------------------------
@@ -980,28 +972,82 @@ TEST(EdgeCacheTest, ToStrings) {
 namespace edgesim::core {
 namespace {
 
-TEST(EdgeCacheTryFromCacheTest, AnswersFreshHitsAndLeavesMissesUntouched) {
+TEST(EdgeCachePhasesTest, LookupAnswersFreshHitsAndLeavesMissesPending) {
   auto edge = MakeEdge();
   FakeOrigin origin;
   origin.Set("/a", 200, kCacheable60, "body");
-  EXPECT_FALSE(edge->TryHandleFromCache(Request::Get("/a"), At(0)).has_value());
-  EXPECT_EQ(edge->TotalCounters()[Counter::kRequests], 0u);
-  EXPECT_EQ(edge->Handle(Request::Get("/a"), At(0), origin).outcome, CacheOutcome::kMiss);
+  const Request a = Request::Get("/a");
+  CacheLookup miss = edge->Lookup(a, At(0));
+  EXPECT_FALSE(miss.served.has_value());
+  EXPECT_EQ(miss.pending.miss_reason, MissReason::kNotCached);
+  EXPECT_EQ(edge->TotalCounters()[Counter::kRequests], 0u);  // counted when completed
+  EXPECT_EQ(origin.fetches(), 0);
+  EXPECT_EQ(edge->Complete(std::move(miss.pending), At(0), origin).outcome, CacheOutcome::kMiss);
+  EXPECT_EQ(edge->TotalCounters()[Counter::kRequests], 1u);
 
-  absl::optional<EdgeResult> hit = edge->TryHandleFromCache(Request::Get("/a"), At(10));
-  ASSERT_TRUE(hit.has_value());
-  EXPECT_EQ(hit->outcome, CacheOutcome::kHit);
-  EXPECT_THAT(Header(*hit, "Age"), Optional(std::string("10")));
+  CacheLookup hit = edge->Lookup(a, At(10));
+  ASSERT_TRUE(hit.served.has_value());
+  EXPECT_EQ(hit.served->outcome, CacheOutcome::kHit);
+  EXPECT_THAT(Header(*hit.served, "Age"), Optional(std::string("10")));
   EXPECT_EQ(edge->TotalCounters()[Counter::kRequests], 2u);
 
-  // Expired: revalidation needs the origin, so the caller must Handle it.
-  EXPECT_FALSE(edge->TryHandleFromCache(Request::Get("/a"), At(61)).has_value());
+  // Expired: revalidation needs the origin, so the second phase goes upstream.
+  CacheLookup expired = edge->Lookup(a, At(61));
+  ASSERT_FALSE(expired.served.has_value());
+  EXPECT_EQ(expired.pending.miss_reason, MissReason::kExpired);
   EXPECT_EQ(edge->TotalCounters()[Counter::kRequests], 2u);
   // A method the behavior does not allow is refused at the edge (SPEC 4.1).
-  absl::optional<EdgeResult> refused = edge->TryHandleFromCache(Method("POST", "/a"), At(0));
-  ASSERT_TRUE(refused.has_value());
-  EXPECT_EQ(refused->viewer.status, 403);
+  CacheLookup refused = edge->Lookup(Method("POST", "/a"), At(0));
+  ASSERT_TRUE(refused.served.has_value());
+  EXPECT_EQ(refused.served->viewer.status, 403);
   EXPECT_EQ(origin.fetches(), 1);
+}
+
+// The lookup that finds an invalidated copy erases it; the second phase still says why the
+// request missed (SPEC 6).
+TEST(EdgeCachePhasesTest, AnInvalidatedCopyStaysTheReasonAcrossPhases) {
+  auto edge = MakeEdge();
+  FakeOrigin origin;
+  origin.Set("/a", 200, kCacheable60, "body");
+  const Request a = Request::Get("/a");
+  edge->Handle(a, At(0), origin);
+  edge->Invalidate(*policy::InvalidationPath::Parse("/a"), At(1));
+  CacheLookup looked = edge->Lookup(a, At(2));
+  ASSERT_FALSE(looked.served.has_value());
+  const EdgeResult r = edge->Complete(std::move(looked.pending), At(2), origin);
+  EXPECT_EQ(r.outcome, CacheOutcome::kMiss);
+  EXPECT_EQ(r.miss_reason, MissReason::kInvalidated);
+  EXPECT_EQ(origin.fetches(), 2);
+}
+
+// An object stored by another request between the phases serves this one: no second fetch.
+TEST(EdgeCachePhasesTest, AnObjectStoredBetweenThePhasesIsServed) {
+  auto edge = MakeEdge();
+  FakeOrigin origin;
+  origin.Set("/a", 200, kCacheable60, "body");
+  const Request a = Request::Get("/a");
+  CacheLookup first = edge->Lookup(a, At(0));
+  CacheLookup second = edge->Lookup(a, At(0));
+  ASSERT_FALSE(first.served.has_value());
+  ASSERT_FALSE(second.served.has_value());
+  EXPECT_EQ(edge->Complete(std::move(first.pending), At(0), origin).outcome, CacheOutcome::kMiss);
+  const EdgeResult late = edge->Complete(std::move(second.pending), At(1), origin);
+  EXPECT_EQ(late.outcome, CacheOutcome::kHit);
+  EXPECT_TRUE(late.collapsed);
+  EXPECT_EQ(late.miss_reason, MissReason::kNotCached);
+  EXPECT_EQ(origin.fetches(), 1);
+  EXPECT_EQ(edge->TotalCounters()[Counter::kRequests], 2u);
+}
+
+// A request made on a viewer's behalf (a custom error page) is upstream traffic, not a viewer
+// request.
+TEST(EdgeCachePhasesTest, RequestsOnAViewersBehalfAreNotViewerRequests) {
+  auto edge = MakeEdge();
+  FakeOrigin origin;
+  origin.Set("/a", 200, kCacheable60, "body");
+  edge->Handle(Request::Get("/a"), At(0), origin, RequestRole::kOnBehalf);
+  EXPECT_EQ(edge->TotalCounters()[Counter::kRequests], 0u);
+  EXPECT_EQ(edge->TotalCounters()[Counter::kOriginFetches], 1u);
 }
 
 }  // namespace

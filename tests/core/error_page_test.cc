@@ -1,5 +1,6 @@
 #include "core/error_page.h"
 
+#include "core/viewer_head.h"
 #include "gtest/gtest.h"
 #include "policy/cache_policy.h"
 #include "tests/core/fake_origin.h"
@@ -64,7 +65,7 @@ TEST(ErrorPageTest, TheViewerGetsThePageWithTheResponseCodeAndErrorStays) {
                       *custom);
   EXPECT_EQ(r.viewer.status, 200);
   EXPECT_EQ(r.outcome, policy::CacheOutcome::kError);
-  EXPECT_EQ(r.viewer.headers.Get("X-Cache"), "Error from cloudfront");
+  EXPECT_EQ(ViewerHeaders(r).Get("X-Cache"), "Error from cloudfront");
   ASSERT_NE(r.body, nullptr);
   EXPECT_EQ(*r.body, "<html>app</html>");
 }

@@ -1,4 +1,4 @@
-// What every eviction policy must do, whatever its order (STYLE.md 6.7: one conformance suite
+// What every eviction policy must do, whatever its order (STYLE 6.7: one conformance suite
 // per pluggable interface). Order-specific behaviour lives in <policy>_eviction_test.cc.
 #include <algorithm>
 #include <random>

@@ -1,4 +1,4 @@
-// fake_origin.h — a scripted OriginFetcher for the core tests (STYLE.md 6.7: fakes, not mocks).
+// fake_origin.h — a scripted OriginFetcher for the core tests (STYLE 6.7: fakes, not mocks).
 //
 // Answers each origin path (the forwarded path, query ignored) with the response scripted for it,
 // 404 when none is; answers a conditional request 304 when the scripted 2xx/3xx still carries the

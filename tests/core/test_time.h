@@ -8,4 +8,7 @@ namespace edgesim::core {
 
 inline constexpr absl::Time kT0 = absl::FromUnixSeconds(1'700'000'000);
 
+// `seconds` after kT0.
+inline absl::Time At(int64_t seconds) { return kT0 + absl::Seconds(seconds); }
+
 }  // namespace edgesim::core

@@ -2,6 +2,7 @@
 // shared keys, carried Age, OriginShieldHit, invalidation of every tier and the method bypass.
 #include "core/tiers.h"
 
+#include "core/viewer_head.h"
 #include "gtest/gtest.h"
 #include "tests/core/fake_origin.h"
 #include "tests/core/test_time.h"
@@ -12,7 +13,6 @@ namespace {
 using policy::CacheOutcome;
 using policy::Request;
 
-absl::Time At(int64_t seconds) { return kT0 + absl::Seconds(seconds); }
 
 const policy::Headers kCacheable60 = {{"Cache-Control", "max-age=60"}, {"ETag", "\"v1\""}};
 
@@ -76,14 +76,14 @@ TEST_F(TiersTest, FirstRequestFetchesOnceAndFillsEveryTier) {
   EXPECT_EQ(r.stored->head.headers.Get("Via"), absl::nullopt);
 }
 
-// SPEC 3.7, Appendix B7: a POP's Age is its own residence plus the upstream's.
+// SPEC 3.7, SPEC B7: a POP's Age is its own residence plus the upstream's.
 TEST_F(TiersTest, SecondPopOfTheSameRegionalHitsItWithAgeCarried) {
   Get("P3", At(0));
   EdgeResult filled = Get("P4", At(10));
   EXPECT_EQ(filled.outcome, CacheOutcome::kMiss);  // P4's own cache missed
   EXPECT_TRUE(filled.contacted_origin);
   EXPECT_EQ(filled.age, absl::Seconds(10));
-  EXPECT_EQ(filled.viewer.headers.Get("Age"), "10");
+  EXPECT_EQ(ViewerHeaders(filled).Get("Age"), "10");
   EXPECT_FALSE(filled.origin_shield_hit);  // R2 answered, not the shield
   EXPECT_EQ(origin_.fetches(), 1);
   EXPECT_EQ(CountersOf("R2")[Counter::kHits], 1u);
@@ -107,7 +107,7 @@ TEST_F(TiersTest, OriginShieldHitIsFlagged) {
   EXPECT_EQ(CountersOf("R1")[Counter::kHits], 2u);
 }
 
-// SPEC 6.5, Appendix B12: an invalidation applies to POPs, RECs and the shield.
+// SPEC 6.5, SPEC B12: an invalidation applies to POPs, RECs and the shield.
 TEST_F(TiersTest, InvalidationReachesEveryTier) {
   Get("P3", At(0));
   net_->Invalidate(*policy::InvalidationPath::Parse("/a"), At(1));
@@ -166,7 +166,7 @@ TEST_F(TiersTest, StaleWhileRevalidateRunsThroughTheTiers) {
   Get("P3", At(0), "/s");
   EdgeResult stale = Get("P3", At(70), "/s");
   ASSERT_TRUE(stale.background_refresh.has_value());
-  EXPECT_TRUE(net_->Revalidate("P3", *stale.background_refresh, At(71), origin_).ok());
+  net_->Revalidate(net_->PopIndex("P3"), *stale.background_refresh, At(71), origin_);
   EXPECT_EQ(Get("P3", At(72), "/s").served_stale, false);
 }
 
@@ -198,7 +198,7 @@ TEST(EdgeNetworkTest, PopsWithoutRegionalsGoStraightToTheOrigin) {
   origin.Set("/a", 200, kCacheable60);
   (*net)->Handle("P1", Request::Get("/a"), At(0), origin).IgnoreError();
   (*net)->Handle("P2", Request::Get("/a"), At(0), origin).IgnoreError();
-  EXPECT_EQ(origin.fetches(), 2);  // POPs share no cache (Appendix A16)
+  EXPECT_EQ(origin.fetches(), 2);  // POPs share no cache (SPEC A16)
 }
 
 TEST(EdgeNetworkTest, RejectsBadTopologies) {

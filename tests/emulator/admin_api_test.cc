@@ -104,7 +104,7 @@ TEST_F(AdminApiTest, ARealClockCannotBeMoved) {
 
 TEST_F(AdminApiTest, StatsCacheAndReset) {
   Start(/*manual=*/true);
-  core::EdgeCache& pop = live_->Pop("");
+  core::EdgeCache& pop = *live_->network().FindCache(live_->pops().front());
   pop.Handle(policy::Request::Get("/about.html"), clock_.Now(), live_->origin());
   clock_.Advance(absl::Seconds(4));
   pop.Handle(policy::Request::Get("/about.html"), clock_.Now(), live_->origin());
@@ -160,7 +160,7 @@ TEST_F(AdminApiTest, NoBillWithoutAControlPlane) {
 
 TEST_F(AdminApiTest, InvalidateRemovesMatchingObjectsAtOnce) {
   Start(/*manual=*/true);
-  core::EdgeCache& pop = live_->Pop("");
+  core::EdgeCache& pop = *live_->network().FindCache(live_->pops().front());
   for (const char* path : {"/about.html", "/assets/app.3f9a1c.js", "/index.html"}) {
     pop.Handle(policy::Request::Get(path), clock_.Now(), live_->origin());
   }
@@ -187,7 +187,7 @@ TEST_F(AdminApiTest, InvalidateRemovesMatchingObjectsAtOnce) {
 
 TEST_F(AdminApiTest, InvalidateRejectsBadPathsBeforeApplyingAny) {
   Start(/*manual=*/true);
-  core::EdgeCache& pop = live_->Pop("");
+  core::EdgeCache& pop = *live_->network().FindCache(live_->pops().front());
   pop.Handle(policy::Request::Get("/about.html"), clock_.Now(), live_->origin());
   for (const char* body : {"{}", R"({"paths": []})", R"({"paths": "/a"})", R"({"paths": [1]})",
                            R"({"distribution": 5, "paths": ["/a"]})"}) {

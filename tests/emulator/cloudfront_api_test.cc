@@ -1,5 +1,5 @@
 // CloudFront's REST-XML API on a real `edgesim serve`, driven by an httplib client sending the raw
-// bodies the AWS CLI sends (../shared/api-samples/captured-requests.http): every route's status
+// bodies the AWS CLI sends (docs/api-samples/captured-requests.http): every route's status
 // and headers, the error envelope, malformed, hostile and oversized bodies.
 #include "emulator/cloudfront_api.h"
 

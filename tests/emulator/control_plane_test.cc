@@ -36,7 +36,7 @@ class ForwardingOrigin final : public core::OriginFetcher {
   core::FakeOrigin& target_;
 };
 
-// api-samples/dist-config-minimal.json, with query strings in the cache key.
+// docs/api-samples/dist-config-minimal.json, with query strings in the cache key.
 json Config(const std::string& caller_reference = "ref-1") {
   json config = json::parse(R"({
     "Comment": "test", "Enabled": true,
@@ -100,10 +100,8 @@ class ControlPlaneTest : public ::testing::Test {
     std::shared_ptr<const RegistrySnapshot> snapshot = registry_.Snapshot();
     const LiveDistribution* live = snapshot->Find(id);
     EXPECT_NE(live, nullptr);
-    absl::StatusOr<core::EdgeResult> r =
-        live->network().Handle(pop, policy::Request::Get(target), now_, live->origin());
-    EXPECT_TRUE(r.ok()) << r.status();
-    return *r;
+    return live->pipeline().Handle(live->PopIndex(pop), policy::Request::Get(target), now_,
+                                   live->origin());
   }
 
   policy::CacheOutcome Outcome(const std::string& id, absl::string_view pop,
@@ -170,7 +168,7 @@ TEST_F(ControlPlaneTest, ReadsKeepTheCallersMembersAndFillDefaults) {
   EXPECT_EQ(c["ContinuousDeploymentPolicyId"], "");
   EXPECT_EQ(c["DefaultCacheBehavior"]["ForwardedValues"],
             Config()["DefaultCacheBehavior"]["ForwardedValues"]);
-  // API.md 1.7's defaults.
+  // API 1.7's defaults.
   EXPECT_EQ(c["HttpVersion"], "http2");
   EXPECT_EQ(c["IsIPV6Enabled"], true);
   EXPECT_EQ(c["ViewerCertificate"]["CloudFrontDefaultCertificate"], true);

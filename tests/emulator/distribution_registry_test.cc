@@ -23,19 +23,12 @@ std::shared_ptr<LiveDistribution> Live(policy::Distribution d, EdgeTopology topo
   return *live;
 }
 
-TEST(RegionOfPopTest, AirportCodeNamesTheRegion) {
-  EXPECT_EQ(RegionOfPop("FRA56-P1"), "eu-central-1");
-  EXPECT_EQ(RegionOfPop("iad89-c1"), "us-east-1");
-  EXPECT_EQ(RegionOfPop("NRT12-C3"), "ap-northeast-1");
-  EXPECT_EQ(RegionOfPop("XYZ1"), "us-east-1");
-}
-
 TEST(MakeCacheTopologyTest, PopsOnlyByDefault) {
   absl::StatusOr<core::CacheTopology> t = MakeCacheTopology({.pops = {"IAD89-C1", "FRA56-P1"}});
   ASSERT_TRUE(t.ok());
   EXPECT_TRUE(t->regionals.empty());
-  EXPECT_FALSE(t->pop_options.viewer_headers);  // the edge writes them
   EXPECT_FALSE(MakeCacheTopology({.pops = {}}).ok());
+  EXPECT_FALSE(MakeCacheTopology({.pops = {"SFO5-C1"}, .origin_shield = "us-west-1"}).ok());
 }
 
 TEST(MakeCacheTopologyTest, RegionalGroupsPopsByRegionAndAddsAShieldRegion) {
@@ -100,7 +93,8 @@ TEST(RegistryTest, ChangesPublishNewSnapshotsWhileOldOnesStayUsable) {
   EXPECT_EQ(registry.Snapshot()->Find("E2"), nullptr);
   EXPECT_EQ(registry.Remove("E2").code(), absl::StatusCode::kNotFound);
   // A request still holding the old snapshot keeps serving from E2.
-  EXPECT_EQ(e2->Pop("").Handle(policy::Request::Get("/x"), absl::UnixEpoch(), e2->origin()).outcome,
+  EXPECT_EQ(e2->pipeline().Handle(0, policy::Request::Get("/x"), absl::UnixEpoch(), e2->origin())
+                .outcome,
             policy::CacheOutcome::kError);  // the demo origin's 404
 
   policy::Distribution replacement = Named("E1", {"new.example.com"});
@@ -115,10 +109,12 @@ TEST(LiveDistributionTest, PopsAreSeparateAndAnInvalidationReachesEveryOne) {
   std::shared_ptr<LiveDistribution> live = Live(d, {.pops = {"IAD89-C1", "FRA56-P1"}});
   const absl::Time now = absl::FromUnixSeconds(1'700'000'000);
   auto get = [&](absl::string_view pop) {
-    return live->Pop(pop).Handle(policy::Request::Get("/about.html"), now, live->origin()).outcome;
+    return live->pipeline()
+        .Handle(live->PopIndex(pop), policy::Request::Get("/about.html"), now, live->origin())
+        .outcome;
   };
-  EXPECT_EQ(live->PopName("fra56-p1"), "FRA56-P1");
-  EXPECT_EQ(live->PopName("nope"), "IAD89-C1");
+  EXPECT_EQ(live->PopIndex("fra56-p1"), 1);
+  EXPECT_EQ(live->PopIndex("nope"), 0);
   EXPECT_EQ(get("IAD89-C1"), policy::CacheOutcome::kMiss);
   EXPECT_EQ(get("FRA56-P1"), policy::CacheOutcome::kMiss);
   EXPECT_EQ(get("FRA56-P1"), policy::CacheOutcome::kHit);
@@ -126,7 +122,7 @@ TEST(LiveDistributionTest, PopsAreSeparateAndAnInvalidationReachesEveryOne) {
   EXPECT_EQ(get("IAD89-C1"), policy::CacheOutcome::kMiss);
   EXPECT_EQ(get("FRA56-P1"), policy::CacheOutcome::kMiss);
   live->Reset();
-  EXPECT_EQ(live->Pop("IAD89-C1").TotalCounters()[core::Counter::kRequests], 0u);
+  EXPECT_EQ(live->network().FindCache("IAD89-C1")->TotalCounters()[core::Counter::kRequests], 0u);
   EXPECT_EQ(get("IAD89-C1"), policy::CacheOutcome::kMiss);
 }
 

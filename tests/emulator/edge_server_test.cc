@@ -22,6 +22,7 @@
 #include "gtest/gtest.h"
 #include "policy/access_log.h"
 #include "policy/cache_policy.h"
+#include "policy/response_head.h"
 #include "tests/emulator/serve_process.h"
 
 namespace edgesim::emulator {
@@ -504,6 +505,53 @@ TEST_F(InProcessEdgeTest, ErrorPageReplacesTheBodyAndStatusButStaysAnError) {
   auto head = c.Head("/app/other");
   EXPECT_EQ(head->status, 200);
   EXPECT_TRUE(head->body.empty());
+}
+
+// The page is fetched on the viewer's behalf: one deep link is one viewer request (an Error), and
+// two origin fetches (the 404, then the page).
+TEST_F(InProcessEdgeTest, ADeepLinkCountsOneViewerRequest) {
+  Start(std::make_unique<DemoOrigin>());
+  ASSERT_EQ(Client().Get("/app/settings")->status, 200);
+  const core::CounterSnapshot pop =
+      registry_.Snapshot()->distributions()[0]->network().FindCache("IAD89-C1")->TotalCounters();
+  EXPECT_EQ(pop[core::Counter::kRequests], 1u);
+  EXPECT_EQ(pop[core::Counter::kErrors], 1u);
+  EXPECT_EQ(pop[core::Counter::kOriginFetches], 2u);
+}
+
+// Remembers the last request the origin received.
+class RecordingOrigin final : public core::OriginFetcher {
+ public:
+  absl::StatusOr<core::OriginResponse> Fetch(const core::OriginRequest& request,
+                                             absl::Time now) override {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      last_ = request.forwarded.headers;
+    }
+    return demo_.Fetch(request, now);
+  }
+  policy::Headers last() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return last_;
+  }
+
+ private:
+  DemoOrigin demo_;
+  std::mutex mu_;
+  policy::Headers last_;
+};
+
+// SPEC 5: one Via per POP and one X-Amz-Cf-Id per request, the same upstream and downstream.
+TEST_F(InProcessEdgeTest, TheOriginAndTheViewerSeeOneViaAndOneRequestId) {
+  auto recording = std::make_unique<RecordingOrigin>();
+  RecordingOrigin* origin = recording.get();
+  Start(std::move(recording));
+  auto miss = Client().Get("/about.html");
+  ASSERT_TRUE(miss);
+  const policy::Headers forwarded = origin->last();
+  EXPECT_EQ(forwarded.Get("Via"), miss->get_header_value("Via"));
+  EXPECT_EQ(forwarded.Get("X-Amz-Cf-Id"), miss->get_header_value("X-Amz-Cf-Id"));
+  EXPECT_EQ(miss->get_header_value("X-Amz-Cf-Id").size(), policy::RequestId::kLength);
 }
 
 TEST_F(InProcessEdgeTest, AFullOriginQueueIs503CapacityExceededWhileHitsGoOn) {

@@ -1,5 +1,5 @@
 // serve_process.h — `edgesim serve` as a real child process, for the emulator's tests, the
-// scenario runner and the CloudFront API tests (DESIGN.md section 8: real processes over
+// scenario runner and the CloudFront API tests (DESIGN 8: real processes over
 // loopback, ports from the OS, no sleeps).
 //
 // Start() runs EDGESIM_BINARY `serve --manual-clock --listen 127.0.0.1:0 --api 127.0.0.1:0

@@ -24,7 +24,7 @@ ApiError Refusal(const absl::StatusOr<json>& decoded) {
   return decoded.ok() ? ApiError{} : ToApiError(decoded.status());
 }
 
-// Captured from aws-cli 1.45 (../shared/api-samples/captured-requests.http).
+// Captured from aws-cli 1.45 (docs/api-samples/captured-requests.http).
 constexpr char kCapturedBatch[] =
     R"(<InvalidationBatch xmlns="http://cloudfront.amazonaws.com/doc/2020-05-31/"><CallerReference>cli-1795303556-828599</CallerReference><Paths><Quantity>3</Quantity><Items><Path>/index.html</Path><Path>/images/*</Path><Path>/a b.html</Path></Items></Paths></InvalidationBatch>)";
 constexpr char kCapturedOriginDomainName[] =

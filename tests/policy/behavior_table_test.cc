@@ -165,7 +165,7 @@ TEST(BehaviorTableTest, MatchesNormalizedPath) {
   EXPECT_EQ(table.Match("/images/%70ic.jpg").index, 0);
 }
 
-// App. B1 (UNCONFIRMED) switched off: the raw path is matched.
+// SPEC B1 (UNCONFIRMED) switched off: the raw path is matched.
 TEST(BehaviorTableTest, NormalizationCanBeSwitchedOff_UNCONFIRMED) {
   ModelOptions options;
   options.normalize_path_for_matching = false;

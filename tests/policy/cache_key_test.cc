@@ -180,7 +180,7 @@ INSTANTIATE_TEST_SUITE_P(
                           Relation::kDistinctKeys,
                           {Component("host", "", "d111.cloudfront.net"),
                            Component("path", "", "/p"), Component("method", "", "OPTIONS")}},
-        // SPEC 2.1, App. B4 (UNCONFIRMED): GET and HEAD share one entry, unless the option is off.
+        // SPEC 2.1, SPEC B4 (UNCONFIRMED): GET and HEAD share one entry, unless the option is off.
         WorkedExampleCase{"Row10_HeadSharesGetEntry_UNCONFIRMED",
                           P2(),
                           {Req("/p", {}, "HEAD"), Req("/p")},
@@ -326,7 +326,7 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(
         // Path.
         MatchingCase{"Path_CaseSensitive", CachePolicy(), Req("/a.jpg"), Req("/A.jpg"), false},
-        // SPEC 1.1 rule 9 / App. B1, UNCONFIRMED: the key keeps the raw path.
+        // SPEC 1.1 rule 9 / SPEC B1, UNCONFIRMED: the key keeps the raw path.
         MatchingCase{"Path_RawNotNormalized_UNCONFIRMED", CachePolicy(), Req("//a/./b.jpg"),
                      Req("/a/b.jpg"), false},
         MatchingCase{"Path_PercentEscapesKept_UNCONFIRMED", CachePolicy(), Req("/%69.jpg"),

@@ -18,7 +18,7 @@ namespace {
 using testing::Not;
 
 // ---------------------------------------------------------------------------------------------
-// The shared api-samples.
+// The samples of docs/api-samples/ (copies in tests/testdata/).
 
 TEST(LoadDistributionConfigJson, MinimalSample) {
   absl::StatusOr<DistributionConfig> c =
@@ -78,7 +78,7 @@ TEST(LoadDistributionConfigJson, S3Sample) {
   EXPECT_EQ(c->FindCustomErrorResponse(404), &e);
 }
 
-// DESIGN.md §1: a real exported config loads unchanged, unknown fields and all.
+// DESIGN 1: a real exported config loads unchanged, unknown fields and all.
 TEST(LoadDistributionConfigJson, FullGetDistributionConfigExport) {
   absl::StatusOr<DistributionConfig> c =
       LoadDistributionConfigJson(ReadTestdata("get-distribution-config-full.json"));
@@ -220,7 +220,7 @@ TEST(LoadDistributionJson, CustomPoliciesFromCallerAndFileWinsOnSharedId) {
   EXPECT_EQ(got->behaviors[0].cache_policy, CustomPolicy("shared", 5, 5, 5));
 }
 
-// DESIGN.md §1 lets a hand-written config name a managed policy instead of its ID.
+// DESIGN 1 lets a hand-written config name a managed policy instead of its ID.
 TEST(LoadDistributionJson, CachePolicyIdMayBeAManagedName) {
   for (const char* name : {"Managed-CachingOptimized", "CachingOptimized"}) {
     Json config = MinimalJson();

@@ -1,6 +1,6 @@
-// The defaults are SPEC.md Appendix B's choices for rules CloudFront does not document
+// The defaults are docs/spec.md Appendix B's choices for rules CloudFront does not document
 // (UNCONFIRMED). Changing one changes what edgesim claims about CloudFront, so it must be a
-// deliberate act that also updates this test and SPEC.md's appendix.
+// deliberate act that also updates this test and docs/spec.md's appendix.
 #include "policy/model_options.h"
 
 #include "gtest/gtest.h"

@@ -196,7 +196,7 @@ TEST(GlobMatchTest, CookieNameWildcards) {
   EXPECT_FALSE(GlobMatch("/a", "a", true));  // no leading-slash leniency here
 }
 
-// ---- Normalization (SPEC 1.1 rule 9, App. B1 — UNCONFIRMED beyond the observed cases)
+// ---- Normalization (SPEC 1.1 rule 9, SPEC B1 — UNCONFIRMED beyond the observed cases)
 // ------------
 
 struct NormalizeCase {

@@ -34,7 +34,7 @@ inline const std::vector<Spec12Case> kCases = {
     Spec12Case{"Row8_StarMatchesZeroChars", "/images/", "/images/", "B2"},
     Spec12Case{"Row9_SlashesCollapsed", "//images//pic.jpg", "/images/pic.jpg", "B1"},
     Spec12Case{"Row10_DotSegmentsRemoved", "/images/../private/doc.gif", "/private/doc.gif", "B3"},
-    // UNCONFIRMED which escapes decode (SPEC 1.1 rule 9, App. B1).
+    // UNCONFIRMED which escapes decode (SPEC 1.1 rule 9, SPEC B1).
     Spec12Case{"Row11_UnreservedEscapeDecoded_UNCONFIRMED", "/images/%70ic.jpg", "/images/pic.jpg",
                "B1"}};
 

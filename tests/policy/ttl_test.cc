@@ -152,7 +152,7 @@ TEST(DecideTtlTest, SMaxAgeZeroIsStoredAndRevalidatedButNotCollapsed) {
   EXPECT_FALSE(d.collapsible);
 }
 
-// UNCONFIRMED (Appendix B 6): invalid or repeated Expires means already expired.
+// UNCONFIRMED (SPEC B6): invalid or repeated Expires means already expired.
 TEST(DecideTtlTest, InvalidExpiresIsAlreadyExpired_UNCONFIRMED) {
   for (Headers h :
        {Headers{{"Expires", "0"}}, Headers{{"Expires", "-1"}}, Headers{{"Expires", "next week"}},
@@ -363,7 +363,7 @@ TEST(DecideStaleOnErrorTest, StaleIfErrorZeroDisables) {
   EXPECT_THAT(s.reason, HasSubstr("stale-if-error"));
 }
 
-// SPEC 3.6, Appendix A15: inside the window the origin is still tried on each request.
+// SPEC 3.6, SPEC A15: inside the window the origin is still tried on each request.
 TEST(DecideStaleOnErrorTest, StaleIfErrorWindow) {
   const TtlDecision stored = Stored("max-age=60, stale-if-error=600");
   const StaleOnErrorDecision inside = DecideStaleOnError(stored, 0, Seconds(100), Seconds(10));

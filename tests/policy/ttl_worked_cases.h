@@ -168,13 +168,13 @@ inline const WorkedCase kWorkedCases[] = {
      .expires_in = 30 * kDay,
      .expect = {true, 3600, TtlSource::kMaxAge},
      .reason_mentions = "max-age=3600"},
-    // UNCONFIRMED (Appendix B 6): a past Expires stores the object already expired.
+    // UNCONFIRMED (SPEC B6): a past Expires stores the object already expired.
     {.name = "Case16_ExpiresInThePastStoredExpired_UNCONFIRMED",
      .policies = {kLegacyDefaults},
      .expires_in = -3600,
      .expect = {true, 0, TtlSource::kExpires},
      .reason_mentions = "Expires (in the past)"},
-    // UNCONFIRMED (Appendix B 5): no-cache keeps a copy that is revalidated on every request.
+    // UNCONFIRMED (SPEC B5): no-cache keeps a copy that is revalidated on every request.
     {.name = "Case17_NoCacheRevalidatesEachTime_UNCONFIRMED",
      .policies = {kLegacyDefaults},
      .headers = {{"Cache-Control", "no-cache"}},
@@ -185,7 +185,7 @@ inline const WorkedCase kWorkedCases[] = {
      .headers = {{"Cache-Control", "no-store"}},
      .expect = {false, 0, TtlSource::kNoCacheDirective},
      .reason_mentions = "no-store with MinTTL 0"},
-    // UNCONFIRMED (Appendix B 5): private beats max-age.
+    // UNCONFIRMED (SPEC B5): private beats max-age.
     {.name = "Case19_PrivateWithMaxAgeNotCached_UNCONFIRMED",
      .policies = {kLegacyDefaults},
      .headers = {{"Cache-Control", "private, max-age=600"}},
@@ -225,7 +225,7 @@ inline const WorkedCase kWorkedCases[] = {
      .headers = {{"Cache-Control", "max-age=3600, stale-while-revalidate=600"}},
      .expect = {true, 3600, TtlSource::kMaxAge, /*stale_while_revalidate=*/600},
      .reason_mentions = "max-age=3600"},
-    // UNCONFIRMED (Appendix B 10): the window is min(S, MaxTTL) counted from expiry.
+    // UNCONFIRMED (SPEC B10): the window is min(S, MaxTTL) counted from expiry.
     {.name = "Case27_StaleWhileRevalidateCappedByMaxTtl_UNCONFIRMED",
      .policies = {{0, 86400, 300}},
      .headers = {{"Cache-Control", "max-age=100, stale-while-revalidate=600"}},

@@ -1,12 +1,24 @@
-#include "sim/topology.h"
+#include "core/topology.h"
 
 #include <algorithm>
 #include <map>
 #include <utility>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 
-namespace edgesim::sim {
+namespace edgesim::core {
+namespace {
+
+// SPEC 7.1: the Regions CloudFront lists for Origin Shield.
+constexpr absl::string_view kShieldRegions[] = {
+    "us-east-1",      "us-east-2",      "us-west-2",      "ap-south-1",
+    "ap-northeast-1", "ap-northeast-2", "ap-southeast-1", "ap-southeast-2",
+    "eu-central-1",   "eu-west-1",      "eu-west-2",      "sa-east-1"};
+
+}  // namespace
 
 std::string RegionOfPop(absl::string_view pop) {
   static const auto* const kRegions = new std::map<std::string, std::string, std::less<>>{
@@ -34,32 +46,46 @@ std::string RegionOfPop(absl::string_view pop) {
   return it == kRegions->end() ? "us-east-1" : it->second;
 }
 
-core::CacheTopology MakeTopology(const std::vector<std::string>& pops, const Variant& variant,
-                                 const core::EdgeCacheOptions& options) {
-  core::CacheTopology t;
+bool IsOriginShieldRegion(absl::string_view region) {
+  return std::find(std::begin(kShieldRegions), std::end(kShieldRegions), region) !=
+         std::end(kShieldRegions);
+}
+
+absl::StatusOr<CacheTopology> MakeTopology(const std::vector<std::string>& pops,
+                                           const TierLayout& layout,
+                                           const EdgeCacheOptions& options) {
+  if (pops.empty()) return absl::InvalidArgumentError("no POP given");
+  absl::flat_hash_set<std::string> seen;
+  for (const std::string& pop : pops) {
+    if (!seen.insert(pop).second) {
+      return absl::InvalidArgumentError(absl::StrCat("POP \"", pop, "\" is named twice"));
+    }
+  }
+  if (!layout.origin_shield.empty() && !IsOriginShieldRegion(layout.origin_shield)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("origin shield \"", layout.origin_shield,
+                     "\" is not an Origin Shield region (", absl::StrJoin(kShieldRegions, ", "),
+                     ")"));
+  }
+  CacheTopology t;
   t.pops = pops;
   t.pop_options = options;
   t.regional_options = options;
-  t.regional_options.viewer_headers = false;
-  if (!variant.regional && variant.origin_shield.empty()) return t;
-  // Regions in first-seen order, so the topology does not depend on map iteration.
+  if (!layout.regional && layout.origin_shield.empty()) return t;
   for (const std::string& pop : pops) {
     const std::string region = RegionOfPop(pop);
     auto it = std::find_if(t.regionals.begin(), t.regionals.end(),
                            [&](const auto& r) { return r.name == region; });
-    if (it == t.regionals.end()) {
-      t.regionals.push_back({region, {}});
-      it = t.regionals.end() - 1;
-    }
+    if (it == t.regionals.end()) it = t.regionals.insert(t.regionals.end(), {region, {}});
     it->pops.push_back(pop);
   }
-  if (!variant.origin_shield.empty()) {
-    const auto it = std::find_if(t.regionals.begin(), t.regionals.end(),
-                                 [&](const auto& r) { return r.name == variant.origin_shield; });
-    if (it == t.regionals.end()) t.regionals.push_back({variant.origin_shield, {}});
-    t.origin_shield = variant.origin_shield;
+  t.origin_shield = layout.origin_shield;
+  if (!t.origin_shield.empty() &&
+      std::none_of(t.regionals.begin(), t.regionals.end(),
+                   [&](const auto& r) { return r.name == t.origin_shield; })) {
+    t.regionals.push_back({t.origin_shield, {}});  // a shield region with no POP of ours
   }
   return t;
 }
 
-}  // namespace edgesim::sim
+}  // namespace edgesim::core

@@ -1,0 +1,87 @@
+// request_pipeline.h — one viewer request's life through one distribution's caches, the same for
+// every driver: `edgesim serve` (emulator/), `play` and `simulate` (sim/).
+//
+// A request goes in two explicit phases. `Begin` looks in its POP's cache (SPEC 1-4: behavior,
+// method, key, freshness): the answer when the POP can give it without going upstream, or a
+// `Pending` state. `Complete` takes that state upstream through the tiers (SPEC 7.1: regional
+// edge cache, Origin Shield, collapsing SPEC 7.2) to the origin. Either phase ends with the
+// viewer's answer as data (core/edge_cache.h's EdgeResult, written to headers by viewer_head.h),
+// after CloudFront's custom error response (SPEC 7.4): an error whose status has a
+// ResponsePagePath becomes that page, fetched on the viewer's behalf through the behavior the
+// page's own path matches (counted once, as the viewer's one request). A stale-while-revalidate
+// refresh (SPEC 3.6) is handed back to run whenever the driver likes; `Handle` runs both phases
+// and the refresh at once, for the drivers on a virtual clock.
+//
+//   std::unique_ptr<RequestPipeline> p = *RequestPipeline::Create(distribution, topology);
+//   const int pop = p->network().PopIndex("IAD89-C1");
+//   RequestPipeline::Begun b = p->Begin(pop, viewer, now);      // on an event loop
+//   EdgeResult r = b.answer ? *std::move(b.answer)
+//                           : p->Complete(std::move(b.pending), now, origin);   // on a worker
+//   if (r.background_refresh) p->Revalidate(pop, *r.background_refresh, later, origin);
+#pragma once
+
+#include <memory>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "absl/types/optional.h"
+#include "core/edge_cache.h"
+#include "core/origin_fetcher.h"
+#include "core/tiers.h"
+#include "policy/distribution.h"
+#include "policy/http_message.h"
+#include "policy/response_head.h"
+
+namespace edgesim::core {
+
+class RequestPipeline {
+ public:
+  // What phase two needs: the POP's pending fetch, and when the error page is what is pending,
+  // the error it replaces. Refers to the viewer's request, which must outlive it. Move-only.
+  struct Pending {
+    int pop = 0;
+    PendingFetch fetch;
+    // Set when `fetch` is the custom error page's request: the error waiting for its page.
+    absl::optional<EdgeResult> error;
+    const policy::CustomErrorResponse* custom = nullptr;
+    std::unique_ptr<policy::Request> page_request;
+  };
+
+  // Phase one's answer, or its pending state.
+  struct Begun {
+    absl::optional<EdgeResult> answer;
+    Pending pending;  // meaningful when !answer
+  };
+
+  // InvalidArgument when the topology or the distribution cannot be built (EdgeNetwork::Create).
+  static absl::StatusOr<std::unique_ptr<RequestPipeline>> Create(
+      const policy::Distribution& distribution, const CacheTopology& topology);
+
+  // REQUIRES: 0 <= pop < network().pops().size(). `id` is the X-Amz-Cf-Id (empty: the POP
+  // assigns one). Thread-safe.
+  Begun Begin(int pop, const policy::Request& viewer, absl::Time now, policy::RequestId id = {});
+  EdgeResult Complete(Pending pending, absl::Time now, OriginFetcher& origin);
+  // Both phases, and a stale-while-revalidate refresh at the same instant.
+  EdgeResult Handle(int pop, const policy::Request& viewer, absl::Time now,
+                    OriginFetcher& origin);
+  // Runs a refresh handed out with an answer.
+  void Revalidate(int pop, const BackgroundRefresh& refresh, absl::Time now,
+                  OriginFetcher& origin);
+
+  const policy::Distribution& distribution() const { return distribution_; }
+  EdgeNetwork& network() const { return *network_; }
+
+ private:
+  RequestPipeline(const policy::Distribution& distribution,
+                  std::unique_ptr<EdgeNetwork> network);
+
+  // The custom error response for `answer`, as far as the cache goes without blocking (`origin`
+  // null) or all the way.
+  Begun WithErrorPage(int pop, const policy::Request& viewer, EdgeResult answer, absl::Time now,
+                      OriginFetcher* origin);
+
+  const policy::Distribution distribution_;
+  std::unique_ptr<EdgeNetwork> network_;
+};
+
+}  // namespace edgesim::core

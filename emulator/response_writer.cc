@@ -1,0 +1,71 @@
+#include "emulator/response_writer.h"
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "boost/beast/http/status.hpp"
+#include "core/viewer_head.h"
+#include "policy/ascii_case.h"
+
+namespace edgesim::emulator {
+namespace {
+
+// Headers the edge writes itself, or that describe one hop only.
+bool IsFramingHeader(absl::string_view name) {
+  switch (name.size()) {
+    case 2:
+      return policy::AsciiEqualsIgnoreCase(name, "te");
+    case 7:
+      return policy::AsciiEqualsIgnoreCase(name, "trailer") ||
+             policy::AsciiEqualsIgnoreCase(name, "upgrade");
+    case 10:
+      return policy::AsciiEqualsIgnoreCase(name, "connection") ||
+             policy::AsciiEqualsIgnoreCase(name, "keep-alive");
+    case 14:
+      return policy::AsciiEqualsIgnoreCase(name, "content-length");
+    case 16:
+      return policy::AsciiEqualsIgnoreCase(name, "proxy-connection");
+    case 17:
+      return policy::AsciiEqualsIgnoreCase(name, "transfer-encoding");
+    default:
+      return false;
+  }
+}
+
+absl::optional<uint64_t> ContentLength(const core::EdgeResult& r, bool head_request) {
+  const int status = r.viewer.status;
+  if (status == 304 || status == 204 || (status >= 100 && status < 200)) return absl::nullopt;
+  if (!head_request) return r.body_size;
+  if (r.stored != nullptr) return r.stored->body_size;
+  uint64_t n;
+  const auto header = core::HeadersOf(r).Get("Content-Length");
+  if (header && absl::SimpleAtoi(*header, &n)) return n;
+  return absl::nullopt;
+}
+
+}  // namespace
+
+absl::optional<uint64_t> WriteResponseHead(const core::EdgeResult& answer,
+                                           const ResponseFraming& framing, std::string& out) {
+  namespace http = boost::beast::http;
+  out.clear();
+  out.append(framing.http10 ? "HTTP/1.0 " : "HTTP/1.1 ");
+  absl::StrAppend(&out, answer.viewer.status, " ");
+  const auto reason = http::obsolete_reason(http::int_to_status(answer.viewer.status));
+  out.append(reason.data(), reason.size()).append("\r\n");
+  core::ForEachViewerHeader(answer, [&](absl::string_view name, absl::string_view value) {
+    if (IsFramingHeader(name)) return;
+    out.append(name.data(), name.size()).append(": ");
+    out.append(value.data(), value.size()).append("\r\n");
+  });
+  const absl::optional<uint64_t> length = ContentLength(answer, framing.head_request);
+  if (length) absl::StrAppend(&out, "Content-Length: ", *length, "\r\n");
+  if (framing.close) {
+    out.append("Connection: close\r\n");
+  } else if (framing.http10) {
+    out.append("Connection: keep-alive\r\n");
+  }
+  out.append("\r\n");
+  return length;
+}
+
+}  // namespace edgesim::emulator

@@ -1,0 +1,60 @@
+#include "emulator/viewer_exchange.h"
+
+#include <utility>
+
+#include "core/stored_response.h"
+
+namespace edgesim::emulator {
+
+bool AnswerFromCache(ViewerExchange& x, const std::shared_ptr<const RegistrySnapshot>& snapshot,
+                     absl::Time now) {
+  if (x.snapshot != snapshot) x.snapshot = snapshot;  // a refcount change only when it moved on
+  const policy::Headers& headers = x.request.headers;
+  x.distribution = x.snapshot->Route(headers.Get("Host").value_or(""));
+  if (x.distribution == nullptr) {
+    x.answer = RefusalAnswer(403, policy::CacheOutcome::kError, policy::ErrorDetail::kInvalidRequest,
+                             "Bad request. We can't connect to the server for this app or website "
+                             "at this time.",
+                             x.id);
+    return true;
+  }
+  x.pop = x.distribution->PopIndex(headers.Get("x-edgesim-pop").value_or(""));
+  core::RequestPipeline::Begun begun = x.distribution->pipeline().Begin(x.pop, x.request, now, x.id);
+  if (!begun.answer) {
+    x.pending = std::move(begun.pending);
+    return false;
+  }
+  x.answer = *std::move(begun.answer);
+  return true;
+}
+
+void AnswerUpstream(ViewerExchange& x, absl::Time now) {
+  x.answer =
+      x.distribution->pipeline().Complete(std::move(x.pending), now, x.distribution->origin());
+}
+
+std::function<void()> TakeRefreshJob(ViewerExchange& x, core::Clock* clock) {
+  if (!x.answer.background_refresh) return nullptr;
+  core::BackgroundRefresh refresh = std::move(*x.answer.background_refresh);
+  x.answer.background_refresh.reset();
+  return [snapshot = x.snapshot, distribution = x.distribution, pop = x.pop,
+          refresh = std::move(refresh), clock] {
+    (void)snapshot;  // keeps `distribution` alive
+    distribution->pipeline().Revalidate(pop, refresh, clock->Now(), distribution->origin());
+  };
+}
+
+core::EdgeResult RefusalAnswer(int status, policy::CacheOutcome outcome,
+                               policy::ErrorDetail detail, absl::string_view message,
+                               const policy::RequestId& id) {
+  core::EdgeResult r;
+  r.outcome = outcome;
+  r.error_detail = detail;
+  r.body = core::MakeBody(policy::ErrorPageHtml(status, message));
+  r.body_size = r.body->size();
+  r.viewer = policy::GeneratedHead(status, r.body_size);
+  r.request_id = id;
+  return r;
+}
+
+}  // namespace edgesim::emulator

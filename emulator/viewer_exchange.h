@@ -1,0 +1,63 @@
+// viewer_exchange.h — what the edge does with one viewer request between reading it and writing
+// its answer, apart from the socket (edge_server.cc only moves bytes): route it by Host to a
+// distribution (distribution_registry.h) and by `x-edgesim-pop` to one of its POPs (the first for
+// none or an unknown one), then run the request pipeline's two phases (core/request_pipeline.h),
+// the first on the event loop, the second, which may block on the origin, on an origin worker.
+// Also the answers the edge makes itself: CloudFront's 403 for a Host no distribution answers,
+// 400/413 for what it cannot read (SPEC 4.3), 503 when the workers are saturated.
+//
+//   ViewerExchange x;
+//   x.request = ...;  x.id = ...;   // as read
+//   if (!AnswerFromCache(x, registry.Snapshot(), clock.Now())) {
+//     AnswerUpstream(x, clock.Now());   // on a worker
+//   }
+//   x.answer;                          // what to write
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "core/clock.h"
+#include "core/edge_cache.h"
+#include "core/request_pipeline.h"
+#include "emulator/distribution_registry.h"
+#include "policy/http_message.h"
+#include "policy/outcome.h"
+#include "policy/response_head.h"
+
+namespace edgesim::emulator {
+
+struct ViewerExchange {
+  // As read from the viewer; `id` is its X-Amz-Cf-Id.
+  policy::Request request;
+  policy::RequestId id;
+  // Routing: the snapshot keeps the distribution alive while the request is in flight.
+  std::shared_ptr<const RegistrySnapshot> snapshot;
+  const LiveDistribution* distribution = nullptr;  // null: no distribution answers the Host
+  int pop = 0;
+  // Phase one's state for phase two; then the answer to write.
+  core::RequestPipeline::Pending pending;
+  core::EdgeResult answer;
+};
+
+// Phase one, on the event loop: routes `x` and answers from its POP's cache when it can (true;
+// also for a Host no distribution answers); false leaves `x.pending` for AnswerUpstream.
+bool AnswerFromCache(ViewerExchange& x, const std::shared_ptr<const RegistrySnapshot>& snapshot,
+                     absl::Time now);
+
+// Phase two, on an origin worker: blocks on the tiers and the origin.
+void AnswerUpstream(ViewerExchange& x, absl::Time now);
+
+// The stale-while-revalidate refresh `x.answer` hands out (then no longer in the answer), as a
+// job owning what it needs, to run on the pool whenever; empty when there is none.
+std::function<void()> TakeRefreshJob(ViewerExchange& x, core::Clock* clock);
+
+// CloudFront's own error answer for what the edge refuses before any cache sees it.
+core::EdgeResult RefusalAnswer(int status, policy::CacheOutcome outcome,
+                               policy::ErrorDetail detail, absl::string_view message,
+                               const policy::RequestId& id);
+
+}  // namespace edgesim::emulator
