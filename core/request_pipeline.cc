@@ -20,21 +20,42 @@ RequestPipeline::RequestPipeline(const policy::Distribution& distribution,
 
 RequestPipeline::Begun RequestPipeline::Begin(int pop, const policy::Request& viewer,
                                               absl::Time now, policy::RequestId id) {
+  Begun begun;
   CacheLookup looked = network_->Lookup(pop, viewer, now, RequestRole::kViewer, id);
   if (!looked.served) {
-    Begun begun;
     begun.pending.pop = pop;
     begun.pending.fetch = std::move(looked.pending);
     return begun;
   }
-  return WithErrorPage(pop, viewer, *std::move(looked.served), now, /*origin=*/nullptr);
+  const policy::CustomErrorResponse* custom = ErrorPageFor(distribution_.config, *looked.served);
+  if (custom == nullptr) {
+    begun.answer = std::move(looked.served);
+    return begun;
+  }
+  // The page too, as far as the POP's cache goes.
+  auto page_request =
+      std::make_unique<policy::Request>(ErrorPageRequest(viewer, custom->response_page_path));
+  CacheLookup page = network_->Lookup(pop, *page_request, now, RequestRole::kOnBehalf,
+                                      looked.served->request_id);
+  if (page.served) {
+    SubstituteErrorPage(*looked.served, *std::move(page.served), *custom);
+    begun.answer = std::move(looked.served);
+    return begun;
+  }
+  begun.pending.pop = pop;
+  begun.pending.fetch = std::move(page.pending);
+  begun.pending.error = std::move(looked.served);
+  begun.pending.custom = custom;
+  begun.pending.page_request = std::move(page_request);
+  return begun;
 }
 
 EdgeResult RequestPipeline::Complete(Pending pending, absl::Time now, OriginFetcher& origin) {
   const policy::Request& viewer = *pending.fetch.viewer;
   EdgeResult answer = network_->Complete(pending.pop, std::move(pending.fetch), now, origin);
   if (!pending.error) {
-    return *WithErrorPage(pending.pop, viewer, std::move(answer), now, &origin).answer;
+    AddErrorPage(pending.pop, viewer, answer, now, origin);
+    return answer;
   }
   SubstituteErrorPage(*pending.error, std::move(answer), *pending.custom);
   return *std::move(pending.error);
@@ -43,7 +64,7 @@ EdgeResult RequestPipeline::Complete(Pending pending, absl::Time now, OriginFetc
 EdgeResult RequestPipeline::Handle(int pop, const policy::Request& viewer, absl::Time now,
                                    OriginFetcher& origin) {
   EdgeResult answer = network_->Handle(pop, viewer, now, origin);
-  answer = *WithErrorPage(pop, viewer, std::move(answer), now, &origin).answer;
+  AddErrorPage(pop, viewer, answer, now, origin);
   if (answer.background_refresh) {
     Revalidate(pop, *answer.background_refresh, now, origin);
     answer.background_refresh.reset();
@@ -56,37 +77,15 @@ void RequestPipeline::Revalidate(int pop, const BackgroundRefresh& refresh, absl
   network_->Revalidate(pop, refresh, now, origin);
 }
 
-RequestPipeline::Begun RequestPipeline::WithErrorPage(int pop, const policy::Request& viewer,
-                                                      EdgeResult answer, absl::Time now,
-                                                      OriginFetcher* origin) {
-  Begun begun;
+void RequestPipeline::AddErrorPage(int pop, const policy::Request& viewer, EdgeResult& answer,
+                                   absl::Time now, OriginFetcher& origin) {
   const policy::CustomErrorResponse* custom = ErrorPageFor(distribution_.config, answer);
-  if (custom == nullptr) {
-    begun.answer = std::move(answer);
-    return begun;
-  }
-  auto page_request =
-      std::make_unique<policy::Request>(ErrorPageRequest(viewer, custom->response_page_path));
-  const policy::RequestId id = answer.request_id;
-  if (origin != nullptr) {
-    SubstituteErrorPage(answer, network_->Handle(pop, *page_request, now, *origin,
-                                                 RequestRole::kOnBehalf, id),
-                        *custom);
-    begun.answer = std::move(answer);
-    return begun;
-  }
-  CacheLookup page = network_->Lookup(pop, *page_request, now, RequestRole::kOnBehalf, id);
-  if (page.served) {
-    SubstituteErrorPage(answer, *std::move(page.served), *custom);
-    begun.answer = std::move(answer);
-    return begun;
-  }
-  begun.pending.pop = pop;
-  begun.pending.fetch = std::move(page.pending);
-  begun.pending.error = std::move(answer);
-  begun.pending.custom = custom;
-  begun.pending.page_request = std::move(page_request);
-  return begun;
+  if (custom == nullptr) return;
+  const policy::Request page_request = ErrorPageRequest(viewer, custom->response_page_path);
+  SubstituteErrorPage(answer,
+                      network_->Handle(pop, page_request, now, origin, RequestRole::kOnBehalf,
+                                       answer.request_id),
+                      *custom);
 }
 
 }  // namespace edgesim::core

@@ -75,10 +75,9 @@ class RequestPipeline {
   RequestPipeline(const policy::Distribution& distribution,
                   std::unique_ptr<EdgeNetwork> network);
 
-  // The custom error response for `answer`, as far as the cache goes without blocking (`origin`
-  // null) or all the way.
-  Begun WithErrorPage(int pop, const policy::Request& viewer, EdgeResult answer, absl::Time now,
-                      OriginFetcher* origin);
+  // SPEC 7.4: replaces an error that has a custom error page by the page, fetched all the way.
+  void AddErrorPage(int pop, const policy::Request& viewer, EdgeResult& answer, absl::Time now,
+                    OriginFetcher& origin);
 
   const policy::Distribution distribution_;
   std::unique_ptr<EdgeNetwork> network_;

@@ -95,9 +95,8 @@ class ModelReplay {
                      .capacity_bytes = CapacityPerCache(variant, frame, buffer.pops().size()),
                      .eviction = variant.eviction};
     absl::StatusOr<std::unique_ptr<core::RequestPipeline>> pipeline;
-    absl::StatusOr<core::CacheTopology> topology = core::MakeTopology(
-        buffer.pops(), {.regional = variant.regional, .origin_shield = variant.origin_shield},
-        options);
+    absl::StatusOr<core::CacheTopology> topology =
+        core::MakeTopology(buffer.pops(), TierLayoutOf(variant), options);
     if (topology.ok()) pipeline = core::RequestPipeline::Create(distribution, *topology);
     if (!topology.ok() || !pipeline.ok()) {
       const absl::Status& failed = topology.ok() ? pipeline.status() : topology.status();

@@ -249,4 +249,8 @@ absl::StatusOr<policy::Distribution> ApplyVariant(const policy::Distribution& di
   return d;
 }
 
+core::TierLayout TierLayoutOf(const Variant& variant) {
+  return {.regional = variant.regional, .origin_shield = variant.origin_shield};
+}
+
 }  // namespace edgesim::sim

@@ -21,6 +21,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "absl/types/optional.h"
+#include "core/topology.h"
 #include "nlohmann/json.hpp"
 #include "policy/distribution.h"
 #include "policy/json_reader.h"
@@ -64,6 +65,10 @@ struct Variant {
   // The variant's fields as written (grid values included), for reports.
   nlohmann::json settings = nlohmann::json::object();
 };
+
+// The tiers above the POPs the variant asks for (core/topology.h), as `edgesim serve` takes them
+// from --regional and --origin-shield.
+core::TierLayout TierLayoutOf(const Variant& variant);
 
 // `variants` (an array, or absent) then the `grid` combinations (an object of lists, or absent),
 // in order; one default variant when both are absent. Names must be unique (grid variants are

@@ -972,82 +972,77 @@ TEST(EdgeCacheTest, ToStrings) {
 namespace edgesim::core {
 namespace {
 
-TEST(EdgeCachePhasesTest, LookupAnswersFreshHitsAndLeavesMissesPending) {
-  auto edge = MakeEdge();
-  FakeOrigin origin;
-  origin.Set("/a", 200, kCacheable60, "body");
-  const Request a = Request::Get("/a");
-  CacheLookup miss = edge->Lookup(a, At(0));
+// One cacheable object, /a, behind a fresh cache.
+class EdgeCachePhasesTest : public ::testing::Test {
+ protected:
+  EdgeCachePhasesTest() { origin_.Set("/a", 200, kCacheable60, "body"); }
+
+  std::unique_ptr<EdgeCache> edge_ = MakeEdge();
+  FakeOrigin origin_;
+  const Request a_ = Request::Get("/a");
+};
+
+TEST_F(EdgeCachePhasesTest, LookupAnswersFreshHitsAndLeavesMissesPending) {
+  CacheLookup miss = edge_->Lookup(a_, At(0));
   EXPECT_FALSE(miss.served.has_value());
   EXPECT_EQ(miss.pending.miss_reason, MissReason::kNotCached);
-  EXPECT_EQ(edge->TotalCounters()[Counter::kRequests], 0u);  // counted when completed
-  EXPECT_EQ(origin.fetches(), 0);
-  EXPECT_EQ(edge->Complete(std::move(miss.pending), At(0), origin).outcome, CacheOutcome::kMiss);
-  EXPECT_EQ(edge->TotalCounters()[Counter::kRequests], 1u);
+  EXPECT_EQ(edge_->TotalCounters()[Counter::kRequests], 0u);  // counted when completed
+  EXPECT_EQ(origin_.fetches(), 0);
+  EXPECT_EQ(edge_->Complete(std::move(miss.pending), At(0), origin_).outcome, CacheOutcome::kMiss);
+  EXPECT_EQ(edge_->TotalCounters()[Counter::kRequests], 1u);
 
-  CacheLookup hit = edge->Lookup(a, At(10));
+  CacheLookup hit = edge_->Lookup(a_, At(10));
   ASSERT_TRUE(hit.served.has_value());
   EXPECT_EQ(hit.served->outcome, CacheOutcome::kHit);
   EXPECT_THAT(Header(*hit.served, "Age"), Optional(std::string("10")));
-  EXPECT_EQ(edge->TotalCounters()[Counter::kRequests], 2u);
+  EXPECT_EQ(edge_->TotalCounters()[Counter::kRequests], 2u);
 
   // Expired: revalidation needs the origin, so the second phase goes upstream.
-  CacheLookup expired = edge->Lookup(a, At(61));
+  CacheLookup expired = edge_->Lookup(a_, At(61));
   ASSERT_FALSE(expired.served.has_value());
   EXPECT_EQ(expired.pending.miss_reason, MissReason::kExpired);
-  EXPECT_EQ(edge->TotalCounters()[Counter::kRequests], 2u);
+  EXPECT_EQ(edge_->TotalCounters()[Counter::kRequests], 2u);
   // A method the behavior does not allow is refused at the edge (SPEC 4.1).
-  CacheLookup refused = edge->Lookup(Method("POST", "/a"), At(0));
+  CacheLookup refused = edge_->Lookup(Method("POST", "/a"), At(0));
   ASSERT_TRUE(refused.served.has_value());
   EXPECT_EQ(refused.served->viewer.status, 403);
-  EXPECT_EQ(origin.fetches(), 1);
+  EXPECT_EQ(origin_.fetches(), 1);
 }
 
 // The lookup that finds an invalidated copy erases it; the second phase still says why the
 // request missed (SPEC 6).
-TEST(EdgeCachePhasesTest, AnInvalidatedCopyStaysTheReasonAcrossPhases) {
-  auto edge = MakeEdge();
-  FakeOrigin origin;
-  origin.Set("/a", 200, kCacheable60, "body");
-  const Request a = Request::Get("/a");
-  edge->Handle(a, At(0), origin);
-  edge->Invalidate(*policy::InvalidationPath::Parse("/a"), At(1));
-  CacheLookup looked = edge->Lookup(a, At(2));
+TEST_F(EdgeCachePhasesTest, AnInvalidatedCopyStaysTheReasonAcrossPhases) {
+  edge_->Handle(a_, At(0), origin_);
+  edge_->Invalidate(*policy::InvalidationPath::Parse("/a"), At(1));
+  CacheLookup looked = edge_->Lookup(a_, At(2));
   ASSERT_FALSE(looked.served.has_value());
-  const EdgeResult r = edge->Complete(std::move(looked.pending), At(2), origin);
+  const EdgeResult r = edge_->Complete(std::move(looked.pending), At(2), origin_);
   EXPECT_EQ(r.outcome, CacheOutcome::kMiss);
   EXPECT_EQ(r.miss_reason, MissReason::kInvalidated);
-  EXPECT_EQ(origin.fetches(), 2);
+  EXPECT_EQ(origin_.fetches(), 2);
 }
 
 // An object stored by another request between the phases serves this one: no second fetch.
-TEST(EdgeCachePhasesTest, AnObjectStoredBetweenThePhasesIsServed) {
-  auto edge = MakeEdge();
-  FakeOrigin origin;
-  origin.Set("/a", 200, kCacheable60, "body");
-  const Request a = Request::Get("/a");
-  CacheLookup first = edge->Lookup(a, At(0));
-  CacheLookup second = edge->Lookup(a, At(0));
+TEST_F(EdgeCachePhasesTest, AnObjectStoredBetweenThePhasesIsServed) {
+  CacheLookup first = edge_->Lookup(a_, At(0));
+  CacheLookup second = edge_->Lookup(a_, At(0));
   ASSERT_FALSE(first.served.has_value());
   ASSERT_FALSE(second.served.has_value());
-  EXPECT_EQ(edge->Complete(std::move(first.pending), At(0), origin).outcome, CacheOutcome::kMiss);
-  const EdgeResult late = edge->Complete(std::move(second.pending), At(1), origin);
+  EXPECT_EQ(edge_->Complete(std::move(first.pending), At(0), origin_).outcome, CacheOutcome::kMiss);
+  const EdgeResult late = edge_->Complete(std::move(second.pending), At(1), origin_);
   EXPECT_EQ(late.outcome, CacheOutcome::kHit);
   EXPECT_TRUE(late.collapsed);
   EXPECT_EQ(late.miss_reason, MissReason::kNotCached);
-  EXPECT_EQ(origin.fetches(), 1);
-  EXPECT_EQ(edge->TotalCounters()[Counter::kRequests], 2u);
+  EXPECT_EQ(origin_.fetches(), 1);
+  EXPECT_EQ(edge_->TotalCounters()[Counter::kRequests], 2u);
 }
 
 // A request made on a viewer's behalf (a custom error page) is upstream traffic, not a viewer
 // request.
-TEST(EdgeCachePhasesTest, RequestsOnAViewersBehalfAreNotViewerRequests) {
-  auto edge = MakeEdge();
-  FakeOrigin origin;
-  origin.Set("/a", 200, kCacheable60, "body");
-  edge->Handle(Request::Get("/a"), At(0), origin, RequestRole::kOnBehalf);
-  EXPECT_EQ(edge->TotalCounters()[Counter::kRequests], 0u);
-  EXPECT_EQ(edge->TotalCounters()[Counter::kOriginFetches], 1u);
+TEST_F(EdgeCachePhasesTest, RequestsOnAViewersBehalfAreNotViewerRequests) {
+  edge_->Handle(a_, At(0), origin_, RequestRole::kOnBehalf);
+  EXPECT_EQ(edge_->TotalCounters()[Counter::kRequests], 0u);
+  EXPECT_EQ(edge_->TotalCounters()[Counter::kOriginFetches], 1u);
 }
 
 }  // namespace

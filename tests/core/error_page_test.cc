@@ -4,20 +4,16 @@
 #include "gtest/gtest.h"
 #include "policy/cache_policy.h"
 #include "tests/core/fake_origin.h"
+#include "tests/core/spa_distribution.h"
 
 namespace edgesim::core {
 namespace {
 
 const absl::Time kNow = absl::FromUnixSeconds(1'700'000'000);
 
-policy::Distribution SpaDistribution() {
-  policy::Distribution d = policy::SingleOriginDistribution(
-      "origin", *policy::FindManagedCachePolicy("Managed-CachingOptimized"));
-  policy::CustomErrorResponse spa;
-  spa.error_code = 403;
-  spa.response_page_path = "/index.html";
-  spa.response_code = 200;
-  d.config.custom_error_responses.push_back(spa);
+// The SPA, and a 404 with an error caching time but no page.
+policy::Distribution SpaWithUncachedNotFound() {
+  policy::Distribution d = SpaDistribution();
   policy::CustomErrorResponse no_page;
   no_page.error_code = 404;
   no_page.error_caching_min_ttl = absl::Seconds(30);
@@ -26,7 +22,7 @@ policy::Distribution SpaDistribution() {
 }
 
 TEST(ErrorPageTest, OnlyErrorsWithAPageAreSubstituted) {
-  const policy::Distribution d = SpaDistribution();
+  const policy::Distribution d = SpaWithUncachedNotFound();
   EdgeResult r;
   r.outcome = policy::CacheOutcome::kError;
   r.viewer.status = 403;
@@ -52,7 +48,7 @@ TEST(ErrorPageTest, PageRequestKeepsTheViewersHeadersAndHead) {
 }
 
 TEST(ErrorPageTest, TheViewerGetsThePageWithTheResponseCodeAndErrorStays) {
-  const policy::Distribution d = SpaDistribution();
+  const policy::Distribution d = SpaWithUncachedNotFound();
   std::unique_ptr<EdgeCache> edge = *EdgeCache::Create(d, {});
   FakeOrigin origin;
   origin.Set("/app/route", 403);
@@ -71,7 +67,7 @@ TEST(ErrorPageTest, TheViewerGetsThePageWithTheResponseCodeAndErrorStays) {
 }
 
 TEST(ErrorPageTest, APageThatIsItselfAnErrorLeavesTheOriginalError) {
-  const policy::Distribution d = SpaDistribution();
+  const policy::Distribution d = SpaWithUncachedNotFound();
   std::unique_ptr<EdgeCache> edge = *EdgeCache::Create(d, {});
   FakeOrigin origin;  // 404 for every path, /index.html included
   origin.Set("/app/route", 403);

@@ -3,8 +3,8 @@
 #include "core/topology.h"
 #include "core/viewer_head.h"
 #include "gtest/gtest.h"
-#include "policy/cache_policy.h"
 #include "tests/core/fake_origin.h"
+#include "tests/core/spa_distribution.h"
 #include "tests/core/test_time.h"
 
 namespace edgesim::core {
@@ -13,24 +13,12 @@ namespace {
 using policy::CacheOutcome;
 using policy::Request;
 
-// SPEC 7.4's SPA pattern: a 403 becomes /index.html with a 200.
-policy::Distribution Spa() {
-  policy::Distribution d = policy::SingleOriginDistribution(
-      "origin", *policy::FindManagedCachePolicy("Managed-CachingOptimized"));
-  policy::CustomErrorResponse spa;
-  spa.error_code = 403;
-  spa.response_page_path = "/index.html";
-  spa.response_code = 200;
-  d.config.custom_error_responses.push_back(spa);
-  return d;
-}
-
 class RequestPipelineTest : public ::testing::Test {
  protected:
   RequestPipelineTest() {
     origin_.Set("/index.html", 200, {{"Cache-Control", "max-age=300"}}, "<html>app</html>");
     origin_.Set("/app/route", 403);
-    pipeline_ = *RequestPipeline::Create(Spa(), *MakeTopology({"IAD89-C1"}, {}, {}));
+    pipeline_ = *RequestPipeline::Create(SpaDistribution(), *MakeTopology({"IAD89-C1"}, {}, {}));
   }
   CounterSnapshot Counters() const {
     return pipeline_->network().FindCache("IAD89-C1")->TotalCounters();
