@@ -7,39 +7,17 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
-#include "cli/demo_distribution.h"
+#include "cli/distribution_file.h"
 #include "cli/explain.h"
 #include "cli/play.h"
 #include "cli/serve.h"
 #include "cli/simulate.h"
-#include "policy/distribution_json_reader.h"
 #include "policy/http_date.h"
 #include "policy/status_macros.h"
-#include "sim/input_file.h"
 
 namespace edgesim::cli {
 namespace {
-
-// Every line of a (possibly multi-line) error, prefixed with the file it is about.
-absl::Status WithFileName(const std::string& path, const absl::Status& status) {
-  std::vector<absl::string_view> lines = absl::StrSplit(status.message(), '\n', absl::SkipEmpty());
-  std::string message;
-  for (absl::string_view line : lines) {
-    absl::StrAppend(&message, message.empty() ? "" : "\n", path, ": ", line);
-  }
-  return absl::Status(status.code(), message);
-}
-
-// An empty path means the embedded demo distribution.
-absl::StatusOr<policy::Distribution> LoadDistribution(const std::string& path) {
-  if (path.empty()) return policy::LoadDistributionJson(DemoDistributionJson());
-  EDGESIM_ASSIGN_OR_RETURN(std::string text, sim::ReadWholeFile(path));
-  absl::StatusOr<policy::Distribution> d = policy::LoadDistributionJson(text);
-  if (!d.ok()) return WithFileName(path, d.status());
-  return d;
-}
 
 // "Name: value" as curl's -H spells it.
 absl::StatusOr<std::pair<std::string, std::string>> ParseHeaderFlag(const std::string& flag) {
@@ -120,7 +98,7 @@ void AddExplainCommand(CLI::App& app, ExplainFlags& f) {
 }
 
 int RunExplain(const ExplainFlags& f, std::ostream& out, std::ostream& err) {
-  absl::StatusOr<policy::Distribution> distribution = LoadDistribution(f.config);
+  absl::StatusOr<policy::Distribution> distribution = LoadDistributionFileOrDemo(f.config);
   if (!distribution.ok()) {
     // One line here; check-config lists every problem.
     absl::string_view message = distribution.status().message();
@@ -165,7 +143,7 @@ int RunExplain(const ExplainFlags& f, std::ostream& out, std::ostream& err) {
 }
 
 int RunCheckConfig(const std::string& path, std::ostream& out, std::ostream& err) {
-  absl::StatusOr<policy::Distribution> d = LoadDistribution(path);
+  absl::StatusOr<policy::Distribution> d = LoadDistributionFileOrDemo(path);
   if (!d.ok()) {
     err << d.status().message() << "\n";
     return kExitInvalid;

@@ -1,5 +1,7 @@
 #include "cli/demo_distribution.h"
 
+#include "policy/distribution_json_reader.h"
+
 namespace edgesim::cli {
 
 absl::string_view DemoDistributionJson() {
@@ -61,6 +63,10 @@ absl::string_view DemoDistributionJson() {
     }
   }]
 })json";
+}
+
+absl::StatusOr<policy::Distribution> LoadDemoDistribution() {
+  return policy::LoadDistributionJson(DemoDistributionJson());
 }
 
 }  // namespace edgesim::cli

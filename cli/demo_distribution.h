@@ -6,11 +6,16 @@
 // `index.html` as the default root object and 404s cached for 10 s.
 #pragma once
 
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "policy/distribution.h"
 
 namespace edgesim::cli {
 
 // The demo in CloudFront's own JSON shape, exactly what a user could save and pass to --config.
 absl::string_view DemoDistributionJson();
+
+// DemoDistributionJson() loaded: Id E1EDGESIMDEMO1, domain d111111abcdef8.cloudfront.net.
+absl::StatusOr<policy::Distribution> LoadDemoDistribution();
 
 }  // namespace edgesim::cli

@@ -2,21 +2,23 @@
 
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "absl/strings/ascii.h"
+#include "cli/demo_distribution.h"
 #include "nlohmann/json.hpp"
 #include "policy/distribution_json_reader.h"
+#include "policy/json_reader.h"
 #include "policy/status_macros.h"
 #include "sim/input_file.h"
 
 namespace edgesim::cli {
 namespace {
 
+// A get-distribution output names its distribution; a bare DistributionConfig does not.
 bool HasId(const std::string& text) {
-  const nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-  return j.is_object() && j.contains("Distribution") && j["Distribution"].is_object() &&
-         j["Distribution"].contains("Id");
+  const absl::StatusOr<nlohmann::json> j = policy::ParseJson(text);
+  return j.ok() && policy::JsonReader(*j, "").Field("Distribution").Field("Id").present();
 }
 
 // 13 base-36 characters of the path's hash (std::hash of a string is stable for one build).
@@ -46,6 +48,10 @@ absl::StatusOr<policy::Distribution> LoadDistributionFile(const std::string& pat
     absl::StrAppend(&message, message.empty() ? "" : "\n", path, ": ", line);
   }
   return absl::Status(d.status().code(), message);
+}
+
+absl::StatusOr<policy::Distribution> LoadDistributionFileOrDemo(const std::string& path) {
+  return path.empty() ? LoadDemoDistribution() : LoadDistributionFile(path);
 }
 
 }  // namespace edgesim::cli

@@ -13,6 +13,7 @@
 #include "nlohmann/json.hpp"
 #include "policy/cache_policy.h"
 #include "policy/distribution_json_writer.h"
+#include "policy/json_reader.h"
 #include "policy/status_macros.h"
 
 namespace edgesim::cli {
@@ -71,6 +72,14 @@ absl::StatusOr<std::string> Body(const httplib::Result& r, const std::string& wh
   return r->body;
 }
 
+// The Unix seconds of a GET /_edgesim/clock answer ({"unix_seconds": n, ...}).
+absl::StatusOr<int64_t> ClockSeconds(const std::string& body) {
+  EDGESIM_ASSIGN_OR_RETURN(const nlohmann::json j, policy::ParseJson(body));
+  EDGESIM_ASSIGN_OR_RETURN(const policy::JsonReader seconds,
+                           policy::JsonReader(j, "").Required("unix_seconds"));
+  return seconds.Int();
+}
+
 }  // namespace
 
 std::string LiveDriver::Unsupported(const sim::Scenario& scenario) {
@@ -113,11 +122,12 @@ absl::StatusOr<std::unique_ptr<LiveDriver>> LiveDriver::Create(const sim::Scenar
                                       "--pops", absl::StrJoin(sim::StepPops(scenario), ",")}));
   httplib::Client api = LocalClient(d->serve_->api_port());
   EDGESIM_ASSIGN_OR_RETURN(std::string clock, Body(api.Get("/_edgesim/clock"), "GET clock"));
-  const json j = json::parse(clock, nullptr, /*allow_exceptions=*/false);
-  if (!j.is_object() || !j.contains("unix_seconds") || !j["unix_seconds"].is_number_integer()) {
-    return absl::InternalError(absl::StrCat("GET /_edgesim/clock: unexpected answer ", clock));
+  const absl::StatusOr<int64_t> unix_seconds = ClockSeconds(clock);
+  if (!unix_seconds.ok()) {
+    return absl::InternalError(
+        absl::StrCat("GET /_edgesim/clock: ", unix_seconds.status().message()));
   }
-  d->epoch_ = absl::FromUnixSeconds(j["unix_seconds"].get<int64_t>());
+  d->epoch_ = absl::FromUnixSeconds(*unix_seconds);
   d->origin_->Restart(d->epoch_);
   return d;
 }

@@ -26,7 +26,6 @@
 #include "emulator/edge_server.h"
 #include "emulator/origin_router.h"
 #include "httplib.h"
-#include "policy/distribution_json_reader.h"
 #include "policy/status_macros.h"
 
 namespace edgesim::cli {
@@ -140,8 +139,7 @@ absl::Status LoadDistributions(const ServeFlags& f, const Deployer& deploy, Load
                      "=...: no distribution has an origin with this id"));
   }
   if (f.demo) {
-    EDGESIM_ASSIGN_OR_RETURN(policy::Distribution d,
-                             policy::LoadDistributionJson(DemoDistributionJson()));
+    EDGESIM_ASSIGN_OR_RETURN(policy::Distribution d, LoadDemoDistribution());
     EDGESIM_ASSIGN_OR_RETURN(
         auto live, emulator::LiveDistribution::Create(std::move(d), deploy.topology(),
                                                       std::make_unique<emulator::DemoOrigin>()));

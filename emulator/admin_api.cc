@@ -1,6 +1,8 @@
 #include "emulator/admin_api.h"
 
+#include <initializer_list>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -8,11 +10,14 @@
 #include "nlohmann/json.hpp"
 #include "policy/cache_key.h"
 #include "policy/invalidation.h"
+#include "policy/json_reader.h"
+#include "policy/status_macros.h"
 
 namespace edgesim::emulator {
 namespace {
 
 using nlohmann::json;
+using policy::JsonReader;
 
 void WriteJson(httplib::Response& res, int status, const json& body) {
   res.status = status;
@@ -28,14 +33,60 @@ std::string Rfc3339(absl::Time t) {
   return absl::FormatTime(absl::RFC3339_sec, t, absl::UTCTimeZone());
 }
 
-// The body as a JSON object; an error reply (and nullopt) otherwise.
-absl::optional<json> ParseObject(const httplib::Request& req, httplib::Response& res) {
-  json body = json::parse(req.body, nullptr, /*allow_exceptions=*/false);
-  if (body.is_discarded() || !body.is_object()) {
-    Error(res, 400, "InvalidArgument", "the request body must be a JSON object");
+void InvalidArgument(httplib::Response& res, const absl::Status& status) {
+  Error(res, 400, "InvalidArgument", status.message());
+}
+
+// The body as a JSON object with none but the `allowed` keys: a misspelt one would otherwise
+// be ignored, and the call do something else than asked. An error reply (and nullopt) otherwise.
+absl::optional<json> ParseObject(const httplib::Request& req, httplib::Response& res,
+                                 std::initializer_list<absl::string_view> allowed) {
+  absl::StatusOr<json> body = policy::ParseJson(req.body);
+  if (!body.ok()) {
+    InvalidArgument(res, body.status());
     return absl::nullopt;
   }
-  return body;
+  if (absl::Status s = JsonReader(*body, "").OnlyKeys(allowed); !s.ok()) {
+    InvalidArgument(res, s);
+    return absl::nullopt;
+  }
+  return *std::move(body);
+}
+
+// {"distribution": "ID" (optional), "paths": ["/a", ...]}, every path checked before any applies.
+absl::Status ReadInvalidation(const JsonReader& body, std::string* id,
+                              std::vector<policy::InvalidationPath>* paths) {
+  if (const JsonReader v = body.Field("distribution"); v.present()) {
+    EDGESIM_ASSIGN_OR_RETURN(*id, v.String());
+  }
+  EDGESIM_ASSIGN_OR_RETURN(const JsonReader list, body.Required("paths"));
+  EDGESIM_ASSIGN_OR_RETURN(const std::vector<JsonReader> items, list.Items());
+  if (items.empty()) return list.Error("expected at least one path");
+  for (const JsonReader& item : items) {
+    EDGESIM_ASSIGN_OR_RETURN(const std::string text, item.String());
+    absl::StatusOr<policy::InvalidationPath> path = policy::InvalidationPath::Parse(text);
+    if (!path.ok()) return item.Error(path.status().message());
+    paths->push_back(*std::move(path));
+  }
+  return absl::OkStatus();
+}
+
+// {"seconds": 90}: how far to advance the manual clock.
+absl::StatusOr<absl::Duration> ReadAdvance(const JsonReader& body) {
+  EDGESIM_ASSIGN_OR_RETURN(const JsonReader seconds, body.Required("seconds"));
+  return seconds.Seconds();
+}
+
+// {"time": "2026-01-01T00:00:00Z"}: where to set the manual clock.
+absl::StatusOr<absl::Time> ReadTime(const JsonReader& body) {
+  EDGESIM_ASSIGN_OR_RETURN(const JsonReader time, body.Required("time"));
+  EDGESIM_ASSIGN_OR_RETURN(const std::string text, time.String());
+  absl::Time t;
+  std::string err;
+  if (!absl::ParseTime(absl::RFC3339_full, text, &t, &err)) {
+    return time.Error("expected an RFC 3339 time, e.g. \"2026-01-01T00:00:00Z\"");
+  }
+  return t;
 }
 
 json CountersJson(const core::CounterSnapshot& s) {
@@ -145,24 +196,14 @@ void ListCache(const httplib::Request& req, httplib::Response& res,
 
 void Invalidate(const httplib::Request& req, httplib::Response& res,
                 const RegistrySnapshot& snapshot, absl::Time now) {
-  const absl::optional<json> body = ParseObject(req, res);
+  const absl::optional<json> body = ParseObject(req, res, {"distribution", "paths"});
   if (!body) return;
-  const json id = body->value("distribution", json(""));
-  const auto paths = body->find("paths");
-  if (!id.is_string() || paths == body->end() || !paths->is_array() || paths->empty()) {
-    return Error(
-        res, 400, "InvalidArgument",
-        "the body must be {\"distribution\": \"ID\" (optional), \"paths\": [\"/a\", ...]}");
-  }
+  std::string id;
   std::vector<policy::InvalidationPath> parsed;
-  for (const json& p : *paths) {
-    absl::StatusOr<policy::InvalidationPath> path =
-        p.is_string() ? policy::InvalidationPath::Parse(p.get<std::string>())
-                      : absl::InvalidArgumentError("every path must be a string");
-    if (!path.ok()) return Error(res, 400, "InvalidArgument", path.status().message());
-    parsed.push_back(*std::move(path));
+  if (absl::Status s = ReadInvalidation(JsonReader(*body, ""), &id, &parsed); !s.ok()) {
+    return InvalidArgument(res, s);
   }
-  const LiveDistribution* d = FindDistribution(snapshot, id.get<std::string>(), res);
+  const LiveDistribution* d = FindDistribution(snapshot, id, res);
   if (d == nullptr) return;
   for (const policy::InvalidationPath& path : parsed) d->Invalidate(path, now);
   WriteJson(res, 200, {{"distribution", d->id()}, {"paths", parsed.size()}});
@@ -187,13 +228,11 @@ void MountAdminApi(httplib::Server& server, DistributionRegistry& registry,
         if (options.manual_clock == nullptr) {
           return Error(res, 409, "ClockNotManual", "the clock is real: start with --manual-clock");
         }
-        const absl::optional<json> body = ParseObject(req, res);
+        const absl::optional<json> body = ParseObject(req, res, {"seconds"});
         if (!body) return;
-        const auto it = body->find("seconds");
-        if (it == body->end() || !it->is_number() || it->get<double>() < 0) {
-          return Error(res, 400, "InvalidArgument", "\"seconds\" must be a number >= 0");
-        }
-        options.manual_clock->Advance(absl::Seconds(it->get<double>()));
+        const absl::StatusOr<absl::Duration> by = ReadAdvance(JsonReader(*body, ""));
+        if (!by.ok()) return InvalidArgument(res, by.status());
+        options.manual_clock->Advance(*by);
         WriteJson(res, 200, {{"time", Rfc3339(options.manual_clock->Now())}});
       });
   server.Post(
@@ -201,17 +240,11 @@ void MountAdminApi(httplib::Server& server, DistributionRegistry& registry,
         if (options.manual_clock == nullptr) {
           return Error(res, 409, "ClockNotManual", "the clock is real: start with --manual-clock");
         }
-        const absl::optional<json> body = ParseObject(req, res);
+        const absl::optional<json> body = ParseObject(req, res, {"time"});
         if (!body) return;
-        const auto it = body->find("time");
-        absl::Time t;
-        std::string err;
-        if (it == body->end() || !it->is_string() ||
-            !absl::ParseTime(absl::RFC3339_full, it->get<std::string>(), &t, &err)) {
-          return Error(res, 400, "InvalidArgument",
-                       "\"time\" must be an RFC 3339 time, e.g. \"2026-01-01T00:00:00Z\"");
-        }
-        if (!options.manual_clock->Set(t)) {
+        const absl::StatusOr<absl::Time> t = ReadTime(JsonReader(*body, ""));
+        if (!t.ok()) return InvalidArgument(res, t.status());
+        if (!options.manual_clock->Set(*t)) {
           return Error(res, 400, "InvalidArgument",
                        absl::StrCat("time runs forward only: the clock is at ",
                                     Rfc3339(options.manual_clock->Now())));

@@ -26,7 +26,7 @@ enum class Need { kOptional, kRequired };
 
 // Reads with JsonReader but records every problem and keeps going: CloudFront answers a bad config
 // with all that is wrong with it, not the first thing.
-class Walker {
+class CollectingReader {
  public:
   std::vector<ConfigProblem>& problems() { return problems_; }
 
@@ -147,14 +147,14 @@ class Walker {
   std::vector<ConfigProblem> problems_;
 };
 
-void ParseOriginTransport(Walker& w, const JsonReader& config, Origin* o) {
+void ParseOriginTransport(CollectingReader& w, const JsonReader& config, Origin* o) {
   if (auto v = w.Int(config, "HTTPPort")) o->http_port = static_cast<int>(*v);
   if (auto v = w.Int(config, "HTTPSPort")) o->https_port = static_cast<int>(*v);
   if (auto v = w.String(config, "OriginProtocolPolicy")) o->protocol_policy = *v;
   if (auto v = w.Seconds(config, "OriginKeepaliveTimeout")) o->keepalive_timeout = *v;
 }
 
-Origin ParseOrigin(Walker& w, const JsonReader& j) {
+Origin ParseOrigin(CollectingReader& w, const JsonReader& j) {
   Origin o;
   if (auto v = w.String(j, "Id", Need::kRequired)) o.id = *v;
   if (auto v = w.String(j, "DomainName", Need::kRequired)) o.domain_name = *v;
@@ -183,7 +183,7 @@ Origin ParseOrigin(Walker& w, const JsonReader& j) {
   return o;
 }
 
-ForwardedValues ParseForwardedValues(Walker& w, const JsonReader& j) {
+ForwardedValues ParseForwardedValues(CollectingReader& w, const JsonReader& j) {
   ForwardedValues fv;
   fv.query_string = w.Bool(j, "QueryString", Need::kRequired).value_or(false);
   fv.query_string_cache_keys = w.StringItems(j, "QueryStringCacheKeys");
@@ -202,8 +202,8 @@ ForwardedValues ParseForwardedValues(Walker& w, const JsonReader& j) {
 
 // A behavior's policy: CachePolicyId (managed, then custom) or legacy ForwardedValues. An unknown
 // CachePolicyId keeps a default policy; the validator reports it.
-void ParseBehaviorPolicy(Walker& w, const JsonReader& j, const CustomCachePolicies& custom,
-                         CacheBehavior* b) {
+void ParseBehaviorPolicy(CollectingReader& w, const JsonReader& j,
+                         const CustomCachePolicies& custom, CacheBehavior* b) {
   const absl::optional<JsonReader> fv = w.Object(j, "ForwardedValues");
   // Exports may print an empty CachePolicyId beside legacy fields.
   if (auto id = w.String(j, "CachePolicyId"); id.has_value() && !id->empty()) {
@@ -226,7 +226,7 @@ void ParseBehaviorPolicy(Walker& w, const JsonReader& j, const CustomCachePolici
   b->cache_policy = CachePolicyFromForwardedValues(values, min_ttl, default_ttl, max_ttl);
 }
 
-CacheBehavior ParseBehavior(Walker& w, const JsonReader& j, bool is_default,
+CacheBehavior ParseBehavior(CollectingReader& w, const JsonReader& j, bool is_default,
                             const CustomCachePolicies& custom) {
   CacheBehavior b;
   if (!is_default) b.path_pattern = w.String(j, "PathPattern", Need::kRequired).value_or("");
@@ -251,7 +251,7 @@ CacheBehavior ParseBehavior(Walker& w, const JsonReader& j, bool is_default,
   return b;
 }
 
-CustomErrorResponse ParseCustomErrorResponse(Walker& w, const JsonReader& j) {
+CustomErrorResponse ParseCustomErrorResponse(CollectingReader& w, const JsonReader& j) {
   CustomErrorResponse r;
   if (auto v = w.Int(j, "ErrorCode", Need::kRequired)) r.error_code = static_cast<int>(*v);
   if (auto v = w.String(j, "ResponsePagePath")) r.response_page_path = *v;
@@ -273,7 +273,7 @@ CustomErrorResponse ParseCustomErrorResponse(Walker& w, const JsonReader& j) {
   return r;
 }
 
-DistributionConfig ParseDistributionConfig(Walker& w, const JsonReader& j,
+DistributionConfig ParseDistributionConfig(CollectingReader& w, const JsonReader& j,
                                            const CustomCachePolicies& custom) {
   DistributionConfig c;
   if (auto v = w.String(j, "CallerReference")) c.caller_reference = *v;
@@ -297,7 +297,7 @@ DistributionConfig ParseDistributionConfig(Walker& w, const JsonReader& j,
   return c;
 }
 
-KeyList ParseKeyList(Walker& w, const JsonReader& params, absl::string_view config_key,
+KeyList ParseKeyList(CollectingReader& w, const JsonReader& params, absl::string_view config_key,
                      absl::string_view behavior_key, absl::string_view names_key,
                      std::initializer_list<KeyListBehavior> allowed) {
   KeyList list;
@@ -312,7 +312,7 @@ KeyList ParseKeyList(Walker& w, const JsonReader& params, absl::string_view conf
   return list;
 }
 
-CachePolicy ParseCachePolicyConfig(Walker& w, const JsonReader& j) {
+CachePolicy ParseCachePolicyConfig(CollectingReader& w, const JsonReader& j) {
   CachePolicy p;
   p.name = w.String(j, "Name", Need::kRequired).value_or("");
   p.comment = w.String(j, "Comment").value_or("");
@@ -335,7 +335,7 @@ CachePolicy ParseCachePolicyConfig(Walker& w, const JsonReader& j) {
 }
 
 // `{"Id", "CachePolicyConfig"}` or the get-cache-policy item `{"CachePolicy": {...}}`.
-void ParseCustomPolicies(Walker& w, const JsonReader& root, CustomCachePolicies* out) {
+void ParseCustomPolicies(CollectingReader& w, const JsonReader& root, CustomCachePolicies* out) {
   const absl::optional<JsonReader> list = w.Field(root, "CachePolicies", Need::kOptional);
   if (!list.has_value()) return;
   const absl::optional<std::vector<JsonReader>> items = w.Keep(list->Items());
@@ -377,7 +377,7 @@ absl::StatusOr<Distribution> LoadDistributionJson(absl::string_view json_text,
                                                   const CustomCachePolicies* custom) {
   EDGESIM_ASSIGN_OR_RETURN(const nlohmann::json doc, ParseJson(json_text));
   const JsonReader root(doc, "");
-  Walker w;
+  CollectingReader w;
   if (absl::Status s = JsonReader(doc, std::string(kConfigRoot)).ExpectObject(); !s.ok()) {
     return s;
   }
@@ -413,7 +413,7 @@ absl::StatusOr<CachePolicy> LoadCachePolicyConfigJson(absl::string_view json_tex
   EDGESIM_ASSIGN_OR_RETURN(const nlohmann::json doc, ParseJson(json_text));
   const JsonReader root(doc, "");
   EDGESIM_RETURN_IF_ERROR(JsonReader(doc, "CachePolicyConfig").ExpectObject());
-  Walker w;
+  CollectingReader w;
   absl::optional<std::string> id;
   absl::optional<JsonReader> config = JsonReader(doc, "CachePolicyConfig");
   if (const absl::optional<JsonReader> p = w.Object(root, "CachePolicy")) {

@@ -4,6 +4,7 @@
 #include <fstream>
 
 #include "absl/strings/str_cat.h"
+#include "policy/json_reader.h"
 #include "policy/status_macros.h"
 #include "sim/input_file.h"
 #include "sim/report_html.h"
@@ -34,9 +35,8 @@ absl::Status WriteReports(const SimulationResult& result, const std::string& dir
 
 absl::StatusOr<SimulationResult> ReadReport(const std::string& path) {
   EDGESIM_ASSIGN_OR_RETURN(const std::string text, ReadWholeFile(path));
-  const nlohmann::json json = nlohmann::json::parse(text, nullptr, false);
-  if (json.is_discarded()) return absl::InvalidArgumentError(absl::StrCat(path, ": not JSON"));
-  absl::StatusOr<SimulationResult> r = FromJson(json);
+  absl::StatusOr<nlohmann::json> json = policy::ParseJson(text);
+  absl::StatusOr<SimulationResult> r = json.ok() ? FromJson(*json) : json.status();
   if (!r.ok()) return absl::InvalidArgumentError(absl::StrCat(path, ": ", r.status().message()));
   return r;
 }

@@ -2,23 +2,23 @@
 
 #include "gtest/gtest.h"
 #include "policy/behavior_table.h"
-#include "policy/distribution_json_reader.h"
 #include "policy/distribution_validator.h"
 
 namespace edgesim::cli {
 namespace {
 
 TEST(DemoDistributionTest, LoadsAndValidatesAsCloudFrontJson) {
-  absl::StatusOr<policy::Distribution> d = policy::LoadDistributionJson(DemoDistributionJson());
+  absl::StatusOr<policy::Distribution> d = LoadDemoDistribution();
   ASSERT_TRUE(d.ok()) << d.status();
   EXPECT_TRUE(policy::ValidateDistributionConfig(d->config).empty());
+  EXPECT_EQ(d->id, "E1EDGESIMDEMO1");
   EXPECT_EQ(d->domain_name, "d111111abcdef8.cloudfront.net");
   EXPECT_EQ(d->config.default_root_object, "index.html");
 }
 
 // The usual deploy pattern: hashed assets for a year, HTML briefly.
 TEST(DemoDistributionTest, HashedAssetsLongHtmlShort) {
-  absl::StatusOr<policy::Distribution> d = policy::LoadDistributionJson(DemoDistributionJson());
+  absl::StatusOr<policy::Distribution> d = LoadDemoDistribution();
   ASSERT_TRUE(d.ok()) << d.status();
   absl::StatusOr<policy::BehaviorTable> table = policy::BehaviorTable::Build(d->config);
   ASSERT_TRUE(table.ok()) << table.status();

@@ -45,6 +45,15 @@ TEST(LoadDistributionFileTest, AWrappedDistributionKeepsItsId) {
   EXPECT_EQ(d->domain_name, "d111111abcdef8.cloudfront.net");
 }
 
+TEST(LoadDistributionFileOrDemoTest, NoPathIsTheDemo) {
+  absl::StatusOr<policy::Distribution> demo = LoadDistributionFileOrDemo("");
+  ASSERT_TRUE(demo.ok()) << demo.status();
+  EXPECT_EQ(demo->id, "E1EDGESIMDEMO1");
+  EXPECT_EQ(demo->config, LoadDemoDistribution()->config);
+  const std::string path = kTestdata + "dist-config-minimal.json";
+  EXPECT_EQ(LoadDistributionFileOrDemo(path)->id, LoadDistributionFile(path)->id);
+}
+
 TEST(LoadDistributionFileTest, ErrorsNameTheFile) {
   EXPECT_EQ(LoadDistributionFile("/nonexistent.json").status().code(), absl::StatusCode::kNotFound);
   EXPECT_TRUE(absl::StrContains(

@@ -7,10 +7,13 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "cli/app.h"
+#include "cli/distribution_file.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
+#include "policy/cache_key.h"
 #include "tests/policy/invalidation_worked_cases.h"
 #include "tests/policy/path_pattern_worked_cases.h"
 #include "tests/policy/ttl_worked_cases.h"
@@ -19,6 +22,7 @@ namespace edgesim::cli {
 namespace {
 
 using testing::HasSubstr;
+using testing::Not;
 
 std::string TestData(absl::string_view name) {
   return absl::StrCat(EDGESIM_SOURCE_DIR, "/tests/testdata/", name);
@@ -168,6 +172,27 @@ TEST(ExplainTest, DemoRoutesHashedAssetsToTheYearLongPolicy) {
   EXPECT_EQ(html["ttl"]["fresh_seconds"], 60);    // the demo's DefaultTTL
   EXPECT_EQ(html["origin_path"], "/index.html");  // DefaultRootObject, for "/" only
   EXPECT_EQ(ExplainJson({"/docs/"})["origin_path"], "/docs/");
+}
+
+// explain and serve load a config file with one loader: the key explain shows is the key serve's
+// cache uses for the same file, under the domain serve gives it, not the demo's.
+TEST(ExplainTest, CacheKeyForAConfigFileIsTheOneServeUses) {
+  const std::string path = TestData("dist-config-minimal.json");
+  const nlohmann::json j = ExplainJson({"--config", path, "-H", "Accept-Encoding: gzip", "/a.jpg"});
+  const absl::StatusOr<policy::Distribution> served = LoadDistributionFile(path);
+  ASSERT_TRUE(served.ok()) << served.status();
+  policy::Request request = policy::Request::Get("/a.jpg");
+  request.headers.Add("Accept-Encoding", "gzip");
+  const policy::CacheKey key = policy::BuildCacheKey(request, served->domain_name,
+                                                     served->config.default_behavior.cache_policy);
+  EXPECT_EQ(j["cache_key_hash"], absl::StrFormat("%016x", key.hash));
+  EXPECT_THAT(j["cache_key"].get<std::string>(), HasSubstr(served->domain_name));
+  EXPECT_THAT(j["cache_key"].get<std::string>(), Not(HasSubstr("d111111abcdef8")));
+
+  std::ostringstream out, err;
+  ASSERT_EQ(RunApp({"explain", "--config", path, "/a.jpg"}, out, err), 0) << err.str();
+  EXPECT_THAT(out.str(),
+              HasSubstr(absl::StrCat("Distribution ", served->id, " (", served->domain_name, ")")));
 }
 
 TEST(ExplainTest, TextOutputWalksEveryStep) {

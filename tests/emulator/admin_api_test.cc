@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "emulator/demo_origin.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "policy/cache_policy.h"
@@ -13,6 +14,7 @@ namespace edgesim::emulator {
 namespace {
 
 using nlohmann::json;
+using ::testing::HasSubstr;
 
 class AdminApiTest : public ::testing::Test {
  protected:
@@ -79,6 +81,13 @@ TEST_F(AdminApiTest, BadBodiesAre400WithAJsonError) {
     EXPECT_EQ(error["error"]["code"], "InvalidArgument") << body;
   }
   EXPECT_EQ(Post("/_edgesim/clock/set", R"({"time": "yesterday"})").first, 400);
+  // The error says where; a key the API does not know is refused, not ignored.
+  EXPECT_EQ(Post("/_edgesim/clock/advance", R"({"seconds": "5"})").second["error"]["message"],
+            "seconds: expected a number of seconds, got string");
+  auto [status, error] = Post("/_edgesim/clock/advance", R"({"seconds": 5, "secs": 5})");
+  EXPECT_EQ(status, 400);
+  EXPECT_THAT(error["error"]["message"].get<std::string>(),
+              HasSubstr("unknown key \"secs\" (known: seconds)"));
   // Time never runs backwards.
   EXPECT_EQ(Post("/_edgesim/clock/set", R"({"time": "2001-01-01T00:00:00Z"})").first, 400);
   EXPECT_EQ(clock_.Now(), absl::FromUnixSeconds(1'700'000'000));
@@ -187,7 +196,11 @@ TEST_F(AdminApiTest, InvalidateRejectsBadPathsBeforeApplyingAny) {
   auto [status, error] = Post("/_edgesim/invalidate", R"({"paths": ["/about.html", "no-slash"]})");
   EXPECT_EQ(status, 400);
   EXPECT_EQ(error["error"]["code"], "InvalidArgument");
-  EXPECT_FALSE(error["error"]["message"].get<std::string>().empty());
+  EXPECT_THAT(error["error"]["message"].get<std::string>(), HasSubstr("paths[1]: "));
+  EXPECT_THAT(Post("/_edgesim/invalidate", R"({"path": ["/a"]})")
+                  .second["error"]["message"]
+                  .get<std::string>(),
+              HasSubstr("unknown key \"path\""));
   EXPECT_EQ(pop.Handle(policy::Request::Get("/about.html"), clock_.Now(), live_->origin()).outcome,
             policy::CacheOutcome::kHit);
 }

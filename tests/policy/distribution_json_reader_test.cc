@@ -15,14 +15,10 @@
 namespace edgesim::policy {
 namespace {
 
-using testing::AllOf;
-using testing::Contains;
-using testing::HasSubstr;
 using testing::Not;
-using testing::StartsWith;
 
 // ---------------------------------------------------------------------------------------------
-// The shared api-samples.
+// The samples of docs/api-samples/ (copies in tests/testdata/).
 
 TEST(LoadDistributionConfigJson, MinimalSample) {
   absl::StatusOr<DistributionConfig> c =

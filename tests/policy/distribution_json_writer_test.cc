@@ -15,12 +15,6 @@
 namespace edgesim::policy {
 namespace {
 
-using testing::AllOf;
-using testing::Contains;
-using testing::HasSubstr;
-using testing::Not;
-using testing::StartsWith;
-
 // ---------------------------------------------------------------------------------------------
 // Round trip: load(save(x)) == x.
 

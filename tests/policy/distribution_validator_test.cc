@@ -14,12 +14,6 @@
 namespace edgesim::policy {
 namespace {
 
-using testing::AllOf;
-using testing::Contains;
-using testing::HasSubstr;
-using testing::Not;
-using testing::StartsWith;
-
 // ---------------------------------------------------------------------------------------------
 // Validation: each problem with its location.
 
