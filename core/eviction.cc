@@ -5,8 +5,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "core/fifo_eviction.h"
-#include "core/lru_eviction.h"
+#include "core/queue_eviction.h"
 #include "core/s3fifo_eviction.h"
 #include "core/sieve_eviction.h"
 
