@@ -61,8 +61,8 @@ std::vector<std::string> Simulated(const sim::Scenario& scenario) {
     }
     const sim::Observation seen =
         sim::ObservationFrom(r.result.viewer.status, core::ViewerHeaders(r.result), "");
-    out.push_back(Line(scenario, request_steps[out.size()], seen,
-                       static_cast<int64_t>(r.origin_requests)));
+    out.push_back(
+        Line(scenario, request_steps[out.size()], seen, static_cast<int64_t>(r.origin_requests)));
   };
   absl::StatusOr<sim::SimulationResult> result = sim::RunSimulation(scenario, options);
   EXPECT_TRUE(result.ok()) << result.status();
@@ -98,15 +98,9 @@ INSTANTIATE_TEST_SUITE_P(Scenarios, DriverAgreementTest,
                            return sim::testing::ScenarioTestName(info.param);
                          });
 
-sim::Scenario Parse(const std::string& text) {
-  absl::StatusOr<sim::Scenario> s = sim::ParseScenario(nlohmann::json::parse(text), "/");
-  EXPECT_TRUE(s.ok()) << s.status();
-  return *s;
-}
-
 TEST(DriverAgreementTest, StatusOutagesPopsAndHeadersAgree) {
   // An expired copy and a 503 from the origin: the stale copy is served (SPEC 3.5).
-  ExpectAllAgree(Parse(R"({
+  ExpectAllAgree(sim::testing::ParseScenarioText(R"({
     "origin": {"rules": [{"path": "*", "headers": {"Cache-Control": "max-age=5"}}],
                "outages": [{"from": 10, "to": 40, "status": 503}]},
     "steps": [

@@ -6,6 +6,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/sim/scenario_files.h"
 
 namespace edgesim::cli {
 namespace {
@@ -19,14 +20,8 @@ absl::StatusOr<sim::PlayResult> PlayLive(const sim::Scenario& scenario) {
   return sim::PlayScenario(scenario, **driver);
 }
 
-sim::Scenario Parse(const std::string& text) {
-  absl::StatusOr<sim::Scenario> s = sim::ParseScenario(nlohmann::json::parse(text), "/");
-  EXPECT_TRUE(s.ok()) << s.status();
-  return *s;
-}
-
 TEST(LiveDriverTest, AWrongExpectationIsReported) {
-  absl::StatusOr<sim::PlayResult> r = PlayLive(Parse(R"({"steps": [
+  absl::StatusOr<sim::PlayResult> r = PlayLive(sim::testing::ParseScenarioText(R"({"steps": [
       {"at": 0, "request": "/a", "expect": {"x_cache": "Miss"}},
       {"at": 1, "request": "/a", "expect": {"x_cache": "Miss", "age": 1}}]})"));
   ASSERT_TRUE(r.ok()) << r.status();
@@ -35,21 +30,21 @@ TEST(LiveDriverTest, AWrongExpectationIsReported) {
 }
 
 TEST(LiveDriverTest, TimeoutsAndRefusedConnectionsAreNotScriptable) {
-  const sim::Scenario timeout = Parse(R"({
+  const sim::Scenario timeout = sim::testing::ParseScenarioText(R"({
     "origin": {"outages": [{"from": 0, "to": 5, "failure": "timeout"}]},
     "steps": [{"at": 0, "request": "/a"}]})");
   EXPECT_EQ(LiveDriver::Unsupported(timeout), "live driver cannot script a timeout");
   absl::StatusOr<std::unique_ptr<LiveDriver>> d =
       LiveDriver::Create(timeout, {.binary = EDGESIM_BINARY});
   EXPECT_EQ(d.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_EQ(LiveDriver::Unsupported(Parse(R"({
+  EXPECT_EQ(LiveDriver::Unsupported(sim::testing::ParseScenarioText(R"({
     "origin": {"outages": [{"from": 0, "to": 5, "failure": "refused"}]}})")),
             "live driver cannot script a refused connection");
 }
 
 TEST(LiveDriverTest, ABadInvalidationPathIsAnError) {
-  absl::StatusOr<sim::PlayResult> r =
-      PlayLive(Parse(R"({"steps": [{"at": 0, "invalidate": ["/a b"]}]})"));
+  absl::StatusOr<sim::PlayResult> r = PlayLive(
+      sim::testing::ParseScenarioText(R"({"steps": [{"at": 0, "invalidate": ["/a b"]}]})"));
   ASSERT_FALSE(r.ok());
   EXPECT_THAT(std::string(r.status().message()), ::testing::HasSubstr("steps[0] invalidate"));
 }

@@ -58,32 +58,35 @@ inline Json LegacyBehavior(const std::string& pattern) {
           {"MinTTL", 0}};
 }
 
-inline Json List(Json items) { return {{"Quantity", items.size()}, {"Items", std::move(items)}}; }
+inline Json QuantityItems(Json items) {
+  return {{"Quantity", items.size()}, {"Items", std::move(items)}};
+}
 
 // The minimal sample plus one ordered legacy behavior.
 inline Json BaseJson() {
   Json j = MinimalJson();
-  j["CacheBehaviors"] = List(Json::array({LegacyBehavior("/api/*")}));
+  j["CacheBehaviors"] = QuantityItems(Json::array({LegacyBehavior("/api/*")}));
   return j;
 }
 
 inline Json CustomPolicyJson(const std::string& id, int64_t min_ttl, int64_t default_ttl,
                              int64_t max_ttl) {
-  return {
-      {"Id", id},
-      {"CachePolicyConfig",
-       {{"Name", id + "-name"},
-        {"MinTTL", min_ttl},
-        {"DefaultTTL", default_ttl},
-        {"MaxTTL", max_ttl},
-        {"ParametersInCacheKeyAndForwardedToOrigin",
-         {{"EnableAcceptEncodingGzip", true},
-          {"EnableAcceptEncodingBrotli", false},
-          {"HeadersConfig",
-           {{"HeaderBehavior", "whitelist"}, {"Headers", List(Json::array({"Accept-Language"}))}}},
-          {"CookiesConfig",
-           {{"CookieBehavior", "allExcept"}, {"Cookies", List(Json::array({"tracking"}))}}},
-          {"QueryStringsConfig", {{"QueryStringBehavior", "all"}}}}}}}};
+  return {{"Id", id},
+          {"CachePolicyConfig",
+           {{"Name", id + "-name"},
+            {"MinTTL", min_ttl},
+            {"DefaultTTL", default_ttl},
+            {"MaxTTL", max_ttl},
+            {"ParametersInCacheKeyAndForwardedToOrigin",
+             {{"EnableAcceptEncodingGzip", true},
+              {"EnableAcceptEncodingBrotli", false},
+              {"HeadersConfig",
+               {{"HeaderBehavior", "whitelist"},
+                {"Headers", QuantityItems(Json::array({"Accept-Language"}))}}},
+              {"CookiesConfig",
+               {{"CookieBehavior", "allExcept"},
+                {"Cookies", QuantityItems(Json::array({"tracking"}))}}},
+              {"QueryStringsConfig", {{"QueryStringBehavior", "all"}}}}}}}};
 }
 
 inline CachePolicy CustomPolicy(const std::string& id, int64_t min_ttl, int64_t default_ttl,
@@ -113,7 +116,7 @@ inline void UsePolicy(Json& behavior, const std::string& id) {
 }
 
 inline void SetErrorResponse(Json& j, Json response) {
-  j["CustomErrorResponses"] = List(Json::array({std::move(response)}));
+  j["CustomErrorResponses"] = QuantityItems(Json::array({std::move(response)}));
 }
 
 inline const std::string kRoot = "DistributionConfig";

@@ -62,7 +62,7 @@ const ProblemCase kProblemCases[] = {
     // SPEC 2.5: Headers "*".
     {"ForwardAllHeadersNeedsMinTtlZero",
      [](Json& j) {
-       Default(j)["ForwardedValues"]["Headers"] = List(Json::array({"*"}));
+       Default(j)["ForwardedValues"]["Headers"] = QuantityItems(Json::array({"*"}));
        Default(j)["MinTTL"] = 5;
      },
      kDefault + ".MinTTL", "requires MinTTL 0"},
@@ -74,7 +74,7 @@ const ProblemCase kProblemCases[] = {
      [](Json& j) {
        Json items = Json::array();
        for (int i = 0; i < 76; ++i) items.push_back(LegacyBehavior(absl::StrCat("/p", i, "/*")));
-       j["CacheBehaviors"] = List(items);
+       j["CacheBehaviors"] = QuantityItems(items);
      },
      kRoot + ".CacheBehaviors.Quantity", "TooManyCacheBehaviors: 76"},
     // InconsistentQuantities, at any depth.
@@ -132,7 +132,8 @@ const ProblemCase kProblemCases[] = {
      kError0 + ".ErrorCachingMinTTL", "must not be negative"},
     {"DuplicateErrorCode",
      [](Json& j) {
-       j["CustomErrorResponses"] = List(Json::array({{{"ErrorCode", 500}}, {{"ErrorCode", 500}}}));
+       j["CustomErrorResponses"] =
+           QuantityItems(Json::array({{{"ErrorCode", 500}}, {{"ErrorCode", 500}}}));
      },
      kRoot + ".CustomErrorResponses.Items[1].ErrorCode", "duplicate ErrorCode 500"},
     // SPEC 7.3 ranges.
@@ -168,13 +169,13 @@ const ProblemCase kProblemCases[] = {
      kDefault + ".ViewerProtocolPolicy", "\"http-only\" is not one of"},
     {"AllowedMethodsNotACloudFrontSet",
      [](Json& j) {
-       Default(j)["AllowedMethods"] = List(Json::array({"GET", "POST"}));
+       Default(j)["AllowedMethods"] = QuantityItems(Json::array({"GET", "POST"}));
      },
      kDefault + ".AllowedMethods.Items", "[GET, POST] is not one of"},
     {"CachedMethodsOutsideAllowed",
      [](Json& j) {
-       Json allowed = List(Json::array({"GET", "HEAD"}));
-       allowed["CachedMethods"] = List(Json::array({"GET", "HEAD", "OPTIONS"}));
+       Json allowed = QuantityItems(Json::array({"GET", "HEAD"}));
+       allowed["CachedMethods"] = QuantityItems(Json::array({"GET", "HEAD", "OPTIONS"}));
        Default(j)["AllowedMethods"] = allowed;
      },
      kDefault + ".AllowedMethods.CachedMethods.Items", "within AllowedMethods"},
@@ -221,7 +222,7 @@ TEST(Validation, BaseConfigAndSeventyFiveBehaviorsAreValid) {
   ASSERT_TRUE(LoadDistributionConfigJson(j.dump()).ok());
   Json items = Json::array();
   for (int i = 0; i < 75; ++i) items.push_back(LegacyBehavior(absl::StrCat("/p", i, "/*")));
-  j["CacheBehaviors"] = List(items);
+  j["CacheBehaviors"] = QuantityItems(items);
   absl::StatusOr<DistributionConfig> c = LoadDistributionConfigJson(j.dump());
   ASSERT_TRUE(c.ok()) << c.status();
   EXPECT_EQ(c->behaviors.size(), 75u);

@@ -1,5 +1,6 @@
 // scenario_files.h — the checked-in teaching scenarios (scenarios/*.json with steps), for the
-// tests that play them in-process (tests/sim) and against a live `edgesim serve` (tests/cli).
+// tests that play them in-process (tests/sim) and against a live `edgesim serve` (tests/cli);
+// and scenarios written inline in a test.
 //
 //   INSTANTIATE_TEST_SUITE_P(All, PlayTest, ::testing::ValuesIn(TeachingScenarioFiles()));
 #pragma once
@@ -9,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
 #include "sim/scenario.h"
 
 namespace edgesim::sim::testing {
@@ -31,6 +34,13 @@ inline std::string ScenarioTestName(const std::string& path) {
   std::string name = std::filesystem::path(path).stem().string();
   std::replace(name.begin(), name.end(), '-', '_');
   return name;
+}
+
+// A scenario written inline in a test; a parse error fails the test.
+inline Scenario ParseScenarioText(const std::string& text) {
+  absl::StatusOr<Scenario> s = ParseScenario(nlohmann::json::parse(text), "/");
+  EXPECT_TRUE(s.ok()) << s.status();
+  return s.ok() ? *std::move(s) : Scenario();
 }
 
 }  // namespace edgesim::sim::testing
