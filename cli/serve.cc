@@ -236,6 +236,18 @@ CLI::App* AddServeCommand(CLI::App& app, ServeFlags& f) {
   cmd->add_option("--propagation-delay", f.propagation_delays,
                   "[POP=]SECONDS before an invalidation takes effect in a POP, or in every POP "
                   "not named (repeatable)");
+  cmd->add_option("--viewer-idle-timeout", f.viewer_idle_timeout,
+                  "Seconds a viewer connection may wait for its next request")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--viewer-read-timeout", f.viewer_read_timeout,
+                  "Seconds a viewer has to send a whole request once its first byte arrived")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--viewer-write-timeout", f.viewer_write_timeout,
+                  "Seconds a viewer has to take an answer before its connection is closed")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--max-viewer-connections", f.max_viewer_connections,
+                  "Open viewer connections beyond which new ones are closed at once")
+      ->check(CLI::Range(1, 1000000));
   return cmd;
 }
 
@@ -291,6 +303,10 @@ int RunServe(const ServeFlags& f, std::ostream& out, std::ostream& err) {
       emulator::EdgeServer::Start(loaded.registry, {.host = listen->host,
                                                     .port = listen->port,
                                                     .threads = f.threads,
+                                                    .idle_timeout = absl::Seconds(f.viewer_idle_timeout),
+                                                    .read_timeout = absl::Seconds(f.viewer_read_timeout),
+                                                    .write_timeout = absl::Seconds(f.viewer_write_timeout),
+                                                    .max_connections = f.max_viewer_connections,
                                                     .clock = clock.get(),
                                                     .access_log = access_log.get()});
   if (!edge.ok()) {

@@ -39,6 +39,11 @@ struct ServeFlags {
   double invalidation_delay = 2;
   double deploy_delay = 0;
   std::vector<std::string> propagation_delays;  // [POP=]SECONDS
+  // Viewer connections (SPEC B17).
+  double viewer_idle_timeout = 60;
+  double viewer_read_timeout = 30;
+  double viewer_write_timeout = 30;
+  int max_viewer_connections = 10000;
 };
 
 // Registers the subcommand; `run` is called with the parsed flags.

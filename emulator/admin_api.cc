@@ -143,7 +143,9 @@ json StatsJson(const RegistrySnapshot& snapshot, const AdminApiOptions& options)
         {"connections", c.connections},         {"requests", c.requests},
         {"unknown_host", c.unknown_host},       {"too_large", c.too_large},
         {"bad_requests", c.bad_requests},       {"capacity_exceeded", c.capacity_exceeded},
-        {"from_event_loop", c.from_event_loop}, {"to_workers", c.to_workers}};
+        {"from_event_loop", c.from_event_loop}, {"to_workers", c.to_workers},
+        {"accept_errors", c.accept_errors},     {"refused_connections", c.refused_connections},
+        {"timed_out", c.timed_out}};
   }
   if (options.access_log != nullptr) {
     const AccessLogCounters c = options.access_log->counters();

@@ -20,6 +20,7 @@
 #include "emulator/viewer_exchange.h"
 #include "emulator/worker_pool.h"
 #include "policy/outcome.h"
+#include "policy/request_target.h"
 #include "policy/response_head.h"
 #include "policy/status_macros.h"
 
@@ -37,6 +38,10 @@ constexpr size_t kMaxHeaderBytes = 20480;
 constexpr size_t kMaxUrlBytes = 8192;
 // How long Shutdown waits for requests in flight (a hanging origin) before it stops anyway.
 constexpr absl::Duration kShutdownGrace = absl::Seconds(5);
+// After a failed accept (EMFILE, ENFILE, ENOBUFS, ENOMEM: the connection stays in the backlog),
+// the pause before the next try, doubled on each failure in a row.
+constexpr std::chrono::milliseconds kFirstAcceptPause{50};
+constexpr std::chrono::milliseconds kLongestAcceptPause{1000};
 
 absl::string_view View(beast::string_view s) { return absl::string_view(s.data(), s.size()); }
 
@@ -44,9 +49,16 @@ absl::string_view View(beast::string_view s) { return absl::string_view(s.data()
 
 class Session;
 
+// Where a viewer connection is, for its deadlines (SPEC B17): waiting for a request's first
+// byte (idle_timeout), reading the rest of it (read_timeout), waiting for the answer (no
+// deadline here: the origin has its own), writing it (write_timeout).
+enum class Phase : uint8_t { kWaiting, kReading, kAnswering, kWriting };
+constexpr size_t kPhases = 4;
+
 struct alignas(64) LoopCounters {
   std::atomic<uint64_t> connections{0}, requests{0}, unknown_host{0}, too_large{0},
-      bad_requests{0}, capacity_exceeded{0}, from_event_loop{0}, to_workers{0};
+      bad_requests{0}, capacity_exceeded{0}, from_event_loop{0}, to_workers{0}, accept_errors{0},
+      refused_connections{0}, timed_out{0};
 
   // One writer (the loop's thread): a relaxed load and store, no locked instruction.
   static void Bump(std::atomic<uint64_t>& c) {
@@ -57,8 +69,8 @@ struct alignas(64) LoopCounters {
 }  // namespace
 
 struct EdgeServer::Impl {
-  // One event loop and its acceptor; everything here is touched by its own thread only, except
-  // the counters (read by counters()).
+  // One event loop; everything here is touched by its own thread only, except the counters (read
+  // by counters()).
   struct Loop {
     explicit Loop(uint64_t seed)
         : id_base(policy::RequestIdBase(seed, "")), guard(net::make_work_guard(io)) {}
@@ -77,8 +89,10 @@ struct EdgeServer::Impl {
     }
 
     net::io_context io{1};
-    std::optional<tcp::acceptor> acceptor;
     std::vector<std::weak_ptr<Session>> sessions;
+    // Counts the deadline timer's ticks; a connection notes the tick its phase began.
+    net::steady_timer deadline_timer{io};
+    uint64_t tick = 0;
     std::shared_ptr<const RegistrySnapshot> snapshot;
     uint64_t version = ~uint64_t{0};
     const uint64_t id_base;
@@ -94,7 +108,11 @@ struct EdgeServer::Impl {
               .queue_capacity = this->options.origin_queue}) {}
 
   absl::Status Listen();
-  void Accept(Loop& loop);
+  void Accept();
+  void RetryAccept();
+  void StartSession(Loop& loop, tcp::socket socket);
+  void ConfigureDeadlines();
+  void ScheduleDeadlines(Loop& loop);
   void ScheduleSweep();
   void Shutdown();
 
@@ -103,6 +121,15 @@ struct EdgeServer::Impl {
   std::vector<std::unique_ptr<Loop>> loops;
   std::vector<std::thread> threads;
   WorkerPool pool;
+  // On the first loop: the one listening socket, its retry timer, and the next loop to get a
+  // connection.
+  std::optional<tcp::acceptor> acceptor;
+  std::optional<net::steady_timer> accept_timer;
+  std::chrono::milliseconds accept_pause = kFirstAcceptPause;
+  size_t next_loop = 0;
+  // How often the deadline timers tick, and each phase's deadline in ticks (0: none).
+  std::chrono::nanoseconds tick_period{0};
+  std::array<uint64_t, kPhases> deadline_ticks{};
   std::optional<net::steady_timer> sweep_timer;
   std::atomic<bool> stopping{false};
   std::atomic<int> live_sessions{0};
@@ -142,19 +169,41 @@ class Session : public std::enable_shared_from_this<Session> {
   // Shutdown: a connection waiting for its next request is closed; one with a request in flight
   // finishes it first.
   void CloseIfIdle() {
-    if (!reading_) return;
+    if (phase_ == Phase::kWaiting || phase_ == Phase::kReading) Abort();
+  }
+
+  // The deadline timer's tick: true when the connection has been in its phase too long and is
+  // closed (SPEC B17). A request's first byte is noticed here, within a tick of its arrival.
+  bool CloseIfLate(uint64_t tick) {
+    if (phase_ == Phase::kWaiting && (buffer_.size() > 0 || parser_->got_some())) {
+      Enter(Phase::kReading);
+    }
+    const uint64_t limit = server_.deadline_ticks[static_cast<size_t>(phase_)];
+    if (limit == 0 || tick - phase_tick_ <= limit) return false;
+    LoopCounters::Bump(loop_.counters.timed_out);
+    Abort();
+    return true;
+  }
+
+ private:
+  void Enter(Phase phase) {
+    phase_ = phase;
+    phase_tick_ = loop_.tick;
+  }
+
+  // Closes the socket under the operation in progress, which then ends with an error.
+  void Abort() {
     beast::error_code ec;
     socket_.shutdown(tcp::socket::shutdown_both, ec);
     socket_.close(ec);
   }
 
- private:
   void DoRead() {
     if (server_.stopping.load(std::memory_order_relaxed)) return Close();
     parser_.emplace();
     parser_->header_limit(kMaxHeaderBytes);
     parser_->body_limit(server_.options.max_request_body_bytes);
-    reading_ = true;
+    Enter(buffer_.size() > 0 ? Phase::kReading : Phase::kWaiting);
     http::async_read(socket_, buffer_, *parser_,
                      [self = shared_from_this()](beast::error_code ec, size_t bytes) {
                        self->OnRead(ec, bytes);
@@ -162,7 +211,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void OnRead(beast::error_code ec, size_t bytes) {
-    reading_ = false;
+    Enter(Phase::kAnswering);
     if (ec == http::error::header_limit || ec == http::error::body_limit) {
       LoopCounters::Bump(loop_.counters.too_large);
       return Refuse(413, "Request header or body too large.");
@@ -191,6 +240,10 @@ class Session : public std::enable_shared_from_this<Session> {
     request.http_minor_version = req.version() % 10;
     request.headers = policy::Headers();
     for (const auto& field : req) request.headers.Add(View(field.name_string()), View(field.value()));
+    if (absl::Status s = policy::ToOriginForm(request); !s.ok()) {
+      LoopCounters::Bump(loop_.counters.bad_requests);
+      return Refuse(400, s.message());
+    }
     exchange_.id = loop_.NextId();
     if (AnswerFromCache(exchange_, loop_.Routing(server_.registry), server_.options.clock->Now())) {
       if (exchange_.distribution == nullptr) {
@@ -249,6 +302,7 @@ class Session : public std::enable_shared_from_this<Session> {
          .close = close},
         head_);
     close_after_write_ = close;
+    Enter(Phase::kWriting);
     first_byte_ = std::chrono::steady_clock::now();
     const std::array<net::const_buffer, 2> buffers = {
         net::buffer(head_), net::buffer(a.body ? a.body->data() : nullptr, a.body_size)};
@@ -285,7 +339,8 @@ class Session : public std::enable_shared_from_this<Session> {
   tcp::socket socket_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
-  bool reading_ = false;
+  Phase phase_ = Phase::kWaiting;
+  uint64_t phase_tick_ = 0;
   bool keep_alive_ = true;
 
   // The request being answered, and what the connection measures of it.
@@ -307,38 +362,91 @@ absl::Status EdgeServer::Impl::Listen() {
                                     : std::max(1u, std::thread::hardware_concurrency());
   std::random_device random;
   for (int i = 0; i < n; ++i) {
-    auto loop = std::make_unique<Loop>((uint64_t{random()} << 32) ^ random() ^ i);
-    tcp::acceptor& acceptor = loop->acceptor.emplace(loop->io);
-    const tcp::endpoint endpoint(address, i == 0 ? options.port : port);
-    acceptor.open(endpoint.protocol(), ec);
-    if (!ec) acceptor.set_option(net::socket_base::reuse_address(true), ec);
-    if (!ec) {
-      acceptor.set_option(net::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>(true), ec);
-    }
-    if (!ec) acceptor.bind(endpoint, ec);
-    if (!ec) acceptor.listen(net::socket_base::max_listen_connections, ec);
-    if (ec) {
-      return absl::UnavailableError(absl::StrCat("--listen ", options.host, ":", endpoint.port(),
-                                                 ": ", ec.message()));
-    }
-    if (i == 0) port = acceptor.local_endpoint().port();
-    loops.push_back(std::move(loop));
+    loops.push_back(std::make_unique<Loop>((uint64_t{random()} << 32) ^ random() ^ i));
   }
+  // SO_REUSEADDR only (a port left in TIME_WAIT is fine); without SO_REUSEPORT, a port another
+  // process listens on fails here.
+  const tcp::endpoint endpoint(address, options.port);
+  acceptor.emplace(loops.front()->io);
+  acceptor->open(endpoint.protocol(), ec);
+  if (!ec) acceptor->set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor->bind(endpoint, ec);
+  if (!ec) acceptor->listen(net::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return absl::UnavailableError(
+        absl::StrCat("--listen ", options.host, ":", options.port, ": ", ec.message()));
+  }
+  port = acceptor->local_endpoint().port();
+  accept_timer.emplace(loops.front()->io);
   return absl::OkStatus();
 }
 
-void EdgeServer::Impl::Accept(Loop& loop) {
-  loop.acceptor->async_accept(loop.io, [this, &loop](beast::error_code ec, tcp::socket socket) {
-    if (ec || stopping.load()) return;  // closed by Shutdown
-    LoopCounters::Bump(loop.counters.connections);
-    auto session = std::make_shared<Session>(*this, loop, std::move(socket));
-    // Forget closed sessions once the list has doubled since the last pruning.
-    if (loop.sessions.size() >= 64 && loop.sessions.size() == loop.sessions.capacity()) {
-      std::erase_if(loop.sessions, [](const auto& w) { return w.expired(); });
+// The loops take the connections in turn, as SO_REUSEPORT's hashing would spread them.
+void EdgeServer::Impl::Accept() {
+  Loop& loop = *loops[next_loop++ % loops.size()];
+  acceptor->async_accept(loop.io, [this, &loop](beast::error_code ec, tcp::socket socket) {
+    if (stopping.load()) return;  // closed by Shutdown
+    if (ec) return RetryAccept();
+    accept_pause = kFirstAcceptPause;
+    if (live_sessions.load(std::memory_order_relaxed) >= options.max_connections) {
+      LoopCounters::Bump(loops.front()->counters.refused_connections);
+      socket.close(ec);
+    } else {
+      net::post(loop.io, [this, &loop, socket = std::move(socket)]() mutable {
+        StartSession(loop, std::move(socket));
+      });
     }
-    loop.sessions.push_back(session);
-    session->Start();
-    Accept(loop);
+    Accept();
+  });
+}
+
+// Out of descriptors, accept() fails until some close; the listening socket stays readable, so
+// retrying at once would spin. The backlog keeps the connections meanwhile.
+void EdgeServer::Impl::RetryAccept() {
+  LoopCounters::Bump(loops.front()->counters.accept_errors);
+  accept_timer->expires_after(accept_pause);
+  accept_pause = std::min(accept_pause * 2, kLongestAcceptPause);
+  accept_timer->async_wait([this](beast::error_code ec) {
+    if (!ec && !stopping.load()) Accept();
+  });
+}
+
+void EdgeServer::Impl::StartSession(Loop& loop, tcp::socket socket) {
+  if (stopping.load()) return;
+  LoopCounters::Bump(loop.counters.connections);
+  auto session = std::make_shared<Session>(*this, loop, std::move(socket));
+  loop.sessions.push_back(session);  // the deadline timer forgets it once closed
+  session->Start();
+}
+
+// A tick of a quarter of the shortest timeout (10 ms to 1 s): a connection is closed between its
+// timeout and its timeout plus a tick.
+void EdgeServer::Impl::ConfigureDeadlines() {
+  absl::Duration shortest = absl::Seconds(4);
+  for (const absl::Duration d : {options.idle_timeout, options.read_timeout, options.write_timeout}) {
+    shortest = std::min(shortest, d);
+  }
+  const absl::Duration tick = std::clamp(shortest / 4, absl::Milliseconds(10), absl::Seconds(1));
+  tick_period = absl::ToChronoNanoseconds(tick);
+  const auto ticks = [tick](absl::Duration d) {
+    if (d <= absl::ZeroDuration() || d == absl::InfiniteDuration()) return uint64_t{0};
+    return static_cast<uint64_t>(absl::Ceil(d, tick) / tick);
+  };
+  deadline_ticks[static_cast<size_t>(Phase::kWaiting)] = ticks(options.idle_timeout);
+  deadline_ticks[static_cast<size_t>(Phase::kReading)] = ticks(options.read_timeout);
+  deadline_ticks[static_cast<size_t>(Phase::kWriting)] = ticks(options.write_timeout);
+}
+
+void EdgeServer::Impl::ScheduleDeadlines(Loop& loop) {
+  loop.deadline_timer.expires_after(tick_period);
+  loop.deadline_timer.async_wait([this, &loop](beast::error_code ec) {
+    if (ec || stopping.load()) return;
+    ++loop.tick;
+    std::erase_if(loop.sessions, [&loop](const std::weak_ptr<Session>& weak) {
+      const std::shared_ptr<Session> session = weak.lock();
+      return session == nullptr || session->CloseIfLate(loop.tick);
+    });
+    ScheduleDeadlines(loop);
   });
 }
 
@@ -365,8 +473,12 @@ void EdgeServer::Impl::Shutdown() {
   for (auto& loop : loops) {
     net::post(loop->io, [l = loop.get(), this] {
       beast::error_code ec;
-      l->acceptor->close(ec);
-      if (l == loops.front().get()) sweep_timer->cancel();
+      l->deadline_timer.cancel();
+      if (l == loops.front().get()) {
+        acceptor->close(ec);
+        accept_timer->cancel();
+        sweep_timer->cancel();
+      }
       for (const auto& weak : l->sessions) {
         if (auto session = weak.lock()) session->CloseIfIdle();
       }
@@ -389,7 +501,9 @@ absl::StatusOr<std::unique_ptr<EdgeServer>> EdgeServer::Start(DistributionRegist
   EDGESIM_CHECK(options.clock != nullptr);
   auto impl = std::make_unique<Impl>(registry, std::move(options));
   EDGESIM_RETURN_IF_ERROR(impl->Listen());
-  for (auto& loop : impl->loops) impl->Accept(*loop);
+  impl->ConfigureDeadlines();
+  impl->Accept();
+  for (auto& loop : impl->loops) impl->ScheduleDeadlines(*loop);
   impl->sweep_timer.emplace(impl->loops.front()->io);
   impl->ScheduleSweep();
   for (auto& loop : impl->loops) {
@@ -426,6 +540,9 @@ EdgeServerCounters EdgeServer::counters() const {
     total.capacity_exceeded += c.capacity_exceeded.load(std::memory_order_relaxed);
     total.from_event_loop += c.from_event_loop.load(std::memory_order_relaxed);
     total.to_workers += c.to_workers.load(std::memory_order_relaxed);
+    total.accept_errors += c.accept_errors.load(std::memory_order_relaxed);
+    total.refused_connections += c.refused_connections.load(std::memory_order_relaxed);
+    total.timed_out += c.timed_out.load(std::memory_order_relaxed);
   }
   return total;
 }

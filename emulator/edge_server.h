@@ -1,8 +1,10 @@
 // edge_server.h — the emulator's edge: an HTTP/1.1 server in front of the distributions'
 // caches (DESIGN 5, SPEC 4.3, 5, 7.4, 8).
 //
-// Boost.Beast, asynchronous, one io_context per thread, each with its own SO_REUSEPORT acceptor on
-// the same port. The connections here only move bytes; what happens to a request in between is
+// Boost.Beast, asynchronous, one io_context per thread. One listening socket (no SO_REUSEPORT, so
+// a second server on the same port fails to bind) accepts on the first loop and hands the
+// connections to the loops in turn; a failed accept (out of descriptors) is retried after a
+// growing pause. The connections here only move bytes; what happens to a request in between is
 // viewer_exchange.h's: routed by Host and `x-edgesim-pop`, then the request pipeline's two phases
 // (core/request_pipeline.h):
 //   * on the event loop, phase one: a fresh hit (or a cached error, a viewer 304, a cached custom
@@ -13,8 +15,11 @@
 // Answers are written by response_writer.h with one gather write (head + shared body), in request
 // order, so pipelined requests are safe, and logged by access_log_record.h. Request line +
 // headers over 20,480 bytes or a URL over 8,192 bytes get 413 and the connection is closed,
-// unlogged (SPEC 4.3). A Host no distribution answers gets CloudFront's 403 "The request could
-// not be satisfied".
+// unlogged (SPEC 4.3), like a request without one Host or with a target that is not a path
+// (policy/request_target.h, 400). A Host no distribution answers gets CloudFront's 403 "The
+// request could not be satisfied". Viewer connections time out while idle, while a request
+// arrives and while an answer is not taken (SPEC B17); one tick timer per loop checks them, so a
+// request arms no timer of its own.
 //
 //   DistributionRegistry registry;  // ... Add distributions
 //   core::SystemClock clock;
@@ -42,6 +47,15 @@ struct EdgeServerOptions {
   int origin_workers = 32;
   size_t origin_queue = 4096;
   size_t max_request_body_bytes = size_t{1} << 20;
+  // SPEC B17 (UNCONFIRMED values): a connection is closed when it waits for its next request
+  // longer than `idle_timeout`, when a request's head and body are not all in `read_timeout`
+  // after its first byte, or when the viewer takes longer than `write_timeout` to take an answer.
+  absl::Duration idle_timeout = absl::Seconds(60);
+  absl::Duration read_timeout = absl::Seconds(30);
+  absl::Duration write_timeout = absl::Seconds(30);
+  // Connections beyond this many are closed once accepted: descriptors stay for the admin API and
+  // the origins.
+  int max_connections = 10000;
   core::Clock* clock = nullptr;             // required
   AccessLogWriter* access_log = nullptr;    // optional
   // The lurker: every cache is swept with this budget at this interval (real time).
@@ -59,6 +73,9 @@ struct EdgeServerCounters {
   uint64_t capacity_exceeded = 0;  // 503: the origin queue was full
   uint64_t from_event_loop = 0;    // answered in the pipeline's first phase
   uint64_t to_workers = 0;         // handed to the origin workers
+  uint64_t accept_errors = 0;      // accept() failed (e.g. out of descriptors); retried
+  uint64_t refused_connections = 0;  // closed at once: max_connections were open
+  uint64_t timed_out = 0;          // closed by idle_timeout, read_timeout or write_timeout
 };
 
 class EdgeServer {

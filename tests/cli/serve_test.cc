@@ -50,6 +50,15 @@ TEST(ServeTest, ApiDelayFlagsAreChecked) {
   }
 }
 
+TEST(ServeTest, ViewerConnectionFlagsAreChecked) {
+  std::string err;
+  for (const char* flag : {"--viewer-idle-timeout", "--viewer-read-timeout",
+                           "--viewer-write-timeout", "--max-viewer-connections"}) {
+    EXPECT_EQ(RunServeCommand({"serve", flag, "0"}, &err), 2) << flag;
+    EXPECT_TRUE(absl::StrContains(err, flag)) << err;
+  }
+}
+
 TEST(ServeTest, TheSameConfigTwiceIsRefused) {
   std::string err;
   const std::string config = EDGESIM_SOURCE_DIR "/tests/testdata/dist-config-minimal.json";
