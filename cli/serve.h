@@ -39,6 +39,7 @@ struct ServeFlags {
   double invalidation_delay = 2;
   double deploy_delay = 0;
   std::vector<std::string> propagation_delays;  // [POP=]SECONDS
+  double api_timeout = 5;  // emulator/api_server.h
 };
 
 // Registers the subcommand; `run` is called with the parsed flags.

@@ -279,4 +279,9 @@ void MountAdminApi(httplib::Server& server, DistributionRegistry& registry,
   server.Post("/moto-api/reset", reset);
 }
 
+void WriteAdminApiError(httplib::Response& res, int status, absl::string_view code,
+                        absl::string_view message) {
+  Error(res, status, code, message);
+}
+
 }  // namespace edgesim::emulator

@@ -26,6 +26,7 @@
 //   api.listen("127.0.0.1", 4510);
 #pragma once
 
+#include "absl/strings/string_view.h"
 #include "core/clock.h"
 #include "emulator/access_log_writer.h"
 #include "emulator/control_plane.h"
@@ -46,5 +47,10 @@ struct AdminApiOptions {
 // Everything referenced must outlive `server`'s use of the routes.
 void MountAdminApi(httplib::Server& server, DistributionRegistry& registry,
                    AdminApiOptions options);
+
+// Writes the admin API's error answer, {"error": {"code": ..., "message": ...}}, for what refuses
+// a request before its route runs (cross_site_guard.h).
+void WriteAdminApiError(httplib::Response& res, int status, absl::string_view code,
+                        absl::string_view message);
 
 }  // namespace edgesim::emulator
