@@ -2,8 +2,9 @@
 # soak.sh — `edgesim serve` under mixed traffic for a long while: does it stay up, answer every
 # request correctly and keep its memory flat?
 #
-# One Release `edgesim serve` (64 MiB caches, real clock) in front of bench/soak_origin.py, for
-# --duration seconds (default 600), with at the same time:
+# One Release `edgesim serve` (real clock, --cache-mib MiB per cache, default 8: the misses fill it
+# within the warm-up, then evict) in front of bench/soak_origin.py, for --duration seconds
+# (default 600), with at the same time:
 #   - clean traffic (wrk, 8 connections, at most one request per connection per ms): 50 % hits of
 #     100 objects, 20 % misses of never-seen URLs (the cache fills, then evicts), 15 % objects that
 #     expire every second, 10 % no-store objects; every answer must be 200;
@@ -19,7 +20,7 @@
 # 10 % above the warm-up level, the largest sample of the warm-up (the caches fill during it).
 # At the end the server must still answer /_edgesim/health and exit 0 on SIGTERM.
 #
-#   bench/soak.sh [--build-dir build-rel] [--duration 600] [--out DIR]
+#   bench/soak.sh [--build-dir build-rel] [--duration 600] [--cache-mib 8] [--out DIR]
 #
 # Prints one summary line; exits 1 when a check fails. --out keeps rss.csv and the logs (default:
 # a temporary directory, removed). Needs wrk, curl, python3 and a Release build (default build-rel:
@@ -29,13 +30,15 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build_dir=build-rel
 duration=600
+cache_mib=8
 out=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --build-dir) build_dir=$2; shift 2 ;;
     --duration) duration=$2; shift 2 ;;
+    --cache-mib) cache_mib=$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
-    *) echo "usage: $0 [--build-dir DIR] [--duration SECONDS] [--out DIR]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--build-dir DIR] [--duration SECONDS] [--cache-mib 8] [--out DIR]" >&2; exit 2 ;;
   esac
 done
 [[ $build_dir == /* ]] || build_dir=$root/$build_dir
@@ -74,7 +77,7 @@ cat >"$work/dist.json" <<EOF
    "ForwardedValues": {"QueryString": false, "Cookies": {"Forward": "none"}}, "MinTTL": 0}}
 EOF
 "$edgesim" serve --config "$work/dist.json" --listen 127.0.0.1:0 --api 127.0.0.1:0 --threads 2 \
-  --cache-size $((64 << 20)) --invalidation-delay 0 >"$work/serve.out" 2>"$work/serve.err" &
+  --cache-size $((cache_mib << 20)) --invalidation-delay 0 >"$work/serve.out" 2>"$work/serve.err" &
 serve_pid=$!
 pids+=($serve_pid)
 for _ in $(seq 1 200); do grep -q '^api listening' "$work/serve.out" && break; sleep 0.05; done
@@ -173,7 +176,7 @@ while ((SECONDS < end)); do
       -d "{\"distribution\": \"$dist_id\", \"paths\": [\"/nostore/*\"]}" "$api/_edgesim/invalidate"
     api_call 200 ListInvalidations "$api/2020-05-31/distribution/$dist_id/invalidation?MaxItems=5"
   fi
-  ((tick % 30 == 0)) && api_call 200 cache "$api/_edgesim/cache?distribution=$dist_id"
+  ((tick % 30 == 0)) && api_call 200 cache "$api/_edgesim/cache?distribution=$dist_id&limit=1000"
   sleep 1
 done
 wait "$wrk_clean" "$wrk_faults" || true

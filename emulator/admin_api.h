@@ -7,7 +7,9 @@
 //   POST /_edgesim/clock/set               {"time": "2026-01-01T00:00:00Z"}  (409 likewise)
 //   GET  /_edgesim/stats                   per distribution, per cache (POP / regional / shield),
 //                                          per behavior: the core counters; the edge's counters
-//   GET  /_edgesim/cache?distribution=ID&pop=POP   the entries of one cache
+//   GET  /_edgesim/cache?distribution=ID&pop=POP&limit=N   the entries of one cache: the first
+//                                          N (default 1000, at most 100000) of "total";
+//                                          "truncated" when some were left out
 //   POST /_edgesim/reset, POST /moto-api/reset     empties every cache and counter, and resets
 //                                          the CloudFront API's state (ControlPlane::Reset)
 //   GET  /_edgesim/invalidations/bill      the invalidation pricing ledger (with a ControlPlane)
