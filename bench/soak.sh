@@ -176,7 +176,7 @@ while ((SECONDS < end)); do
       -d "{\"distribution\": \"$dist_id\", \"paths\": [\"/nostore/*\"]}" "$api/_edgesim/invalidate"
     api_call 200 ListInvalidations "$api/2020-05-31/distribution/$dist_id/invalidation?MaxItems=5"
   fi
-  ((tick % 30 == 0)) && api_call 200 cache "$api/_edgesim/cache?distribution=$dist_id&limit=1000"
+  ((tick % 30 == 0)) && api_call 200 cache "$api/_edgesim/cache?distribution=$dist_id"
   sleep 1
 done
 wait "$wrk_clean" "$wrk_faults" || true

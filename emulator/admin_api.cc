@@ -171,9 +171,10 @@ const LiveDistribution* FindDistribution(const RegistrySnapshot& snapshot, const
   return d;
 }
 
-// The entries one listing shows: each costs about 1 KiB of JSON while the answer is built, and
-// a 1 GiB cache holds millions.
-constexpr int kDefaultCacheListLimit = 1000;
+// The entries one listing shows: each costs about 1 KiB of JSON while the answer is built (a
+// 1 GiB cache holds millions), and glibc keeps that high-water mark in the arena of each API
+// thread that built one, so large defaults make the process grow listing after listing.
+constexpr int kDefaultCacheListLimit = 100;
 constexpr int kMaxCacheListLimit = 100'000;
 
 void ListCache(const httplib::Request& req, httplib::Response& res,

@@ -8,7 +8,7 @@
 //   GET  /_edgesim/stats                   per distribution, per cache (POP / regional / shield),
 //                                          per behavior: the core counters; the edge's counters
 //   GET  /_edgesim/cache?distribution=ID&pop=POP&limit=N   the entries of one cache: the first
-//                                          N (default 1000, at most 100000) of "total";
+//                                          N (default 100, at most 100000) of "total";
 //                                          "truncated" when some were left out
 //   POST /_edgesim/reset, POST /moto-api/reset     empties every cache and counter, and resets
 //                                          the CloudFront API's state (ControlPlane::Reset)
