@@ -56,11 +56,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_http() {  # wait_http URL: until it answers, at most 10 s
-  for _ in $(seq 1 200); do curl -fs -o /dev/null "$1" && return 0; sleep 0.05; done
-  echo "no answer from $1" >&2; return 1
-}
+source "$root/bench/lib.sh"
 
 origin_port=$(free_port)
 payload=$(head -c 1024 /dev/zero | tr '\0' 'x')

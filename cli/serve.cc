@@ -19,8 +19,10 @@
 #include "core/clock.h"
 #include "emulator/access_log_writer.h"
 #include "emulator/admin_api.h"
+#include "emulator/api_server.h"
 #include "emulator/cloudfront_api.h"
 #include "emulator/control_plane.h"
+#include "emulator/cross_site_guard.h"
 #include "emulator/demo_origin.h"
 #include "emulator/distribution_registry.h"
 #include "emulator/edge_server.h"
@@ -248,6 +250,10 @@ CLI::App* AddServeCommand(CLI::App& app, ServeFlags& f) {
   cmd->add_option("--max-viewer-connections", f.max_viewer_connections,
                   "Open viewer connections beyond which new ones are closed at once")
       ->check(CLI::Range(1, 1000000));
+  cmd->add_option("--api-timeout", f.api_timeout,
+                  "Seconds the API port waits on a read, a write or an idle keep-alive "
+                  "connection before closing it")
+      ->check(CLI::Range(0.001, 3600.0));
   return cmd;
 }
 
@@ -319,6 +325,8 @@ int RunServe(const ServeFlags& f, std::ostream& out, std::ostream& err) {
                                        *std::move(control_plane_options));
   control_plane.AdoptRegistered(clock->Now());
   httplib::Server api;
+  emulator::LimitApiServer(api, {.timeout = absl::Seconds(f.api_timeout)});
+  emulator::MountCrossSiteGuard(api, {.api_host = api_address->host});
   emulator::MountAdminApi(api, loaded.registry,
                           {.clock = clock.get(),
                            .manual_clock = manual,
@@ -326,13 +334,11 @@ int RunServe(const ServeFlags& f, std::ostream& out, std::ostream& err) {
                            .access_log = access_log.get(),
                            .control_plane = &control_plane});
   emulator::MountCloudFrontApi(api, control_plane, *clock);
-  const int api_port =
-      api_address->port == 0
-          ? api.bind_to_any_port(api_address->host)
-          : (api.bind_to_port(api_address->host, api_address->port) ? api_address->port : -1);
-  if (api_port < 0) {
+  const absl::StatusOr<int> api_port =
+      emulator::BindApiServer(api, api_address->host, api_address->port);
+  if (!api_port.ok()) {
     (*edge)->Shutdown();
-    return Fail(err, absl::UnavailableError(absl::StrCat("--api ", f.api, ": cannot bind")),
+    return Fail(err, absl::UnavailableError(absl::StrCat("--api ", api_port.status().message())),
                 kExitFailure);
   }
   std::thread api_thread([&api] { api.listen_after_bind(); });
@@ -340,7 +346,7 @@ int RunServe(const ServeFlags& f, std::ostream& out, std::ostream& err) {
   while (!api.is_running()) std::this_thread::yield();
 
   const std::string edge_url = absl::StrCat("http://", listen->host, ":", (*edge)->port());
-  const std::string api_url = absl::StrCat("http://", api_address->host, ":", api_port);
+  const std::string api_url = absl::StrCat("http://", api_address->host, ":", *api_port);
   out << "edge listening on " << edge_url << "\napi listening on " << api_url << "\n";
   for (const auto& d : loaded.registry.Snapshot()->distributions()) {
     out << "distribution " << d->id() << " " << d->distribution().domain_name << "\n";

@@ -44,6 +44,7 @@ struct ServeFlags {
   double viewer_read_timeout = 30;
   double viewer_write_timeout = 30;
   int max_viewer_connections = 10000;
+  double api_timeout = 5;  // emulator/api_server.h
 };
 
 // Registers the subcommand; `run` is called with the parsed flags.

@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "nlohmann/json.hpp"
@@ -172,6 +173,12 @@ const LiveDistribution* FindDistribution(const RegistrySnapshot& snapshot, const
   return d;
 }
 
+// The entries one listing shows: each costs about 1 KiB of JSON while the answer is built (a
+// 1 GiB cache holds millions), and glibc keeps that high-water mark in the arena of each API
+// thread that built one, so large defaults make the process grow listing after listing.
+constexpr int kDefaultCacheListLimit = 100;
+constexpr int kMaxCacheListLimit = 100'000;
+
 void ListCache(const httplib::Request& req, httplib::Response& res,
                const RegistrySnapshot& snapshot, absl::Time now) {
   const LiveDistribution* d = FindDistribution(snapshot, req.get_param_value("distribution"), res);
@@ -179,8 +186,16 @@ void ListCache(const httplib::Request& req, httplib::Response& res,
   const std::string pop = req.has_param("pop") ? req.get_param_value("pop") : d->pops().front();
   const core::EdgeCache* cache = d->network().FindCache(pop);
   if (cache == nullptr) return Error(res, 404, "NoSuchCache", absl::StrCat("no cache ", pop));
+  int limit = kDefaultCacheListLimit;
+  if (req.has_param("limit") && (!absl::SimpleAtoi(req.get_param_value("limit"), &limit) ||
+                                 limit < 1 || limit > kMaxCacheListLimit)) {
+    return Error(res, 400, "InvalidArgument",
+                 absl::StrCat("limit must be 1 to ", kMaxCacheListLimit));
+  }
   json entries = json::array();
+  size_t total = 0;
   cache->store().ForEach([&](const core::EntryView& e) {
+    if (++total > static_cast<size_t>(limit)) return;
     policy::CacheKey key;
     key.bytes = e.key;
     key.object_path = e.object_path;
@@ -193,7 +208,12 @@ void ListCache(const httplib::Request& req, httplib::Response& res,
                        {"size", e.response->body_size},
                        {"charge", e.charge}});
   });
-  WriteJson(res, 200, {{"distribution", d->id()}, {"pop", pop}, {"entries", std::move(entries)}});
+  WriteJson(res, 200,
+            {{"distribution", d->id()},
+             {"pop", pop},
+             {"total", total},
+             {"truncated", total > entries.size()},
+             {"entries", std::move(entries)}});
 }
 
 void Invalidate(const httplib::Request& req, httplib::Response& res,
@@ -279,6 +299,11 @@ void MountAdminApi(httplib::Server& server, DistributionRegistry& registry,
   };
   server.Post("/_edgesim/reset", reset);
   server.Post("/moto-api/reset", reset);
+}
+
+void WriteAdminApiError(httplib::Response& res, int status, absl::string_view code,
+                        absl::string_view message) {
+  Error(res, status, code, message);
 }
 
 }  // namespace edgesim::emulator

@@ -7,7 +7,9 @@
 //   POST /_edgesim/clock/set               {"time": "2026-01-01T00:00:00Z"}  (409 likewise)
 //   GET  /_edgesim/stats                   per distribution, per cache (POP / regional / shield),
 //                                          per behavior: the core counters; the edge's counters
-//   GET  /_edgesim/cache?distribution=ID&pop=POP   the entries of one cache
+//   GET  /_edgesim/cache?distribution=ID&pop=POP&limit=N   the entries of one cache: the first
+//                                          N (default 100, at most 100000) of "total";
+//                                          "truncated" when some were left out
 //   POST /_edgesim/reset, POST /moto-api/reset     empties every cache and counter, and resets
 //                                          the CloudFront API's state (ControlPlane::Reset)
 //   GET  /_edgesim/invalidations/bill      the invalidation pricing ledger (with a ControlPlane)
@@ -26,6 +28,7 @@
 //   api.listen("127.0.0.1", 4510);
 #pragma once
 
+#include "absl/strings/string_view.h"
 #include "core/clock.h"
 #include "emulator/access_log_writer.h"
 #include "emulator/control_plane.h"
@@ -46,5 +49,10 @@ struct AdminApiOptions {
 // Everything referenced must outlive `server`'s use of the routes.
 void MountAdminApi(httplib::Server& server, DistributionRegistry& registry,
                    AdminApiOptions options);
+
+// Writes the admin API's error answer, {"error": {"code": ..., "message": ...}}, for what refuses
+// a request before its route runs (cross_site_guard.h).
+void WriteAdminApiError(httplib::Response& res, int status, absl::string_view code,
+                        absl::string_view message);
 
 }  // namespace edgesim::emulator

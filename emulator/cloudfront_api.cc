@@ -21,7 +21,6 @@ namespace {
 
 using nlohmann::json;
 
-constexpr absl::string_view kApiPrefix = "/2020-05-31/";
 // Real CloudFront's Location headers name its own endpoint, not the one the caller used (moto's
 // tests assert this literally).
 constexpr absl::string_view kCanonicalEndpoint = "https://cloudfront.amazonaws.com";
@@ -136,7 +135,7 @@ absl::StatusOr<int> MaxItems(const httplib::Request& req) {
 std::string IfMatch(const httplib::Request& req) { return req.get_header_value("If-Match"); }
 
 std::string Location(absl::string_view resource) {
-  return absl::StrCat(kCanonicalEndpoint, kApiPrefix, resource);
+  return absl::StrCat(kCanonicalEndpoint, kCloudFrontApiPrefix, resource);
 }
 
 Reply Answer(absl::string_view operation, Versioned v, std::string location = "") {
@@ -312,7 +311,7 @@ void MountTags(httplib::Server& server, ControlPlane& cp, const core::Clock& clo
 // Bodies for what httplib refuses before any route runs: unknown routes (404) and bodies over the
 // payload limit (413, reported as MalformedInput like DecodeXml's own check).
 httplib::Server::HandlerResponse ApiErrorPage(const httplib::Request& req, httplib::Response& res) {
-  if (!absl::StartsWith(req.path, kApiPrefix) || !res.body.empty()) {
+  if (!absl::StartsWith(req.path, kCloudFrontApiPrefix) || !res.body.empty()) {
     return httplib::Server::HandlerResponse::Unhandled;
   }
   const std::string request_id = NewRequestId();
@@ -343,6 +342,10 @@ void MountCloudFrontApi(httplib::Server& server, ControlPlane& control_plane,
   MountInvalidations(server, control_plane, clock);
   MountCachePolicies(server, control_plane, clock);
   MountTags(server, control_plane, clock);
+}
+
+void WriteCloudFrontApiError(httplib::Response& res, const ApiError& error) {
+  WriteError(res, error, NewRequestId());
 }
 
 }  // namespace edgesim::emulator

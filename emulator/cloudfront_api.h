@@ -22,7 +22,9 @@
 //   api.listen("127.0.0.1", 4510);
 #pragma once
 
+#include "absl/strings/string_view.h"
 #include "core/clock.h"
+#include "emulator/api_error.h"
 #include "emulator/control_plane.h"
 #include "httplib.h"
 
@@ -31,5 +33,12 @@ namespace edgesim::emulator {
 // Everything referenced must outlive `server`'s use of the routes.
 void MountCloudFrontApi(httplib::Server& server, ControlPlane& control_plane,
                         const core::Clock& clock);
+
+// The path prefix of every CloudFront API route.
+inline constexpr absl::string_view kCloudFrontApiPrefix = "/2020-05-31/";
+
+// Writes `error` as the routes do (its status, a new x-amz-request-id, the XML body), for what
+// refuses a request before its route runs (cross_site_guard.h).
+void WriteCloudFrontApiError(httplib::Response& res, const ApiError& error);
 
 }  // namespace edgesim::emulator

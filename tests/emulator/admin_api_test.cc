@@ -4,6 +4,7 @@
 
 #include <thread>
 
+#include "absl/strings/str_cat.h"
 #include "emulator/demo_origin.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -129,6 +130,25 @@ TEST_F(AdminApiTest, StatsCacheAndReset) {
   EXPECT_EQ(Get("/_edgesim/cache").second["entries"].size(), 0u);
   EXPECT_EQ(Get("/_edgesim/stats").second["distributions"][0]["caches"][0]["counters"]["requests"],
             0);
+}
+
+TEST_F(AdminApiTest, CacheListingsAreBounded) {
+  Start(/*manual=*/true);
+  core::EdgeCache& pop = *live_->network().FindCache(live_->pops().front());
+  for (const char* path : {"/about.html", "/index.html", "/assets/app.3f9a1c.js"}) {
+    pop.Handle(policy::Request::Get(path), clock_.Now(), live_->origin());
+  }
+  const json all = Get("/_edgesim/cache").second;
+  EXPECT_EQ(all["total"], 3);
+  EXPECT_EQ(all["truncated"], false);
+  EXPECT_EQ(all["entries"].size(), 3u);
+  const json two = Get("/_edgesim/cache?limit=2").second;
+  EXPECT_EQ(two["total"], 3);
+  EXPECT_EQ(two["truncated"], true);
+  EXPECT_EQ(two["entries"].size(), 2u);
+  for (const char* bad : {"0", "100001", "many"}) {
+    EXPECT_EQ(Get(absl::StrCat("/_edgesim/cache?limit=", bad)).first, 400) << bad;
+  }
 }
 
 TEST_F(AdminApiTest, InvalidationBillAndResetReachTheControlPlane) {

@@ -103,21 +103,31 @@ class ServeProcess {
     return AdminPost("/_edgesim/clock/advance", {{"seconds", absl::ToDoubleSeconds(d)}}).status();
   }
 
-  // ---- The edge over a plain socket --------------------------------------------------------
+  // ---- The edge (or the API port) over a plain socket ------------------------------------
 
   // Sends `bytes` in one write, then reads `responses` HTTP responses off the same connection
   // (HEAD responses are not expected here). Stops early at end of stream.
   absl::StatusOr<std::vector<boost::beast::http::response<boost::beast::http::string_body>>>
   RawExchange(const std::string& bytes, int responses) const {
+    return RawExchangeOn(edge_port(), bytes, responses);
+  }
+  absl::StatusOr<std::vector<boost::beast::http::response<boost::beast::http::string_body>>>
+  RawApiExchange(const std::string& bytes, int responses) const {
+    return RawExchangeOn(api_port(), bytes, responses);
+  }
+
+ private:
+  static absl::StatusOr<std::vector<boost::beast::http::response<boost::beast::http::string_body>>>
+  RawExchangeOn(int port, const std::string& bytes, int responses) {
     namespace beast = boost::beast;
     namespace http = beast::http;
     boost::asio::io_context io;
     boost::asio::ip::tcp::socket socket(io);
     beast::error_code ec;
     socket.connect(
-        {boost::asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(edge_port())}, ec);
+        {boost::asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)}, ec);
     if (!ec) boost::asio::write(socket, boost::asio::buffer(bytes), ec);
-    if (ec) return absl::UnavailableError(absl::StrCat("edge: ", ec.message()));
+    if (ec) return absl::UnavailableError(absl::StrCat("port ", port, ": ", ec.message()));
     std::vector<http::response<http::string_body>> out;
     beast::flat_buffer buffer;
     for (int i = 0; i < responses; ++i) {
@@ -129,7 +139,6 @@ class ServeProcess {
     return out;
   }
 
- private:
   // The rest of stdout is collected by a thread, so the child never blocks on a full pipe.
   explicit ServeProcess(std::unique_ptr<ServeChild> child)
       : child_(std::move(child)), stdout_(child_->startup_output()) {
