@@ -25,8 +25,8 @@ bool WorkerPool::Enqueue(absl::string_view name, std::function<void()> task, boo
   {
     std::lock_guard<std::mutex> lock(mu_);
     auto it = lanes_.find(std::string(name));
-    if (stopping_ ||
-        (bounded && it != lanes_.end() && it->second.queue.size() >= options_.queue_capacity)) {
+    const size_t waiting = it == lanes_.end() ? 0 : it->second.queue.size();
+    if (stopping_ || (bounded && waiting >= options_.queue_capacity)) {
       ++rejected_;
       return false;
     }
