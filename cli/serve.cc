@@ -26,6 +26,7 @@
 #include "emulator/demo_origin.h"
 #include "emulator/distribution_registry.h"
 #include "emulator/edge_server.h"
+#include "emulator/http_origin.h"
 #include "emulator/origin_router.h"
 #include "httplib.h"
 #include "policy/status_macros.h"
@@ -96,12 +97,16 @@ class Deployer {
  public:
   Deployer(const ServeFlags& f, std::map<std::string, std::string> dirs,
            emulator::EdgeTopology topology)
-      : flags_(f), dirs_(std::move(dirs)), topology_(std::move(topology)) {}
+      : flags_(f),
+        dirs_(std::move(dirs)),
+        topology_(std::move(topology)),
+        origins_(std::make_shared<emulator::HttpOriginClient>(emulator::HttpClientOptions{})) {}
 
   absl::StatusOr<std::shared_ptr<emulator::LiveDistribution>> operator()(
       policy::Distribution d) const {
     emulator::OriginOptions options;
     options.s3_endpoint = flags_.s3_endpoint;
+    options.http_client = origins_;
     for (const auto& [id, dir] : dirs_) {
       if (d.config.FindOrigin(id) != nullptr) options.origin_dirs[id] = dir;
     }
@@ -111,11 +116,14 @@ class Deployer {
   }
 
   const emulator::EdgeTopology& topology() const { return topology_; }
+  // Every distribution's connections to its origins.
+  emulator::HttpOriginClient& origins() const { return *origins_; }
 
  private:
   const ServeFlags& flags_;
   const std::map<std::string, std::string> dirs_;
   const emulator::EdgeTopology topology_;
+  const std::shared_ptr<emulator::HttpOriginClient> origins_;
 };
 
 struct Loaded {
@@ -223,6 +231,10 @@ CLI::App* AddServeCommand(CLI::App& app, ServeFlags& f) {
                   "S3-compatible endpoint for S3 origins, e.g. http://127.0.0.1:5000");
   cmd->add_option("--origin-dir", f.origin_dirs,
                   "Serve an origin from a directory: ORIGIN_ID=DIR (repeatable)");
+  cmd->add_option("--origin-concurrency", f.origin_concurrency,
+                  "Fetches of one origin in flight at once, of the 32 origin workers; more wait "
+                  "in that origin's queue, so a hung origin cannot slow the others")
+      ->check(CLI::Range(1, 1024));
   cmd->add_option("--access-log", f.access_log,
                   "Standard access log file, or an existing directory for one file per "
                   "distribution");
@@ -309,6 +321,8 @@ int RunServe(const ServeFlags& f, std::ostream& out, std::ostream& err) {
       emulator::EdgeServer::Start(loaded.registry, {.host = listen->host,
                                                     .port = listen->port,
                                                     .threads = f.threads,
+                                                    .origin_concurrency = f.origin_concurrency,
+                                                    .origin_client = &deploy.origins(),
                                                     .idle_timeout = absl::Seconds(f.viewer_idle_timeout),
                                                     .read_timeout = absl::Seconds(f.viewer_read_timeout),
                                                     .write_timeout = absl::Seconds(f.viewer_write_timeout),

@@ -393,10 +393,14 @@ CollapsedResult EdgeCache::Impl::FetchUpstream(Exchange& x) {
   if (fetched.ok() && conditional && fetched->head.status == 304) {
     return RefreshStored(x, *stale, *fetched);
   }
-  const int origin_status = fetched.ok() ? fetched->head.status : 0;
+  // A body cut short counts as no answer: the stored copy may stand in for it (SPEC 4.3, 3.6).
+  const bool answered = fetched.ok() && fetched->complete;
+  const int origin_status = answered ? fetched->head.status : 0;
   if (old != nullptr && (origin_status == 0 || origin_status >= 500)) {
-    const int viewer_status =
-        fetched.ok() ? origin_status : policy::FailureStatus(fetched.status().code());
+    // A cut body would be a 502, as an invalid answer is.
+    const absl::StatusCode failure =
+        fetched.ok() ? absl::StatusCode::kDataLoss : fetched.status().code();
+    const int viewer_status = answered ? origin_status : policy::FailureStatus(failure);
     if (absl::optional<CollapsedResult> served =
             ServeStaleOnError(x, *stale, origin_status, viewer_status)) {
       return *std::move(served);
@@ -492,7 +496,8 @@ CollapsedResult EdgeCache::Impl::Answer(Exchange& x, OriginResponse fetched) {
   const CacheOutcome outcome = status >= 400 ? CacheOutcome::kError : CacheOutcome::kMiss;
   if (status >= 400) x.result.error_detail = ErrorDetail::kError;
   policy::TtlDecision d;
-  if (x.p.may_store && fetched.cacheable) {
+  x.result.truncated = !fetched.complete;
+  if (x.p.may_store && fetched.complete) {
     d = policy::DecideTtl(fetched.head, x.info->policy(), x.now, TtlContextFor(*x.info, status),
                           options.model);
   }

@@ -127,6 +127,9 @@ struct EdgeResult {
   bool served_stale = false;       // stale-while-revalidate or stale-on-error
   bool origin_shield_hit = false;  // a tier above answered from the Origin Shield's cache
   bool contacted_origin = false;   // this request went upstream
+  // The origin cut the body short (SPEC 4.3): `body` is what came, the head keeps the origin's
+  // framing; the viewer gets that much under the promised framing, then the connection closes.
+  bool truncated = false;
   absl::optional<BackgroundRefresh> background_refresh;
 };
 

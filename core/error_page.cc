@@ -31,6 +31,7 @@ void SubstituteErrorPage(EdgeResult& error, EdgeResult page,
   error.stored = std::move(page.stored);
   error.body = std::move(page.body);
   error.body_size = page.body_size;
+  error.truncated = page.truncated;  // the page's framing now, whatever the error's was
   error.age = page.age;
   if (!error.background_refresh) error.background_refresh = std::move(page.background_refresh);
 }

@@ -39,9 +39,11 @@ struct OriginResponse {
   // Set by a tier when the answer came from the Origin Shield's cache, however many tiers up
   // (SPEC 7.1, 8.3: the POP then logs OriginShieldHit).
   bool origin_shield_hit = false;
-  // False when the body came short of its Content-Length or last chunk: served, never stored
-  // (SPEC 4.3).
-  bool cacheable = true;
+  // False when the body came short of its Content-Length or its last chunk (SPEC 4.3): never
+  // stored, never in place of a stored copy; the head keeps the origin's framing headers (the
+  // promised Content-Length, or chunked), so the viewer can tell it was cut short. A body
+  // delimited by the connection's close is complete by definition.
+  bool complete = true;
 };
 
 class OriginFetcher {

@@ -44,6 +44,7 @@ absl::StatusOr<OriginResponse> TierFetcher::Fetch(const OriginRequest& request, 
   out.body = std::move(r.body);
   out.body_size = r.body_size;
   out.age = r.age;
+  out.complete = !r.truncated;  // cut short above: not stored below either (SPEC 4.3)
   out.upstream_hit =
       r.outcome == policy::CacheOutcome::kHit || r.outcome == policy::CacheOutcome::kRefreshHit;
   out.origin_shield_hit = r.origin_shield_hit || (shield_layer_ && out.upstream_hit);

@@ -31,12 +31,17 @@ policy::AccessLogRecord AccessLogRecordFor(const ViewerExchange& x, const Connec
   r.time_taken = facts.time_taken;
   r.time_to_first_byte = facts.time_to_first_byte;
   r.response_result_type = std::string(policy::ResultType(a.outcome));
-  // SPEC 8.3: a viewer gone before the last byte turns the final result into an Error.
-  r.result_type = facts.hung_up ? "Error" : r.response_result_type;
-  r.detailed_result_type =
-      facts.hung_up ? "ClientCommError"
-                    : std::string(policy::DetailedResultType(a.outcome, a.error_detail,
-                                                             a.origin_shield_hit));
+  // SPEC 8.3: a viewer gone before the last byte turns the final result into an Error; so does
+  // an origin that cut the body short (SPEC 4.3), logged as a failed origin exchange.
+  r.result_type = facts.hung_up || a.truncated ? "Error" : r.response_result_type;
+  if (facts.hung_up) {
+    r.detailed_result_type = "ClientCommError";
+  } else if (a.truncated) {
+    r.detailed_result_type = std::string(policy::ToString(policy::ErrorDetail::kOriginCommError));
+  } else {
+    r.detailed_result_type =
+        std::string(policy::DetailedResultType(a.outcome, a.error_detail, a.origin_shield_hit));
+  }
   r.content_type = std::string(core::HeadersOf(a).Get("Content-Type").value_or(""));
   r.content_len = facts.content_length;
   return r;

@@ -36,12 +36,16 @@ using SteadyTime = std::chrono::steady_clock::time_point;
 // SPEC 4.3: CloudFront's request limits.
 constexpr size_t kMaxHeaderBytes = 20480;
 constexpr size_t kMaxUrlBytes = 8192;
-// How long Shutdown waits for requests in flight (a hanging origin) before it stops anyway.
+// How long Shutdown waits for requests in flight (a hanging origin) before it abandons their
+// origin fetches; then how long the abandoned ones get to write their 502 and be logged.
 constexpr absl::Duration kShutdownGrace = absl::Seconds(5);
 // After a failed accept (EMFILE, ENFILE, ENOBUFS, ENOMEM: the connection stays in the backlog),
 // the pause before the next try, doubled on each failure in a row.
 constexpr std::chrono::milliseconds kFirstAcceptPause{50};
 constexpr std::chrono::milliseconds kLongestAcceptPause{1000};
+constexpr absl::Duration kAbandonedWriteGrace = absl::Seconds(1);
+// The origin workers' lane of the cache sweeps: apart from every origin's.
+constexpr absl::string_view kSweepLane = "sweep";
 
 absl::string_view View(beast::string_view s) { return absl::string_view(s.data(), s.size()); }
 
@@ -105,7 +109,8 @@ struct EdgeServer::Impl {
       : registry(registry),
         options(std::move(options)),
         pool({.threads = this->options.origin_workers,
-              .queue_capacity = this->options.origin_queue}) {}
+              .queue_capacity = this->options.origin_queue,
+              .lane_concurrency = this->options.origin_concurrency}) {}
 
   absl::Status Listen();
   void Accept();
@@ -115,6 +120,8 @@ struct EdgeServer::Impl {
   void ScheduleDeadlines(Loop& loop);
   void ScheduleSweep();
   void Shutdown();
+  // Waits up to `grace` for every session to end.
+  void AwaitSessions(absl::Duration grace) const;
 
   DistributionRegistry& registry;
   const EdgeServerOptions options;
@@ -258,7 +265,8 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void ToWorkers() {
     LoopCounters::Bump(loop_.counters.to_workers);
-    const bool queued = server_.pool.TrySubmit([self = shared_from_this()] {
+    const std::string lane = OriginLane(exchange_, exchange_.pending.fetch.behavior_index);
+    const bool queued = server_.pool.TrySubmit(lane, [self = shared_from_this()] {
       AnswerUpstream(self->exchange_, self->server_.options.clock->Now());
       net::post(self->socket_.get_executor(), [self] { self->Answer(); });
     });
@@ -274,7 +282,8 @@ class Session : public std::enable_shared_from_this<Session> {
   // hands out at most one per key and keeps the key claimed until it has run.
   void Answer() {
     if (std::function<void()> refresh = TakeRefreshJob(exchange_, server_.options.clock)) {
-      server_.pool.Submit(std::move(refresh));
+      server_.pool.Submit(OriginLane(exchange_, exchange_.answer.behavior_index),
+                          std::move(refresh));
     }
     Write(/*log=*/true);
   }
@@ -293,8 +302,10 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void Write(bool log) {
     log_ = log && server_.options.access_log != nullptr && exchange_.distribution != nullptr;
-    const bool close = !keep_alive_ || server_.stopping.load(std::memory_order_relaxed);
     const core::EdgeResult& a = exchange_.answer;
+    // A truncated answer ends with the connection: the viewer sees the cut (SPEC 4.3).
+    const bool close =
+        !keep_alive_ || a.truncated || server_.stopping.load(std::memory_order_relaxed);
     facts_.content_length = WriteResponseHead(
         a,
         {.head_request = exchange_.request.method == "HEAD",
@@ -455,7 +466,7 @@ void EdgeServer::Impl::ScheduleSweep() {
   sweep_timer->async_wait([this](beast::error_code ec) {
     if (ec || stopping.load()) return;
     // On the pool: a sweep takes shard locks, which an event loop should not wait for.
-    pool.TrySubmit([snapshot = registry.Snapshot(), this] {
+    pool.TrySubmit(kSweepLane, [snapshot = registry.Snapshot(), this] {
       const absl::Time now = options.clock->Now();
       for (const auto& d : snapshot->distributions()) d->Sweep(now, options.sweep_budget);
     });
@@ -484,16 +495,24 @@ void EdgeServer::Impl::Shutdown() {
       }
     });
   }
-  const absl::Time deadline = absl::Now() + kShutdownGrace;
-  while (live_sessions.load(std::memory_order_acquire) > 0 && absl::Now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
-  }
+  AwaitSessions(kShutdownGrace);
+  // Fetches still blocked on an origin end now (their viewers get a 502), so joining the workers
+  // cannot wait out OriginReadTimeout x ConnectionAttempts.
+  if (options.origin_client != nullptr) options.origin_client->Abandon();
   pool.Shutdown();
+  AwaitSessions(kAbandonedWriteGrace);
   for (auto& loop : loops) {
     loop->guard.reset();
     loop->io.stop();
   }
   for (std::thread& t : threads) t.join();
+}
+
+void EdgeServer::Impl::AwaitSessions(absl::Duration grace) const {
+  const absl::Time deadline = absl::Now() + grace;
+  while (live_sessions.load(std::memory_order_acquire) > 0 && absl::Now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
 }
 
 absl::StatusOr<std::unique_ptr<EdgeServer>> EdgeServer::Start(DistributionRegistry& registry,

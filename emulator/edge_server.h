@@ -9,9 +9,11 @@
 // (core/request_pipeline.h):
 //   * on the event loop, phase one: a fresh hit (or a cached error, a viewer 304, a cached custom
 //     error page) is answered right there;
-//   * otherwise phase two runs on a bounded pool of origin workers (503 CapacityExceeded when the
-//     queue is full), and the answer is posted back to the connection's loop.
-//     Stale-while-revalidate refreshes run on the pool too.
+//   * otherwise phase two runs on a bounded pool of origin workers, in the lane of the origin it
+//     goes to (worker_pool.h: at most `origin_concurrency` fetches per origin, so a hung origin
+//     never delays another's misses; 503 CapacityExceeded when that origin's queue is full), and
+//     the answer is posted back to the connection's loop. Stale-while-revalidate refreshes run on
+//     the pool too, in their origin's lane.
 // Answers are written by response_writer.h with one gather write (head + shared body), in request
 // order, so pipelined requests are safe, and logged by access_log_record.h. Request line +
 // headers over 20,480 bytes or a URL over 8,192 bytes get 413 and the connection is closed,
@@ -26,6 +28,9 @@
 //   auto server = *EdgeServer::Start(registry, {.port = 0, .clock = &clock});
 //   server->port();      // the bound port
 //   server->Shutdown();  // stop accepting, finish in-flight requests, join
+//
+// Shutdown waits 5 s for the requests in flight, then abandons the origin fetches still blocked
+// (`origin_client`; their viewers get a 502), so a silent origin cannot hold it up.
 #pragma once
 
 #include <cstdint>
@@ -37,6 +42,7 @@
 #include "core/clock.h"
 #include "emulator/access_log_writer.h"
 #include "emulator/distribution_registry.h"
+#include "emulator/http_origin.h"
 
 namespace edgesim::emulator {
 
@@ -45,7 +51,13 @@ struct EdgeServerOptions {
   uint16_t port = 8080;  // 0: the OS picks one
   int threads = 0;       // event loops; 0: one per hardware thread
   int origin_workers = 32;
+  // Requests waiting per origin for a worker (then 503 CapacityExceeded).
   size_t origin_queue = 4096;
+  // Fetches of one origin ("domain:port") running at once: a hung origin holds no more workers.
+  int origin_concurrency = 16;
+  // The origins' connections, shared by every distribution's router: Shutdown abandons the
+  // fetches still in flight after its grace period. Optional.
+  HttpOriginClient* origin_client = nullptr;
   size_t max_request_body_bytes = size_t{1} << 20;
   // SPEC B17 (UNCONFIRMED values): a connection is closed when it waits for its next request
   // longer than `idle_timeout`, when a request's head and body are not all in `read_timeout`
@@ -90,7 +102,8 @@ class EdgeServer {
 
   uint16_t port() const;
   // Stops accepting, closes idle connections, finishes the requests in flight (and their
-  // writes), then joins every thread. Idempotent; thread-safe.
+  // writes; origin fetches still blocked after the grace are abandoned), then joins every
+  // thread. Idempotent; thread-safe.
   void Shutdown();
   EdgeServerCounters counters() const;
 

@@ -9,10 +9,12 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "boost/asio/connect.hpp"
 #include "boost/asio/io_context.hpp"
 #include "boost/asio/ip/tcp.hpp"
+#include "boost/asio/post.hpp"
 #include "boost/beast/core.hpp"
 #include "boost/beast/http.hpp"
 
@@ -28,6 +30,14 @@ using SteadyTime = std::chrono::steady_clock::time_point;
 std::chrono::nanoseconds ToChrono(absl::Duration d) {
   return absl::ToChronoNanoseconds(std::max(d, absl::Milliseconds(1)));
 }
+
+// `timeout`, or less when the answer's `deadline` (ResponseCompletionTimeout) comes first.
+absl::Duration Within(absl::Duration timeout, SteadyTime deadline) {
+  if (deadline == SteadyTime::max()) return timeout;
+  return std::min(timeout, absl::FromChrono(deadline - std::chrono::steady_clock::now()));
+}
+
+bool Passed(SteadyTime deadline) { return std::chrono::steady_clock::now() >= deadline; }
 
 std::string Key(const HttpEndpoint& endpoint) {
   return absl::StrCat(endpoint.host, ":", endpoint.port);
@@ -58,10 +68,8 @@ struct Connection {
   }
 };
 
-absl::StatusOr<std::unique_ptr<Connection>> Connect(const HttpEndpoint& endpoint,
-                                                    absl::Duration timeout) {
-  auto c = std::make_unique<Connection>();
-  tcp::resolver resolver(c->io);
+absl::Status Connect(Connection& c, const HttpEndpoint& endpoint, absl::Duration timeout) {
+  tcp::resolver resolver(c.io);
   beast::error_code ec;
   const tcp::resolver::results_type addresses =
       resolver.resolve(endpoint.host, std::to_string(endpoint.port), ec);
@@ -69,14 +77,19 @@ absl::StatusOr<std::unique_ptr<Connection>> Connect(const HttpEndpoint& endpoint
     return absl::UnavailableError(
         absl::StrCat("origin ", Key(endpoint), ": cannot resolve: ", ec.message()));
   }
-  ec = c->Run(timeout, [&](auto handler) { c->stream.async_connect(addresses, handler); });
+  ec = c.Run(timeout, [&](auto handler) { c.stream.async_connect(addresses, handler); });
   if (ec) {
     return absl::UnavailableError(absl::StrCat(
         "origin ", Key(endpoint), ": cannot connect: ",
         ec == beast::error::timeout ? "no answer within ConnectionTimeout" : ec.message()));
   }
-  c->stream.socket().set_option(tcp::no_delay(true), ec);
-  return c;
+  c.stream.socket().set_option(tcp::no_delay(true), ec);
+  return absl::OkStatus();
+}
+
+absl::Status Abandoned(const HttpEndpoint& endpoint) {
+  return absl::CancelledError(
+      absl::StrCat("origin ", Key(endpoint), ": fetch abandoned, the edge is shutting down"));
 }
 
 // What one request on one connection came to.
@@ -100,7 +113,7 @@ http::request<http::empty_body> ToBeast(const policy::Request& request) {
   return out;
 }
 
-core::OriginResponse FromBeast(http::response<http::string_body>&& message, bool cacheable) {
+core::OriginResponse FromBeast(http::response<http::string_body>&& message, bool complete) {
   core::OriginResponse r;
   r.head.status = static_cast<int>(message.result_int());
   for (const auto& field : message) {
@@ -109,17 +122,19 @@ core::OriginResponse FromBeast(http::response<http::string_body>&& message, bool
   }
   r.body_size = message.body().size();
   r.body = core::MakeBody(std::move(message.body()));
-  r.cacheable = cacheable;
+  r.complete = complete;
   return r;
 }
 
 Exchanged Exchange(Connection& c, const HttpEndpoint& endpoint, const policy::Origin& settings,
-                   const policy::Request& request, const HttpClientOptions& options, bool reused) {
+                   const policy::Request& request, const HttpClientOptions& options, bool reused,
+                   SteadyTime deadline) {
   Exchanged out;
   const std::string where = absl::StrCat("origin ", Key(endpoint), ": ");
   const http::request<http::empty_body> message = ToBeast(request);
-  beast::error_code ec = c.Run(
-      settings.read_timeout, [&](auto handler) { http::async_write(c.stream, message, handler); });
+  beast::error_code ec = c.Run(Within(settings.read_timeout, deadline), [&](auto handler) {
+    http::async_write(c.stream, message, handler);
+  });
   if (ec) {
     out.stale_connection = reused;
     out.response = absl::UnavailableError(absl::StrCat(where, "send failed: ", ec.message()));
@@ -132,22 +147,26 @@ Exchanged Exchange(Connection& c, const HttpEndpoint& endpoint, const policy::Or
   c.buffer.clear();
   // Each read gets its own deadline: OriginReadTimeout bounds the first byte and every gap.
   while (!parser.is_done()) {
-    ec = c.Run(settings.read_timeout,
+    ec = c.Run(Within(settings.read_timeout, deadline),
                [&](auto handler) { http::async_read_some(c.stream, c.buffer, parser, handler); });
     if (ec) break;
   }
   if (!ec) {
     out.reusable = parser.get().keep_alive() && !parser.need_eof();
-    out.response = FromBeast(parser.release(), /*cacheable=*/true);
+    out.response = FromBeast(parser.release(), /*complete=*/true);
     return out;
   }
-  if (parser.is_header_done() && !parser.need_eof() &&
-      (ec == http::error::partial_message || ec == beast::error::timeout)) {
-    // SPEC 4.3: short of Content-Length or the last chunk: served, not cached.
-    out.response = FromBeast(parser.release(), /*cacheable=*/false);
+  if (parser.is_header_done() && !parser.need_eof() && ec != http::error::body_limit) {
+    // SPEC 4.3: the body stopped short of its Content-Length or last chunk (the origin closed or
+    // reset the connection, went silent, or broke the chunking): served, not cached.
+    out.response = FromBeast(parser.release(), /*complete=*/false);
     return out;
   }
-  if (ec == beast::error::timeout) {
+  if (ec == beast::error::timeout && Passed(deadline)) {
+    out.response = absl::DeadlineExceededError(
+        absl::StrCat(where, "no complete answer within ResponseCompletionTimeout (",
+                     absl::FormatDuration(*settings.response_completion_timeout), ")"));
+  } else if (ec == beast::error::timeout) {
     out.response =
         absl::DeadlineExceededError(absl::StrCat(where, "no answer within OriginReadTimeout (",
                                                  absl::FormatDuration(settings.read_timeout), ")"));
@@ -215,9 +234,28 @@ struct HttpOriginClient::Impl {
     idle.erase(expired, idle.end());
   }
 
+  // Registers `c` as in use, so Abandon reaches it; false once abandoned.
+  bool Use(Connection* c) {
+    std::lock_guard<std::mutex> lock(mu);
+    if (abandoned) return false;
+    busy.insert(c);
+    return true;
+  }
+
+  // Ends Use(c); false when the client was abandoned meanwhile.
+  bool Unuse(Connection* c) {
+    std::lock_guard<std::mutex> lock(mu);
+    busy.erase(c);
+    return !abandoned;
+  }
+
   const HttpClientOptions options;
   mutable std::mutex mu;
   absl::flat_hash_map<std::string, std::vector<std::unique_ptr<Connection>>> pools;
+  // Connections a fetch is using; each is touched by its fetch's thread only, apart from the
+  // close Abandon posts to its io_context.
+  absl::flat_hash_set<Connection*> busy;
+  bool abandoned = false;
 };
 
 HttpOriginClient::HttpOriginClient(HttpClientOptions options)
@@ -231,21 +269,32 @@ absl::StatusOr<core::OriginResponse> HttpOriginClient::Fetch(const HttpEndpoint&
   // SPEC 7.3: GET and HEAD are retried after a response timeout; other methods are not.
   const bool retries_reads = request.method == "GET" || request.method == "HEAD";
   const int attempts = std::max(1, settings.connection_attempts);
+  // SPEC 7.3: ResponseCompletionTimeout bounds the whole answer, every attempt included.
+  const SteadyTime deadline =
+      settings.response_completion_timeout
+          ? std::chrono::steady_clock::now() +
+                absl::ToChronoNanoseconds(*settings.response_completion_timeout)
+          : SteadyTime::max();
   absl::Status last = absl::UnavailableError(absl::StrCat("origin ", key, ": no attempt made"));
   for (int attempt = 0; attempt < attempts;) {
     std::unique_ptr<Connection> c = impl_->Take(key);
     const bool reused = c != nullptr;
-    if (!reused) {
-      absl::StatusOr<std::unique_ptr<Connection>> made =
-          Connect(endpoint, settings.connection_timeout);
-      if (!made.ok()) {
-        last = made.status();
-        ++attempt;
-        continue;
-      }
-      c = *std::move(made);
+    if (!reused) c = std::make_unique<Connection>();
+    if (!impl_->Use(c.get())) return Abandoned(endpoint);
+    const absl::Status connected =
+        reused ? absl::OkStatus()
+               : Connect(*c, endpoint, Within(settings.connection_timeout, deadline));
+    Exchanged result;
+    if (connected.ok()) {
+      result = Exchange(*c, endpoint, settings, request, impl_->options, reused, deadline);
     }
-    Exchanged result = Exchange(*c, endpoint, settings, request, impl_->options, reused);
+    if (!impl_->Unuse(c.get())) return Abandoned(endpoint);
+    if (!connected.ok()) {
+      last = connected;
+      ++attempt;
+      if (Passed(deadline)) break;
+      continue;
+    }
     if (result.stale_connection) continue;  // not an attempt: the origin had hung up
     if (result.response.ok()) {
       if (result.reusable) impl_->Give(key, std::move(c), settings.keepalive_timeout);
@@ -253,11 +302,21 @@ absl::StatusOr<core::OriginResponse> HttpOriginClient::Fetch(const HttpEndpoint&
     }
     last = result.response.status();
     ++attempt;
-    const bool retry = retries_reads && (last.code() == absl::StatusCode::kUnavailable ||
-                                         last.code() == absl::StatusCode::kDeadlineExceeded);
+    const bool retry = retries_reads && !Passed(deadline) &&
+                       (last.code() == absl::StatusCode::kUnavailable ||
+                        last.code() == absl::StatusCode::kDeadlineExceeded);
     if (!retry) break;
   }
   return last;
+}
+
+void HttpOriginClient::Abandon() {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  impl_->abandoned = true;
+  // Closed on the connection's own thread, inside its io_context: the read or connect it waits
+  // on ends at once (operation_aborted). A connection between operations finds the close queued
+  // when it runs its context next.
+  for (Connection* c : impl_->busy) asio::post(c->io, [c] { c->stream.close(); });
 }
 
 int HttpOriginClient::IdleConnections(const HttpEndpoint& endpoint) const {

@@ -6,12 +6,17 @@
 // * Read: OriginReadTimeout bounds the wait for the first byte and every gap between reads. A
 //   GET/HEAD that times out is dropped and retried on a new connection, ConnectionAttempts times
 //   in all; other methods are not retried. No answer -> kDeadlineExceeded (504, OriginReadError).
+// * ResponseCompletionTimeout, when set, bounds the whole answer, every attempt included: no head
+//   by then -> kDeadlineExceeded; a head but not the whole body -> an incomplete answer (below).
 // * Keep-alive: idle connections are pooled per host:port (at most `max_idle_connections`) and
 //   closed once idle for OriginKeepaliveTimeout (checked whenever that origin's pool is used). A
 //   pooled connection the origin closed meanwhile costs no attempt: a fresh one replaces it.
 // * Bounds: response header (`max_header_bytes`) and body (`max_body_bytes`); larger -> an error
-//   (502). SPEC 4.3: a body cut short of its Content-Length or its last chunk is served but marked
-//   `cacheable = false`; a body delimited by the connection's close is complete by definition.
+//   (502). SPEC 4.3: a body cut short of its Content-Length or its last chunk (the origin closed,
+//   reset or went silent mid-body) is an answer marked `complete = false`; a body delimited by the
+//   connection's close is complete by definition.
+// * Shutdown: Abandon() ends every fetch in flight at once and refuses new ones (kCancelled), so
+//   a silent origin cannot hold the edge's shutdown for OriginReadTimeout x ConnectionAttempts.
 // * Plain HTTP only: TLS to origins is out of scope (the router refuses https-only origins).
 //
 // Fetch blocks its caller; each connection drives its own private io_context while one thread
@@ -64,10 +69,14 @@ class HttpOriginClient {
   // Sends `request` (method, target and headers as given; no body) to `endpoint` with the
   // connection attempts and timeouts of `settings`, and reads the whole answer. Any HTTP status is
   // a response; errors are kUnavailable (no connection), kDeadlineExceeded (no answer in time),
-  // kResourceExhausted (answer over a bound) and kDataLoss (not HTTP).
+  // kResourceExhausted (answer over a bound), kDataLoss (not HTTP) and kCancelled (abandoned).
   absl::StatusOr<core::OriginResponse> Fetch(const HttpEndpoint& endpoint,
                                              const policy::Origin& settings,
                                              const policy::Request& request);
+
+  // Ends the fetches in flight (their connections are closed; they return kCancelled) and makes
+  // every later Fetch return kCancelled at once. For shutting down; thread-safe, idempotent.
+  void Abandon();
 
   // Idle connections pooled for `endpoint` right now (for tests and stats).
   int IdleConnections(const HttpEndpoint& endpoint) const;

@@ -52,9 +52,11 @@ policy::Request PathStyle(const policy::Request& forwarded, const std::string& b
 struct OriginRouter::Impl {
   Impl(const OriginOptions& o)
       : options(o),
-        http({.max_body_bytes = o.max_body_bytes,
-              .max_header_bytes = o.max_header_bytes,
-              .max_idle_connections = o.max_idle_connections}) {}
+        http(o.http_client != nullptr ? o.http_client
+                                      : std::make_shared<HttpOriginClient>(HttpClientOptions{
+                                            .max_body_bytes = o.max_body_bytes,
+                                            .max_header_bytes = o.max_header_bytes,
+                                            .max_idle_connections = o.max_idle_connections})) {}
 
   absl::StatusOr<core::OriginResponse> FetchS3(const policy::Origin& origin,
                                                const std::string& bucket,
@@ -64,7 +66,7 @@ struct OriginRouter::Impl {
           absl::StrCat("origin ", origin.id, " is the S3 bucket ", bucket,
                        ": pass --s3-endpoint http://HOST:PORT (an S3-compatible server)"));
     }
-    return http.Fetch(*s3_endpoint, origin, PathStyle(forwarded, bucket, *s3_endpoint));
+    return http->Fetch(*s3_endpoint, origin, PathStyle(forwarded, bucket, *s3_endpoint));
   }
 
   absl::StatusOr<core::OriginResponse> FetchCustom(const policy::Origin& origin,
@@ -75,14 +77,14 @@ struct OriginRouter::Impl {
                        " is https-only: edgesim speaks plain HTTP to origins; set "
                        "OriginProtocolPolicy to http-only or match-viewer"));
     }
-    return http.Fetch({origin.domain_name, origin.http_port}, origin, forwarded);
+    return http->Fetch({origin.domain_name, origin.http_port}, origin, forwarded);
   }
 
   const OriginOptions options;
   absl::optional<HttpEndpoint> s3_endpoint;
   // By origin id.
   absl::flat_hash_map<std::string, std::unique_ptr<DirectoryOrigin>> directories;
-  HttpOriginClient http;
+  std::shared_ptr<HttpOriginClient> http;
 };
 
 absl::StatusOr<std::unique_ptr<OriginRouter>> OriginRouter::Create(

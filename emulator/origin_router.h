@@ -28,6 +28,7 @@
 
 #include "absl/status/statusor.h"
 #include "core/origin_fetcher.h"
+#include "emulator/http_origin.h"
 #include "policy/distribution.h"
 
 namespace edgesim::emulator {
@@ -41,6 +42,9 @@ struct OriginOptions {
   // Cache-Control for directory origins' files: (path pattern, value), first match wins, before
   // each directory's own .edgesim-cache-control rules (directory_origin.h).
   std::vector<std::pair<std::string, std::string>> cache_control_rules = {};
+  // The connections to HTTP and S3 origins, shared with other routers (one pool per process, which
+  // the edge abandons at shutdown); null: the router makes its own with the bounds below.
+  std::shared_ptr<HttpOriginClient> http_client = nullptr;
   // Largest origin body read into memory; larger answers are a 502 (OriginError).
   uint64_t max_body_bytes = uint64_t{256} << 20;
   // Largest origin status line plus headers; larger is a 502.

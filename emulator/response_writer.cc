@@ -34,7 +34,8 @@ bool IsFramingHeader(absl::string_view name) {
 absl::optional<uint64_t> ContentLength(const core::EdgeResult& r, bool head_request) {
   const int status = r.viewer.status;
   if (status == 304 || status == 204 || (status >= 100 && status < 200)) return absl::nullopt;
-  if (!head_request) return r.body_size;
+  // SPEC 4.3: a body cut short goes out under the length the origin promised, which it misses.
+  if (!head_request && !r.truncated) return r.body_size;
   if (r.stored != nullptr) return r.stored->body_size;
   uint64_t n;
   const auto header = core::HeadersOf(r).Get("Content-Length");
@@ -59,12 +60,18 @@ absl::optional<uint64_t> WriteResponseHead(const core::EdgeResult& answer,
   });
   const absl::optional<uint64_t> length = ContentLength(answer, framing.head_request);
   if (length) absl::StrAppend(&out, "Content-Length: ", *length, "\r\n");
+  // A cut chunked body: one chunk of what came, and never the last chunk.
+  const bool open_chunk = answer.truncated && !length && !framing.http10 && !framing.head_request;
+  if (open_chunk) out.append("Transfer-Encoding: chunked\r\n");
   if (framing.close) {
     out.append("Connection: close\r\n");
   } else if (framing.http10) {
     out.append("Connection: keep-alive\r\n");
   }
   out.append("\r\n");
+  if (open_chunk && answer.body_size > 0) {
+    absl::StrAppend(&out, absl::Hex(answer.body_size), "\r\n");
+  }
   return length;
 }
 

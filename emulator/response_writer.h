@@ -2,6 +2,9 @@
 // headers of core/viewer_head.h (the kept origin head, then CloudFront's, SPEC 5), minus the
 // origin's hop-by-hop and framing headers, with the edge's own Content-Length and Connection.
 // Appends into a reused buffer: writing a hit allocates nothing once the buffer has grown.
+// A truncated answer (SPEC 4.3) keeps the origin's promise: its Content-Length, or chunked framing
+// whose first chunk's size line ends the head and whose last chunk never comes; the connection
+// must close after the bytes that did come (`close`), so the viewer sees the cut.
 //
 //   std::string head;
 //   absl::optional<uint64_t> length = WriteResponseHead(answer, {.head_request = false}, head);
@@ -23,7 +26,7 @@ struct ResponseFraming {
 };
 
 // Replaces `out` with the head; returns the Content-Length it states, if any (none for 1xx, 204
-// and 304; for HEAD, the length a GET would have had when known).
+// and 304; for HEAD and truncated answers, the length the origin stated when known).
 absl::optional<uint64_t> WriteResponseHead(const core::EdgeResult& answer,
                                            const ResponseFraming& framing, std::string& out);
 

@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "absl/strings/str_cat.h"
+
 #include "core/stored_response.h"
 
 namespace edgesim::emulator {
@@ -31,6 +33,14 @@ bool AnswerFromCache(ViewerExchange& x, const std::shared_ptr<const RegistrySnap
 void AnswerUpstream(ViewerExchange& x, absl::Time now) {
   x.answer =
       x.distribution->pipeline().Complete(std::move(x.pending), now, x.distribution->origin());
+}
+
+std::string OriginLane(const ViewerExchange& x, int behavior_index) {
+  const policy::DistributionConfig& config = x.distribution->distribution().config;
+  const policy::CacheBehavior& behavior =
+      behavior_index < 0 ? config.default_behavior : config.behaviors[behavior_index];
+  const policy::Origin* origin = config.FindOrigin(behavior.target_origin_id);
+  return origin == nullptr ? "" : absl::StrCat(origin->domain_name, ":", origin->http_port);
 }
 
 std::function<void()> TakeRefreshJob(ViewerExchange& x, core::Clock* clock) {

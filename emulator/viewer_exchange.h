@@ -51,6 +51,10 @@ bool AnswerFromCache(ViewerExchange& x, const std::shared_ptr<const RegistrySnap
 // Phase two, on an origin worker: blocks on the tiers and the origin.
 void AnswerUpstream(ViewerExchange& x, absl::Time now);
 
+// The origin workers' lane (worker_pool.h) for upstream work of `x`'s behavior `behavior_index`
+// (-1: the default one): its target origin's "domain:port", so each origin's fetches queue apart.
+std::string OriginLane(const ViewerExchange& x, int behavior_index);
+
 // The stale-while-revalidate refresh `x.answer` hands out (then no longer in the answer), as a
 // job owning what it needs, to run on the pool whenever; empty when there is none.
 std::function<void()> TakeRefreshJob(ViewerExchange& x, core::Clock* clock);

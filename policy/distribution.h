@@ -40,6 +40,9 @@ struct Origin {
   absl::Duration connection_timeout = absl::Seconds(kDefaultConnectionTimeoutSeconds);
   absl::Duration read_timeout = absl::Seconds(kDefaultOriginReadTimeoutSeconds);
   absl::Duration keepalive_timeout = absl::Seconds(kDefaultOriginKeepaliveTimeoutSeconds);
+  // ResponseCompletionTimeout: the whole answer's time, first attempt to last byte (SPEC 7.3);
+  // unset: no bound beyond OriginReadTimeout's per-gap one.
+  absl::optional<absl::Duration> response_completion_timeout;
   std::vector<std::pair<std::string, std::string>> custom_headers;
   // OriginShield.OriginShieldRegion when enabled; empty otherwise.
   std::string origin_shield_region;

@@ -169,6 +169,7 @@ Origin ParseOrigin(CollectingReader& w, const JsonReader& j) {
   if (s3.has_value() || ParseS3Domain(o.domain_name).has_value()) o.kind = OriginKind::kS3;
   if (auto v = w.Int(j, "ConnectionAttempts")) o.connection_attempts = static_cast<int>(*v);
   if (auto v = w.Seconds(j, "ConnectionTimeout")) o.connection_timeout = *v;
+  if (auto v = w.Seconds(j, "ResponseCompletionTimeout")) o.response_completion_timeout = *v;
   for (const JsonReader& header : w.ObjectItems(j, "CustomHeaders")) {
     auto name = w.String(header, "HeaderName", Need::kRequired);
     auto value = w.String(header, "HeaderValue", Need::kRequired);

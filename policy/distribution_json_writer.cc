@@ -44,6 +44,9 @@ OrderedJson OriginToJson(const Origin& o) {
   }
   j["ConnectionAttempts"] = o.connection_attempts;
   j["ConnectionTimeout"] = Secs(o.connection_timeout);
+  if (o.response_completion_timeout) {
+    j["ResponseCompletionTimeout"] = Secs(*o.response_completion_timeout);
+  }
   j["OriginShield"] = {{"Enabled", !o.origin_shield_region.empty()}};
   if (!o.origin_shield_region.empty()) {
     j["OriginShield"]["OriginShieldRegion"] = o.origin_shield_region;

@@ -123,6 +123,13 @@ class Validator {
       const std::string config_path =
           Sub(path, UsesS3OriginConfig(o) ? "S3OriginConfig" : "CustomOriginConfig");
       CheckRange(o.read_timeout, 1, 120, Sub(config_path, "OriginReadTimeout"));
+      // SPEC 7.3: no shorter than OriginReadTimeout.
+      if (o.response_completion_timeout && *o.response_completion_timeout < o.read_timeout) {
+        Problem(Sub(path, "ResponseCompletionTimeout"),
+                absl::StrCat(absl::ToInt64Seconds(*o.response_completion_timeout),
+                             " is shorter than OriginReadTimeout (",
+                             absl::ToInt64Seconds(o.read_timeout), ")"));
+      }
       if (UsesS3OriginConfig(o)) continue;
       CheckRange(o.keepalive_timeout, 1, 120, Sub(config_path, "OriginKeepaliveTimeout"));
       if (!IsIn(o.protocol_policy, {"http-only", "https-only", "match-viewer"})) {

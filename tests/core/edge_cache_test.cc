@@ -421,29 +421,61 @@ TEST(EdgeCacheErrorTest, FetchFailuresAreGeneratedAndCached_UNCONFIRMED) {
   EXPECT_EQ(edge->TotalCounters()[Counter::kOriginFailures], 2);
 }
 
-// SPEC 4.3: a body cut short of its Content-Length is served but not stored.
+// SPEC 4.3: a body cut short of its Content-Length is served, marked truncated, not stored.
 TEST(EdgeCacheErrorTest, TruncatedAnswerIsServedButNotStored) {
-  struct Truncating final : OriginFetcher {
-    absl::StatusOr<OriginResponse> Fetch(const OriginRequest&, absl::Time) override {
-      ++fetches;
-      OriginResponse r;
-      r.head.headers = kCacheable60;
-      r.body = MakeBody("part");
-      r.body_size = 4;
-      r.cacheable = false;
-      return r;
-    }
-    int fetches = 0;
-  } origin;
+  FakeOrigin origin;
+  origin.Set("/t", 200, kCacheable60, "partpart");
+  origin.CutShort("/t");
   auto edge = MakeEdge();
   EdgeResult first = edge->Handle(Request::Get("/t"), At(0), origin);
   EXPECT_EQ(first.outcome, CacheOutcome::kMiss);
   ASSERT_NE(first.body, nullptr);
   EXPECT_EQ(*first.body, "part");
+  EXPECT_TRUE(first.truncated);
   EXPECT_EQ(first.stored, nullptr);
   EdgeResult second = edge->Handle(Request::Get("/t"), At(1), origin);
   EXPECT_EQ(second.outcome, CacheOutcome::kMiss);
-  EXPECT_EQ(origin.fetches, 2);
+  EXPECT_EQ(origin.fetches(), 2);
+}
+
+// SPEC 4.3, 3.6: a cut-short answer counts as no answer: inside stale-if-error the complete
+// stale copy is served instead, and it stays stored.
+TEST(EdgeCacheErrorTest, TruncatedAnswerServesTheStaleCopyInsideStaleIfError) {
+  FakeOrigin origin;
+  const Headers swr = {{"Cache-Control", "max-age=1, stale-if-error=600"}};
+  origin.Set("/t", 200, swr, "complete");
+  auto edge = MakeEdge();
+  ASSERT_EQ(edge->Handle(Request::Get("/t"), At(0), origin).outcome, CacheOutcome::kMiss);
+  origin.Set("/t", 200, swr, "newer-but-cut");
+  origin.CutShort("/t");
+  EdgeResult stale = edge->Handle(Request::Get("/t"), At(5), origin);
+  EXPECT_EQ(stale.viewer.status, 200);
+  EXPECT_TRUE(stale.served_stale);
+  EXPECT_FALSE(stale.truncated);
+  ASSERT_NE(stale.body, nullptr);
+  EXPECT_EQ(*stale.body, "complete");
+  EXPECT_EQ(origin.fetches(), 2);
+}
+
+// SPEC 4.3: with stale content off, the cut answer is relayed, yet the stored copy is neither
+// replaced nor dropped: once the origin heals, a 304 refreshes it.
+TEST(EdgeCacheErrorTest, TruncatedAnswerLeavesTheStoredCopyInPlace) {
+  FakeOrigin origin;
+  const Headers no_stale = {{"Cache-Control", "max-age=1, stale-if-error=0"}, {"ETag", "\"1\""}};
+  origin.Set("/t", 200, no_stale, "complete");
+  auto edge = MakeEdge();
+  edge->Handle(Request::Get("/t"), At(0), origin);
+  origin.Set("/t", 200, {{"Cache-Control", "max-age=1"}, {"ETag", "\"2\""}}, "changed!");
+  origin.CutShort("/t");
+  EdgeResult cut = edge->Handle(Request::Get("/t"), At(5), origin);
+  EXPECT_TRUE(cut.truncated);
+  ASSERT_NE(cut.body, nullptr);
+  EXPECT_EQ(*cut.body, "chan");
+  origin.Set("/t", 200, no_stale, "complete");  // healed, the stored version again
+  EdgeResult refreshed = edge->Handle(Request::Get("/t"), At(6), origin);
+  EXPECT_EQ(refreshed.outcome, CacheOutcome::kRefreshHit);
+  ASSERT_NE(refreshed.body, nullptr);
+  EXPECT_EQ(*refreshed.body, "complete");
 }
 
 // ---- Invalidation (SPEC 6) -----------------------------------------------------------------

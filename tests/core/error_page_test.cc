@@ -66,6 +66,24 @@ TEST(ErrorPageTest, TheViewerGetsThePageWithTheResponseCodeAndErrorStays) {
   EXPECT_EQ(*r.body, "<html>app</html>");
 }
 
+// SPEC 4.3: an error whose body the origin cut short, replaced by a whole page, is whole.
+TEST(ErrorPageTest, ACutShortErrorGetsThePagesFraming) {
+  const policy::Distribution d = SpaWithUncachedNotFound();
+  std::unique_ptr<EdgeCache> edge = *EdgeCache::Create(d, {});
+  FakeOrigin origin;
+  origin.Set("/app/route", 403, {}, "forbidden, at length");
+  origin.CutShort("/app/route");
+  origin.Set("/index.html", 200, {{"Cache-Control", "max-age=300"}}, "<html>app</html>");
+  const policy::Request viewer = policy::Request::Get("/app/route");
+  EdgeResult r = edge->Handle(viewer, kNow, origin);
+  ASSERT_TRUE(r.truncated);
+  SubstituteErrorPage(r, edge->Handle(ErrorPageRequest(viewer, "/index.html"), kNow, origin),
+                      *ErrorPageFor(d.config, r));
+  EXPECT_FALSE(r.truncated);
+  ASSERT_NE(r.body, nullptr);
+  EXPECT_EQ(*r.body, "<html>app</html>");
+}
+
 TEST(ErrorPageTest, APageThatIsItselfAnErrorLeavesTheOriginalError) {
   const policy::Distribution d = SpaWithUncachedNotFound();
   std::unique_ptr<EdgeCache> edge = *EdgeCache::Create(d, {});

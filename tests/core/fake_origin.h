@@ -50,6 +50,13 @@ class FakeOrigin final : public OriginFetcher {
     scripts_[std::string(path)].failure = code;
   }
 
+  // From now on, `path`'s answers come cut short of their body (SPEC 4.3): the first half of
+  // it, marked incomplete. Not-modified answers (no body) are unaffected.
+  void CutShort(absl::string_view path) {
+    std::lock_guard<std::mutex> lock(mu_);
+    scripts_[std::string(path)].cut_short = true;
+  }
+
   // Runs inside every Fetch, before the answer, without the lock held.
   void SetHook(std::function<void(const OriginRequest&)> hook) {
     std::lock_guard<std::mutex> lock(mu_);
@@ -72,7 +79,13 @@ class FakeOrigin final : public OriginFetcher {
     if (request.conditional && NotModified(request.forwarded, script.response)) {
       return Answer(policy::Response{304, Validators(script.response.headers)}, nullptr, request);
     }
-    return Answer(script.response, script.body, request);
+    OriginResponse answer = Answer(script.response, script.body, request);
+    if (script.cut_short && answer.body != nullptr) {
+      answer.body_size /= 2;
+      answer.body = MakeBody(answer.body->substr(0, answer.body_size));
+      answer.complete = false;
+    }
+    return answer;
   }
 
   int fetches() const {
@@ -94,6 +107,7 @@ class FakeOrigin final : public OriginFetcher {
     policy::Response response;
     BodyRef body;
     absl::StatusCode failure = absl::StatusCode::kOk;
+    bool cut_short = false;
   };
 
   static OriginResponse Answer(policy::Response head, BodyRef body, const OriginRequest& request) {

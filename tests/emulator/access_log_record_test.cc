@@ -49,6 +49,15 @@ TEST(AccessLogRecordTest, RequestAnswerAndConnectionFacts) {
   EXPECT_EQ(r.result_type, "Error");
   EXPECT_EQ(r.response_result_type, "Hit");
   EXPECT_EQ(r.detailed_result_type, "ClientCommError");
+
+  // SPEC 4.3, 8.3: the origin cut the body short: the status stands, the result is an Error.
+  x.answer.outcome = policy::CacheOutcome::kMiss;
+  x.answer.truncated = true;
+  r = AccessLogRecordFor(x, facts);
+  EXPECT_EQ(r.sc_status, 200);
+  EXPECT_EQ(r.result_type, "Error");
+  EXPECT_EQ(r.response_result_type, "Miss");
+  EXPECT_EQ(r.detailed_result_type, "OriginCommError");
 }
 
 }  // namespace

@@ -20,71 +20,18 @@
 #include "gtest/gtest.h"
 #include "policy/access_log.h"
 #include "tests/emulator/local_http_server.h"
+#include "tests/emulator/origin_config.h"
 #include "tests/emulator/serve_process.h"
 
 namespace edgesim::emulator {
 namespace {
 
+using testing::Config;
+using testing::ConfigFile;
+using testing::kCachingOptimized;
+using testing::ServeConfig;
 using testing::ServeProcess;
 using testing::XCache;
-
-// A distribution file in a temporary directory, removed with it.
-class ConfigFile {
- public:
-  explicit ConfigFile(const std::string& json) {
-    char dir[] = "/tmp/edgesim-origins-XXXXXX";
-    EXPECT_NE(mkdtemp(dir), nullptr);
-    dir_ = dir;
-    path_ = dir_ + "/distribution.json";
-    std::ofstream(path_) << json;
-  }
-  ~ConfigFile() {
-    std::remove(path_.c_str());
-    std::remove(log().c_str());
-    rmdir(dir_.c_str());
-  }
-  const std::string& path() const { return path_; }
-  std::string log() const { return dir_ + "/edge.log"; }
-
- private:
-  std::string dir_, path_;
-};
-
-// One custom origin per port ("o0", "o1", ...); the default behavior goes to o0 with
-// `policy_id`, `behaviors` (JSON items) come first; `extra` adds top-level DistributionConfig
-// fields; `policies` is the CachePolicies array of custom policies.
-std::string Config(const std::vector<int>& ports, const std::string& policy_id,
-                   const std::vector<std::string>& behaviors = {}, const std::string& extra = "",
-                   const std::string& policies = "[]") {
-  std::string origins;
-  for (size_t i = 0; i < ports.size(); ++i) {
-    absl::StrAppend(&origins, i ? "," : "",
-                    absl::Substitute(R"({"Id": "o$0", "DomainName": "127.0.0.1",
-      "CustomOriginConfig": {"HTTPPort": $1, "HTTPSPort": 443, "OriginProtocolPolicy": "http-only",
-        "OriginReadTimeout": 1}, "ConnectionAttempts": 1, "ConnectionTimeout": 1})",
-                                     i, ports[i]));
-  }
-  return absl::Substitute(
-      R"({"Distribution": {"Id": "E3ORIGINTEST1", "DomainName": "d3origintest1.cloudfront.net",
-  "DistributionConfig": {"CallerReference": "t", "Comment": "", "Enabled": true $4,
-    "Origins": {"Quantity": $0, "Items": [$1]},
-    "DefaultCacheBehavior": {"TargetOriginId": "o0", "ViewerProtocolPolicy": "allow-all",
-      "CachePolicyId": "$2"},
-    "CacheBehaviors": {"Quantity": $5, "Items": [$3]}}},
-  "CachePolicies": $6})",
-      ports.size(), origins, policy_id, absl::StrJoin(behaviors, ","), extra, behaviors.size(),
-      policies);
-}
-
-constexpr char kCachingOptimized[] = "658327ea-f89d-4fab-a63d-7e88639e58f6";
-
-std::unique_ptr<ServeProcess> Serve(const ConfigFile& config, std::vector<std::string> more = {}) {
-  std::vector<std::string> args = {"--config", config.path()};
-  args.insert(args.end(), more.begin(), more.end());
-  absl::StatusOr<std::unique_ptr<ServeProcess>> p = ServeProcess::Start(args);
-  EXPECT_TRUE(p.ok()) << p.status();
-  return p.ok() ? *std::move(p) : nullptr;
-}
 
 TEST(EdgeServerOriginsTest, MissThenHitFromAnHttpOrigin) {
   LocalHttpServer origin;
@@ -93,7 +40,7 @@ TEST(EdgeServerOriginsTest, MissThenHitFromAnHttpOrigin) {
     res.set_content("console.log(1)", "application/javascript");
   });
   ConfigFile config(Config({origin.port()}, kCachingOptimized));
-  auto serve = Serve(config);
+  auto serve = ServeConfig(config);
   ASSERT_NE(serve, nullptr);
   auto miss = serve->Edge().Get("/a.js");
   EXPECT_EQ(XCache(miss), "Miss from cloudfront");
@@ -119,7 +66,7 @@ TEST(EdgeServerOriginsTest, ConcurrentMissesCollapseIntoOneOriginRequest) {
     res.set_content("hot", "text/plain");
   });
   ConfigFile config(Config({origin.port()}, kCachingOptimized));
-  auto serve = Serve(config);
+  auto serve = ServeConfig(config);
   ASSERT_NE(serve, nullptr);
   constexpr int kViewers = 8;
   std::vector<std::string> results(kViewers);
@@ -159,7 +106,7 @@ TEST(EdgeServerOriginsTest, StaleIfErrorServesTheOldCopyWhileTheOriginIsDown) {
     res.set_content("v1", "text/html");
   });
   ConfigFile config(Config({origin->port()}, kCachingOptimized));
-  auto serve = Serve(config);
+  auto serve = ServeConfig(config);
   ASSERT_NE(serve, nullptr);
   EXPECT_EQ(XCache(serve->Edge().Get("/page")), "Miss from cloudfront");
   origin.reset();  // stopped: connections are refused
@@ -183,7 +130,7 @@ TEST(EdgeServerOriginsTest, StaleWhileRevalidateAnswersAtOnceAndRefreshesInTheBa
     res.set_content(absl::StrCat("v", ++version), "text/plain");
   });
   ConfigFile config(Config({origin.port()}, kCachingOptimized));
-  auto serve = Serve(config);
+  auto serve = ServeConfig(config);
   ASSERT_NE(serve, nullptr);
   EXPECT_EQ(serve->Edge().Get("/feed")->body, "v1");
   ASSERT_TRUE(serve->AdvanceClock(absl::Seconds(15)).ok());
@@ -205,7 +152,7 @@ TEST(EdgeServerOriginsTest, AHangingOriginIs504AfterItsReadTimeout) {
   LocalHttpServer origin;
   origin.server().Get("/slow", origin.Hang());
   ConfigFile config(Config({origin.port()}, kCachingOptimized));
-  auto serve = Serve(config, {"--access-log", config.log()});
+  auto serve = ServeConfig(config, {"--access-log", config.log()});
   ASSERT_NE(serve, nullptr);
   auto r = serve->Edge().Get("/slow");
   ASSERT_TRUE(r);
@@ -237,7 +184,7 @@ TEST(EdgeServerOriginsTest, BehaviorsRouteToTheirOrigins) {
           "CachePolicyId": "$0"})",
       kCachingOptimized);
   ConfigFile config(Config({site.port(), api.port()}, kCachingOptimized, {behaviors}));
-  auto serve = Serve(config);
+  auto serve = ServeConfig(config);
   ASSERT_NE(serve, nullptr);
   EXPECT_EQ(serve->Edge().Get("/index.html")->body, "site");
   EXPECT_EQ(serve->Edge().Get("/api/users")->body, "[]");
@@ -262,7 +209,7 @@ TEST(EdgeServerOriginsTest, QueryHeaderAndCookieKeysSeparateObjects) {
       "CookiesConfig": {"CookieBehavior": "whitelist", "Cookies": {"Quantity": 1, "Items": ["session"]}},
       "QueryStringsConfig": {"QueryStringBehavior": "whitelist", "QueryStrings": {"Quantity": 1, "Items": ["v"]}}}}}])";
   ConfigFile config(Config({origin.port()}, "keyed", {}, "", policies));
-  auto serve = Serve(config);
+  auto serve = ServeConfig(config);
   ASSERT_NE(serve, nullptr);
   httplib::Client edge = serve->Edge();
   auto get = [&](const std::string& path, httplib::Headers h = {}) {
@@ -296,7 +243,7 @@ TEST(EdgeServerOriginsTest, SpaErrorPagesAnswerMissingPathsWithIndexHtml) {
       {"ErrorCode": 403, "ResponsePagePath": "/index.html", "ResponseCode": "200", "ErrorCachingMinTTL": 10},
       {"ErrorCode": 404, "ResponsePagePath": "/index.html", "ResponseCode": "200", "ErrorCachingMinTTL": 10}]})";
   ConfigFile config(Config({origin.port()}, kCachingOptimized, {}, errors));
-  auto serve = Serve(config, {"--access-log", config.log()});
+  auto serve = ServeConfig(config, {"--access-log", config.log()});
   ASSERT_NE(serve, nullptr);
   auto route = serve->Edge().Get("/settings/profile");
   ASSERT_TRUE(route);

@@ -1,9 +1,5 @@
 #include "emulator/http_origin.h"
 
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <atomic>
 #include <string>
 #include <thread>
@@ -12,6 +8,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "tests/emulator/faulty_origin.h"
 #include "tests/emulator/local_http_server.h"
 
 namespace edgesim::emulator {
@@ -30,57 +27,6 @@ policy::Request Get(absl::string_view target) {
   r.headers.Add("Host", "origin.example");
   return r;
 }
-
-// A server that answers each connection's first request with `raw` bytes and closes it, without
-// saying so: for responses no HTTP library would send (a body short of its Content-Length).
-class RawServer {
- public:
-  explicit RawServer(std::string raw) : raw_(std::move(raw)) {
-    listen_fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-    ::listen(listen_fd_, 4);
-    socklen_t len = sizeof(addr);
-    ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len);
-    port_ = ntohs(addr.sin_port);
-    thread_ = std::thread([this] {
-      for (;;) {
-        const int fd = ::accept(listen_fd_, nullptr, nullptr);
-        if (fd < 0) return;
-        ++accepted_;
-        Answer(fd);
-      }
-    });
-  }
-  ~RawServer() {
-    ::shutdown(listen_fd_, SHUT_RDWR);
-    thread_.join();
-    ::close(listen_fd_);
-  }
-  int port() const { return port_; }
-  int accepted() const { return accepted_.load(); }
-
- private:
-  void Answer(int fd) {
-    std::string request;
-    char buf[4096];
-    while (request.find("\r\n\r\n") == std::string::npos) {
-      const ssize_t n = ::read(fd, buf, sizeof(buf));
-      if (n <= 0) break;
-      request.append(buf, n);
-    }
-    (void)!::write(fd, raw_.data(), raw_.size());
-    ::close(fd);
-  }
-
-  std::string raw_;
-  std::atomic<int> accepted_{0};
-  int listen_fd_ = -1;
-  int port_ = 0;
-  std::thread thread_;
-};
 
 TEST(HttpOriginClientTest, ReturnsStatusHeadersAndBodyAndSendsTheRequestHeaders) {
   LocalHttpServer origin;
@@ -106,7 +52,7 @@ TEST(HttpOriginClientTest, ReturnsStatusHeadersAndBodyAndSendsTheRequestHeaders)
   ASSERT_NE(r->body, nullptr);
   EXPECT_EQ(*r->body, "console.log(1)");
   EXPECT_EQ(r->body_size, 14u);
-  EXPECT_TRUE(r->cacheable);
+  EXPECT_TRUE(r->complete);
   EXPECT_EQ(seen_host, "origin.example");
   EXPECT_EQ(seen_custom, "yes");
 }
@@ -261,33 +207,100 @@ TEST(HttpOriginClientTest, HeaderOverTheBoundIsAnError) {
   EXPECT_EQ(r.status().code(), absl::StatusCode::kResourceExhausted) << r.status();
 }
 
-// SPEC 4.3: a body short of its Content-Length is served but not cached.
-TEST(HttpOriginClientTest, TruncatedContentLengthIsServedButNotCacheable) {
-  RawServer origin("HTTP/1.1 200 OK\r\nContent-Length: 100\r\nETag: \"t\"\r\n\r\nonly-this");
+// SPEC 4.3: a body short of its Content-Length is an answer, marked incomplete (not cached).
+TEST(HttpOriginClientTest, TruncatedContentLengthIsAnIncompleteAnswer) {
+  FaultyOrigin origin(FaultyOrigin::Bytes(
+      "HTTP/1.1 200 OK\r\nContent-Length: 100\r\nETag: \"t\"\r\n\r\nonly-this"));
   HttpOriginClient client({});
   absl::StatusOr<core::OriginResponse> r =
       client.Fetch({"127.0.0.1", origin.port()}, FastOrigin(), Get("/t"));
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ(r->head.status, 200);
   EXPECT_EQ(*r->body, "only-this");
-  EXPECT_FALSE(r->cacheable);
+  EXPECT_FALSE(r->complete);
 }
 
-// SPEC 4.3: without Content-Length or chunking the close ends the body: complete and cacheable.
-TEST(HttpOriginClientTest, CloseDelimitedBodyIsCacheable) {
-  RawServer origin("HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nuntil-close");
+// SPEC 4.3: a reset mid-body, or chunking that never ends, cuts the body short just the same.
+TEST(HttpOriginClientTest, ResetMidBodyAndUnfinishedChunkingAreIncompleteAnswers) {
+  FaultyOrigin reset(
+      FaultyOrigin::ResetAfter("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nsome"));
+  FaultyOrigin chunked(FaultyOrigin::Bytes(
+      "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nsome\r\n10\r\nmo"));
+  HttpOriginClient client({});
+  for (const FaultyOrigin* origin : {&reset, &chunked}) {
+    absl::StatusOr<core::OriginResponse> r =
+        client.Fetch({"127.0.0.1", origin->port()}, FastOrigin(), Get("/r"));
+    ASSERT_TRUE(r.ok()) << r.status();
+    EXPECT_EQ(r->head.status, 200);
+    EXPECT_FALSE(r->complete);
+    EXPECT_TRUE(absl::StartsWith(*r->body, "some")) << *r->body;
+  }
+}
+
+// Shutting down: a fetch waiting on a silent origin (OriginReadTimeout 60 s) ends at Abandon,
+// and later fetches are refused at once.
+TEST(HttpOriginClientTest, AbandonEndsTheFetchesInFlightAndRefusesNewOnes) {
+  FaultyOrigin origin(FaultyOrigin::Hang());
+  HttpOriginClient client({});
+  policy::Origin patient = FastOrigin();
+  patient.read_timeout = absl::Seconds(60);
+  absl::Status status;
+  std::thread fetch([&] {
+    status = client.Fetch({"127.0.0.1", origin.port()}, patient, Get("/h")).status();
+  });
+  while (origin.accepted() == 0) std::this_thread::yield();
+  client.Abandon();
+  fetch.join();
+  EXPECT_EQ(status.code(), absl::StatusCode::kCancelled) << status;
+  EXPECT_EQ(client.Fetch({"127.0.0.1", origin.port()}, patient, Get("/h")).status().code(),
+            absl::StatusCode::kCancelled);
+  EXPECT_EQ(origin.accepted(), 1);
+}
+
+// SPEC 7.3: ResponseCompletionTimeout bounds the whole answer where OriginReadTimeout bounds
+// only each gap: a trickle is cut at it (an incomplete answer), a silent origin is a timeout.
+TEST(HttpOriginClientTest, ResponseCompletionTimeoutCutsATrickleAndTimesOutSilence) {
+  FaultyOrigin trickle(FaultyOrigin::Trickle("HTTP/1.1 200 OK\r\nContent-Length: 40\r\n\r\n",
+                                             std::string(40, 'x'), absl::Milliseconds(50)));
+  FaultyOrigin silent(FaultyOrigin::Hang());
+  HttpOriginClient client({});
+  policy::Origin bounded = FastOrigin();
+  bounded.read_timeout = absl::Seconds(60);
+  bounded.response_completion_timeout = absl::Milliseconds(500);
+  absl::StatusOr<core::OriginResponse> cut =
+      client.Fetch({"127.0.0.1", trickle.port()}, bounded, Get("/t"));
+  ASSERT_TRUE(cut.ok()) << cut.status();
+  EXPECT_FALSE(cut->complete);
+  EXPECT_LT(cut->body_size, 40u);
+  absl::StatusOr<core::OriginResponse> none =
+      client.Fetch({"127.0.0.1", silent.port()}, bounded, Get("/s"));
+  EXPECT_EQ(none.status().code(), absl::StatusCode::kDeadlineExceeded) << none.status();
+  EXPECT_TRUE(absl::StrContains(none.status().message(), "ResponseCompletionTimeout"));
+  // Unset, the same trickle completes: each gap is well within OriginReadTimeout.
+  bounded.response_completion_timeout.reset();
+  absl::StatusOr<core::OriginResponse> whole =
+      client.Fetch({"127.0.0.1", trickle.port()}, bounded, Get("/t"));
+  ASSERT_TRUE(whole.ok()) << whole.status();
+  EXPECT_TRUE(whole->complete);
+  EXPECT_EQ(whole->body_size, 40u);
+}
+
+// SPEC 4.3: without Content-Length or chunking the close ends the body: complete.
+TEST(HttpOriginClientTest, CloseDelimitedBodyIsComplete) {
+  FaultyOrigin origin(
+      FaultyOrigin::Bytes("HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nuntil-close"));
   HttpOriginClient client({});
   absl::StatusOr<core::OriginResponse> r =
       client.Fetch({"127.0.0.1", origin.port()}, FastOrigin(), Get("/c"));
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ(*r->body, "until-close");
-  EXPECT_TRUE(r->cacheable);
+  EXPECT_TRUE(r->complete);
   EXPECT_EQ(client.IdleConnections({"127.0.0.1", origin.port()}), 0);
 }
 
 // The origin closed a pooled connection while it was idle: a new one replaces it, no error.
 TEST(HttpOriginClientTest, ConnectionClosedByTheOriginIsReplaced) {
-  RawServer origin("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+  FaultyOrigin origin(FaultyOrigin::Bytes("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"));
   HttpOriginClient client({});
   const HttpEndpoint endpoint{"127.0.0.1", origin.port()};
   for (int i = 0; i < 3; ++i) {
@@ -299,7 +312,7 @@ TEST(HttpOriginClientTest, ConnectionClosedByTheOriginIsReplaced) {
 }
 
 TEST(HttpOriginClientTest, GarbageIsDataLoss) {
-  RawServer origin("this is not HTTP\r\n\r\n");
+  FaultyOrigin origin(FaultyOrigin::Bytes("this is not HTTP\r\n\r\n"));
   HttpOriginClient client({});
   absl::StatusOr<core::OriginResponse> r =
       client.Fetch({"127.0.0.1", origin.port()}, FastOrigin(), Get("/g"));

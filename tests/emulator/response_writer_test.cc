@@ -49,5 +49,21 @@ TEST(ResponseWriterTest, HeadNotModifiedAndConnections) {
   EXPECT_TRUE(absl::StrContains(head, "Connection: close\r\n"));
 }
 
+// SPEC 4.3: a body cut short goes out under the origin's promise, which the bytes then miss.
+TEST(ResponseWriterTest, TruncatedAnswerKeepsTheOriginsPromisedFraming) {
+  core::EdgeResult r = Answer(200, {{"Content-Length", "100"}}, "first-50");
+  r.truncated = true;
+  std::string head;
+  EXPECT_EQ(WriteResponseHead(r, {.close = true}, head), 100u);
+  EXPECT_TRUE(absl::StrContains(head, "Content-Length: 100\r\n")) << head;
+  EXPECT_TRUE(absl::EndsWith(head, "Connection: close\r\n\r\n")) << head;
+  r.viewer.headers = {{"Transfer-Encoding", "chunked"}};
+  EXPECT_EQ(WriteResponseHead(r, {.close = true}, head), absl::nullopt);
+  EXPECT_FALSE(absl::StrContains(head, "Content-Length")) << head;
+  // The body follows as the first chunk's data; no last chunk comes.
+  EXPECT_TRUE(absl::EndsWith(head, "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n8\r\n"))
+      << head;
+}
+
 }  // namespace
 }  // namespace edgesim::emulator

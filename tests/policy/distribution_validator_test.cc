@@ -152,6 +152,12 @@ const ProblemCase kProblemCases[] = {
        FirstOrigin(j)["S3OriginConfig"] = {{"OriginAccessIdentity", ""}, {"OriginReadTimeout", 0}};
      },
      kOrigin0 + ".S3OriginConfig.OriginReadTimeout", "1-120"},
+    {"ResponseCompletionTimeoutBelowOriginReadTimeout",
+     [](Json& j) {
+       FirstOrigin(j)["CustomOriginConfig"]["OriginReadTimeout"] = 30;
+       FirstOrigin(j)["ResponseCompletionTimeout"] = 10;
+     },
+     kOrigin0 + ".ResponseCompletionTimeout", "10 is shorter than OriginReadTimeout (30)"},
     {"OriginKeepaliveTimeoutZero",
      [](Json& j) { FirstOrigin(j)["CustomOriginConfig"]["OriginKeepaliveTimeout"] = 0; },
      kOrigin0 + ".CustomOriginConfig.OriginKeepaliveTimeout", "1-120"},
