@@ -14,15 +14,20 @@
 namespace edgesim::emulator {
 namespace {
 
+// Every connection of the API port waits in one lane: there is no origin to keep apart.
+constexpr absl::string_view kApiLane = "api";
+
 // httplib's TaskQueue over a bounded WorkerPool. A task is a connection to serve and close; it
 // is never dropped (its socket would leak): when the queue is full, the accepting thread runs it.
 class BoundedApiTaskQueue : public httplib::TaskQueue {
  public:
   explicit BoundedApiTaskQueue(const ApiServerLimits& limits)
-      : pool_({.threads = limits.threads, .queue_capacity = limits.queue_capacity}) {}
+      : pool_({.threads = limits.threads,
+               .queue_capacity = limits.queue_capacity,
+               .lane_concurrency = limits.threads}) {}
 
   void enqueue(std::function<void()> fn) override {
-    if (!pool_.TrySubmit(fn)) fn();
+    if (!pool_.TrySubmit(kApiLane, fn)) fn();
   }
   void shutdown() override { pool_.Shutdown(); }
 
