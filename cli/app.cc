@@ -13,6 +13,7 @@
 #include "cli/play.h"
 #include "cli/serve.h"
 #include "cli/simulate.h"
+#include "core/epoch_seconds.h"
 #include "policy/http_date.h"
 #include "policy/status_macros.h"
 
@@ -39,13 +40,25 @@ absl::Status AddHeaders(const std::vector<std::string>& flags, policy::Headers* 
 }
 
 // The driver owns the clock: an empty flag means the real time.
+// The caches keep 32-bit seconds (core/epoch_seconds.h): a later --now is refused.
 absl::StatusOr<absl::Time> ParseNow(const std::string& flag) {
   if (flag.empty()) return absl::Now();
-  int64_t unix_seconds;
-  if (absl::SimpleAtoi(flag, &unix_seconds)) return absl::FromUnixSeconds(unix_seconds);
-  if (absl::optional<absl::Time> t = policy::ParseHttpDate(flag)) return *t;
-  return absl::InvalidArgumentError(
-      absl::StrCat("--now \"", flag, "\" is neither Unix seconds nor an HTTP date"));
+  absl::optional<absl::Time> t;
+  if (int64_t unix_seconds; absl::SimpleAtoi(flag, &unix_seconds)) {
+    t = absl::FromUnixSeconds(unix_seconds);
+  } else {
+    t = policy::ParseHttpDate(flag);
+  }
+  if (!t.has_value()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--now \"", flag, "\" is neither Unix seconds nor an HTTP date"));
+  }
+  if (*t > core::kLatestTime) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--now \"", flag, "\" is past ", core::kLatestEpochSeconds,
+                     " (2106-02-07T06:28:15Z), the latest time edgesim models"));
+  }
+  return *t;
 }
 
 // Whole seconds >= 0, with a message a person can read (CLI::NonNegativeNumber prints DBL_MAX).

@@ -14,6 +14,7 @@
 
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "core/epoch_seconds.h"
 
 namespace edgesim::core {
 
@@ -29,14 +30,18 @@ class SystemClock final : public Clock {
 };
 
 // Thread-safe: readers on any thread see every Advance/Set that happened before their Now().
+// Time never runs backwards and never passes kLatestTime (2106-02-07T06:28:15Z,
+// core/epoch_seconds.h): past it every cached entry would read as expired.
 class ManualClock final : public Clock {
  public:
+  // A start after kLatestTime starts at kLatestTime.
   explicit ManualClock(absl::Time start = absl::FromUnixSeconds(1'700'000'000));
 
   absl::Time Now() const override;
-  // REQUIRES: delta >= 0; time never runs backwards.
-  void Advance(absl::Duration delta);
-  // Moves to `t`; false (and no change) when `t` is before Now().
+  // Moves forward by `delta`; false (and no change) when that would pass kLatestTime.
+  // REQUIRES: delta >= 0.
+  bool Advance(absl::Duration delta);
+  // Moves to `t`; false (and no change) when `t` is before Now() or after kLatestTime.
   bool Set(absl::Time t);
 
  private:

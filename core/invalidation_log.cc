@@ -11,6 +11,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/inlined_vector.h"
 #include "absl/strings/match.h"
+#include "core/epoch_seconds.h"
 #include "policy/status_macros.h"
 
 namespace edgesim::core {
@@ -28,19 +29,6 @@ void EraseSeq(Seqs& seqs, uint32_t seq) {
   const auto it = std::lower_bound(seqs.begin(), seqs.end(), seq);
   EDGESIM_CHECK(it != seqs.end() && *it == seq);
   seqs.erase(it);
-}
-
-// Whole seconds since the Unix epoch, clamped to what `newest_` packs in 32 bits (1970-2106).
-uint32_t ClampSeconds(int64_t seconds) {
-  return static_cast<uint32_t>(
-      std::clamp<int64_t>(seconds, 0, std::numeric_limits<uint32_t>::max()));
-}
-uint32_t FloorSeconds(absl::Time t) { return ClampSeconds(absl::ToUnixSeconds(t)); }
-uint32_t CeilSeconds(absl::Time t) {
-  const int64_t floor = absl::ToUnixSeconds(t);
-  const bool has_fraction =
-      floor < std::numeric_limits<uint32_t>::max() && absl::FromUnixSeconds(floor) < t;
-  return ClampSeconds(floor + (has_fraction ? 1 : 0));
 }
 
 uint64_t Pack(uint32_t seq, uint32_t effective_seconds) {
@@ -247,7 +235,7 @@ uint32_t InvalidationLog::Add(const policy::InvalidationPath& path, absl::Time e
   const uint64_t newest = newest_.load(std::memory_order_relaxed);
   EDGESIM_CHECK(SeqOf(newest) < std::numeric_limits<uint32_t>::max());
   const uint32_t seq = SeqOf(newest) + 1;
-  const uint32_t effective_seconds = std::max(CeilSeconds(effective_time), SecondsOf(newest));
+  const uint32_t effective_seconds = std::max(EpochSecondsCeil(effective_time), SecondsOf(newest));
   impl_->items.push_back({seq, effective_seconds, path});
   impl_->Index(impl_->items.back());
   ++impl_->added;
@@ -258,7 +246,7 @@ uint32_t InvalidationLog::Add(const policy::InvalidationPath& path, absl::Time e
 
 uint32_t InvalidationLog::EffectiveHead(absl::Time now) const {
   const uint64_t newest = newest_.load(std::memory_order_acquire);
-  const uint32_t now_seconds = FloorSeconds(now);
+  const uint32_t now_seconds = EpochSecondsFloor(now);
   if (now_seconds >= SecondsOf(newest)) return SeqOf(newest);
   return impl_->HeadAt(now_seconds);
 }

@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "core/epoch_domain.h"
+#include "core/epoch_seconds.h"
 #include "core/eviction.h"
 #include "policy/status_macros.h"
 #include "xxhash.h"
@@ -17,18 +18,8 @@
 namespace edgesim::core {
 namespace {
 
-// Entry times: whole seconds since the Unix epoch, as uint32 (good until 2106). `origin_time` and
-// `fresh_until` share one atomic word so a reader never sees one refreshed without the other.
-uint32_t ToSecondsFloor(absl::Time t) {
-  return static_cast<uint32_t>(std::clamp<int64_t>(absl::ToUnixSeconds(t), 0, UINT32_MAX));
-}
-
-uint32_t ToSecondsCeil(absl::Time t) {
-  const int64_t floor = absl::ToUnixSeconds(t);
-  const int64_t ceil = absl::FromUnixSeconds(floor) < t ? floor + 1 : floor;
-  return static_cast<uint32_t>(std::clamp<int64_t>(ceil, 0, UINT32_MAX));
-}
-
+// Entry times: whole seconds since the Unix epoch, as uint32 (core/epoch_seconds.h). `origin_time`
+// and `fresh_until` share one atomic word so a reader never sees one refreshed without the other.
 uint64_t PackTimes(uint32_t origin_time, uint32_t fresh_until) {
   return (uint64_t{origin_time} << 32) | fresh_until;
 }
@@ -411,7 +402,7 @@ bool ShardedStore::Insert(absl::string_view key, uint64_t hash, absl::string_vie
   e->charge = static_cast<uint32_t>(charge);
   e->fingerprint = static_cast<uint32_t>(hash);
   e->response = std::move(response);
-  e->times.store(PackTimes(ToSecondsFloor(origin_time), ToSecondsCeil(fresh_until)),
+  e->times.store(PackTimes(EpochSecondsFloor(origin_time), EpochSecondsCeil(fresh_until)),
                  std::memory_order_relaxed);
   e->checked_seq.store(log_ != nullptr ? log_->EffectiveHead(now) : 0,
                        std::memory_order_relaxed);
@@ -457,7 +448,7 @@ bool ShardedStore::Refresh(absl::string_view key, uint64_t hash, const StoredRes
   const Table* t = s.table.load(std::memory_order_relaxed);
   Entry* e = Shard::Find(t, key, hash).entry;
   if (e == nullptr || e->response.get() != response) return false;
-  e->times.store(PackTimes(ToSecondsFloor(origin_time), ToSecondsCeil(fresh_until)),
+  e->times.store(PackTimes(EpochSecondsFloor(origin_time), EpochSecondsCeil(fresh_until)),
                  std::memory_order_relaxed);
   return true;
 }

@@ -1,5 +1,6 @@
 #include "emulator/admin_api.h"
 
+#include <functional>
 #include <initializer_list>
 #include <string>
 #include <utility>
@@ -8,6 +9,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "core/epoch_seconds.h"
 #include "nlohmann/json.hpp"
 #include "policy/cache_key.h"
 #include "policy/invalidation.h"
@@ -38,13 +40,49 @@ void InvalidArgument(httplib::Response& res, const absl::Status& status) {
   Error(res, 400, "InvalidArgument", status.message());
 }
 
+// The longest admin body read: an invalidation of a few thousand paths fits.
+constexpr size_t kMaxAdminBodyBytes = 1 << 20;
+
+// A POST route that reads its own body. httplib reads a request with neither Content-Length nor
+// Transfer-Encoding until the connection closes, so a body-less POST got an empty 400 after its
+// read timeout; RFC 9112 section 6.3 says such a request has no body, and here it has none.
+using BodyHandler = std::function<void(const httplib::Request& req, const std::string& body,
+                                       httplib::Response& res)>;
+void PostWithBody(httplib::Server& server, const std::string& path, BodyHandler handler) {
+  server.Post(path,
+              [handler = std::move(handler)](const httplib::Request& req, httplib::Response& res,
+                                             const httplib::ContentReader& content) {
+                std::string body;
+                if (req.has_header("Content-Length") || req.has_header("Transfer-Encoding")) {
+                  const bool read = content([&body](const char* data, size_t length) {
+                    body.append(data, length);
+                    return body.size() <= kMaxAdminBodyBytes;
+                  });
+                  if (!read) {
+                    res.set_header("Connection", "close");
+                    return Error(res, 413, "BodyTooLarge",
+                                 absl::StrCat("the body is over ", kMaxAdminBodyBytes, " bytes"));
+                  }
+                }
+                handler(req, body, res);
+              });
+}
+
 // The body as a JSON object with none but the `allowed` keys: a misspelt one would otherwise
-// be ignored, and the call do something else than asked. An error reply (and nullopt) otherwise.
-absl::optional<json> ParseObject(const httplib::Request& req, httplib::Response& res,
-                                 std::initializer_list<absl::string_view> allowed) {
-  absl::StatusOr<json> body = policy::ParseJson(req.body);
+// be ignored, and the call do something else than asked. An error reply (and nullopt) otherwise,
+// saying what is expected (`shape`, e.g. {"seconds": N}).
+absl::optional<json> ParseObject(const std::string& text, httplib::Response& res,
+                                 std::initializer_list<absl::string_view> allowed,
+                                 absl::string_view shape) {
+  if (text.find_first_not_of(" \t\r\n") == std::string::npos) {
+    InvalidArgument(res, absl::InvalidArgumentError(
+                             absl::StrCat("the body is empty: expected a JSON object ", shape)));
+    return absl::nullopt;
+  }
+  absl::StatusOr<json> body = policy::ParseJson(text);
   if (!body.ok()) {
-    InvalidArgument(res, body.status());
+    InvalidArgument(res, absl::InvalidArgumentError(absl::StrCat(
+                             body.status().message(), "; expected a JSON object ", shape)));
     return absl::nullopt;
   }
   if (absl::Status s = JsonReader(*body, "").OnlyKeys(allowed); !s.ok()) {
@@ -72,20 +110,47 @@ absl::Status ReadInvalidation(const JsonReader& body, std::string* id,
   return absl::OkStatus();
 }
 
-// {"seconds": 90}: how far to advance the manual clock.
-absl::StatusOr<absl::Duration> ReadAdvance(const JsonReader& body) {
-  EDGESIM_ASSIGN_OR_RETURN(const JsonReader seconds, body.Required("seconds"));
-  return seconds.Seconds();
+std::string LatestTimeText() {
+  return absl::StrCat(Rfc3339(core::kLatestTime), " (unix_seconds ", core::kLatestEpochSeconds,
+                      "), the latest time edgesim models: cached entries keep 32-bit seconds");
 }
 
-// {"time": "2026-01-01T00:00:00Z"}: where to set the manual clock.
+// {"seconds": 90}: how far to advance the manual clock from `now`; a finite number >= 0 that
+// keeps the clock at or before core::kLatestTime.
+absl::StatusOr<absl::Duration> ReadAdvance(const JsonReader& body, absl::Time now) {
+  EDGESIM_ASSIGN_OR_RETURN(const JsonReader seconds, body.Required("seconds"));
+  // Any number >= 0 here, so a huge one gets the message below.
+  EDGESIM_ASSIGN_OR_RETURN(const absl::Duration by, seconds.Seconds(absl::InfiniteDuration()));
+  if (by > core::kLatestTime - now) {
+    return seconds.Error(absl::StrCat("the clock (", Rfc3339(now), ") may advance at most ",
+                                      absl::ToInt64Seconds(core::kLatestTime - now),
+                                      " s: it stops at ", LatestTimeText()));
+  }
+  return by;
+}
+
+// {"time": "2026-01-01T00:00:00Z"} or {"unix_seconds": 1767225600} (what GET /_edgesim/clock
+// answers): where to set the manual clock, at most core::kLatestTime.
 absl::StatusOr<absl::Time> ReadTime(const JsonReader& body) {
-  EDGESIM_ASSIGN_OR_RETURN(const JsonReader time, body.Required("time"));
-  EDGESIM_ASSIGN_OR_RETURN(const std::string text, time.String());
+  const JsonReader unix_seconds = body.Field("unix_seconds");
+  const JsonReader time = body.Field("time");
+  if (unix_seconds.present() == time.present()) {
+    return body.Error("expected one of \"time\" (RFC 3339) or \"unix_seconds\"");
+  }
   absl::Time t;
-  std::string err;
-  if (!absl::ParseTime(absl::RFC3339_full, text, &t, &err)) {
-    return time.Error("expected an RFC 3339 time, e.g. \"2026-01-01T00:00:00Z\"");
+  if (unix_seconds.present()) {
+    EDGESIM_ASSIGN_OR_RETURN(const int64_t seconds, unix_seconds.Int());
+    t = absl::FromUnixSeconds(seconds);
+  } else {
+    EDGESIM_ASSIGN_OR_RETURN(const std::string text, time.String());
+    std::string err;
+    if (!absl::ParseTime(absl::RFC3339_full, text, &t, &err)) {
+      return time.Error("expected an RFC 3339 time, e.g. \"2026-01-01T00:00:00Z\"");
+    }
+  }
+  if (t > core::kLatestTime) {
+    return (unix_seconds.present() ? unix_seconds : time)
+        .Error(absl::StrCat("past ", LatestTimeText()));
   }
   return t;
 }
@@ -216,9 +281,10 @@ void ListCache(const httplib::Request& req, httplib::Response& res,
              {"entries", std::move(entries)}});
 }
 
-void Invalidate(const httplib::Request& req, httplib::Response& res,
-                const RegistrySnapshot& snapshot, absl::Time now) {
-  const absl::optional<json> body = ParseObject(req, res, {"distribution", "paths"});
+void Invalidate(const std::string& text, httplib::Response& res, const RegistrySnapshot& snapshot,
+                absl::Time now) {
+  const absl::optional<json> body = ParseObject(text, res, {"distribution", "paths"},
+                                                R"({"distribution": "ID", "paths": ["/a"]})");
   if (!body) return;
   std::string id;
   std::vector<policy::InvalidationPath> parsed;
@@ -245,34 +311,42 @@ void MountAdminApi(httplib::Server& server, DistributionRegistry& registry,
                {"unix_seconds", absl::ToUnixSeconds(now)},
                {"manual", options.manual_clock != nullptr}});
   });
-  server.Post(
-      "/_edgesim/clock/advance", [options](const httplib::Request& req, httplib::Response& res) {
+  PostWithBody(
+      server, "/_edgesim/clock/advance",
+      [options](const httplib::Request&, const std::string& text, httplib::Response& res) {
         if (options.manual_clock == nullptr) {
           return Error(res, 409, "ClockNotManual", "the clock is real: start with --manual-clock");
         }
-        const absl::optional<json> body = ParseObject(req, res, {"seconds"});
+        const absl::optional<json> body = ParseObject(text, res, {"seconds"}, R"({"seconds": N})");
         if (!body) return;
-        const absl::StatusOr<absl::Duration> by = ReadAdvance(JsonReader(*body, ""));
+        const absl::StatusOr<absl::Duration> by =
+            ReadAdvance(JsonReader(*body, ""), options.manual_clock->Now());
         if (!by.ok()) return InvalidArgument(res, by.status());
-        options.manual_clock->Advance(*by);
-        WriteJson(res, 200, {{"time", Rfc3339(options.manual_clock->Now())}});
-      });
-  server.Post(
-      "/_edgesim/clock/set", [options](const httplib::Request& req, httplib::Response& res) {
-        if (options.manual_clock == nullptr) {
-          return Error(res, 409, "ClockNotManual", "the clock is real: start with --manual-clock");
-        }
-        const absl::optional<json> body = ParseObject(req, res, {"time"});
-        if (!body) return;
-        const absl::StatusOr<absl::Time> t = ReadTime(JsonReader(*body, ""));
-        if (!t.ok()) return InvalidArgument(res, t.status());
-        if (!options.manual_clock->Set(*t)) {
+        if (!options.manual_clock->Advance(*by)) {  // another advance came first
           return Error(res, 400, "InvalidArgument",
-                       absl::StrCat("time runs forward only: the clock is at ",
-                                    Rfc3339(options.manual_clock->Now())));
+                       absl::StrCat("seconds: the clock stops at ", LatestTimeText()));
         }
         WriteJson(res, 200, {{"time", Rfc3339(options.manual_clock->Now())}});
       });
+  PostWithBody(server, "/_edgesim/clock/set",
+               [options](const httplib::Request&, const std::string& text, httplib::Response& res) {
+                 if (options.manual_clock == nullptr) {
+                   return Error(res, 409, "ClockNotManual",
+                                "the clock is real: start with --manual-clock");
+                 }
+                 const absl::optional<json> body =
+                     ParseObject(text, res, {"time", "unix_seconds"},
+                                 R"({"time": "2026-01-01T00:00:00Z"} or {"unix_seconds": N})");
+                 if (!body) return;
+                 const absl::StatusOr<absl::Time> t = ReadTime(JsonReader(*body, ""));
+                 if (!t.ok()) return InvalidArgument(res, t.status());
+                 if (!options.manual_clock->Set(*t)) {
+                   return Error(res, 400, "InvalidArgument",
+                                absl::StrCat("time runs forward only: the clock is at ",
+                                             Rfc3339(options.manual_clock->Now())));
+                 }
+                 WriteJson(res, 200, {{"time", Rfc3339(options.manual_clock->Now())}});
+               });
   server.Get("/_edgesim/stats",
              [&registry, options](const httplib::Request&, httplib::Response& res) {
                WriteJson(res, 200, StatsJson(*registry.Snapshot(), options));
@@ -281,24 +355,27 @@ void MountAdminApi(httplib::Server& server, DistributionRegistry& registry,
              [&registry, options](const httplib::Request& req, httplib::Response& res) {
                ListCache(req, res, *registry.Snapshot(), options.clock->Now());
              });
-  server.Post("/_edgesim/invalidate",
-              [&registry, options](const httplib::Request& req, httplib::Response& res) {
-                Invalidate(req, res, *registry.Snapshot(), options.clock->Now());
-              });
+  PostWithBody(server, "/_edgesim/invalidate",
+               [&registry, options](const httplib::Request&, const std::string& text,
+                                    httplib::Response& res) {
+                 Invalidate(text, res, *registry.Snapshot(), options.clock->Now());
+               });
   if (options.control_plane != nullptr) {
     server.Get("/_edgesim/invalidations/bill",
                [options](const httplib::Request&, httplib::Response& res) {
                  WriteJson(res, 200, options.control_plane->InvalidationBill(options.clock->Now()));
                });
   }
-  auto reset = [&registry, options](const httplib::Request&, httplib::Response& res) {
+  // Reset takes no body; one sent is read and ignored.
+  auto reset = [&registry, options](const httplib::Request&, const std::string&,
+                                    httplib::Response& res) {
     // First, so the caches emptied below are those of the distributions that remain.
     if (options.control_plane != nullptr) options.control_plane->Reset(options.clock->Now());
     for (const auto& d : registry.Snapshot()->distributions()) d->Reset();
     WriteJson(res, 200, {{"reset", true}});
   };
-  server.Post("/_edgesim/reset", reset);
-  server.Post("/moto-api/reset", reset);
+  PostWithBody(server, "/_edgesim/reset", reset);
+  PostWithBody(server, "/moto-api/reset", reset);
 }
 
 void WriteAdminApiError(httplib::Response& res, int status, absl::string_view code,

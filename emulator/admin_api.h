@@ -4,7 +4,10 @@
 //   GET  /_edgesim/health                  {"status": "ok"}
 //   GET  /_edgesim/clock                   {"time": RFC 3339, "unix_seconds": N, "manual": bool}
 //   POST /_edgesim/clock/advance           {"seconds": N}          (409 unless --manual-clock)
-//   POST /_edgesim/clock/set               {"time": "2026-01-01T00:00:00Z"}  (409 likewise)
+//   POST /_edgesim/clock/set               {"time": "2026-01-01T00:00:00Z"} or {"unix_seconds": N}
+//                                          (409 likewise). The clock runs forward only, to
+//                                          2106-02-07T06:28:15Z at most (core/epoch_seconds.h):
+//                                          a negative, non-finite or farther move is a 400.
 //   GET  /_edgesim/stats                   per distribution, per cache (POP / regional / shield),
 //                                          per behavior: the core counters; the edge's counters
 //   GET  /_edgesim/cache?distribution=ID&pop=POP&limit=N   the entries of one cache: the first
@@ -17,8 +20,10 @@
 //        -> {"paths": N}: in effect at once in every cache of the distribution (no propagation
 //        delay; the CloudFront API's invalidations model that). "distribution" may be left out
 //        while one runs. Every path is validated first (SPEC 6.2): one bad path, nothing applied.
-// Errors are {"error": {"code": ..., "message": ...}} with 400 (bad JSON or values), 404 (unknown
-// distribution or cache) or 409 (the clock is not manual).
+// Errors are {"error": {"code": ..., "message": ...}} with 400 (bad JSON or values; a missing body
+// says what is expected, e.g. {"seconds": N}), 404 (unknown distribution or cache), 409 (the
+// clock is not manual) or 413 (a body over 1 MiB). A POST with neither Content-Length nor
+// Transfer-Encoding has an empty body (RFC 9112 section 6.3): reset needs none.
 //
 // The routes are mounted on a caller's httplib::Server, so CloudFront's REST API
 // (cloudfront_api.h) shares the port by mounting its own routes on the same server.

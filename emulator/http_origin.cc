@@ -268,7 +268,7 @@ absl::StatusOr<core::OriginResponse> HttpOriginClient::Fetch(const HttpEndpoint&
   const std::string key = Key(endpoint);
   // SPEC 7.3: GET and HEAD are retried after a response timeout; other methods are not.
   const bool retries_reads = request.method == "GET" || request.method == "HEAD";
-  const int attempts = std::max(1, settings.connection_attempts);
+  const int64_t attempts = std::max<int64_t>(1, settings.connection_attempts);
   // SPEC 7.3: ResponseCompletionTimeout bounds the whole answer, every attempt included.
   const SteadyTime deadline =
       settings.response_completion_timeout
@@ -276,7 +276,7 @@ absl::StatusOr<core::OriginResponse> HttpOriginClient::Fetch(const HttpEndpoint&
                 absl::ToChronoNanoseconds(*settings.response_completion_timeout)
           : SteadyTime::max();
   absl::Status last = absl::UnavailableError(absl::StrCat("origin ", key, ": no attempt made"));
-  for (int attempt = 0; attempt < attempts;) {
+  for (int64_t attempt = 0; attempt < attempts;) {
     std::unique_ptr<Connection> c = impl_->Take(key);
     const bool reused = c != nullptr;
     if (!reused) c = std::make_unique<Connection>();

@@ -77,7 +77,8 @@ struct OriginRouter::Impl {
                        " is https-only: edgesim speaks plain HTTP to origins; set "
                        "OriginProtocolPolicy to http-only or match-viewer"));
     }
-    return http->Fetch({origin.domain_name, origin.http_port}, origin, forwarded);
+    // A validated config's port is 80, 443 or 1024-65535 (policy::OriginPortProblem).
+    return http->Fetch({origin.domain_name, static_cast<int>(origin.http_port)}, origin, forwarded);
   }
 
   const OriginOptions options;

@@ -32,11 +32,12 @@ struct Origin {
   std::string domain_name;
   std::string origin_path;
   OriginKind kind = OriginKind::kCustom;
-  int http_port = kDefaultHttpPort;
-  int https_port = kDefaultHttpsPort;
+  // int64 as CloudFront's JSON may spell them; ValidateDistributionConfig keeps them in range.
+  int64_t http_port = kDefaultHttpPort;
+  int64_t https_port = kDefaultHttpsPort;
   // http-only | https-only | match-viewer
   std::string protocol_policy = std::string(kDefaultOriginProtocolPolicy);
-  int connection_attempts = kDefaultConnectionAttempts;
+  int64_t connection_attempts = kDefaultConnectionAttempts;
   absl::Duration connection_timeout = absl::Seconds(kDefaultConnectionTimeoutSeconds);
   absl::Duration read_timeout = absl::Seconds(kDefaultOriginReadTimeoutSeconds);
   absl::Duration keepalive_timeout = absl::Seconds(kDefaultOriginKeepaliveTimeoutSeconds);

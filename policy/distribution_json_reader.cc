@@ -148,8 +148,8 @@ class CollectingReader {
 };
 
 void ParseOriginTransport(CollectingReader& w, const JsonReader& config, Origin* o) {
-  if (auto v = w.Int(config, "HTTPPort")) o->http_port = static_cast<int>(*v);
-  if (auto v = w.Int(config, "HTTPSPort")) o->https_port = static_cast<int>(*v);
+  if (auto v = w.Int(config, "HTTPPort")) o->http_port = *v;
+  if (auto v = w.Int(config, "HTTPSPort")) o->https_port = *v;
   if (auto v = w.String(config, "OriginProtocolPolicy")) o->protocol_policy = *v;
   if (auto v = w.Seconds(config, "OriginKeepaliveTimeout")) o->keepalive_timeout = *v;
 }
@@ -167,7 +167,7 @@ Origin ParseOrigin(CollectingReader& w, const JsonReader& j) {
     if (auto v = w.Seconds(*config, "OriginReadTimeout")) o.read_timeout = *v;
   }
   if (s3.has_value() || ParseS3Domain(o.domain_name).has_value()) o.kind = OriginKind::kS3;
-  if (auto v = w.Int(j, "ConnectionAttempts")) o.connection_attempts = static_cast<int>(*v);
+  if (auto v = w.Int(j, "ConnectionAttempts")) o.connection_attempts = *v;
   if (auto v = w.Seconds(j, "ConnectionTimeout")) o.connection_timeout = *v;
   if (auto v = w.Seconds(j, "ResponseCompletionTimeout")) o.response_completion_timeout = *v;
   for (const JsonReader& header : w.ObjectItems(j, "CustomHeaders")) {

@@ -25,6 +25,11 @@ std::string ItemPath(absl::string_view path, absl::string_view key, size_t index
 
 }  // namespace
 
+absl::optional<std::string> OriginPortProblem(int64_t port) {
+  if (port == 80 || port == 443 || (port >= 1024 && port <= 65535)) return absl::nullopt;
+  return absl::StrCat(port, " is not a port CloudFront connects to: 80, 443 or 1024-65535");
+}
+
 std::vector<ConfigProblem> ValidateCachePolicyTtls(const CachePolicy& p,
                                                    absl::string_view location) {
   const int64_t min = absl::ToInt64Seconds(p.min_ttl);
@@ -131,6 +136,12 @@ class Validator {
                              absl::ToInt64Seconds(o.read_timeout), ")"));
       }
       if (UsesS3OriginConfig(o)) continue;
+      for (const auto& [key, port] : {std::pair<const char*, int64_t>{"HTTPPort", o.http_port},
+                                      {"HTTPSPort", o.https_port}}) {
+        if (absl::optional<std::string> why = OriginPortProblem(port)) {
+          Problem(Sub(config_path, key), *std::move(why));
+        }
+      }
       CheckRange(o.keepalive_timeout, 1, 120, Sub(config_path, "OriginKeepaliveTimeout"));
       if (!IsIn(o.protocol_policy, {"http-only", "https-only", "match-viewer"})) {
         Problem(Sub(config_path, "OriginProtocolPolicy"),

@@ -10,12 +10,14 @@
 //   EDGESIM_RETURN_IF_ERROR(ConfigProblemsStatus(problems));   // one "location: message" a line
 #pragma once
 
+#include <cstdint>
 #include <ostream>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "absl/types/optional.h"
 #include "policy/cache_policy.h"
 #include "policy/distribution.h"
 
@@ -39,6 +41,12 @@ absl::Status ConfigProblemsStatus(const std::vector<ConfigProblem>& problems);
 // business (policy/path_pattern.h), so the table and the config agree on it.
 std::vector<ConfigProblem> ValidateDistributionConfig(
     const DistributionConfig& config, absl::string_view location = "DistributionConfig");
+
+// SPEC 7.3: why `port` is not one CloudFront connects to a custom origin on (80, 443 or
+// 1024-65535, the Developer Guide's origin settings), e.g. "83637 is not a port CloudFront
+// connects to: 80, 443 or 1024-65535"; nullopt when it is. The config loader and the CloudFront
+// API (which loads through it) both check HTTPPort and HTTPSPort with this one rule.
+absl::optional<std::string> OriginPortProblem(int64_t port);
 
 // A cache policy's TTL order (SPEC 2.2: 0 <= MinTTL <= DefaultTTL <= MaxTTL), each problem at
 // `location`.MinTTL, .DefaultTTL or .MaxTTL.

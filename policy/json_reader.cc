@@ -142,10 +142,20 @@ absl::StatusOr<bool> JsonReader::Bool() const {
   return value_->get<bool>();
 }
 
-absl::StatusOr<absl::Duration> JsonReader::Seconds() const {
+absl::StatusOr<absl::Duration> JsonReader::Seconds(absl::Duration max) const {
   if (!present() || !value_->is_number()) return Expected("a number of seconds");
   if (!(value_->get<double>() >= 0)) return Error("expected a number of seconds >= 0");
-  return absl::Seconds(value_->get<double>());
+  const bool beyond_int64 =
+      value_->is_number_unsigned() &&
+      value_->get<uint64_t>() > static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
+  // Integers convert exactly; other numbers through absl::Seconds(double), which saturates.
+  const absl::Duration d = beyond_int64                  ? absl::InfiniteDuration()
+                           : value_->is_number_integer() ? absl::Seconds(value_->get<int64_t>())
+                                                         : absl::Seconds(value_->get<double>());
+  if (d > max) {
+    return Error(absl::StrCat("expected a number of seconds 0-", absl::ToInt64Seconds(max)));
+  }
+  return d;
 }
 
 absl::StatusOr<std::vector<JsonReader>> JsonReader::Items() const {

@@ -17,6 +17,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <utility>
 #include <vector>
@@ -82,8 +83,11 @@ class JsonReader {
   absl::StatusOr<int64_t> Int() const;
   absl::StatusOr<double> Number() const;
   absl::StatusOr<bool> Bool() const;
-  // A number of seconds >= 0, fractions allowed.
-  absl::StatusOr<absl::Duration> Seconds() const;
+  // A number of seconds from 0 to `max`, fractions allowed: "expected a number of seconds
+  // 0-<max>". The default max is the longest absl::Duration of whole seconds, 2^63-1 s (a TTL
+  // as CloudFront's Long spells it); a bigger number would become an infinite Duration.
+  absl::StatusOr<absl::Duration> Seconds(
+      absl::Duration max = absl::Seconds(std::numeric_limits<int64_t>::max())) const;
   // An array's elements, each with its location.
   absl::StatusOr<std::vector<JsonReader>> Items() const;
   // An object's members in key order (nlohmann::json keeps its keys sorted), with locations.

@@ -75,9 +75,13 @@ class CloudFrontLogSource : public TraceSource {
       absl::Status bad = fields.has_value()
                              ? Add(line, *fields)
                              : absl::InvalidArgumentError("record before any #Fields: line");
-      if (!bad.ok() &&
-          !ReportBadRecord(absl::StrCat(path, ":", lines.line_number(), ": ", bad.message()),
-                           strict_, stats_, status_)) {
+      if (bad.ok() && strict_ && !lines.line_terminated()) {
+        bad = absl::InvalidArgumentError("the last line has no newline: the file may be cut short");
+      }
+      if (bad.ok()) continue;
+      const std::string where = absl::StrCat(path, ":", lines.line_number());
+      if (absl::IsResourceExhausted(bad)) return TooManyPopsError(where, bad.message());
+      if (!ReportBadRecord(absl::StrCat(where, ": ", bad.message()), strict_, stats_, status_)) {
         return status_;
       }
     }
@@ -129,14 +133,25 @@ class CloudFrontLogSource : public TraceSource {
   const std::vector<std::string>& pops() const override { return pops_; }
 
  private:
+  // ResourceExhausted, its message the POP's name, for the POP past kMaxPops: an error even when
+  // not strict.
   absl::Status Add(absl::string_view line, const policy::AccessLogFields& fields) {
     EDGESIM_ASSIGN_OR_RETURN(policy::AccessLogRecord log, policy::ParseAccessLogLine(line, fields));
     if (log.uri_stem.empty()) return absl::InvalidArgumentError("no cs-uri-stem");
+    if (log.time > core::kLatestTime) {
+      return absl::InvalidArgumentError(
+          "time past 2106-02-07T06:28:15Z, the latest time edgesim models");
+    }
     Entry e;
     e.time = log.time;
     e.size = log.content_len.value_or(log.sc_bytes);
+    if (e.size > kMaxRecordSize) {
+      return absl::InvalidArgumentError("size over 2^63-1 bytes (sc-content-len or sc-bytes)");
+    }
     e.status = static_cast<uint16_t>(std::clamp(log.sc_status, 0, 999));
-    e.pop = PopIndex(log.edge_location);
+    absl::optional<uint32_t> pop = PopIndex(log.edge_location);
+    if (!pop.has_value()) return absl::ResourceExhaustedError(PopName(log.edge_location));
+    e.pop = *pop;
     e.strings = strings_.size();
     const absl::string_view method =
         log.method.empty() ? absl::string_view("GET") : absl::string_view(log.method);
@@ -155,14 +170,19 @@ class CloudFrontLogSource : public TraceSource {
     return absl::OkStatus();
   }
 
-  uint32_t PopIndex(const std::string& location) {
+  const std::string& PopName(const std::string& location) const {
     auto mapped = pop_map_.find(location);
-    const std::string& pop = mapped != pop_map_.end() ? mapped->second
-                             : location.empty()       ? default_pop_
-                                                      : location;
-    auto [it, inserted] = pop_index_.try_emplace(pop, static_cast<uint32_t>(pops_.size()));
-    if (inserted) pops_.push_back(pop);
-    return it->second;
+    return mapped != pop_map_.end() ? mapped->second : location.empty() ? default_pop_ : location;
+  }
+
+  // nullopt when the location would be POP number kMaxPops + 1.
+  absl::optional<uint32_t> PopIndex(const std::string& location) {
+    const std::string& pop = PopName(location);
+    if (auto it = pop_index_.find(pop); it != pop_index_.end()) return it->second;
+    if (pops_.size() >= kMaxPops) return absl::nullopt;
+    pop_index_.emplace(pop, static_cast<uint32_t>(pops_.size()));
+    pops_.push_back(pop);
+    return static_cast<uint32_t>(pops_.size() - 1);
   }
 
   const absl::flat_hash_map<std::string, std::string> pop_map_;

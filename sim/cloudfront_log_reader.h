@@ -10,8 +10,12 @@
 // object_id = XXH3-64 of the target (core::HashKey); size = sc-content-len, else sc-bytes; status
 // = sc-status; method = cs-method; a logged cs(Cookie) becomes a "Cookie: ..." header. The POP is
 // x-edge-location mapped through `pop_map` (unlisted locations keep their code); pops() is sorted
-// by name, so indexes do not depend on file order. A line that does not parse, or a record
-// before any `#Fields:` line, is a bad record ("file:line: why").
+// by name, so indexes do not depend on file order. A line that does not parse, a size over
+// kMaxRecordSize (2^63-1), a time past core::kLatestTime (2106-02-07T06:28:15Z), or a record
+// before any `#Fields:` line, is a bad record ("file:line: why"); with `strict` so is a last line
+// without its newline (a log cut short).
+// More than kMaxPops (1,024) distinct POPs after `pop_map` is an error naming the line, with or
+// without `strict` (sim/trace.h).
 //
 //   EDGESIM_ASSIGN_OR_RETURN(auto source,
 //       OpenCloudFrontLogs({"logs/E2EXAMPLE.2026-11-*.gz"}, {{"IAD89-C1", "IAD"}}, false));

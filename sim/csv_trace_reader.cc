@@ -16,6 +16,10 @@
 namespace edgesim::sim {
 namespace {
 
+constexpr int64_t kMaxTraceNanos = core::kLatestEpochSeconds * 1'000'000'000;
+constexpr char kTimeTooLate[] =
+    "time past 4294967295 s (2106-02-07T06:28:15Z), the latest time edgesim models";
+
 absl::string_view StripSpaces(absl::string_view s) {
   while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
   while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
@@ -118,10 +122,16 @@ class CsvTraceSource : public TraceSource {
       }
       TraceRecord& record = batch.records.emplace_back();
       const char* why = Parse(line, batch.arena, record);
-      if (why == nullptr) continue;
+      if (why == nullptr && (lines_.line_terminated() || !strict_)) continue;
       batch.records.pop_back();
-      if (!ReportBadRecord(absl::StrCat(lines_.path(), ":", lines_.line_number(), ": ", why),
-                           strict_, stats_, status_)) {
+      const std::string where = absl::StrCat(lines_.path(), ":", lines_.line_number());
+      if (why == kTooManyPops) {
+        status_ = TooManyPopsError(where, fields_[format_.pop_column]);
+        batch.Clear();
+        return false;
+      }
+      if (why == nullptr) why = "the last line has no newline: the file may be cut short";
+      if (!ReportBadRecord(absl::StrCat(where, ": ", why), strict_, stats_, status_)) {
         batch.Clear();
         return false;
       }
@@ -147,6 +157,7 @@ class CsvTraceSource : public TraceSource {
     }
     int64_t nanos = 0;
     if (!ParseTime(fields_[format_.time_column], unit_nanos_, nanos)) return "bad time";
+    if (nanos > kMaxTraceNanos) return kTimeTooLate;
     last_nanos_ = std::max(last_nanos_, nanos);
     record.time = absl::UnixEpoch() + absl::Nanoseconds(last_nanos_);
     const absl::string_view key = fields_[format_.key_column];
@@ -157,8 +168,9 @@ class CsvTraceSource : public TraceSource {
     } else if (!ParseWhole(key, record.object_id)) {
       record.object_id = XXH3_64bits(key.data(), key.size());
     }
-    if (format_.size_column >= 0 && !ParseOptional(fields_[format_.size_column], record.size)) {
-      return "bad size";
+    if (format_.size_column >= 0) {
+      if (!ParseOptional(fields_[format_.size_column], record.size)) return "bad size";
+      if (record.size > kMaxRecordSize) return "size over 2^63-1 bytes";
     }
     if (format_.status_column >= 0) {
       if (!ParseOptional(fields_[format_.status_column], record.status) || record.status > 999) {
@@ -168,10 +180,13 @@ class CsvTraceSource : public TraceSource {
     if (format_.pop_column >= 0) {
       const absl::string_view pop = fields_[format_.pop_column];
       if (pop.empty()) return "empty POP";
-      record.pop = PopIndex(pop);
+      if (!PopIndex(pop, record.pop)) return kTooManyPops;
     }
     return nullptr;
   }
+
+  // Parse's answer for the POP past kMaxPops: an error whatever `strict_`.
+  static constexpr char kTooManyPops[] = "too many POPs";
 
   // An empty or "-" field is 0 (unknown).
   template <typename T>
@@ -183,20 +198,22 @@ class CsvTraceSource : public TraceSource {
     return ParseWhole(s, out);
   }
 
-  uint32_t PopIndex(absl::string_view pop) {
+  // False when `pop` would be POP number kMaxPops + 1.
+  bool PopIndex(absl::string_view pop, uint32_t& index) {
     // Consecutive lines mostly share a POP: skip the hash lookup then.
-    if (!pops_.empty() && pops_[last_pop_] == pop) return last_pop_;
-    last_pop_ = Lookup(pop);
-    return last_pop_;
-  }
-
-  uint32_t Lookup(absl::string_view pop) {
-    auto it = pop_index_.find(pop);
-    if (it != pop_index_.end()) return it->second;
-    const uint32_t index = static_cast<uint32_t>(pops_.size());
-    pops_.emplace_back(pop);
-    pop_index_.emplace(std::string(pop), index);
-    return index;
+    if (pops_.empty() || pops_[last_pop_] != pop) {
+      auto it = pop_index_.find(pop);
+      if (it != pop_index_.end()) {
+        last_pop_ = it->second;
+      } else {
+        if (pops_.size() >= kMaxPops) return false;
+        last_pop_ = static_cast<uint32_t>(pops_.size());
+        pops_.emplace_back(pop);
+        pop_index_.emplace(std::string(pop), last_pop_);
+      }
+    }
+    index = last_pop_;
+    return true;
   }
 
   LineReader lines_;

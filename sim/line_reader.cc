@@ -32,10 +32,12 @@ bool LineReader::Next(absl::string_view& line) {
     if (newline != nullptr) {
       length = static_cast<const char*>(newline) - start;
       begin_ += length + 1;
+      line_terminated_ = true;
     } else if (at_eof_) {
       if (available == 0) return false;
       length = available;
       begin_ = end_;
+      line_terminated_ = false;
     } else {
       scanned_ = available;
       if (!Refill()) return false;

@@ -32,6 +32,9 @@ class LineReader {
   bool Next(absl::string_view& line);
   // 1-based number of the line `Next` returned last.
   uint64_t line_number() const { return line_number_; }
+  // False when the line `Next` returned last ended the file without a newline: a file cut short
+  // mid-line looks like that, and strict readers refuse it.
+  bool line_terminated() const { return line_terminated_; }
   const absl::Status& status() const { return status_; }
   const std::string& path() const { return file_.path(); }
   // The file's line count extrapolated from the lines read so far and the bytes they took, with
@@ -51,6 +54,7 @@ class LineReader {
   bool at_eof_ = false;
   uint64_t file_bytes_read_ = 0;
   uint64_t line_number_ = 0;
+  bool line_terminated_ = true;
   absl::Status status_;
 };
 

@@ -373,14 +373,14 @@ absl::StatusOr<VariantResult> ReplayKeys(const Variant& variant, const TraceBuff
     const bool hit = caches[pop]->Access(k.id, k.size);
     for (Tally* t : {&pops[pop], &result.series[bucket]}) {
       ++t->requests;
-      t->bytes += k.size;
+      t->bytes = SaturatingAdd(t->bytes, k.size);
       if (hit) {
         ++t->hits;
-        t->bytes_from_cache += k.size;
+        t->bytes_from_cache = SaturatingAdd(t->bytes_from_cache, k.size);
       } else {
         ++t->misses;
         ++t->origin_requests;
-        t->origin_bytes += k.size;
+        t->origin_bytes = SaturatingAdd(t->origin_bytes, k.size);
       }
     }
     if (progress != nullptr && (i + 1) % kProgressEvery == 0) *progress += kProgressEvery;

@@ -54,6 +54,7 @@ absl::StatusOr<Tally> TallyFromJson(const JsonReader& j) {
   for (const TallyField& f : kTallyFields) {
     EDGESIM_ASSIGN_OR_RETURN(const JsonReader v, j.Required(f.name));
     EDGESIM_ASSIGN_OR_RETURN(int64_t n, v.Int());
+    if (n < 0) return v.Error("expected a count >= 0");
     t.*f.member = static_cast<uint64_t>(n);
   }
   return t;
@@ -213,7 +214,9 @@ absl::Status SameShape(const SimulationResult& a, const SimulationResult& b) {
 }  // namespace
 
 Tally& Tally::operator+=(const Tally& other) {
-  for (const TallyField& f : kTallyFields) this->*f.member += other.*f.member;
+  for (const TallyField& f : kTallyFields) {
+    this->*f.member = SaturatingAdd(this->*f.member, other.*f.member);
+  }
   return *this;
 }
 

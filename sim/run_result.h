@@ -23,7 +23,18 @@
 
 namespace edgesim::sim {
 
-// Counts over some set of viewer requests (a variant, a behavior, a POP, a time bucket).
+// The largest count report.json holds: counts are int64 there, so every JSON reader (and
+// FromJson) reads them back; adding past it stays at it instead of wrapping (object sizes near
+// 2^64 once wrapped the byte totals).
+inline constexpr uint64_t kMaxCount = INT64_MAX;
+
+// `total` + `n`, at most kMaxCount.
+inline uint64_t SaturatingAdd(uint64_t total, uint64_t n) {
+  return n > kMaxCount || total > kMaxCount - n ? kMaxCount : total + n;
+}
+
+// Counts over some set of viewer requests (a variant, a behavior, a POP, a time bucket); each
+// saturates at kMaxCount.
 struct Tally {
   uint64_t requests = 0;
   uint64_t hits = 0;          // X-Cache Hit (stale-served and collapsed included)

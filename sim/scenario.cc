@@ -14,6 +14,7 @@
 #include "policy/outcome.h"
 #include "policy/status_macros.h"
 #include "sim/input_file.h"
+#include "sim/trace.h"
 
 namespace edgesim::sim {
 namespace {
@@ -96,7 +97,7 @@ absl::StatusOr<OriginOutage> ParseOutage(const JsonReader& json) {
   OriginOutage outage;
   for (auto [field, target] : {std::pair{"from", &outage.from}, std::pair{"to", &outage.to}}) {
     EDGESIM_ASSIGN_OR_RETURN(const JsonReader v, json.Required(field));
-    EDGESIM_ASSIGN_OR_RETURN(*target, v.Seconds());
+    EDGESIM_ASSIGN_OR_RETURN(*target, v.Seconds(kMaxTraceOffset));
   }
   if (outage.to <= outage.from) return json.Field("to").Error("must be after from");
   if (JsonReader v = json.Field("failure"); v.present()) {
@@ -164,7 +165,7 @@ absl::StatusOr<Step> ParseStep(const JsonReader& json) {
       json.OnlyKeys({"at", "request", "deploy", "invalidate", "headers", "pop", "expect"}));
   Step step;
   EDGESIM_ASSIGN_OR_RETURN(const JsonReader at, json.Required("at"));
-  EDGESIM_ASSIGN_OR_RETURN(step.at, at.Seconds());
+  EDGESIM_ASSIGN_OR_RETURN(step.at, at.Seconds(kMaxTraceOffset));
   const JsonReader request = json.Field("request");
   const JsonReader deploy = json.Field("deploy");
   const JsonReader invalidate = json.Field("invalidate");

@@ -4,6 +4,8 @@
 #include <cstring>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
+
 namespace edgesim::sim {
 
 absl::string_view TraceArena::Store(absl::string_view s) {
@@ -32,6 +34,13 @@ bool ReportBadRecord(std::string message, bool strict, TraceStats& stats, absl::
   ++stats.bad_records;
   if (stats.bad_examples.size() < kMaxExamples) stats.bad_examples.push_back(std::move(message));
   return true;
+}
+
+absl::Status TooManyPopsError(absl::string_view where, absl::string_view pop) {
+  return absl::InvalidArgumentError(absl::StrCat(
+      where, ": POP \"", pop, "\" is one more than the ", kMaxPops,
+      " distinct POPs a trace may name (a cache each; CloudFront has a few hundred): map POPs to "
+      "fewer names (a cloudfront-log workload's pop_map) or fix the POP column"));
 }
 
 }  // namespace edgesim::sim

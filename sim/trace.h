@@ -24,6 +24,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "core/epoch_seconds.h"
 
 namespace edgesim::sim {
 
@@ -36,7 +37,8 @@ struct TraceRecord {
   // A stable id of the requested object: oracleGeneral's id, a CSV key column hashed, or the hash
   // of `target` (path + "?" + query). Key-only replays use it as the cache key.
   uint64_t object_id = 0;
-  // Response body size in bytes (0 when the source does not know it; the origin model decides).
+  // Response body size in bytes (0 when the source does not know it; the origin model decides),
+  // at most kMaxRecordSize.
   uint64_t size = 0;
   // Index into TraceSource::pops() (0 when the source has one POP).
   uint32_t pop = 0;
@@ -101,6 +103,27 @@ struct TraceStats {
 // the record in `stats` (keeping the first few messages) and returns true (skip it, go on); with
 // `strict` it sets `status` to InvalidArgument(message) and returns false (stop).
 bool ReportBadRecord(std::string message, bool strict, TraceStats& stats, absl::Status& status);
+
+// The latest time a trace or scenario may reach, as an offset from absl::UnixEpoch() (where
+// relative traces and scenario times start): core::kLatestTime, 2106-02-07T06:28:15Z, since the
+// caches keep entry times in 32-bit seconds. A later record time is a bad record; a later
+// scenario time ("at", outages, invalidations, durations) an error naming the field.
+inline constexpr absl::Duration kMaxTraceOffset = absl::Seconds(core::kLatestEpochSeconds);
+
+// The largest record size the readers take, 2^63-1 bytes: a bigger one is a bad record. Sizes
+// then add to the caches' uint64 charges without wrapping, and the byte totals that report.json
+// holds as int64 saturate there (sim/run_result.h) rather than wrap.
+inline constexpr uint64_t kMaxRecordSize = INT64_MAX;
+
+// The most distinct POPs a trace may name. The simulator builds a cache per POP, so 50,000 POP
+// names in a 1 MB CSV once took 1.3 GB; CloudFront has a few hundred (over 410 in AWS's "Fault
+// Isolation Boundaries" whitepaper), so 1,024 leaves room. The POP beyond it is an error naming
+// its line, with or without --strict (it is not a malformed line to skip).
+inline constexpr size_t kMaxPops = 1024;
+
+// InvalidArgument "where: POP \"X\" is one more than the 1024 distinct POPs ...", for the line
+// (`where`, "file:line") naming POP number kMaxPops + 1.
+absl::Status TooManyPopsError(absl::string_view where, absl::string_view pop);
 
 // The one POP of a source that records none (TraceSource::pops() == {kDefaultPop}).
 inline constexpr char kDefaultPop[] = "default";

@@ -12,6 +12,7 @@
 #include "policy/distribution_validator.h"
 #include "policy/json_reader.h"
 #include "policy/status_macros.h"
+#include "sim/trace.h"
 
 namespace edgesim::sim {
 namespace {
@@ -111,7 +112,7 @@ absl::Status SetField(Variant& v, const JsonReader& parent, const std::string& k
     return absl::OkStatus();
   }
   if (key == "invalidation_delay") {
-    EDGESIM_ASSIGN_OR_RETURN(v.invalidation_delay, value.Seconds());
+    EDGESIM_ASSIGN_OR_RETURN(v.invalidation_delay, value.Seconds(kMaxTraceOffset));
     return absl::OkStatus();
   }
   if (key == "regional") {

@@ -13,6 +13,7 @@
 #include "absl/strings/str_split.h"
 #include "policy/json_reader.h"
 #include "policy/status_macros.h"
+#include "sim/trace.h"
 
 namespace edgesim::sim {
 namespace {
@@ -45,12 +46,12 @@ absl::Status ReadUint(const JsonReader& j, absl::string_view key, uint64_t min, 
   return absl::OkStatus();
 }
 
-// An optional number of seconds into `out` (left unchanged when absent).
+// An optional number of seconds into `out` (left unchanged when absent); generated traffic
+// starts at the Unix epoch, so no span passes kMaxTraceOffset.
 absl::Status ReadSeconds(const JsonReader& j, absl::string_view key, absl::Duration& out) {
-  double seconds = 0;
-  if (!j.Field(key).present()) return absl::OkStatus();
-  EDGESIM_RETURN_IF_ERROR(ReadNumber(j, key, 0, 1e10, seconds));
-  out = absl::Seconds(seconds);
+  if (const JsonReader v = j.Field(key); v.present()) {
+    EDGESIM_ASSIGN_OR_RETURN(out, v.Seconds(kMaxTraceOffset));
+  }
   return absl::OkStatus();
 }
 
@@ -283,8 +284,9 @@ absl::Status ParseDeploys(const JsonReader& j, GeneratorSpec& g) {
   if (const JsonReader at = j.Field("at"); at.present()) {
     EDGESIM_ASSIGN_OR_RETURN(const std::vector<JsonReader> times, at.Items());
     for (const JsonReader& t : times) {
-      absl::StatusOr<absl::Duration> when = t.Seconds();
-      if (!when.ok()) return t.Error("expected seconds (>= 0)");
+      absl::StatusOr<absl::Duration> when = t.Seconds(kMaxTraceOffset);
+      if (!when.ok())
+        return t.Error(absl::StrCat("expected seconds 0-", core::kLatestEpochSeconds));
       g.deploy_at.push_back(*when);
     }
   }
@@ -301,7 +303,7 @@ absl::Status ParseInvalidations(const JsonReader& j, GeneratorSpec& g) {
     EDGESIM_RETURN_IF_ERROR(item.OnlyKeys({"at", "paths"}));
     GeneratorSpec::Invalidation inv;
     EDGESIM_ASSIGN_OR_RETURN(const JsonReader at, item.Required("at"));
-    EDGESIM_ASSIGN_OR_RETURN(inv.at, at.Seconds());
+    EDGESIM_ASSIGN_OR_RETURN(inv.at, at.Seconds(kMaxTraceOffset));
     const JsonReader paths = item.Field("paths");
     absl::StatusOr<std::vector<JsonReader>> path_items = paths.Items();
     if (!path_items.ok() || path_items->empty()) {

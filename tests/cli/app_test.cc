@@ -73,6 +73,23 @@ TEST(CheckConfigTest, EveryProblemIsReportedWithItsLocation) {
   EXPECT_THAT(r.err, HasSubstr("MinTTL"));
 }
 
+// Ports outside CloudFront's 80, 443, 1024-65535 used to pass.
+TEST(CheckConfigTest, OriginPortsOutOfRangeAreProblems) {
+  const std::string path = WriteTemp("ports.json", R"json({
+    "CallerReference": "x", "Comment": "", "Enabled": true,
+    "Origins": {"Quantity": 1, "Items": [{"Id": "o", "DomainName": "o.example.com",
+                "CustomOriginConfig": {"HTTPPort": 83637, "HTTPSPort": -1,
+                                       "OriginProtocolPolicy": "http-only"}}]},
+    "DefaultCacheBehavior": {"TargetOriginId": "o", "ViewerProtocolPolicy": "allow-all",
+                             "CachePolicyId": "658327ea-f89d-4fab-a63d-7e88639e58f6"}
+  })json");
+  AppRun r = Edgesim({"check-config", path});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err, HasSubstr("CustomOriginConfig.HTTPPort: 83637 is not a port CloudFront "
+                               "connects to: 80, 443 or 1024-65535"));
+  EXPECT_THAT(r.err, HasSubstr("CustomOriginConfig.HTTPSPort: -1 is not a port"));
+}
+
 // Bad input anywhere: one clear line on stderr, exit 2, never a crash or an exception trace.
 struct BadInputCase {
   std::string name;
@@ -109,6 +126,9 @@ INSTANTIATE_TEST_SUITE_P(
             "OriginHeaderWithoutName", {"explain", "--origin-header", ": v", "/a"}, "Name: value"},
         BadInputCase{"RelativePath", {"explain", "index.html"}, "must start with '/'"},
         BadInputCase{"BadNow", {"explain", "--now", "yesterday", "/a"}, "--now"},
+        BadInputCase{"NowPast2106",
+                     {"explain", "--now", "4294967296", "/a"},
+                     "is past 4294967295 (2106-02-07T06:28:15Z)"},
         BadInputCase{
             "OriginStatusOutOfRange", {"explain", "--origin-status", "999", "/a"}, "origin-status"},
         BadInputCase{"NegativeTtl", {"explain", "--max-ttl", "-5", "/a"}, "max-ttl"},

@@ -25,6 +25,28 @@ TEST(ManualClockTest, SetMovesForwardButNeverBack) {
   EXPECT_TRUE(clock.Set(absl::FromUnixSeconds(200)));
 }
 
+// An advance of 1e10 s used to wrap the int64 nanoseconds and move the clock backwards.
+TEST(ManualClockTest, AdvanceStopsShortOfTheLatestTime) {
+  ManualClock clock(absl::FromUnixSeconds(1'700'000'000));
+  EXPECT_FALSE(clock.Advance(absl::Seconds(1e10)));
+  EXPECT_FALSE(clock.Advance(absl::InfiniteDuration()));
+  EXPECT_EQ(clock.Now(), absl::FromUnixSeconds(1'700'000'000));
+  EXPECT_TRUE(clock.Advance(kLatestTime - clock.Now()));
+  EXPECT_EQ(clock.Now(), kLatestTime);
+  EXPECT_FALSE(clock.Advance(absl::Nanoseconds(1)));
+  EXPECT_TRUE(clock.Advance(absl::ZeroDuration()));
+  EXPECT_EQ(clock.Now(), kLatestTime);
+}
+
+TEST(ManualClockTest, SetRefusesTimesPastTheLatest) {
+  ManualClock clock(absl::FromUnixSeconds(100));
+  EXPECT_FALSE(clock.Set(kLatestTime + absl::Seconds(1)));
+  EXPECT_FALSE(clock.Set(absl::InfiniteFuture()));
+  EXPECT_EQ(clock.Now(), absl::FromUnixSeconds(100));
+  EXPECT_TRUE(clock.Set(kLatestTime));
+  EXPECT_EQ(ManualClock(absl::InfiniteFuture()).Now(), kLatestTime);
+}
+
 TEST(ManualClockTest, ConcurrentAdvancesAllCount) {
   ManualClock clock(absl::FromUnixSeconds(0));
   std::vector<std::thread> threads;

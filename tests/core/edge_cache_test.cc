@@ -191,6 +191,36 @@ INSTANTIATE_TEST_SUITE_P(Spec39, Spec39Sequence, ::testing::ValuesIn(policy::spe
 
 // ---- Revalidation and stale content ---------------------------------------------------------
 
+// TTLs of 2^63-1 s (CloudFront's Long) and a max-age past any int64 take fresh_until to the end
+// of time: the object stays a hit, where rounding it to whole seconds once overflowed (a UBSan
+// abort; in other builds an object expired at once).
+TEST(EdgeCacheHugeTtlTest, EndlessTtlsAndHeadersStayHits) {
+  constexpr int64_t kLong = INT64_MAX;
+  struct Case {
+    policy::CachePolicy policy;
+    policy::Headers headers;
+  };
+  const Case cases[] = {
+      {Ttls(kLong, kLong, kLong), {}},
+      {Ttls(0, kLong, kLong), {{"Cache-Control", "max-age=99999999999999999999"}}},
+      {Ttls(0, kLong, kLong), {{"Cache-Control", "s-maxage=9223372036854775807"}}},
+      {Ttls(0, 0, kLong), {{"Expires", "Fri, 31 Dec 9999 23:59:59 GMT"}}},
+      {Ttls(0, kLong, kLong),
+       {{"Cache-Control",
+         "max-age=9223372036854775807, stale-while-revalidate=9223372036854775807, "
+         "stale-if-error=9223372036854775807"}}},
+  };
+  for (const Case& c : cases) {
+    FakeOrigin origin;
+    origin.Set("/a", 200, c.headers, "body");
+    auto edge = MakeEdge(MakeDistribution(c.policy));
+    edge->Handle(Request::Get("/a"), At(0), origin);
+    const EdgeResult r = edge->Handle(Request::Get("/a"), At(86400 * 365), origin);
+    EXPECT_EQ(r.outcome, CacheOutcome::kHit) << c.headers;
+    EXPECT_EQ(origin.fetches(), 1) << c.headers;
+  }
+}
+
 TEST(EdgeCacheRevalidationTest, ChangedObjectIsReplacedAsMiss) {
   FakeOrigin origin;
   origin.Set("/a", 200, kCacheable60, "v1");

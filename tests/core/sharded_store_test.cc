@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "core/epoch_seconds.h"
 #include "gtest/gtest.h"
 #include "tests/core/test_time.h"
 
@@ -68,6 +69,18 @@ TEST_P(ShardedStoreTest, TimesRoundToWholeSecondsSoObjectsNeverExpireEarly) {
   StoreLookup hit = Get(*store, "k", stored);
   EXPECT_EQ(hit.origin_time, kT0);  // Age counts whole seconds
   EXPECT_EQ(hit.fresh_until, kT0 + absl::Seconds(2));
+}
+
+// A TTL of 2^63-1 seconds (a config's Long, or max-age arithmetic) takes fresh_until to
+// absl::InfiniteFuture(): the entry is fresh until the latest time entries hold, not expired
+// by an overflow while rounding it up to a whole second.
+TEST_P(ShardedStoreTest, AnEndlessTtlSaturatesAtTheLatestTime) {
+  auto store = MakeStore(1 << 20);
+  ASSERT_TRUE(Put(*store, "k", Body(1), kT0, absl::Seconds(INT64_MAX)));
+  const StoreLookup hit = Get(*store, "k", kT0 + absl::Hours(24 * 365));
+  ASSERT_EQ(hit.status, LookupStatus::kFound);
+  EXPECT_EQ(hit.fresh_until, kLatestTime);
+  EXPECT_EQ(hit.origin_time, kT0);
 }
 
 TEST_P(ShardedStoreTest, InsertReplacesTheKeysEntry) {

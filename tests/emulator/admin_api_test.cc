@@ -5,6 +5,10 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "boost/asio.hpp"
+#include "boost/beast/core.hpp"
+#include "boost/beast/http.hpp"
+#include "core/epoch_seconds.h"
 #include "emulator/demo_origin.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -44,6 +48,23 @@ class AdminApiTest : public ::testing::Test {
     auto r = c.Post(path.c_str(), body, "application/json");
     EXPECT_TRUE(r);
     return {r->status, json::parse(r->body, nullptr, false)};
+  }
+  // A POST with no body and neither Content-Length nor Transfer-Encoding, as `curl -X POST`
+  // sends it, over a plain socket (httplib's client always adds a Content-Length).
+  std::pair<int, json> PostWithoutBody(const std::string& path) {
+    namespace http = boost::beast::http;
+    boost::asio::io_context io;
+    boost::asio::ip::tcp::socket socket(io);
+    boost::beast::error_code ec;
+    socket.connect({boost::asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port_)},
+                   ec);
+    const std::string request = "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+    if (!ec) boost::asio::write(socket, boost::asio::buffer(request), ec);
+    boost::beast::flat_buffer buffer;
+    http::response<http::string_body> r;
+    if (!ec) http::read(socket, buffer, r, ec);
+    EXPECT_FALSE(ec) << ec.message();
+    return {r.result_int(), json::parse(r.body(), nullptr, false)};
   }
   std::pair<int, json> Get(const std::string& path) {
     httplib::Client c("127.0.0.1", port_);
@@ -92,6 +113,59 @@ TEST_F(AdminApiTest, BadBodiesAre400WithAJsonError) {
   // Time never runs backwards.
   EXPECT_EQ(Post("/_edgesim/clock/set", R"({"time": "2001-01-01T00:00:00Z"})").first, 400);
   EXPECT_EQ(clock_.Now(), absl::FromUnixSeconds(1'700'000'000));
+}
+
+// {"seconds": 1e10} used to wrap the clock's nanoseconds and move it back to 1734.
+TEST_F(AdminApiTest, ClockRefusesToPassTheLatestTime) {
+  Start(/*manual=*/true);
+  for (const char* body : {R"({"seconds": 1e10})", R"({"seconds": 1e300})"}) {
+    auto [status, error] = Post("/_edgesim/clock/advance", body);
+    EXPECT_EQ(status, 400) << body;
+    EXPECT_THAT(error["error"]["message"].get<std::string>(),
+                HasSubstr("it stops at 2106-02-07T06:28:15+00:00"))
+        << body;
+  }
+  EXPECT_EQ(Post("/_edgesim/clock/set", R"({"time": "2106-02-07T06:28:16Z"})").first, 400);
+  EXPECT_EQ(Post("/_edgesim/clock/set", R"({"unix_seconds": 9223372036854775807})").first, 400);
+  EXPECT_EQ(clock_.Now(), absl::FromUnixSeconds(1'700'000'000));
+  // Up to the latest time exactly, and no further.
+  EXPECT_EQ(Post("/_edgesim/clock/set", R"({"unix_seconds": 4294967295})").first, 200);
+  EXPECT_EQ(clock_.Now(), core::kLatestTime);
+  EXPECT_EQ(Post("/_edgesim/clock/advance", R"({"seconds": 0.5})").first, 400);
+  EXPECT_EQ(Post("/_edgesim/clock/advance", R"({"seconds": 0})").first, 200);
+  EXPECT_EQ(Get("/_edgesim/clock").second["unix_seconds"], 4294967295);
+}
+
+// GET /_edgesim/clock answers unix_seconds; /set takes it back.
+TEST_F(AdminApiTest, ClockSetTakesUnixSeconds) {
+  Start(/*manual=*/true);
+  auto [status, body] = Post("/_edgesim/clock/set", R"({"unix_seconds": 1704067200})");
+  EXPECT_EQ(status, 200);
+  EXPECT_EQ(body["time"], "2024-01-01T00:00:00+00:00");
+  const json both =
+      Post("/_edgesim/clock/set", R"({"unix_seconds": 1704067300, "time": "2024-01-01T00:00:00Z"})")
+          .second;
+  EXPECT_THAT(both["error"]["message"].get<std::string>(),
+              HasSubstr(R"(expected one of "time" (RFC 3339) or "unix_seconds")"));
+  EXPECT_EQ(Post("/_edgesim/clock/set", R"({"unix_seconds": 1.5})").first, 400);
+  EXPECT_EQ(clock_.Now(), absl::FromUnixSeconds(1704067200));
+}
+
+// `curl -X POST` sends no Content-Length: reset acts, advance says what it expects, both at once
+// (httplib used to wait for the connection to close, then answer an empty 400).
+TEST_F(AdminApiTest, PostsWithoutABodyAreAnsweredAtOnce) {
+  Start(/*manual=*/true);
+  auto [reset_status, reset] = PostWithoutBody("/_edgesim/reset");
+  EXPECT_EQ(reset_status, 200);
+  EXPECT_EQ(reset["reset"], true);
+  auto [status, error] = PostWithoutBody("/_edgesim/clock/advance");
+  EXPECT_EQ(status, 400);
+  EXPECT_EQ(error["error"]["code"], "InvalidArgument");
+  EXPECT_EQ(error["error"]["message"],
+            R"(the body is empty: expected a JSON object {"seconds": N})");
+  EXPECT_THAT(Post("/_edgesim/clock/advance", "nope").second["error"]["message"].get<std::string>(),
+              HasSubstr(R"(expected a JSON object {"seconds": N})"));
+  EXPECT_EQ(PostWithoutBody("/_edgesim/invalidate").first, 400);
 }
 
 TEST_F(AdminApiTest, ARealClockCannotBeMoved) {

@@ -153,6 +153,10 @@ TEST_F(ControlPlaneTest, ConfigErrorsHaveCloudFrontsCodesAndChangeNothing) {
   bad_value["DefaultCacheBehavior"]["ViewerProtocolPolicy"] = "sometimes";
   json no_reference = Config();
   no_reference.erase("CallerReference");
+  json bad_port = Config();
+  bad_port["Origins"]["Items"][0]["CustomOriginConfig"]["HTTPPort"] = 83637;
+  json negative_port = Config();
+  negative_port["Origins"]["Items"][0]["CustomOriginConfig"]["HTTPSPort"] = -1;
   struct Case {
     json config;
     std::string code;
@@ -165,6 +169,10 @@ TEST_F(ControlPlaneTest, ConfigErrorsHaveCloudFrontsCodesAndChangeNothing) {
        "DistributionConfig.DefaultCacheBehavior.ViewerProtocolPolicy"},
       {no_reference, "InvalidArgument", "DistributionConfig.CallerReference"},
       {json::array(), "InvalidArgument", "expected an object"},
+      // SPEC 7.3: the loader's port rule, the same as check-config's.
+      {bad_port, "InvalidArgument",
+       "CustomOriginConfig.HTTPPort: 83637 is not a port CloudFront connects to"},
+      {negative_port, "InvalidArgument", "CustomOriginConfig.HTTPSPort: -1 is not a port"},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.code + ": " + c.message);

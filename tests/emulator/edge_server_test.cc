@@ -266,7 +266,8 @@ TEST(EdgeServerTest, UnknownHostGets403WhenSeveralDistributionsRun) {
   char dir_template[] = "/tmp/edgesim-edge-XXXXXX";
   ASSERT_NE(mkdtemp(dir_template), nullptr);
   const std::string config = absl::StrCat(dir_template, "/second.json");
-  std::ofstream(config) << MinimalConfig(/*origin_port=*/1);
+  // An origin not expected to answer: the request below only has to miss the 403.
+  std::ofstream(config) << MinimalConfig(/*origin_port=*/1024);
   auto serve = Serve({"--demo", "--config", config});
   ASSERT_NE(serve, nullptr);
 

@@ -161,6 +161,26 @@ const ProblemCase kProblemCases[] = {
     {"OriginKeepaliveTimeoutZero",
      [](Json& j) { FirstOrigin(j)["CustomOriginConfig"]["OriginKeepaliveTimeout"] = 0; },
      kOrigin0 + ".CustomOriginConfig.OriginKeepaliveTimeout", "1-120"},
+    // SPEC 7.3 origin ports: 80, 443, 1024-65535.
+    {"HttpPortAbove65535",
+     [](Json& j) { FirstOrigin(j)["CustomOriginConfig"]["HTTPPort"] = 83637; },
+     kOrigin0 + ".CustomOriginConfig.HTTPPort",
+     "83637 is not a port CloudFront connects to: 80, 443 or 1024-65535"},
+    {"HttpsPortNegative", [](Json& j) { FirstOrigin(j)["CustomOriginConfig"]["HTTPSPort"] = -1; },
+     kOrigin0 + ".CustomOriginConfig.HTTPSPort", "-1 is not a port CloudFront connects to"},
+    {"HttpPortPrivileged", [](Json& j) { FirstOrigin(j)["CustomOriginConfig"]["HTTPPort"] = 22; },
+     kOrigin0 + ".CustomOriginConfig.HTTPPort", "22 is not a port"},
+    // 2^32 + 80 once narrowed to a valid-looking 80.
+    {"HttpPortBeyondInt",
+     [](Json& j) { FirstOrigin(j)["CustomOriginConfig"]["HTTPPort"] = 4294967376LL; },
+     kOrigin0 + ".CustomOriginConfig.HTTPPort", "4294967376 is not a port"},
+    // 2^32 + 1 once narrowed to a valid-looking 1.
+    {"ConnectionAttemptsBeyondInt",
+     [](Json& j) { FirstOrigin(j)["ConnectionAttempts"] = 4294967297LL; },
+     kOrigin0 + ".ConnectionAttempts", "4294967297 is outside the allowed range 1-3"},
+    {"ConnectionTimeoutHuge",
+     [](Json& j) { FirstOrigin(j)["ConnectionTimeout"] = 9223372036854775807LL; },
+     kOrigin0 + ".ConnectionTimeout", "9223372036854775807 is outside the allowed range 1-10"},
     {"OriginProtocolPolicyUnknown",
      [](Json& j) { FirstOrigin(j)["CustomOriginConfig"]["OriginProtocolPolicy"] = "ftp"; },
      kOrigin0 + ".CustomOriginConfig.OriginProtocolPolicy", "\"ftp\" is not one of"},
@@ -222,6 +242,15 @@ INSTANTIATE_TEST_SUITE_P(Validation, ProblemTest, testing::ValuesIn(kProblemCase
                          [](const testing::TestParamInfo<ProblemCase>& info) {
                            return info.param.name;
                          });
+
+TEST(OriginPortProblemTest, AcceptsCloudFrontsPortsOnly) {
+  for (int64_t port : {80, 443, 1024, 8080, 65535})
+    EXPECT_EQ(OriginPortProblem(port), absl::nullopt);
+  for (int64_t port : {int64_t{-1}, int64_t{0}, int64_t{81}, int64_t{1023}, int64_t{65536},
+                       int64_t{83637}, INT64_MAX}) {
+    EXPECT_NE(OriginPortProblem(port), absl::nullopt) << port;
+  }
+}
 
 TEST(Validation, BaseConfigAndSeventyFiveBehaviorsAreValid) {
   Json j = BaseJson();

@@ -1,5 +1,7 @@
 #include "policy/json_reader.h"
 
+#include <limits>
+
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -9,6 +11,16 @@ namespace {
 using ::testing::HasSubstr;
 
 nlohmann::json Doc(absl::string_view text) { return *ParseJson(text); }
+
+TEST(JsonReaderSecondsTest, TakesEveryInt64AndRefusesMore) {
+  const nlohmann::json doc =
+      nlohmann::json::parse(R"({"long": 9223372036854775807, "huge": 1e300, "frac": 0.5})");
+  const JsonReader r(doc, "");
+  EXPECT_EQ(*r.Field("long").Seconds(), absl::Seconds(std::numeric_limits<int64_t>::max()));
+  EXPECT_EQ(r.Field("huge").Seconds().status().message(),
+            "huge: expected a number of seconds 0-9223372036854775807");
+  EXPECT_EQ(*r.Field("frac").Seconds(), absl::Milliseconds(500));
+}
 
 TEST(ParseJsonTest, MalformedTextSaysWhereTheParserStopped) {
   const absl::StatusOr<nlohmann::json> j = ParseJson("{\"a\": [1, }");
@@ -59,6 +71,12 @@ TEST(JsonReaderTest, TypedReads) {
   EXPECT_EQ(r.Field("neg").Seconds().status().message(),
             "a.neg: expected a number of seconds >= 0");
   EXPECT_FALSE(r.Field("s").Seconds().ok());
+  // Past 2^63-1 s a Duration would be infinite: refused, not turned into "forever".
+  EXPECT_EQ(r.Field("big").Seconds().status().message(),
+            "a.big: expected a number of seconds 0-9223372036854775807");
+  EXPECT_EQ(r.Field("i").Seconds(absl::Seconds(2)).status().message(),
+            "a.i: expected a number of seconds 0-2");
+  EXPECT_EQ(*r.Field("i").Seconds(absl::Seconds(3)), absl::Seconds(3));
   EXPECT_TRUE(*r.Field("b").Bool());
   EXPECT_EQ(r.Field("i").Bool().status().message(), "a.i: expected true or false, got number");
   EXPECT_FALSE(r.Field("s").Number().ok());

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
@@ -131,6 +132,55 @@ TEST(CloudFrontLogReaderTest, StrictFailsWithLineNumber) {
   auto source = OpenCloudFrontLogs({path}, {}, /*strict=*/true);
   EXPECT_EQ(source.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(source.status().message().rfind(path + ":4: ", 0), 0u) << source.status();
+}
+
+// A log cut mid-line ("/b" lost its status's last digits but still parses): --strict refuses
+// a last line without its newline, naming it.
+TEST(CloudFrontLogReaderTest, StrictRefusesALastLineWithoutNewline) {
+  const std::string path =
+      WriteTempFile("cut.log", std::string(kHeader) +
+                                   "2026-01-01\t00:00:05\t/a\t200\n2026-01-01\t00:00:06\t/b\t2");
+  auto strict = OpenCloudFrontLogs({path}, {}, /*strict=*/true);
+  EXPECT_EQ(strict.status().message(),
+            path + ":4: the last line has no newline: the file may be cut short");
+  auto lenient = OpenCloudFrontLogs({path}, {}, /*strict=*/false);
+  ASSERT_TRUE(lenient.ok()) << lenient.status();
+  EXPECT_EQ(ReadAll(**lenient).size(), 2u);
+}
+
+TEST(CloudFrontLogReaderTest, SizesPast2To63AreBadRecords) {
+  const std::string path = WriteTempFile("huge.log",
+                                         "#Fields: date time cs-uri-stem sc-status sc-bytes\n"
+                                         "2026-01-01\t00:00:05\t/a\t200\t18446744073709551615\n"
+                                         "2026-01-01\t00:00:06\t/b\t200\t9223372036854775807\n");
+  auto source = OpenCloudFrontLogs({path}, {}, /*strict=*/false);
+  ASSERT_TRUE(source.ok()) << source.status();
+  const std::vector<OwnedRecord> records = ReadAll(**source);
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_EQ(records[0].size, uint64_t{9223372036854775807u});
+  ASSERT_EQ((*source)->stats().bad_examples.size(), 1u);
+  EXPECT_EQ((*source)->stats().bad_examples[0],
+            path + ":2: size over 2^63-1 bytes (sc-content-len or sc-bytes)");
+}
+
+TEST(CloudFrontLogReaderTest, MoreThanMaxPopsIsAnErrorNamingTheLine) {
+  std::string text = "#Fields: date time x-edge-location cs-uri-stem sc-status\n";
+  for (size_t i = 0; i <= kMaxPops; ++i) {
+    absl::StrAppend(&text, "2026-01-01\t00:00:05\tPOP", i, "\t/a\t200\n");
+  }
+  const std::string path = WriteTempFile("pops.log", text);
+  auto source = OpenCloudFrontLogs({path}, {}, /*strict=*/false);
+  EXPECT_EQ(source.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(source.status().message().rfind(
+                absl::StrCat(path, ":", kMaxPops + 2, ": POP \"POP1024\" is one more than"), 0),
+            0u)
+      << source.status();
+  // Mapped to fewer names, the same log loads.
+  std::vector<std::pair<std::string, std::string>> to_one;
+  for (size_t i = 0; i <= kMaxPops; ++i) to_one.emplace_back(absl::StrCat("POP", i), "IAD");
+  auto mapped = OpenCloudFrontLogs({path}, to_one, /*strict=*/true);
+  ASSERT_TRUE(mapped.ok()) << mapped.status();
+  EXPECT_EQ((*mapped)->pops(), std::vector<std::string>{"IAD"});
 }
 
 TEST(CloudFrontLogReaderTest, MissingFilesAreNotFound) {

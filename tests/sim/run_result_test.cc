@@ -70,6 +70,25 @@ TEST(RunResultTest, MergeAddsCountersAndKeepsTheMaxStaleness) {
   EXPECT_EQ(m->records, 7u);  // every shard reads the whole input
 }
 
+// Object sizes near 2^64 once wrapped the byte totals to small numbers.
+TEST(RunResultTest, TalliesSaturateInsteadOfWrapping) {
+  Tally a;
+  a.requests = 2;
+  a.bytes = kMaxCount - 5;
+  Tally b;
+  b.requests = 3;
+  b.bytes = 10;
+  a += b;
+  EXPECT_EQ(a.bytes, kMaxCount);
+  EXPECT_EQ(a.requests, 5u);
+  a += a;
+  EXPECT_EQ(a.bytes, kMaxCount);
+  EXPECT_EQ(SaturatingAdd(1, UINT64_MAX), kMaxCount);
+  EXPECT_EQ(SaturatingAdd(UINT64_MAX, 0), kMaxCount);
+  EXPECT_EQ(SaturatingAdd(kMaxCount - 1, 1), kMaxCount);
+  EXPECT_EQ(SaturatingAdd(40, 2), 42u);
+}
+
 TEST(RunResultTest, FromJsonNamesTheBadField) {
   nlohmann::json j = ToJson(Sample());
   j["variants"][0]["total"]["hits"] = "many";
@@ -78,6 +97,10 @@ TEST(RunResultTest, FromJsonNamesTheBadField) {
   EXPECT_NE(r.status().message().find("variants[0].total.hits"), std::string::npos)
       << r.status();
   EXPECT_FALSE(FromJson(nlohmann::json::array()).ok());
+  j["variants"][0]["total"]["hits"] = -1;
+  r = FromJson(j);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("expected a count >= 0"), std::string::npos) << r.status();
 }
 
 }  // namespace

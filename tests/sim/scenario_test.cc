@@ -158,7 +158,24 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{R"({"grid": {"default_ttl": [60, "x"]}})", "grid.default_ttl[1]"},
         BadCase{R"({"grid": {"cache_policy": ["NoSuchPolicy"]}})",
                 "grid.cache_policy[0]: no managed cache policy"},
-        BadCase{R"({"variants": [{"name": "a"}, {"name": "a"}]})", "two variants are named"}));
+        BadCase{R"({"variants": [{"name": "a"}, {"name": "a"}]})", "two variants are named"},
+        // Numbers in range: scenario times end at 2106-02-07T06:28:15Z (the caches' 32-bit
+        // seconds), TTLs at 2^63-1 s, ports are CloudFront's.
+        BadCase{R"({"steps": [{"at": 1e10, "request": "/a"}]})",
+                "steps[0].at: expected a number of seconds 0-4294967295"},
+        BadCase{R"({"origin": {"outages": [{"from": 1, "to": 4294967296}]}})",
+                "origin.outages[0].to: expected a number of seconds 0-4294967295"},
+        BadCase{R"({"variants": [{"name": "a", "invalidation_delay": 1e12}]})",
+                "variants[0].invalidation_delay: expected a number of seconds 0-4294967295"},
+        BadCase{R"({"variants": [{"name": "a", "default_ttl": 1e300}]})",
+                "variants[0].default_ttl: expected a number of seconds 0-9223372036854775807"},
+        BadCase{R"({"distribution": {"Origins": {"Quantity": 1, "Items": [{"Id": "o",
+                      "DomainName": "o.example.com", "CustomOriginConfig": {"HTTPPort": 83637,
+                      "HTTPSPort": 443, "OriginProtocolPolicy": "http-only"}}]},
+                    "DefaultCacheBehavior": {"TargetOriginId": "o",
+                      "ViewerProtocolPolicy": "allow-all",
+                      "CachePolicyId": "658327ea-f89d-4fab-a63d-7e88639e58f6"}}})",
+                "CustomOriginConfig.HTTPPort: 83637 is not a port CloudFront connects to"}));
 
 TEST(ScenarioTest, RequestLine) {
   absl::StatusOr<policy::Request> r = ParseRequestLine("  POST /api/x?y=1 ");

@@ -173,6 +173,12 @@ INSTANTIATE_TEST_SUITE_P(
                 "workload.invalidations[0].paths[0]: expected a path starting with /"},
         BadCase{R"({"kind": "synthetic", "invalidations": [{"paths": ["/a"]}]})",
                 "workload.invalidations[0].at: required field is missing"},
+        BadCase{R"({"kind": "synthetic", "duration": 1e10})",
+                "workload.duration: expected a number of seconds 0-4294967295"},
+        BadCase{R"({"kind": "synthetic", "deploys": {"at": [4294967296]}})",
+                "workload.deploys.at[0]: expected seconds 0-4294967295"},
+        BadCase{R"({"kind": "synthetic", "invalidations": [{"at": 1e12, "paths": ["/a"]}]})",
+                "workload.invalidations[0].at: expected a number of seconds 0-4294967295"},
         BadCase{R"({"kind": "synthetic", "duration": 0})",
                 "workload.duration: must be positive when \"requests\" is not given"}));
 
