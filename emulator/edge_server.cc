@@ -32,13 +32,8 @@ namespace net = boost::asio;
 using tcp = net::ip::tcp;
 using SteadyTime = std::chrono::steady_clock::time_point;
 
-// SPEC 4.3: CloudFront's request limits.
-constexpr size_t kMaxHeaderBytes = 20480;
-constexpr size_t kMaxUrlBytes = 8192;
 // How long Shutdown waits for requests in flight (a hanging origin) before it stops anyway.
 constexpr absl::Duration kShutdownGrace = absl::Seconds(5);
-
-absl::string_view View(beast::string_view s) { return absl::string_view(s.data(), s.size()); }
 
 // ---- The server ---------------------------------------------------------------------------
 
@@ -152,7 +147,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void DoRead() {
     if (server_.stopping.load(std::memory_order_relaxed)) return Close();
     parser_.emplace();
-    parser_->header_limit(kMaxHeaderBytes);
+    parser_->header_limit(kMaxViewerHeaderBytes);
     parser_->body_limit(server_.options.max_request_body_bytes);
     reading_ = true;
     http::async_read(socket_, buffer_, *parser_,
@@ -177,7 +172,7 @@ class Session : public std::enable_shared_from_this<Session> {
       return Refuse(400, "Bad request.");
     }
     const auto& req = parser_->get();
-    if (req.target().size() > kMaxUrlBytes) {
+    if (req.target().size() > kMaxViewerUrlBytes) {
       LoopCounters::Bump(loop_.counters.too_large);
       return Refuse(413, "Request URL too long.");
     }
@@ -185,12 +180,7 @@ class Session : public std::enable_shared_from_this<Session> {
     start_ = std::chrono::steady_clock::now();
     facts_.cs_bytes = bytes;
     keep_alive_ = req.keep_alive();
-    policy::Request& request = exchange_.request;
-    request.method.assign(req.method_string().data(), req.method_string().size());
-    request.target.assign(req.target().data(), req.target().size());
-    request.http_minor_version = req.version() % 10;
-    request.headers = policy::Headers();
-    for (const auto& field : req) request.headers.Add(View(field.name_string()), View(field.value()));
+    ReadViewerRequest(req, exchange_.request);
     exchange_.id = loop_.NextId();
     if (AnswerFromCache(exchange_, loop_.Routing(server_.registry), server_.options.clock->Now())) {
       if (exchange_.distribution == nullptr) {
