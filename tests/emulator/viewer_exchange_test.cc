@@ -23,15 +23,16 @@ class ViewerExchangeTest : public ::testing::Test {
                                          std::make_unique<DemoOrigin>());
     EXPECT_TRUE(live.ok()) << live.status();
     EXPECT_TRUE(registry_.Add(*live).ok());
-    registry_.Add(*LiveDistribution::Create(
-                      [] {
-                        policy::Distribution other = policy::SingleOriginDistribution(
-                            "demo", policy::CachePolicy());
-                        other.id = "E2";
-                        other.domain_name = "d2.cloudfront.net";
-                        return other;
-                      }(),
-                      {}, std::make_unique<DemoOrigin>()))
+    registry_
+        .Add(*LiveDistribution::Create(
+            [] {
+              policy::Distribution other =
+                  policy::SingleOriginDistribution("demo", policy::CachePolicy());
+              other.id = "E2";
+              other.domain_name = "d2.cloudfront.net";
+              return other;
+            }(),
+            {}, std::make_unique<DemoOrigin>()))
         .IgnoreError();
   }
 
@@ -104,7 +105,7 @@ TEST(RefusalAnswerTest, CarriesItsStatusPageAndId) {
   EXPECT_EQ(r.request_id.view(), id.view());
 }
 
-TEST(ReadViewerRequestTest, CopiesWhatBeastParsedFieldsInOrder) {
+TEST(ReadViewerRequestTest, CopiesWhatBeastParsedReplacingEarlierFields) {
   namespace http = boost::beast::http;
   http::request_parser<http::string_body> parser;
   parser.header_limit(kMaxViewerHeaderBytes);
@@ -121,10 +122,11 @@ TEST(ReadViewerRequestTest, CopiesWhatBeastParsedFieldsInOrder) {
   EXPECT_EQ(request.method, "GET");
   EXPECT_EQ(request.target, "/a%20b?x=1&x=2");
   EXPECT_EQ(request.http_minor_version, 0);
+  // In Beast's order, which keeps repeated fields together (what the edge has always seen).
   EXPECT_EQ(request.headers, (policy::Headers{{"Host", "d1.cloudfront.net"},
                                               {"Cookie", "a=1"},
-                                              {"X-Custom", "padded"},
-                                              {"Cookie", "b=2"}}));
+                                              {"Cookie", "b=2"},
+                                              {"X-Custom", "padded"}}));
 }
 
 }  // namespace
