@@ -13,7 +13,8 @@
 namespace edgesim::fuzz {
 
 // Reads `source` to its end: records come in time order, name a POP the source lists, and, unless
-// the source stopped on an error, add up to what its stats count. A source that failed to open is fine (its error is a Status).
+// the source stopped on an error, add up to what its stats count. A source that failed to open is
+// fine (its error is a Status).
 inline void DrainTrace(const absl::StatusOr<std::unique_ptr<sim::TraceSource>>& source) {
   if (!source.ok()) return;
   sim::TraceSource& s = **source;

@@ -33,7 +33,7 @@ run_one() {
   if build-fuzz/fuzz/"$t"_fuzzer -max_total_time="${FUZZ_SECONDS:-20}" -timeout=10 \
       -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix=build-fuzz/artifacts/"$t"- \
       "${flags[@]}" "$out" fuzz/corpus/"$t" >"$log" 2>&1; then
-    echo "fuzz: $t ok, $(grep -m1 -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$') runs"
+    echo "fuzz: $t ok, $(grep -m1 -o 'executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$') runs"
   else
     echo "fuzz: $t FAILED" >&2
     tail -n 60 "$log" >&2
