@@ -81,13 +81,14 @@ absl::Status ControlPlane::TagResource(absl::string_view arn, const json& tags) 
   std::lock_guard<std::mutex> lock(s.mu);
   EDGESIM_ASSIGN_OR_RETURN(DistributionRecord * r, Tagged(s, arn));
   EDGESIM_ASSIGN_OR_RETURN(const Tags added, ParseTags(tags));
-  for (const auto& [key, value] : added) {
+  for (const auto& add : added) {
+    // Not a structured binding: clang before 16 cannot capture one in the lambda.
     const auto it = std::find_if(r->tags.begin(), r->tags.end(),
-                                 [&](const auto& tag) { return tag.first == key; });
+                                 [&](const auto& tag) { return tag.first == add.first; });
     if (it != r->tags.end()) {
-      it->second = value;
+      it->second = add.second;
     } else {
-      r->tags.emplace_back(key, value);
+      r->tags.push_back(add);
     }
   }
   return absl::OkStatus();

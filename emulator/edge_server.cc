@@ -33,9 +33,6 @@ namespace net = boost::asio;
 using tcp = net::ip::tcp;
 using SteadyTime = std::chrono::steady_clock::time_point;
 
-// SPEC 4.3: CloudFront's request limits.
-constexpr size_t kMaxHeaderBytes = 20480;
-constexpr size_t kMaxUrlBytes = 8192;
 // How long Shutdown waits for requests in flight (a hanging origin) before it abandons their
 // origin fetches; then how long the abandoned ones get to write their 502 and be logged.
 constexpr absl::Duration kShutdownGrace = absl::Seconds(5);
@@ -46,8 +43,6 @@ constexpr std::chrono::milliseconds kLongestAcceptPause{1000};
 constexpr absl::Duration kAbandonedWriteGrace = absl::Seconds(1);
 // The origin workers' lane of the cache sweeps: apart from every origin's.
 constexpr absl::string_view kSweepLane = "sweep";
-
-absl::string_view View(beast::string_view s) { return absl::string_view(s.data(), s.size()); }
 
 // ---- The server ---------------------------------------------------------------------------
 
@@ -208,7 +203,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void DoRead() {
     if (server_.stopping.load(std::memory_order_relaxed)) return Close();
     parser_.emplace();
-    parser_->header_limit(kMaxHeaderBytes);
+    parser_->header_limit(kMaxViewerHeaderBytes);
     parser_->body_limit(server_.options.max_request_body_bytes);
     Enter(buffer_.size() > 0 ? Phase::kReading : Phase::kWaiting);
     http::async_read(socket_, buffer_, *parser_,
@@ -233,7 +228,7 @@ class Session : public std::enable_shared_from_this<Session> {
       return Refuse(400, "Bad request.");
     }
     const auto& req = parser_->get();
-    if (req.target().size() > kMaxUrlBytes) {
+    if (req.target().size() > kMaxViewerUrlBytes) {
       LoopCounters::Bump(loop_.counters.too_large);
       return Refuse(413, "Request URL too long.");
     }
@@ -241,13 +236,8 @@ class Session : public std::enable_shared_from_this<Session> {
     start_ = std::chrono::steady_clock::now();
     facts_.cs_bytes = bytes;
     keep_alive_ = req.keep_alive();
-    policy::Request& request = exchange_.request;
-    request.method.assign(req.method_string().data(), req.method_string().size());
-    request.target.assign(req.target().data(), req.target().size());
-    request.http_minor_version = req.version() % 10;
-    request.headers = policy::Headers();
-    for (const auto& field : req) request.headers.Add(View(field.name_string()), View(field.value()));
-    if (absl::Status s = policy::ToOriginForm(request); !s.ok()) {
+    ReadViewerRequest(req, exchange_.request);
+    if (absl::Status s = policy::ToOriginForm(exchange_.request); !s.ok()) {
       LoopCounters::Bump(loop_.counters.bad_requests);
       return Refuse(400, s.message());
     }

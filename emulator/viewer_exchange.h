@@ -14,6 +14,7 @@
 //   x.answer;                          // what to write
 #pragma once
 
+#include <cstddef>
 #include <functional>
 #include <memory>
 #include <string>
@@ -29,6 +30,22 @@
 #include "policy/response_head.h"
 
 namespace edgesim::emulator {
+
+// SPEC 4.3: CloudFront's request limits, as the edge's HTTP parser enforces them (413 beyond).
+inline constexpr size_t kMaxViewerHeaderBytes = 20480;
+inline constexpr size_t kMaxViewerUrlBytes = 8192;
+
+// Copies a parsed request (Boost.Beast's http::request; a template so Beast stays out of this
+// header) into `out`: method and target as sent, HTTP minor version, every field in order.
+template <typename ParsedRequest>
+void ReadViewerRequest(const ParsedRequest& parsed, policy::Request& out) {
+  const auto view = [](const auto& s) { return absl::string_view(s.data(), s.size()); };
+  out.method.assign(parsed.method_string().data(), parsed.method_string().size());
+  out.target.assign(parsed.target().data(), parsed.target().size());
+  out.http_minor_version = parsed.version() % 10;
+  out.headers = policy::Headers();
+  for (const auto& field : parsed) out.headers.Add(view(field.name_string()), view(field.value()));
+}
 
 struct ViewerExchange {
   // As read from the viewer; `id` is its X-Amz-Cf-Id.

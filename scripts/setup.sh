@@ -8,6 +8,8 @@ PACKAGES=(
   libboost-dev libcpp-httplib-dev nlohmann-json3-dev libabsl-dev libgtest-dev libgmock-dev
   libbenchmark-dev libxxhash-dev libpugixml-dev libcli11-dev zlib1g-dev
   curl python3
+  # scripts/fuzz.sh: clang, and libFuzzer's runtime, which Debian 12's clang only recommends.
+  clang libclang-rt-dev
 )
 
 SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"

@@ -1,6 +1,7 @@
 #include "sim/line_reader.h"
 
 #include <cstring>
+#include <memory>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -19,8 +20,10 @@ absl::StatusOr<LineReader> LineReader::Open(const std::string& path) {
   return LineReader(*std::move(file));
 }
 
+// Not zeroed: only bytes read from the file are ever looked at, and zeroing 2 MiB per file cost
+// more than reading a small log (and faulted in every page of the buffer).
 LineReader::LineReader(InputFile file)
-    : file_(std::move(file)), buffer_(std::make_unique<char[]>(kBufferBytes)) {}
+    : file_(std::move(file)), buffer_(std::make_unique_for_overwrite<char[]>(kBufferBytes)) {}
 
 bool LineReader::Next(absl::string_view& line) {
   if (!status_.ok()) return false;

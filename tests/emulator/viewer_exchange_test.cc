@@ -1,6 +1,8 @@
 #include "emulator/viewer_exchange.h"
 
 #include "absl/strings/match.h"
+#include "boost/beast/core.hpp"
+#include "boost/beast/http.hpp"
 #include "core/clock.h"
 #include "emulator/demo_origin.h"
 #include "gtest/gtest.h"
@@ -21,15 +23,16 @@ class ViewerExchangeTest : public ::testing::Test {
                                          std::make_unique<DemoOrigin>());
     EXPECT_TRUE(live.ok()) << live.status();
     EXPECT_TRUE(registry_.Add(*live).ok());
-    registry_.Add(*LiveDistribution::Create(
-                      [] {
-                        policy::Distribution other = policy::SingleOriginDistribution(
-                            "demo", policy::CachePolicy());
-                        other.id = "E2";
-                        other.domain_name = "d2.cloudfront.net";
-                        return other;
-                      }(),
-                      {}, std::make_unique<DemoOrigin>()))
+    registry_
+        .Add(*LiveDistribution::Create(
+            [] {
+              policy::Distribution other =
+                  policy::SingleOriginDistribution("demo", policy::CachePolicy());
+              other.id = "E2";
+              other.domain_name = "d2.cloudfront.net";
+              return other;
+            }(),
+            {}, std::make_unique<DemoOrigin>()))
         .IgnoreError();
   }
 
@@ -100,6 +103,30 @@ TEST(RefusalAnswerTest, CarriesItsStatusPageAndId) {
   EXPECT_EQ(r.body_size, r.body->size());
   EXPECT_TRUE(absl::StrContains(*r.body, "Too big."));
   EXPECT_EQ(r.request_id.view(), id.view());
+}
+
+TEST(ReadViewerRequestTest, CopiesWhatBeastParsedReplacingEarlierFields) {
+  namespace http = boost::beast::http;
+  http::request_parser<http::string_body> parser;
+  parser.header_limit(kMaxViewerHeaderBytes);
+  const std::string wire =
+      "GET /a%20b?x=1&x=2 HTTP/1.0\r\nHost: d1.cloudfront.net\r\nCookie: a=1\r\n"
+      "X-Custom:  padded \r\nCookie: b=2\r\n\r\n";
+  boost::beast::error_code ec;
+  parser.put(boost::asio::buffer(wire), ec);
+  ASSERT_FALSE(ec) << ec.message();
+  ASSERT_TRUE(parser.is_done());
+  policy::Request request;
+  request.headers.Add("Stale", "from the previous request");
+  ReadViewerRequest(parser.get(), request);
+  EXPECT_EQ(request.method, "GET");
+  EXPECT_EQ(request.target, "/a%20b?x=1&x=2");
+  EXPECT_EQ(request.http_minor_version, 0);
+  // In Beast's order, which keeps repeated fields together (what the edge has always seen).
+  EXPECT_EQ(request.headers, (policy::Headers{{"Host", "d1.cloudfront.net"},
+                                              {"Cookie", "a=1"},
+                                              {"Cookie", "b=2"},
+                                              {"X-Custom", "padded"}}));
 }
 
 }  // namespace

@@ -1,0 +1,23 @@
+// Cache-Control and HTTP dates as an origin sends them (policy/cache_control.h,
+// policy/http_date.h): any bytes parse without a crash, and a parsed date survives a round trip
+// through its IMF-fixdate form.
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+
+#include "absl/strings/string_view.h"
+#include "policy/cache_control.h"
+#include "policy/http_date.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  const absl::string_view text(reinterpret_cast<const char*>(data), size);
+  const edgesim::policy::ResponseCacheControl cc = edgesim::policy::ParseResponseCacheControl(text);
+  for (const auto& age : {cc.max_age, cc.s_maxage, cc.stale_while_revalidate, cc.stale_if_error}) {
+    if (age && (*age < absl::ZeroDuration() || *age > edgesim::policy::kMaxDeltaSeconds)) abort();
+  }
+  if (const absl::optional<absl::Time> date = edgesim::policy::ParseHttpDate(text)) {
+    const std::string formatted = edgesim::policy::FormatHttpDate(*date);
+    if (edgesim::policy::ParseHttpDate(formatted) != date) abort();
+  }
+  return 0;
+}
