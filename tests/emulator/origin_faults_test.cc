@@ -184,7 +184,9 @@ TEST(OriginFaultsTest, EachFaultGetsItsDocumentedAnswerAndNothingBadIsCached) {
     EXPECT_TRUE(fresh.answered);
     EXPECT_EQ(fresh.status, fault.status);
     EXPECT_EQ(fresh.complete, !fault.truncated);
-    if (fault.truncated) EXPECT_EQ(fresh.body, "fifty");
+    if (fault.truncated) {
+      EXPECT_EQ(fresh.body, "fifty");
+    }
 
     const EdgeReply other = GetFromEdge(port, "/healthy/a");
     EXPECT_EQ(other.status, 200);
@@ -233,7 +235,9 @@ TEST(OriginFaultsTest, ShutdownAbandonsAFetchStuckOnASilentOrigin) {
   // A bound far above the grace (5 s) and far below the origin's 60 s.
   EXPECT_LT(absl::Now() - signalled, absl::Seconds(20));
   viewer.join();
-  if (reply.answered) EXPECT_EQ(reply.status, 502);
+  if (reply.answered) {
+    EXPECT_EQ(reply.status, 502);
+  }
   const std::string log = ReadAccessLog(config);
   EXPECT_TRUE(absl::StrContains(log, "/stuck")) << log;
 }

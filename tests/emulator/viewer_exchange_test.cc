@@ -11,7 +11,7 @@
 namespace edgesim::emulator {
 namespace {
 
-const absl::Time kNow = absl::FromUnixSeconds(1'700'000'000);
+const absl::Time kExchangeNow = absl::FromUnixSeconds(1'700'000'000);
 
 class ViewerExchangeTest : public ::testing::Test {
  protected:
@@ -52,31 +52,31 @@ class ViewerExchangeTest : public ::testing::Test {
 
 TEST_F(ViewerExchangeTest, AMissGoesUpstreamThenHitsOnTheLoop) {
   ViewerExchange miss = Exchange("d1.cloudfront.net", "/about.html");
-  ASSERT_FALSE(AnswerFromCache(miss, registry_.Snapshot(), kNow));
+  ASSERT_FALSE(AnswerFromCache(miss, registry_.Snapshot(), kExchangeNow));
   ASSERT_NE(miss.distribution, nullptr);
   EXPECT_EQ(miss.distribution->id(), "E1");
-  AnswerUpstream(miss, kNow);
+  AnswerUpstream(miss, kExchangeNow);
   EXPECT_EQ(miss.answer.outcome, policy::CacheOutcome::kMiss);
   EXPECT_EQ(miss.answer.request_id.view(), miss.id.view());  // the viewer's id, upstream too
 
   ViewerExchange hit = Exchange("D1.CloudFront.net:8080", "/about.html");
-  ASSERT_TRUE(AnswerFromCache(hit, registry_.Snapshot(), kNow + absl::Seconds(1)));
+  ASSERT_TRUE(AnswerFromCache(hit, registry_.Snapshot(), kExchangeNow + absl::Seconds(1)));
   EXPECT_EQ(hit.answer.outcome, policy::CacheOutcome::kHit);
   EXPECT_EQ(*hit.answer.pop, "IAD89-C1");
 }
 
 TEST_F(ViewerExchangeTest, ThePopHeaderPicksTheCacheAndUnknownPopsTheFirst) {
   ViewerExchange fra = Exchange("d1.cloudfront.net", "/a", "fra56-p1");
-  AnswerFromCache(fra, registry_.Snapshot(), kNow);
+  AnswerFromCache(fra, registry_.Snapshot(), kExchangeNow);
   EXPECT_EQ(fra.pop, 1);
   ViewerExchange unknown = Exchange("d1.cloudfront.net", "/a", "NOPE1");
-  AnswerFromCache(unknown, registry_.Snapshot(), kNow);
+  AnswerFromCache(unknown, registry_.Snapshot(), kExchangeNow);
   EXPECT_EQ(unknown.pop, 0);
 }
 
 TEST_F(ViewerExchangeTest, AHostNoDistributionAnswersIsCloudFronts403) {
   ViewerExchange x = Exchange("example.org", "/a");
-  ASSERT_TRUE(AnswerFromCache(x, registry_.Snapshot(), kNow));
+  ASSERT_TRUE(AnswerFromCache(x, registry_.Snapshot(), kExchangeNow));
   EXPECT_EQ(x.distribution, nullptr);
   EXPECT_EQ(x.answer.viewer.status, 403);
   EXPECT_EQ(x.answer.pop, nullptr);
