@@ -37,7 +37,7 @@ class FaultyOrigin {
     Refuse();
     {
       std::lock_guard<std::mutex> lock(mu_);
-      ++generation_;
+      closing_ = true;  // a Hang that starts only now must not wait for a change to come
     }
     changed_.notify_all();
     for (std::thread& t : connections_) t.join();
@@ -95,7 +95,7 @@ class FaultyOrigin {
   // Blocks until Set() or destruction; what a hanging Answer waits on.
   void WaitForChange(uint64_t generation) {
     std::unique_lock<std::mutex> lock(mu_);
-    changed_.wait(lock, [&] { return generation_ != generation; });
+    changed_.wait(lock, [&] { return closing_ || generation_ != generation; });
   }
 
   // ---- Answers ------------------------------------------------------------------------------
@@ -162,6 +162,7 @@ class FaultyOrigin {
   std::condition_variable changed_;
   Answer answer_;
   uint64_t generation_ = 0;
+  bool closing_ = false;
   std::vector<std::thread> connections_;
   std::atomic<int> accepted_{0};
   int listen_fd_ = -1;
