@@ -3,12 +3,9 @@
 #include "emulator/api_server.h"
 
 #include <arpa/inet.h>
-#include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
-#include <spawn.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -157,52 +154,10 @@ TEST(ApiServerServeTest, SlowClientsAreClosedAfterTheTimeout) {
   EXPECT_TRUE(slow.serve->AdminGet("/_edgesim/health").ok());
 }
 
-// Runs `edgesim serve ARGS...` to its exit (or kills it once it listens): its exit code and what
-// it printed on stdout and stderr.
-struct ApiServeRun {
-  int code = -1;
-  bool listened = false;
-  std::string output;
-};
-
-ApiServeRun RunApiServeToExit(std::vector<std::string> args) {
-  args.insert(args.begin(), {EDGESIM_BINARY, "serve"});
-  int out[2];
-  if (::pipe2(out, O_CLOEXEC) != 0) return {};
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
-  posix_spawn_file_actions_adddup2(&actions, out[1], STDERR_FILENO);
-  std::vector<char*> argv;
-  for (std::string& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  pid_t pid;
-  const int rc = ::posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  ::close(out[1]);
-  ApiServeRun run;
-  if (rc != 0) {
-    ::close(out[0]);
-    return run;
-  }
-  char chunk[4096];
-  ssize_t n;
-  while (!run.listened && (n = ::read(out[0], chunk, sizeof(chunk))) > 0) {
-    run.output.append(chunk, n);
-    run.listened = absl::StrContains(run.output, "api listening");
-  }
-  if (run.listened) ::kill(pid, SIGKILL);
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  ::close(out[0]);
-  run.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return run;
-}
-
 TEST(ApiServerServeTest, ASecondServeOnTheSameApiPortFails) {
   auto first = ServeProcess::Start({});
   ASSERT_TRUE(first.ok()) << first.status();
-  const ApiServeRun second = RunApiServeToExit(
+  const testing::ServeRun second = testing::RunServeToExit(
       {"--listen", "127.0.0.1:0", "--api", absl::StrCat("127.0.0.1:", (*first)->api_port())});
   EXPECT_FALSE(second.listened) << second.output;
   EXPECT_EQ(second.code, 1) << second.output;

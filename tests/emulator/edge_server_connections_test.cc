@@ -7,11 +7,9 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/time.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstdio>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -318,19 +316,13 @@ TEST(ServeConnectionsTest, ASecondServeOnATakenEdgePortFailsWithAClearMessage) {
   auto first = testing::ServeProcess::Start({"--demo"});
   ASSERT_TRUE(first.ok()) << first.status();
   const std::string listen = absl::StrCat("127.0.0.1:", (*first)->edge_port());
-  // `timeout`: a second server that binds anyway would otherwise serve until killed.
-  const std::string command = absl::StrCat("timeout 20 ", EDGESIM_BINARY, " serve --listen ", listen,
-                                           " --api 127.0.0.1:0 --threads 1 2>&1");
-  FILE* pipe = ::popen(command.c_str(), "r");
-  ASSERT_NE(pipe, nullptr);
-  std::string output;
-  char chunk[512];
-  while (const size_t n = std::fread(chunk, 1, sizeof(chunk), pipe)) output.append(chunk, n);
-  const int status = ::pclose(pipe);
-  ASSERT_TRUE(WIFEXITED(status)) << output;
-  EXPECT_EQ(WEXITSTATUS(status), 1) << output;  // 124: still serving after 20 s
-  EXPECT_TRUE(absl::StrContains(output, absl::StrCat("--listen ", listen, ": Address already in use")))
-      << output;
+  const testing::ServeRun second =
+      testing::RunServeToExit({"--listen", listen, "--api", "127.0.0.1:0", "--threads", "1"});
+  EXPECT_FALSE(second.listened) << second.output;
+  EXPECT_EQ(second.code, 1) << second.output;
+  EXPECT_TRUE(absl::StrContains(second.output,
+                                absl::StrCat("--listen ", listen, ": Address already in use")))
+      << second.output;
   EXPECT_EQ((*first)->Terminate(), 0);
 }
 

@@ -16,7 +16,10 @@
 //   EXPECT_EQ((*serve)->Terminate(), 0);
 #pragma once
 
+#include <fcntl.h>
 #include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <condition_variable>
@@ -29,6 +32,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "boost/asio.hpp"
@@ -187,6 +191,48 @@ class ServeProcess {
 // The response's X-Cache ("Hit from cloudfront", ...), or "" when there was no response.
 inline std::string XCache(const httplib::Result& r) {
   return r ? r->get_header_value("X-Cache") : "";
+}
+
+// Runs `edgesim serve ARGS...` to its exit, or kills it once it listens (a server that should
+// have refused to start): its exit code and what it printed on stdout and stderr.
+struct ServeRun {
+  int code = -1;
+  bool listened = false;
+  std::string output;
+};
+
+inline ServeRun RunServeToExit(std::vector<std::string> args) {
+  args.insert(args.begin(), {EDGESIM_BINARY, "serve"});
+  int out[2];
+  if (::pipe2(out, O_CLOEXEC) != 0) return {};
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
+  posix_spawn_file_actions_adddup2(&actions, out[1], STDERR_FILENO);
+  std::vector<char*> argv;
+  for (std::string& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t pid;
+  const int rc = ::posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  ::close(out[1]);
+  ServeRun run;
+  if (rc != 0) {
+    ::close(out[0]);
+    return run;
+  }
+  char chunk[4096];
+  ssize_t n;
+  while (!run.listened && (n = ::read(out[0], chunk, sizeof(chunk))) > 0) {
+    run.output.append(chunk, n);
+    run.listened = absl::StrContains(run.output, "api listening");
+  }
+  if (run.listened) ::kill(pid, SIGKILL);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  ::close(out[0]);
+  run.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return run;
 }
 
 }  // namespace edgesim::emulator::testing
