@@ -62,6 +62,9 @@ struct Request {
   int http_minor_version = 1;
   // The viewer's IP address as the edge saw it (X-Forwarded-For, access logs); empty when unknown.
   std::string viewer_address;
+  // The viewer connected over HTTPS (ViewerProtocolPolicy, CloudFront-Forwarded-Proto,
+  // OriginProtocolPolicy match-viewer, the access log's cs-protocol).
+  bool https = false;
 
   static Request Get(absl::string_view target) {
     Request r;
