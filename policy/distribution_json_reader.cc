@@ -13,6 +13,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/types/optional.h"
 #include "nlohmann/json.hpp"
+#include "policy/compression.h"
 #include "policy/distribution_validator.h"
 #include "policy/json_reader.h"
 #include "policy/status_macros.h"
@@ -249,6 +250,7 @@ CacheBehavior ParseBehavior(CollectingReader& w, const JsonReader& j, bool is_de
     }
   }
   ParseBehaviorPolicy(w, j, custom, &b);
+  ApplyLegacyCompression(&b);
   return b;
 }
 
