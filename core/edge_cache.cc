@@ -10,6 +10,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "core/edge_compression.h"
 #include "policy/cache_key.h"
 #include "policy/conditional_request.h"
 #include "policy/http_date.h"
@@ -489,9 +490,14 @@ absl::optional<CollapsedResult> EdgeCache::Impl::ServeStaleOnError(Exchange& x,
   return CollapsedResult{absl::OkStatus(), stale.response, !d.retry_origin_each_request};
 }
 
-// An upstream answer: decide its TTL (SPEC 3.2-3.6), store it when the decision and the request
-// allow, and serve it. 4xx/5xx are Errors (SPEC 8.3).
+// An upstream answer: compress it at the POP (SPEC 4.6), decide its TTL (SPEC 3.2-3.6), store
+// it when the decision and the request allow, and serve it. 4xx/5xx are Errors (SPEC 8.3).
 CollapsedResult EdgeCache::Impl::Answer(Exchange& x, OriginResponse fetched) {
+  // The stored copy is the compressed one, under the key's normalized Accept-Encoding (SPEC 2.4);
+  // a HEAD, a bypassed request or a cut body is never compressed.
+  if (options.tier == TierKind::kEdge && x.p.may_store && fetched.complete) {
+    CompressForViewer(*x.info->behavior, x.viewer(), fetched);
+  }
   const int status = fetched.head.status;
   const CacheOutcome outcome = status >= 400 ? CacheOutcome::kError : CacheOutcome::kMiss;
   if (status >= 400) x.result.error_detail = ErrorDetail::kError;

@@ -2,9 +2,9 @@
 //
 // Answers each origin path (the forwarded path, query ignored) with the response scripted for it,
 // 404 when none is; answers a conditional request 304 when the scripted 2xx/3xx still carries the
-// validator the request names; can fail with a Status (Unavailable, DeadlineExceeded). Counts
-// fetches and records every forwarded request. Thread-safe; an optional hook runs inside Fetch,
-// before the answer, so a test can hold fetches in flight.
+// validator the request names (weakly compared); can fail with a Status (Unavailable,
+// DeadlineExceeded). Counts fetches and records every forwarded request. Thread-safe; an optional
+// hook runs inside Fetch, before the answer, so a test can hold fetches in flight.
 //
 //   FakeOrigin origin;
 //   origin.Set("/a.js", 200, {{"Cache-Control", "max-age=60"}, {"ETag", "\"v1\""}});
@@ -21,6 +21,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
+#include "absl/strings/strip.h"
 #include "core/origin_fetcher.h"
 #include "policy/http_date.h"
 
@@ -131,7 +132,9 @@ class FakeOrigin final : public OriginFetcher {
   // Only a 2xx/3xx can be "not modified"; If-None-Match first, as RFC 9110 13.2.2 orders them.
   static bool NotModified(const policy::Request& request, const policy::Response& current) {
     if (current.status < 200 || current.status >= 400) return false;
-    if (const auto inm = request.headers.Get("If-None-Match")) {
+    if (auto inm = request.headers.Get("If-None-Match")) {
+      // Weak comparison (RFC 9110 13.1.2): a compressed copy's W/ tag names the same content.
+      absl::ConsumePrefix(&*inm, "W/");
       return current.headers.Get("ETag") == *inm;
     }
     const auto ims = request.headers.Get("If-Modified-Since");
