@@ -1,6 +1,9 @@
 #include "cli/scripted_origin.h"
 
+#include <string>
 #include <utility>
+
+#include "policy/ascii_case.h"
 
 namespace edgesim::cli {
 
@@ -69,8 +72,25 @@ void ScriptedOrigin::Answer(const httplib::Request& req, httplib::Response& res)
     return;
   }
   res.status = answer->head.status;
-  for (const auto& [name, value] : answer->head.headers.fields()) res.set_header(name, value);
-  if (answer->body != nullptr) res.body = *answer->body;
+  std::string content_type;
+  for (const auto& [name, value] : answer->head.headers.fields()) {
+    // httplib frames the body itself; the type goes with the body below.
+    if (policy::AsciiEqualsIgnoreCase(name, "content-length")) continue;
+    if (answer->body != nullptr && policy::AsciiEqualsIgnoreCase(name, "content-type")) {
+      content_type = value;
+      continue;
+    }
+    res.set_header(name, value);
+  }
+  if (answer->body == nullptr) return;
+  // A sized provider, not res.body: httplib compresses a text body by itself for the
+  // Accept-Encoding the edge forwards (SPEC 2.4), where the model's origin sends identity.
+  const core::BodyRef body = answer->body;
+  res.set_content_provider(
+      body->size(), content_type, [body](size_t offset, size_t length, httplib::DataSink& sink) {
+        return sink.write(body->data() + offset, length);
+      });
+  if (content_type.empty()) res.headers.erase("Content-Type");
 }
 
 }  // namespace edgesim::cli

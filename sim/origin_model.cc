@@ -141,8 +141,12 @@ absl::StatusOr<core::OriginResponse> OriginModel::Answer(const policy::Request& 
     r.head.status = 304;
     return r;
   }
+  // Content-Length as an HTTP origin sends it (HEAD included): edge compression needs it
+  // (SPEC 4.6).
+  const uint64_t body_size = size > 0 ? size : rule.size;
+  r.head.headers.Set("Content-Length", absl::StrCat(body_size));
   if (request.method == "HEAD") return r;
-  r.body_size = size > 0 ? size : rule.size;
+  r.body_size = body_size;
   if (options_.bodies) r.body = core::MakeBody(Body(path, version, r.body_size));
   return r;
 }

@@ -8,6 +8,7 @@
 //   ETag: "<hash of path and N>"        (so a 304 revalidation works across deploys)
 //   Last-Modified: <time version N appeared>
 //   Content-Type: the rule's content_type, when it has one
+//   Content-Length: the body's size (also for HEAD), as an HTTP origin sends it
 // and a body "<path> vN\n" padded (or cut) to the rule's size. A conditional request whose
 // If-None-Match names the current ETag, or whose If-Modified-Since is not older than the current
 // version, gets a 304. During an outage the answer is the outage's status, or a failure Status
