@@ -3,13 +3,16 @@
 #
 # One origin (nginx serving a 1 KiB object, Cache-Control: max-age=3600) behind three caches:
 # nginx proxy_cache, Varnish and `edgesim serve`. Each is warmed, then wrk drives 64 keep-alive
-# connections at it: cache hits of the 1 KiB object, then misses (a new URL per request, so every
-# request goes to the origin). Two modes: "pinned" (the cache on core 0 with one worker/thread,
-# wrk on core 1) and "free" (everything on both cores). Prints req/s, p50, p99 and the ratios, plus
-# edgesim's start-up time and idle RSS.
+# connections at it: cache hits of the 1 KiB object ("hit"), then misses (a new URL per request,
+# so every request goes to the origin: "miss"), then compressed hits ("gzhit": a 10 KiB text/html
+# page asked for with Accept-Encoding: gzip; edgesim compresses it once at the edge and serves the
+# stored gzip copy (SPEC 4.6), nginx compresses each answer with `gzip on`, Varnish serves what it
+# stored, uncompressed, as it does without a VCL that sets beresp.do_gzip). Two modes: "pinned"
+# (the cache on core 0 with one worker/thread, wrk on core 1) and "free" (everything on both
+# cores). Prints req/s, p50, p99 and the ratios, plus edgesim's start-up time and idle RSS.
 #
 #   bench/edge_load.sh [--build-dir build-rel] [--duration 10] [--modes "pinned free"]
-#                      [--servers "edgesim nginx varnish"]
+#                      [--servers "edgesim nginx varnish"] [--kinds "hit miss gzhit"]
 #
 # Installs wrk, nginx and varnish (Debian packages) when missing. Needs a Release build of edgesim
 # (default build-rel: cmake -S . -B build-rel -DCMAKE_BUILD_TYPE=Release -DEDGESIM_BUILD_TESTS=OFF).
@@ -20,6 +23,7 @@ build_dir=build-rel
 duration=10
 modes="pinned free"
 servers="edgesim nginx varnish"
+kinds="hit miss gzhit"
 connections=64
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -27,7 +31,8 @@ while [[ $# -gt 0 ]]; do
     --duration) duration=$2; shift 2 ;;
     --modes) modes=$2; shift 2 ;;
     --servers) servers=$2; shift 2 ;;
-    *) echo "usage: $0 [--build-dir DIR] [--duration SECONDS] [--modes \"pinned free\"] [--servers \"edgesim nginx varnish\"]" >&2; exit 2 ;;
+    --kinds) kinds=$2; shift 2 ;;
+    *) echo "usage: $0 [--build-dir DIR] [--duration SECONDS] [--modes \"pinned free\"] [--servers \"edgesim nginx varnish\"] [--kinds \"hit miss gzhit\"]" >&2; exit 2 ;;
   esac
 done
 edgesim=$root/$build_dir/edgesim
@@ -60,7 +65,12 @@ source "$root/bench/lib.sh"
 
 origin_port=$(free_port)
 payload=$(head -c 1024 /dev/zero | tr '\0' 'x')
-mkdir -p "$work/nginx-origin" "$work/nginx-cache/cache"
+mkdir -p "$work/nginx-origin/www/text" "$work/nginx-cache/cache"
+# The compressible page: 10 KiB of HTML, inside CloudFront's 1,000..10,000,000 bytes (SPEC 4.6).
+python3 -c '
+import sys
+page = "".join(f"<li class=\"item\">item {i}: some text that compresses</li>\n" for i in range(400))
+sys.stdout.write(page[:10240])' >"$work/nginx-origin/www/text/page.html"
 chmod 777 "$work/nginx-cache/cache"
 cat >"$work/nginx-origin/nginx.conf" <<EOF
 worker_processes 1;
@@ -75,6 +85,11 @@ http {
       add_header Cache-Control "max-age=3600";
       return 200 "$payload";
     }
+    location /text/ {
+      root $work/nginx-origin/www;
+      default_type text/html;
+      add_header Cache-Control "max-age=3600";
+    }
   }
 }
 EOF
@@ -87,7 +102,10 @@ cat >"$work/dist.json" <<EOF
  "Origins": {"Quantity": 1, "Items": [{"Id": "origin", "DomainName": "127.0.0.1",
    "CustomOriginConfig": {"HTTPPort": $origin_port, "HTTPSPort": 443, "OriginProtocolPolicy": "http-only"}}]},
  "DefaultCacheBehavior": {"TargetOriginId": "origin", "ViewerProtocolPolicy": "allow-all",
-   "CachePolicyId": "658327ea-f89d-4fab-a63d-7e88639e58f6"}}
+   "CachePolicyId": "658327ea-f89d-4fab-a63d-7e88639e58f6"},
+ "CacheBehaviors": {"Quantity": 1, "Items": [{"PathPattern": "/text/*", "TargetOriginId": "origin",
+   "ViewerProtocolPolicy": "allow-all", "Compress": true,
+   "CachePolicyId": "658327ea-f89d-4fab-a63d-7e88639e58f6"}]}}
 EOF
 cat >"$work/miss.lua" <<'EOF'
 local counter = 0
@@ -111,6 +129,11 @@ events { worker_connections 4096; }
 http {
   access_log off;
   proxy_cache_path $work/nginx-cache/cache levels=1:2 keys_zone=edge:64m max_size=1g inactive=1h use_temp_path=off;
+  # gzhit: nginx compresses the cached text/html for each gzip viewer (level 6, as edgesim's).
+  gzip on;
+  gzip_comp_level 6;
+  gzip_proxied any;
+  gzip_vary on;
   upstream origin { server 127.0.0.1:$origin_port; keepalive 64; }
   server {
     listen 127.0.0.1:$port;
@@ -143,11 +166,12 @@ EOF
 
 stop_cache() { kill "$cache_pid" 2>/dev/null || true; wait "$cache_pid" 2>/dev/null || true; }
 
-# run_wrk CPUS URL [LUA] -> "req_per_s p50_ms p99_ms"
+# run_wrk CPUS URL [LUA] [HEADER] -> "req_per_s p50_ms p99_ms non_2xx"
 run_wrk() {
-  local cpus=$1 url=$2 lua=${3:-}
+  local cpus=$1 url=$2 lua=${3:-} header=${4:-}
   local args=(-t1 -c"$connections" -d"${duration}s" --latency)
   [[ -n $lua ]] && args+=(-s "$lua")
+  [[ -n $header ]] && args+=(-H "$header")
   taskset -c "$cpus" wrk "${args[@]}" "$url" | python3 -c '
 import re, sys
 text = sys.stdin.read()
@@ -166,11 +190,22 @@ for mode in $modes; do
   if [[ $mode == pinned ]]; then server_cpus=0; wrk_cpus=1; workers=1; else server_cpus=0,1; wrk_cpus=0,1; workers=2; fi
   for name in $servers; do
     start_cache "$name" "$server_cpus" "$workers"
-    for _ in 1 2 3; do curl -fs -o /dev/null "http://127.0.0.1:$port/obj"; done
-    hit=$(run_wrk "$wrk_cpus" "http://127.0.0.1:$port/obj")
-    miss=$(run_wrk "$wrk_cpus" "http://127.0.0.1:$port/" "$work/miss.lua")
-    echo "$mode $name hit $hit" >>"$results"
-    echo "$mode $name miss $miss" >>"$results"
+    for kind in $kinds; do
+      case $kind in
+        hit)
+          for _ in 1 2 3; do curl -fs -o /dev/null "http://127.0.0.1:$port/obj"; done
+          echo "$mode $name hit $(run_wrk "$wrk_cpus" "http://127.0.0.1:$port/obj")" >>"$results" ;;
+        miss)
+          echo "$mode $name miss $(run_wrk "$wrk_cpus" "http://127.0.0.1:$port/" "$work/miss.lua")" >>"$results" ;;
+        gzhit)
+          page="http://127.0.0.1:$port/text/page.html"
+          for _ in 1 2 3; do curl -fs -o /dev/null -H 'Accept-Encoding: gzip' "$page"; done
+          if ! curl -fs -D - -o /dev/null -H 'Accept-Encoding: gzip' "$page" | grep -qi '^content-encoding: gzip'; then
+            echo "note: $name answers $page uncompressed" >&2
+          fi
+          echo "$mode $name gzhit $(run_wrk "$wrk_cpus" "$page" "" "Accept-Encoding: gzip")" >>"$results" ;;
+      esac
+    done
     stop_cache
   done
 done
@@ -202,10 +237,10 @@ import sys
 rows = [l.split() for l in open(sys.argv[1])]
 startup_ms, rss_mb = sys.argv[2].split()
 table = {(m, n, k): (float(r), float(p50), float(p99), int(err)) for m, n, k, r, p50, p99, err in rows}
-print(f"wrk -t1 -c{sys.argv[4]} -d{sys.argv[3]}s, 1 KiB object, one run")
-print(f"{'mode':7} {'kind':4} {'server':8} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8} {'edgesim/x':>9}")
+print(f"wrk -t1 -c{sys.argv[4]} -d{sys.argv[3]}s, 1 KiB object (gzhit: 10 KiB text/html, gzip), one run")
+print(f"{'mode':7} {'kind':5} {'server':8} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8} {'edgesim/x':>9}")
 for (mode, name, kind), (rps, p50, p99, err) in table.items():
     ours = table.get((mode, "edgesim", kind), (float("nan"),))[0]
-    print(f"{mode:7} {kind:4} {name:8} {rps:9.0f} {p50:8.3f} {p99:8.3f} {err:8d} {ours / rps:9.2f}")
+    print(f"{mode:7} {kind:5} {name:8} {rps:9.0f} {p50:8.3f} {p99:8.3f} {err:8d} {ours / rps:9.2f}")
 print(f"edgesim start-up to serving: {startup_ms} ms; idle RSS: {rss_mb} MiB")
 EOF
