@@ -196,7 +196,7 @@ TEST(ModelledCompressedSize, IsAQuarterRoundedUp) {
 
 // SPEC 2.5 / 4.6: a legacy behavior with Compress normalizes Accept-Encoding to gzip: in the key
 // and to the origin, and it compresses with gzip only.
-CacheBehavior LegacyBehavior(bool compress, std::vector<std::string> headers = {}) {
+CacheBehavior LegacyCompressionBehavior(bool compress, std::vector<std::string> headers = {}) {
   ForwardedValues fv;
   fv.headers = std::move(headers);
   CacheBehavior b;
@@ -208,7 +208,7 @@ CacheBehavior LegacyBehavior(bool compress, std::vector<std::string> headers = {
 }
 
 TEST(ApplyLegacyCompression, LegacyCompressNormalizesToGzip) {
-  const CacheBehavior b = LegacyBehavior(/*compress=*/true);
+  const CacheBehavior b = LegacyCompressionBehavior(/*compress=*/true);
   EXPECT_TRUE(b.cache_policy.enable_accept_encoding_gzip);
   EXPECT_FALSE(b.cache_policy.enable_accept_encoding_brotli);
   const Request viewer = ViewerAccepting("br, gzip, deflate");
@@ -222,9 +222,9 @@ TEST(ApplyLegacyCompression, LegacyCompressNormalizesToGzip) {
 }
 
 TEST(ApplyLegacyCompression, LeavesOtherBehaviorsAlone) {
-  EXPECT_FALSE(LegacyBehavior(/*compress=*/false).cache_policy.enable_accept_encoding_gzip);
+  EXPECT_FALSE(LegacyCompressionBehavior(/*compress=*/false).cache_policy.enable_accept_encoding_gzip);
   // Accept-Encoding forwarded as a header: compression off, the header forwarded as sent.
-  const CacheBehavior listed = LegacyBehavior(/*compress=*/true, {"Accept-Encoding"});
+  const CacheBehavior listed = LegacyCompressionBehavior(/*compress=*/true, {"Accept-Encoding"});
   EXPECT_FALSE(listed.cache_policy.enable_accept_encoding_gzip);
   EXPECT_EQ(DecideCompression(listed, ViewerAccepting("gzip"), HtmlOf(3000)).skip,
             CompressionSkip::kAcceptEncodingInKey);
