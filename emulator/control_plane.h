@@ -21,7 +21,9 @@
 // the registry but keeps its record; Delete removes both. Distributions loaded from config files
 // before the API starts are adopted (AdoptRegistered) so List/Get/invalidations see them.
 // Invalidations reach every POP and tier of the distribution through
-// LiveDistribution::Invalidate, at once or after a per-POP propagation delay.
+// LiveDistribution::Invalidate, each cache at its own moment within the invalidation window (or
+// after a configured per-POP propagation delay), and are Completed once the last has applied
+// them. An update keeps what the distribution's caches hold (SPEC 6.8).
 //
 // Thread-safe: every method may be called from any httplib worker thread.
 //

@@ -1,4 +1,4 @@
-// ControlPlane's invalidations: Create (reaching every POP after its propagation delay), Get and
+// ControlPlane's invalidations: Create (reaching each POP at its own moment, SPEC 6.5), Get and
 // List, and the pricing ledger they are billed on (SPEC 6.6).
 #include <algorithm>
 #include <limits>

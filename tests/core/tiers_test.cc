@@ -173,6 +173,7 @@ TEST_F(TiersTest, StaleWhileRevalidateRunsThroughTheTiers) {
 // SPEC 6.8: a new configuration of the distribution keeps every cache's objects, pending
 // invalidations and counters; its own behaviors decide TTLs from then on.
 TEST_F(TiersTest, ANewConfigurationKeepsWhatTheCachesHold) {
+  origin_.Set("/b", 200, kCacheable60, "b");
   Get("P3", At(0));
   Get("P1", At(0), "/b");
   net_->Invalidate(*policy::InvalidationPath::Parse("/b"), At(0),
