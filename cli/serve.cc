@@ -50,19 +50,33 @@ absl::StatusOr<HostPort> ParseHostPort(absl::string_view flag, absl::string_view
   return HostPort{std::string(text.substr(0, colon)), static_cast<uint16_t>(port)};
 }
 
-// --origin-dir ID=DIR, repeatable.
-absl::StatusOr<std::map<std::string, std::string>> ParseOriginDirs(
-    const std::vector<std::string>& flags) {
+// Where origins of the loaded and API-created distributions go instead of their DomainName, by
+// origin id: --origin-dir ID=DIR and --origin ID=URL, both repeatable.
+struct OriginMappings {
   std::map<std::string, std::string> dirs;
-  for (const std::string& flag : flags) {
-    const size_t eq = flag.find('=');
-    if (eq == std::string::npos || eq == 0 || eq + 1 == flag.size()) {
+  std::map<std::string, std::string> urls;
+};
+
+// `flag`'s ORIGIN_ID=VALUE occurrences, by id.
+absl::StatusOr<std::map<std::string, std::string>> ParseOriginFlags(
+    absl::string_view flag, absl::string_view value_name, const std::vector<std::string>& flags) {
+  std::map<std::string, std::string> by_id;
+  for (const std::string& text : flags) {
+    const size_t eq = text.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == text.size()) {
       return absl::InvalidArgumentError(
-          absl::StrCat("--origin-dir \"", flag, "\" is not ORIGIN_ID=DIRECTORY"));
+          absl::StrCat(flag, " \"", text, "\" is not ORIGIN_ID=", value_name));
     }
-    dirs[flag.substr(0, eq)] = flag.substr(eq + 1);
+    by_id[text.substr(0, eq)] = text.substr(eq + 1);
   }
-  return dirs;
+  return by_id;
+}
+
+absl::StatusOr<OriginMappings> ParseOriginMappings(const ServeFlags& f) {
+  OriginMappings m;
+  EDGESIM_ASSIGN_OR_RETURN(m.dirs, ParseOriginFlags("--origin-dir", "DIRECTORY", f.origin_dirs));
+  EDGESIM_ASSIGN_OR_RETURN(m.urls, ParseOriginFlags("--origin", "http://HOST:PORT", f.origins));
+  return m;
 }
 
 // --invalidation-delay, --deploy-delay, --propagation-delay [POP=]SECONDS (repeatable; a POP
@@ -92,13 +106,12 @@ absl::StatusOr<emulator::ControlPlaneOptions> ControlPlaneOptionsFor(
 }
 
 // Builds the LiveDistribution serving `d`, for config files and the CloudFront API alike: the
-// --origin-dir entries naming its origins, the S3 endpoint, the serve topology.
+// --origin-dir and --origin entries naming its origins, the S3 endpoint, the serve topology.
 class Deployer {
  public:
-  Deployer(const ServeFlags& f, std::map<std::string, std::string> dirs,
-           emulator::EdgeTopology topology)
+  Deployer(const ServeFlags& f, OriginMappings mappings, emulator::EdgeTopology topology)
       : flags_(f),
-        dirs_(std::move(dirs)),
+        mappings_(std::move(mappings)),
         topology_(std::move(topology)),
         origins_(std::make_shared<emulator::HttpOriginClient>(emulator::HttpClientOptions{})) {}
 
@@ -107,21 +120,28 @@ class Deployer {
     emulator::OriginOptions options;
     options.s3_endpoint = flags_.s3_endpoint;
     options.http_client = origins_;
-    for (const auto& [id, dir] : dirs_) {
-      if (d.config.FindOrigin(id) != nullptr) options.origin_dirs[id] = dir;
-    }
+    auto ours = [&](const std::map<std::string, std::string>& by_id) {
+      std::map<std::string, std::string> out;
+      for (const auto& [id, value] : by_id) {
+        if (d.config.FindOrigin(id) != nullptr) out[id] = value;
+      }
+      return out;
+    };
+    options.origin_dirs = ours(mappings_.dirs);
+    options.origin_urls = ours(mappings_.urls);
     EDGESIM_ASSIGN_OR_RETURN(std::unique_ptr<emulator::OriginRouter> router,
                              emulator::OriginRouter::Create(d.config, std::move(options)));
     return emulator::LiveDistribution::Create(std::move(d), topology_, std::move(router));
   }
 
   const emulator::EdgeTopology& topology() const { return topology_; }
+  const OriginMappings& mappings() const { return mappings_; }
   // Every distribution's connections to its origins.
   emulator::HttpOriginClient& origins() const { return *origins_; }
 
  private:
   const ServeFlags& flags_;
-  const std::map<std::string, std::string> dirs_;
+  const OriginMappings mappings_;
   const emulator::EdgeTopology topology_;
   const std::shared_ptr<emulator::HttpOriginClient> origins_;
 };
@@ -131,22 +151,24 @@ struct Loaded {
   std::string demo_id;  // empty without --demo
 };
 
-// Without --config, --origin-dir may name origins of distributions the API will create.
+// Without --config, --origin-dir and --origin may name origins of distributions the API will
+// create; with it, each must name an origin of a loaded distribution (a typo fails at start-up).
 absl::Status LoadDistributions(const ServeFlags& f, const Deployer& deploy, Loaded& loaded) {
-  EDGESIM_ASSIGN_OR_RETURN(auto dirs, ParseOriginDirs(f.origin_dirs));
-  std::map<std::string, std::string> unused_dirs = dirs;
+  std::map<std::string, std::string> unused;  // origin id -> the flag naming it
+  for (const auto& [id, dir] : deploy.mappings().dirs) unused[id] = "--origin-dir";
+  for (const auto& [id, url] : deploy.mappings().urls) unused[id] = "--origin";
   for (const std::string& path : f.configs) {
     EDGESIM_ASSIGN_OR_RETURN(policy::Distribution d, LoadDistributionFile(path));
-    for (const policy::Origin& o : d.config.origins) unused_dirs.erase(o.id);
+    for (const policy::Origin& o : d.config.origins) unused.erase(o.id);
     EDGESIM_ASSIGN_OR_RETURN(auto live, deploy(std::move(d)));
     if (absl::Status s = loaded.registry.Add(std::move(live)); !s.ok()) {
       return absl::InvalidArgumentError(absl::StrCat(path, ": ", s.message()));
     }
   }
-  if (!unused_dirs.empty() && !f.configs.empty()) {
+  if (!unused.empty() && !f.configs.empty()) {
     return absl::InvalidArgumentError(
-        absl::StrCat("--origin-dir ", unused_dirs.begin()->first,
-                     "=...: no distribution has an origin with this id"));
+        absl::StrCat(unused.begin()->second, " ", unused.begin()->first,
+                     "=...: no distribution of --config has an origin with this id"));
   }
   if (f.demo) {
     EDGESIM_ASSIGN_OR_RETURN(policy::Distribution d, LoadDemoDistribution());
@@ -160,7 +182,7 @@ absl::Status LoadDistributions(const ServeFlags& f, const Deployer& deploy, Load
 }
 
 void PrintDemoHelp(std::ostream& out, const std::string& edge, const std::string& api,
-                   const std::string& demo_id, bool manual_clock) {
+                   const std::string& demo_id, bool manual_clock, double invalidation_delay) {
   out << "\nedgesim demo: a distribution with /assets/* cached a year and HTML briefly, in front "
          "of "
          "a built-in origin.\nTry:\n"
@@ -182,6 +204,12 @@ void PrintDemoHelp(std::ostream& out, const std::string& edge, const std::string
       << " --paths '/*' --query Invalidation.Id --output text\n"
       << "  aws cloudfront wait invalidation-completed --distribution-id " << demo_id
       << " --id <the invalidation id>\n";
+  if (manual_clock) {
+    out << "  # on the manual clock an invalidation completes once the clock passes "
+           "--invalidation-delay:\n"
+        << "  curl -s -X POST -d '{\"seconds\": " << invalidation_delay << "}' " << api
+        << "/_edgesim/clock/advance\n";
+  }
   out.flush();
 }
 
@@ -242,8 +270,9 @@ CLI::App* AddServeCommand(CLI::App& app, ServeFlags& f) {
       ->check(CLI::PositiveNumber);
   cmd->add_flag("--demo", f.demo, "Also run the built-in demo distribution and origin");
   cmd->add_option("--invalidation-delay", f.invalidation_delay,
-                  "Seconds an invalidation stays InProgress before Completed (0: at once)")
-      ->check(CLI::NonNegativeNumber);
+                  "Seconds within which each POP applies an invalidation, at its own moment; "
+                  "InProgress until the last has (0: every POP at once)")
+      ->check(CLI::Range(0.0, 1e9));
   cmd->add_option("--deploy-delay", f.deploy_delay,
                   "Seconds a created or updated distribution stays InProgress before Deployed")
       ->check(CLI::NonNegativeNumber);
@@ -266,6 +295,9 @@ CLI::App* AddServeCommand(CLI::App& app, ServeFlags& f) {
                   "Seconds the API port waits on a read, a write or an idle keep-alive "
                   "connection before closing it")
       ->check(CLI::Range(0.001, 3600.0));
+  cmd->add_option("--origin", f.origins,
+                  "Send an origin's requests to a local server: ORIGIN_ID=http://HOST:PORT "
+                  "(repeatable); the origin still sees its configured DomainName as Host");
   return cmd;
 }
 
@@ -290,9 +322,9 @@ int RunServe(const ServeFlags& f, std::ostream& out, std::ostream& err) {
   absl::StatusOr<emulator::ControlPlaneOptions> control_plane_options =
       ControlPlaneOptionsFor(f, topology);
   if (!control_plane_options.ok()) return Fail(err, control_plane_options.status());
-  absl::StatusOr<std::map<std::string, std::string>> dirs = ParseOriginDirs(f.origin_dirs);
-  if (!dirs.ok()) return Fail(err, dirs.status());
-  const Deployer deploy(f, *std::move(dirs), std::move(topology));
+  absl::StatusOr<OriginMappings> mappings = ParseOriginMappings(f);
+  if (!mappings.ok()) return Fail(err, mappings.status());
+  const Deployer deploy(f, *std::move(mappings), std::move(topology));
   Loaded loaded;
   if (absl::Status s = LoadDistributions(f, deploy, loaded); !s.ok()) {
     return Fail(err, s);
@@ -367,7 +399,8 @@ int RunServe(const ServeFlags& f, std::ostream& out, std::ostream& err) {
   }
   out.flush();
   if (!loaded.demo_id.empty()) {
-    PrintDemoHelp(out, edge_url, api_url, loaded.demo_id, f.manual_clock);
+    PrintDemoHelp(out, edge_url, api_url, loaded.demo_id, f.manual_clock,
+                  f.invalidation_delay);
   }
 
   signals.Wait();

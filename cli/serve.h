@@ -38,7 +38,8 @@ struct ServeFlags {
   std::string access_log;
   uint64_t cache_size = uint64_t{1} << 30;
   bool demo = false;
-  double invalidation_delay = 2;
+  // The window within which every cache applies an invalidation (ControlPlaneOptions).
+  double invalidation_delay = 15;
   double deploy_delay = 0;
   std::vector<std::string> propagation_delays;  // [POP=]SECONDS
   // Viewer connections (SPEC B17).
@@ -47,6 +48,7 @@ struct ServeFlags {
   double viewer_write_timeout = 30;
   int max_viewer_connections = 10000;
   double api_timeout = 5;  // emulator/api_server.h
+  std::vector<std::string> origins;  // ORIGIN_ID=http://HOST:PORT (OriginOptions::origin_urls)
 };
 
 // Registers the subcommand; `run` is called with the parsed flags.

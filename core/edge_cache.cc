@@ -8,6 +8,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "absl/container/node_hash_map.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "core/edge_compression.h"
@@ -137,7 +138,8 @@ struct BehaviorInfo {
   bool caching_disabled;
   bool collapses;
   bool s3_origin;
-  StripedCounters counters;
+  // In the cache's Contents, under the behavior's path pattern (EdgeCache::Impl::Use).
+  StripedCounters* counters = nullptr;
 
   const policy::CachePolicy& policy() const { return behavior->cache_policy; }
 };
@@ -159,7 +161,7 @@ struct Exchange {
   }
   // Viewer-side counters: a request made on a viewer's behalf serves no viewer of its own.
   void Note(Counter c) {
-    if (p.role == RequestRole::kViewer) info->counters.Add(c);
+    if (p.role == RequestRole::kViewer) info->counters->Add(c);
   }
   void GoUpstream(MissReason reason) {
     p.miss_reason = reason;
@@ -168,6 +170,25 @@ struct Exchange {
 };
 
 }  // namespace
+
+// What a cache keeps across configurations of its distribution (EdgeCache::KeepContentsOf).
+struct EdgeCache::Contents {
+  // The key of the default behavior's counters: no configured PathPattern is empty.
+  static constexpr absl::string_view kDefaultBehavior = "";
+
+  StripedCounters* CountersFor(absl::string_view path_pattern) {
+    std::lock_guard<std::mutex> lock(counters_mu);
+    return &counters[path_pattern];
+  }
+
+  // Declared before the store, which points at it.
+  InvalidationLog log;
+  std::unique_ptr<ShardedStore> store;
+  std::mutex counters_mu;
+  // Per behavior PathPattern, of every configuration so far (node_hash_map: stable addresses,
+  // which BehaviorInfo keeps).
+  absl::node_hash_map<std::string, StripedCounters> counters ABSL_GUARDED_BY(counters_mu);
+};
 
 struct EdgeCache::Impl {
   Impl(policy::Distribution d, EdgeCacheOptions o, policy::BehaviorTable t)
@@ -182,6 +203,19 @@ struct EdgeCache::Impl {
     behaviors.emplace_back(config, config.default_behavior);
     const std::string& root = config.default_root_object;
     if (!root.empty()) root_path = absl::StartsWith(root, "/") ? root : absl::StrCat("/", root);
+  }
+
+  // Serves from `c`: its store, log and counters. REQUIRES: no request in flight.
+  void Use(std::shared_ptr<Contents> c) {
+    contents = std::move(c);
+    log = &contents->log;
+    store = contents->store.get();
+    const policy::DistributionConfig& config = distribution.config;
+    for (size_t i = 0; i < behaviors.size(); ++i) {
+      behaviors[i].counters = contents->CountersFor(
+          i < config.behaviors.size() ? absl::string_view(config.behaviors[i].path_pattern)
+                                      : Contents::kDefaultBehavior);
+    }
   }
 
   Exchange Start(const policy::Request& request, absl::Time now, RequestRole role,
@@ -226,9 +260,10 @@ struct EdgeCache::Impl {
   RequestIds request_ids;
   // The ordered behaviors, then the default one.
   std::vector<BehaviorInfo> behaviors;
-  // Declared before the store, which points at it.
-  InvalidationLog log;
-  std::unique_ptr<ShardedStore> store;
+  // Shared with the caches built for later configurations; `log` and `store` are in it.
+  std::shared_ptr<Contents> contents;
+  InvalidationLog* log = nullptr;
+  ShardedStore* store = nullptr;
   RequestCollapser collapser;
   // Keys with a stale-while-revalidate refresh handed out and not yet run.
   std::mutex refresh_mu;
@@ -420,13 +455,13 @@ absl::StatusOr<OriginResponse> EdgeCache::Impl::Fetch(Exchange& x,
   request.origin = x.info->origin;
   request.conditional = revalidating != nullptr;
   x.result.contacted_origin = true;
-  x.info->counters.Add(Counter::kOriginFetches);
+  x.info->counters->Add(Counter::kOriginFetches);
   absl::StatusOr<OriginResponse> response = x.origin->Fetch(request, x.now);
   if (!response.ok()) {
-    x.info->counters.Add(Counter::kOriginFailures);
+    x.info->counters->Add(Counter::kOriginFailures);
     return response;
   }
-  x.info->counters.Add(Counter::kBytesFromOrigin, response->body_size);
+  x.info->counters->Add(Counter::kBytesFromOrigin, response->body_size);
   x.result.origin_shield_hit |= response->origin_shield_hit;
   return response;
 }
@@ -602,7 +637,7 @@ absl::optional<absl::Duration> EdgeCache::Impl::ErrorCachingMinTtl(int status) c
 EdgeResult EdgeCache::Impl::Finish(Exchange& x) {
   EdgeResult& r = x.result;
   if (x.p.role == RequestRole::kViewer) {
-    StripedCounters& counters = x.info->counters;
+    StripedCounters& counters = *x.info->counters;
     counters.Add(Counter::kRequests);
     switch (r.outcome) {
       case CacheOutcome::kHit:
@@ -670,7 +705,10 @@ absl::StatusOr<std::unique_ptr<EdgeCache>> EdgeCache::Create(policy::Distributio
   EDGESIM_ASSIGN_OR_RETURN(policy::BehaviorTable table,
                            policy::BehaviorTable::Build(distribution.config, options.model));
   auto impl = std::make_unique<Impl>(std::move(distribution), std::move(options), std::move(table));
-  EDGESIM_ASSIGN_OR_RETURN(impl->store, ShardedStore::Create(impl->options.store, &impl->log));
+  auto contents = std::make_shared<Contents>();
+  EDGESIM_ASSIGN_OR_RETURN(contents->store,
+                           ShardedStore::Create(impl->options.store, &contents->log));
+  impl->Use(std::move(contents));
   return std::unique_ptr<EdgeCache>(new EdgeCache(std::move(impl)));
 }
 
@@ -702,8 +740,21 @@ void EdgeCache::Revalidate(const BackgroundRefresh& refresh, absl::Time now,
   impl_->Revalidate(refresh, now, origin);
 }
 
-void EdgeCache::Invalidate(const policy::InvalidationPath& path, absl::Time effective_time) {
-  impl_->log.Add(path, effective_time);
+bool EdgeCache::KeepContentsOf(const EdgeCache& previous) {
+  const StoreOptions& mine = impl_->options.store;
+  const StoreOptions& theirs = previous.impl_->options.store;
+  if (impl_->options.tier != previous.impl_->options.tier || mine.shards != theirs.shards ||
+      mine.capacity_bytes != theirs.capacity_bytes || mine.eviction != theirs.eviction) {
+    return false;
+  }
+  impl_->Use(previous.impl_->contents);
+  return true;
+}
+
+absl::Time EdgeCache::Invalidate(const policy::InvalidationPath& path,
+                                 absl::Time effective_time) {
+  impl_->log->Add(path, effective_time);
+  return impl_->log->NewestEffectiveTime();
 }
 
 SweepResult EdgeCache::Sweep(absl::Time now, uint64_t budget) {
@@ -712,7 +763,9 @@ SweepResult EdgeCache::Sweep(absl::Time now, uint64_t budget) {
 
 void EdgeCache::Reset() {
   impl_->store->Clear();
-  for (BehaviorInfo& info : impl_->behaviors) info.counters.Reset();
+  Contents& contents = *impl_->contents;
+  std::lock_guard<std::mutex> lock(contents.counters_mu);
+  for (auto& [pattern, counters] : contents.counters) counters.Reset();
 }
 
 const policy::Distribution& EdgeCache::distribution() const { return impl_->distribution; }
@@ -721,18 +774,21 @@ const EdgeCacheOptions& EdgeCache::options() const { return impl_->options; }
 std::vector<CounterSnapshot> EdgeCache::BehaviorCounters() const {
   std::vector<CounterSnapshot> out;
   out.reserve(impl_->behaviors.size());
-  for (const BehaviorInfo& info : impl_->behaviors) out.push_back(info.counters.Snapshot());
+  for (const BehaviorInfo& info : impl_->behaviors) out.push_back(info.counters->Snapshot());
   return out;
 }
 
 CounterSnapshot EdgeCache::TotalCounters() const {
   CounterSnapshot total;
-  for (const BehaviorInfo& info : impl_->behaviors) total += info.counters.Snapshot();
+  // Behaviors of earlier configurations too: the cache's whole history.
+  Contents& contents = *impl_->contents;
+  std::lock_guard<std::mutex> lock(contents.counters_mu);
+  for (const auto& [pattern, counters] : contents.counters) total += counters.Snapshot();
   return total;
 }
 
 StoreCounters EdgeCache::store_counters() const { return impl_->store->counters(); }
-InvalidationLogCounters EdgeCache::invalidation_counters() const { return impl_->log.counters(); }
+InvalidationLogCounters EdgeCache::invalidation_counters() const { return impl_->log->counters(); }
 CollapserCounters EdgeCache::collapser_counters() const { return impl_->collapser.counters(); }
 const ShardedStore& EdgeCache::store() const { return *impl_->store; }
 

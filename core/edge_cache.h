@@ -185,19 +185,30 @@ class EdgeCache {
   // Runs a stale-while-revalidate refresh (at most one per key is handed out at a time).
   void Revalidate(const BackgroundRefresh& refresh, absl::Time now, OriginFetcher& origin);
 
-  // In effect from `effective_time` (a POP's propagation delay is the caller's choice).
-  void Invalidate(const policy::InvalidationPath& path, absl::Time effective_time);
+  // Takes over `previous`'s stored objects, invalidation log and counters (shared with it from now
+  // on), as CloudFront keeps cached objects when a distribution's configuration changes: they stay
+  // until they expire or are invalidated, and this cache's behaviors and policies decide keys and
+  // TTLs from now on (SPEC 6.7). Only for the same tier and store options; false otherwise, and
+  // this cache stays empty. Per-behavior counters follow the behavior's PathPattern;
+  // TotalCounters covers every configuration's. REQUIRES: this cache has served nothing yet.
+  bool KeepContentsOf(const EdgeCache& previous);
+
+  // In effect from `effective_time` (a POP's propagation delay is the caller's choice). Returns
+  // when it really takes effect: never before an earlier invalidation of this cache, in whole
+  // seconds (InvalidationLog::Add).
+  absl::Time Invalidate(const policy::InvalidationPath& path, absl::Time effective_time);
 
   // The lurker: see ShardedStore::Sweep.
   SweepResult Sweep(absl::Time now, uint64_t budget);
 
-  // Empties the cache, the invalidation log's effect and the counters.
+  // Empties the cache and the counters (those of earlier configurations too).
   void Reset();
 
   const policy::Distribution& distribution() const;
   const EdgeCacheOptions& options() const;
   // Per behavior, in BehaviorTable order with the default behavior last.
   std::vector<CounterSnapshot> BehaviorCounters() const;
+  // Every behavior's, including those of the configurations this cache kept the contents of.
   CounterSnapshot TotalCounters() const;
   StoreCounters store_counters() const;
   InvalidationLogCounters invalidation_counters() const;
@@ -205,6 +216,7 @@ class EdgeCache {
   const ShardedStore& store() const;
 
  private:
+  struct Contents;
   struct Impl;
   explicit EdgeCache(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;

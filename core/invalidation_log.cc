@@ -244,6 +244,10 @@ uint32_t InvalidationLog::Add(const policy::InvalidationPath& path, absl::Time e
   return seq;
 }
 
+absl::Time InvalidationLog::NewestEffectiveTime() const {
+  return absl::FromUnixSeconds(SecondsOf(newest_.load(std::memory_order_acquire)));
+}
+
 uint32_t InvalidationLog::EffectiveHead(absl::Time now) const {
   const uint64_t newest = newest_.load(std::memory_order_acquire);
   const uint32_t now_seconds = EpochSecondsFloor(now);

@@ -58,6 +58,10 @@ class InvalidationLog {
   // Returns its seq: 1, 2, 3, ...
   uint32_t Add(const policy::InvalidationPath& path, absl::Time effective_time);
 
+  // When the newest invalidation takes effect: its effective time after the clamp and rounding
+  // above. The Unix epoch when there is none.
+  absl::Time NewestEffectiveTime() const;
+
   // The newest seq in effect at `now`; 0 when none. Objects stored at `now` record this as
   // checked: nothing up to it can apply to them.
   uint32_t EffectiveHead(absl::Time now) const;

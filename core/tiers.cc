@@ -1,5 +1,6 @@
 #include "core/tiers.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/container/flat_hash_set.h"
@@ -117,6 +118,12 @@ absl::StatusOr<std::unique_ptr<EdgeNetwork>> EdgeNetwork::Create(
 }
 
 template <typename Fn>
+void EdgeNetwork::ForEachCache(Fn&& fn) const {
+  for (size_t i = 0; i < pops_.size(); ++i) fn(pop_names_[i], *pops_[i].cache);
+  for (size_t i = 0; i < regionals_.size(); ++i) fn(regional_names_[i], *regionals_[i].cache);
+}
+
+template <typename Fn>
 auto EdgeNetwork::WithUpstream(Pop& pop, OriginFetcher& origin, Fn&& fn) {
   if (pop.regional == nullptr) return fn(origin);
   Regional& regional = *pop.regional;
@@ -172,13 +179,20 @@ void EdgeNetwork::Revalidate(int pop, const BackgroundRefresh& refresh, absl::Ti
   });
 }
 
-void EdgeNetwork::Invalidate(const policy::InvalidationPath& path, absl::Time created,
-                             const std::function<absl::Duration(absl::string_view)>& delay) {
-  auto apply = [&](const std::string& name, EdgeCache& cache) {
-    cache.Invalidate(path, created + (delay ? delay(name) : absl::ZeroDuration()));
-  };
-  for (size_t i = 0; i < pops_.size(); ++i) apply(pop_names_[i], *pops_[i].cache);
-  for (size_t i = 0; i < regionals_.size(); ++i) apply(regional_names_[i], *regionals_[i].cache);
+absl::Time EdgeNetwork::Invalidate(const policy::InvalidationPath& path, absl::Time created,
+                                   const std::function<absl::Duration(absl::string_view)>& delay) {
+  absl::Time last = created;
+  ForEachCache([&](const std::string& name, EdgeCache& cache) {
+    last = std::max(
+        last, cache.Invalidate(path, created + (delay ? delay(name) : absl::ZeroDuration())));
+  });
+  return last;
+}
+
+void EdgeNetwork::KeepContentsOf(const EdgeNetwork& previous) {
+  ForEachCache([&](const std::string& name, EdgeCache& cache) {
+    if (const EdgeCache* before = previous.FindCache(name)) cache.KeepContentsOf(*before);
+  });
 }
 
 void EdgeNetwork::Sweep(absl::Time now, uint64_t budget) {
@@ -188,11 +202,9 @@ void EdgeNetwork::Sweep(absl::Time now, uint64_t budget) {
 
 std::vector<TierCounters> EdgeNetwork::Counters() const {
   std::vector<TierCounters> out;
-  auto add = [&](const std::string& name, const EdgeCache& cache) {
+  ForEachCache([&](const std::string& name, const EdgeCache& cache) {
     out.push_back({name, cache.options().tier, cache.TotalCounters(), cache.store_counters()});
-  };
-  for (size_t i = 0; i < pops_.size(); ++i) add(pop_names_[i], *pops_[i].cache);
-  for (size_t i = 0; i < regionals_.size(); ++i) add(regional_names_[i], *regionals_[i].cache);
+  });
   return out;
 }
 

@@ -111,8 +111,14 @@ class EdgeNetwork {
                   OriginFetcher& origin);
 
   // Every POP and REC applies `path` from `created + delay(cache name)`; no `delay`: at once.
-  void Invalidate(const policy::InvalidationPath& path, absl::Time created,
+  // Returns when the last of them applies it (EdgeCache::Invalidate's times).
+  absl::Time Invalidate(const policy::InvalidationPath& path, absl::Time created,
                   const std::function<absl::Duration(absl::string_view cache)>& delay = nullptr);
+
+  // Each cache takes over the contents of `previous`'s cache of the same name, tier and store
+  // options (EdgeCache::KeepContentsOf): a redeployed distribution keeps what its caches hold
+  // (SPEC 6.8). REQUIRES: this network has served nothing yet.
+  void KeepContentsOf(const EdgeNetwork& previous);
 
   // Sweeps every cache with `budget` each.
   void Sweep(absl::Time now, uint64_t budget);
@@ -134,6 +140,10 @@ class EdgeNetwork {
   };
 
   EdgeNetwork() = default;
+
+  // `fn(name, cache)` for every POP in order, then every REC.
+  template <typename Fn>
+  void ForEachCache(Fn&& fn) const;
 
   // The chain of fetchers above `pop`, built on the stack for one request, then `fn(fetcher)`.
   template <typename Fn>

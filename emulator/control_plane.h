@@ -21,7 +21,9 @@
 // the registry but keeps its record; Delete removes both. Distributions loaded from config files
 // before the API starts are adopted (AdoptRegistered) so List/Get/invalidations see them.
 // Invalidations reach every POP and tier of the distribution through
-// LiveDistribution::Invalidate, at once or after a per-POP propagation delay.
+// LiveDistribution::Invalidate, each cache at its own moment within the invalidation window (or
+// after a configured per-POP propagation delay), and are Completed once the last has applied
+// them. An update keeps what the distribution's caches hold (SPEC 6.8).
 //
 // Thread-safe: every method may be called from any httplib worker thread.
 //
@@ -40,6 +42,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "absl/types/optional.h"
 #include "emulator/distribution_registry.h"
 #include "nlohmann/json.hpp"
 #include "policy/distribution.h"
@@ -56,13 +59,17 @@ struct ControlPlaneOptions {
   // LastModifiedTime + this on (0: every later read says Deployed, so `aws cloudfront wait
   // distribution-deployed` returns at its first poll).
   absl::Duration distribution_deploy_delay = absl::ZeroDuration();
-  // Invalidation.Status is "InProgress" until CreateTime + this, then "Completed". The CLI's
-  // waiter polls every 20 s after an immediate first poll, so CI wants 0 (`--invalidation-delay
-  // 0`).
-  absl::Duration invalidation_completion_delay = absl::Seconds(2);
-  // An invalidation takes effect in a POP (and the regional caches) this long after its
-  // CreateTime; POPs not listed use `default_propagation_delay`.
-  absl::Duration default_propagation_delay = absl::ZeroDuration();
+  // The window within which an invalidation reaches the caches: each POP applies it at its own
+  // moment in (0, window] after CreateTime (a deterministic stagger from the POP's name and the
+  // invalidation's id), a regional cache at its earliest POP's moment, and Invalidation.Status is
+  // "InProgress" until the last cache has applied it, then "Completed" (SPEC 6.5, B12). 15 s:
+  // the SDK waiters poll at once, then every 20 s, so `aws cloudfront wait
+  // invalidation-completed` returns at its second poll while the spread between POPs stays
+  // visible (0: every cache at once, and the waiter returns at its first poll).
+  absl::Duration invalidation_completion_delay = absl::Seconds(15);
+  // Overrides of the stagger (`--propagation-delay [POP=]SECONDS`): one delay for every POP, and
+  // per POP (first).
+  absl::optional<absl::Duration> default_propagation_delay{};
   std::map<std::string, absl::Duration> propagation_delay_by_pop{};
   // ARNs: arn:aws:cloudfront::<account>:distribution/<Id>.
   std::string account_id = "123456789012";

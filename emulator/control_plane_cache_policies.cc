@@ -68,7 +68,8 @@ absl::Status RedeployUsers(ControlPlaneState& s, const policy::CachePolicy& chan
   for (DistributionRecord& r : s.distributions) {
     if (r.live == nullptr || !UsesCachePolicy(r.config, changed.id)) continue;
     EDGESIM_ASSIGN_OR_RETURN(policy::Distribution d, s.LoadConfig(r, r.config, custom));
-    EDGESIM_ASSIGN_OR_RETURN(std::shared_ptr<LiveDistribution> live, s.Build(std::move(d)));
+    EDGESIM_ASSIGN_OR_RETURN(std::shared_ptr<LiveDistribution> live,
+                             s.Build(std::move(d), r.live.get()));
     next.emplace_back(&r, std::move(live));
   }
   for (auto& [r, live] : next) {

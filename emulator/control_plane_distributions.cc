@@ -87,7 +87,8 @@ absl::Status Apply(ControlPlaneState& s, DistributionRecord& r, const json& conf
   EDGESIM_ASSIGN_OR_RETURN(policy::Distribution d, s.LoadConfig(r, config, s.CustomPolicies()));
   EDGESIM_RETURN_IF_ERROR(CheckAliases(s, d.config.aliases, r.id));
   std::vector<std::string> aliases = d.config.aliases;
-  EDGESIM_ASSIGN_OR_RETURN(std::shared_ptr<LiveDistribution> live, s.Build(std::move(d)));
+  EDGESIM_ASSIGN_OR_RETURN(std::shared_ptr<LiveDistribution> live,
+                           s.Build(std::move(d), r.live.get()));
   EDGESIM_RETURN_IF_ERROR(s.Publish(r.id, r.live, live));
   r.config = WithDistributionConfigDefaults(config);
   r.aliases = std::move(aliases);
@@ -140,13 +141,14 @@ absl::StatusOr<policy::Distribution> ControlPlaneState::LoadConfig(
 }
 
 absl::StatusOr<std::shared_ptr<LiveDistribution>> ControlPlaneState::Build(
-    policy::Distribution d) const {
+    policy::Distribution d, const LiveDistribution* current) const {
   if (!d.config.enabled) return nullptr;
   absl::StatusOr<std::shared_ptr<LiveDistribution>> live = deploy(std::move(d));
   if (!live.ok()) {
     return MakeApiError("InvalidArgument", absl::StrCat("The distribution cannot be deployed: ",
                                                         live.status().message()));
   }
+  if (current != nullptr) (*live)->KeepCachesOf(*current);
   return *std::move(live);
 }
 

@@ -1,4 +1,4 @@
-// ControlPlane's invalidations: Create (reaching every POP after its propagation delay), Get and
+// ControlPlane's invalidations: Create (reaching each POP at its own moment, SPEC 6.5), Get and
 // List, and the pricing ledger they are billed on (SPEC 6.6).
 #include <algorithm>
 #include <limits>
@@ -6,7 +6,10 @@
 #include <tuple>
 #include <utility>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
+#include "core/sharded_store.h"
 #include "emulator/api_error.h"
 #include "emulator/api_shape.h"
 #include "emulator/control_plane.h"
@@ -47,30 +50,42 @@ json InvalidationJson(const InvalidationRecord& r, absl::Time now, bool just_cre
            {{"Paths", QuantityList(r.paths)}, {"CallerReference", r.caller_reference}}}};
 }
 
-absl::Duration PopDelay(const ControlPlaneOptions& options, absl::string_view pop) {
+// SPEC 6.5, B12: a POP no --propagation-delay names applies an invalidation at its own moment in
+// (0, window]: a hash of the POP's name and the invalidation's id, so each invalidation reaches
+// the POPs in its own order, the same on every run with the same ids. Never 0 within a window:
+// a GetInvalidation at the CreateTime sees InProgress.
+absl::Duration StaggeredDelay(absl::Duration window, absl::string_view pop,
+                              absl::string_view invalidation_id) {
+  if (window <= absl::ZeroDuration()) return absl::ZeroDuration();
+  constexpr int64_t kSteps = 1000;
+  const uint64_t hash = core::HashKey(absl::StrCat(pop, "/", invalidation_id));
+  return window * (1 + static_cast<int64_t>(hash % kSteps)) / kSteps;
+}
+
+absl::Duration PopDelay(const ControlPlaneOptions& options, absl::string_view pop,
+                        absl::string_view invalidation_id) {
   const auto it = options.propagation_delay_by_pop.find(std::string(pop));
-  return it != options.propagation_delay_by_pop.end() ? it->second
-                                                      : options.default_propagation_delay;
+  if (it != options.propagation_delay_by_pop.end()) return it->second;
+  if (options.default_propagation_delay) return *options.default_propagation_delay;
+  return StaggeredDelay(options.invalidation_completion_delay, pop, invalidation_id);
 }
 
 // A POP's delay is its own; a regional cache takes the shortest of the POPs', so that no POP
 // whose invalidation is in effect can refill from a regional cache still holding the object.
 std::function<absl::Duration(absl::string_view)> CacheDelays(const ControlPlaneOptions& options,
-                                                             const LiveDistribution& live) {
+                                                             const LiveDistribution& live,
+                                                             absl::string_view invalidation_id) {
+  absl::flat_hash_map<std::string, absl::Duration> by_pop;
   absl::Duration shortest = absl::InfiniteDuration();
-  for (const std::string& pop : live.pops()) shortest = std::min(shortest, PopDelay(options, pop));
-  return [&options, &live, shortest](absl::string_view cache) {
-    const auto& pops = live.pops();
-    return std::find(pops.begin(), pops.end(), cache) != pops.end() ? PopDelay(options, cache)
-                                                                    : shortest;
+  for (const std::string& pop : live.pops()) {
+    const absl::Duration delay = PopDelay(options, pop, invalidation_id);
+    by_pop[pop] = delay;
+    shortest = std::min(shortest, delay);
+  }
+  return [by_pop = std::move(by_pop), shortest](absl::string_view cache) {
+    const auto it = by_pop.find(cache);
+    return it != by_pop.end() ? it->second : shortest;
   };
-}
-
-absl::Duration SlowestPop(const ControlPlaneOptions& options, const LiveDistribution* live) {
-  absl::Duration slowest = absl::ZeroDuration();
-  if (live == nullptr) return slowest;
-  for (const std::string& pop : live->pops()) slowest = std::max(slowest, PopDelay(options, pop));
-  return slowest;
 }
 
 std::string NewInvalidationId(ControlPlaneState& s, const DistributionRecord& d) {
@@ -117,8 +132,6 @@ absl::StatusOr<CreatedInvalidation> ControlPlane::CreateInvalidation(
   InvalidationRecord r{.id = NewInvalidationId(s, *d),
                        .order = s.next_invalidation_order++,
                        .create_time = now,
-                       .complete_time = now + std::max(s.options.invalidation_completion_delay,
-                                                       SlowestPop(s.options, d->live.get())),
                        .caller_reference = parsed.caller_reference,
                        .paths = parsed.paths};
   std::vector<policy::InvalidationPath> paths;
@@ -127,9 +140,15 @@ absl::StatusOr<CreatedInvalidation> ControlPlane::CreateInvalidation(
     ++(paths.back().is_wildcard() ? r.wildcards : r.file_paths);
   }
   EDGESIM_RETURN_IF_ERROR(CheckInProgressLimitsOf(*d, r.paths, now));
+  // SPEC 6.5: Completed once every cache has applied it; a disabled distribution has none, and
+  // takes the whole window.
+  r.complete_time = now + s.options.invalidation_completion_delay;
   if (d->live != nullptr) {
-    const auto delays = CacheDelays(s.options, *d->live);
-    for (const policy::InvalidationPath& path : paths) d->live->Invalidate(path, now, delays);
+    r.complete_time = now;
+    const auto delays = CacheDelays(s.options, *d->live, r.id);
+    for (const policy::InvalidationPath& path : paths) {
+      r.complete_time = std::max(r.complete_time, d->live->Invalidate(path, now, delays));
+    }
   }
   s.ledger.Record(now, static_cast<int>(r.paths.size()));
   d->invalidations.push_back(std::move(r));

@@ -149,8 +149,9 @@ struct ControlPlaneState {
                                                   const nlohmann::json& config,
                                                   const policy::CustomCachePolicies& custom) const;
   // The LiveDistribution serving `d`; null when it is disabled. InvalidArgument when `deploy`
-  // fails.
-  absl::StatusOr<std::shared_ptr<LiveDistribution>> Build(policy::Distribution d) const;
+  // fails. It keeps the caches of `current`, the one it replaces (null: none), SPEC 6.8.
+  absl::StatusOr<std::shared_ptr<LiveDistribution>> Build(policy::Distribution d,
+                                                          const LiveDistribution* current) const;
   // Makes the registry serve `next` (null: nothing) for `id` instead of `current`.
   // CNAMEAlreadyExists when another distribution holds one of its domains.
   absl::Status Publish(absl::string_view id, const std::shared_ptr<LiveDistribution>& current,

@@ -54,11 +54,12 @@ absl::StatusOr<std::shared_ptr<LiveDistribution>> LiveDistribution::Create(
 }
 
 int LiveDistribution::PopIndex(absl::string_view name) const {
+  if (name.empty()) return 0;
   const std::vector<std::string>& names = pops();
   for (size_t i = 0; i < names.size(); ++i) {
     if (absl::EqualsIgnoreCase(names[i], name)) return static_cast<int>(i);
   }
-  return 0;
+  return -1;
 }
 
 std::vector<core::EdgeCache*> LiveDistribution::Caches() const {
@@ -69,10 +70,14 @@ std::vector<core::EdgeCache*> LiveDistribution::Caches() const {
   return caches;
 }
 
-void LiveDistribution::Invalidate(
+void LiveDistribution::KeepCachesOf(const LiveDistribution& previous) const {
+  network().KeepContentsOf(previous.network());
+}
+
+absl::Time LiveDistribution::Invalidate(
     const policy::InvalidationPath& path, absl::Time created,
     const std::function<absl::Duration(absl::string_view cache)>& delay) const {
-  network().Invalidate(path, created, delay);
+  return network().Invalidate(path, created, delay);
 }
 
 void LiveDistribution::Sweep(absl::Time now, uint64_t budget_per_cache) const {

@@ -17,7 +17,7 @@
 //   registry.Add(*LiveDistribution::Create(distribution, {.pops = {"IAD89-C1"}}, std::move(origin)));
 //   std::shared_ptr<const RegistrySnapshot> s = registry.Snapshot();
 //   const LiveDistribution* d = s->Route("e1edgesimdemo1.cloudfront.localhost:8080");
-//   d->PopIndex("FRA56-P1");   // the POP's index in d->pipeline() (the first POP's for an unknown name)
+//   d->PopIndex("FRA56-P1");   // the POP's index in d->pipeline() (-1 for an unknown name)
 #pragma once
 
 #include <atomic>
@@ -70,14 +70,20 @@ class LiveDistribution {
   core::EdgeNetwork& network() const { return pipeline_->network(); }
   core::OriginFetcher& origin() const { return *origin_; }
   const std::vector<std::string>& pops() const { return pipeline_->network().pops(); }
-  // The index of the POP named `name` (ASCII case-insensitive), or 0, the first POP's.
+  // The index of the POP named `name` (ASCII case-insensitive); 0, the first POP's, for an empty
+  // name; -1 for a name of no POP.
   int PopIndex(absl::string_view name) const;
   // Every cache: POPs, then regional edge caches.
   std::vector<core::EdgeCache*> Caches() const;
 
+  // Takes over the objects, invalidations and counters of `previous`'s caches (the configuration
+  // this one replaces), as CloudFront keeps cached objects across an update (SPEC 6.8): requests
+  // that still hold `previous` and those routed here share them. REQUIRES: not yet serving.
+  void KeepCachesOf(const LiveDistribution& previous) const;
+
   // Every POP and regional cache applies `path` from `created` plus `delay(cache name)` (its
-  // propagation delay, SPEC 6.5); no `delay`: at once.
-  void Invalidate(
+  // propagation delay, SPEC 6.5); no `delay`: at once. Returns when the last cache applies it.
+  absl::Time Invalidate(
       const policy::InvalidationPath& path, absl::Time created,
       const std::function<absl::Duration(absl::string_view cache)>& delay = nullptr) const;
   void Sweep(absl::Time now, uint64_t budget_per_cache) const;

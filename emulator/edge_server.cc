@@ -247,6 +247,10 @@ class Session : public std::enable_shared_from_this<Session> {
         LoopCounters::Bump(loop_.counters.unknown_host);
         return Write(/*log=*/false);  // no distribution owns the request
       }
+      if (exchange_.pop < 0) {
+        LoopCounters::Bump(loop_.counters.bad_requests);
+        return Write(/*log=*/false);  // no POP of this edge: no cache saw it
+      }
       LoopCounters::Bump(loop_.counters.from_event_loop);
       return Answer();
     }

@@ -14,12 +14,13 @@
 namespace edgesim::emulator {
 namespace {
 
-// "http://host:port" (a path or trailing slash is ignored) -> host and port.
-absl::StatusOr<HttpEndpoint> ParseS3Endpoint(absl::string_view url) {
+// "http://host:port" (a path or trailing slash is ignored) -> host and port. `what` names the
+// setting in errors.
+absl::StatusOr<HttpEndpoint> ParseHttpEndpoint(absl::string_view what, absl::string_view url) {
   absl::string_view rest = url;
   if (!absl::ConsumePrefix(&rest, "http://")) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "s3_endpoint \"", url, "\": expected http://HOST[:PORT] (https is not supported)"));
+        what, " \"", url, "\": expected http://HOST[:PORT] (https is not supported)"));
   }
   rest = rest.substr(0, rest.find('/'));
   HttpEndpoint endpoint{std::string(rest), 80};
@@ -28,11 +29,11 @@ absl::StatusOr<HttpEndpoint> ParseS3Endpoint(absl::string_view url) {
     endpoint.host = std::string(rest.substr(0, colon));
     if (!absl::SimpleAtoi(rest.substr(colon + 1), &endpoint.port) || endpoint.port <= 0 ||
         endpoint.port > 65535) {
-      return absl::InvalidArgumentError(absl::StrCat("s3_endpoint \"", url, "\": invalid port"));
+      return absl::InvalidArgumentError(absl::StrCat(what, " \"", url, "\": invalid port"));
     }
   }
   if (endpoint.host.empty()) {
-    return absl::InvalidArgumentError(absl::StrCat("s3_endpoint \"", url, "\": no host"));
+    return absl::InvalidArgumentError(absl::StrCat(what, " \"", url, "\": no host"));
   }
   return endpoint;
 }
@@ -60,22 +61,30 @@ struct OriginRouter::Impl {
 
   absl::StatusOr<core::OriginResponse> FetchS3(const policy::Origin& origin,
                                                const std::string& bucket,
-                                               const policy::Request& forwarded) {
-    if (!s3_endpoint.has_value()) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("origin ", origin.id, " is the S3 bucket ", bucket,
-                       ": pass --s3-endpoint http://HOST:PORT (an S3-compatible server)"));
+                                               const policy::Request& forwarded,
+                                               const HttpEndpoint* mapped) {
+    if (mapped == nullptr && !s3_endpoint.has_value()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "origin ", origin.id, " is the S3 bucket ", bucket,
+          ": pass --s3-endpoint http://HOST:PORT (an S3-compatible server) or --origin ",
+          origin.id, "=http://HOST:PORT"));
     }
-    return http->Fetch(*s3_endpoint, origin, PathStyle(forwarded, bucket, *s3_endpoint));
+    const HttpEndpoint& endpoint = mapped != nullptr ? *mapped : *s3_endpoint;
+    return http->Fetch(endpoint, origin, PathStyle(forwarded, bucket, endpoint));
   }
 
   absl::StatusOr<core::OriginResponse> FetchCustom(const policy::Origin& origin,
-                                                   const policy::Request& forwarded) {
+                                                   const policy::Request& forwarded,
+                                                   const HttpEndpoint* mapped) {
+    // A local stand-in speaks plain HTTP whatever the production origin's protocol policy.
+    if (mapped != nullptr) return http->Fetch(*mapped, origin, forwarded);
     if (origin.protocol_policy == "https-only") {
       return absl::FailedPreconditionError(
           absl::StrCat("origin ", origin.id,
                        " is https-only: edgesim speaks plain HTTP to origins; set "
-                       "OriginProtocolPolicy to http-only or match-viewer"));
+                       "OriginProtocolPolicy to http-only or match-viewer, or point it at a "
+                       "local server with --origin ",
+                       origin.id, "=http://HOST:PORT"));
     }
     // A validated config's port is 80, 443 or 1024-65535 (policy::OriginPortProblem).
     return http->Fetch({origin.domain_name, static_cast<int>(origin.http_port)}, origin, forwarded);
@@ -83,6 +92,8 @@ struct OriginRouter::Impl {
 
   const OriginOptions options;
   absl::optional<HttpEndpoint> s3_endpoint;
+  // By origin id: OriginOptions::origin_urls.
+  absl::flat_hash_map<std::string, HttpEndpoint> mapped;
   // By origin id.
   absl::flat_hash_map<std::string, std::unique_ptr<DirectoryOrigin>> directories;
   std::shared_ptr<HttpOriginClient> http;
@@ -92,7 +103,16 @@ absl::StatusOr<std::unique_ptr<OriginRouter>> OriginRouter::Create(
     const policy::DistributionConfig& config, OriginOptions options) {
   auto impl = std::make_unique<Impl>(options);
   if (!options.s3_endpoint.empty()) {
-    EDGESIM_ASSIGN_OR_RETURN(impl->s3_endpoint, ParseS3Endpoint(options.s3_endpoint));
+    EDGESIM_ASSIGN_OR_RETURN(impl->s3_endpoint,
+                             ParseHttpEndpoint("s3_endpoint", options.s3_endpoint));
+  }
+  for (const auto& [id, url] : options.origin_urls) {
+    const std::string flag = absl::StrCat("--origin ", id, "=", url);
+    if (config.FindOrigin(id) == nullptr) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(flag, ": the distribution has no origin ", id));
+    }
+    EDGESIM_ASSIGN_OR_RETURN(impl->mapped[id], ParseHttpEndpoint(flag, url));
   }
   for (const auto& [id, dir] : options.origin_dirs) {
     if (config.FindOrigin(id) == nullptr) {
@@ -124,10 +144,12 @@ absl::StatusOr<core::OriginResponse> OriginRouter::Fetch(const core::OriginReque
   if (auto dir = impl_->directories.find(origin.id); dir != impl_->directories.end()) {
     return dir->second->Serve(request.forwarded, now);
   }
+  const auto it = impl_->mapped.find(origin.id);
+  const HttpEndpoint* mapped = it != impl_->mapped.end() ? &it->second : nullptr;
   if (const absl::optional<policy::S3Domain> s3 = policy::ParseS3Domain(origin.domain_name)) {
-    return impl_->FetchS3(origin, s3->bucket, request.forwarded);
+    return impl_->FetchS3(origin, s3->bucket, request.forwarded, mapped);
   }
-  return impl_->FetchCustom(origin, request.forwarded);
+  return impl_->FetchCustom(origin, request.forwarded, mapped);
 }
 
 }  // namespace edgesim::emulator

@@ -7,6 +7,10 @@
 //   time -> kDeadlineExceeded (504).
 // * S3 origins (`bucket.s3.amazonaws.com`, `bucket.s3.<region>.amazonaws.com`, website
 //   endpoints): path-style requests to `OriginOptions::s3_endpoint` (moto_server, MinIO, ...).
+// * Any of these pointed at a local server (`--origin ID=http://HOST:PORT`): the connection goes
+//   there instead of DomainName:HTTPPort (or the S3 endpoint), plain HTTP whatever the origin's
+//   OriginProtocolPolicy; the request is unchanged, so the server sees the configured DomainName
+//   as Host, as the production origin would (an S3 origin: path style, as with the S3 endpoint).
 // * Directory origins (`--origin-dir ID=DIR`): files under DIR with Content-Type, ETag,
 //   Last-Modified and a Cache-Control from rules; no path escapes DIR.
 // * The built-in demo origin (`edgesim serve --demo`), in process.
@@ -51,12 +55,14 @@ struct OriginOptions {
   uint32_t max_header_bytes = 64 << 10;
   // Idle keep-alive connections kept per origin.
   int max_idle_connections = 64;
+  // Origin id -> "http://HOST:PORT" its requests go to instead (--origin ID=URL).
+  std::map<std::string, std::string> origin_urls = {};
 };
 
 class OriginRouter final : public core::OriginFetcher {
  public:
-  // InvalidArgument when an origin_dirs entry names no origin or a missing directory, or
-  // s3_endpoint is not http://HOST[:PORT].
+  // InvalidArgument when an origin_dirs or origin_urls entry names no origin, a directory is
+  // missing, or s3_endpoint or an origin URL is not http://HOST[:PORT].
   static absl::StatusOr<std::unique_ptr<OriginRouter>> Create(
       const policy::DistributionConfig& config, OriginOptions options);
   ~OriginRouter() override;

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 
 #include "core/stored_response.h"
 
@@ -21,6 +22,18 @@ bool AnswerFromCache(ViewerExchange& x, const std::shared_ptr<const RegistrySnap
     return true;
   }
   x.pop = x.distribution->PopIndex(headers.Get("x-edgesim-pop").value_or(""));
+  if (x.pop < 0) {
+    // A typo must not be served quietly by another POP's cache. The page does not echo the
+    // header: it is HTML, and the value is the viewer's.
+    x.answer = RefusalAnswer(400, policy::CacheOutcome::kError,
+                             policy::ErrorDetail::kInvalidRequest,
+                             absl::StrCat("The x-edgesim-pop header names no POP of this edge, "
+                                          "which runs ",
+                                          absl::StrJoin(x.distribution->pops(), ", "),
+                                          " (edgesim serve --pops)."),
+                             x.id);
+    return true;
+  }
   core::RequestPipeline::Begun begun = x.distribution->pipeline().Begin(x.pop, x.request, now, x.id);
   if (!begun.answer) {
     x.pending = std::move(begun.pending);

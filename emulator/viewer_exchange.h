@@ -1,7 +1,7 @@
 // viewer_exchange.h — what the edge does with one viewer request between reading it and writing
 // its answer, apart from the socket (edge_server.cc only moves bytes): route it by Host to a
 // distribution (distribution_registry.h) and by `x-edgesim-pop` to one of its POPs (the first for
-// none or an unknown one), then run the request pipeline's two phases (core/request_pipeline.h),
+// none; a name it does not run is refused with 400 naming those it does), then run the request pipeline's two phases (core/request_pipeline.h),
 // the first on the event loop, the second, which may block on the origin, on an origin worker.
 // Also the answers the edge makes itself: CloudFront's 403 for a Host no distribution answers,
 // 400/413 for what it cannot read (SPEC 4.3), 503 when the workers are saturated.
@@ -54,14 +54,14 @@ struct ViewerExchange {
   // Routing: the snapshot keeps the distribution alive while the request is in flight.
   std::shared_ptr<const RegistrySnapshot> snapshot;
   const LiveDistribution* distribution = nullptr;  // null: no distribution answers the Host
-  int pop = 0;
+  int pop = 0;  // -1: `x-edgesim-pop` names no POP (answered 400, nothing cached or logged)
   // Phase one's state for phase two; then the answer to write.
   core::RequestPipeline::Pending pending;
   core::EdgeResult answer;
 };
 
 // Phase one, on the event loop: routes `x` and answers from its POP's cache when it can (true;
-// also for a Host no distribution answers); false leaves `x.pending` for AnswerUpstream.
+// also for a Host no distribution answers, and an unknown POP); false leaves `x.pending` for AnswerUpstream.
 bool AnswerFromCache(ViewerExchange& x, const std::shared_ptr<const RegistrySnapshot>& snapshot,
                      absl::Time now);
 

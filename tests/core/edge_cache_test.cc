@@ -991,6 +991,23 @@ TEST(EdgeCacheCountersTest, PerBehaviorInTableOrderDefaultLast) {
   EXPECT_EQ(edge->TotalCounters()[Counter::kOriginFetches], 2);
 }
 
+// SPEC 6.8: a cache built for a new configuration serves what the previous one stored.
+TEST(EdgeCacheContentsTest, KeepContentsOfSharesObjectsAndCounters) {
+  FakeOrigin origin;
+  origin.Set("/a", 200, {{"Cache-Control", "max-age=60"}}, "v1");
+  auto before = MakeEdge();
+  EXPECT_EQ(before->Handle(Request::Get("/a"), At(0), origin).outcome, CacheOutcome::kMiss);
+  auto after = MakeEdge(MakeDistribution(Ttls(0, 86400, 31536000)));
+  ASSERT_TRUE(after->KeepContentsOf(*before));
+  EXPECT_EQ(after->Handle(Request::Get("/a"), At(1), origin).outcome, CacheOutcome::kHit);
+  EXPECT_EQ(after->TotalCounters()[Counter::kRequests], 2u);
+  EXPECT_EQ(before->TotalCounters()[Counter::kRequests], 2u);  // one set of counters
+  // Another store layout (here: capacity) starts empty.
+  auto other = MakeEdge(MakeDistribution(), {.store = {.capacity_bytes = 1 << 20}});
+  EXPECT_FALSE(other->KeepContentsOf(*before));
+  EXPECT_EQ(other->store_counters().entries, 0u);
+}
+
 TEST(EdgeCacheCountersTest, ResetEmptiesCacheAndCounters) {
   FakeOrigin origin;
   origin.Set("/a", 200, kCacheable60);

@@ -359,5 +359,14 @@ TEST(InvalidationLogTest, EffectiveHeadDuringPropagationFollowsTimeBothWays) {
   }
 }
 
+TEST(InvalidationLogTest, NewestEffectiveTimeIsAfterClampAndRounding) {
+  InvalidationLog log;
+  EXPECT_EQ(log.NewestEffectiveTime(), absl::UnixEpoch());
+  log.Add(P("/a"), kT0 + absl::Milliseconds(9500));
+  EXPECT_EQ(log.NewestEffectiveTime(), kT0 + absl::Seconds(10));
+  log.Add(P("/b"), kT0 + absl::Seconds(5));  // clamped to the previous one's
+  EXPECT_EQ(log.NewestEffectiveTime(), kT0 + absl::Seconds(10));
+}
+
 }  // namespace
 }  // namespace edgesim::core

@@ -170,6 +170,37 @@ TEST_F(TiersTest, StaleWhileRevalidateRunsThroughTheTiers) {
   EXPECT_EQ(Get("P3", At(72), "/s").served_stale, false);
 }
 
+// SPEC 6.8: a new configuration of the distribution keeps every cache's objects, pending
+// invalidations and counters; its own behaviors decide TTLs from then on.
+TEST_F(TiersTest, ANewConfigurationKeepsWhatTheCachesHold) {
+  origin_.Set("/b", 200, kCacheable60, "b");
+  Get("P3", At(0));
+  Get("P1", At(0), "/b");
+  net_->Invalidate(*policy::InvalidationPath::Parse("/b"), At(0),
+                   [](absl::string_view) { return absl::Seconds(20); });
+  policy::Distribution changed = MakeDistribution();
+  changed.config.comment = "only the comment changed";
+  changed.config.default_behavior.cache_policy.min_ttl = absl::Seconds(600);
+  absl::StatusOr<std::unique_ptr<EdgeNetwork>> next =
+      EdgeNetwork::Create(changed, ShieldedTopology());
+  ASSERT_TRUE(next.ok()) << next.status();
+  (*next)->KeepContentsOf(*net_);
+  net_ = *std::move(next);
+
+  EXPECT_EQ(EntriesOf("P3"), 1u);
+  EXPECT_EQ(EntriesOf("R1"), 2u);
+  EdgeResult hit = Get("P3", At(10));
+  EXPECT_EQ(hit.outcome, CacheOutcome::kHit);
+  EXPECT_EQ(hit.age, absl::Seconds(10));
+  EXPECT_EQ(origin_.fetches(), 2);
+  EXPECT_EQ(CountersOf("P3")[Counter::kRequests], 2u);  // the old configuration's request too
+  // The invalidation made under the old configuration still takes effect at its time.
+  EXPECT_EQ(Get("P1", At(19), "/b").outcome, CacheOutcome::kHit);
+  EXPECT_EQ(Get("P1", At(20), "/b").miss_reason, MissReason::kInvalidated);
+  // The refetched object is stored under the new MinTTL (max-age=60 raised to 600).
+  EXPECT_EQ(Get("P1", At(300), "/b").outcome, CacheOutcome::kHit);
+}
+
 TEST_F(TiersTest, CountersPerCache) {
   Get("P3", At(0));
   Get("P3", At(1));

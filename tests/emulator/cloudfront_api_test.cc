@@ -4,12 +4,15 @@
 #include "emulator/cloudfront_api.h"
 
 #include <memory>
+#include <set>
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "pugixml.hpp"
+#include "tests/emulator/local_http_server.h"
 #include "tests/emulator/serve_process.h"
 
 namespace edgesim::emulator {
@@ -351,6 +354,147 @@ TEST(CloudFrontApiServeTest, DemoIsAdoptedAndPropagationDelayHoldsInvalidationsB
   EXPECT_EQ(edge.Get(kAsset)->get_header_value("X-Cache"), "Hit from cloudfront");
   ASSERT_TRUE((*serve)->AdvanceClock(absl::Seconds(31)).ok());
   EXPECT_EQ(edge.Get(kAsset)->get_header_value("X-Cache"), "Miss from cloudfront");
+}
+
+// The demo distribution's id, as ListDistributions names it.
+std::string DemoIdOf(ServeProcess& serve) {
+  httplib::Result list = serve.Api().Get("/2020-05-31/distribution");
+  return list ? XmlText(list->body, "DistributionList/Items/DistributionSummary/Id") : "";
+}
+
+// Creates an invalidation of `path` the way botocore does; its Id.
+std::string InvalidateOver(ServeProcess& serve, const std::string& distribution,
+                           const std::string& path, const std::string& caller_reference) {
+  httplib::Result inv = serve.Api().Post(
+      absl::StrCat("/2020-05-31/distribution/", distribution, "/invalidation"),
+      absl::StrCat("<InvalidationBatch><CallerReference>", caller_reference,
+                   "</CallerReference><Paths><Quantity>1</Quantity><Items><Path>", path,
+                   "</Path></Items></Paths></InvalidationBatch>"),
+      "");
+  EXPECT_TRUE(inv && inv->status == 201) << (inv ? inv->body : "no answer");
+  return inv ? XmlText(inv->body, "Invalidation/Id") : "";
+}
+
+std::string InvalidationStatusOver(ServeProcess& serve, const std::string& distribution,
+                                   const std::string& id) {
+  httplib::Result r = serve.Api().Get(
+      absl::StrCat("/2020-05-31/distribution/", distribution, "/invalidation/", id));
+  return r ? XmlText(r->body, "Invalidation/Status") : "";
+}
+
+size_t CachedEntriesOf(ServeProcess& serve, const std::string& pop) {
+  absl::StatusOr<nlohmann::json> cache = serve.AdminGet("/_edgesim/cache?pop=" + pop);
+  EXPECT_TRUE(cache.ok()) << cache.status();
+  return cache.ok() ? (*cache)["entries"].size() : 0;
+}
+
+// --origin ID=URL also reaches distributions the API creates later, by their origin's id.
+TEST(CloudFrontApiServeTest, OriginFlagAppliesToDistributionsCreatedLater) {
+  LocalHttpServer origin;
+  origin.server().Get("/hello", [](const httplib::Request& req, httplib::Response& res) {
+    res.set_content(absl::StrCat("hello from ", req.get_header_value("Host")), "text/plain");
+  });
+  absl::StatusOr<std::unique_ptr<ServeProcess>> serve = ServeProcess::Start(
+      {"--origin", absl::StrCat("origin-1=http://127.0.0.1:", origin.port())});
+  ASSERT_TRUE(serve.ok()) << serve.status();
+  httplib::Result created = (*serve)->Api().Post("/2020-05-31/distribution",
+                                                 DistributionConfigXml("later"), "");
+  ASSERT_TRUE(created && created->status == 201) << (created ? created->body : "no answer");
+  const std::string domain = XmlText(created->body, "Distribution/DomainName");
+  auto r = (*serve)->Edge().Get("/hello", {{"Host", domain}});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200) << r->body;
+  EXPECT_EQ(r->body, "hello from origin.example.com");
+}
+
+// SPEC 6.8: UpdateDistribution (here only the Comment, as `aws cloudfront update-distribution`
+// sends the config it got back) keeps every POP's cached objects.
+TEST(CloudFrontApiServeTest, UpdateDistributionKeepsTheCachedObjects) {
+  absl::StatusOr<std::unique_ptr<ServeProcess>> serve =
+      ServeProcess::Start({"--demo", "--pops", "IAD89-C1,FRA56-P1", "--invalidation-delay", "0"});
+  ASSERT_TRUE(serve.ok()) << serve.status();
+  const std::string id = DemoIdOf(**serve);
+  ASSERT_FALSE(id.empty());
+  httplib::Client edge = (*serve)->Edge();
+  const char* kAsset = "/assets/app.3f9a1c.js";  // cached for a year
+  for (const char* pop : {"IAD89-C1", "FRA56-P1"}) {
+    for (const char* path : {kAsset, "/about.html"}) {
+      ASSERT_EQ(edge.Get(path, {{"x-edgesim-pop", pop}})->get_header_value("X-Cache"),
+                "Miss from cloudfront");
+    }
+  }
+  ASSERT_EQ(CachedEntriesOf(**serve, "IAD89-C1"), 2u);
+
+  const std::string config_path = absl::StrCat("/2020-05-31/distribution/", id, "/config");
+  httplib::Result config = (*serve)->Api().Get(config_path);
+  ASSERT_TRUE(config && config->status == 200);
+  std::string body = config->body;
+  const size_t open = body.find("<Comment>"), close = body.find("</Comment>");
+  ASSERT_NE(open, std::string::npos);
+  body.replace(open, close - open, "<Comment>changed by the test");
+  httplib::Result updated = (*serve)->Api().Put(
+      config_path, {{"If-Match", config->get_header_value("ETag")}}, body, "");
+  ASSERT_TRUE(updated);
+  ASSERT_EQ(updated->status, 200) << updated->body;
+  EXPECT_EQ(XmlText(updated->body, "Distribution/DistributionConfig/Comment"),
+            "changed by the test");
+
+  EXPECT_EQ(CachedEntriesOf(**serve, "IAD89-C1"), 2u);
+  EXPECT_EQ(CachedEntriesOf(**serve, "FRA56-P1"), 2u);
+  for (const char* pop : {"IAD89-C1", "FRA56-P1"}) {
+    EXPECT_EQ(edge.Get(kAsset, {{"x-edgesim-pop", pop}})->get_header_value("X-Cache"),
+              "Hit from cloudfront")
+        << pop;
+  }
+  absl::StatusOr<nlohmann::json> stats = (*serve)->AdminGet("/_edgesim/stats");
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ((*stats)["distributions"][0]["caches"][0]["counters"]["requests"], 3);
+  // Invalidations still reach the kept objects. (The redeployed demo fetches from its config's
+  // origin, not the built-in one, so the refetch is an error: what matters is no Hit.)
+  InvalidateOver(**serve, id, "/assets/*", "after-update");
+  EXPECT_NE(edge.Get(kAsset)->get_header_value("X-Cache"), "Hit from cloudfront");
+}
+
+// SPEC 6.5: by default each POP applies an invalidation at its own moment within
+// --invalidation-delay, and the status turns Completed once the last one has; on the manual
+// clock, advancing it past the window completes it.
+TEST(CloudFrontApiServeTest, InvalidationsPropagateWithinTheWindowOnTheManualClock) {
+  const std::vector<std::string> pops = {"IAD89-C1", "FRA56-P1", "NRT57-P2", "GRU50-C1"};
+  absl::StatusOr<std::unique_ptr<ServeProcess>> serve = ServeProcess::Start(
+      {"--demo", "--pops", absl::StrJoin(pops, ","), "--invalidation-delay", "60"});
+  ASSERT_TRUE(serve.ok()) << serve.status();
+  const std::string id = DemoIdOf(**serve);
+  httplib::Client edge = (*serve)->Edge();
+  const char* kAsset = "/assets/app.3f9a1c.js";
+  for (const std::string& pop : pops) edge.Get(kAsset, {{"x-edgesim-pop", pop}});
+
+  const std::string inv = InvalidateOver(**serve, id, "/assets/*", "stagger");
+  // At once: no POP has applied it yet, and it is InProgress.
+  for (const std::string& pop : pops) {
+    EXPECT_EQ(edge.Get(kAsset, {{"x-edgesim-pop", pop}})->get_header_value("X-Cache"),
+              "Hit from cloudfront")
+        << pop;
+  }
+  EXPECT_EQ(InvalidationStatusOver(**serve, id, inv), "InProgress");
+  // Second by second, each POP misses from its own moment on (and caches the new copy again);
+  // the status turns Completed with the last.
+  std::set<std::string> applied;
+  int seconds_when_completed = -1;
+  for (int second = 1; second <= 60; ++second) {
+    ASSERT_TRUE((*serve)->AdvanceClock(absl::Seconds(1)).ok());
+    for (const std::string& pop : pops) {
+      if (applied.contains(pop)) continue;
+      if (edge.Get(kAsset, {{"x-edgesim-pop", pop}})->get_header_value("X-Cache") ==
+          "Miss from cloudfront") {
+        applied.insert(pop);
+      }
+    }
+    const std::string status = InvalidationStatusOver(**serve, id, inv);
+    EXPECT_EQ(status == "Completed", applied.size() == pops.size()) << "at " << second << " s";
+    if (status == "Completed" && seconds_when_completed < 0) seconds_when_completed = second;
+  }
+  EXPECT_EQ(applied.size(), pops.size());
+  EXPECT_GT(seconds_when_completed, 0);
 }
 
 }  // namespace

@@ -42,7 +42,7 @@ class ControlPlaneStateTest : public ::testing::Test {
     d.id = r.id;
     d.domain_name = r.domain_name;
     d.config.aliases = {alias};
-    r.live = *state_.Build(std::move(d));
+    r.live = *state_.Build(std::move(d), nullptr);
     return r;
   }
 
@@ -141,11 +141,11 @@ TEST_F(ControlPlaneStateTest, BuildDeploysOnlyEnabledDistributions) {
   policy::Distribution d = policy::SingleOriginDistribution(
       "origin.example", *policy::FindManagedCachePolicy("Managed-CachingOptimized"));
   d.config.enabled = false;
-  EXPECT_EQ(*state_.Build(d), nullptr);
+  EXPECT_EQ(*state_.Build(d, nullptr), nullptr);
   EXPECT_EQ(deploys_, 0);
   d.config.enabled = true;
   fail_deploys_ = true;
-  const absl::Status failed = state_.Build(d).status();
+  const absl::Status failed = state_.Build(d, nullptr).status();
   EXPECT_EQ(Code(failed), "InvalidArgument");
   EXPECT_THAT(failed.message(), HasSubstr("no origin today"));
 }

@@ -114,7 +114,8 @@ TEST(LiveDistributionTest, PopsAreSeparateAndAnInvalidationReachesEveryOne) {
         .outcome;
   };
   EXPECT_EQ(live->PopIndex("fra56-p1"), 1);
-  EXPECT_EQ(live->PopIndex("nope"), 0);
+  EXPECT_EQ(live->PopIndex(""), 0);
+  EXPECT_EQ(live->PopIndex("nope"), -1);
   EXPECT_EQ(get("IAD89-C1"), policy::CacheOutcome::kMiss);
   EXPECT_EQ(get("FRA56-P1"), policy::CacheOutcome::kMiss);
   EXPECT_EQ(get("FRA56-P1"), policy::CacheOutcome::kHit);

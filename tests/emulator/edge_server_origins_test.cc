@@ -54,6 +54,58 @@ TEST(EdgeServerOriginsTest, MissThenHitFromAnHttpOrigin) {
   EXPECT_EQ(origin.requests(), 2);
 }
 
+// A production config, unchanged: an https-only origin with a public name.
+constexpr char kProductionConfig[] = R"({"DistributionConfig": {"CallerReference": "prod",
+  "Comment": "", "Enabled": true,
+  "Origins": {"Quantity": 1, "Items": [{"Id": "api", "DomainName": "api.example.com",
+    "CustomOriginConfig": {"HTTPPort": 80, "HTTPSPort": 443,
+      "OriginProtocolPolicy": "https-only"}}]},
+  "DefaultCacheBehavior": {"TargetOriginId": "api", "ViewerProtocolPolicy": "allow-all",
+    "CachePolicyId": "658327ea-f89d-4fab-a63d-7e88639e58f6"}}})";
+
+// --origin ID=URL: the connection goes to the local server, the request stays what the
+// production origin would get (its DomainName as Host).
+TEST(EdgeServerOriginsTest, OriginFlagPointsAConfigsOriginAtALocalServer) {
+  LocalHttpServer origin;
+  std::mutex mu;
+  std::string host_seen;
+  origin.server().Get("/v1/items", [&](const httplib::Request& req, httplib::Response& res) {
+    std::lock_guard<std::mutex> lock(mu);
+    host_seen = req.get_header_value("Host");
+    res.set_header("Cache-Control", "max-age=60");
+    res.set_content("[1, 2]", "application/json");
+  });
+  ConfigFile config(kProductionConfig);
+  auto serve =
+      ServeConfig(config, {"--origin", absl::StrCat("api=http://127.0.0.1:", origin.port())});
+  ASSERT_NE(serve, nullptr);
+  auto miss = serve->Edge().Get("/v1/items");
+  ASSERT_TRUE(miss);
+  EXPECT_EQ(miss->status, 200) << miss->body;
+  EXPECT_EQ(miss->body, "[1, 2]");
+  EXPECT_EQ(XCache(miss), "Miss from cloudfront");
+  EXPECT_EQ(XCache(serve->Edge().Get("/v1/items")), "Hit from cloudfront");
+  std::lock_guard<std::mutex> lock(mu);
+  EXPECT_EQ(host_seen, "api.example.com");
+}
+
+TEST(EdgeServerOriginsTest, OriginFlagNamingNoOriginOfTheConfigsStopsServe) {
+  ConfigFile config(kProductionConfig);
+  const testing::ServeRun run = testing::RunServeToExit(
+      {"--config", config.path(), "--listen", "127.0.0.1:0", "--api", "127.0.0.1:0", "--origin",
+       "apii=http://127.0.0.1:9000"});
+  EXPECT_FALSE(run.listened);
+  EXPECT_EQ(run.code, 2) << run.output;
+  EXPECT_TRUE(absl::StrContains(run.output, "--origin apii=")) << run.output;
+  EXPECT_TRUE(absl::StrContains(run.output, "no distribution of --config has an origin"))
+      << run.output;
+  const testing::ServeRun bad_url = testing::RunServeToExit(
+      {"--config", config.path(), "--listen", "127.0.0.1:0", "--api", "127.0.0.1:0", "--origin",
+       "api=https://127.0.0.1:9000"});
+  EXPECT_EQ(bad_url.code, 2) << bad_url.output;
+  EXPECT_TRUE(absl::StrContains(bad_url.output, "expected http://HOST[:PORT]")) << bad_url.output;
+}
+
 TEST(EdgeServerOriginsTest, ConcurrentMissesCollapseIntoOneOriginRequest) {
   LocalHttpServer origin;
   std::mutex mu;

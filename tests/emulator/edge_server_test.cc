@@ -141,15 +141,31 @@ TEST(EdgeServerTest, EachPopHasItsOwnCache) {
   EXPECT_NE(iad->get_header_value("Via"), fra->get_header_value("Via"));
   EXPECT_EQ(XCache(Get(*serve, "/about.html", {{"x-edgesim-pop", "FRA56-P1"}})),
             "Hit from cloudfront");
-  auto unknown = Get(*serve, "/about.html", {{"x-edgesim-pop", "NOPE1"}});
-  EXPECT_EQ(unknown->get_header_value("X-Amz-Cf-Pop"), "IAD89-C1");
-  EXPECT_EQ(XCache(unknown), "Hit from cloudfront");
 
   absl::StatusOr<nlohmann::json> fra_cache =
       serve->AdminGet("/_edgesim/cache?distribution=E1EDGESIMDEMO1&pop=FRA56-P1");
   ASSERT_TRUE(fra_cache.ok()) << fra_cache.status();
   ASSERT_EQ((*fra_cache)["entries"].size(), 1u);
   EXPECT_EQ((*fra_cache)["entries"][0]["path"], "/about.html");
+}
+
+// A POP this edge does not run is refused, not served quietly by the first POP's cache.
+TEST(EdgeServerTest, UnknownPopIsRefusedWith400NamingThePops) {
+  auto serve = Serve({"--demo", "--pops", "IAD89-C1,FRA56-P1"});
+  ASSERT_NE(serve, nullptr);
+  EXPECT_EQ(XCache(Get(*serve, "/about.html")), "Miss from cloudfront");  // now in IAD89-C1
+  auto unknown = Get(*serve, "/about.html", {{"x-edgesim-pop", "FRA65-P1"}});
+  ASSERT_TRUE(unknown);
+  EXPECT_EQ(unknown->status, 400);
+  EXPECT_TRUE(absl::StrContains(unknown->body, "x-edgesim-pop")) << unknown->body;
+  EXPECT_TRUE(absl::StrContains(unknown->body, "runs IAD89-C1, FRA56-P1")) << unknown->body;
+  EXPECT_EQ(unknown->get_header_value("X-Amz-Cf-Pop"), "");
+  // The POP names are case-insensitive, and the connection still serves.
+  EXPECT_EQ(XCache(Get(*serve, "/about.html", {{"x-edgesim-pop", "iad89-c1"}})),
+            "Hit from cloudfront");
+  absl::StatusOr<nlohmann::json> stats = serve->AdminGet("/_edgesim/stats");
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(Counter(*stats, "requests"), 2u);
 }
 
 TEST(EdgeServerTest, RegionalTierAndOriginShieldServeAPopsMiss) {

@@ -65,13 +65,17 @@ TEST_F(ViewerExchangeTest, AMissGoesUpstreamThenHitsOnTheLoop) {
   EXPECT_EQ(*hit.answer.pop, "IAD89-C1");
 }
 
-TEST_F(ViewerExchangeTest, ThePopHeaderPicksTheCacheAndUnknownPopsTheFirst) {
+TEST_F(ViewerExchangeTest, ThePopHeaderPicksTheCacheAndAnUnknownPopIs400) {
   ViewerExchange fra = Exchange("d1.cloudfront.net", "/a", "fra56-p1");
   AnswerFromCache(fra, registry_.Snapshot(), kExchangeNow);
   EXPECT_EQ(fra.pop, 1);
   ViewerExchange unknown = Exchange("d1.cloudfront.net", "/a", "NOPE1");
-  AnswerFromCache(unknown, registry_.Snapshot(), kExchangeNow);
-  EXPECT_EQ(unknown.pop, 0);
+  ASSERT_TRUE(AnswerFromCache(unknown, registry_.Snapshot(), kExchangeNow));
+  EXPECT_EQ(unknown.pop, -1);
+  EXPECT_EQ(unknown.answer.viewer.status, 400);
+  EXPECT_EQ(unknown.answer.pop, nullptr);
+  ASSERT_NE(unknown.answer.body, nullptr);
+  EXPECT_TRUE(absl::StrContains(*unknown.answer.body, "runs IAD89-C1, FRA56-P1"));
 }
 
 TEST_F(ViewerExchangeTest, AHostNoDistributionAnswersIsCloudFronts403) {
