@@ -27,6 +27,13 @@ const Origin* DistributionConfig::FindOrigin(absl::string_view id) const {
   return nullptr;
 }
 
+const OriginGroup* DistributionConfig::FindOriginGroup(absl::string_view id) const {
+  for (const OriginGroup& g : origin_groups) {
+    if (g.id == id) return &g;
+  }
+  return nullptr;
+}
+
 const CustomErrorResponse* DistributionConfig::FindCustomErrorResponse(int status) const {
   for (const CustomErrorResponse& r : custom_error_responses) {
     if (r.error_code == status) return &r;
