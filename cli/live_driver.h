@@ -3,7 +3,7 @@
 //
 // Create() starts a ScriptedOrigin (scripted_origin.h) in this process, writes the scenario's
 // distribution to a temporary config with every origin pointed at it (a custom origin,
-// http-only, on its port; origin ids kept), and starts `BINARY serve --manual-clock --config FILE
+// http-only, on its port; origin ids kept, each sent in kOriginIdHeader), and starts `BINARY serve --manual-clock --config FILE
 // --pops P1,P2,...` (the POPs the steps name). Scenario time 0 is the server's clock at start;
 // time moves with POST /_edgesim/clock/advance, a step's POP goes in `x-edgesim-pop`, deploys bump
 // the scripted origin's model and invalidations go through POST /_edgesim/invalidate. A request

@@ -137,7 +137,7 @@ class EdgeNetwork {
 
   // The chain of fetchers above `pop`, built on the stack for one request, then `fn(fetcher)`.
   template <typename Fn>
-  auto WithUpstream(Pop& pop, OriginFetcher& origin, Fn&& fn);
+  auto WithUpstream(Pop& pop, OriginFetcher& driver_origin, Fn&& fn);
 
   std::vector<std::string> pop_names_;
   std::vector<std::string> regional_names_;

@@ -34,6 +34,12 @@ const OriginGroup* DistributionConfig::FindOriginGroup(absl::string_view id) con
   return nullptr;
 }
 
+const Origin* DistributionConfig::FindTargetOrigin(absl::string_view target_id) const {
+  const OriginGroup* group = FindOriginGroup(target_id);
+  if (group == nullptr) return FindOrigin(target_id);
+  return group->member_origin_ids.empty() ? nullptr : FindOrigin(group->member_origin_ids[0]);
+}
+
 const CustomErrorResponse* DistributionConfig::FindCustomErrorResponse(int status) const {
   for (const CustomErrorResponse& r : custom_error_responses) {
     if (r.error_code == status) return &r;

@@ -111,6 +111,9 @@ struct DistributionConfig {
   const Origin* FindOrigin(absl::string_view id) const;
   // The group whose Id is `id`, or null (a behavior's TargetOriginId names an origin or a group).
   const OriginGroup* FindOriginGroup(absl::string_view id) const;
+  // The origin a behavior targeting `target_id` contacts first: that origin, or that group's
+  // primary (SPEC 12.2); null when there is none.
+  const Origin* FindTargetOrigin(absl::string_view target_id) const;
   const CustomErrorResponse* FindCustomErrorResponse(int status) const;
 
   bool operator==(const DistributionConfig&) const = default;
