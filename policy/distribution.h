@@ -4,8 +4,8 @@
 // `aws cloudfront get-distribution-config` prints) that change caching: origins, origin groups,
 // the ordered cache behaviors, the default behavior, custom error responses, the default root
 // object, aliases. Each behavior carries its resolved `CachePolicy` (managed, custom or legacy
-// ForwardedValues), so the rest of the model never looks a policy up. Members a config leaves out take
-// cloudfront_defaults.h's values; reading, validating and writing CloudFront's JSON live in
+// ForwardedValues), so the rest of the model never looks a policy up. Members a config leaves out
+// take cloudfront_defaults.h's values; reading, validating and writing CloudFront's JSON live in
 // distribution_json_reader.h, distribution_validator.h and distribution_json_writer.h.
 #pragma once
 

@@ -189,8 +189,9 @@ class Validator {
       if (std::find(kFailoverStatusCodes.begin(), kFailoverStatusCodes.end(), code) ==
           kFailoverStatusCodes.end()) {
         Problem(absl::StrCat(Sub(path, "Items"), "[", i, "]"),
-                absl::StrCat(code, " is not a failover code: 400, 403, 404, 416, 500, 502, "
-                                   "503 or 504"));
+                absl::StrCat(code,
+                             " is not a failover code: 400, 403, 404, 416, 500, 502, "
+                             "503 or 504"));
       }
     }
   }

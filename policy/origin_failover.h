@@ -19,8 +19,7 @@
 namespace edgesim::policy {
 
 // SPEC 12.1: the statuses FailoverCriteria.StatusCodes may hold.
-inline constexpr std::array<int, 8> kFailoverStatusCodes = {400, 403, 404, 416,
-                                                            500, 502, 503, 504};
+inline constexpr std::array<int, 8> kFailoverStatusCodes = {400, 403, 404, 416, 500, 502, 503, 504};
 
 // SPEC 12.1: most origin groups one distribution may have (TooManyOriginGroupsPerDistribution).
 inline constexpr size_t kMaxOriginGroups = 10;

@@ -301,9 +301,8 @@ absl::StatusOr<OriginScript> ParseOriginScript(const nlohmann::json& json) {
 absl::StatusOr<Scenario> ParseScenario(const nlohmann::json& json, absl::string_view base_dir) {
   const JsonReader root(json, "");
   if (!json.is_object()) return JsonReader(json, "scenario").ExpectObject();
-  EDGESIM_RETURN_IF_ERROR(root.OnlyKeys(
-      {"name", "description", "distribution", "origin", "origins", "steps", "workload", "variants",
-       "grid"}));
+  EDGESIM_RETURN_IF_ERROR(root.OnlyKeys({"name", "description", "distribution", "origin", "origins",
+                                         "steps", "workload", "variants", "grid"}));
   Scenario s;
   s.base_dir = std::string(base_dir);
   if (JsonReader v = root.Field("name"); v.present()) {

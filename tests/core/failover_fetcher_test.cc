@@ -48,8 +48,8 @@ class TwoFakeOrigins final : public OriginFetcher {
 class FailoverFetcherTest : public ::testing::Test {
  protected:
   explicit FailoverFetcherTest(TierLayout layout = {}) {
-    pipeline_ = *RequestPipeline::Create(
-        distribution_, *MakeTopology({"IAD89-C1", "FRA6-C1"}, layout, {}));
+    pipeline_ =
+        *RequestPipeline::Create(distribution_, *MakeTopology({"IAD89-C1", "FRA6-C1"}, layout, {}));
   }
 
   EdgeResult Get(absl::string_view path, absl::Time now = At(0)) {

@@ -134,11 +134,11 @@ TEST(EdgeServerFailoverTest, BothFailingGivesTheSecondarysError) {
 }
 
 TEST(EdgeServerFailoverTest, ABehaviorForAGroupCannotAllowPost) {
-  ConfigFile config(FailoverConfig(
-      UnusedLoopbackPort(), UnusedLoopbackPort(),
-      R"(["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"])"));
-  const testing::ServeRun run = testing::RunServeToExit({"--config", config.path(), "--listen",
-                                                         "127.0.0.1:0", "--api", "127.0.0.1:0"});
+  ConfigFile config(
+      FailoverConfig(UnusedLoopbackPort(), UnusedLoopbackPort(),
+                     R"(["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"])"));
+  const testing::ServeRun run = testing::RunServeToExit(
+      {"--config", config.path(), "--listen", "127.0.0.1:0", "--api", "127.0.0.1:0"});
   EXPECT_FALSE(run.listened);
   EXPECT_NE(run.code, 0);
   EXPECT_TRUE(absl::StrContains(run.output,

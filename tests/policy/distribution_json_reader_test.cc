@@ -64,8 +64,8 @@ TEST(LoadDistributionConfigJson, OriginGroups) {
   EXPECT_EQ(g.selection_criteria, "media-quality-based");
   EXPECT_EQ(c->FindOriginGroup("group-1"), &g);
   EXPECT_EQ(c->FindOriginGroup("origin-1"), nullptr);
-  EXPECT_TRUE(LoadDistributionConfigJson(ReadTestdata("dist-config-minimal.json"))
-                  ->origin_groups.empty());
+  EXPECT_TRUE(
+      LoadDistributionConfigJson(ReadTestdata("dist-config-minimal.json"))->origin_groups.empty());
 }
 
 TEST(LoadDistributionConfigJson, S3Sample) {

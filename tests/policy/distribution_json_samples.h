@@ -113,10 +113,11 @@ inline Json WithOriginGroup(Json j, Json codes = Json::array({500, 502, 503, 504
   second["DomainName"] = "backup.example.com";
   j["Origins"]["Items"].push_back(second);
   j["Origins"]["Quantity"] = j["Origins"]["Items"].size();
-  Json group = {{"Id", "group-1"},
-                {"FailoverCriteria", {{"StatusCodes", QuantityItems(std::move(codes))}}},
-                {"Members", QuantityItems(Json::array({{{"OriginId", "origin-1"}},
-                                                       {{"OriginId", "origin-2"}}}))}};
+  Json group = {
+      {"Id", "group-1"},
+      {"FailoverCriteria", {{"StatusCodes", QuantityItems(std::move(codes))}}},
+      {"Members",
+       QuantityItems(Json::array({{{"OriginId", "origin-1"}}, {{"OriginId", "origin-2"}}}))}};
   j["OriginGroups"] = QuantityItems(Json::array({group}));
   j["CacheBehaviors"]["Items"][0]["TargetOriginId"] = "group-1";
   return j;

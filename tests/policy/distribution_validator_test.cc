@@ -206,7 +206,10 @@ const ProblemCase kProblemCases[] = {
      },
      kDefault + ".AllowedMethods.CachedMethods.Items", "within AllowedMethods"},
     // SPEC 12.1: origin groups.
-    {"FailoverCodeNotAllowed", [](Json& j) { j = WithOriginGroup(j, Json::array({503, 501})); },
+    {"FailoverCodeNotAllowed",
+     [](Json& j) {
+       j = WithOriginGroup(j, Json::array({503, 501}));
+     },
      kGroup0 + ".FailoverCriteria.StatusCodes.Items[1]", "501 is not a failover code"},
     {"FailoverCodesEmpty", [](Json& j) { j = WithOriginGroup(j, Json::array()); },
      kGroup0 + ".FailoverCriteria.StatusCodes.Items", "needs at least one code"},
@@ -246,8 +249,8 @@ const ProblemCase kProblemCases[] = {
     {"OriginGroupBehaviorAllowsPost",
      [](Json& j) {
        j = WithOriginGroup(j);
-       Ordered(j)["AllowedMethods"] = QuantityItems(
-           Json::array({"GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"}));
+       Ordered(j)["AllowedMethods"] =
+           QuantityItems(Json::array({"GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"}));
      },
      kItem0 + ".AllowedMethods",
      "The parameter AllowedMethods cannot include POST, PUT, PATCH, or DELETE for a cached "
