@@ -1,6 +1,7 @@
 // `edgesim serve` in front of an origin group (SPEC 12): two real HTTP origins in this process
 // (local_http_server.h), SPEC 12.2's worked example row by row, and the validation of SPEC 12.1.
 #include <algorithm>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -46,91 +47,96 @@ void AnswerAll(LocalHttpServer& origin, int status, const std::string& name) {
   });
 }
 
+// A served group whose primary answers `primary_status` (0: refuses connections) and whose
+// secondary answers `secondary_status`.
+class FailoverServe {
+ public:
+  FailoverServe(int primary_status, int secondary_status) {
+    if (primary_status != 0) AnswerAll(primary_, primary_status, "primary");
+    AnswerAll(secondary_, secondary_status, "secondary");
+    config_ = std::make_unique<ConfigFile>(FailoverConfig(
+        primary_status != 0 ? primary_.port() : UnusedLoopbackPort(), secondary_.port()));
+    serve_ = ServeConfig(*config_);
+  }
+
+  bool started() const { return serve_ != nullptr; }
+  testing::ServeProcess& serve() { return *serve_; }
+  httplib::Result Get(const std::string& path) { return serve_->Edge().Get(path); }
+  int primary_requests() { return primary_.requests(); }
+  int secondary_requests() { return secondary_.requests(); }
+
+ private:
+  LocalHttpServer primary_, secondary_;
+  std::unique_ptr<ConfigFile> config_;
+  std::unique_ptr<testing::ServeProcess> serve_;
+};
+
 TEST(EdgeServerFailoverTest, PrimaryAnswersAndIsCached) {
-  LocalHttpServer primary, secondary;
-  AnswerAll(primary, 200, "primary");
-  AnswerAll(secondary, 200, "secondary");
-  ConfigFile config(FailoverConfig(primary.port(), secondary.port()));
-  auto serve = ServeConfig(config);
-  ASSERT_NE(serve, nullptr);
-  auto miss = serve->Edge().Get("/g/a");
+  FailoverServe group(200, 200);
+  ASSERT_TRUE(group.started());
+  auto miss = group.Get("/g/a");
   ASSERT_TRUE(miss);
   EXPECT_EQ(miss->status, 200);
   EXPECT_EQ(miss->body, "primary 200");
-  EXPECT_EQ(XCache(serve->Edge().Get("/g/a")), "Hit from cloudfront");
-  EXPECT_EQ(primary.requests(), 1);
-  EXPECT_EQ(secondary.requests(), 0);
+  EXPECT_EQ(XCache(group.Get("/g/a")), "Hit from cloudfront");
+  EXPECT_EQ(group.primary_requests(), 1);
+  EXPECT_EQ(group.secondary_requests(), 0);
 }
 
 TEST(EdgeServerFailoverTest, NotFoundIsNotAFailoverCode) {
-  LocalHttpServer primary, secondary;
-  AnswerAll(primary, 404, "primary");
-  AnswerAll(secondary, 200, "secondary");
-  ConfigFile config(FailoverConfig(primary.port(), secondary.port()));
-  auto serve = ServeConfig(config);
-  ASSERT_NE(serve, nullptr);
-  auto r = serve->Edge().Get("/g/a");
+  FailoverServe group(404, 200);
+  ASSERT_TRUE(group.started());
+  auto r = group.Get("/g/a");
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 404);
   EXPECT_EQ(XCache(r), "Error from cloudfront");
-  EXPECT_EQ(secondary.requests(), 0);
+  EXPECT_EQ(group.secondary_requests(), 0);
 }
 
 TEST(EdgeServerFailoverTest, ServiceUnavailableGoesToTheSecondaryWhoseAnswerIsCached) {
-  LocalHttpServer primary, secondary;
-  AnswerAll(primary, 503, "primary");
-  AnswerAll(secondary, 200, "secondary");
-  ConfigFile config(FailoverConfig(primary.port(), secondary.port()));
-  auto serve = ServeConfig(config);
-  ASSERT_NE(serve, nullptr);
-  auto miss = serve->Edge().Get("/g/a");
+  FailoverServe group(503, 200);
+  ASSERT_TRUE(group.started());
+  auto miss = group.Get("/g/a");
   ASSERT_TRUE(miss);
   EXPECT_EQ(miss->status, 200);
   EXPECT_EQ(miss->body, "secondary 200");
   EXPECT_EQ(XCache(miss), "Miss from cloudfront");
-  auto hit = serve->Edge().Get("/g/a");
+  auto hit = group.Get("/g/a");
   EXPECT_EQ(XCache(hit), "Hit from cloudfront");
   EXPECT_EQ(hit->body, "secondary 200");
-  EXPECT_EQ(primary.requests(), 1);
-  EXPECT_EQ(secondary.requests(), 1);
+  EXPECT_EQ(group.primary_requests(), 1);
+  EXPECT_EQ(group.secondary_requests(), 1);
   // A behavior targeting the primary alone never fails over.
-  auto plain = serve->Edge().Get("/a");
+  auto plain = group.Get("/a");
   ASSERT_TRUE(plain);
   EXPECT_EQ(plain->status, 503);
-  EXPECT_EQ(secondary.requests(), 1);
+  EXPECT_EQ(group.secondary_requests(), 1);
   // Counted where the origin was reached (SPEC 12.2).
-  absl::StatusOr<nlohmann::json> stats = serve->AdminGet("/_edgesim/stats");
+  absl::StatusOr<nlohmann::json> stats = group.serve().AdminGet("/_edgesim/stats");
   ASSERT_TRUE(stats.ok()) << stats.status();
   const nlohmann::json& cache = (*stats)["distributions"][0]["caches"][0];
   EXPECT_EQ(cache["counters"]["origin_failovers"], 1) << cache.dump();
 }
 
 TEST(EdgeServerFailoverTest, RefusedConnectionGoesToTheSecondary) {
-  LocalHttpServer secondary;
-  AnswerAll(secondary, 200, "secondary");
-  ConfigFile config(FailoverConfig(UnusedLoopbackPort(), secondary.port()));
-  auto serve = ServeConfig(config);
-  ASSERT_NE(serve, nullptr);
-  auto r = serve->Edge().Get("/g/a");
+  FailoverServe group(0, 200);
+  ASSERT_TRUE(group.started());
+  auto r = group.Get("/g/a");
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 200);
   EXPECT_EQ(r->body, "secondary 200");
 }
 
 TEST(EdgeServerFailoverTest, BothFailingGivesTheSecondarysError) {
-  LocalHttpServer primary, secondary;
-  AnswerAll(primary, 503, "primary");
-  AnswerAll(secondary, 503, "secondary");
-  ConfigFile config(FailoverConfig(primary.port(), secondary.port()));
-  auto serve = ServeConfig(config);
-  ASSERT_NE(serve, nullptr);
-  auto r = serve->Edge().Get("/g/a");
+  FailoverServe group(503, 503);
+  ASSERT_TRUE(group.started());
+  auto r = group.Get("/g/a");
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 503);
   EXPECT_EQ(r->body, "secondary 503");
   EXPECT_EQ(XCache(r), "Error from cloudfront");
-  EXPECT_EQ(primary.requests(), 1);
-  EXPECT_EQ(secondary.requests(), 1);
+  EXPECT_EQ(group.primary_requests(), 1);
+  EXPECT_EQ(group.secondary_requests(), 1);
 }
 
 TEST(EdgeServerFailoverTest, ABehaviorForAGroupCannotAllowPost) {
