@@ -80,7 +80,7 @@ absl::StatusOr<Explanation> Explain(const policy::Distribution& distribution,
                  config.FindCustomErrorResponse(input.origin_status)) {
     context.error_caching_min_ttl = cer->error_caching_min_ttl;
   }
-  const policy::Origin* target = config.FindOrigin(e.behavior.target_origin_id);
+  const policy::Origin* target = config.FindTargetOrigin(e.behavior.target_origin_id);
   context.s3_origin = target != nullptr && target->kind == policy::OriginKind::kS3;
   e.ttl = policy::ExplainTtl(origin, e.policy, input.now, context, options);
 

@@ -34,7 +34,8 @@ httplib::Client LocalClient(int port) {
   return c;
 }
 
-// The scenario's distribution with every origin served by the scripted origin on `port`.
+// The scenario's distribution with every origin served by the scripted origin on `port`, each
+// naming itself in kOriginIdHeader.
 policy::DistributionConfig PointedAt(policy::DistributionConfig config, int port) {
   for (policy::Origin& o : config.origins) {
     o.domain_name = "127.0.0.1";
@@ -42,6 +43,7 @@ policy::DistributionConfig PointedAt(policy::DistributionConfig config, int port
     o.http_port = port;
     o.protocol_policy = "http-only";
     o.origin_path.clear();
+    o.custom_headers.emplace_back(kOriginIdHeader, o.id);
   }
   return config;
 }
@@ -83,12 +85,16 @@ absl::StatusOr<int64_t> ClockSeconds(const std::string& body) {
 }  // namespace
 
 std::string LiveDriver::Unsupported(const sim::Scenario& scenario) {
-  for (const sim::OriginOutage& o : scenario.origin.outages) {
-    if (o.failure == sim::OriginOutage::Failure::kTimeout) {
-      return "live driver cannot script a timeout";
-    }
-    if (o.failure == sim::OriginOutage::Failure::kRefused) {
-      return "live driver cannot script a refused connection";
+  std::vector<const sim::OriginScript*> scripts = {&scenario.origin};
+  for (const auto& [id, script] : scenario.origins) scripts.push_back(&script);
+  for (const sim::OriginScript* script : scripts) {
+    for (const sim::OriginOutage& o : script->outages) {
+      if (o.failure == sim::OriginOutage::Failure::kTimeout) {
+        return "live driver cannot script a timeout";
+      }
+      if (o.failure == sim::OriginOutage::Failure::kRefused) {
+        return "live driver cannot script a refused connection";
+      }
     }
   }
   const policy::DistributionConfig& c = scenario.distribution.config;
@@ -110,7 +116,7 @@ absl::StatusOr<std::unique_ptr<LiveDriver>> LiveDriver::Create(const sim::Scenar
   }
   std::unique_ptr<LiveDriver> d(new LiveDriver());
   EDGESIM_ASSIGN_OR_RETURN(d->temp_dir_, MakeTempDir());
-  d->origin_ = std::make_unique<ScriptedOrigin>(scenario.origin, absl::Now());
+  d->origin_ = std::make_unique<ScriptedOrigin>(scenario.origin, absl::Now(), scenario.origins);
   if (d->origin_->port() == 0) return absl::UnavailableError("scripted origin: no port to bind");
   const std::string config = d->temp_dir_ + "/distribution.json";
   EDGESIM_RETURN_IF_ERROR(

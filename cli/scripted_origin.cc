@@ -7,8 +7,12 @@
 
 namespace edgesim::cli {
 
-ScriptedOrigin::ScriptedOrigin(sim::OriginScript script, absl::Time epoch)
-    : script_(std::move(script)), model_(script_, epoch), now_(epoch) {
+ScriptedOrigin::ScriptedOrigin(sim::OriginScript script, absl::Time epoch,
+                               sim::OriginScriptsById per_origin)
+    : script_(std::move(script)),
+      per_origin_(std::move(per_origin)),
+      model_(script_, epoch, {}, per_origin_),
+      now_(epoch) {
   const httplib::Server::Handler answer = [this](const httplib::Request& req,
                                                  httplib::Response& res) { Answer(req, res); };
   // HEAD goes to the GET handler; httplib then sends no body.
@@ -35,7 +39,7 @@ ScriptedOrigin::~ScriptedOrigin() {
 
 void ScriptedOrigin::Restart(absl::Time epoch) {
   std::lock_guard<std::mutex> lock(mu_);
-  model_ = sim::OriginModel(script_, epoch);
+  model_ = sim::OriginModel(script_, epoch, {}, per_origin_);
   now_ = epoch;
   requests_ = 0;
 }
@@ -64,7 +68,7 @@ void ScriptedOrigin::Answer(const httplib::Request& req, httplib::Response& res)
   {
     std::lock_guard<std::mutex> lock(mu_);
     ++requests_;
-    answer = model_.Answer(request, now_);
+    answer = model_.Answer(request, now_, 0, req.get_header_value(kOriginIdHeader));
   }
   if (!answer.ok()) {
     // Timeouts and refused connections: the live driver refuses such scenarios beforehand.

@@ -6,8 +6,10 @@
 // headers, x-edgesim-version, ETag / Last-Modified, the "<path> vN" body, 304 to a conditional
 // request that names the current version, and an outage's status inside its window. Timeout and
 // refused-connection outages cannot be answered this way (the driver refuses those scenarios).
+// One server stands for every origin of the distribution: a request's `kOriginIdHeader` (a custom
+// origin header the driver configures on each origin) says which origin's script answers.
 //
-//   ScriptedOrigin origin(scenario.origin, epoch);
+//   ScriptedOrigin origin(scenario.origin, epoch, scenario.origins);
 //   origin.Restart(server_epoch);
 //   origin.SetTime(epoch + absl::Seconds(30));
 //   origin.Deploy({"/index.html"});
@@ -27,10 +29,14 @@
 
 namespace edgesim::cli {
 
+// The header naming the origin a request was sent to (an origin Id).
+inline constexpr char kOriginIdHeader[] = "x-edgesim-origin";
+
 class ScriptedOrigin {
  public:
   // Listens once constructed; the time starts at `epoch`.
-  ScriptedOrigin(sim::OriginScript script, absl::Time epoch);
+  ScriptedOrigin(sim::OriginScript script, absl::Time epoch,
+                 sim::OriginScriptsById per_origin = {});
   ~ScriptedOrigin();
   ScriptedOrigin(const ScriptedOrigin&) = delete;
   ScriptedOrigin& operator=(const ScriptedOrigin&) = delete;
@@ -51,6 +57,7 @@ class ScriptedOrigin {
   void Answer(const httplib::Request& req, httplib::Response& res);
 
   const sim::OriginScript script_;
+  const sim::OriginScriptsById per_origin_;
   mutable std::mutex mu_;  // guards model_, now_ and requests_
   sim::OriginModel model_;
   absl::Time now_;

@@ -15,6 +15,7 @@
 #include "policy/cache_key.h"
 #include "policy/conditional_request.h"
 #include "policy/http_date.h"
+#include "policy/origin_failover.h"
 #include "policy/origin_request.h"
 #include "policy/response_head.h"
 #include "policy/status_macros.h"
@@ -121,7 +122,11 @@ namespace {
 struct BehaviorInfo {
   explicit BehaviorInfo(const policy::DistributionConfig& config, const policy::CacheBehavior& b)
       : behavior(&b),
-        origin(config.FindOrigin(b.target_origin_id)),
+        group(config.FindOriginGroup(b.target_origin_id)),
+        origin(config.FindTargetOrigin(b.target_origin_id)),
+        secondary(group != nullptr && group->member_origin_ids.size() == 2
+                      ? config.FindOrigin(group->member_origin_ids[1])
+                      : nullptr),
         head_rules(policy::HeadRules::For(b)),
         allowed_methods(policy::MethodMask(b.allowed_methods)),
         cached_methods(policy::CachedMethodMask(b)),
@@ -131,7 +136,10 @@ struct BehaviorInfo {
         s3_origin(origin != nullptr && origin->kind == policy::OriginKind::kS3) {}
 
   const policy::CacheBehavior* behavior;
+  // SPEC 12.2: a behavior targeting an origin group goes to its primary (`origin`) first.
+  const policy::OriginGroup* group;
   const policy::Origin* origin;  // null when the behavior's origin is not configured
+  const policy::Origin* secondary;  // the group's; null without one
   policy::HeadRules head_rules;
   uint32_t allowed_methods;
   uint32_t cached_methods;
@@ -231,7 +239,8 @@ struct EdgeCache::Impl {
   void Upstream(Exchange& x);
   CollapsedResult FetchUpstream(Exchange& x);
   absl::StatusOr<OriginResponse> Fetch(Exchange& x, const StoredResponse* revalidating);
-  policy::Request Forwarded(Exchange& x, const StoredResponse* revalidating);
+  policy::Request Forwarded(Exchange& x, const StoredResponse* revalidating,
+                            const policy::Origin* origin);
   CollapsedResult RefreshStored(Exchange& x, const StoreLookup& stale,
                                 const OriginResponse& not_modified);
   absl::optional<CollapsedResult> ServeStaleOnError(Exchange& x, const StoreLookup& stale,
@@ -450,10 +459,15 @@ absl::StatusOr<OriginResponse> EdgeCache::Impl::Fetch(Exchange& x,
                                                       const StoredResponse* revalidating) {
   OriginRequest request;
   request.viewer = x.p.viewer;
-  request.forwarded = Forwarded(x, revalidating);
+  request.forwarded = Forwarded(x, revalidating, x.info->origin);
   request.behavior = x.info->behavior;
   request.origin = x.info->origin;
   request.conditional = revalidating != nullptr;
+  if (x.info->secondary != nullptr && policy::MethodFailsOver(request.forwarded.method)) {
+    request.group = x.info->group;
+    request.secondary = x.info->secondary;
+    request.secondary_forwarded = Forwarded(x, revalidating, x.info->secondary);
+  }
   x.result.contacted_origin = true;
   x.info->counters->Add(Counter::kOriginFetches);
   absl::StatusOr<OriginResponse> response = x.origin->Fetch(request, x.now);
@@ -461,6 +475,7 @@ absl::StatusOr<OriginResponse> EdgeCache::Impl::Fetch(Exchange& x,
     x.info->counters->Add(Counter::kOriginFailures);
     return response;
   }
+  if (response->failed_over) x.info->counters->Add(Counter::kOriginFailovers);
   x.info->counters->Add(Counter::kBytesFromOrigin, response->body_size);
   x.result.origin_shield_hit |= response->origin_shield_hit;
   return response;
@@ -468,10 +483,11 @@ absl::StatusOr<OriginResponse> EdgeCache::Impl::Fetch(Exchange& x,
 
 // What CloudFront sends upstream (policy/origin_request.h), plus the stored validators when
 // revalidating (SPEC 3.4).
-policy::Request EdgeCache::Impl::Forwarded(Exchange& x, const StoredResponse* revalidating) {
+policy::Request EdgeCache::Impl::Forwarded(Exchange& x, const StoredResponse* revalidating,
+                                           const policy::Origin* origin) {
   if (x.p.request_id.empty()) x.p.request_id = request_ids.Next();
   const policy::OriginRequestContext context{.behavior = x.info->behavior,
-                                             .origin = x.info->origin,
+                                             .origin = origin,
                                              .distribution_domain = distribution.domain_name,
                                              .root_path = root_path,
                                              .via = via,

@@ -23,9 +23,16 @@ struct OriginRequest {
   // policy forwards, and If-None-Match / If-Modified-Since when revalidating.
   policy::Request forwarded;
   const policy::CacheBehavior* behavior = nullptr;
-  const policy::Origin* origin = nullptr;  // null when the behavior's origin is not configured
+  // null when the behavior's origin is not configured; an origin group's primary.
+  const policy::Origin* origin = nullptr;
   // Revalidating a stored copy: a 304 answer is expected.
   bool conditional = false;
+  // Set when the behavior targets an origin group and the method may fail over (SPEC 12.2): the
+  // group, its secondary and what the secondary is sent (its own OriginPath, Host and custom
+  // headers). failover_fetcher.h acts on them.
+  const policy::OriginGroup* group = nullptr;
+  const policy::Origin* secondary = nullptr;
+  policy::Request secondary_forwarded;
 };
 
 struct OriginResponse {
@@ -44,6 +51,8 @@ struct OriginResponse {
   // promised Content-Length, or chunked), so the viewer can tell it was cut short. A body
   // delimited by the connection's close is complete by definition.
   bool complete = true;
+  // Set when an origin group's secondary gave this answer (SPEC 12.2), for the failover counter.
+  bool failed_over = false;
 };
 
 class OriginFetcher {

@@ -15,6 +15,7 @@ absl::string_view ToString(Counter counter) {
     case Counter::kCollapsed: return "collapsed";
     case Counter::kOriginFetches: return "origin_fetches";
     case Counter::kOriginFailures: return "origin_failures";
+    case Counter::kOriginFailovers: return "origin_failovers";
     case Counter::kBytesFromCache: return "bytes_from_cache";
     case Counter::kBytesFromOrigin: return "bytes_from_origin";
     case Counter::kCount: break;

@@ -34,6 +34,7 @@ enum class Counter : int {
   kCollapsed,             // requests answered by another request's origin fetch (SPEC 7.2)
   kOriginFetches,         // requests this cache sent upstream (origin or next tier)
   kOriginFailures,        // upstream fetches that failed (connect error, timeout)
+  kOriginFailovers,       // origin group fetches the secondary answered (SPEC 12.2)
   kBytesFromCache,
   kBytesFromOrigin,
   kCount,

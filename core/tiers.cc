@@ -5,6 +5,7 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
+#include "core/failover_fetcher.h"
 #include "policy/response_head.h"
 #include "policy/status_macros.h"
 
@@ -124,7 +125,10 @@ void EdgeNetwork::ForEachCache(Fn&& fn) const {
 }
 
 template <typename Fn>
-auto EdgeNetwork::WithUpstream(Pop& pop, OriginFetcher& origin, Fn&& fn) {
+auto EdgeNetwork::WithUpstream(Pop& pop, OriginFetcher& driver_origin, Fn&& fn) {
+  // SPEC 12.2: whichever cache reaches the origin, an origin group fails over there, before any
+  // cache stores the answer.
+  FailoverFetcher origin(driver_origin);
   if (pop.regional == nullptr) return fn(origin);
   Regional& regional = *pop.regional;
   if (regional.shield == nullptr) {

@@ -11,8 +11,9 @@
 // `EdgeNetwork` wires the tiers: several POPs share one regional edge cache (REC); one REC may be
 // the Origin Shield, through which every other REC goes, while the shield's own POPs reach it
 // directly, with no extra layer. Non-cacheable methods and caching-disabled behaviors go from the
-// POP straight to the origin (SPEC 7.1 bypass (a), (b)). An invalidation reaches every tier, each
-// after its own propagation delay (SPEC 6.5).
+// POP straight to the origin (SPEC 7.1 bypass (a), (b)). Whatever reaches the origin goes
+// through failover_fetcher.h, so an origin group fails over below every cache (SPEC 12.2). An
+// invalidation reaches every tier, each after its own propagation delay (SPEC 6.5).
 //
 //   CacheTopology topology{.pops = {"IAD89-C1", "IAD12-C2", "FRA6-C1"},
 //                          .regionals = {{"us-east-1", {"IAD89-C1", "IAD12-C2"}},
@@ -147,7 +148,7 @@ class EdgeNetwork {
 
   // The chain of fetchers above `pop`, built on the stack for one request, then `fn(fetcher)`.
   template <typename Fn>
-  auto WithUpstream(Pop& pop, OriginFetcher& origin, Fn&& fn);
+  auto WithUpstream(Pop& pop, OriginFetcher& driver_origin, Fn&& fn);
 
   std::vector<std::string> pop_names_;
   std::vector<std::string> regional_names_;

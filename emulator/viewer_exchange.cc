@@ -52,7 +52,7 @@ std::string OriginLane(const ViewerExchange& x, int behavior_index) {
   const policy::DistributionConfig& config = x.distribution->distribution().config;
   const policy::CacheBehavior& behavior =
       behavior_index < 0 ? config.default_behavior : config.behaviors[behavior_index];
-  const policy::Origin* origin = config.FindOrigin(behavior.target_origin_id);
+  const policy::Origin* origin = config.FindTargetOrigin(behavior.target_origin_id);
   return origin == nullptr ? "" : absl::StrCat(origin->domain_name, ":", origin->http_port);
 }
 

@@ -27,6 +27,19 @@ const Origin* DistributionConfig::FindOrigin(absl::string_view id) const {
   return nullptr;
 }
 
+const OriginGroup* DistributionConfig::FindOriginGroup(absl::string_view id) const {
+  for (const OriginGroup& g : origin_groups) {
+    if (g.id == id) return &g;
+  }
+  return nullptr;
+}
+
+const Origin* DistributionConfig::FindTargetOrigin(absl::string_view target_id) const {
+  const OriginGroup* group = FindOriginGroup(target_id);
+  if (group == nullptr) return FindOrigin(target_id);
+  return group->member_origin_ids.empty() ? nullptr : FindOrigin(group->member_origin_ids[0]);
+}
+
 const CustomErrorResponse* DistributionConfig::FindCustomErrorResponse(int status) const {
   for (const CustomErrorResponse& r : custom_error_responses) {
     if (r.error_code == status) return &r;

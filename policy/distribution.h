@@ -1,11 +1,11 @@
 // distribution.h — a CloudFront distribution as the model sees it.
 //
 // `DistributionConfig` mirrors the fields of CloudFront's own `DistributionConfig` (the JSON that
-// `aws cloudfront get-distribution-config` prints) that change caching: origins, the ordered cache
-// behaviors, the default behavior, custom error responses, the default root object, aliases.
-// Each behavior carries its resolved `CachePolicy` (managed, custom or legacy ForwardedValues), so
-// the rest of the model never looks a policy up. Members a config leaves out take
-// cloudfront_defaults.h's values; reading, validating and writing CloudFront's JSON live in
+// `aws cloudfront get-distribution-config` prints) that change caching: origins, origin groups,
+// the ordered cache behaviors, the default behavior, custom error responses, the default root
+// object, aliases. Each behavior carries its resolved `CachePolicy` (managed, custom or legacy
+// ForwardedValues), so the rest of the model never looks a policy up. Members a config leaves out
+// take cloudfront_defaults.h's values; reading, validating and writing CloudFront's JSON live in
 // distribution_json_reader.h, distribution_validator.h and distribution_json_writer.h.
 #pragma once
 
@@ -80,6 +80,20 @@ struct CustomErrorResponse {
   bool operator==(const CustomErrorResponse&) const = default;
 };
 
+// OriginGroups (SPEC 12.1): two origins behind one Id a behavior may target; the secondary gets
+// the primary's request again when the primary answers one of `failover_status_codes` or cannot
+// be reached (policy/origin_failover.h).
+struct OriginGroup {
+  std::string id;
+  std::vector<int> failover_status_codes;
+  // Origins Ids, [primary, secondary]; ValidateDistributionConfig keeps it at exactly two.
+  std::vector<std::string> member_origin_ids;
+  // "default" | "media-quality-based"; empty when the config leaves it out.
+  std::string selection_criteria;
+
+  bool operator==(const OriginGroup&) const = default;
+};
+
 struct DistributionConfig {
   std::string caller_reference;
   std::string comment;
@@ -87,6 +101,7 @@ struct DistributionConfig {
   std::string default_root_object;
   std::vector<std::string> aliases;
   std::vector<Origin> origins;
+  std::vector<OriginGroup> origin_groups;
   // Ordered; the default behavior is evaluated after all of them.
   std::vector<CacheBehavior> behaviors;
   CacheBehavior default_behavior;
@@ -94,6 +109,11 @@ struct DistributionConfig {
   std::string price_class = std::string(kDefaultPriceClass);
 
   const Origin* FindOrigin(absl::string_view id) const;
+  // The group whose Id is `id`, or null (a behavior's TargetOriginId names an origin or a group).
+  const OriginGroup* FindOriginGroup(absl::string_view id) const;
+  // The origin a behavior targeting `target_id` contacts first: that origin, or that group's
+  // primary (SPEC 12.2); null when there is none.
+  const Origin* FindTargetOrigin(absl::string_view target_id) const;
   const CustomErrorResponse* FindCustomErrorResponse(int status) const;
 
   bool operator==(const DistributionConfig&) const = default;

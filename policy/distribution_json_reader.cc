@@ -185,6 +185,23 @@ Origin ParseOrigin(CollectingReader& w, const JsonReader& j) {
   return o;
 }
 
+OriginGroup ParseOriginGroup(CollectingReader& w, const JsonReader& j) {
+  OriginGroup g;
+  if (auto v = w.String(j, "Id", Need::kRequired)) g.id = *v;
+  if (const auto criteria = w.Object(j, "FailoverCriteria", Need::kRequired)) {
+    for (const JsonReader& code : w.Items(*criteria, "StatusCodes", Need::kRequired)) {
+      if (auto v = w.Keep(code.Int())) g.failover_status_codes.push_back(static_cast<int>(*v));
+    }
+  }
+  for (const JsonReader& member : w.ObjectItems(j, "Members", Need::kRequired)) {
+    if (auto v = w.String(member, "OriginId", Need::kRequired)) {
+      g.member_origin_ids.push_back(*v);
+    }
+  }
+  if (auto v = w.String(j, "SelectionCriteria")) g.selection_criteria = *v;
+  return g;
+}
+
 ForwardedValues ParseForwardedValues(CollectingReader& w, const JsonReader& j) {
   ForwardedValues fv;
   fv.query_string = w.Bool(j, "QueryString", Need::kRequired).value_or(false);
@@ -287,6 +304,9 @@ DistributionConfig ParseDistributionConfig(CollectingReader& w, const JsonReader
   c.aliases = w.StringItems(j, "Aliases");
   for (const JsonReader& item : w.ObjectItems(j, "Origins", Need::kRequired)) {
     c.origins.push_back(ParseOrigin(w, item));
+  }
+  for (const JsonReader& item : w.ObjectItems(j, "OriginGroups")) {
+    c.origin_groups.push_back(ParseOriginGroup(w, item));
   }
   if (const auto d = w.Object(j, "DefaultCacheBehavior", Need::kRequired)) {
     c.default_behavior = ParseBehavior(w, *d, true, custom);

@@ -54,6 +54,17 @@ OrderedJson OriginToJson(const Origin& o) {
   return j;
 }
 
+OrderedJson OriginGroupToJson(const OriginGroup& g) {
+  std::vector<OrderedJson> codes(g.failover_status_codes.begin(), g.failover_status_codes.end());
+  std::vector<OrderedJson> members;
+  for (const std::string& id : g.member_origin_ids) members.push_back({{"OriginId", id}});
+  OrderedJson j = {{"Id", g.id},
+                   {"FailoverCriteria", {{"StatusCodes", List(codes)}}},
+                   {"Members", List(members)}};
+  if (!g.selection_criteria.empty()) j["SelectionCriteria"] = g.selection_criteria;
+  return j;
+}
+
 OrderedJson ForwardedValuesToJson(const ForwardedValues& fv) {
   OrderedJson cookies = {{"Forward", std::string(ToString(fv.cookies_forward))}};
   if (fv.cookies_forward == KeyListBehavior::kWhitelist) {
@@ -102,8 +113,9 @@ OrderedJson ErrorResponseToJson(const CustomErrorResponse& r) {
 }  // namespace
 
 std::string DistributionConfigToJson(const DistributionConfig& c) {
-  std::vector<OrderedJson> origins, behaviors, errors;
+  std::vector<OrderedJson> origins, groups, behaviors, errors;
   for (const Origin& o : c.origins) origins.push_back(OriginToJson(o));
+  for (const OriginGroup& g : c.origin_groups) groups.push_back(OriginGroupToJson(g));
   for (const CacheBehavior& b : c.behaviors) behaviors.push_back(BehaviorToJson(b, false));
   for (const CustomErrorResponse& r : c.custom_error_responses) {
     errors.push_back(ErrorResponseToJson(r));
@@ -112,6 +124,7 @@ std::string DistributionConfigToJson(const DistributionConfig& c) {
                    {"Aliases", StringList(c.aliases)},
                    {"DefaultRootObject", c.default_root_object},
                    {"Origins", List(origins)},
+                   {"OriginGroups", List(groups)},
                    {"DefaultCacheBehavior", BehaviorToJson(c.default_behavior, true)},
                    {"CacheBehaviors", List(behaviors)},
                    {"CustomErrorResponses", List(errors)},

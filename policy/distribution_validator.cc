@@ -8,6 +8,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "policy/origin_failover.h"
 #include "policy/path_pattern.h"
 
 namespace edgesim::policy {
@@ -79,6 +80,7 @@ class Validator {
 
   std::vector<ConfigProblem> Run() && {
     CheckOrigins();
+    CheckOriginGroups();
     if (config_.behaviors.size() > kMaxCacheBehaviors) {
       Problem(Sub(root_, "CacheBehaviors.Quantity"),
               absl::StrCat("TooManyCacheBehaviors: ", config_.behaviors.size(),
@@ -151,6 +153,64 @@ class Validator {
     }
   }
 
+  // SPEC 12.1: at most ten groups, each of two distinct existing origins, failing over on
+  // allowed codes only; an Id names one origin or one group, never both.
+  void CheckOriginGroups() {
+    if (config_.origin_groups.size() > kMaxOriginGroups) {
+      Problem(Sub(root_, "OriginGroups.Quantity"),
+              absl::StrCat("TooManyOriginGroupsPerDistribution: ", config_.origin_groups.size(),
+                           " origin groups; the limit is ", kMaxOriginGroups));
+    }
+    absl::flat_hash_set<absl::string_view> seen;
+    for (size_t i = 0; i < config_.origin_groups.size(); ++i) {
+      const OriginGroup& g = config_.origin_groups[i];
+      const std::string path = ItemPath(root_, "OriginGroups", i);
+      if (g.id.empty()) {
+        Problem(Sub(path, "Id"), "must not be empty");
+      } else if (config_.FindOrigin(g.id) != nullptr || !seen.insert(g.id).second) {
+        Problem(Sub(path, "Id"),
+                absl::StrCat("\"", g.id, "\" is already the Id of an origin or origin group"));
+      }
+      CheckFailoverCodes(g, Sub(path, "FailoverCriteria.StatusCodes"));
+      CheckMembers(g, Sub(path, "Members"));
+      if (!g.selection_criteria.empty() &&
+          !IsIn(g.selection_criteria, {"default", "media-quality-based"})) {
+        Problem(Sub(path, "SelectionCriteria"),
+                absl::StrCat("\"", g.selection_criteria,
+                             "\" is not one of default, media-quality-based"));
+      }
+    }
+  }
+
+  void CheckFailoverCodes(const OriginGroup& g, const std::string& path) {
+    if (g.failover_status_codes.empty()) Problem(Sub(path, "Items"), "needs at least one code");
+    for (size_t i = 0; i < g.failover_status_codes.size(); ++i) {
+      const int code = g.failover_status_codes[i];
+      if (std::find(kFailoverStatusCodes.begin(), kFailoverStatusCodes.end(), code) ==
+          kFailoverStatusCodes.end()) {
+        Problem(absl::StrCat(Sub(path, "Items"), "[", i, "]"),
+                absl::StrCat(code,
+                             " is not a failover code: 400, 403, 404, 416, 500, 502, "
+                             "503 or 504"));
+      }
+    }
+  }
+
+  void CheckMembers(const OriginGroup& g, const std::string& path) {
+    if (g.member_origin_ids.size() != 2) {
+      Problem(Sub(path, "Quantity"),
+              absl::StrCat("an origin group has exactly 2 members (primary, secondary), not ",
+                           g.member_origin_ids.size()));
+    }
+    for (size_t i = 0; i < g.member_origin_ids.size(); ++i) {
+      const std::string& id = g.member_origin_ids[i];
+      if (config_.FindOrigin(id) == nullptr) {
+        Problem(absl::StrCat(path, ".Items[", i, "].OriginId"),
+                absl::StrCat("\"", id, "\" names no origin of this distribution"));
+      }
+    }
+  }
+
   // SPEC 1.1 rule 10: the syntax is PathPattern's to judge, so the table and the config agree.
   void CheckPathPattern(const std::string& pattern, const std::string& location) {
     if (absl::StatusOr<PathPattern> compiled = PathPattern::Compile(pattern); !compiled.ok()) {
@@ -159,9 +219,17 @@ class Validator {
   }
 
   void CheckBehavior(const CacheBehavior& b, const std::string& path) {
-    if (config_.FindOrigin(b.target_origin_id) == nullptr) {
+    const bool to_group = config_.FindOriginGroup(b.target_origin_id) != nullptr;
+    if (config_.FindOrigin(b.target_origin_id) == nullptr && !to_group) {
       Problem(Sub(path, "TargetOriginId"),
               absl::StrCat("\"", b.target_origin_id, "\" names no origin of this distribution"));
+    }
+    // SPEC 12.1, CloudFront's own wording.
+    if (to_group && std::any_of(b.allowed_methods.begin(), b.allowed_methods.end(),
+                                [](const std::string& m) { return !MethodFailsOver(m); })) {
+      Problem(Sub(path, "AllowedMethods"),
+              "The parameter AllowedMethods cannot include POST, PUT, PATCH, or DELETE for a "
+              "cached behavior associated with an origin group.");
     }
     if (!IsIn(b.viewer_protocol_policy, {"allow-all", "https-only", "redirect-to-https"})) {
       Problem(Sub(path, "ViewerProtocolPolicy"),

@@ -1,10 +1,11 @@
 // distribution_validator.h — the semantic rules a DistributionConfig must keep, whoever built it.
 //
 // CloudFront refuses a config whose behaviors name no origin, whose TTLs are out of order, whose
-// methods, timeouts or error codes are outside the documented sets (SPEC 1.1 rules 10-12, 2.2,
-// 2.5, 4.1, 7.3, 7.4). Every problem is reported at once, each at the location the JSON would
-// spell it (`DistributionConfig.CacheBehaviors.Items[2].TargetOriginId`), whether the config was
-// loaded (distribution_json_reader.h runs this) or built by hand or by a simulator variant.
+// methods, timeouts or error codes are outside the documented sets, or whose origin groups break
+// theirs (SPEC 1.1 rules 10-12, 2.2, 2.5, 4.1, 7.3, 7.4, 12.1). Every problem is reported at once,
+// each at the location the JSON would spell it
+// (`DistributionConfig.CacheBehaviors.Items[2].TargetOriginId`), whether the config was loaded
+// (distribution_json_reader.h runs this) or built by hand or by a simulator variant.
 //
 //   std::vector<ConfigProblem> problems = ValidateDistributionConfig(config);
 //   EDGESIM_RETURN_IF_ERROR(ConfigProblemsStatus(problems));   // one "location: message" a line

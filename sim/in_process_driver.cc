@@ -11,7 +11,7 @@
 namespace edgesim::sim {
 
 InProcessDriver::InProcessDriver(const Scenario& scenario, absl::Time epoch)
-    : model_(scenario.origin, epoch),
+    : model_(scenario.origin, epoch, {}, scenario.origins),
       fetcher_(model_),
       epoch_(epoch),
       now_(epoch) {}

@@ -54,24 +54,33 @@ std::string Body(absl::string_view path, int64_t version, uint64_t size) {
 
 }  // namespace
 
-OriginModel::OriginModel(OriginScript script, absl::Time epoch, OriginModelOptions options)
+OriginModel::OriginModel(OriginScript script, absl::Time epoch, OriginModelOptions options,
+                         OriginScriptsById per_origin)
     : script_(std::move(script)),
+      per_origin_(std::move(per_origin)),
       epoch_(epoch),
       options_(options),
       default_rule_(*policy::PathPattern::Compile("*")) {}
 
-const OriginRule* OriginModel::RuleFor(absl::string_view path) const {
-  if (script_.rules.empty()) return nullptr;
+const OriginScript& OriginModel::ScriptOf(absl::string_view origin_id) const {
+  const auto it = per_origin_.find(origin_id);
+  return it == per_origin_.end() ? script_ : it->second;
+}
+
+const OriginRule* OriginModel::RuleFor(absl::string_view path, const OriginScript* script) const {
+  const std::vector<OriginRule>& rules = (script != nullptr ? *script : script_).rules;
+  if (rules.empty()) return nullptr;
   const std::string normalized = policy::NormalizePathForMatching(path);
-  for (const OriginRule& rule : script_.rules) {
+  for (const OriginRule& rule : rules) {
     if (rule.path.Matches(normalized)) return &rule;
   }
   return nullptr;
 }
 
-const OriginOutage* OriginModel::OutageAt(absl::string_view path, absl::Time now) const {
+const OriginOutage* OriginModel::OutageAt(const OriginScript& script, absl::string_view path,
+                                          absl::Time now) const {
   const absl::Duration t = now - epoch_;
-  for (const OriginOutage& o : script_.outages) {
+  for (const OriginOutage& o : script.outages) {
     if (t < o.from || t >= o.to) continue;
     if (o.path && !o.path->Matches(policy::NormalizePathForMatching(path))) continue;
     return &o;
@@ -111,10 +120,12 @@ absl::StatusOr<core::OriginResponse> OriginModel::Answer(absl::string_view path_
 }
 
 absl::StatusOr<core::OriginResponse> OriginModel::Answer(const policy::Request& request,
-                                                         absl::Time now, uint64_t size) const {
+                                                         absl::Time now, uint64_t size,
+                                                         absl::string_view origin_id) const {
   const absl::string_view path = request.path();
+  const OriginScript& script = ScriptOf(origin_id);
   core::OriginResponse r;
-  if (const OriginOutage* outage = OutageAt(path, now)) {
+  if (const OriginOutage* outage = OutageAt(script, path, now)) {
     switch (outage->failure) {
       case OriginOutage::Failure::kTimeout:
         return absl::DeadlineExceededError("origin outage: no answer in time");
@@ -125,7 +136,7 @@ absl::StatusOr<core::OriginResponse> OriginModel::Answer(const policy::Request& 
         return r;
     }
   }
-  const OriginRule* found = RuleFor(path);
+  const OriginRule* found = RuleFor(path, &script);
   const OriginRule& rule = found ? *found : default_rule_;
   const int64_t version = rule.versioned ? Version(path) : 1;
   const std::string etag = ETagOf(path, version);
@@ -154,7 +165,8 @@ absl::StatusOr<core::OriginResponse> OriginModel::Answer(const policy::Request& 
 absl::StatusOr<core::OriginResponse> ModelOriginFetcher::Fetch(const core::OriginRequest& request,
                                                                absl::Time now) {
   ++requests_;
-  absl::StatusOr<core::OriginResponse> r = model_.Answer(request.forwarded, now, size_);
+  absl::StatusOr<core::OriginResponse> r = model_.Answer(
+      request.forwarded, now, size_, request.origin != nullptr ? request.origin->id : "");
   if (r.ok()) bytes_ += r->body_size;
   return r;
 }

@@ -15,6 +15,10 @@
 // (kDeadlineExceeded for a timeout, kUnavailable for a refused connection), as
 // core::OriginFetcher documents.
 //
+// A scenario may script origins on their own (Scenario::origins): an answer for such an origin
+// follows its rules and outages, while object versions stay shared, as a deploy reaches every
+// origin alike.
+//
 // The simulator asks only for sizes (`bodies = false`): the body is then null and `body_size`
 // set, so a miss costs no body string.
 //
@@ -50,12 +54,16 @@ struct OriginModelOptions {
 class OriginModel {
  public:
   // `epoch` is the scenario's time 0 (outage windows and version 1's Last-Modified).
-  OriginModel(OriginScript script, absl::Time epoch, OriginModelOptions options = {});
+  // `per_origin`: the scripts of origins that do not answer as `script` says.
+  OriginModel(OriginScript script, absl::Time epoch, OriginModelOptions options = {},
+              OriginScriptsById per_origin = {});
 
-  // The answer to `request` (its method, target and conditional headers) at `now`. A `size` > 0
-  // replaces the rule's (a trace that knows its objects' sizes).
+  // The answer to `request` (its method, target and conditional headers) at `now`, from the
+  // origin whose Id is `origin_id` (empty or unscripted: `script`'s). A `size` > 0 replaces the
+  // rule's (a trace that knows its objects' sizes).
   absl::StatusOr<core::OriginResponse> Answer(const policy::Request& request, absl::Time now,
-                                              uint64_t size = 0) const;
+                                              uint64_t size = 0,
+                                              absl::string_view origin_id = {}) const;
   // A plain GET of `path_and_query`.
   absl::StatusOr<core::OriginResponse> Answer(absl::string_view path_and_query,
                                               absl::Time now) const;
@@ -69,8 +77,9 @@ class OriginModel {
   // otherwise. REQUIRES: version <= Version(path).
   absl::Time VersionTime(absl::string_view path, int64_t version) const;
 
-  // The rule answering `path`, or nullptr for the implicit default.
-  const OriginRule* RuleFor(absl::string_view path) const;
+  // The rule of `script` (the model's own when null) answering `path`, or nullptr for the
+  // implicit default.
+  const OriginRule* RuleFor(absl::string_view path, const OriginScript* script = nullptr) const;
 
   absl::Time epoch() const { return epoch_; }
 
@@ -78,17 +87,21 @@ class OriginModel {
   // Deploy times of versions 2, 3, ... of one path.
   using History = std::vector<absl::Time>;
 
-  const OriginOutage* OutageAt(absl::string_view path, absl::Time now) const;
+  const OriginScript& ScriptOf(absl::string_view origin_id) const;
+  const OriginOutage* OutageAt(const OriginScript& script, absl::string_view path,
+                               absl::Time now) const;
   const History* HistoryOf(absl::string_view path) const;
 
   OriginScript script_;
+  OriginScriptsById per_origin_;
   absl::Time epoch_;
   OriginModelOptions options_;
   OriginRule default_rule_;
   absl::flat_hash_map<std::string, History> history_;
 };
 
-// A core::OriginFetcher answering from an OriginModel, counting what reaches it.
+// A core::OriginFetcher answering from an OriginModel as the request's origin, counting what
+// reaches it.
 class ModelOriginFetcher final : public core::OriginFetcher {
  public:
   explicit ModelOriginFetcher(const OriginModel& model) : model_(model) {}

@@ -160,7 +160,7 @@ class ModelReplay {
               const RequestObserver* observer)
       : variant_(variant),
         frame_(frame),
-        origin_(scenario.origin, frame.epoch, {.bodies = false}),
+        origin_(scenario.origin, frame.epoch, {.bodies = false}, scenario.origins),
         fetcher_(origin_),
         delay_(variant.invalidation_delay.value_or(frame.invalidation_delay)),
         observer_(observer) {}

@@ -231,6 +231,21 @@ absl::StatusOr<OriginScript> ParseOriginScriptAt(const JsonReader& json) {
   return script;
 }
 
+// "origins": one script per origin Id the distribution defines.
+absl::StatusOr<OriginScriptsById> ParseOriginScriptsById(const JsonReader& json,
+                                                         const policy::DistributionConfig& config) {
+  OriginScriptsById scripts;
+  if (!json.present()) return scripts;
+  EDGESIM_ASSIGN_OR_RETURN(const auto members, json.Members());
+  for (const auto& [id, script] : members) {
+    if (config.FindOrigin(id) == nullptr) {
+      return script.Error("names no origin of the distribution");
+    }
+    EDGESIM_ASSIGN_OR_RETURN(scripts[id], ParseOriginScriptAt(script));
+  }
+  return scripts;
+}
+
 absl::StatusOr<std::vector<Step>> ParseSteps(const JsonReader& json) {
   std::vector<Step> steps;
   if (!json.present()) return steps;
@@ -286,8 +301,8 @@ absl::StatusOr<OriginScript> ParseOriginScript(const nlohmann::json& json) {
 absl::StatusOr<Scenario> ParseScenario(const nlohmann::json& json, absl::string_view base_dir) {
   const JsonReader root(json, "");
   if (!json.is_object()) return JsonReader(json, "scenario").ExpectObject();
-  EDGESIM_RETURN_IF_ERROR(root.OnlyKeys(
-      {"name", "description", "distribution", "origin", "steps", "workload", "variants", "grid"}));
+  EDGESIM_RETURN_IF_ERROR(root.OnlyKeys({"name", "description", "distribution", "origin", "origins",
+                                         "steps", "workload", "variants", "grid"}));
   Scenario s;
   s.base_dir = std::string(base_dir);
   if (JsonReader v = root.Field("name"); v.present()) {
@@ -298,6 +313,8 @@ absl::StatusOr<Scenario> ParseScenario(const nlohmann::json& json, absl::string_
   }
   EDGESIM_ASSIGN_OR_RETURN(s.distribution, ParseDistribution(root.Field("distribution")));
   EDGESIM_ASSIGN_OR_RETURN(s.origin, ParseOriginScriptAt(root.Field("origin")));
+  EDGESIM_ASSIGN_OR_RETURN(s.origins,
+                           ParseOriginScriptsById(root.Field("origins"), s.distribution.config));
   EDGESIM_ASSIGN_OR_RETURN(s.steps, ParseSteps(root.Field("steps")));
   if (JsonReader workload = root.Field("workload"); workload.present()) {
     EDGESIM_RETURN_IF_ERROR(workload.ExpectObject());

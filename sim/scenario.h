@@ -15,6 +15,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -67,6 +68,10 @@ struct OriginScript {
   std::vector<OriginOutage> outages;
 };
 
+// Scripts of single origins, by origin Id (`"origins": {"primary": {...}}`), for scenarios whose
+// origins answer differently (an origin group's primary and secondary, SPEC 12.2).
+using OriginScriptsById = std::map<std::string, OriginScript, std::less<>>;
+
 // What a step's response must show; absent fields are not checked.
 struct Expectation {
   absl::optional<int> status;
@@ -101,7 +106,10 @@ struct Scenario {
   std::string description;
   // SingleOriginDistribution("origin.example.com", Managed-CachingOptimized) when absent.
   policy::Distribution distribution;
+  // What every origin answers, unless `origins` scripts it on its own.
   OriginScript origin;
+  // Each key names an origin of `distribution`.
+  OriginScriptsById origins;
   std::vector<Step> steps;
   // The what-if input as written; workload_spec.h's ParseWorkloadSpec reads it. Null when absent.
   nlohmann::json workload;

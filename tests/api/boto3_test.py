@@ -157,6 +157,41 @@ class CloudFrontTest(unittest.TestCase):
         self.assertError("InconsistentQuantities", self.cf.create_distribution,
                          DistributionConfig=bad)
 
+    def test_origin_groups_round_trip(self):
+        # SPEC 12.1: OriginGroups through the REST-XML API and back, and the rules it keeps.
+        config = distribution_config("groups", target="group-1")
+        backup = dict(config["Origins"]["Items"][0], Id="origin-2",
+                      DomainName="backup.example.com")
+        config["Origins"] = {"Quantity": 2, "Items": [config["Origins"]["Items"][0], backup]}
+        group = {"Id": "group-1",
+                 "FailoverCriteria": {"StatusCodes": {"Quantity": 3, "Items": [500, 503, 404]}},
+                 "Members": {"Quantity": 2, "Items": [{"OriginId": "origin-1"},
+                                                      {"OriginId": "origin-2"}]},
+                 "SelectionCriteria": "default"}
+        config["OriginGroups"] = {"Quantity": 1, "Items": [group]}
+        created = self.cf.create_distribution(DistributionConfig=config)
+        got = self.cf.get_distribution_config(Id=created["Distribution"]["Id"])
+        self.assertEqual(got["DistributionConfig"]["OriginGroups"],
+                         {"Quantity": 1, "Items": [group]})
+        self.assertEqual(got["DistributionConfig"]["DefaultCacheBehavior"]["TargetOriginId"],
+                         "group-1")
+
+        post = json.loads(json.dumps(config))
+        post["CallerReference"] = "groups-post"
+        methods = ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"]
+        post["DefaultCacheBehavior"]["AllowedMethods"] = {"Quantity": 7, "Items": methods}
+        response = self.assertError("InvalidArgument", self.cf.create_distribution,
+                                    DistributionConfig=post)
+        self.assertIn("The parameter AllowedMethods cannot include POST, PUT, PATCH, or DELETE "
+                      "for a cached behavior associated with an origin group.",
+                      response["Error"]["Message"])
+        bad_code = json.loads(json.dumps(config))
+        bad_code["CallerReference"] = "groups-501"
+        bad_code["OriginGroups"]["Items"][0]["FailoverCriteria"]["StatusCodes"] = {
+            "Quantity": 1, "Items": [501]}
+        self.assertError("InvalidArgument", self.cf.create_distribution,
+                         DistributionConfig=bad_code)
+
     def test_delete_needs_disabled(self):
         created = self.create("enabled")
         self.assertError("DistributionNotDisabled", self.cf.delete_distribution,

@@ -324,6 +324,57 @@ TEST_F(CloudFrontApiTest, TagsAndCreateDistributionWithTags) {
   ExpectError(Send("POST", tagging + "&Operation=Retag", "<Tags/>"), 400, "InvalidArgument");
 }
 
+// SPEC 12.1: OriginGroups in CloudFront's XML, as the CLI sends them, and back from the config.
+std::string OriginGroupConfigXml(const std::string& caller_reference,
+                                 const std::string& allowed_methods) {
+  return absl::StrCat(
+      R"(<DistributionConfig><CallerReference>)", caller_reference,
+      R"(</CallerReference><Comment></Comment><Enabled>true</Enabled><Origins><Quantity>2</Quantity><Items>)",
+      R"(<Origin><Id>o1</Id><DomainName>one.example.com</DomainName><CustomOriginConfig><HTTPPort>80</HTTPPort><HTTPSPort>443</HTTPSPort><OriginProtocolPolicy>http-only</OriginProtocolPolicy></CustomOriginConfig></Origin>)",
+      R"(<Origin><Id>o2</Id><DomainName>two.example.com</DomainName><CustomOriginConfig><HTTPPort>80</HTTPPort><HTTPSPort>443</HTTPSPort><OriginProtocolPolicy>http-only</OriginProtocolPolicy></CustomOriginConfig></Origin>)",
+      R"(</Items></Origins><OriginGroups><Quantity>1</Quantity><Items><OriginGroup><Id>g</Id>)",
+      R"(<FailoverCriteria><StatusCodes><Quantity>2</Quantity><Items><StatusCode>503</StatusCode><StatusCode>404</StatusCode></Items></StatusCodes></FailoverCriteria>)",
+      R"(<Members><Quantity>2</Quantity><Items><OriginGroupMember><OriginId>o1</OriginId></OriginGroupMember><OriginGroupMember><OriginId>o2</OriginId></OriginGroupMember></Items></Members>)",
+      R"(<SelectionCriteria>default</SelectionCriteria></OriginGroup></Items></OriginGroups>)",
+      R"(<DefaultCacheBehavior><TargetOriginId>g</TargetOriginId><ViewerProtocolPolicy>allow-all</ViewerProtocolPolicy>)",
+      R"(<AllowedMethods>)", allowed_methods, R"(</AllowedMethods>)",
+      R"(<CachePolicyId>658327ea-f89d-4fab-a63d-7e88639e58f6</CachePolicyId></DefaultCacheBehavior></DistributionConfig>)");
+}
+
+TEST_F(CloudFrontApiTest, OriginGroupsRoundTripAndABehaviorForOneCannotAllowPost) {
+  httplib::Result r = Send("POST", "/2020-05-31/distribution",
+                           OriginGroupConfigXml("ref-groups",
+                                                "<Quantity>2</Quantity><Items><Method>GET</Method>"
+                                                "<Method>HEAD</Method></Items>"));
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 201) << r->body;
+  httplib::Result config = Send(
+      "GET",
+      absl::StrCat("/2020-05-31/distribution/", XmlText(r->body, "Distribution/Id"), "/config"));
+  ASSERT_TRUE(config);
+  EXPECT_THAT(config->body,
+              HasSubstr("<OriginGroups><Quantity>1</Quantity><Items><OriginGroup><Id>g</Id>"
+                        "<FailoverCriteria><StatusCodes><Quantity>2</Quantity><Items>"
+                        "<StatusCode>503</StatusCode><StatusCode>404</StatusCode></Items>"
+                        "</StatusCodes></FailoverCriteria><Members><Quantity>2</Quantity><Items>"
+                        "<OriginGroupMember><OriginId>o1</OriginId></OriginGroupMember>"
+                        "<OriginGroupMember><OriginId>o2</OriginId></OriginGroupMember></Items>"
+                        "</Members><SelectionCriteria>default</SelectionCriteria></OriginGroup>"
+                        "</Items></OriginGroups>"))
+      << config->body;
+
+  httplib::Result post = Send(
+      "POST", "/2020-05-31/distribution",
+      OriginGroupConfigXml("ref-groups-post",
+                           "<Quantity>7</Quantity><Items><Method>GET</Method><Method>HEAD</Method>"
+                           "<Method>OPTIONS</Method><Method>PUT</Method><Method>POST</Method>"
+                           "<Method>PATCH</Method><Method>DELETE</Method></Items>"));
+  ExpectError(post, 400, "InvalidArgument");
+  EXPECT_THAT(XmlText(post->body, "ErrorResponse/Error/Message"),
+              HasSubstr("The parameter AllowedMethods cannot include POST, PUT, PATCH, or DELETE "
+                        "for a cached behavior associated with an origin group."));
+}
+
 // serve's wiring: --demo is adopted (listed, invalidatable), the banner shows the aws commands,
 // and --propagation-delay holds an invalidation back in a POP.
 TEST(CloudFrontApiServeTest, DemoIsAdoptedAndPropagationDelayHoldsInvalidationsBack) {

@@ -50,6 +50,24 @@ TEST(LoadDistributionConfigJson, MinimalSample) {
   EXPECT_EQ(d.cache_policy.cookies.behavior, KeyListBehavior::kNone);
 }
 
+// SPEC 12.1: OriginGroups as CloudFront's JSON spells them; a behavior may target a group.
+TEST(LoadDistributionConfigJson, OriginGroups) {
+  Json j = WithOriginGroup(BaseJson(), Json::array({503, 404}));
+  j["OriginGroups"]["Items"][0]["SelectionCriteria"] = "media-quality-based";
+  absl::StatusOr<DistributionConfig> c = LoadDistributionConfigJson(j.dump());
+  ASSERT_TRUE(c.ok()) << c.status();
+  ASSERT_EQ(c->origin_groups.size(), 1u);
+  const OriginGroup& g = c->origin_groups[0];
+  EXPECT_EQ(g.id, "group-1");
+  EXPECT_THAT(g.failover_status_codes, testing::ElementsAre(503, 404));
+  EXPECT_THAT(g.member_origin_ids, testing::ElementsAre("origin-1", "origin-2"));
+  EXPECT_EQ(g.selection_criteria, "media-quality-based");
+  EXPECT_EQ(c->FindOriginGroup("group-1"), &g);
+  EXPECT_EQ(c->FindOriginGroup("origin-1"), nullptr);
+  EXPECT_TRUE(
+      LoadDistributionConfigJson(ReadTestdata("dist-config-minimal.json"))->origin_groups.empty());
+}
+
 TEST(LoadDistributionConfigJson, S3Sample) {
   absl::StatusOr<DistributionConfig> c =
       LoadDistributionConfigJson(ReadTestdata("dist-config-s3.json"));

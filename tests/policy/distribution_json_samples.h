@@ -105,6 +105,24 @@ inline CachePolicy CustomPolicy(const std::string& id, int64_t min_ttl, int64_t 
 }
 
 // Where a mutation of BaseJson() applies, and where its problems are reported.
+// SPEC 12.1: an origin group "group-1" of origin-1 (primary) and a second custom origin
+// "origin-2", failing over on `codes`; the ordered behavior targets it.
+inline Json WithOriginGroup(Json j, Json codes = Json::array({500, 502, 503, 504})) {
+  Json second = j["Origins"]["Items"][0];
+  second["Id"] = "origin-2";
+  second["DomainName"] = "backup.example.com";
+  j["Origins"]["Items"].push_back(second);
+  j["Origins"]["Quantity"] = j["Origins"]["Items"].size();
+  Json group = {
+      {"Id", "group-1"},
+      {"FailoverCriteria", {{"StatusCodes", QuantityItems(std::move(codes))}}},
+      {"Members",
+       QuantityItems(Json::array({{{"OriginId", "origin-1"}}, {{"OriginId", "origin-2"}}}))}};
+  j["OriginGroups"] = QuantityItems(Json::array({group}));
+  j["CacheBehaviors"]["Items"][0]["TargetOriginId"] = "group-1";
+  return j;
+}
+
 inline Json& Default(Json& j) { return j["DefaultCacheBehavior"]; }
 inline Json& Ordered(Json& j) { return j["CacheBehaviors"]["Items"][0]; }
 inline Json& FirstOrigin(Json& j) { return j["Origins"]["Items"][0]; }
@@ -123,6 +141,7 @@ inline const std::string kRoot = "DistributionConfig";
 inline const std::string kDefault = kRoot + ".DefaultCacheBehavior";
 inline const std::string kItem0 = kRoot + ".CacheBehaviors.Items[0]";
 inline const std::string kOrigin0 = kRoot + ".Origins.Items[0]";
+inline const std::string kGroup0 = kRoot + ".OriginGroups.Items[0]";
 inline const std::string kError0 = kRoot + ".CustomErrorResponses.Items[0]";
 
 }  // namespace edgesim::policy

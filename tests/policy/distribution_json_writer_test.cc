@@ -59,6 +59,8 @@ DistributionConfig RichConfig(const CachePolicy& custom) {
   minio.domain_name = "minio.internal";
   minio.kind = OriginKind::kS3;
   c.origins = {web, bucket, website, rest_as_custom, minio};
+  c.origin_groups = {{"web-then-bucket", {500, 502, 503, 504}, {"web", "bucket"}, "default"},
+                     {"site-then-minio", {404}, {"website", "minio"}, ""}};
 
   CacheBehavior legacy;
   legacy.path_pattern = "/api/*";
@@ -86,12 +88,17 @@ DistributionConfig RichConfig(const CachePolicy& custom) {
   forward_all.target_origin_id = "minio";
   forward_all.cache_policy = CachePolicyFromForwardedValues(
       {false, {}, KeyListBehavior::kAll, {}, {"*"}}, absl::nullopt, absl::nullopt, absl::nullopt);
+  CacheBehavior failover;
+  failover.path_pattern = "/ha/*";
+  failover.target_origin_id = "web-then-bucket";
+  failover.cache_policy_id = "Managed-CachingOptimized";
+  failover.cache_policy = *FindManagedCachePolicy("Managed-CachingOptimized");
   CacheBehavior query_all;
   query_all.path_pattern = "/q?/*";
   query_all.target_origin_id = "rest-custom";
   query_all.cache_policy = CachePolicyFromForwardedValues(
       {true, {}, KeyListBehavior::kNone, {}, {}}, 100000, absl::nullopt, absl::nullopt);
-  c.behaviors = {legacy, managed, with_custom, forward_all, query_all};
+  c.behaviors = {legacy, managed, with_custom, forward_all, query_all, failover};
 
   c.default_behavior.target_origin_id = "web";
   c.default_behavior.viewer_protocol_policy = "redirect-to-https";
@@ -126,6 +133,15 @@ TEST(RoundTrip, SavedJsonHasCloudFrontShape) {
   EXPECT_TRUE(saved["Origins"]["Items"][3].contains("CustomOriginConfig"));  // custom transport
   EXPECT_TRUE(saved["Origins"]["Items"][4].contains("S3OriginConfig"));
   EXPECT_FALSE(saved["DefaultCacheBehavior"].contains("PathPattern"));
+  // SPEC 12.1's shape; SelectionCriteria only when set.
+  const Json& group = saved["OriginGroups"]["Items"][0];
+  EXPECT_EQ(saved["OriginGroups"]["Quantity"], 2);
+  EXPECT_EQ(group["Id"], "web-then-bucket");
+  EXPECT_EQ(group["FailoverCriteria"]["StatusCodes"],
+            Json::parse(R"({"Quantity": 4, "Items": [500, 502, 503, 504]})"));
+  EXPECT_EQ(group["Members"]["Items"][1]["OriginId"], "bucket");
+  EXPECT_EQ(group["SelectionCriteria"], "default");
+  EXPECT_FALSE(saved["OriginGroups"]["Items"][1].contains("SelectionCriteria"));
   EXPECT_FALSE(saved["DefaultCacheBehavior"].contains("ForwardedValues"));
   const Json& legacy = saved["CacheBehaviors"]["Items"][0];
   EXPECT_EQ(legacy["ForwardedValues"]["QueryStringCacheKeys"]["Items"], Json::array({"v", "lang"}));

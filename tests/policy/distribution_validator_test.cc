@@ -205,6 +205,68 @@ const ProblemCase kProblemCases[] = {
        Default(j)["AllowedMethods"] = allowed;
      },
      kDefault + ".AllowedMethods.CachedMethods.Items", "within AllowedMethods"},
+    // SPEC 12.1: origin groups.
+    {"FailoverCodeNotAllowed",
+     [](Json& j) {
+       j = WithOriginGroup(j, Json::array({503, 501}));
+     },
+     kGroup0 + ".FailoverCriteria.StatusCodes.Items[1]", "501 is not a failover code"},
+    {"FailoverCodesEmpty", [](Json& j) { j = WithOriginGroup(j, Json::array()); },
+     kGroup0 + ".FailoverCriteria.StatusCodes.Items", "needs at least one code"},
+    {"OriginGroupOfThree",
+     [](Json& j) {
+       j = WithOriginGroup(j);
+       Json& members = j["OriginGroups"]["Items"][0]["Members"];
+       members["Items"].push_back({{"OriginId", "origin-1"}});
+       members["Quantity"] = 3;
+     },
+     kGroup0 + ".Members.Quantity", "exactly 2 members"},
+    {"OriginGroupMemberNamesNoOrigin",
+     [](Json& j) {
+       j = WithOriginGroup(j);
+       j["OriginGroups"]["Items"][0]["Members"]["Items"][1]["OriginId"] = "gone";
+     },
+     kGroup0 + ".Members.Items[1].OriginId", "\"gone\" names no origin"},
+    {"OriginGroupIdIsAnOriginId",
+     [](Json& j) {
+       j = WithOriginGroup(j);
+       j["OriginGroups"]["Items"][0]["Id"] = "origin-2";
+       Ordered(j)["TargetOriginId"] = "origin-2";
+     },
+     kGroup0 + ".Id", "\"origin-2\" is already the Id of an origin or origin group"},
+    {"ElevenOriginGroups",
+     [](Json& j) {
+       j = WithOriginGroup(j);
+       Json items = Json::array();
+       for (int i = 0; i < 11; ++i) {
+         Json g = j["OriginGroups"]["Items"][0];
+         g["Id"] = absl::StrCat("group-", i + 1);
+         items.push_back(g);
+       }
+       j["OriginGroups"] = QuantityItems(items);
+     },
+     kRoot + ".OriginGroups.Quantity", "TooManyOriginGroupsPerDistribution: 11 origin groups"},
+    {"OriginGroupBehaviorAllowsPost",
+     [](Json& j) {
+       j = WithOriginGroup(j);
+       Ordered(j)["AllowedMethods"] =
+           QuantityItems(Json::array({"GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"}));
+     },
+     kItem0 + ".AllowedMethods",
+     "The parameter AllowedMethods cannot include POST, PUT, PATCH, or DELETE for a cached "
+     "behavior associated with an origin group."},
+    {"SelectionCriteriaUnknown",
+     [](Json& j) {
+       j = WithOriginGroup(j);
+       j["OriginGroups"]["Items"][0]["SelectionCriteria"] = "fastest";
+     },
+     kGroup0 + ".SelectionCriteria", "is not one of default, media-quality-based"},
+    {"FailoverCriteriaMissing",
+     [](Json& j) {
+       j = WithOriginGroup(j);
+       j["OriginGroups"]["Items"][0].erase("FailoverCriteria");
+     },
+     kGroup0 + ".FailoverCriteria", "required field is missing"},
     // Types.
     {"EnabledNotABool", [](Json& j) { j["Enabled"] = "yes"; }, kRoot + ".Enabled",
      "expected true or false, got string"},
@@ -250,6 +312,16 @@ TEST(OriginPortProblemTest, AcceptsCloudFrontsPortsOnly) {
                        int64_t{83637}, INT64_MAX}) {
     EXPECT_NE(OriginPortProblem(port), absl::nullopt) << port;
   }
+}
+
+TEST(Validation, OriginGroupTargetedByAReadOnlyBehaviorIsValid) {
+  Json j = WithOriginGroup(BaseJson(), Json::array({400, 403, 404, 416, 500, 502, 503, 504}));
+  Ordered(j)["AllowedMethods"] = QuantityItems(Json::array({"GET", "HEAD", "OPTIONS"}));
+  j["OriginGroups"]["Items"][0]["SelectionCriteria"] = "default";
+  absl::StatusOr<DistributionConfig> c = LoadDistributionConfigJson(j.dump());
+  ASSERT_TRUE(c.ok()) << c.status();
+  ASSERT_EQ(c->origin_groups.size(), 1u);
+  EXPECT_EQ(c->behaviors[0].target_origin_id, "group-1");
 }
 
 TEST(Validation, BaseConfigAndSeventyFiveBehaviorsAreValid) {

@@ -94,6 +94,32 @@ TEST(OriginModelTest, OutagesAnswerAStatusOrFail) {
   EXPECT_TRUE(origin.Answer("/other", kEpoch + absl::Seconds(305)).ok());
 }
 
+// An origin group's members answer from their own scripts; versions are shared.
+TEST(OriginModelTest, ScriptedOriginsAnswerFromTheirOwnScripts) {
+  absl::StatusOr<OriginScript> down =
+      ParseOriginScript(nlohmann::json::parse(R"({"outages": [{"from": 0, "to": 50}]})"));
+  ASSERT_TRUE(down.ok()) << down.status();
+  OriginModel origin(Script(), kEpoch, {}, {{"primary", *down}});
+  origin.Deploy({"/a"}, kEpoch + absl::Seconds(1));
+  EXPECT_EQ(origin.Answer(policy::Request::Get("/a"), kEpoch, 0, "primary")->head.status, 503);
+  absl::StatusOr<core::OriginResponse> other =
+      origin.Answer(policy::Request::Get("/a"), kEpoch + absl::Seconds(2), 0, "secondary");
+  ASSERT_TRUE(other.ok());
+  EXPECT_EQ(other->head.status, 200);
+  EXPECT_EQ(other->head.headers.Get(kVersionHeader).value_or(""), "2");
+  EXPECT_EQ(origin.Answer(policy::Request::Get("/a"), kEpoch + absl::Seconds(60), 0, "primary")
+                ->head.headers.Get(kVersionHeader)
+                .value_or(""),
+            "2");
+
+  ModelOriginFetcher fetcher(origin);
+  const policy::Origin primary{.id = "primary"};
+  core::OriginRequest request;
+  request.forwarded = policy::Request::Get("/a");
+  request.origin = &primary;
+  EXPECT_EQ(fetcher.Fetch(request, kEpoch)->head.status, 503);
+}
+
 TEST(OriginModelTest, SizesOnlyWithoutBodies) {
   OriginModel origin(Script(), kEpoch, {.bodies = false});
   absl::StatusOr<core::OriginResponse> r = origin.Answer("/assets/a.js", kEpoch);

@@ -151,6 +151,11 @@ INSTANTIATE_TEST_SUITE_P(
                 "steps[0].expect: only a request step has one"},
         BadCase{R"({"nmae": "typo"})", "unknown key \"nmae\""},
         BadCase{R"({"origin": {"rule": []}})", "origin: unknown key \"rule\""},
+        // Per-origin scripts name origins of the distribution and keep the "origin" keys.
+        BadCase{R"({"origins": {"nowhere": {}}})",
+                "origins.nowhere: names no origin of the distribution"},
+        BadCase{R"({"origins": {"origin": {"rule": []}}})", "origins.origin: unknown key \"rule\""},
+        BadCase{R"({"origins": [{}]})", "origins: expected an object"},
         BadCase{R"({"origin": {"rules": [{"path": "/a", "cache_control": "x"}]}})",
                 "origin.rules[0]: unknown key \"cache_control\""},
         BadCase{R"({"origin": {"outages": [{"from": 1, "to": 5, "code": 503}]}})",
