@@ -95,8 +95,8 @@ INSTANTIATE_TEST_SUITE_P(Spec39, SpecWorkedTtlCasesWithoutExplanationTest,
                            return info.param.name;
                          });
 
-TEST(SpecWorkedTtlCasesTableTest, HasAllFortyOneRowsInOrder) {
-  ASSERT_EQ(std::size(kWorkedCases), 41u);
+TEST(SpecWorkedTtlCasesTableTest, HasEveryRowInOrder) {
+  ASSERT_EQ(std::size(kWorkedCases), 48u);
   for (size_t i = 0; i < std::size(kWorkedCases); ++i) {
     EXPECT_THAT(kWorkedCases[i].name, testing::StartsWith(absl::StrFormat("Case%02d_", i + 1)));
   }
@@ -438,6 +438,19 @@ TEST(DecideTtlOptionTest, ExpiresRelativeToOriginDate_UNCONFIRMED) {
       Seconds(60));
 }
 
+TEST(DecideTtlOptionTest, StoreExpiredWithoutValidator_UNCONFIRMED) {
+  const Headers h{{"Cache-Control", "max-age=0"}};
+  EXPECT_FALSE(Decide(200, h).store);
+  ModelOptions options;
+  options.store_expired_without_validator = true;
+  const TtlDecision d = Decide(200, h, kLegacyDefaults, {}, options);
+  EXPECT_TRUE(d.store);
+  EXPECT_EQ(d.fresh_for, absl::ZeroDuration());
+  EXPECT_THAT(d.reason, HasSubstr("store_expired_without_validator"));
+  // MaxTTL 0 still stores nothing.
+  EXPECT_FALSE(Decide(200, {{"ETag", "\"a\""}}, {0, 0, 0}, {}, options).store);
+}
+
 TEST(DecideTtlOptionTest, SubtractOriginAge_UNCONFIRMED) {
   const Headers h{{"Cache-Control", "max-age=3600"}, {"Age", "600"}};
   const TtlDecision by_default = Decide(200, h);
@@ -448,7 +461,8 @@ TEST(DecideTtlOptionTest, SubtractOriginAge_UNCONFIRMED) {
   options.subtract_origin_age = true;
   EXPECT_EQ(Decide(200, h, kLegacyDefaults, {}, options).fresh_for, Seconds(3000));
   const TtlDecision old =
-      Decide(200, {{"Cache-Control", "s-maxage=60"}, {"Age", "600"}}, kLegacyDefaults, {}, options);
+      Decide(200, {{"Cache-Control", "s-maxage=60"}, {"Age", "600"}, {"ETag", "\"a\""}},
+             kLegacyDefaults, {}, options);
   EXPECT_TRUE(old.store);
   EXPECT_EQ(old.fresh_for, absl::ZeroDuration());
   EXPECT_EQ(
