@@ -3,6 +3,7 @@
 #include <memory>
 #include <string>
 
+#include "absl/strings/match.h"
 #include "core/request_pipeline.h"
 #include "core/topology.h"
 #include "core/viewer_head.h"

@@ -146,17 +146,20 @@ TEST(DecideTtlTest, DirectivesWithoutTtlEffectAreIgnored) {
 }
 
 TEST(DecideTtlTest, SMaxAgeZeroIsStoredAndRevalidatedButNotCollapsed) {
-  const TtlDecision d = Decide(200, {{"Cache-Control", "s-maxage=0, max-age=600"}});
+  const TtlDecision d =
+      Decide(200, {{"Cache-Control", "s-maxage=0, max-age=600"}, {"ETag", "\"a\""}});
   EXPECT_TRUE(d.store);
   EXPECT_EQ(d.fresh_for, absl::ZeroDuration());
   EXPECT_FALSE(d.collapsible);
 }
 
-// UNCONFIRMED (SPEC B6): invalid or repeated Expires means already expired.
+// UNCONFIRMED (SPEC B6): invalid or repeated Expires means already expired (stored to revalidate
+// given a validator, SPEC B5).
 TEST(DecideTtlTest, InvalidExpiresIsAlreadyExpired_UNCONFIRMED) {
   for (Headers h :
        {Headers{{"Expires", "0"}}, Headers{{"Expires", "-1"}}, Headers{{"Expires", "next week"}},
         Headers{{"Expires", ExpiresIn(600)}, {"Expires", ExpiresIn(900)}}}) {
+    h.Add("ETag", "\"a\"");
     const TtlDecision d = Decide(200, h);
     EXPECT_TRUE(d.store) << h;
     EXPECT_EQ(d.fresh_for, absl::ZeroDuration()) << h;
@@ -394,7 +397,9 @@ TEST(DecideTtlOptionTest, StoreNoCacheForRevalidationOff_UNCONFIRMED) {
   EXPECT_FALSE(d.store);
   EXPECT_THAT(d.reason, HasSubstr("store_no_cache_for_revalidation"));
   // max-age=0 is not no-cache: still stored to revalidate.
-  EXPECT_TRUE(Decide(200, {{"Cache-Control", "max-age=0"}}, kLegacyDefaults, {}, options).store);
+  EXPECT_TRUE(
+      Decide(200, {{"Cache-Control", "max-age=0"}, {"ETag", "\"a\""}}, kLegacyDefaults, {}, options)
+          .store);
   // MinTTL > 0 still overrides.
   EXPECT_EQ(Decide(200, {{"Cache-Control", "no-cache"}}, {60, 300, 3600}, {}, options).fresh_for,
             Seconds(60));
