@@ -29,10 +29,20 @@ using policy::ErrorDetail;
 
 constexpr absl::Duration kZero = absl::ZeroDuration();
 
-// ---- Conditional requests (SPEC 3.4) ------------------------------------------------------------
+// ---- Range requests (SPEC 4.5) ------------------------------------------------------------------
 
-bool HasValidators(const policy::Headers& headers) {
-  return headers.Has("ETag") || headers.Has("Last-Modified");
+// Range is forwarded by default (SPEC 4.5). A request the cache will not store carries it to the
+// origin, whose answer (206, or the whole object) the viewer gets as it is. A cacheable one does
+// not: it fetches the whole object, the widest range, which is stored and cut for the viewer
+// (core/ranged_answer.h; UNCONFIRMED which range CloudFront asks for).
+void ForwardRange(const policy::Request& viewer, policy::Request& forwarded, EdgeResult& result) {
+  const absl::optional<absl::string_view> range = viewer.headers.Get("Range");
+  if (!range) return;
+  forwarded.headers.Set("Range", *range);
+  if (const auto if_range = viewer.headers.Get("If-Range")) {
+    forwarded.headers.Set("If-Range", *if_range);
+  }
+  result.range_forwarded = true;
 }
 
 // ---- Responses CloudFront makes itself (policy/response_head.h) --------------------------------
@@ -432,8 +442,8 @@ CollapsedResult EdgeCache::Impl::FetchUpstream(Exchange& x) {
   const StoreLookup* stale = x.stale();
   const StoredResponse* old = stale != nullptr ? stale->response.get() : nullptr;
   // SPEC 3.4: conditional with the stored validators, unless Vary: * (or none to send).
-  const bool conditional =
-      old != nullptr && !old->terms.unconditional_revalidation && HasValidators(old->head.headers);
+  const bool conditional = old != nullptr && !old->terms.unconditional_revalidation &&
+                           policy::HasValidators(old->head.headers);
   absl::StatusOr<OriginResponse> fetched = Fetch(x, conditional ? old : nullptr);
   if (fetched.ok() && conditional && fetched->head.status == 304) {
     return RefreshStored(x, *stale, *fetched);
@@ -493,6 +503,7 @@ policy::Request EdgeCache::Impl::Forwarded(Exchange& x, const StoredResponse* re
                                              .via = via,
                                              .request_id = x.p.request_id.view()};
   policy::Request f = policy::BuildOriginRequest(x.viewer(), context);
+  if (x.p.pass_through) ForwardRange(x.viewer(), f, x.result);
   if (revalidating != nullptr) {
     const policy::Headers& stored = revalidating->head.headers;
     if (const auto etag = stored.Get("ETag")) f.headers.Set("If-None-Match", *etag);

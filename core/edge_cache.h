@@ -131,6 +131,12 @@ struct EdgeResult {
   // framing; the viewer gets that much under the promised framing, then the connection closes.
   bool truncated = false;
   absl::optional<BackgroundRefresh> background_refresh;
+  // The viewer's Range went to the origin with the request (a behavior that does not cache,
+  // SPEC 4.5): the origin's answer is relayed, never cut again (core/ranged_answer.h).
+  bool range_forwarded = false;
+  // Set when the answer is a cut of the object (206, 416): the length its head states, for a
+  // HEAD as for a GET (otherwise the stored object's or the origin's).
+  absl::optional<uint64_t> cut_length;
 };
 
 // The state between a cache's two phases (EdgeCache::Lookup, then EdgeCache::Complete): what the

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "core/error_page.h"
+#include "core/ranged_answer.h"
 #include "policy/status_macros.h"
 
 namespace edgesim::core {
@@ -29,6 +30,7 @@ RequestPipeline::Begun RequestPipeline::Begin(int pop, const policy::Request& vi
   }
   const policy::CustomErrorResponse* custom = ErrorPageFor(distribution_.config, *looked.served);
   if (custom == nullptr) {
+    CutToRange(viewer, *looked.served);
     begun.answer = std::move(looked.served);
     return begun;
   }
@@ -39,6 +41,7 @@ RequestPipeline::Begun RequestPipeline::Begin(int pop, const policy::Request& vi
                                       looked.served->request_id);
   if (page.served) {
     SubstituteErrorPage(*looked.served, *std::move(page.served), *custom);
+    CutToRange(viewer, *looked.served);
     begun.answer = std::move(looked.served);
     return begun;
   }
@@ -55,9 +58,11 @@ EdgeResult RequestPipeline::Complete(Pending pending, absl::Time now, OriginFetc
   EdgeResult answer = network_->Complete(pending.pop, std::move(pending.fetch), now, origin);
   if (!pending.error) {
     AddErrorPage(pending.pop, viewer, answer, now, origin);
+    CutToRange(viewer, answer);
     return answer;
   }
   SubstituteErrorPage(*pending.error, std::move(answer), *pending.custom);
+  CutToRange(viewer, *pending.error);
   return *std::move(pending.error);
 }
 
@@ -65,6 +70,7 @@ EdgeResult RequestPipeline::Handle(int pop, const policy::Request& viewer, absl:
                                    OriginFetcher& origin) {
   EdgeResult answer = network_->Handle(pop, viewer, now, origin);
   AddErrorPage(pop, viewer, answer, now, origin);
+  CutToRange(viewer, answer);
   if (answer.background_refresh) {
     Revalidate(pop, *answer.background_refresh, now, origin);
     answer.background_refresh.reset();

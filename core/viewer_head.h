@@ -12,6 +12,7 @@
 
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "absl/types/optional.h"
 #include "core/edge_cache.h"
 #include "policy/http_message.h"
 #include "policy/outcome.h"
@@ -25,6 +26,10 @@ inline const policy::Headers& HeadersOf(const EdgeResult& r) {
   return r.stored != nullptr && r.viewer.headers.empty() ? r.stored->head.headers
                                                          : r.viewer.headers;
 }
+
+// The length of the object behind an answer, whatever part of it goes out: the stored object's,
+// else the kept head's Content-Length (a HEAD miss); nullopt when neither says.
+absl::optional<uint64_t> ObjectLength(const EdgeResult& r);
 
 // CloudFront's own headers only (SPEC 5).
 template <typename Fn>

@@ -1,6 +1,7 @@
 #include "emulator/access_log_record.h"
 
 #include "core/viewer_head.h"
+#include "policy/byte_range.h"
 #include "policy/outcome.h"
 
 namespace edgesim::emulator {
@@ -42,8 +43,16 @@ policy::AccessLogRecord AccessLogRecordFor(const ViewerExchange& x, const Connec
     r.detailed_result_type =
         std::string(policy::DetailedResultType(a.outcome, a.error_detail, a.origin_shield_hit));
   }
-  r.content_type = std::string(core::HeadersOf(a).Get("Content-Type").value_or(""));
+  const policy::Headers& head = core::HeadersOf(a);
+  r.content_type = std::string(head.Get("Content-Type").value_or(""));
   r.content_len = facts.content_length;
+  // SPEC 8.2: sc-range-start / sc-range-end come from the answer's Content-Range.
+  if (const auto content_range = head.Get("Content-Range")) {
+    if (const absl::optional<policy::ByteRange> range = policy::ParseContentRange(*content_range)) {
+      r.range_start = range->first;
+      r.range_end = range->last;
+    }
+  }
   return r;
 }
 

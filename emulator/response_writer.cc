@@ -1,6 +1,5 @@
 #include "emulator/response_writer.h"
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "boost/beast/http/status.hpp"
 #include "core/viewer_head.h"
@@ -36,11 +35,9 @@ absl::optional<uint64_t> ContentLength(const core::EdgeResult& r, bool head_requ
   if (status == 304 || status == 204 || (status >= 100 && status < 200)) return absl::nullopt;
   // SPEC 4.3: a body cut short goes out under the length the origin promised, which it misses.
   if (!head_request && !r.truncated) return r.body_size;
-  if (r.stored != nullptr) return r.stored->body_size;
-  uint64_t n;
-  const auto header = core::HeadersOf(r).Get("Content-Length");
-  if (header && absl::SimpleAtoi(*header, &n)) return n;
-  return absl::nullopt;
+  // A HEAD states what a GET would carry: the range's length for a 206 (SPEC 4.5).
+  if (r.cut_length) return r.cut_length;
+  return core::ObjectLength(r);
 }
 
 }  // namespace

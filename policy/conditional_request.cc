@@ -41,4 +41,8 @@ bool NotModified(const Request& request, const Headers& representation) {
   return since.has_value() && modified.has_value() && *modified <= *since;
 }
 
+bool HasValidators(const Headers& representation) {
+  return representation.Has("ETag") || representation.Has("Last-Modified");
+}
+
 }  // namespace edgesim::policy

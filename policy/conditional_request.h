@@ -19,4 +19,8 @@ namespace edgesim::policy {
 // CloudFront evaluates them in this RFC order.
 bool NotModified(const Request& request, const Headers& representation);
 
+// Whether a response carries a validator (ETag or Last-Modified) a conditional request can use:
+// CloudFront's revalidation (SPEC 3.4), and whether a TTL-0 response is worth storing (SPEC 3.3).
+bool HasValidators(const Headers& representation);
+
 }  // namespace edgesim::policy

@@ -69,6 +69,12 @@ struct ModelOptions {
   // SPEC 6.6: invalidation pricing.
   int invalidation_free_paths_per_month = 1000;
   double invalidation_price_per_path_usd = 0.005;
+
+  // SPEC 3.3, SPEC B5: a response whose TTL is 0 (DefaultTTL 0 without freshness headers,
+  // max-age=0, s-maxage=0, a past Expires, no-cache with MinTTL 0) is stored, already expired, only
+  // when it has an ETag or Last-Modified to revalidate with. When true it is stored without one
+  // too, and refetched in full on every request.
+  bool store_expired_without_validator = false;
 };
 
 }  // namespace edgesim::policy

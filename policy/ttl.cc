@@ -12,6 +12,7 @@
 #include "policy/ascii_case.h"
 #include "policy/cache_control.h"
 #include "policy/combined_header.h"
+#include "policy/conditional_request.h"
 #include "policy/http_date.h"
 
 namespace edgesim::policy {
@@ -96,11 +97,21 @@ enum class StatusClass {
 };
 
 // `why`, unless null, is set to the rule that applies, for the explanation.
-StatusClass ClassifyStatus(int status, const ModelOptions& options, std::string* why) {
+StatusClass ClassifyStatus(int status, bool has_cache_control, const ModelOptions& options,
+                           std::string* why) {
   auto say = [why](const auto&... pieces) {
     if (why != nullptr) *why = absl::StrCat(pieces...);
   };
   switch (status) {
+    case 307:
+    case 308:
+      // DG/http-3xx-status-codes.html: "CloudFront caches 307 and 308 responses only when you
+      // include the Cache-Control header" (Expires alone does not count; SPEC 4.2).
+      if (!has_cache_control) {
+        say(status, " without Cache-Control is never cached (SPEC 4.2)");
+        return StatusClass::kNeverCached;
+      }
+      break;
     case 404:
     case 414:
     case 500:
@@ -258,9 +269,32 @@ absl::optional<HeaderTtl> OriginHeaderTtl(const Response& response, const Respon
 
 // ---- 2xx / 3xx (SPEC 3.2, 3.3) -----------------------------------------------------------------
 
+// SPEC 3.3, SPEC B5: a response whose TTL is 0 is kept, already expired, only so that every
+// request can revalidate it (a 304 is a RefreshHit); without a validator (ETag or Last-Modified)
+// there is nothing to revalidate with, so it is not stored (UNCONFIRMED; option
+// store_expired_without_validator). `why` names the rule that gave the TTL 0; it is called only
+// when explaining.
+template <std::invocable Why>
+void ConcludeExpired(const Response& response, TtlSource source, const ModelOptions& options,
+                     Derivation& x, Why&& why) {
+  const bool validator = HasValidators(response.headers);
+  const bool store = validator || options.store_expired_without_validator;
+  x.Conclude(store, kZero, source, [&] {
+    if (validator) return absl::StrCat(why(), ": stored, revalidated on every request");
+    if (store) {
+      return absl::StrCat(why(),
+                          ": stored without ETag or Last-Modified, refetched on every request "
+                          "(option store_expired_without_validator, UNCONFIRMED)");
+    }
+    return absl::StrCat(why(),
+                        ": no ETag or Last-Modified to revalidate with, not stored (UNCONFIRMED, "
+                        "Appendix B 5)");
+  });
+}
+
 // SPEC 3.2's first row: no-cache/no-store/private.
-void DecideDirective(const ResponseCacheControl& cc, const CachePolicy& policy,
-                     const ModelOptions& options, Derivation& x) {
+void DecideDirective(const Response& response, const ResponseCacheControl& cc,
+                     const CachePolicy& policy, const ModelOptions& options, Derivation& x) {
   if (cc.max_age.has_value() || cc.s_maxage.has_value()) {
     x.Step([&] {
       return absl::StrCat(DirectiveNames(cc),
@@ -284,8 +318,8 @@ void DecideDirective(const ResponseCacheControl& cc, const CachePolicy& policy,
                       "no-cache with MinTTL 0: not stored (option "
                       "store_no_cache_for_revalidation off, UNCONFIRMED)");
   }
-  x.Conclude(true, kZero, TtlSource::kNoCacheDirective,
-             "no-cache with MinTTL 0: stored, revalidated on every request (SPEC 3.3)");
+  ConcludeExpired(response, TtlSource::kNoCacheDirective, options, x,
+                  [] { return "no-cache with MinTTL 0 (SPEC 3.3)"; });
 }
 
 // UNCONFIRMED (SPEC 3.2, SPEC B5): with no_cache_beats_max_age off, an explicit
@@ -321,24 +355,26 @@ void DecideCacheable(const Response& response, const ResponseCacheControl& cc,
                      const CachePolicy& policy, absl::Time now, const ModelOptions& options,
                      Derivation& x) {
   if (cc.has_no_cache_no_store_or_private() && !ExplicitTtlBeatsNoCache(cc, options, x)) {
-    return DecideDirective(cc, policy, options, x);
+    return DecideDirective(response, cc, policy, options, x);
   }
   const absl::optional<HeaderTtl> header = OriginHeaderTtl(response, cc, now, options, x);
   if (!header.has_value()) {
-    // SPEC 3.9 row 23: DefaultTTL 0 without a header keeps nothing, unlike max-age=0 below.
-    const bool store = policy.default_ttl > kZero;
-    return x.Conclude(store, policy.default_ttl, TtlSource::kDefaultTtl, [&] {
-      return absl::StrCat("no max-age, s-maxage or Expires: DefaultTTL ", Secs(policy.default_ttl),
-                          store ? "" : ", not cached");
-    });
+    // SPEC 3.9 row 23: DefaultTTL 0 without a header is TTL 0 like max-age=0 below.
+    auto why = [&] {
+      return absl::StrCat("no max-age, s-maxage or Expires: DefaultTTL ", Secs(policy.default_ttl));
+    };
+    if (policy.default_ttl <= kZero) {
+      return ConcludeExpired(response, TtlSource::kDefaultTtl, options, x, why);
+    }
+    return x.Conclude(true, policy.default_ttl, TtlSource::kDefaultTtl, why);
   }
   std::string reason;
   const absl::Duration ttl = ClampToPolicy(*header, policy, x.explain ? &reason : nullptr);
-  x.Conclude(true, ttl, header->source, [&] {
-    // SPEC 3.3: max-age=0, s-maxage=0 and past Expires keep a copy that is revalidated each time.
-    if (ttl == kZero) absl::StrAppend(&reason, ": stored, revalidated on every request");
-    return std::move(reason);
-  });
+  // SPEC 3.3: max-age=0, s-maxage=0 and a past Expires give TTL 0.
+  if (ttl <= kZero) {
+    return ConcludeExpired(response, header->source, options, x, [&] { return std::move(reason); });
+  }
+  x.Conclude(true, ttl, header->source, [&] { return std::move(reason); });
 }
 
 // ---- 4xx / 5xx (SPEC 3.5) ----------------------------------------------------------------------
@@ -503,8 +539,8 @@ TtlDecision DeriveTtl(const Response& origin_response, const CachePolicy& policy
                "MaxTTL 0 (CachingDisabled): nothing is cached, errors included (SPEC 3.3)");
   } else {
     std::string why;
-    const StatusClass status_class =
-        ClassifyStatus(origin_response.status, options, explain ? &why : nullptr);
+    const StatusClass status_class = ClassifyStatus(origin_response.status, header.has_value(),
+                                                    options, explain ? &why : nullptr);
     x.Step([&] { return why; });
     switch (status_class) {
       case StatusClass::kCacheable:

@@ -25,6 +25,7 @@ TEST(ModelOptionsTest, DefaultsAreAppendixB_UNCONFIRMED) {
   EXPECT_EQ(o.invalidation_free_paths_per_month, 1000);           // SPEC 6.6
   EXPECT_DOUBLE_EQ(o.invalidation_price_per_path_usd, 0.005);
   EXPECT_EQ(o.invalidation_batch_max_file_paths, 3000);  // SPEC 6.3
+  EXPECT_FALSE(o.store_expired_without_validator);       // B5
 }
 
 }  // namespace

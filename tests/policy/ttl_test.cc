@@ -95,8 +95,8 @@ INSTANTIATE_TEST_SUITE_P(Spec39, SpecWorkedTtlCasesWithoutExplanationTest,
                            return info.param.name;
                          });
 
-TEST(SpecWorkedTtlCasesTableTest, HasAllFortyOneRowsInOrder) {
-  ASSERT_EQ(std::size(kWorkedCases), 41u);
+TEST(SpecWorkedTtlCasesTableTest, HasEveryRowInOrder) {
+  ASSERT_EQ(std::size(kWorkedCases), 48u);
   for (size_t i = 0; i < std::size(kWorkedCases); ++i) {
     EXPECT_THAT(kWorkedCases[i].name, testing::StartsWith(absl::StrFormat("Case%02d_", i + 1)));
   }
@@ -146,17 +146,20 @@ TEST(DecideTtlTest, DirectivesWithoutTtlEffectAreIgnored) {
 }
 
 TEST(DecideTtlTest, SMaxAgeZeroIsStoredAndRevalidatedButNotCollapsed) {
-  const TtlDecision d = Decide(200, {{"Cache-Control", "s-maxage=0, max-age=600"}});
+  const TtlDecision d =
+      Decide(200, {{"Cache-Control", "s-maxage=0, max-age=600"}, {"ETag", "\"a\""}});
   EXPECT_TRUE(d.store);
   EXPECT_EQ(d.fresh_for, absl::ZeroDuration());
   EXPECT_FALSE(d.collapsible);
 }
 
-// UNCONFIRMED (SPEC B6): invalid or repeated Expires means already expired.
+// UNCONFIRMED (SPEC B6): invalid or repeated Expires means already expired (stored to revalidate
+// given a validator, SPEC B5).
 TEST(DecideTtlTest, InvalidExpiresIsAlreadyExpired_UNCONFIRMED) {
   for (Headers h :
        {Headers{{"Expires", "0"}}, Headers{{"Expires", "-1"}}, Headers{{"Expires", "next week"}},
         Headers{{"Expires", ExpiresIn(600)}, {"Expires", ExpiresIn(900)}}}) {
+    h.Add("ETag", "\"a\"");
     const TtlDecision d = Decide(200, h);
     EXPECT_TRUE(d.store) << h;
     EXPECT_EQ(d.fresh_for, absl::ZeroDuration()) << h;
@@ -394,7 +397,9 @@ TEST(DecideTtlOptionTest, StoreNoCacheForRevalidationOff_UNCONFIRMED) {
   EXPECT_FALSE(d.store);
   EXPECT_THAT(d.reason, HasSubstr("store_no_cache_for_revalidation"));
   // max-age=0 is not no-cache: still stored to revalidate.
-  EXPECT_TRUE(Decide(200, {{"Cache-Control", "max-age=0"}}, kLegacyDefaults, {}, options).store);
+  EXPECT_TRUE(
+      Decide(200, {{"Cache-Control", "max-age=0"}, {"ETag", "\"a\""}}, kLegacyDefaults, {}, options)
+          .store);
   // MinTTL > 0 still overrides.
   EXPECT_EQ(Decide(200, {{"Cache-Control", "no-cache"}}, {60, 300, 3600}, {}, options).fresh_for,
             Seconds(60));
@@ -438,6 +443,19 @@ TEST(DecideTtlOptionTest, ExpiresRelativeToOriginDate_UNCONFIRMED) {
       Seconds(60));
 }
 
+TEST(DecideTtlOptionTest, StoreExpiredWithoutValidator_UNCONFIRMED) {
+  const Headers h{{"Cache-Control", "max-age=0"}};
+  EXPECT_FALSE(Decide(200, h).store);
+  ModelOptions options;
+  options.store_expired_without_validator = true;
+  const TtlDecision d = Decide(200, h, kLegacyDefaults, {}, options);
+  EXPECT_TRUE(d.store);
+  EXPECT_EQ(d.fresh_for, absl::ZeroDuration());
+  EXPECT_THAT(d.reason, HasSubstr("store_expired_without_validator"));
+  // MaxTTL 0 still stores nothing.
+  EXPECT_FALSE(Decide(200, {{"ETag", "\"a\""}}, {0, 0, 0}, {}, options).store);
+}
+
 TEST(DecideTtlOptionTest, SubtractOriginAge_UNCONFIRMED) {
   const Headers h{{"Cache-Control", "max-age=3600"}, {"Age", "600"}};
   const TtlDecision by_default = Decide(200, h);
@@ -448,7 +466,8 @@ TEST(DecideTtlOptionTest, SubtractOriginAge_UNCONFIRMED) {
   options.subtract_origin_age = true;
   EXPECT_EQ(Decide(200, h, kLegacyDefaults, {}, options).fresh_for, Seconds(3000));
   const TtlDecision old =
-      Decide(200, {{"Cache-Control", "s-maxage=60"}, {"Age", "600"}}, kLegacyDefaults, {}, options);
+      Decide(200, {{"Cache-Control", "s-maxage=60"}, {"Age", "600"}, {"ETag", "\"a\""}},
+             kLegacyDefaults, {}, options);
   EXPECT_TRUE(old.store);
   EXPECT_EQ(old.fresh_for, absl::ZeroDuration());
   EXPECT_EQ(

@@ -1,4 +1,4 @@
-// ttl_worked_cases.h — SPEC 3.9's 41 worked TTL cases as data.
+// ttl_worked_cases.h — SPEC 3.9's worked TTL cases as data.
 //
 // Shared by the policy test (DecideTtl against the table) and the CLI test (`edgesim explain`
 // must answer the same), so the table is written once.
@@ -47,7 +47,7 @@ inline Response MakeResponse(int status, Headers headers) {
 
 inline std::string ExpiresIn(int64_t seconds) { return FormatHttpDate(kNow + Seconds(seconds)); }
 
-// ---- SPEC 3.9: the 41 worked TTL cases
+// ---- SPEC 3.9: the worked TTL cases
 // -----------------------------------------------------------
 
 // SPEC 3.9's "Cached?" and "CloudFront TTL" columns. For row 38, `cached` means "the stale copy is
@@ -108,9 +108,9 @@ inline const WorkedCase kWorkedCases[] = {
      .headers = {{"Cache-Control", "max-age=3600"}},
      .expect = {true, 600, TtlSource::kMaxAge},
      .reason_mentions = "max-age=3600 capped by MaxTTL 600"},
-    {.name = "Case04_MaxAgeZeroStoredExpired",
+    {.name = "Case04_MaxAgeZeroWithEtagStoredExpired",
      .policies = {kLegacyDefaults},
-     .headers = {{"Cache-Control", "max-age=0"}},
+     .headers = {{"Cache-Control", "max-age=0"}, {"ETag", "\"v1\""}},
      .expect = {true, 0, TtlSource::kMaxAge},
      .reason_mentions = "revalidated on every request"},
     {.name = "Case05_MaxAgeRaisedToMinTtl",
@@ -168,16 +168,18 @@ inline const WorkedCase kWorkedCases[] = {
      .expires_in = 30 * kDay,
      .expect = {true, 3600, TtlSource::kMaxAge},
      .reason_mentions = "max-age=3600"},
-    // UNCONFIRMED (SPEC B6): a past Expires stores the object already expired.
+    // UNCONFIRMED (SPEC B5, B6): a past Expires stores the object already expired, given a
+    // validator to revalidate with.
     {.name = "Case16_ExpiresInThePastStoredExpired_UNCONFIRMED",
      .policies = {kLegacyDefaults},
+     .headers = {{"Last-Modified", "Sun, 01 Nov 2026 10:00:00 GMT"}},
      .expires_in = -3600,
      .expect = {true, 0, TtlSource::kExpires},
      .reason_mentions = "Expires (in the past)"},
-    // UNCONFIRMED (SPEC B5): no-cache keeps a copy that is revalidated on every request.
-    {.name = "Case17_NoCacheRevalidatesEachTime_UNCONFIRMED",
+    // SPEC A8: no-cache with an ETag keeps a copy that is revalidated on every request.
+    {.name = "Case17_NoCacheRevalidatesEachTime",
      .policies = {kLegacyDefaults},
-     .headers = {{"Cache-Control", "no-cache"}},
+     .headers = {{"Cache-Control", "no-cache"}, {"ETag", "\"v1\""}},
      .expect = {true, 0, TtlSource::kNoCacheDirective},
      .reason_mentions = "no-cache with MinTTL 0"},
     {.name = "Case18_NoStoreNotCached",
@@ -209,7 +211,7 @@ inline const WorkedCase kWorkedCases[] = {
     {.name = "Case23_DefaultTtlZeroNotCached_UseOriginCacheControlHeaders",
      .policies = {{0, 0, kYear}},
      .expect = {false, 0, TtlSource::kDefaultTtl},
-     .reason_mentions = "DefaultTTL 0"},
+     .reason_mentions = "DefaultTTL 0: no ETag or Last-Modified"},
     {.name = "Case24_SMaxAgeWithDefaultTtlZero",
      .policies = {{0, 0, kYear}},
      .headers = {{"Cache-Control", "s-maxage=600"}},
@@ -237,7 +239,7 @@ inline const WorkedCase kWorkedCases[] = {
      .headers = {{"Cache-Control", "max-age=86400"}, {"Location", "/new"}},
      .expect = {true, 86400, TtlSource::kMaxAge},
      .reason_mentions = "max-age=86400"},
-    {.name = "Case29_RedirectWithoutHeadersUsesDefaultTtl",
+    {.name = "Case29_FoundRedirectWithoutHeadersUsesDefaultTtl",
      .policies = {kLegacyDefaults},
      .status = 302,
      .headers = {{"Location", "/elsewhere"}},
@@ -319,6 +321,48 @@ inline const WorkedCase kWorkedCases[] = {
                  {"ETag", "\"9b2cf535f27731c974343645a3985328\""},
                  {"Content-Type", "image/png"}},
      .context = {.s3_origin = true},
+     .expect = {true, 86400, TtlSource::kDefaultTtl},
+     .reason_mentions = "DefaultTTL 86400"},
+    // SPEC 3.3 (SPEC-next 14.1): TTL 0 keeps a copy only when it can be revalidated.
+    {.name = "Case42_MaxAgeZeroWithoutValidatorNotStored_UNCONFIRMED",
+     .policies = {kLegacyDefaults},
+     .headers = {{"Cache-Control", "max-age=0"}},
+     .expect = {false, 0, TtlSource::kMaxAge},
+     .reason_mentions = "no ETag or Last-Modified"},
+    {.name = "Case43_DefaultTtlZeroWithEtagStoredExpired_UNCONFIRMED",
+     .policies = {{0, 0, kYear}},
+     .headers = {{"ETag", "\"v1\""}},
+     .expect = {true, 0, TtlSource::kDefaultTtl},
+     .reason_mentions = "DefaultTTL 0: stored, revalidated on every request"},
+    {.name = "Case44_NoCacheWithoutValidatorNotStored_UNCONFIRMED",
+     .policies = {kLegacyDefaults},
+     .headers = {{"Cache-Control", "no-cache"}},
+     .expect = {false, 0, TtlSource::kNoCacheDirective},
+     .reason_mentions = "no ETag or Last-Modified"},
+    // DG/http-3xx-status-codes.html: 307 and 308 are cached only with Cache-Control.
+    {.name = "Case45_TemporaryRedirectWithoutCacheControlNotCached",
+     .policies = kAnyPolicy,
+     .status = 307,
+     .headers = {{"Location", "/elsewhere"}},
+     .expect = {false, 0, TtlSource::kNotCacheable},
+     .reason_mentions = "307 without Cache-Control"},
+    {.name = "Case46_PermanentRedirectWithExpiresOnlyNotCached",
+     .policies = kAnyPolicy,
+     .status = 308,
+     .headers = {{"Location", "/elsewhere"}},
+     .expires_in = 3600,
+     .expect = {false, 0, TtlSource::kNotCacheable},
+     .reason_mentions = "308 without Cache-Control"},
+    {.name = "Case47_PermanentRedirectWithCacheControlCached",
+     .policies = {kLegacyDefaults},
+     .status = 308,
+     .headers = {{"Cache-Control", "max-age=600"}, {"Location", "/elsewhere"}},
+     .expect = {true, 600, TtlSource::kMaxAge},
+     .reason_mentions = "max-age=600"},
+    {.name = "Case48_TemporaryRedirectWithCacheControlWithoutMaxAgeUsesDefaultTtl",
+     .policies = {kLegacyDefaults},
+     .status = 307,
+     .headers = {{"Cache-Control", "public"}, {"Location", "/elsewhere"}},
      .expect = {true, 86400, TtlSource::kDefaultTtl},
      .reason_mentions = "DefaultTTL 86400"},
 };
