@@ -926,6 +926,24 @@ TEST(EdgeCacheMethodTest, MethodNotAllowedIsRefused_UNCONFIRMED403) {
   EXPECT_EQ(origin.fetches(), 0);
 }
 
+// SPEC 4.1, 13.4: decided in the cache, so every driver refuses it alike.
+TEST(EdgeCacheMethodTest, AGetOrHeadWithABodyIs403AndGoesNowhere) {
+  FakeOrigin origin;
+  origin.Set("/a", 200, kCacheable60);
+  auto edge = MakeEdge(AllMethods(false));
+  for (absl::string_view method : {"GET", "HEAD"}) {
+    Request with_body = Method(method, "/a");
+    with_body.headers.Add("Content-Length", "4");
+    EdgeResult r = edge->Handle(with_body, At(0), origin);
+    EXPECT_EQ(r.viewer.status, 403) << method;
+    EXPECT_EQ(r.error_detail, ErrorDetail::kInvalidRequest) << method;
+  }
+  Request post = Method("POST", "/a");
+  post.headers.Add("Content-Length", "4");
+  EXPECT_EQ(edge->Handle(post, At(0), origin).viewer.status, 200);
+  EXPECT_EQ(origin.fetches(), 1);
+}
+
 TEST(EdgeCacheMethodTest, CachedOptionsIsKeyedApartFromGet) {
   FakeOrigin origin;
   origin.Set("/a", 200, kCacheable60);
