@@ -432,8 +432,8 @@ absl::StatusOr<OriginResponse> EdgeCache::Impl::Fetch(Exchange& x,
   return response;
 }
 
-// What CloudFront sends upstream (policy/origin_request.h), plus the stored validators when
-// revalidating (SPEC 3.4).
+// What CloudFront sends upstream (policy/origin_request.h), with the stored validators in place
+// of the viewer's when revalidating (SPEC 3.4, 13.2).
 policy::Request EdgeCache::Impl::Forwarded(Exchange& x, const StoredResponse* revalidating) {
   if (x.p.request_id.empty()) x.p.request_id = request_ids.Next();
   const policy::OriginRequestContext context{.behavior = x.info->behavior,
@@ -445,6 +445,10 @@ policy::Request EdgeCache::Impl::Forwarded(Exchange& x, const StoredResponse* re
                                              .model = &options.model};
   policy::Request f = policy::BuildOriginRequest(x.viewer(), context);
   if (revalidating != nullptr) {
+    // The viewer's validators (SPEC 13.2) would make the origin's 304 speak of the viewer's copy,
+    // not the stored one: only the stored copy's go.
+    f.headers.Remove("If-None-Match");
+    f.headers.Remove("If-Modified-Since");
     const policy::Headers& stored = revalidating->head.headers;
     if (const auto etag = stored.Get("ETag")) f.headers.Set("If-None-Match", *etag);
     if (const auto modified = stored.Get("Last-Modified")) {
