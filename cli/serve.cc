@@ -298,6 +298,13 @@ CLI::App* AddServeCommand(CLI::App& app, ServeFlags& f) {
   cmd->add_option("--origin", f.origins,
                   "Send an origin's requests to a local server: ORIGIN_ID=http://HOST:PORT "
                   "(repeatable); the origin still sees its configured DomainName as Host");
+  cmd->add_option("--max-request-body", f.max_request_body,
+                  "Largest viewer request body in bytes (larger: 413); edgesim's bound, "
+                  "CloudFront documents none")
+      ->check(CLI::Range(uint64_t{0}, uint64_t{1} << 32));
+  cmd->add_option("--viewer-country", f.viewer_country,
+                  "CloudFront-Viewer-Country (ISO 3166-1 alpha-2) for viewers that send none "
+                  "themselves; stands in for geolocation");
   return cmd;
 }
 
@@ -314,6 +321,7 @@ int RunServe(const ServeFlags& f, std::ostream& out, std::ostream& err) {
   topology.regional = f.regional;
   topology.origin_shield = f.origin_shield;
   topology.cache_size_bytes = f.cache_size;
+  topology.viewer_country = f.viewer_country;
   // Checked here, not only when a distribution is built: serve may start with none.
   if (absl::StatusOr<core::CacheTopology> t = emulator::MakeCacheTopology(topology); !t.ok()) {
     return Fail(err, absl::InvalidArgumentError(
@@ -355,6 +363,7 @@ int RunServe(const ServeFlags& f, std::ostream& out, std::ostream& err) {
                                                     .threads = f.threads,
                                                     .origin_concurrency = f.origin_concurrency,
                                                     .origin_client = &deploy.origins(),
+                                                    .max_request_body_bytes = f.max_request_body,
                                                     .idle_timeout = absl::Seconds(f.viewer_idle_timeout),
                                                     .read_timeout = absl::Seconds(f.viewer_read_timeout),
                                                     .write_timeout = absl::Seconds(f.viewer_write_timeout),

@@ -49,6 +49,10 @@ struct ServeFlags {
   int max_viewer_connections = 10000;
   double api_timeout = 5;  // emulator/api_server.h
   std::vector<std::string> origins;  // ORIGIN_ID=http://HOST:PORT (OriginOptions::origin_urls)
+  // Largest viewer request body (edgesim's bound; CloudFront documents none, SPEC 13.4).
+  uint64_t max_request_body = uint64_t{16} << 20;
+  // CloudFront-Viewer-Country when the viewer sends none (SPEC 13.3).
+  std::string viewer_country = "US";
 };
 
 // Registers the subcommand; `run` is called with the parsed flags.

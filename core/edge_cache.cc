@@ -289,7 +289,7 @@ struct EdgeCache::Impl {
   absl::flat_hash_set<std::string> refreshing ABSL_GUARDED_BY(refresh_mu);
 };
 
-// Phase one: behavior (SPEC 1), method (SPEC 4.1), key (SPEC 2), then the store.
+// Phase one: behavior (SPEC 1), method and body (SPEC 4.1), key (SPEC 2), then the store.
 Exchange EdgeCache::Impl::Start(const policy::Request& request, absl::Time now, RequestRole role,
                                 policy::RequestId id) {
   const policy::BehaviorMatch match = table.Match(request.target);
@@ -306,7 +306,9 @@ Exchange EdgeCache::Impl::Start(const policy::Request& request, absl::Time now, 
   x.result.key_hash = x.p.key.hash;
 
   const uint32_t method = policy::MethodBitOf(request.method);
-  if ((x.info->allowed_methods & method) == 0) {
+  if (policy::RefusedForBody(request)) {
+    ServeGenerated(x, policy::kMethodRefusedStatus, ErrorDetail::kInvalidRequest);
+  } else if ((x.info->allowed_methods & method) == 0) {
     ServeGenerated(x, policy::kMethodRefusedStatus, ErrorDetail::kInvalidRequestMethod);
   } else if ((x.info->cached_methods & method) == 0) {
     x.p.pass_through = true;
@@ -491,8 +493,8 @@ absl::StatusOr<OriginResponse> EdgeCache::Impl::Fetch(Exchange& x,
   return response;
 }
 
-// What CloudFront sends upstream (policy/origin_request.h), plus the stored validators when
-// revalidating (SPEC 3.4).
+// What CloudFront sends upstream (policy/origin_request.h), with the stored validators in place
+// of the viewer's when revalidating (SPEC 3.4, 13.2).
 policy::Request EdgeCache::Impl::Forwarded(Exchange& x, const StoredResponse* revalidating,
                                            const policy::Origin* origin) {
   if (x.p.request_id.empty()) x.p.request_id = request_ids.Next();
@@ -501,10 +503,15 @@ policy::Request EdgeCache::Impl::Forwarded(Exchange& x, const StoredResponse* re
                                              .distribution_domain = distribution.domain_name,
                                              .root_path = root_path,
                                              .via = via,
-                                             .request_id = x.p.request_id.view()};
+                                             .request_id = x.p.request_id.view(),
+                                             .model = &options.model};
   policy::Request f = policy::BuildOriginRequest(x.viewer(), context);
   if (x.p.pass_through) ForwardRange(x.viewer(), f, x.result);
   if (revalidating != nullptr) {
+    // The viewer's validators (SPEC 13.2) would make the origin's 304 speak of the viewer's copy,
+    // not the stored one: only the stored copy's go.
+    f.headers.Remove("If-None-Match");
+    f.headers.Remove("If-Modified-Since");
     const policy::Headers& stored = revalidating->head.headers;
     if (const auto etag = stored.Get("ETag")) f.headers.Set("If-None-Match", *etag);
     if (const auto modified = stored.Get("Last-Modified")) {
@@ -565,7 +572,8 @@ CollapsedResult EdgeCache::Impl::Answer(Exchange& x, OriginResponse fetched) {
   if (status >= 400) x.result.error_detail = ErrorDetail::kError;
   policy::TtlDecision d;
   x.result.truncated = !fetched.complete;
-  if (x.p.may_store && fetched.complete) {
+  // A 304 here answered the viewer's own validators (SPEC 13.2): relayed, never stored.
+  if (x.p.may_store && fetched.complete && status != 304) {
     d = policy::DecideTtl(fetched.head, x.info->policy(), x.now, TtlContextFor(*x.info, status),
                           options.model);
   }

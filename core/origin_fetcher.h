@@ -20,7 +20,8 @@ struct OriginRequest {
   // The request as the viewer sent it (a tier re-keys from it, as CloudFront's tiers share keys).
   const policy::Request* viewer = nullptr;
   // What CloudFront sends upstream: the origin path (DefaultRootObject applied), the headers the
-  // policy forwards, and If-None-Match / If-Modified-Since when revalidating.
+  // policy forwards, If-None-Match / If-Modified-Since when revalidating, and the viewer's body
+  // (shared with the viewer's request, never copied) for methods other than GET and HEAD.
   policy::Request forwarded;
   const policy::CacheBehavior* behavior = nullptr;
   // null when the behavior's origin is not configured; an origin group's primary.

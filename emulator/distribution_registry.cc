@@ -37,6 +37,7 @@ absl::string_view HostWithoutPort(absl::string_view host, char* buffer, size_t s
 absl::StatusOr<core::CacheTopology> MakeCacheTopology(const EdgeTopology& topology) {
   core::EdgeCacheOptions options;
   options.store.capacity_bytes = topology.cache_size_bytes;
+  options.model.viewer_country = topology.viewer_country;
   return core::MakeTopology(
       topology.pops, {.regional = topology.regional, .origin_shield = topology.origin_shield},
       options);

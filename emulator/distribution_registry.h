@@ -52,6 +52,8 @@ struct EdgeTopology {
   std::string origin_shield{};
   // Per cache (StoreOptions.capacity_bytes).
   uint64_t cache_size_bytes = uint64_t{1} << 30;
+  // ModelOptions::viewer_country of every cache (SPEC 13.3).
+  std::string viewer_country = "US";
 };
 
 // The core topology for `topology` (core/topology.h, as every driver builds it). InvalidArgument

@@ -236,7 +236,9 @@ class Session : public std::enable_shared_from_this<Session> {
     start_ = std::chrono::steady_clock::now();
     facts_.cs_bytes = bytes;
     keep_alive_ = req.keep_alive();
-    ReadViewerRequest(req, exchange_.request);
+    ReadViewerRequest(parser_->get(), exchange_.request);
+    exchange_.request.viewer_address = facts_.c_ip;
+    exchange_.request.viewer_port = facts_.c_port;
     if (absl::Status s = policy::ToOriginForm(exchange_.request); !s.ok()) {
       LoopCounters::Bump(loop_.counters.bad_requests);
       return Refuse(400, s.message());

@@ -58,7 +58,9 @@ struct EdgeServerOptions {
   // The origins' connections, shared by every distribution's router: Shutdown abandons the
   // fetches still in flight after its grace period. Optional.
   HttpOriginClient* origin_client = nullptr;
-  size_t max_request_body_bytes = size_t{1} << 20;
+  // Largest viewer request body held in memory (then 413): edgesim's bound, CloudFront documents
+  // no general one (SPEC 13.4).
+  size_t max_request_body_bytes = size_t{16} << 20;
   // SPEC B17 (UNCONFIRMED values): a connection is closed when it waits for its next request
   // longer than `idle_timeout`, when a request's head and body are not all in `read_timeout`
   // after its first byte, or when the viewer takes longer than `write_timeout` to take an answer.

@@ -101,14 +101,21 @@ struct Exchanged {
   bool reusable = false;
 };
 
-http::request<http::empty_body> ToBeast(const policy::Request& request) {
-  http::request<http::empty_body> out;
+// The body is a view of the request's shared buffer, which outlives the write: never copied.
+using OutgoingRequest = http::request<http::span_body<const char>>;
+
+OutgoingRequest ToBeast(const policy::Request& request) {
+  OutgoingRequest out;
   out.method_string(request.method);
   out.target(request.target);
   out.version(11);
   for (const auto& [name, value] : request.headers.fields()) out.insert(name, value);
   // SPEC 5: CloudFront keeps origin connections alive.
   out.set(http::field::connection, "keep-alive");
+  if (request.body != nullptr) {
+    out.body() = boost::beast::span<const char>(request.body->data(), request.body->size());
+  }
+  // Content-Length of the body (0 for none), as CloudFront frames what it forwards (SPEC 13.4).
   out.prepare_payload();
   return out;
 }
@@ -131,7 +138,7 @@ Exchanged Exchange(Connection& c, const HttpEndpoint& endpoint, const policy::Or
                    SteadyTime deadline) {
   Exchanged out;
   const std::string where = absl::StrCat("origin ", Key(endpoint), ": ");
-  const http::request<http::empty_body> message = ToBeast(request);
+  const OutgoingRequest message = ToBeast(request);
   beast::error_code ec = c.Run(Within(settings.read_timeout, deadline), [&](auto handler) {
     http::async_write(c.stream, message, handler);
   });

@@ -66,7 +66,7 @@ class HttpOriginClient {
   HttpOriginClient(const HttpOriginClient&) = delete;
   HttpOriginClient& operator=(const HttpOriginClient&) = delete;
 
-  // Sends `request` (method, target and headers as given; no body) to `endpoint` with the
+  // Sends `request` (method, target, headers and body as given) to `endpoint` with the
   // connection attempts and timeouts of `settings`, and reads the whole answer. Any HTTP status is
   // a response; errors are kUnavailable (no connection), kDeadlineExceeded (no answer in time),
   // kResourceExhausted (answer over a bound), kDataLoss (not HTTP) and kCancelled (abandoned).

@@ -18,6 +18,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
@@ -36,15 +37,20 @@ inline constexpr size_t kMaxViewerHeaderBytes = 20480;
 inline constexpr size_t kMaxViewerUrlBytes = 8192;
 
 // Copies a parsed request (Boost.Beast's http::request; a template so Beast stays out of this
-// header) into `out`: method and target as sent, HTTP minor version, every field in order.
+// header) into `out`: method and target as sent, HTTP minor version, every field in order; its
+// body (a std::string, bounded by the parser's body limit) is moved into a shared buffer, none
+// when empty (SPEC 13.4).
 template <typename ParsedRequest>
-void ReadViewerRequest(const ParsedRequest& parsed, policy::Request& out) {
+void ReadViewerRequest(ParsedRequest& parsed, policy::Request& out) {
   const auto view = [](const auto& s) { return absl::string_view(s.data(), s.size()); };
   out.method.assign(parsed.method_string().data(), parsed.method_string().size());
   out.target.assign(parsed.target().data(), parsed.target().size());
   out.http_minor_version = parsed.version() % 10;
   out.headers = policy::Headers();
   for (const auto& field : parsed) out.headers.Add(view(field.name_string()), view(field.value()));
+  out.body = parsed.body().empty()
+                 ? nullptr
+                 : std::make_shared<const std::string>(std::move(parsed.body()));
 }
 
 struct ViewerExchange {

@@ -14,6 +14,7 @@
 #include "policy/ascii_case.h"
 #include "policy/byte_search.h"
 #include "policy/combined_header.h"
+#include "policy/viewer_headers.h"
 
 namespace edgesim::policy {
 namespace {
@@ -234,8 +235,11 @@ void AddQuery(absl::string_view query, const KeyList& list, KeyWriter& writer,
 // Whitelisted headers, names lowercased and sorted so neither name case nor request order
 // matters; values case-sensitive, repeated fields combined (SPEC 2.3). Cache policies allow only
 // none/whitelist; a legacy `*` caches nothing at all (SPEC 2.5), so no other behavior adds
-// headers. Returns whether Accept-Encoding is listed, which turns its normalization off.
-bool AddHeaders(const Headers& headers, const KeyList& list, KeyWriter& writer) {
+// headers. A CloudFront-* header edgesim computes keys on its computed value (SPEC 13.3). Returns
+// whether Accept-Encoding is listed, which turns its normalization off.
+bool AddHeaders(const Request& viewer, const KeyList& list, const ModelOptions& options,
+                KeyWriter& writer) {
+  const Headers& headers = viewer.headers;
   if (list.behavior != KeyListBehavior::kWhitelist) return false;
   absl::InlinedVector<absl::string_view, 12> names(list.names.begin(), list.names.end());
   std::sort(names.begin(), names.end(), LessIgnoreCase);
@@ -244,7 +248,12 @@ bool AddHeaders(const Headers& headers, const KeyList& list, KeyWriter& writer) 
   for (size_t i = 0; i < names.size(); ++i) {
     if (i > 0 && AsciiEqualsIgnoreCase(names[i - 1], names[i])) continue;
     accept_encoding_listed |= EqualsLowercaseLiteral(names[i], "accept-encoding");
-    absl::optional<absl::string_view> value = CombinedHeaderValue(headers, names[i], &scratch);
+    absl::optional<absl::string_view> value;
+    if (absl::optional<std::string> generated = ViewerHeaderValue(names[i], viewer, options)) {
+      value = writer.Keep(*std::move(generated));
+    } else {
+      value = CombinedHeaderValue(headers, names[i], &scratch);
+    }
     if (!value) continue;
     // Repeated fields were joined into scratch, which the next name reuses.
     if (value->data() == scratch.data()) value = writer.Keep(std::exchange(scratch, {}));
@@ -390,7 +399,7 @@ CacheKey BuildCacheKey(const Request& viewer_request, absl::string_view distribu
     writer.Add(kMethodTag, absl::string_view(), viewer_request.method);
   }
   AddQuery(query, policy.query_strings, writer, &key.object_path);
-  bool accept_encoding_listed = AddHeaders(viewer_request.headers, policy.headers, writer);
+  bool accept_encoding_listed = AddHeaders(viewer_request, policy.headers, options, writer);
   AddCookies(viewer_request.headers, policy.cookies, /*wildcards=*/policy.legacy, options, writer);
   // Normalization is off when Accept-Encoding is an ordinary listed header (SPEC 2.4 notes).
   if (!accept_encoding_listed &&

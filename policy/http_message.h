@@ -1,8 +1,10 @@
 // http_message.h — the HTTP value types the CloudFront model reasons about.
 //
 // `Headers` keeps fields in arrival order and compares names case-insensitively (RFC 9110 5.1),
-// which is also how CloudFront treats header names in cache keys (SPEC 2.3). `Request` and
-// `Response` carry no body: the model only decides, the drivers move bytes.
+// which is also how CloudFront treats header names in cache keys (SPEC 2.3). `Response` carries no
+// body and the model never reads a request's: it decides from the framing headers, the drivers
+// move bytes. A viewer's request body rides along as a shared buffer, so every copy of the
+// request (a tier's, a refresh's) shares the one the edge read.
 //
 //   Request r = Request::Get("/images/a.jpg?w=1");
 //   r.headers.Add("Accept-Encoding", "gzip, br");
@@ -10,6 +12,7 @@
 //   r.query();  // "w=1"
 #pragma once
 
+#include <memory>
 #include <ostream>
 #include <string>
 #include <utility>
@@ -65,6 +68,10 @@ struct Request {
   // The viewer connected over HTTPS (ViewerProtocolPolicy, CloudFront-Forwarded-Proto,
   // OriginProtocolPolicy match-viewer, the access log's cs-protocol).
   bool https = false;
+  // The viewer's TCP source port (CloudFront-Viewer-Address, SPEC 13.3); 0 when unknown.
+  int viewer_port = 0;
+  // The body the viewer sent, shared, never copied; null for none (SPEC 13.4).
+  std::shared_ptr<const std::string> body;
 
   static Request Get(absl::string_view target) {
     Request r;

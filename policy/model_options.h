@@ -8,6 +8,8 @@
 //   options.expires_relative_to_origin_date = true;   // a what-if
 #pragma once
 
+#include <string>
+
 #include "absl/time/time.h"
 
 namespace edgesim::policy {
@@ -75,6 +77,14 @@ struct ModelOptions {
   // when it has an ETag or Last-Modified to revalidate with. When true it is stored without one
   // too, and refetched in full on every request.
   bool store_expired_without_validator = false;
+
+  // SPEC 13.3: CloudFront-Viewer-Country when the viewer sends no CloudFront-Viewer-Country of
+  // its own (edgesim's stand-in for CloudFront's geolocation).
+  std::string viewer_country = "US";
+
+  // SPEC 13.2 (UNCONFIRMED under cache policies): a viewer's If-None-Match / If-Modified-Since go
+  // to the origin on a miss; an origin 304 then answers that viewer and is never stored.
+  bool forward_viewer_conditionals = true;
 };
 
 }  // namespace edgesim::policy

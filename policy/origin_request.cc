@@ -4,11 +4,13 @@
 #include <vector>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "policy/ascii_case.h"
 #include "policy/cache_key.h"
+#include "policy/viewer_headers.h"
 
 namespace edgesim::policy {
 namespace {
@@ -60,6 +62,14 @@ bool Rebuilt(absl::string_view name) {
   return false;
 }
 
+bool ReadsOnly(absl::string_view method) { return method == "GET" || method == "HEAD"; }
+
+// SPEC 13.2: the viewer's own validators, forwarded as-is on a miss.
+bool ViewerConditional(absl::string_view name) {
+  return EqualsLowercaseLiteral(name, "if-none-match") ||
+         EqualsLowercaseLiteral(name, "if-modified-since");
+}
+
 std::string ForwardedQuery(absl::string_view query, const Forwarding& forwarding) {
   std::vector<absl::string_view> kept;
   for (absl::string_view param : absl::StrSplit(query, '&')) {
@@ -106,16 +116,38 @@ Request BuildOriginRequest(const Request& viewer, const OriginRequestContext& co
   f.viewer_address = viewer.viewer_address;
   f.target = Target(viewer, context, forwarding);
 
+  static const ModelOptions kDefaults;
+  const ModelOptions& model = context.model != nullptr ? *context.model : kDefaults;
   const bool normalizes = forwarding.NormalizesAcceptEncoding();
+  const bool reads_body = ReadsOnly(viewer.method);
   // DOC-OLD: Authorization is dropped for GET and HEAD only, unless forwarded.
-  const bool authorization_passes = viewer.method != "GET" && viewer.method != "HEAD";
+  const bool authorization_passes = !reads_body;
+  // SPEC 13.3: the CloudFront-* headers the policies name, in place of the viewer's.
+  std::vector<std::pair<absl::string_view, std::string>> generated;
+  for (absl::string_view name : NamedCloudFrontHeaders(*context.behavior)) {
+    if (absl::optional<std::string> value = ViewerHeaderValue(name, viewer, model)) {
+      generated.emplace_back(name, *std::move(value));
+    }
+  }
+  const auto is_generated = [&generated](absl::string_view name) {
+    for (const auto& g : generated) {
+      if (AsciiEqualsIgnoreCase(g.first, name)) return true;
+    }
+    return false;
+  };
   for (const auto& [name, value] : viewer.headers.fields()) {
-    if (Rebuilt(name)) continue;
+    if (Rebuilt(name) || is_generated(name)) continue;
     if (normalizes && EqualsLowercaseLiteral(name, "accept-encoding")) continue;
-    const bool forwarded = forwarding.Header(name) ||
-                           (authorization_passes && EqualsLowercaseLiteral(name, "authorization"));
+    const bool forwarded =
+        forwarding.Header(name) ||
+        (authorization_passes && EqualsLowercaseLiteral(name, "authorization")) ||
+        (model.forward_viewer_conditionals && ViewerConditional(name));
     if (forwarded) f.headers.Add(name, value);
   }
+  for (const auto& [name, value] : generated) {
+    if (!f.headers.Has(name)) f.headers.Add(name, value);
+  }
+  if (!reads_body) f.body = viewer.body;
   if (!f.headers.Has("Host")) {
     f.headers.Add("Host", context.origin != nullptr ? absl::string_view(context.origin->domain_name)
                                                     : context.distribution_domain);
@@ -136,7 +168,8 @@ Request BuildOriginRequest(const Request& viewer, const OriginRequestContext& co
     chain.push_back(*xff);
   }
   if (!viewer.viewer_address.empty()) chain.push_back(viewer.viewer_address);
-  if (!chain.empty()) f.headers.Add("X-Forwarded-For", absl::StrJoin(chain, ", "));
+  // SPEC 13.1: the documented example appends with "," and no space (UNCONFIRMED on the wire).
+  if (!chain.empty()) f.headers.Add("X-Forwarded-For", absl::StrJoin(chain, ","));
   if (!context.via.empty()) {
     const absl::optional<std::string> viewer_via = viewer.headers.GetCombined("Via");
     f.headers.Add("Via", viewer_via ? absl::StrCat(*viewer_via, ", ", context.via)
@@ -147,6 +180,17 @@ Request BuildOriginRequest(const Request& viewer, const OriginRequestContext& co
     for (const auto& [name, value] : context.origin->custom_headers) f.headers.Set(name, value);
   }
   return f;
+}
+
+bool CarriesBody(const Request& request) {
+  if (request.headers.Has("Transfer-Encoding")) return true;
+  uint64_t length = 0;
+  const absl::optional<absl::string_view> field = request.headers.Get("Content-Length");
+  return field && absl::SimpleAtoi(*field, &length) && length > 0;
+}
+
+bool RefusedForBody(const Request& request) {
+  return ReadsOnly(request.method) && CarriesBody(request);
 }
 
 }  // namespace edgesim::policy

@@ -7,11 +7,15 @@
 // * Headers: those the cache key or the origin request policy includes, never other viewer
 //   headers; Accept-Encoding normalized when the cache policy normalizes it; hop-by-hop headers
 //   dropped. Host is the origin's domain unless forwarded; User-Agent is "Amazon CloudFront"
-//   unless forwarded; Authorization also goes with methods other than GET and HEAD.
+//   unless forwarded; Authorization also goes with methods other than GET and HEAD. The viewer's
+//   If-None-Match / If-Modified-Since go too (SPEC 13.2, ModelOptions::forward_viewer_conditionals).
 // * Cookie: the cookies the key or the policy includes, as one `a=1; b=2` value.
-// * CloudFront's own: X-Forwarded-For (viewer's list + the viewer address), Via, X-Amz-Cf-Id,
-//   then the origin's custom headers, which win.
-// Revalidation validators (If-None-Match / If-Modified-Since) are the cache's to add.
+// * CloudFront's own: the CloudFront-* headers the policies name (viewer_headers.h, SPEC 13.3),
+//   X-Forwarded-For (viewer's list + "," + the viewer address, SPEC 13.1), Via, X-Amz-Cf-Id, then
+//   the origin's custom headers, which win.
+// * Body: the viewer's, shared, for methods other than GET and HEAD (SPEC 13.4); those two with a
+//   body are refused before (RefusedForBody).
+// Revalidation validators (If-None-Match / If-Modified-Since) are the cache's to set.
 //
 //   OriginRequestContext context{.behavior = &behavior, .origin = &origin,
 //                                .distribution_domain = "d111.cloudfront.net"};
@@ -21,6 +25,7 @@
 #include "absl/strings/string_view.h"
 #include "policy/distribution.h"
 #include "policy/http_message.h"
+#include "policy/model_options.h"
 
 namespace edgesim::policy {
 
@@ -37,8 +42,15 @@ struct OriginRequestContext {
   absl::string_view via = {};
   // X-Amz-Cf-Id; not sent when empty.
   absl::string_view request_id = {};
+  // The viewer country default and whether viewer conditionals go; null: the defaults.
+  const ModelOptions* model = nullptr;
 };
 
 Request BuildOriginRequest(const Request& viewer, const OriginRequestContext& context);
+
+// The request announces a body: Content-Length above 0, or Transfer-Encoding (chunked).
+bool CarriesBody(const Request& request);
+// SPEC 4.1, 13.4: CloudFront answers a GET (and a HEAD) with a body 403, sending nothing upstream.
+bool RefusedForBody(const Request& request);
 
 }  // namespace edgesim::policy

@@ -237,6 +237,34 @@ TEST(EdgeCacheRevalidationTest, ChangedObjectIsReplacedAsMiss) {
   EXPECT_EQ(edge->Handle(Request::Get("/a"), At(62), origin).outcome, CacheOutcome::kHit);
 }
 
+// SPEC 13.2: a viewer's validators go on a miss; the origin's 304 answers that viewer, unstored.
+TEST(EdgeCacheRevalidationTest, AViewersValidatorsGoOnAMissAndIts304IsNotStored) {
+  FakeOrigin origin;
+  origin.Set("/a", 304, {{"Cache-Control", "max-age=60"}, {"ETag", "\"v1\""}}, "");
+  auto edge = MakeEdge();
+  EdgeResult r = edge->Handle(With(Request::Get("/a"), "If-None-Match", "\"v1\""), At(0), origin);
+  EXPECT_EQ(origin.last_forwarded().headers.Get("If-None-Match"), "\"v1\"");
+  EXPECT_EQ(r.viewer.status, 304);
+  EXPECT_EQ(r.outcome, CacheOutcome::kMiss);
+  EXPECT_EQ(edge->store_counters().entries, 0);
+}
+
+// SPEC 3.4, 13.2: revalidating its own copy, the edge sends that copy's validators only; the
+// viewer's would make the origin's 304 speak of another copy.
+TEST(EdgeCacheRevalidationTest, RevalidationSendsTheStoredValidatorsNotTheViewers) {
+  FakeOrigin origin;
+  origin.Set("/a", 200, {{"Cache-Control", "max-age=60"}, {"ETag", "\"v1\""}}, "v1");
+  auto edge = MakeEdge();
+  edge->Handle(Request::Get("/a"), At(0), origin);
+  const Request viewer =
+      With(With(Request::Get("/a"), "If-None-Match", "\"v9\""), "If-Modified-Since",
+           "Wed, 01 May 2030 00:00:00 GMT");
+  edge->Handle(viewer, At(61), origin);
+  const Request forwarded = origin.last_forwarded();
+  EXPECT_EQ(forwarded.headers.GetAll("If-None-Match"), std::vector<absl::string_view>{"\"v1\""});
+  EXPECT_FALSE(forwarded.headers.Has("If-Modified-Since"));
+}
+
 TEST(EdgeCacheRevalidationTest, NotModifiedKeepsStoredHeaders) {
   FakeOrigin origin;
   origin.Set("/a", 200, {{"Cache-Control", "max-age=60"}, {"ETag", "\"v1\""}, {"X-V", "old"}});
@@ -927,6 +955,24 @@ TEST(EdgeCacheMethodTest, MethodNotAllowedIsRefused_UNCONFIRMED403) {
   EXPECT_EQ(r.error_detail, ErrorDetail::kInvalidRequestMethod);
   EXPECT_EQ(Header(r, "Server"), "CloudFront");
   EXPECT_EQ(origin.fetches(), 0);
+}
+
+// SPEC 4.1, 13.4: decided in the cache, so every driver refuses it alike.
+TEST(EdgeCacheMethodTest, AGetOrHeadWithABodyIs403AndGoesNowhere) {
+  FakeOrigin origin;
+  origin.Set("/a", 200, kCacheable60);
+  auto edge = MakeEdge(AllMethods(false));
+  for (absl::string_view method : {"GET", "HEAD"}) {
+    Request with_body = Method(method, "/a");
+    with_body.headers.Add("Content-Length", "4");
+    EdgeResult r = edge->Handle(with_body, At(0), origin);
+    EXPECT_EQ(r.viewer.status, 403) << method;
+    EXPECT_EQ(r.error_detail, ErrorDetail::kInvalidRequest) << method;
+  }
+  Request post = Method("POST", "/a");
+  post.headers.Add("Content-Length", "4");
+  EXPECT_EQ(edge->Handle(post, At(0), origin).viewer.status, 200);
+  EXPECT_EQ(origin.fetches(), 1);
 }
 
 TEST(EdgeCacheMethodTest, CachedOptionsIsKeyedApartFromGet) {

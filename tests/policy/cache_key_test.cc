@@ -629,5 +629,41 @@ TEST(CacheKeyHashTest, TrickyInputsNeverCollide) {
   }
 }
 
+// SPEC 13.3: a CloudFront-* header the cache policy names keys on CloudFront's value, not on
+// whatever the viewer sent under that name.
+TEST(CacheKeyTest, CloudFrontDeviceHeadersKeyOnTheClassifiedUserAgent) {
+  CachePolicy policy;
+  policy.headers = List(KeyListBehavior::kWhitelist, {"CloudFront-Is-Mobile-Viewer"});
+  const ModelOptions options;
+  const auto key = [&](Headers headers) {
+    return BuildCacheKey(Req("/p", std::move(headers)), kDomain, policy, options).bytes;
+  };
+  const std::string iphone = key({{"User-Agent", "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0)"}});
+  const std::string pixel = key({{"User-Agent", "Mozilla/5.0 (Linux; Android 14) Mobile"}});
+  const std::string desktop = key({{"User-Agent", "Mozilla/5.0 (X11; Linux x86_64)"}});
+  EXPECT_EQ(iphone, pixel);
+  EXPECT_NE(iphone, desktop);
+  // The viewer's own value of the name is ignored.
+  EXPECT_EQ(key({{"User-Agent", "curl/8"}, {"CloudFront-Is-Mobile-Viewer", "true"}}), desktop);
+  EXPECT_EQ(key({}), desktop);
+}
+
+TEST(CacheKeyTest, CloudFrontViewerCountryKeysOnTheViewerHeaderOrTheDefault) {
+  CachePolicy policy;
+  policy.headers = List(KeyListBehavior::kWhitelist, {"CloudFront-Viewer-Country"});
+  ModelOptions options;
+  const std::string us = BuildCacheKey(Req("/p"), kDomain, policy, options).bytes;
+  EXPECT_EQ(BuildCacheKey(Req("/p", {{"CloudFront-Viewer-Country", "US"}}), kDomain, policy,
+                          options)
+                .bytes,
+            us);
+  EXPECT_NE(BuildCacheKey(Req("/p", {{"CloudFront-Viewer-Country", "FR"}}), kDomain, policy,
+                          options)
+                .bytes,
+            us);
+  options.viewer_country = "FR";
+  EXPECT_NE(BuildCacheKey(Req("/p"), kDomain, policy, options).bytes, us);
+}
+
 }  // namespace
 }  // namespace edgesim::policy

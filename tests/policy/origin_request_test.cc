@@ -1,5 +1,6 @@
 #include "policy/origin_request.h"
 
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -42,7 +43,10 @@ Request Viewer(absl::string_view method = "GET") {
   r.headers = {
       {"Host", "www.example.com"},  {"User-Agent", "curl/8"},    {"Referer", "https://r.example"},
       {"X-Internal", "1"},          {"Authorization", "secret"}, {"Cookie", "t=2; s=1"},
-      {"Connection", "keep-alive"}, {"TE", "trailers"},          {"Accept-Encoding", "gzip, br"}};
+      {"Connection", "keep-alive"}, {"TE", "trailers"},          {"Accept-Encoding", "gzip, br"},
+      {"If-None-Match", "\"v1\""},  {"CloudFront-Viewer-Country", "FR"}};
+  r.viewer_address = "192.0.2.2";
+  r.viewer_port = 46532;
   return r;
 }
 
@@ -153,6 +157,51 @@ std::vector<Case> Cases() {
        "GET",
        "/p?a=1&b=2&c",
        {{"Accept-Encoding", "br,gzip"}}},
+      // SPEC 13.2: the viewer's validators go on a miss whatever the policies list.
+      {"ViewerConditionalsGoWithoutAnyPolicy",
+       Key(),
+       absl::nullopt,
+       "GET",
+       "/p",
+       {{"If-None-Match", "\"v1\""}}},
+      // SPEC 13.3: CloudFront's headers only when a policy names them.
+      {"AllViewerAddsNoCloudFrontHeader",
+       Key(),
+       Managed("AllViewer"),
+       "GET",
+       "/p?a=1&b=2&c",
+       {{"CloudFront-Viewer-Country", "FR"},
+        {"CloudFront-Is-Desktop-Viewer", absent},
+        {"CloudFront-Viewer-Address", absent}}},
+      {"AllViewerAndCloudFrontHeadersAddsThem",
+       Key(),
+       Managed("AllViewerAndCloudFrontHeaders-2022-06"),
+       "GET",
+       "/p?a=1&b=2&c",
+       {{"CloudFront-Viewer-Country", "FR"},
+        {"CloudFront-Is-Desktop-Viewer", "true"},
+        {"CloudFront-Is-Mobile-Viewer", "false"},
+        {"CloudFront-Is-Tablet-Viewer", "false"},
+        {"CloudFront-Is-SmartTV-Viewer", "false"},
+        {"CloudFront-Is-IOS-Viewer", "false"},
+        {"CloudFront-Is-Android-Viewer", "false"},
+        {"CloudFront-Forwarded-Proto", "http"},
+        {"CloudFront-Viewer-Http-Version", "1.1"},
+        {"CloudFront-Viewer-Address", "192.0.2.2:46532"}}},
+      {"CachePolicyNamesOne",
+       Key({}, List(KeyListBehavior::kWhitelist, {"cloudfront-is-mobile-viewer"})),
+       absl::nullopt,
+       "GET",
+       "/p",
+       {{"cloudfront-is-mobile-viewer", "false"},
+        {"CloudFront-Viewer-Country", absent},
+        {"CloudFront-Forwarded-Proto", absent}}},
+      {"WhitelistPolicyNamesOne",
+       Key(),
+       Orp(OriginHeaderBehavior::kWhitelist, {"CloudFront-Viewer-Country"}, {}, {}),
+       "GET",
+       "/p",
+       {{"CloudFront-Viewer-Country", "FR"}, {"CloudFront-Is-Desktop-Viewer", absent}}},
   };
 }
 
@@ -204,7 +253,7 @@ TEST(OriginRequestTest, CloudFrontHeadersAndCustomHeaders) {
                                                 .origin = &origin,
                                                 .via = "1.1 abc.cloudfront.net (CloudFront)",
                                                 .request_id = "id=="});
-  EXPECT_EQ(f.headers.Get("X-Forwarded-For"), "198.51.100.1, 192.0.2.7");
+  EXPECT_EQ(f.headers.Get("X-Forwarded-For"), "198.51.100.1,192.0.2.7");
   EXPECT_EQ(f.headers.Get("Via"), "1.1 proxy, 1.1 abc.cloudfront.net (CloudFront)");
   EXPECT_EQ(f.headers.Get("X-Amz-Cf-Id"), "id==");
   EXPECT_EQ(f.headers.Get("X-Origin-Verify"), "s3cr3t");
@@ -219,6 +268,121 @@ TEST(OriginRequestTest, NoOriginNamesTheDistribution) {
   EXPECT_EQ(f.headers.Get("Host"), "d1");
   EXPECT_FALSE(f.headers.Has("X-Forwarded-For"));
   EXPECT_FALSE(f.headers.Has("Via"));
+}
+
+// SPEC 13.1: the viewer's address is appended to the viewer's own list, with "," (the doc's
+// example; UNCONFIRMED on the wire).
+TEST(OriginRequestTest, XForwardedForAppendsTheViewerAddress) {
+  struct XffCase {
+    const char* sent;  // null: none
+    const char* address;
+    const char* forwarded;  // null: none
+  };
+  const XffCase cases[] = {
+      {nullptr, "192.0.2.2", "192.0.2.2"},
+      {"192.0.2.4,192.0.2.3", "192.0.2.2", "192.0.2.4,192.0.2.3,192.0.2.2"},
+      {"192.0.2.4, 192.0.2.3", "2001:db8::1", "192.0.2.4, 192.0.2.3,2001:db8::1"},
+      {"192.0.2.4", "", "192.0.2.4"},
+      {nullptr, "", nullptr},
+  };
+  CacheBehavior behavior;
+  for (const XffCase& c : cases) {
+    Request viewer = Request::Get("/p");
+    if (c.sent != nullptr) viewer.headers.Add("X-Forwarded-For", c.sent);
+    viewer.viewer_address = c.address;
+    const Request f = BuildOriginRequest(viewer, {.behavior = &behavior});
+    if (c.forwarded == nullptr) {
+      EXPECT_FALSE(f.headers.Has("X-Forwarded-For")) << f;
+    } else {
+      EXPECT_EQ(f.headers.Get("X-Forwarded-For"), c.forwarded);
+    }
+  }
+}
+
+// SPEC 13.3: a viewer's header of a name CloudFront adds is overwritten, not doubled.
+TEST(OriginRequestTest, ANamedCloudFrontHeaderOverwritesTheViewers) {
+  CacheBehavior behavior;
+  behavior.origin_request_policy =
+      Orp(OriginHeaderBehavior::kAllViewerAndWhitelistCloudFront,
+          {"CloudFront-Is-Mobile-Viewer", "CloudFront-Forwarded-Proto"}, {}, {});
+  Request viewer = Request::Get("/p");
+  viewer.https = true;
+  viewer.headers = {{"CloudFront-Is-Mobile-Viewer", "true"},
+                    {"CloudFront-Forwarded-Proto", "http"},
+                    {"User-Agent", "Mozilla/5.0 (X11; Linux x86_64) Firefox/126.0"}};
+  const Request f = BuildOriginRequest(viewer, {.behavior = &behavior});
+  EXPECT_EQ(f.headers.GetAll("CloudFront-Is-Mobile-Viewer"),
+            std::vector<absl::string_view>{"false"});
+  EXPECT_EQ(f.headers.GetAll("CloudFront-Forwarded-Proto"),
+            std::vector<absl::string_view>{"https"});
+}
+
+TEST(OriginRequestTest, TheViewerCountryDefaultIsTheModels) {
+  CacheBehavior behavior;
+  behavior.origin_request_policy =
+      Orp(OriginHeaderBehavior::kWhitelist, {"CloudFront-Viewer-Country"}, {}, {});
+  ModelOptions model;
+  model.viewer_country = "JP";
+  const Request f = BuildOriginRequest(Request::Get("/p"), {.behavior = &behavior, .model = &model});
+  EXPECT_EQ(f.headers.Get("CloudFront-Viewer-Country"), "JP");
+  EXPECT_EQ(BuildOriginRequest(Request::Get("/p"), {.behavior = &behavior})
+                .headers.Get("CloudFront-Viewer-Country"),
+            "US");
+}
+
+TEST(OriginRequestTest, ViewerConditionalsCanBeKeptBack) {
+  CacheBehavior behavior;
+  ModelOptions model;
+  model.forward_viewer_conditionals = false;
+  Request viewer = Request::Get("/p");
+  viewer.headers = {{"If-None-Match", "\"v1\""}, {"If-Modified-Since", "Wed, 01 May 2024 00:00:00 GMT"}};
+  const Request f = BuildOriginRequest(viewer, {.behavior = &behavior, .model = &model});
+  EXPECT_FALSE(f.headers.Has("If-None-Match"));
+  EXPECT_FALSE(f.headers.Has("If-Modified-Since"));
+  EXPECT_TRUE(BuildOriginRequest(viewer, {.behavior = &behavior}).headers.Has("If-Modified-Since"));
+}
+
+// SPEC 13.4: the body goes with the methods that write, shared with the viewer's request.
+TEST(OriginRequestTest, TheBodyGoesWithWritingMethodsUncopied) {
+  CacheBehavior behavior;
+  for (const char* method : {"POST", "PUT", "PATCH", "DELETE", "OPTIONS", "GET"}) {
+    Request viewer = Request::Get("/p");
+    viewer.method = method;
+    viewer.body = std::make_shared<const std::string>(R"({"a":1})");
+    viewer.headers = {{"Content-Length", "7"}};
+    const Request f = BuildOriginRequest(viewer, {.behavior = &behavior});
+    if (viewer.method == "GET") {
+      EXPECT_EQ(f.body, nullptr);
+    } else {
+      EXPECT_EQ(f.body.get(), viewer.body.get()) << method;
+    }
+    // The framing is the client's to write from the body.
+    EXPECT_FALSE(f.headers.Has("Content-Length")) << method;
+  }
+}
+
+TEST(OriginRequestTest, GetAndHeadWithABodyAreRefused) {
+  struct BodyCase {
+    const char* method;
+    Headers headers;
+    bool carries;
+    bool refused;
+  };
+  const BodyCase cases[] = {
+      {"GET", {}, false, false},
+      {"GET", {{"Content-Length", "0"}}, false, false},
+      {"GET", {{"Content-Length", "4"}}, true, true},
+      {"HEAD", {{"Transfer-Encoding", "chunked"}}, true, true},
+      {"POST", {{"Content-Length", "4"}}, true, false},
+      {"DELETE", {}, false, false},
+  };
+  for (const BodyCase& c : cases) {
+    Request r = Request::Get("/p");
+    r.method = c.method;
+    r.headers = c.headers;
+    EXPECT_EQ(CarriesBody(r), c.carries) << r;
+    EXPECT_EQ(RefusedForBody(r), c.refused) << r;
+  }
 }
 
 }  // namespace
