@@ -103,7 +103,8 @@ class Deployer {
       : flags_(f),
         dirs_(std::move(dirs)),
         topology_(std::move(topology)),
-        origins_(std::make_shared<emulator::HttpOriginClient>(emulator::HttpClientOptions{})) {}
+        origins_(std::make_shared<emulator::HttpOriginClient>(
+            emulator::HttpClientOptions{.ca_file = f.origin_ca_file})) {}
 
   absl::StatusOr<std::shared_ptr<emulator::LiveDistribution>> operator()(
       policy::Distribution d) const {
@@ -316,6 +317,9 @@ CLI::App* AddServeCommand(CLI::App& app, ServeFlags& f) {
                   "PEM certificate chain for --listen-tls (default: a self-signed one made at "
                   "start-up)");
   cmd->add_option("--tls-key", f.tls_key, "PEM private key of --tls-cert");
+  cmd->add_option("--origin-ca-file", f.origin_ca_file,
+                  "PEM CAs trusted for HTTPS origins besides the system's")
+      ->check(CLI::ExistingFile);
   return cmd;
 }
 

@@ -54,6 +54,8 @@ struct ServeFlags {
   std::string listen_tls;
   std::string tls_cert;
   std::string tls_key;
+  // CAs trusted for TLS origins besides the system's (emulator/http_origin.h).
+  std::string origin_ca_file;
 };
 
 // Registers the subcommand; `run` is called with the parsed flags.

@@ -10,9 +10,11 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/substitute.h"
 #include "boost/asio.hpp"
 #include "gtest/gtest.h"
 #include "tests/emulator/local_http_server.h"
+#include "tests/emulator/local_https_server.h"
 #include "tests/emulator/origin_config.h"
 #include "tests/emulator/serve_process.h"
 
@@ -22,7 +24,7 @@ namespace {
 // What a shell command prints on stdout (its stderr is dropped).
 std::string TlsTestShell(const std::string& command) {
   std::string out;
-  FILE* pipe = ::popen(absl::StrCat(command, " 2>/dev/null").c_str(), "r");
+  FILE* pipe = ::popen(absl::StrCat("(", command, ") 2>/dev/null").c_str(), "r");
   if (pipe == nullptr) return out;
   std::array<char, 4096> chunk;
   size_t n;
@@ -230,7 +232,40 @@ TEST_F(EdgeServerTlsTest, GarbageOrASilentHandshakeIsClosedAndTheServerServesOn)
   EXPECT_EQ(CurlHttps(*serve, "/x"), "page /x 200");
   const auto plain = Plain(*serve, "GET /x HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
   EXPECT_EQ(plain.result_int(), 200);
+  absl::StatusOr<nlohmann::json> stats = serve->AdminGet("/_edgesim/stats");
+  ASSERT_TRUE(stats.ok()) << stats.status();
+  EXPECT_EQ((*stats)["edge"]["tls_handshake_failures"], 3);
   EXPECT_EQ(serve->Terminate(), 0);
+}
+
+// OriginProtocolPolicy match-viewer: HTTP viewers reach the origin's HTTPPort, HTTPS viewers its
+// HTTPSPort over TLS, verified against --origin-ca-file.
+TEST_F(EdgeServerTlsTest, MatchViewerFetchesOverTheViewersProtocol) {
+  LocalHttpsServer secure;
+  secure.server().Get(".*", [](const httplib::Request& req, httplib::Response& res) {
+    res.set_content(absl::StrCat("secure ", req.path), "text/plain");
+  });
+  ConfigFile config(absl::Substitute(
+      R"({"Distribution": {"Id": "E3MATCHVIEWER", "DomainName": "d3matchviewer.cloudfront.net",
+  "DistributionConfig": {"CallerReference": "t", "Comment": "", "Enabled": true,
+    "Origins": {"Quantity": 1, "Items": [{"Id": "o0", "DomainName": "127.0.0.1",
+      "CustomOriginConfig": {"HTTPPort": $0, "HTTPSPort": $1,
+        "OriginProtocolPolicy": "match-viewer", "OriginReadTimeout": 5},
+      "ConnectionAttempts": 1, "ConnectionTimeout": 5}]},
+    "DefaultCacheBehavior": {"TargetOriginId": "o0", "ViewerProtocolPolicy": "allow-all",
+      "CachePolicyId": "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"}}}})",
+      origin_.port(), secure.port()));
+  auto serve = ServeConfig(config, {"--listen-tls", "127.0.0.1:0", "--origin-ca-file",
+                                    secure.ca_file()});
+  ASSERT_NE(serve, nullptr);
+  EXPECT_EQ(CurlHttps(*serve, "/m"), "secure /m 200");
+  const auto plain = Plain(*serve, "GET /m HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
+  EXPECT_EQ(plain.body(), "page /m");
+
+  // Without the origin's CA, its certificate is refused: 502.
+  auto untrusting = ServeConfig(config, {"--listen-tls", "127.0.0.1:0"});
+  ASSERT_NE(untrusting, nullptr);
+  EXPECT_EQ(CurlHttps(*untrusting, "/m", "-o /dev/null"), " 502");
 }
 
 }  // namespace
