@@ -369,9 +369,10 @@ class Session : public std::enable_shared_from_this<Session> {
     const std::array<net::const_buffer, 2> buffers = {
         net::buffer(head_), net::buffer(a.body ? a.body->data() : nullptr, a.body_size)};
     WithStream([this, &buffers](auto& stream) {
-      net::async_write(stream, buffers, [self = shared_from_this()](beast::error_code ec, size_t n) {
-        self->OnWrite(ec, n);
-      });
+      net::async_write(stream, buffers,
+                       [self = shared_from_this()](beast::error_code ec, size_t n) {
+                         self->OnWrite(ec, n);
+                       });
     });
   }
 
@@ -464,12 +465,17 @@ absl::Status EdgeServer::Impl::MakeTlsContext(const EdgeServerOptions::Tls& tls)
   beast::error_code ec;
   context.use_certificate_chain(net::buffer(tls.certificate_pem), ec);
   if (ec) {
-    return absl::InvalidArgumentError(absl::StrCat("TLS certificate: ", ec.message()));
+    return absl::InvalidArgumentError(
+        absl::StrCat("--tls-cert: not a PEM certificate chain (", ec.message(), ")"));
   }
   context.use_private_key(net::buffer(tls.private_key_pem), ssl::context::pem, ec);
-  if (ec) return absl::InvalidArgumentError(absl::StrCat("TLS private key: ", ec.message()));
+  if (ec) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--tls-key: not a PEM private key of --tls-cert's certificate (",
+                     ec.message(), ")"));
+  }
   if (SSL_CTX_check_private_key(context.native_handle()) != 1) {
-    return absl::InvalidArgumentError("TLS private key: does not match the certificate");
+    return absl::InvalidArgumentError("--tls-key: not the key of --tls-cert's certificate");
   }
   return absl::OkStatus();
 }
@@ -487,9 +493,10 @@ void EdgeServer::Impl::Accept(Listener& listener) {
           LoopCounters::Bump(loops.front()->counters.refused_connections);
           socket.close(ec);
         } else {
-          net::post(loop.io, [this, &loop, tls = listener.tls, socket = std::move(socket)]() mutable {
-            StartSession(loop, std::move(socket), tls);
-          });
+          net::post(loop.io,
+                    [this, &loop, tls = listener.tls, socket = std::move(socket)]() mutable {
+                      StartSession(loop, std::move(socket), tls);
+                    });
         }
         Accept(listener);
       });

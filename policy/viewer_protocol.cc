@@ -32,9 +32,10 @@ std::string ViewerProtocolPageHtml(int status) {
   }
   const absl::string_view reason = status == 301 ? "301 Moved Permanently"
                                                  : "307 Temporary Redirect";
-  return absl::StrCat("<html>\r\n<head><title>", reason, "</title></head>\r\n<body>\r\n<center><h1>",
-                      reason,
-                      "</h1></center>\r\n<hr><center>CloudFront</center>\r\n</body>\r\n</html>\r\n");
+  return absl::StrCat("<html>\r\n<head><title>", reason,
+                      "</title></head>\r\n<body>\r\n<center><h1>", reason,
+                      "</h1></center>\r\n<hr><center>CloudFront</center>\r\n</body>\r\n"
+                      "</html>\r\n");
 }
 
 }  // namespace edgesim::policy

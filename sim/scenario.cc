@@ -162,7 +162,8 @@ absl::StatusOr<Expectation> ParseExpectation(const JsonReader& json) {
 
 absl::StatusOr<Step> ParseStep(const JsonReader& json) {
   EDGESIM_RETURN_IF_ERROR(
-      json.OnlyKeys({"at", "request", "deploy", "invalidate", "headers", "pop", "https", "expect"}));
+      json.OnlyKeys({"at", "request", "deploy", "invalidate", "headers", "pop", "https",
+                     "expect"}));
   Step step;
   EDGESIM_ASSIGN_OR_RETURN(const JsonReader at, json.Required("at"));
   EDGESIM_ASSIGN_OR_RETURN(step.at, at.Seconds(kMaxTraceOffset));

@@ -26,7 +26,8 @@ TEST(ViewerProtocolTest, RedirectToHttpsGetAndHead301OthersBy307OrHttp10With403)
     EXPECT_EQ(CheckViewerProtocol("redirect-to-https", ProtocolRequest(m, false, 0)).status, 301);
   }
   for (const char* m : {"POST", "PUT", "DELETE", "OPTIONS", "PATCH"}) {
-    const ViewerProtocolAnswer a = CheckViewerProtocol("redirect-to-https", ProtocolRequest(m, false));
+    const ViewerProtocolAnswer a =
+        CheckViewerProtocol("redirect-to-https", ProtocolRequest(m, false));
     EXPECT_EQ(a.status, 307) << m;
     EXPECT_TRUE(a.redirect());
     // SPEC 4.7: HTTP/1.0 has no 307.
