@@ -25,8 +25,10 @@ using nlohmann::json;
 constexpr int kConnectSeconds = 5;
 constexpr int kReadSeconds = 30;
 
-httplib::Client LocalClient(int port) {
-  httplib::Client c("127.0.0.1", port);
+httplib::Client LocalClient(int port, bool https = false) {
+  httplib::Client c(absl::StrCat(https ? "https" : "http", "://127.0.0.1:", port));
+  // The edge's certificate is the self-signed one serve makes at start-up.
+  if (https) c.enable_server_certificate_verification(false);
   c.set_connection_timeout(kConnectSeconds);
   c.set_read_timeout(kReadSeconds);
   // Targets go out exactly as the scenario spells them.
@@ -125,6 +127,7 @@ absl::StatusOr<std::unique_ptr<LiveDriver>> LiveDriver::Create(const sim::Scenar
   EDGESIM_ASSIGN_OR_RETURN(
       d->serve_, emulator::ServeChild::Start(
                      options.binary, {"--manual-clock", "--threads", "2", "--config", config,
+                                      "--listen-tls", "127.0.0.1:0",
                                       "--pops", absl::StrJoin(sim::StepPops(scenario), ",")}));
   httplib::Client api = LocalClient(d->serve_->api_port());
   EDGESIM_ASSIGN_OR_RETURN(std::string clock, Body(api.Get("/_edgesim/clock"), "GET clock"));
@@ -171,7 +174,8 @@ absl::StatusOr<sim::Observation> LiveDriver::Request(const policy::Request& requ
   for (const auto& [name, value] : request.headers.fields()) req.headers.emplace(name, value);
   if (!request.headers.Has("Accept-Encoding")) req.headers.emplace("Accept-Encoding", "identity");
   if (!pop.empty()) req.headers.emplace("x-edgesim-pop", pop);
-  httplib::Client edge = LocalClient(serve_->edge_port());
+  httplib::Client edge = request.https ? LocalClient(serve_->tls_port(), /*https=*/true)
+                                       : LocalClient(serve_->edge_port());
   const httplib::Result r = edge.send(req);
   if (!r) {
     return absl::UnavailableError(absl::StrCat("edge: ", httplib::to_string(r.error())));

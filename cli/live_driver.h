@@ -4,12 +4,13 @@
 // Create() starts a ScriptedOrigin (scripted_origin.h) in this process, writes the scenario's
 // distribution to a temporary config with every origin pointed at it (a custom origin,
 // http-only, on its port; origin ids kept, each sent in kOriginIdHeader), and starts
-// `BINARY serve --manual-clock --config FILE --pops P1,P2,...` (the POPs the steps name). Scenario
-// time 0 is the server's clock at start; time moves with POST /_edgesim/clock/advance, a step's POP
-// goes in `x-edgesim-pop`, deploys bump the scripted origin's model and invalidations go through
-// POST /_edgesim/invalidate. A request without Accept-Encoding is sent with "Accept-Encoding:
-// identity" (the HTTP client would add gzip otherwise); CloudFront's key normalization treats both
-// the same (SPEC 2.4).
+// `BINARY serve --manual-clock --config FILE --pops P1,P2,... --listen-tls 127.0.0.1:0` (the POPs
+// the steps name); an `"https": true` step goes to the TLS listener (its self-signed certificate
+// not verified). Scenario time 0 is the server's clock at start; time moves with POST
+// /_edgesim/clock/advance, a step's POP goes in `x-edgesim-pop`, deploys bump the scripted
+// origin's model and invalidations go through POST /_edgesim/invalidate. A request without
+// Accept-Encoding is sent with "Accept-Encoding: identity" (the HTTP client would add gzip
+// otherwise); CloudFront's key normalization treats both the same (SPEC 2.4).
 //
 //   absl::StatusOr<std::unique_ptr<LiveDriver>> driver =
 //       LiveDriver::Create(scenario, {.binary = EDGESIM_BINARY});

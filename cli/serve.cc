@@ -3,7 +3,9 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <fstream>
 #include <map>
+#include <sstream>
 #include <memory>
 #include <thread>
 #include <utility>
@@ -28,6 +30,7 @@
 #include "emulator/edge_server.h"
 #include "emulator/http_origin.h"
 #include "emulator/origin_router.h"
+#include "emulator/self_signed_certificate.h"
 #include "httplib.h"
 #include "policy/status_macros.h"
 
@@ -113,7 +116,8 @@ class Deployer {
       : flags_(f),
         mappings_(std::move(mappings)),
         topology_(std::move(topology)),
-        origins_(std::make_shared<emulator::HttpOriginClient>(emulator::HttpClientOptions{})) {}
+        origins_(std::make_shared<emulator::HttpOriginClient>(
+            emulator::HttpClientOptions{.ca_file = f.origin_ca_file})) {}
 
   absl::StatusOr<std::shared_ptr<emulator::LiveDistribution>> operator()(
       policy::Distribution d) const {
@@ -237,6 +241,47 @@ class BlockedSignals {
   sigset_t set_, old_;
 };
 
+absl::StatusOr<std::string> ReadPemFile(absl::string_view flag, const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (!in) return absl::InvalidArgumentError(absl::StrCat(flag, " ", path, ": cannot read it"));
+  return text.str();
+}
+
+// --listen-tls HOST:PORT with --tls-cert and --tls-key, or neither: then a self-signed certificate
+// for the local names and every distribution loaded at start-up.
+absl::StatusOr<std::optional<emulator::EdgeServerOptions::Tls>> TlsOptionsFor(
+    const ServeFlags& f, const emulator::DistributionRegistry& registry) {
+  if (f.listen_tls.empty()) {
+    if (!f.tls_cert.empty() || !f.tls_key.empty()) {
+      return absl::InvalidArgumentError("--tls-cert and --tls-key need --listen-tls");
+    }
+    return std::nullopt;
+  }
+  EDGESIM_ASSIGN_OR_RETURN(const HostPort address, ParseHostPort("--listen-tls", f.listen_tls));
+  emulator::EdgeServerOptions::Tls tls;
+  tls.host = address.host;
+  tls.port = address.port;
+  if (f.tls_cert.empty() != f.tls_key.empty()) {
+    return absl::InvalidArgumentError("--tls-cert and --tls-key go together");
+  }
+  if (!f.tls_cert.empty()) {
+    EDGESIM_ASSIGN_OR_RETURN(tls.certificate_pem, ReadPemFile("--tls-cert", f.tls_cert));
+    EDGESIM_ASSIGN_OR_RETURN(tls.private_key_pem, ReadPemFile("--tls-key", f.tls_key));
+    return tls;
+  }
+  std::vector<std::string> names = {"localhost", "*.cloudfront.localhost"};
+  for (const auto& d : registry.Snapshot()->distributions()) {
+    names.push_back(d->distribution().domain_name);
+  }
+  EDGESIM_ASSIGN_OR_RETURN(emulator::PemCertificate made,
+                           emulator::MakeSelfSignedCertificate(names));
+  tls.certificate_pem = std::move(made.certificate_pem);
+  tls.private_key_pem = std::move(made.private_key_pem);
+  return tls;
+}
+
 }  // namespace
 
 CLI::App* AddServeCommand(CLI::App& app, ServeFlags& f) {
@@ -305,6 +350,15 @@ CLI::App* AddServeCommand(CLI::App& app, ServeFlags& f) {
   cmd->add_option("--viewer-country", f.viewer_country,
                   "CloudFront-Viewer-Country (ISO 3166-1 alpha-2) for viewers that send none "
                   "themselves; stands in for geolocation");
+  cmd->add_option("--listen-tls", f.listen_tls,
+                  "HTTPS edge address HOST:PORT (port 0: any); off unless given");
+  cmd->add_option("--tls-cert", f.tls_cert,
+                  "PEM certificate chain for --listen-tls (default: a self-signed one made at "
+                  "start-up)");
+  cmd->add_option("--tls-key", f.tls_key, "PEM private key of --tls-cert");
+  cmd->add_option("--origin-ca-file", f.origin_ca_file,
+                  "PEM CAs trusted for HTTPS origins besides the system's")
+      ->check(CLI::ExistingFile);
   return cmd;
 }
 
@@ -338,6 +392,10 @@ int RunServe(const ServeFlags& f, std::ostream& out, std::ostream& err) {
     return Fail(err, s);
   }
 
+  absl::StatusOr<std::optional<emulator::EdgeServerOptions::Tls>> tls =
+      TlsOptionsFor(f, loaded.registry);
+  if (!tls.ok()) return Fail(err, tls.status());
+
   std::unique_ptr<core::Clock> clock;
   core::ManualClock* manual = nullptr;
   if (f.manual_clock) {
@@ -369,7 +427,8 @@ int RunServe(const ServeFlags& f, std::ostream& out, std::ostream& err) {
                                                     .write_timeout = absl::Seconds(f.viewer_write_timeout),
                                                     .max_connections = f.max_viewer_connections,
                                                     .clock = clock.get(),
-                                                    .access_log = access_log.get()});
+                                                    .access_log = access_log.get(),
+                                                    .tls = *std::move(tls)});
   if (!edge.ok()) {
     return Fail(
         err, edge.status(),
@@ -402,7 +461,12 @@ int RunServe(const ServeFlags& f, std::ostream& out, std::ostream& err) {
 
   const std::string edge_url = absl::StrCat("http://", listen->host, ":", (*edge)->port());
   const std::string api_url = absl::StrCat("http://", api_address->host, ":", *api_port);
-  out << "edge listening on " << edge_url << "\napi listening on " << api_url << "\n";
+  out << "edge listening on " << edge_url << "\n";
+  if ((*edge)->tls_port() != 0) {
+    out << "edge listening on https://" << ParseHostPort("--listen-tls", f.listen_tls)->host << ":"
+        << (*edge)->tls_port() << "\n";
+  }
+  out << "api listening on " << api_url << "\n";
   for (const auto& d : loaded.registry.Snapshot()->distributions()) {
     out << "distribution " << d->id() << " " << d->distribution().domain_name << "\n";
   }

@@ -4,8 +4,10 @@
 // fine: CloudFront's API creates them), starts the edge (emulator/edge_server.h), and on the API
 // port the admin API (emulator/admin_api.h) and CloudFront's REST API (emulator/cloudfront_api.h)
 // over one ControlPlane that deploys like config files do; prints the
-// bound addresses as its first two stdout lines, machine-readable even with port 0:
+// bound addresses as its first stdout lines, machine-readable even with port 0 (the https line
+// only with --listen-tls, always before the api line):
 //   edge listening on http://127.0.0.1:41234
+//   edge listening on https://127.0.0.1:41236
 //   api listening on http://127.0.0.1:41235
 // then serves until SIGINT or SIGTERM, when it stops accepting, finishes the requests in flight,
 // flushes the access logs and exits 0.
@@ -53,6 +55,13 @@ struct ServeFlags {
   uint64_t max_request_body = uint64_t{16} << 20;
   // CloudFront-Viewer-Country when the viewer sends none (SPEC 13.3).
   std::string viewer_country = "US";
+  // HTTPS for viewers (SPEC 4.7): off while empty. Without a certificate and key, a self-signed
+  // one is made at start-up (emulator/self_signed_certificate.h).
+  std::string listen_tls;
+  std::string tls_cert;
+  std::string tls_key;
+  // CAs trusted for TLS origins besides the system's (emulator/http_origin.h).
+  std::string origin_ca_file;
 };
 
 // Registers the subcommand; `run` is called with the parsed flags.

@@ -20,6 +20,7 @@
 #include "policy/response_head.h"
 #include "policy/status_macros.h"
 #include "policy/ttl.h"
+#include "policy/viewer_protocol.h"
 
 namespace edgesim::core {
 namespace {
@@ -60,12 +61,26 @@ const BodyRef& ErrorPage(int status) {
   return it != kPages->end() ? it->second : kPages->at(502);
 }
 
-OriginResponse GeneratedResponse(int status) {
+OriginResponse GeneratedResponse(int status, const BodyRef& body) {
   OriginResponse r;
-  r.body = ErrorPage(status);
+  r.body = body;
   r.body_size = r.body->size();
   r.head = policy::GeneratedHead(status, r.body_size);
   return r;
+}
+
+OriginResponse GeneratedResponse(int status) { return GeneratedResponse(status, ErrorPage(status)); }
+
+// SPEC 4.7: the redirects' pages and the 403 for HTTP where HTTPS is required, built once.
+OriginResponse ViewerProtocolResponse(int status) {
+  static const auto* const kPages = [] {
+    auto* pages = new absl::flat_hash_map<int, BodyRef>();
+    for (int code : {301, 307, 403}) {
+      pages->emplace(code, MakeBody(policy::ViewerProtocolPageHtml(code)));
+    }
+    return pages;
+  }();
+  return GeneratedResponse(status, kPages->at(status));
 }
 
 // X-Amz-Cf-Ids of one cache: a shared counter into policy's sequence.
@@ -258,6 +273,9 @@ struct EdgeCache::Impl {
   CollapsedResult Answer(Exchange& x, OriginResponse fetched);
   CollapsedResult AnswerFailure(Exchange& x, const absl::Status& failure);
   void ServeGenerated(Exchange& x, int status, policy::ErrorDetail detail);
+  policy::ViewerProtocolAnswer CheckViewerProtocol(const Exchange& x,
+                                                   const policy::Request& request) const;
+  void ServeViewerProtocol(Exchange& x, policy::ViewerProtocolAnswer answer);
   void ServeStored(Exchange& x, ResponseRef stored, absl::Time origin_time, CacheOutcome outcome,
                    const policy::Response* head_override = nullptr);
   void ServeUnstored(Exchange& x, policy::Response head, const BodyRef& body, uint64_t body_size,
@@ -306,7 +324,10 @@ Exchange EdgeCache::Impl::Start(const policy::Request& request, absl::Time now, 
   x.result.key_hash = x.p.key.hash;
 
   const uint32_t method = policy::MethodBitOf(request.method);
-  if (policy::RefusedForBody(request)) {
+  if (const policy::ViewerProtocolAnswer protocol = CheckViewerProtocol(x, request);
+      protocol.status != 0) {
+    ServeViewerProtocol(x, protocol);
+  } else if (policy::RefusedForBody(request)) {
     ServeGenerated(x, policy::kMethodRefusedStatus, ErrorDetail::kInvalidRequest);
   } else if ((x.info->allowed_methods & method) == 0) {
     ServeGenerated(x, policy::kMethodRefusedStatus, ErrorDetail::kInvalidRequestMethod);
@@ -621,6 +642,30 @@ void EdgeCache::Impl::ServeGenerated(Exchange& x, int status, ErrorDetail detail
   ServeUnstored(x, std::move(generated.head), generated.body, generated.body_size, kZero,
                 CacheOutcome::kError);
   x.result.error_detail = detail;
+}
+
+// SPEC 4.7: the edge a viewer reaches checks the protocol; upstream tiers and requests made on a
+// viewer's behalf are past it.
+policy::ViewerProtocolAnswer EdgeCache::Impl::CheckViewerProtocol(
+    const Exchange& x, const policy::Request& request) const {
+  if (options.tier != TierKind::kEdge || x.p.role != RequestRole::kViewer) return {};
+  return policy::CheckViewerProtocol(x.info->behavior->viewer_protocol_policy, request);
+}
+
+// Never cached, never sent upstream. A redirect points at the Host the viewer asked for (the
+// distribution's domain name when it sent none).
+void EdgeCache::Impl::ServeViewerProtocol(Exchange& x, policy::ViewerProtocolAnswer answer) {
+  OriginResponse page = ViewerProtocolResponse(answer.status);
+  if (!answer.redirect()) {
+    ServeUnstored(x, std::move(page.head), page.body, page.body_size, kZero, CacheOutcome::kError);
+    x.result.error_detail = ErrorDetail::kError;
+    return;
+  }
+  const absl::optional<absl::string_view> host = x.viewer().headers.Get("Host");
+  page.head.headers.Add("Location", policy::HttpsLocation(host.value_or(distribution.domain_name),
+                                                          x.viewer().target));
+  ServeUnstored(x, std::move(page.head), page.body, page.body_size, kZero,
+                CacheOutcome::kRedirect);
 }
 
 void EdgeCache::Impl::ServeStored(Exchange& x, ResponseRef stored, absl::Time origin_time,

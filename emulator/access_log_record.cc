@@ -26,7 +26,9 @@ policy::AccessLogRecord AccessLogRecordFor(const ViewerExchange& x, const Connec
   r.host_header = std::string(in.Get("Host").value_or(""));
   r.forwarded_for = std::string(in.Get("X-Forwarded-For").value_or(""));
   r.request_id = std::string(x.id.view());
-  r.protocol = "http";
+  r.protocol = request.https ? "https" : "http";
+  r.ssl_protocol = facts.ssl_protocol;
+  r.ssl_cipher = facts.ssl_cipher;
   r.protocol_version = request.http_minor_version == 0 ? "HTTP/1.0" : "HTTP/1.1";
   r.cs_bytes = facts.cs_bytes;
   r.time_taken = facts.time_taken;

@@ -27,6 +27,10 @@ struct ConnectionFacts {
   absl::optional<uint64_t> content_length;
   // The viewer went away before the last byte.
   bool hung_up = false;
+  // The TLS connection's protocol and cipher in OpenSSL's names ("TLSv1.3",
+  // "TLS_AES_256_GCM_SHA384"); empty over plain HTTP.
+  std::string ssl_protocol;
+  std::string ssl_cipher;
 };
 
 // REQUIRES: x.distribution != nullptr (requests no distribution owns are not logged).

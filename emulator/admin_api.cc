@@ -211,7 +211,8 @@ json StatsJson(const RegistrySnapshot& snapshot, const AdminApiOptions& options)
         {"bad_requests", c.bad_requests},       {"capacity_exceeded", c.capacity_exceeded},
         {"from_event_loop", c.from_event_loop}, {"to_workers", c.to_workers},
         {"accept_errors", c.accept_errors},     {"refused_connections", c.refused_connections},
-        {"timed_out", c.timed_out}};
+        {"timed_out", c.timed_out},
+        {"tls_handshake_failures", c.tls_handshake_failures}};
   }
   if (options.access_log != nullptr) {
     const AccessLogCounters c = options.access_log->counters();

@@ -13,6 +13,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "boost/asio.hpp"
+#include "boost/asio/ssl.hpp"
 #include "boost/beast/core.hpp"
 #include "boost/beast/http.hpp"
 #include "emulator/access_log_record.h"
@@ -23,6 +24,7 @@
 #include "policy/request_target.h"
 #include "policy/response_head.h"
 #include "policy/status_macros.h"
+#include "policy/viewer_protocol.h"
 
 namespace edgesim::emulator {
 namespace {
@@ -30,6 +32,7 @@ namespace {
 namespace beast = boost::beast;
 namespace http = beast::http;
 namespace net = boost::asio;
+namespace ssl = net::ssl;
 using tcp = net::ip::tcp;
 using SteadyTime = std::chrono::steady_clock::time_point;
 
@@ -57,7 +60,7 @@ constexpr size_t kPhases = 4;
 struct alignas(64) LoopCounters {
   std::atomic<uint64_t> connections{0}, requests{0}, unknown_host{0}, too_large{0},
       bad_requests{0}, capacity_exceeded{0}, from_event_loop{0}, to_workers{0}, accept_errors{0},
-      refused_connections{0}, timed_out{0};
+      refused_connections{0}, timed_out{0}, tls_handshake_failures{0};
 
   // One writer (the loop's thread): a relaxed load and store, no locked instruction.
   static void Bump(std::atomic<uint64_t>& c) {
@@ -107,10 +110,22 @@ struct EdgeServer::Impl {
               .queue_capacity = this->options.origin_queue,
               .lane_concurrency = this->options.origin_concurrency}) {}
 
+  // A listening socket, plain or TLS, and its accept retry timer (on the first loop).
+  struct Listener {
+    std::optional<tcp::acceptor> acceptor;
+    std::optional<net::steady_timer> retry_timer;
+    std::chrono::milliseconds pause = kFirstAcceptPause;
+    ssl::context* tls = nullptr;  // null: plain HTTP
+    uint16_t port = 0;
+  };
+
   absl::Status Listen();
-  void Accept();
-  void RetryAccept();
-  void StartSession(Loop& loop, tcp::socket socket);
+  absl::Status Bind(absl::string_view flag, const std::string& host, uint16_t port,
+                    Listener& listener);
+  absl::Status MakeTlsContext(const EdgeServerOptions::Tls& tls);
+  void Accept(Listener& listener);
+  void RetryAccept(Listener& listener);
+  void StartSession(Loop& loop, tcp::socket socket, ssl::context* tls);
   void ConfigureDeadlines();
   void ScheduleDeadlines(Loop& loop);
   void ScheduleSweep();
@@ -123,11 +138,11 @@ struct EdgeServer::Impl {
   std::vector<std::unique_ptr<Loop>> loops;
   std::vector<std::thread> threads;
   WorkerPool pool;
-  // On the first loop: the one listening socket, its retry timer, and the next loop to get a
-  // connection.
-  std::optional<tcp::acceptor> acceptor;
-  std::optional<net::steady_timer> accept_timer;
-  std::chrono::milliseconds accept_pause = kFirstAcceptPause;
+  // On the first loop: the listening sockets (plain, then TLS when configured), and the next loop
+  // to get a connection.
+  Listener plain;
+  std::optional<Listener> tls_listener;
+  std::optional<ssl::context> tls_context;
   size_t next_loop = 0;
   // How often the deadline timers tick, and each phase's deadline in ticks (0: none).
   std::chrono::nanoseconds tick_period{0};
@@ -135,7 +150,6 @@ struct EdgeServer::Impl {
   std::optional<net::steady_timer> sweep_timer;
   std::atomic<bool> stopping{false};
   std::atomic<int> live_sessions{0};
-  uint16_t port = 0;
   std::mutex shutdown_mu;
   bool shut_down = false;
 };
@@ -150,8 +164,9 @@ using Loop = EdgeServer::Impl::Loop;
 // is written.
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(EdgeServer::Impl& server, Loop& loop, tcp::socket socket)
+  Session(EdgeServer::Impl& server, Loop& loop, tcp::socket socket, ssl::context* tls)
       : server_(server), loop_(loop), socket_(std::move(socket)) {
+    if (tls != nullptr) tls_.emplace(socket_, *tls);
     server_.live_sessions.fetch_add(1, std::memory_order_relaxed);
     head_.reserve(1024);
   }
@@ -165,6 +180,7 @@ class Session : public std::enable_shared_from_this<Session> {
       facts_.c_port = peer.port();
     }
     socket_.set_option(tcp::no_delay(true), ec);
+    if (tls_) return Handshake();
     DoRead();
   }
 
@@ -193,6 +209,35 @@ class Session : public std::enable_shared_from_this<Session> {
     phase_tick_ = loop_.tick;
   }
 
+  // Plain HTTP or TLS, for the operations both speak.
+  template <typename Operation>
+  void WithStream(Operation&& operation) {
+    if (tls_) return operation(*tls_);
+    operation(socket_);
+  }
+
+  // The handshake is part of reading the first request: bounded by read_timeout, and a viewer
+  // that sends anything but a ClientHello is closed.
+  void Handshake() {
+    Enter(Phase::kReading);
+    tls_->async_handshake(ssl::stream_base::server,
+                          [self = shared_from_this()](beast::error_code ec) {
+                            self->OnHandshake(ec);
+                          });
+  }
+
+  void OnHandshake(beast::error_code ec) {
+    if (ec) {
+      LoopCounters::Bump(loop_.counters.tls_handshake_failures);
+      return Close();
+    }
+    // SPEC 8.2: the log's ssl-protocol and ssl-cipher, in OpenSSL's names as CloudFront's.
+    SSL* native = tls_->native_handle();
+    facts_.ssl_protocol = SSL_get_version(native);
+    facts_.ssl_cipher = SSL_get_cipher_name(native);
+    DoRead();
+  }
+
   // Closes the socket under the operation in progress, which then ends with an error.
   void Abort() {
     beast::error_code ec;
@@ -206,10 +251,12 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_->header_limit(kMaxViewerHeaderBytes);
     parser_->body_limit(server_.options.max_request_body_bytes);
     Enter(buffer_.size() > 0 ? Phase::kReading : Phase::kWaiting);
-    http::async_read(socket_, buffer_, *parser_,
-                     [self = shared_from_this()](beast::error_code ec, size_t bytes) {
-                       self->OnRead(ec, bytes);
-                     });
+    WithStream([this](auto& stream) {
+      http::async_read(stream, buffer_, *parser_,
+                       [self = shared_from_this()](beast::error_code ec, size_t bytes) {
+                         self->OnRead(ec, bytes);
+                       });
+    });
   }
 
   void OnRead(beast::error_code ec, size_t bytes) {
@@ -239,6 +286,7 @@ class Session : public std::enable_shared_from_this<Session> {
     ReadViewerRequest(parser_->get(), exchange_.request);
     exchange_.request.viewer_address = facts_.c_ip;
     exchange_.request.viewer_port = facts_.c_port;
+    exchange_.request.https = tls_.has_value();
     if (absl::Status s = policy::ToOriginForm(exchange_.request); !s.ok()) {
       LoopCounters::Bump(loop_.counters.bad_requests);
       return Refuse(400, s.message());
@@ -277,11 +325,24 @@ class Session : public std::enable_shared_from_this<Session> {
   // A stale-while-revalidate refresh goes to the pool, never refused for a full queue: the core
   // hands out at most one per key and keeps the key claimed until it has run.
   void Answer() {
+    PointRedirectAtTlsListener();
     if (std::function<void()> refresh = TakeRefreshJob(exchange_, server_.options.clock)) {
       server_.pool.Submit(OriginLane(exchange_, exchange_.answer.behavior_index),
                           std::move(refresh));
     }
     Write(/*log=*/true);
+  }
+
+  // SPEC 4.7's Location is https:// and the Host the viewer sent; this edge's HTTPS is the TLS
+  // listener, whose port replaces the Host's unless it is 443. Without a TLS listener, or a Host,
+  // the Location stays as the pipeline made it.
+  void PointRedirectAtTlsListener() {
+    core::EdgeResult& a = exchange_.answer;
+    if (a.outcome != policy::CacheOutcome::kRedirect || !server_.tls_listener) return;
+    const absl::optional<absl::string_view> host = exchange_.request.headers.Get("Host");
+    if (!host) return;
+    a.viewer.headers.Set("Location", policy::HttpsLocation(*host, exchange_.request.target,
+                                                           server_.tls_listener->port));
   }
 
   // A request the edge refuses before routing (SPEC 4.3): answered, not logged, and the
@@ -313,8 +374,11 @@ class Session : public std::enable_shared_from_this<Session> {
     first_byte_ = std::chrono::steady_clock::now();
     const std::array<net::const_buffer, 2> buffers = {
         net::buffer(head_), net::buffer(a.body ? a.body->data() : nullptr, a.body_size)};
-    net::async_write(socket_, buffers, [self = shared_from_this()](beast::error_code ec, size_t n) {
-      self->OnWrite(ec, n);
+    WithStream([this, &buffers](auto& stream) {
+      net::async_write(stream, buffers,
+                       [self = shared_from_this()](beast::error_code ec, size_t n) {
+                         self->OnWrite(ec, n);
+                       });
     });
   }
 
@@ -344,6 +408,7 @@ class Session : public std::enable_shared_from_this<Session> {
   EdgeServer::Impl& server_;
   Loop& loop_;
   tcp::socket socket_;
+  std::optional<ssl::stream<tcp::socket&>> tls_;  // over socket_, on the TLS listener
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   Phase phase_ = Phase::kWaiting;
@@ -362,66 +427,102 @@ class Session : public std::enable_shared_from_this<Session> {
 }  // namespace
 
 absl::Status EdgeServer::Impl::Listen() {
-  beast::error_code ec;
-  const net::ip::address address = net::ip::make_address(options.host, ec);
-  if (ec) return absl::InvalidArgumentError(absl::StrCat("--listen: bad address \"", options.host, "\""));
   const int n = options.threads > 0 ? options.threads
                                     : std::max(1u, std::thread::hardware_concurrency());
   std::random_device random;
   for (int i = 0; i < n; ++i) {
     loops.push_back(std::make_unique<Loop>((uint64_t{random()} << 32) ^ random() ^ i));
   }
+  EDGESIM_RETURN_IF_ERROR(Bind("--listen", options.host, options.port, plain));
+  if (!options.tls) return absl::OkStatus();
+  EDGESIM_RETURN_IF_ERROR(MakeTlsContext(*options.tls));
+  tls_listener.emplace();
+  tls_listener->tls = &*tls_context;
+  return Bind("--listen-tls", options.tls->host, options.tls->port, *tls_listener);
+}
+
+absl::Status EdgeServer::Impl::Bind(absl::string_view flag, const std::string& host,
+                                    uint16_t port, Listener& listener) {
+  beast::error_code ec;
+  const net::ip::address address = net::ip::make_address(host, ec);
+  if (ec) return absl::InvalidArgumentError(absl::StrCat(flag, ": bad address \"", host, "\""));
   // SO_REUSEADDR only (a port left in TIME_WAIT is fine); without SO_REUSEPORT, a port another
   // process listens on fails here.
-  const tcp::endpoint endpoint(address, options.port);
-  acceptor.emplace(loops.front()->io);
-  acceptor->open(endpoint.protocol(), ec);
-  if (!ec) acceptor->set_option(net::socket_base::reuse_address(true), ec);
-  if (!ec) acceptor->bind(endpoint, ec);
-  if (!ec) acceptor->listen(net::socket_base::max_listen_connections, ec);
+  const tcp::endpoint endpoint(address, port);
+  tcp::acceptor& acceptor = listener.acceptor.emplace(loops.front()->io);
+  acceptor.open(endpoint.protocol(), ec);
+  if (!ec) acceptor.set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor.bind(endpoint, ec);
+  if (!ec) acceptor.listen(net::socket_base::max_listen_connections, ec);
   if (ec) {
-    return absl::UnavailableError(
-        absl::StrCat("--listen ", options.host, ":", options.port, ": ", ec.message()));
+    return absl::UnavailableError(absl::StrCat(flag, " ", host, ":", port, ": ", ec.message()));
   }
-  port = acceptor->local_endpoint().port();
-  accept_timer.emplace(loops.front()->io);
+  listener.port = acceptor.local_endpoint().port();
+  listener.retry_timer.emplace(loops.front()->io);
   return absl::OkStatus();
 }
 
-// The loops take the connections in turn, as SO_REUSEPORT's hashing would spread them.
-void EdgeServer::Impl::Accept() {
+// TLS 1.2 and 1.3 only, as CloudFront's default security policy for viewers.
+absl::Status EdgeServer::Impl::MakeTlsContext(const EdgeServerOptions::Tls& tls) {
+  ssl::context& context = tls_context.emplace(ssl::context::tls_server);
+  context.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                      ssl::context::no_sslv3 | ssl::context::no_tlsv1 |
+                      ssl::context::no_tlsv1_1 | ssl::context::single_dh_use);
+  beast::error_code ec;
+  context.use_certificate_chain(net::buffer(tls.certificate_pem), ec);
+  if (ec) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--tls-cert: not a PEM certificate chain (", ec.message(), ")"));
+  }
+  context.use_private_key(net::buffer(tls.private_key_pem), ssl::context::pem, ec);
+  if (ec) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--tls-key: not a PEM private key of --tls-cert's certificate (",
+                     ec.message(), ")"));
+  }
+  if (SSL_CTX_check_private_key(context.native_handle()) != 1) {
+    return absl::InvalidArgumentError("--tls-key: not the key of --tls-cert's certificate");
+  }
+  return absl::OkStatus();
+}
+
+// The loops take the connections in turn, as SO_REUSEPORT's hashing would spread them; both
+// listeners count against one max_connections.
+void EdgeServer::Impl::Accept(Listener& listener) {
   Loop& loop = *loops[next_loop++ % loops.size()];
-  acceptor->async_accept(loop.io, [this, &loop](beast::error_code ec, tcp::socket socket) {
-    if (stopping.load()) return;  // closed by Shutdown
-    if (ec) return RetryAccept();
-    accept_pause = kFirstAcceptPause;
-    if (live_sessions.load(std::memory_order_relaxed) >= options.max_connections) {
-      LoopCounters::Bump(loops.front()->counters.refused_connections);
-      socket.close(ec);
-    } else {
-      net::post(loop.io, [this, &loop, socket = std::move(socket)]() mutable {
-        StartSession(loop, std::move(socket));
+  listener.acceptor->async_accept(
+      loop.io, [this, &loop, &listener](beast::error_code ec, tcp::socket socket) {
+        if (stopping.load()) return;  // closed by Shutdown
+        if (ec) return RetryAccept(listener);
+        listener.pause = kFirstAcceptPause;
+        if (live_sessions.load(std::memory_order_relaxed) >= options.max_connections) {
+          LoopCounters::Bump(loops.front()->counters.refused_connections);
+          socket.close(ec);
+        } else {
+          net::post(loop.io,
+                    [this, &loop, tls = listener.tls, socket = std::move(socket)]() mutable {
+                      StartSession(loop, std::move(socket), tls);
+                    });
+        }
+        Accept(listener);
       });
-    }
-    Accept();
-  });
 }
 
 // Out of descriptors, accept() fails until some close; the listening socket stays readable, so
 // retrying at once would spin. The backlog keeps the connections meanwhile.
-void EdgeServer::Impl::RetryAccept() {
+void EdgeServer::Impl::RetryAccept(Listener& listener) {
   LoopCounters::Bump(loops.front()->counters.accept_errors);
-  accept_timer->expires_after(accept_pause);
-  accept_pause = std::min(accept_pause * 2, kLongestAcceptPause);
-  accept_timer->async_wait([this](beast::error_code ec) {
-    if (!ec && !stopping.load()) Accept();
+  listener.retry_timer->expires_after(listener.pause);
+  listener.pause = std::min(listener.pause * 2, kLongestAcceptPause);
+  listener.retry_timer->async_wait([this, &listener](beast::error_code ec) {
+    if (!ec && !stopping.load()) Accept(listener);
   });
 }
 
-void EdgeServer::Impl::StartSession(Loop& loop, tcp::socket socket) {
+void EdgeServer::Impl::StartSession(Loop& loop, tcp::socket socket, ssl::context* tls) {
   if (stopping.load()) return;
   LoopCounters::Bump(loop.counters.connections);
-  auto session = std::make_shared<Session>(*this, loop, std::move(socket));
+  auto session = std::make_shared<Session>(*this, loop, std::move(socket), tls);
   loop.sessions.push_back(session);  // the deadline timer forgets it once closed
   session->Start();
 }
@@ -482,8 +583,11 @@ void EdgeServer::Impl::Shutdown() {
       beast::error_code ec;
       l->deadline_timer.cancel();
       if (l == loops.front().get()) {
-        acceptor->close(ec);
-        accept_timer->cancel();
+        for (Listener* listener : {&plain, tls_listener ? &*tls_listener : nullptr}) {
+          if (listener == nullptr) continue;
+          listener->acceptor->close(ec);
+          listener->retry_timer->cancel();
+        }
         sweep_timer->cancel();
       }
       for (const auto& weak : l->sessions) {
@@ -517,7 +621,8 @@ absl::StatusOr<std::unique_ptr<EdgeServer>> EdgeServer::Start(DistributionRegist
   auto impl = std::make_unique<Impl>(registry, std::move(options));
   EDGESIM_RETURN_IF_ERROR(impl->Listen());
   impl->ConfigureDeadlines();
-  impl->Accept();
+  impl->Accept(impl->plain);
+  if (impl->tls_listener) impl->Accept(*impl->tls_listener);
   for (auto& loop : impl->loops) impl->ScheduleDeadlines(*loop);
   impl->sweep_timer.emplace(impl->loops.front()->io);
   impl->ScheduleSweep();
@@ -540,7 +645,10 @@ absl::StatusOr<std::unique_ptr<EdgeServer>> EdgeServer::Start(DistributionRegist
 EdgeServer::EdgeServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 EdgeServer::~EdgeServer() { Shutdown(); }
 
-uint16_t EdgeServer::port() const { return impl_->port; }
+uint16_t EdgeServer::port() const { return impl_->plain.port; }
+uint16_t EdgeServer::tls_port() const {
+  return impl_->tls_listener ? impl_->tls_listener->port : 0;
+}
 void EdgeServer::Shutdown() { impl_->Shutdown(); }
 
 EdgeServerCounters EdgeServer::counters() const {
@@ -558,6 +666,7 @@ EdgeServerCounters EdgeServer::counters() const {
     total.accept_errors += c.accept_errors.load(std::memory_order_relaxed);
     total.refused_connections += c.refused_connections.load(std::memory_order_relaxed);
     total.timed_out += c.timed_out.load(std::memory_order_relaxed);
+    total.tls_handshake_failures += c.tls_handshake_failures.load(std::memory_order_relaxed);
   }
   return total;
 }

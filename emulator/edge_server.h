@@ -2,8 +2,9 @@
 // caches (DESIGN 5, SPEC 4.3, 5, 7.4, 8).
 //
 // Boost.Beast, asynchronous, one io_context per thread. One listening socket (no SO_REUSEPORT, so
-// a second server on the same port fails to bind) accepts on the first loop and hands the
-// connections to the loops in turn; a failed accept (out of descriptors) is retried after a
+// a second server on the same port fails to bind), and optionally a second one speaking TLS
+// (Boost.Asio's ssl::stream; its requests have `https` set), accept on the first loop and hand
+// the connections to the loops in turn; a failed accept (out of descriptors) is retried after a
 // growing pause. The connections here only move bytes; what happens to a request in between is
 // viewer_exchange.h's: routed by Host and `x-edgesim-pop`, then the request pipeline's two phases
 // (core/request_pipeline.h):
@@ -35,6 +36,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -75,6 +77,17 @@ struct EdgeServerOptions {
   // The lurker: every cache is swept with this budget at this interval (real time).
   absl::Duration sweep_interval = absl::Seconds(1);
   uint64_t sweep_budget = 10000;
+  // A second listener for HTTPS viewers (ViewerProtocolPolicy, SPEC 4.7); none when absent. Its
+  // connections share the timeouts and max_connections above; a TLS handshake must end within
+  // read_timeout.
+  struct Tls {
+    std::string host = "127.0.0.1";
+    uint16_t port = 8443;  // 0: the OS picks one
+    // PEM; InvalidArgument from Start when they do not load or do not match.
+    std::string certificate_pem;
+    std::string private_key_pem;
+  };
+  std::optional<Tls> tls;
 };
 
 // What the edge counts beyond the caches' own counters.
@@ -90,6 +103,7 @@ struct EdgeServerCounters {
   uint64_t accept_errors = 0;      // accept() failed (e.g. out of descriptors); retried
   uint64_t refused_connections = 0;  // closed at once: max_connections were open
   uint64_t timed_out = 0;          // closed by idle_timeout, read_timeout or write_timeout
+  uint64_t tls_handshake_failures = 0;  // closed: not TLS, no common cipher, or timed out
 };
 
 class EdgeServer {
@@ -103,6 +117,8 @@ class EdgeServer {
   EdgeServer& operator=(const EdgeServer&) = delete;
 
   uint16_t port() const;
+  // The TLS listener's bound port; 0 without one.
+  uint16_t tls_port() const;
   // Stops accepting, closes idle connections, finishes the requests in flight (and their
   // writes; origin fetches still blocked after the grace are abandoned), then joins every
   // thread. Idempotent; thread-safe.

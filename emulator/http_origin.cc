@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <memory>
 #include <mutex>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -15,6 +17,7 @@
 #include "boost/asio/io_context.hpp"
 #include "boost/asio/ip/tcp.hpp"
 #include "boost/asio/post.hpp"
+#include "boost/asio/ssl.hpp"
 #include "boost/beast/core.hpp"
 #include "boost/beast/http.hpp"
 
@@ -24,6 +27,7 @@ namespace {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = boost::beast::http;
+namespace ssl = asio::ssl;
 using tcp = asio::ip::tcp;
 using SteadyTime = std::chrono::steady_clock::time_point;
 
@@ -40,7 +44,7 @@ absl::Duration Within(absl::Duration timeout, SteadyTime deadline) {
 bool Passed(SteadyTime deadline) { return std::chrono::steady_clock::now() >= deadline; }
 
 std::string Key(const HttpEndpoint& endpoint) {
-  return absl::StrCat(endpoint.host, ":", endpoint.port);
+  return absl::StrCat(endpoint.tls ? "https://" : "", endpoint.host, ":", endpoint.port);
 }
 
 // One origin connection with its own io_context: the thread holding it runs the context until
@@ -48,8 +52,16 @@ std::string Key(const HttpEndpoint& endpoint) {
 struct Connection {
   asio::io_context io{1};
   beast::tcp_stream stream{io};
+  std::optional<ssl::stream<beast::tcp_stream&>> tls;  // over `stream`, to an HTTPS endpoint
   beast::flat_buffer buffer;
   SteadyTime idle_until;
+
+  // Plain HTTP or TLS, for the operations both speak.
+  template <typename Operation>
+  void WithStream(Operation&& operation) {
+    if (tls) return operation(*tls);
+    operation(stream);
+  }
 
   template <class Initiate>
   beast::error_code Run(absl::Duration timeout, Initiate initiate) {
@@ -68,6 +80,30 @@ struct Connection {
   }
 };
 
+// SNI and certificate verification against the host name (RFC 6125), within what is left of the
+// connection's timeout.
+absl::Status Handshake(Connection& c, const HttpEndpoint& endpoint, ssl::context& context,
+                       absl::Duration timeout) {
+  ssl::stream<beast::tcp_stream&>& tls = c.tls.emplace(c.stream, context);
+  beast::error_code not_an_address;
+  asio::ip::make_address(endpoint.host, not_an_address);
+  // RFC 6066 section 3: SNI names a host, never an IP address.
+  if (not_an_address && SSL_set_tlsext_host_name(tls.native_handle(), endpoint.host.c_str()) != 1) {
+    return absl::UnavailableError(absl::StrCat("origin ", Key(endpoint), ": bad TLS server name"));
+  }
+  tls.set_verify_mode(ssl::verify_peer);
+  tls.set_verify_callback(ssl::host_name_verification(endpoint.host));
+  const beast::error_code ec = c.Run(timeout, [&](auto handler) {
+    tls.async_handshake(ssl::stream_base::client, handler);
+  });
+  if (ec) {
+    return absl::UnavailableError(absl::StrCat(
+        "origin ", Key(endpoint), ": TLS handshake failed: ",
+        ec == beast::error::timeout ? "no answer within ConnectionTimeout" : ec.message()));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status Connect(Connection& c, const HttpEndpoint& endpoint, absl::Duration timeout) {
   tcp::resolver resolver(c.io);
   beast::error_code ec;
@@ -85,6 +121,23 @@ absl::Status Connect(Connection& c, const HttpEndpoint& endpoint, absl::Duration
   }
   c.stream.socket().set_option(tcp::no_delay(true), ec);
   return absl::OkStatus();
+}
+
+// TLS 1.2 or later; the system's CAs and `ca_file`'s. A CA file that does not load is kept as
+// the error every TLS fetch returns.
+absl::StatusOr<std::unique_ptr<ssl::context>> OriginTlsContext(const std::string& ca_file) {
+  auto context = std::make_unique<ssl::context>(ssl::context::tls_client);
+  context->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                       ssl::context::no_sslv3 | ssl::context::no_tlsv1 |
+                       ssl::context::no_tlsv1_1);
+  beast::error_code ec;
+  context->set_default_verify_paths(ec);
+  if (!ec && !ca_file.empty()) context->load_verify_file(ca_file, ec);
+  if (ec) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("origin CA file ", ca_file, ": ", ec.message()));
+  }
+  return context;
 }
 
 absl::Status Abandoned(const HttpEndpoint& endpoint) {
@@ -140,7 +193,7 @@ Exchanged Exchange(Connection& c, const HttpEndpoint& endpoint, const policy::Or
   const std::string where = absl::StrCat("origin ", Key(endpoint), ": ");
   const OutgoingRequest message = ToBeast(request);
   beast::error_code ec = c.Run(Within(settings.read_timeout, deadline), [&](auto handler) {
-    http::async_write(c.stream, message, handler);
+    c.WithStream([&](auto& stream) { http::async_write(stream, message, handler); });
   });
   if (ec) {
     out.stale_connection = reused;
@@ -155,7 +208,11 @@ Exchanged Exchange(Connection& c, const HttpEndpoint& endpoint, const policy::Or
   // Each read gets its own deadline: OriginReadTimeout bounds the first byte and every gap.
   while (!parser.is_done()) {
     ec = c.Run(Within(settings.read_timeout, deadline),
-               [&](auto handler) { http::async_read_some(c.stream, c.buffer, parser, handler); });
+               [&](auto handler) {
+                 c.WithStream([&](auto& stream) {
+                   http::async_read_some(stream, c.buffer, parser, handler);
+                 });
+               });
     if (ec) break;
   }
   if (!ec) {
@@ -201,7 +258,7 @@ std::ostream& operator<<(std::ostream& os, const HttpEndpoint& endpoint) {
 }
 
 struct HttpOriginClient::Impl {
-  explicit Impl(HttpClientOptions o) : options(o) {}
+  explicit Impl(HttpClientOptions o) : options(o), tls_context(OriginTlsContext(options.ca_file)) {}
 
   // A pooled connection still within its keep-alive; expired and closed ones are dropped.
   std::unique_ptr<Connection> Take(const std::string& key) {
@@ -241,6 +298,18 @@ struct HttpOriginClient::Impl {
     idle.erase(expired, idle.end());
   }
 
+  // Connects `c`, and for an HTTPS endpoint shakes hands, both within ConnectionTimeout.
+  absl::Status Open(Connection& c, const HttpEndpoint& endpoint, const policy::Origin& settings,
+                    SteadyTime deadline) {
+    const SteadyTime start = std::chrono::steady_clock::now();
+    const absl::Duration timeout = Within(settings.connection_timeout, deadline);
+    if (endpoint.tls && !tls_context.ok()) return tls_context.status();
+    if (absl::Status s = Connect(c, endpoint, timeout); !s.ok() || !endpoint.tls) return s;
+    const absl::Duration left =
+        timeout - absl::FromChrono(std::chrono::steady_clock::now() - start);
+    return Handshake(c, endpoint, **tls_context, left);
+  }
+
   // Registers `c` as in use, so Abandon reaches it; false once abandoned.
   bool Use(Connection* c) {
     std::lock_guard<std::mutex> lock(mu);
@@ -257,6 +326,8 @@ struct HttpOriginClient::Impl {
   }
 
   const HttpClientOptions options;
+  // For HTTPS endpoints; shared by their connections (OpenSSL contexts are thread-safe once set).
+  const absl::StatusOr<std::unique_ptr<ssl::context>> tls_context;
   mutable std::mutex mu;
   absl::flat_hash_map<std::string, std::vector<std::unique_ptr<Connection>>> pools;
   // Connections a fetch is using; each is touched by its fetch's thread only, apart from the
@@ -289,8 +360,7 @@ absl::StatusOr<core::OriginResponse> HttpOriginClient::Fetch(const HttpEndpoint&
     if (!reused) c = std::make_unique<Connection>();
     if (!impl_->Use(c.get())) return Abandoned(endpoint);
     const absl::Status connected =
-        reused ? absl::OkStatus()
-               : Connect(*c, endpoint, Within(settings.connection_timeout, deadline));
+        reused ? absl::OkStatus() : impl_->Open(*c, endpoint, settings, deadline);
     Exchanged result;
     if (connected.ok()) {
       result = Exchange(*c, endpoint, settings, request, impl_->options, reused, deadline);

@@ -17,7 +17,11 @@
 //   connection's close is complete by definition.
 // * Shutdown: Abandon() ends every fetch in flight at once and refuses new ones (kCancelled), so
 //   a silent origin cannot hold the edge's shutdown for OriginReadTimeout x ConnectionAttempts.
-// * Plain HTTP only: TLS to origins is out of scope (the router refuses https-only origins).
+// * TLS: an endpoint with `tls` is reached over HTTPS (OriginProtocolPolicy https-only, or
+//   match-viewer for an HTTPS viewer): SNI is the endpoint's host, the certificate is verified
+//   against the system's CA store (plus `ca_file`) and the host name; the handshake counts as part
+//   of connecting (ConnectionTimeout, ConnectionAttempts). A failed handshake is kUnavailable
+//   (CloudFront's 502, SPEC 7.4's table). TLS and plain connections are pooled apart.
 //
 // Fetch blocks its caller; each connection drives its own private io_context while one thread
 // uses it, so timeouts work without an event loop of the caller's. Thread-safe.
@@ -44,6 +48,7 @@ namespace edgesim::emulator {
 struct HttpEndpoint {
   std::string host;
   int port = 80;
+  bool tls = false;  // HTTPS
 
   bool operator==(const HttpEndpoint&) const = default;
 };
@@ -57,6 +62,9 @@ struct HttpClientOptions {
   uint32_t max_header_bytes = 64 << 10;
   // Idle keep-alive connections kept per host:port.
   int max_idle_connections = 64;
+  // A PEM file of CAs trusted for TLS origins besides the system's (a local test origin's own CA);
+  // empty: the system's only. A file that does not load makes every TLS fetch fail.
+  std::string ca_file;
 };
 
 class HttpOriginClient {

@@ -78,16 +78,12 @@ struct OriginRouter::Impl {
                                                    const HttpEndpoint* mapped) {
     // A local stand-in speaks plain HTTP whatever the production origin's protocol policy.
     if (mapped != nullptr) return http->Fetch(*mapped, origin, forwarded);
-    if (origin.protocol_policy == "https-only") {
-      return absl::FailedPreconditionError(
-          absl::StrCat("origin ", origin.id,
-                       " is https-only: edgesim speaks plain HTTP to origins; set "
-                       "OriginProtocolPolicy to http-only or match-viewer, or point it at a "
-                       "local server with --origin ",
-                       origin.id, "=http://HOST:PORT"));
-    }
-    // A validated config's port is 80, 443 or 1024-65535 (policy::OriginPortProblem).
-    return http->Fetch({origin.domain_name, static_cast<int>(origin.http_port)}, origin, forwarded);
+    // OriginProtocolPolicy: HTTPS always for https-only, for match-viewer when the viewer used
+    // it. A validated config's ports are 80, 443 or 1024-65535 (policy::OriginPortProblem).
+    const bool tls = origin.protocol_policy == "https-only" ||
+                     (origin.protocol_policy == "match-viewer" && forwarded.https);
+    const int64_t port = tls ? origin.https_port : origin.http_port;
+    return http->Fetch({origin.domain_name, static_cast<int>(port), tls}, origin, forwarded);
   }
 
   const OriginOptions options;

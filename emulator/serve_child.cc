@@ -104,6 +104,8 @@ absl::Status ServeChild::ReadPorts(absl::Duration timeout) {
     edge_port_ = PortAfter(startup_output_, "edge listening on http://127.0.0.1:");
     api_port_ = PortAfter(startup_output_, "api listening on http://127.0.0.1:");
   }
+  // Printed before the api line (cli/serve.h), so already read.
+  tls_port_ = PortAfter(startup_output_, "edge listening on https://127.0.0.1:");
   return absl::OkStatus();
 }
 

@@ -38,6 +38,8 @@ class ServeChild {
 
   int edge_port() const { return edge_port_; }
   int api_port() const { return api_port_; }
+  // The edge's HTTPS port with --listen-tls 127.0.0.1:PORT among ARGS; 0 otherwise.
+  int tls_port() const { return tls_port_; }
   pid_t pid() const { return pid_; }
   // The command line, for messages.
   const std::string& command() const { return command_; }
@@ -65,6 +67,7 @@ class ServeChild {
   std::string startup_output_;
   int edge_port_ = 0;
   int api_port_ = 0;
+  int tls_port_ = 0;
 };
 
 }  // namespace edgesim::emulator

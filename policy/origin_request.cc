@@ -114,6 +114,7 @@ Request BuildOriginRequest(const Request& viewer, const OriginRequestContext& co
   f.method = viewer.method;
   f.http_minor_version = 1;  // SPEC 5: HTTP/1.1 to custom origins
   f.viewer_address = viewer.viewer_address;
+  f.https = viewer.https;  // OriginProtocolPolicy match-viewer follows it
   f.target = Target(viewer, context, forwarding);
 
   static const ModelOptions kDefaults;

@@ -48,6 +48,7 @@ struct Entry {
   uint32_t headers_length;
   uint32_t pop;
   uint16_t status;
+  bool https;
 };
 
 class CloudFrontLogSource : public TraceSource {
@@ -119,6 +120,7 @@ class CloudFrontLogSource : public TraceSource {
       r.size = e.size;
       r.pop = e.pop;
       r.status = e.status;
+      r.https = e.https;
       // Views into the pool, which outlives every batch.
       const char* s = strings_.data() + e.strings;
       r.method = absl::string_view(s, e.method_length);
@@ -149,6 +151,7 @@ class CloudFrontLogSource : public TraceSource {
       return absl::InvalidArgumentError("size over 2^63-1 bytes (sc-content-len or sc-bytes)");
     }
     e.status = static_cast<uint16_t>(std::clamp(log.sc_status, 0, 999));
+    e.https = log.protocol == "https" || log.protocol == "wss";
     absl::optional<uint32_t> pop = PopIndex(log.edge_location);
     if (!pop.has_value()) return absl::ResourceExhaustedError(PopName(log.edge_location));
     e.pop = *pop;

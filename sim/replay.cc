@@ -208,6 +208,7 @@ class ModelReplay {
     const uint32_t pop = r.pop < pop_names_.size() ? r.pop : 0;
     // assign() keeps the strings' capacity from request to request.
     request_.method.assign(r.method.data(), r.method.size());
+    request_.https = r.https;
     if (r.target.empty()) {
       // A key-only record among full ones (a CSV key column that is no path) gets a path.
       request_.target = absl::StrCat("/objects/", r.object_id);

@@ -162,7 +162,8 @@ absl::StatusOr<Expectation> ParseExpectation(const JsonReader& json) {
 
 absl::StatusOr<Step> ParseStep(const JsonReader& json) {
   EDGESIM_RETURN_IF_ERROR(
-      json.OnlyKeys({"at", "request", "deploy", "invalidate", "headers", "pop", "expect"}));
+      json.OnlyKeys({"at", "request", "deploy", "invalidate", "headers", "pop", "https",
+                     "expect"}));
   Step step;
   EDGESIM_ASSIGN_OR_RETURN(const JsonReader at, json.Required("at"));
   EDGESIM_ASSIGN_OR_RETURN(step.at, at.Seconds(kMaxTraceOffset));
@@ -173,7 +174,7 @@ absl::StatusOr<Step> ParseStep(const JsonReader& json) {
     return json.Error("a step has exactly one of request, deploy, invalidate");
   }
   if (deploy.present() || invalidate.present()) {
-    for (absl::string_view key : {"headers", "pop", "expect"}) {
+    for (absl::string_view key : {"headers", "pop", "https", "expect"}) {
       if (json.Field(key).present()) return json.Field(key).Error("only a request step has one");
     }
     step.kind = deploy.present() ? Step::Kind::kDeploy : Step::Kind::kInvalidate;
@@ -189,6 +190,9 @@ absl::StatusOr<Step> ParseStep(const JsonReader& json) {
   }
   if (JsonReader v = json.Field("pop"); v.present()) {
     EDGESIM_ASSIGN_OR_RETURN(step.pop, v.String());
+  }
+  if (JsonReader v = json.Field("https"); v.present()) {
+    EDGESIM_ASSIGN_OR_RETURN(step.request.https, v.Bool());
   }
   if (JsonReader v = json.Field("expect"); v.present()) {
     EDGESIM_ASSIGN_OR_RETURN(step.expect, ParseExpectation(v));

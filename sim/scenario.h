@@ -92,7 +92,8 @@ struct Step {
   enum class Kind { kRequest, kDeploy, kInvalidate };
   absl::Duration at;  // from the scenario's start; steps are in time order
   Kind kind = Kind::kRequest;
-  // kRequest: method, target and headers as the viewer sends them.
+  // kRequest: method, target and headers as the viewer sends them, and whether over HTTPS
+  // (`"https": true`; default HTTP).
   policy::Request request;
   // kRequest: the POP to ask; empty for the driver's default.
   std::string pop;

@@ -51,6 +51,9 @@ struct TraceRecord {
   // Extra request headers a log recorded (e.g. a cs(Cookie) or cs-headers field), "Name: value"
   // lines joined by '\n'; usually empty.
   absl::string_view headers;
+  // The viewer used HTTPS (a CloudFront log's cs-protocol https or wss); the viewer protocol
+  // policy decides what HTTP gets (SPEC 4.7).
+  bool https = false;
   // 0 for a plain request. The synthetic generator also emits events in the same stream so one
   // time-ordered pass drives everything: a deploy (the origin's object versions change) or an
   // invalidation request; `target` then holds the paths, '\n'-separated.

@@ -92,6 +92,7 @@ std::unique_ptr<VectorTraceSource> TraceFromSteps(const Scenario& scenario, absl
         r.method = step.request.method;
         r.target = step.request.target;
         r.headers = headers;
+        r.https = step.request.https;
         r.object_id = core::HashKey(step.request.target);
         r.pop = step.pop.empty()
                     ? 0

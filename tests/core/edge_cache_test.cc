@@ -1173,5 +1173,72 @@ TEST_F(EdgeCachePhasesTest, RequestsOnAViewersBehalfAreNotViewerRequests) {
   EXPECT_EQ(edge_->TotalCounters()[Counter::kOriginFetches], 1u);
 }
 
+// ---- ViewerProtocolPolicy (SPEC 4.7) --------------------------------------------------------
+
+policy::Distribution ProtocolDistribution(absl::string_view viewer_protocol_policy) {
+  policy::Distribution d = MakeDistribution();
+  d.config.default_behavior.viewer_protocol_policy = std::string(viewer_protocol_policy);
+  d.config.default_behavior.allowed_methods = {"GET",    "HEAD", "OPTIONS", "PUT",
+                                               "POST",   "PATCH", "DELETE"};
+  return d;
+}
+
+Request Over(Request r, bool https, int minor = 1) {
+  r.https = https;
+  r.http_minor_version = minor;
+  return r;
+}
+
+TEST(EdgeCacheViewerProtocolTest, RedirectToHttpsAnswersHttpItselfAndNeverAsksTheOrigin) {
+  auto edge = MakeEdge(ProtocolDistribution("redirect-to-https"));
+  FakeOrigin origin;
+  origin.Set("/a", 200, kCacheable60);
+  const EdgeResult get = edge->Handle(
+      With(Over(Request::Get("/a?x=1"), false), "Host", "d111.example.net"), At(0), origin);
+  EXPECT_EQ(get.viewer.status, 301);
+  EXPECT_EQ(get.outcome, CacheOutcome::kRedirect);
+  EXPECT_EQ(Header(get, "Location"), "https://d111.example.net/a?x=1");
+  EXPECT_EQ(Header(get, "X-Cache"), "Redirect from cloudfront");
+  EXPECT_EQ(Header(get, "Server"), "CloudFront");
+  EXPECT_EQ(Header(get, "Content-Length"), "167");
+  ASSERT_NE(get.body, nullptr);
+  EXPECT_EQ(get.body_size, 167u);
+
+  EXPECT_EQ(edge->Handle(Over(Method("POST", "/a"), false), At(0), origin).viewer.status, 307);
+  EXPECT_EQ(edge->Handle(Over(Method("POST", "/a"), false, 0), At(0), origin).viewer.status, 403);
+  EXPECT_EQ(origin.fetches(), 0);
+
+  // Over HTTPS the request is served, and the redirect left nothing in the cache.
+  const EdgeResult https = edge->Handle(Over(Request::Get("/a?x=1"), true), At(0), origin);
+  EXPECT_EQ(https.viewer.status, 200);
+  EXPECT_EQ(https.outcome, CacheOutcome::kMiss);
+  EXPECT_EQ(origin.fetches(), 1);
+}
+
+TEST(EdgeCacheViewerProtocolTest, RedirectWithoutHostPointsAtTheDistributionsDomain) {
+  const policy::Distribution d = ProtocolDistribution("redirect-to-https");
+  const std::string domain = d.domain_name;
+  auto edge = MakeEdge(d);
+  FakeOrigin origin;
+  const EdgeResult r = edge->Handle(Over(Request::Get("/p"), false, 0), At(0), origin);
+  EXPECT_EQ(Header(r, "Location"), absl::StrCat("https://", domain, "/p"));
+}
+
+TEST(EdgeCacheViewerProtocolTest, HttpsOnlyRefusesHttpAllowAllServesBoth) {
+  auto strict = MakeEdge(ProtocolDistribution("https-only"));
+  auto open = MakeEdge(ProtocolDistribution("allow-all"));
+  FakeOrigin origin;
+  origin.Set("/a", 200, kCacheable60);
+  const EdgeResult refused = strict->Handle(Over(Request::Get("/a"), false), At(0), origin);
+  EXPECT_EQ(refused.viewer.status, 403);
+  EXPECT_EQ(refused.outcome, CacheOutcome::kError);
+  EXPECT_EQ(Header(refused, "Location"), absl::nullopt);
+  EXPECT_EQ(origin.fetches(), 0);
+  EXPECT_EQ(strict->Handle(Over(Request::Get("/a"), true), At(0), origin).viewer.status, 200);
+  EXPECT_EQ(open->Handle(Over(Request::Get("/a"), false), At(0), origin).viewer.status, 200);
+  EXPECT_EQ(open->Handle(Over(Request::Get("/a"), true), At(0), origin).outcome,
+            CacheOutcome::kHit);
+}
+
 }  // namespace
 }  // namespace edgesim::core

@@ -42,6 +42,19 @@ TEST(AccessLogRecordTest, RequestAnswerAndConnectionFacts) {
   EXPECT_EQ(r.content_len, 100u);
   EXPECT_EQ(r.sc_bytes, 300u);
   EXPECT_EQ(r.c_port, 5555);
+  EXPECT_EQ(r.protocol, "http");
+  EXPECT_EQ(r.ssl_protocol, "");  // written "-"
+
+  // SPEC 8.2: over TLS, cs-protocol and the handshake's protocol and cipher.
+  x.request.https = true;
+  ConnectionFacts handshake = facts;
+  handshake.ssl_protocol = "TLSv1.3";
+  handshake.ssl_cipher = "TLS_AES_256_GCM_SHA384";
+  r = AccessLogRecordFor(x, handshake);
+  EXPECT_EQ(r.protocol, "https");
+  EXPECT_EQ(r.ssl_protocol, "TLSv1.3");
+  EXPECT_EQ(r.ssl_cipher, "TLS_AES_256_GCM_SHA384");
+  x.request.https = false;
 
   ConnectionFacts hung_up = facts;
   hung_up.hung_up = true;  // SPEC 8.3

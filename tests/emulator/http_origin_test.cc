@@ -10,6 +10,7 @@
 #include "gtest/gtest.h"
 #include "tests/emulator/faulty_origin.h"
 #include "tests/emulator/local_http_server.h"
+#include "tests/emulator/local_https_server.h"
 
 namespace edgesim::emulator {
 namespace {
@@ -318,6 +319,46 @@ TEST(HttpOriginClientTest, GarbageIsDataLoss) {
       client.Fetch({"127.0.0.1", origin.port()}, FastOrigin(), Get("/g"));
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), absl::StatusCode::kDataLoss) << r.status();
+}
+
+// ---- TLS origins ----------------------------------------------------------------------------
+
+TEST(HttpOriginClientTest, HttpsOriginsAreVerifiedAgainstTheSystemStoreAndTheGivenCa) {
+  LocalHttpsServer origin;
+  origin.server().Get(".*", [](const httplib::Request& req, httplib::Response& res) {
+    res.set_content(absl::StrCat("secure ", req.path), "text/plain");
+  });
+  HttpOriginClient trusting({.ca_file = origin.ca_file()});
+  for (const char* host : {"127.0.0.1", "localhost"}) {
+    absl::StatusOr<core::OriginResponse> r =
+        trusting.Fetch({host, origin.port(), /*tls=*/true}, FastOrigin(), Get("/a"));
+    ASSERT_TRUE(r.ok()) << host << ": " << r.status();
+    EXPECT_EQ(r->head.status, 200);
+    EXPECT_EQ(*r->body, "secure /a");
+  }
+  EXPECT_EQ(trusting.IdleConnections({"127.0.0.1", origin.port(), true}), 1);
+  EXPECT_EQ(trusting.IdleConnections({"127.0.0.1", origin.port(), false}), 0);
+
+  // The system's CAs alone do not know the origin's certificate: no connection (502).
+  HttpOriginClient system_only({});
+  absl::StatusOr<core::OriginResponse> refused =
+      system_only.Fetch({"127.0.0.1", origin.port(), true}, FastOrigin(), Get("/a"));
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kUnavailable) << refused.status();
+  EXPECT_TRUE(absl::StrContains(refused.status().message(), "TLS handshake failed"))
+      << refused.status();
+}
+
+TEST(HttpOriginClientTest, ACaFileThatDoesNotLoadFailsTlsFetchesOnly) {
+  LocalHttpServer plain;
+  plain.server().Get("/p", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content("plain", "text/plain");
+  });
+  HttpOriginClient client({.ca_file = "/nonexistent/ca.pem"});
+  EXPECT_TRUE(client.Fetch({"127.0.0.1", plain.port()}, FastOrigin(), Get("/p")).ok());
+  absl::StatusOr<core::OriginResponse> tls =
+      client.Fetch({"127.0.0.1", plain.port(), true}, FastOrigin(), Get("/p"));
+  EXPECT_EQ(tls.status().code(), absl::StatusCode::kFailedPrecondition) << tls.status();
+  EXPECT_TRUE(absl::StrContains(tls.status().message(), "/nonexistent/ca.pem"));
 }
 
 }  // namespace

@@ -4,6 +4,8 @@
 
 #include <cstdio>
 #include <string>
+#include <tuple>
+#include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -11,6 +13,7 @@
 #include "gtest/gtest.h"
 #include "policy/origin_request.h"
 #include "tests/emulator/local_http_server.h"
+#include "tests/emulator/local_https_server.h"
 #include "tests/emulator/moto_server.h"
 
 namespace edgesim::emulator {
@@ -67,15 +70,36 @@ TEST(OriginRouterTest, CustomOriginGetsTheForwardedRequest) {
   EXPECT_EQ(seen_target, "/p?q=1");
 }
 
-TEST(OriginRouterTest, HttpsOnlyOriginIsRefusedWithAReason) {
-  policy::DistributionConfig config = OneOrigin("127.0.0.1", 1);
-  config.origins[0].protocol_policy = "https-only";
-  auto router = MakeRouter(config);
-  absl::StatusOr<core::OriginResponse> r =
-      router->Fetch(RequestFor(config, "/"), absl::UnixEpoch());
-  ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_TRUE(absl::StrContains(r.status().message(), "https-only")) << r.status();
+// OriginProtocolPolicy: https-only always goes over TLS to HTTPSPort; match-viewer follows the
+// viewer; http-only never uses TLS.
+TEST(OriginRouterTest, OriginProtocolPolicyPicksThePortAndTls) {
+  LocalHttpServer plain;
+  plain.server().Get("/p", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content("plain", "text/plain");
+  });
+  LocalHttpsServer secure;
+  secure.server().Get("/p", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content("secure", "text/plain");
+  });
+  const auto client = std::make_shared<HttpOriginClient>(
+      HttpClientOptions{.ca_file = secure.ca_file()});
+  for (const auto& [policy_name, over_http, over_https] :
+       std::vector<std::tuple<std::string, std::string, std::string>>{
+           {"http-only", "plain", "plain"},
+           {"https-only", "secure", "secure"},
+           {"match-viewer", "plain", "secure"}}) {
+    policy::DistributionConfig config = OneOrigin("127.0.0.1", plain.port());
+    config.origins[0].https_port = secure.port();
+    config.origins[0].protocol_policy = policy_name;
+    auto router = MakeRouter(config, {.http_client = client});
+    for (const bool https : {false, true}) {
+      core::OriginRequest request = RequestFor(config, "/p");
+      request.forwarded.https = https;
+      absl::StatusOr<core::OriginResponse> r = router->Fetch(request, absl::UnixEpoch());
+      ASSERT_TRUE(r.ok()) << policy_name << " " << https << ": " << r.status();
+      EXPECT_EQ(Body(*r), https ? over_https : over_http) << policy_name << " " << https;
+    }
+  }
 }
 
 TEST(OriginRouterTest, UndefinedOriginIsAnError) {

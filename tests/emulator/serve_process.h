@@ -71,6 +71,8 @@ class ServeProcess {
 
   int edge_port() const { return child_->edge_port(); }
   int api_port() const { return child_->api_port(); }
+  // With --listen-tls 127.0.0.1:PORT: the edge's HTTPS port; else 0.
+  int tls_port() const { return child_->tls_port(); }
   pid_t pid() const { return child_->pid(); }
   std::string edge_url() const { return absl::StrCat("http://127.0.0.1:", edge_port()); }
   std::string api_url() const { return absl::StrCat("http://127.0.0.1:", api_port()); }

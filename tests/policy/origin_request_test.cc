@@ -385,5 +385,14 @@ TEST(OriginRequestTest, GetAndHeadWithABodyAreRefused) {
   }
 }
 
+// OriginProtocolPolicy match-viewer: the origin leg knows whether the viewer used HTTPS.
+TEST(OriginRequestTest, CarriesWhetherTheViewerUsedHttps) {
+  CacheBehavior behavior;
+  Request viewer = Request::Get("/p");
+  EXPECT_FALSE(BuildOriginRequest(viewer, {.behavior = &behavior}).https);
+  viewer.https = true;
+  EXPECT_TRUE(BuildOriginRequest(viewer, {.behavior = &behavior}).https);
+}
+
 }  // namespace
 }  // namespace edgesim::policy

@@ -61,6 +61,7 @@ std::vector<OwnedRecord> ReferenceRead(const std::vector<std::string>& paths) {
       r.method = v["cs-method"];
       r.pop = v["x-edge-location"].rfind("IAD89", 0) == 0 ? "IAD" : v["x-edge-location"];
       if (v.count("cs(Cookie)") && v["cs(Cookie)"] != "-") r.headers = "Cookie: " + v["cs(Cookie)"];
+      r.https = v.count("cs-protocol") && v["cs-protocol"] == "https";
       out.push_back(r);
     }
   }
@@ -90,6 +91,10 @@ TEST(CloudFrontLogReaderTest, ReadsPlainAndGzipFilesByTheirFieldsLine) {
   }));
   EXPECT_TRUE(std::is_sorted(records.begin(), records.end(),
                              [](const auto& a, const auto& b) { return a.time < b.time; }));
+  // SPEC 4.7: cs-protocol says which viewers used HTTPS.
+  EXPECT_EQ(std::count_if(records.begin(), records.end(),
+                          [](const OwnedRecord& r) { return r.https; }),
+            150);
 }
 
 TEST(CloudFrontLogReaderTest, FileOrderDoesNotChangePops) {

@@ -31,6 +31,7 @@ TEST(ScenarioTest, ParsesEverySection) {
                   "headers": {"Content-Type": "text/html"}}},
       {"at": 30, "deploy": ["/index.html", "/app.js"]},
       {"at": 31, "invalidate": ["/index.html"]},
+      {"at": 35, "request": "GET /a", "https": true},
       {"at": 40, "request": "/index.html", "expect": {"x_cache": "Hit from cloudfront",
        "origin_requests": 1, "body_starts_with": "/index.html v1"}}
     ],
@@ -45,7 +46,10 @@ TEST(ScenarioTest, ParsesEverySection) {
   EXPECT_FALSE(s->origin.rules[1].versioned);
   ASSERT_EQ(s->origin.outages.size(), 2u);
   EXPECT_EQ(s->origin.outages[1].failure, OriginOutage::Failure::kTimeout);
-  ASSERT_EQ(s->steps.size(), 4u);
+  ASSERT_EQ(s->steps.size(), 5u);
+  EXPECT_FALSE(s->steps[0].request.https);
+  EXPECT_TRUE(s->steps[3].request.https);
+  s->steps.erase(s->steps.begin() + 3);
   EXPECT_EQ(s->steps[0].request.target, "/index.html");
   EXPECT_EQ(s->steps[0].request.headers.Get("Accept-Encoding"), "gzip");
   EXPECT_EQ(s->steps[0].pop, "IAD89-C1");
@@ -149,6 +153,9 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{R"({"steps": [{"at": 0, "requets": "/a"}]})", "steps[0]: unknown key \"requets\""},
         BadCase{R"({"steps": [{"at": 0, "deploy": ["/a"], "expect": {"status": 200}}]})",
                 "steps[0].expect: only a request step has one"},
+        BadCase{R"({"steps": [{"at": 0, "invalidate": ["/a"], "https": true}]})",
+                "steps[0].https: only a request step has one"},
+        BadCase{R"({"steps": [{"at": 0, "request": "/a", "https": "yes"}]})", "steps[0].https"},
         BadCase{R"({"nmae": "typo"})", "unknown key \"nmae\""},
         BadCase{R"({"origin": {"rule": []}})", "origin: unknown key \"rule\""},
         // Per-origin scripts name origins of the distribution and keep the "origin" keys.

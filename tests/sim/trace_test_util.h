@@ -30,13 +30,14 @@ struct OwnedRecord {
   std::string target;
   std::string headers;
   TraceRecord::Kind kind = TraceRecord::Kind::kRequest;
+  bool https = false;
   bool operator==(const OwnedRecord&) const = default;
 };
 
 inline std::ostream& operator<<(std::ostream& os, const OwnedRecord& r) {
   return os << "{" << absl::FormatTime(r.time, absl::UTCTimeZone()) << " id=" << r.object_id
             << " size=" << r.size << " pop=" << r.pop << " status=" << r.status << " " << r.method
-            << " " << r.target << " kind=" << static_cast<int>(r.kind) << "}";
+            << " " << r.target << " kind=" << static_cast<int>(r.kind) << " https=" << r.https << "}";
 }
 
 inline std::string Path(const std::string& name) {
@@ -50,7 +51,7 @@ inline std::vector<OwnedRecord> ReadAll(TraceSource& source) {
   while (source.Next(batch)) {
     for (const TraceRecord& r : batch.records) {
       out.push_back({r.time, r.object_id, r.size, source.pops()[r.pop], r.status,
-                     std::string(r.method), std::string(r.target), std::string(r.headers), r.kind});
+                     std::string(r.method), std::string(r.target), std::string(r.headers), r.kind, r.https});
     }
   }
   return out;
@@ -72,6 +73,7 @@ inline std::unique_ptr<VectorTraceSource> SourceOf(const std::vector<OwnedRecord
     r.target = o.target;
     r.headers = o.headers;
     r.kind = o.kind;
+    r.https = o.https;
     source->Add(r);
   }
   return source;
