@@ -21,7 +21,6 @@ using testing::kCachingOptimized;
 using testing::ServeConfig;
 using testing::XCache;
 
-constexpr char kOriginRequestCachingDisabled[] = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad";
 constexpr char kOriginRequestAllViewerAndCloudFront[] = "33f36d7e-f396-46d9-90e0-52428a34d9dc";
 
 // "/api/*": every method allowed, nothing cached, every viewer header and CloudFront's own
@@ -33,7 +32,7 @@ std::string OriginRequestApiBehavior() {
       "Items": ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"],
       "CachedMethods": {"Quantity": 2, "Items": ["GET", "HEAD"]}},
     "CachePolicyId": ")",
-                      kOriginRequestCachingDisabled, R"(", "OriginRequestPolicyId": ")",
+                      testing::kCachingDisabled, R"(", "OriginRequestPolicyId": ")",
                       kOriginRequestAllViewerAndCloudFront, R"("})");
 }
 

@@ -27,7 +27,6 @@ using testing::XCache;
 
 constexpr char kRangesBody[] = "0123456789abcdefghijklmnopqrstuvwxyz";  // 36 bytes
 constexpr char kRangesEtag[] = "\"r1\"";
-constexpr char kRangesCachingDisabled[] = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad";
 
 // An origin serving /object.bin (36 bytes, an ETag, cacheable for a minute). cpp-httplib answers
 // a Range itself, as a range-capable origin does.
@@ -203,7 +202,7 @@ TEST(EdgeServerRangesPassThroughTest, ABehaviorThatDoesNotCacheRelaysTheOriginsP
     }
     res.set_content(kRangesBody, "text/plain");  // cpp-httplib cuts the range itself
   });
-  ConfigFile config(Config({origin.port()}, kRangesCachingDisabled));
+  ConfigFile config(Config({origin.port()}, testing::kCachingDisabled));
   auto serve = ServeConfig(config);
   ASSERT_NE(serve, nullptr);
   auto r = serve->Edge().Get("/object.bin", {{"Range", "bytes=2-4"}});

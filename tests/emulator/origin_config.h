@@ -75,6 +75,7 @@ inline std::string Config(const std::vector<int>& ports, const std::string& poli
 }
 
 inline constexpr char kCachingOptimized[] = "658327ea-f89d-4fab-a63d-7e88639e58f6";
+inline constexpr char kCachingDisabled[] = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad";
 
 // `edgesim serve --config <config> <more>`; null (and a failed expectation) if it did not start.
 inline std::unique_ptr<ServeProcess> ServeConfig(const ConfigFile& config,
