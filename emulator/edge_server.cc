@@ -112,6 +112,10 @@ struct EdgeServer::Impl {
 
   // A listening socket, plain or TLS, and its accept retry timer (on the first loop).
   struct Listener {
+    // Spelt out: clang cannot default-construct a nested class with member initializers while
+    // the enclosing class holds an optional of it.
+    Listener() {}
+
     std::optional<tcp::acceptor> acceptor;
     std::optional<net::steady_timer> retry_timer;
     std::chrono::milliseconds pause = kFirstAcceptPause;
