@@ -6,8 +6,9 @@
 # connections at it: cache hits of the 1 KiB object ("hit"), then misses (a new URL per request,
 # so every request goes to the origin: "miss"), then compressed hits ("gzhit": a 10 KiB text/html
 # page asked for with Accept-Encoding: gzip; edgesim compresses it once at the edge and serves the
-# stored gzip copy (SPEC 4.6), nginx compresses each answer with `gzip on`, Varnish serves what it
-# stored, uncompressed, as it does without a VCL that sets beresp.do_gzip). Two modes: "pinned"
+# stored gzip copy (SPEC 4.6), nginx serves a copy compressed once beforehand (`gzip_static`),
+# Varnish serves what it stored, uncompressed, as it does without a VCL that sets
+# beresp.do_gzip). Two modes: "pinned"
 # (the cache on core 0 with one worker/thread, wrk on core 1) and "free" (everything on both
 # cores). Prints req/s, p50, p99 and the ratios, plus edgesim's start-up time and idle RSS.
 #
@@ -71,6 +72,9 @@ python3 -c '
 import sys
 page = "".join(f"<li class=\"item\">item {i}: some text that compresses</li>\n" for i in range(400))
 sys.stdout.write(page[:10240])' >"$work/nginx-origin/www/text/page.html"
+# nginx's anchor for compressed hits serves this copy, compressed once beforehand (gzip_static), as
+# edgesim serves the copy it compressed once and stored.
+gzip -6 -k "$work/nginx-origin/www/text/page.html"
 chmod 777 "$work/nginx-cache/cache"
 cat >"$work/nginx-origin/nginx.conf" <<EOF
 worker_processes 1;
@@ -129,11 +133,6 @@ events { worker_connections 4096; }
 http {
   access_log off;
   proxy_cache_path $work/nginx-cache/cache levels=1:2 keys_zone=edge:64m max_size=1g inactive=1h use_temp_path=off;
-  # gzhit: nginx compresses the cached text/html for each gzip viewer (level 6, as edgesim's).
-  gzip on;
-  gzip_comp_level 6;
-  gzip_proxied any;
-  gzip_vary on;
   upstream origin { server 127.0.0.1:$origin_port; keepalive 64; }
   server {
     listen 127.0.0.1:$port;
@@ -143,6 +142,14 @@ http {
       proxy_set_header Connection "";
       proxy_cache edge;
       add_header X-Cache \$upstream_cache_status;
+    }
+    # gzhit: the page compressed once beforehand (level 6, as edgesim's), never per request.
+    location /text/ {
+      root $work/nginx-origin/www;
+      default_type text/html;
+      gzip_static on;
+      gzip_vary on;
+      add_header Cache-Control "max-age=3600";
     }
   }
 }
