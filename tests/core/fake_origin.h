@@ -21,9 +21,8 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
-#include "absl/strings/strip.h"
 #include "core/origin_fetcher.h"
-#include "policy/http_date.h"
+#include "policy/conditional_request.h"
 
 namespace edgesim::core {
 
@@ -129,20 +128,11 @@ class FakeOrigin final : public OriginFetcher {
     return out;
   }
 
-  // Only a 2xx/3xx can be "not modified"; If-None-Match first, as RFC 9110 13.2.2 orders them.
+  // Only a 2xx/3xx can be "not modified"; the validators match as the edge's own
+  // (policy/conditional_request.h: weak If-None-Match first, then If-Modified-Since).
   static bool NotModified(const policy::Request& request, const policy::Response& current) {
-    if (current.status < 200 || current.status >= 400) return false;
-    if (auto inm = request.headers.Get("If-None-Match")) {
-      // Weak comparison (RFC 9110 13.1.2): a compressed copy's W/ tag names the same content.
-      absl::ConsumePrefix(&*inm, "W/");
-      return current.headers.Get("ETag") == *inm;
-    }
-    const auto ims = request.headers.Get("If-Modified-Since");
-    const auto last_modified = current.headers.Get("Last-Modified");
-    if (!ims || !last_modified) return false;
-    const auto since = policy::ParseHttpDate(*ims);
-    const auto modified = policy::ParseHttpDate(*last_modified);
-    return since && modified && *modified <= *since;
+    return current.status >= 200 && current.status < 400 &&
+           policy::NotModified(request, current.headers);
   }
 
   mutable std::mutex mu_;
