@@ -15,8 +15,8 @@ ShapeType ParseType(const std::string& type) {
   static const std::map<std::string, ShapeType, std::less<>> kTypes = {
       {"structure", ShapeType::kStructure}, {"list", ShapeType::kList},
       {"string", ShapeType::kString},       {"integer", ShapeType::kInteger},
-      {"long", ShapeType::kLong},           {"boolean", ShapeType::kBoolean},
-      {"timestamp", ShapeType::kTimestamp}};
+      {"long", ShapeType::kLong},           {"double", ShapeType::kDouble},
+      {"boolean", ShapeType::kBoolean},     {"timestamp", ShapeType::kTimestamp}};
   const auto it = kTypes.find(type);
   if (it == kTypes.end()) throw std::invalid_argument("unknown shape type " + type);
   return it->second;

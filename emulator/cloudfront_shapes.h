@@ -24,7 +24,7 @@ namespace edgesim::emulator {
 inline constexpr absl::string_view kCloudFrontXmlNamespace =
     "http://cloudfront.amazonaws.com/doc/2020-05-31/";
 
-enum class ShapeType { kStructure, kList, kString, kInteger, kLong, kBoolean, kTimestamp };
+enum class ShapeType { kStructure, kList, kString, kInteger, kLong, kDouble, kBoolean, kTimestamp };
 
 struct ShapeMember {
   std::string name;      // the JSON key ("Items")

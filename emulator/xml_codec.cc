@@ -1,5 +1,6 @@
 #include "emulator/xml_codec.h"
 
+#include <cmath>
 #include <cstdint>
 #include <utility>
 
@@ -98,6 +99,8 @@ class Decoder {
       case ShapeType::kInteger:
       case ShapeType::kLong:
         return Integer(node, shape.type == ShapeType::kLong, where);
+      case ShapeType::kDouble:
+        return Double(node, where);
       case ShapeType::kBoolean:
         return Boolean(node, where);
       case ShapeType::kString:
@@ -146,6 +149,15 @@ class Decoder {
           absl::StrCat(where, ": \"", text, "\" is not ", is_long ? "a long" : "an integer"));
     }
     return is_long ? json(value) : json(narrow);
+  }
+
+  static absl::StatusOr<json> Double(pugi::xml_node node, const std::string& where) {
+    const std::string text = Text(node);
+    double value;
+    if (!absl::SimpleAtod(absl::StripAsciiWhitespace(text), &value) || !std::isfinite(value)) {
+      return Malformed(absl::StrCat(where, ": \"", text, "\" is not a number"));
+    }
+    return json(value);
   }
 
   static absl::StatusOr<json> Boolean(pugi::xml_node node, const std::string& where) {

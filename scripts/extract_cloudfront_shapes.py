@@ -23,8 +23,17 @@ OPERATIONS = [
     "CreateCachePolicy", "GetCachePolicy", "GetCachePolicyConfig", "UpdateCachePolicy",
     "DeleteCachePolicy", "ListCachePolicies",
     "ListTagsForResource", "TagResource", "UntagResource",
+    "CreateOriginRequestPolicy", "GetOriginRequestPolicy", "GetOriginRequestPolicyConfig",
+    "UpdateOriginRequestPolicy", "DeleteOriginRequestPolicy", "ListOriginRequestPolicies",
+    "CreateResponseHeadersPolicy", "GetResponseHeadersPolicy", "GetResponseHeadersPolicyConfig",
+    "UpdateResponseHeadersPolicy", "DeleteResponseHeadersPolicy", "ListResponseHeadersPolicies",
+    "CreateOriginAccessControl", "GetOriginAccessControl", "GetOriginAccessControlConfig",
+    "UpdateOriginAccessControl", "DeleteOriginAccessControl", "ListOriginAccessControls",
+    "CreateCloudFrontOriginAccessIdentity", "GetCloudFrontOriginAccessIdentity",
+    "GetCloudFrontOriginAccessIdentityConfig", "UpdateCloudFrontOriginAccessIdentity",
+    "DeleteCloudFrontOriginAccessIdentity", "ListCloudFrontOriginAccessIdentities",
 ]
-SCALARS = {"string", "integer", "long", "boolean", "timestamp"}
+SCALARS = {"string", "integer", "long", "double", "boolean", "timestamp"}
 NOTICE = ("Extracted from botocore's data/cloudfront/2020-05-31/service-2.json by "
           "scripts/extract_cloudfront_shapes.py. botocore: Copyright Amazon.com, Inc. or its "
           "affiliates. Licensed under the Apache License, Version 2.0 "

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "emulator/api_error.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -110,6 +111,28 @@ TEST(XmlCodecTest, BadNumbersAndBooleansNameTheElement) {
                         "DistributionConfig", "DistributionConfig"));
   EXPECT_EQ(e.code, "MalformedInput");
   EXPECT_THAT(e.message, HasSubstr("DistributionConfig.Enabled"));
+}
+
+TEST(XmlCodecTest, DoublesDecodeAsNumbersAndRefuseWhatIsNotOne) {
+  // ServerTimingHeadersConfig.SamplingRate is the model's one double.
+  const auto timing = [](const std::string& rate) {
+    return DecodeXml(absl::StrCat("<ResponseHeadersPolicyConfig><ServerTimingHeadersConfig>"
+                                  "<Enabled>true</Enabled><SamplingRate>",
+                                  rate,
+                                  "</SamplingRate></ServerTimingHeadersConfig>"
+                                  "</ResponseHeadersPolicyConfig>"),
+                     "ResponseHeadersPolicyConfig", "ResponseHeadersPolicyConfig");
+  };
+  absl::StatusOr<json> config = timing(" 12.5 ");
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ((*config)["ServerTimingHeadersConfig"]["SamplingRate"], 12.5);
+  for (const char* bad : {"half", "nan", "inf", ""}) {
+    const ApiError e = Refusal(timing(bad));
+    EXPECT_EQ(e.code, "MalformedInput") << bad;
+    EXPECT_THAT(e.message, HasSubstr("ServerTimingHeadersConfig.SamplingRate")) << bad;
+  }
+  EXPECT_THAT(EncodeXml(*config, "ResponseHeadersPolicyConfig", "ResponseHeadersPolicyConfig"),
+              HasSubstr("<SamplingRate>12.5</SamplingRate>"));
 }
 
 TEST(XmlCodecTest, RefusesWhatIsNotTheExpectedDocument) {
