@@ -5,16 +5,15 @@ waiters, and every error code docs/api.md lists.
 Usage: EDGESIM_BINARY=build/edgesim python3 tests/api/boto3_test.py
 """
 import json
-import os
-import subprocess
-import tempfile
 import threading
 import unittest
+import urllib.error
 import urllib.request
 
-import boto3
-import botocore.config
 import botocore.exceptions
+
+import edgesim_serve
+from edgesim_serve import Serve
 
 CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"
 
@@ -46,56 +45,15 @@ CACHE_POLICY = {
 }
 
 
-class Serve:
-    """`edgesim serve --manual-clock` on ports from the OS."""
-
-    def __init__(self, *args):
-        binary = os.environ["EDGESIM_BINARY"]
-        self.proc = subprocess.Popen(
-            [binary, "serve", "--listen", "127.0.0.1:0", "--api", "127.0.0.1:0", "--threads", "2",
-             "--manual-clock", *args], stdout=subprocess.PIPE, text=True)
-        urls = {}
-        while len(urls) < 2:
-            line = self.proc.stdout.readline()
-            if not line:
-                raise RuntimeError("edgesim serve exited before listening")
-            name, _, url = line.strip().partition(" listening on ")
-            if url:
-                urls[name] = url
-        self.edge, self.api = urls["edge"], urls["api"]
-
-    def advance(self, seconds):
-        req = urllib.request.Request(self.api + "/_edgesim/clock/advance", method="POST",
-                                     data=json.dumps({"seconds": seconds}).encode())
-        urllib.request.urlopen(req).read()
-
-    def stop(self):
-        self.proc.terminate()
-        self.proc.wait(timeout=30)
-        self.proc.stdout.close()
-
-
 class CloudFrontTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        # Isolated from the user's ~/.aws; any credentials and region work.
-        cls.tmp = tempfile.TemporaryDirectory()
-        for name in ("AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"):
-            path = os.path.join(cls.tmp.name, name)
-            open(path, "w").close()
-            os.environ[name] = path
-        for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_CLOUDFRONT"):
-            os.environ.pop(name, None)
         cls.serve = Serve("--invalidation-delay", "5")
-        cls.cf = boto3.client(
-            "cloudfront", endpoint_url=cls.serve.api, region_name="us-east-1",
-            aws_access_key_id="test", aws_secret_access_key="test",
-            config=botocore.config.Config(retries={"max_attempts": 1, "mode": "standard"}))
+        cls.cf = edgesim_serve.cloudfront(cls.serve)
 
     @classmethod
     def tearDownClass(cls):
         cls.serve.stop()
-        cls.tmp.cleanup()
 
     def assertError(self, code, call, *args, **kwargs):
         with self.assertRaises(botocore.exceptions.ClientError) as raised:

@@ -1,0 +1,70 @@
+"""Shared by the Python API tests: a private `edgesim serve` on ports from the OS, and boto3
+isolated from the user's ~/.aws (any credentials and region work against edgesim).
+
+    serve = edgesim_serve.Serve("--invalidation-delay", "5")
+    cf = edgesim_serve.cloudfront(serve)
+    ...
+    serve.stop()
+"""
+import json
+import os
+import subprocess
+import tempfile
+import urllib.request
+
+import boto3
+import botocore.config
+
+
+class Serve:
+    """`edgesim serve --manual-clock` on ports from the OS."""
+
+    def __init__(self, *args):
+        binary = os.environ["EDGESIM_BINARY"]
+        self.proc = subprocess.Popen(
+            [binary, "serve", "--listen", "127.0.0.1:0", "--api", "127.0.0.1:0", "--threads", "2",
+             "--manual-clock", *args], stdout=subprocess.PIPE, text=True)
+        urls = {}
+        while len(urls) < 2:
+            line = self.proc.stdout.readline()
+            if not line:
+                raise RuntimeError("edgesim serve exited before listening")
+            name, _, url = line.strip().partition(" listening on ")
+            if url:
+                urls[name] = url
+        self.edge, self.api = urls["edge"], urls["api"]
+
+    def advance(self, seconds):
+        req = urllib.request.Request(self.api + "/_edgesim/clock/advance", method="POST",
+                                     data=json.dumps({"seconds": seconds}).encode())
+        urllib.request.urlopen(req).read()
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait(timeout=30)
+        self.proc.stdout.close()
+
+
+_isolation = None
+
+
+def isolate_from_user_config():
+    """Points boto3 at empty config and credential files and forgets profiles and endpoints."""
+    global _isolation
+    if _isolation is None:
+        _isolation = tempfile.TemporaryDirectory()
+    for name in ("AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"):
+        path = os.path.join(_isolation.name, name)
+        open(path, "w").close()
+        os.environ[name] = path
+    for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_CLOUDFRONT"):
+        os.environ.pop(name, None)
+
+
+def cloudfront(serve, region="us-east-1"):
+    """A boto3 CloudFront client on `serve`'s API, without retries."""
+    isolate_from_user_config()
+    return boto3.client(
+        "cloudfront", endpoint_url=serve.api, region_name=region,
+        aws_access_key_id="test", aws_secret_access_key="test",
+        config=botocore.config.Config(retries={"max_attempts": 1, "mode": "standard"}))
