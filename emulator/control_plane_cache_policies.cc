@@ -62,12 +62,12 @@ absl::Status CheckPolicyName(const ControlPlaneState& s, absl::string_view name,
 // Redeploys every deployed distribution whose behaviors use `changed` (a custom policy's new
 // version); all or nothing.
 absl::Status RedeployUsers(ControlPlaneState& s, const policy::CachePolicy& changed) {
-  policy::CustomCachePolicies custom = s.CustomPolicies();
-  custom[changed.id] = changed;
+  policy::AccountResources account = s.Resources();
+  account.cache_policies[changed.id] = changed;
   std::vector<std::pair<DistributionRecord*, std::shared_ptr<LiveDistribution>>> next;
   for (DistributionRecord& r : s.distributions) {
     if (r.live == nullptr || !UsesCachePolicy(r.config, changed.id)) continue;
-    EDGESIM_ASSIGN_OR_RETURN(policy::Distribution d, s.LoadConfig(r, r.config, custom));
+    EDGESIM_ASSIGN_OR_RETURN(policy::Distribution d, s.LoadConfig(r, r.config, account));
     EDGESIM_ASSIGN_OR_RETURN(std::shared_ptr<LiveDistribution> live,
                              s.Build(std::move(d), r.live.get()));
     next.emplace_back(&r, std::move(live));

@@ -84,7 +84,7 @@ json DistributionSummary(const ControlPlaneState& s, const DistributionRecord& r
 // Deploys `config` for the record `r` (a new one: r.live null) and commits it there.
 absl::Status Apply(ControlPlaneState& s, DistributionRecord& r, const json& config,
                    absl::Time now) {
-  EDGESIM_ASSIGN_OR_RETURN(policy::Distribution d, s.LoadConfig(r, config, s.CustomPolicies()));
+  EDGESIM_ASSIGN_OR_RETURN(policy::Distribution d, s.LoadConfig(r, config, s.Resources()));
   EDGESIM_RETURN_IF_ERROR(CheckAliases(s, d.config.aliases, r.id));
   std::vector<std::string> aliases = d.config.aliases;
   EDGESIM_ASSIGN_OR_RETURN(std::shared_ptr<LiveDistribution> live,
@@ -125,13 +125,13 @@ absl::Status CheckCallerReference(const ControlPlaneState& s, const json& config
 
 absl::StatusOr<policy::Distribution> ControlPlaneState::LoadConfig(
     const DistributionRecord& r, const json& config,
-    const policy::CustomCachePolicies& custom) const {
+    const policy::AccountResources& account) const {
   EDGESIM_RETURN_IF_ERROR(CheckQuantities(config, "DistributionConfig"));
   EDGESIM_RETURN_IF_ERROR(CheckDistributionConfigShape(config, [&](absl::string_view id) {
-    return policy::FindManagedCachePolicy(id) != nullptr || custom.contains(id);
+    return policy::FindManagedCachePolicy(id) != nullptr || account.cache_policies.contains(id);
   }));
   absl::StatusOr<policy::DistributionConfig> loaded =
-      policy::LoadDistributionConfigJson(Dump(WithDistributionConfigDefaults(config)), &custom);
+      policy::LoadDistributionConfigJson(Dump(WithDistributionConfigDefaults(config)), &account);
   if (!loaded.ok()) return AsInvalidArgument(loaded.status());
   policy::Distribution d;
   d.id = r.id;

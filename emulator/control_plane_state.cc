@@ -90,12 +90,12 @@ std::string ControlPlaneState::NewETag(absl::string_view old) {
   return etag;
 }
 
-policy::CustomCachePolicies ControlPlaneState::CustomPolicies() const {
-  policy::CustomCachePolicies custom;
+policy::AccountResources ControlPlaneState::Resources() const {
+  policy::AccountResources account;
   for (const CachePolicyRecord& r : cache_policies) {
-    if (!r.managed) custom[r.id] = r.policy;
+    if (!r.managed) account.cache_policies[r.id] = r.policy;
   }
-  return custom;
+  return account;
 }
 
 }  // namespace edgesim::emulator

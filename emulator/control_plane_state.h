@@ -136,18 +136,18 @@ struct ControlPlaneState {
   // A fresh ETag, never `old` again.
   std::string NewETag(absl::string_view old);
 
-  // The custom cache policies, which distribution configs may name besides the managed ones.
-  policy::CustomCachePolicies CustomPolicies() const;
+  // The account's custom resources, which distribution configs may name besides the managed ones.
+  policy::AccountResources Resources() const;
 
   // --- Deploying a distribution (control_plane_distributions.cc); cache policy updates redeploy
   // the distributions using them, and Reset restores adopted ones.
 
   // `config` loaded for the record `r` (its Id and domain): the checks that have codes of their
   // own (InconsistentQuantities, NoSuchOrigin, NoSuchCachePolicy), then policy's loader on the
-  // config with defaults (InvalidArgument). `custom` are the cache policies it may name.
+  // config with defaults (InvalidArgument). `account` holds the custom resources it may name.
   absl::StatusOr<policy::Distribution> LoadConfig(const DistributionRecord& r,
                                                   const nlohmann::json& config,
-                                                  const policy::CustomCachePolicies& custom) const;
+                                                  const policy::AccountResources& account) const;
   // The LiveDistribution serving `d`; null when it is disabled. InvalidArgument when `deploy`
   // fails. It keeps the caches of `current`, the one it replaces (null: none), SPEC 6.8.
   absl::StatusOr<std::shared_ptr<LiveDistribution>> Build(policy::Distribution d,

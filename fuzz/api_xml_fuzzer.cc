@@ -33,7 +33,7 @@ void UseDecoded(const emulator::ControlPlaneState& state, absl::string_view shap
     emulator::DistributionRecord record;
     record.id = "EDFDVBD6EXAMPLE";
     record.domain_name = "d111111abcdef8.cloudfront.net";
-    state.LoadConfig(record, config, state.CustomPolicies()).status().IgnoreError();
+    state.LoadConfig(record, config, state.Resources()).status().IgnoreError();
   } else if (shape == "CachePolicyConfig") {
     if (emulator::CheckQuantities(payload, "CachePolicyConfig").ok()) {
       edgesim::policy::LoadCachePolicyConfigJson(emulator::Dump(payload)).status().IgnoreError();

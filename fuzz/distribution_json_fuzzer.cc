@@ -16,20 +16,21 @@ namespace policy = edgesim::policy;
 
 // The cache policies `config`'s behaviors name, for loading what was saved from it (the saved
 // JSON names them by Id only).
-policy::CustomCachePolicies PoliciesOf(const policy::DistributionConfig& config) {
-  policy::CustomCachePolicies policies;
+policy::AccountResources PoliciesOf(const policy::DistributionConfig& config) {
+  policy::AccountResources account;
   const auto add = [&](const policy::CacheBehavior& b) {
-    if (!b.cache_policy_id.empty()) policies.emplace(b.cache_policy_id, b.cache_policy);
+    if (!b.cache_policy_id.empty())
+      account.cache_policies.emplace(b.cache_policy_id, b.cache_policy);
   };
   add(config.default_behavior);
   for (const policy::CacheBehavior& b : config.behaviors) add(b);
-  return policies;
+  return account;
 }
 
 void CheckDistribution(absl::string_view text) {
   absl::StatusOr<policy::DistributionConfig> first = policy::LoadDistributionConfigJson(text);
   if (!first.ok()) return;
-  const policy::CustomCachePolicies policies = PoliciesOf(*first);
+  const policy::AccountResources policies = PoliciesOf(*first);
   const std::string saved = policy::DistributionConfigToJson(*first);
   absl::StatusOr<policy::DistributionConfig> second =
       policy::LoadDistributionConfigJson(saved, &policies);

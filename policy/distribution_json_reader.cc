@@ -397,7 +397,7 @@ void AppendUnlessCovered(std::vector<ConfigProblem> more, std::vector<ConfigProb
 }  // namespace
 
 absl::StatusOr<Distribution> LoadDistributionJson(absl::string_view json_text,
-                                                  const CustomCachePolicies* custom) {
+                                                  const AccountResources* account) {
   EDGESIM_ASSIGN_OR_RETURN(const nlohmann::json doc, ParseJson(json_text));
   const JsonReader root(doc, "");
   CollectingReader w;
@@ -415,7 +415,8 @@ absl::StatusOr<Distribution> LoadDistributionJson(absl::string_view json_text,
   } else if (doc.contains(kConfigRoot)) {  // a null one is a missing one
     config = w.Object(root, kConfigRoot, Need::kRequired);
   }
-  CustomCachePolicies policies = custom != nullptr ? *custom : CustomCachePolicies();
+  CustomCachePolicies policies =
+      account != nullptr ? account->cache_policies : CustomCachePolicies();
   ParseCustomPolicies(w, root, &policies);
   if (config.has_value()) {
     distribution.config = ParseDistributionConfig(w, *config, policies);
@@ -427,8 +428,8 @@ absl::StatusOr<Distribution> LoadDistributionJson(absl::string_view json_text,
 }
 
 absl::StatusOr<DistributionConfig> LoadDistributionConfigJson(absl::string_view json_text,
-                                                              const CustomCachePolicies* custom) {
-  EDGESIM_ASSIGN_OR_RETURN(Distribution d, LoadDistributionJson(json_text, custom));
+                                                              const AccountResources* account) {
+  EDGESIM_ASSIGN_OR_RETURN(Distribution d, LoadDistributionJson(json_text, account));
   return std::move(d.config);
 }
 

@@ -29,17 +29,23 @@ namespace edgesim::policy {
 // Custom cache policies by Id.
 using CustomCachePolicies = absl::flat_hash_map<std::string, CachePolicy>;
 
+// What a distribution's config may name besides CloudFront's managed resources: the account's
+// own resources, each by Id (the control plane's, or a config file's).
+struct AccountResources {
+  CustomCachePolicies cache_policies;
+};
+
 // Loads any of the shapes above. `Id` and `DomainName` come from a get-distribution output, and
 // keep `Distribution`'s defaults otherwise. A behavior's CachePolicyId may name a managed policy
-// (by ID, API or console name), a policy in the file's "CachePolicies", or one in `custom` (the
+// (by ID, API or console name), a policy in the file's "CachePolicies", or one in `account` (the
 // file wins on a shared Id). InvalidArgumentError lists every problem; malformed JSON gives one
 // line with the parser's position.
 absl::StatusOr<Distribution> LoadDistributionJson(absl::string_view json_text,
-                                                  const CustomCachePolicies* custom = nullptr);
+                                                  const AccountResources* account = nullptr);
 
 // LoadDistributionJson(...).config.
 absl::StatusOr<DistributionConfig> LoadDistributionConfigJson(
-    absl::string_view json_text, const CustomCachePolicies* custom = nullptr);
+    absl::string_view json_text, const AccountResources* account = nullptr);
 
 // A bare CachePolicyConfig, `{"CachePolicyConfig": ...}` (get-cache-policy-config) or
 // `{"CachePolicy": {"Id", "CachePolicyConfig"}}` (get-cache-policy, which also sets the Id).

@@ -5,7 +5,7 @@
 // written loads back to the same model (distribution_json_reader.h).
 //
 //   std::string text = DistributionConfigToJson(config);
-//   assert(*LoadDistributionConfigJson(text, &custom) == config);
+//   assert(*LoadDistributionConfigJson(text, &account) == config);
 #pragma once
 
 #include <string>
@@ -17,7 +17,7 @@ namespace edgesim::policy {
 
 // A bare DistributionConfig. Behaviors with a cache policy are written as their CachePolicyId,
 // legacy ones as ForwardedValues + TTLs, so LoadDistributionConfigJson(DistributionConfigToJson(c),
-// custom) == c given c's custom policies.
+// &account) == c given c's custom resources in `account`.
 std::string DistributionConfigToJson(const DistributionConfig& config);
 
 // A cache policy (not a legacy one) as a bare CachePolicyConfig: Comment, Name, the three TTLs and

@@ -60,7 +60,7 @@ TEST_F(ControlPlaneStateTest, StartsWithTheManagedCachePoliciesOnly) {
     EXPECT_EQ(r.config["Name"], r.policy.name);
     EXPECT_THAT(r.etag, MatchesRegex("[A-Z0-9]{13}"));
   }
-  EXPECT_TRUE(state_.CustomPolicies().empty());
+  EXPECT_TRUE(state_.Resources().cache_policies.empty());
   EXPECT_EQ(state_.initial_policies.size(), state_.cache_policies.size());
   EXPECT_TRUE(state_.distributions.empty());
 }
@@ -71,7 +71,7 @@ TEST_F(ControlPlaneStateTest, CustomPoliciesAreTheUnmanagedOnes) {
   mine.name = "mine";
   state_.cache_policies.push_back(
       CachePolicyRecord::Of(mine, "ETAG", absl::UnixEpoch(), /*managed=*/false));
-  const policy::CustomCachePolicies custom = state_.CustomPolicies();
+  const policy::CustomCachePolicies custom = state_.Resources().cache_policies;
   ASSERT_EQ(custom.size(), 1u);
   EXPECT_EQ(custom.at("mine").name, "mine");
 }

@@ -230,11 +230,12 @@ TEST(LoadDistributionJson, CustomPoliciesFromCallerAndFileWinsOnSharedId) {
   config["CacheBehaviors"]["Items"][0]["CachePolicyId"] = "shared";
   Json doc = {{"DistributionConfig", config},
               {"CachePolicies", Json::array({CustomPolicyJson("shared", 5, 5, 5)})}};
-  CustomCachePolicies caller = {{"from-caller", CustomPolicy("from-caller", 1, 1, 1)},
-                                {"shared", CustomPolicy("shared", 9, 9, 9)}};
+  AccountResources caller;
+  caller.cache_policies = {{"from-caller", CustomPolicy("from-caller", 1, 1, 1)},
+                           {"shared", CustomPolicy("shared", 9, 9, 9)}};
   absl::StatusOr<DistributionConfig> got = LoadDistributionConfigJson(doc.dump(), &caller);
   ASSERT_TRUE(got.ok()) << got.status();
-  EXPECT_EQ(got->default_behavior.cache_policy, caller["from-caller"]);
+  EXPECT_EQ(got->default_behavior.cache_policy, caller.cache_policies["from-caller"]);
   EXPECT_EQ(got->behaviors[0].cache_policy, CustomPolicy("shared", 5, 5, 5));
 }
 

@@ -114,7 +114,8 @@ DistributionConfig RichConfig(const CachePolicy& custom) {
 
 TEST(RoundTrip, RichHandBuiltConfig) {
   const CachePolicy custom = CustomPolicy("custom-1", 0, 60, 600);
-  const CustomCachePolicies policies = {{custom.id, custom}};
+  AccountResources policies;
+  policies.cache_policies = {{custom.id, custom}};
   const DistributionConfig want = RichConfig(custom);
   ASSERT_THAT(ValidateDistributionConfig(want), testing::IsEmpty());
   const std::string saved = DistributionConfigToJson(want);
