@@ -366,6 +366,9 @@ void MountAdminApi(httplib::Server& server, DistributionRegistry& registry,
                [options](const httplib::Request&, httplib::Response& res) {
                  WriteJson(res, 200, options.control_plane->InvalidationBill(options.clock->Now()));
                });
+    server.Get("/_edgesim/state", [options](const httplib::Request&, httplib::Response& res) {
+      WriteJson(res, 200, options.control_plane->CustomPolicies());
+    });
   }
   // Reset takes no body; one sent is read and ignored.
   auto reset = [&registry, options](const httplib::Request&, const std::string&,

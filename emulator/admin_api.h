@@ -16,6 +16,9 @@
 //   POST /_edgesim/reset, POST /moto-api/reset     empties every cache and counter, and resets
 //                                          the CloudFront API's state (ControlPlane::Reset)
 //   GET  /_edgesim/invalidations/bill      the invalidation pricing ledger (with a ControlPlane)
+//   GET  /_edgesim/state                   the API's custom policy-like resources by kind (with a
+//                                          ControlPlane): {"cache_policies": [{"Id", "Name",
+//                                          "ETag", "LastModifiedTime"}], ...}
 //   POST /_edgesim/invalidate              {"distribution": "ID", "paths": ["/a", "/b*"]}
 //        -> {"paths": N}: in effect at once in every cache of the distribution (no propagation
 //        delay; the CloudFront API's invalidations model that). "distribution" may be left out

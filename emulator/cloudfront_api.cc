@@ -245,33 +245,58 @@ void MountInvalidations(httplib::Server& server, ControlPlane& cp, const core::C
         });
 }
 
-void MountCachePolicies(httplib::Server& server, ControlPlane& cp, const core::Clock& clock) {
-  Mount(server, clock, "CreateCachePolicy",
-        [&cp](const httplib::Request& req, absl::Time now) -> absl::StatusOr<Reply> {
-          EDGESIM_ASSIGN_OR_RETURN(json config, Payload(req, "CreateCachePolicy"));
-          EDGESIM_ASSIGN_OR_RETURN(Versioned p, cp.CreateCachePolicy(config, now));
+// A policy-like resource's operations (emulator/policy_resource.h): their names in the model,
+// the ControlPlane's methods, and the URI segment a created one's Location names.
+struct PolicyOperations {
+  absl::string_view create, get, get_config, update, remove, list;
+  absl::string_view location;  // "cache-policy"
+  absl::StatusOr<Versioned> (ControlPlane::*create_fn)(const json&, absl::Time);
+  absl::StatusOr<Versioned> (ControlPlane::*get_fn)(absl::string_view) const;
+  absl::StatusOr<Versioned> (ControlPlane::*get_config_fn)(absl::string_view) const;
+  absl::StatusOr<Versioned> (ControlPlane::*update_fn)(absl::string_view, const json&,
+                                                       absl::string_view, absl::Time);
+  absl::Status (ControlPlane::*remove_fn)(absl::string_view, absl::string_view);
+  absl::StatusOr<json> (ControlPlane::*list_fn)(absl::string_view type, absl::string_view marker,
+                                                int max_items) const;
+};
+
+void MountPolicyResource(httplib::Server& server, ControlPlane& cp, const core::Clock& clock,
+                         const PolicyOperations& ops) {
+  Mount(server, clock, ops.create,
+        [&cp, ops](const httplib::Request& req, absl::Time now) -> absl::StatusOr<Reply> {
+          EDGESIM_ASSIGN_OR_RETURN(json config, Payload(req, ops.create));
+          EDGESIM_ASSIGN_OR_RETURN(Versioned p, (cp.*ops.create_fn)(config, now));
           const std::string id = p.body.value("Id", "");
-          return Answer("CreateCachePolicy", std::move(p),
-                        Location(absl::StrCat("cache-policy/", id)));
+          return Answer(ops.create, std::move(p), Location(absl::StrCat(ops.location, "/", id)));
         });
-  MountRead(server, clock, "GetCachePolicy",
-            [&cp](const std::string& id, absl::Time) { return cp.GetCachePolicy(id); });
-  MountRead(server, clock, "GetCachePolicyConfig",
-            [&cp](const std::string& id, absl::Time) { return cp.GetCachePolicyConfig(id); });
-  MountReplace(server, clock, "UpdateCachePolicy",
-               [&cp](const std::string& id, const json& config, const std::string& if_match,
-                     absl::Time now) { return cp.UpdateCachePolicy(id, config, if_match, now); });
-  MountRemove(server, clock, "DeleteCachePolicy",
-              [&cp](const std::string& id, const std::string& if_match) {
-                return cp.DeleteCachePolicy(id, if_match);
+  MountRead(server, clock, ops.get,
+            [&cp, ops](const std::string& id, absl::Time) { return (cp.*ops.get_fn)(id); });
+  MountRead(server, clock, ops.get_config,
+            [&cp, ops](const std::string& id, absl::Time) { return (cp.*ops.get_config_fn)(id); });
+  MountReplace(server, clock, ops.update,
+               [&cp, ops](const std::string& id, const json& config, const std::string& if_match,
+                          absl::Time now) { return (cp.*ops.update_fn)(id, config, if_match, now); });
+  MountRemove(server, clock, ops.remove,
+              [&cp, ops](const std::string& id, const std::string& if_match) {
+                return (cp.*ops.remove_fn)(id, if_match);
               });
-  Mount(server, clock, "ListCachePolicies",
-        [&cp](const httplib::Request& req, absl::Time) -> absl::StatusOr<Reply> {
+  Mount(server, clock, ops.list,
+        [&cp, ops](const httplib::Request& req, absl::Time) -> absl::StatusOr<Reply> {
           EDGESIM_ASSIGN_OR_RETURN(int max_items, MaxItems(req));
           EDGESIM_ASSIGN_OR_RETURN(
-              json list, cp.ListCachePolicies(Param(req, "Type"), Param(req, "Marker"), max_items));
-          return Answer("ListCachePolicies", {std::move(list), ""});
+              json list, (cp.*ops.list_fn)(Param(req, "Type"), Param(req, "Marker"), max_items));
+          return Answer(ops.list, {std::move(list), ""});
         });
+}
+
+void MountCachePolicies(httplib::Server& server, ControlPlane& cp, const core::Clock& clock) {
+  MountPolicyResource(
+      server, cp, clock,
+      {"CreateCachePolicy", "GetCachePolicy", "GetCachePolicyConfig", "UpdateCachePolicy",
+       "DeleteCachePolicy", "ListCachePolicies", "cache-policy", &ControlPlane::CreateCachePolicy,
+       &ControlPlane::GetCachePolicy, &ControlPlane::GetCachePolicyConfig,
+       &ControlPlane::UpdateCachePolicy, &ControlPlane::DeleteCachePolicy,
+       &ControlPlane::ListCachePolicies});
 }
 
 absl::StatusOr<std::string> Resource(const httplib::Request& req) {

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "emulator/control_plane_state.h"
 #include "emulator/distribution_config_shape.h"
+#include "emulator/policy_resource.h"
 #include "policy/distribution_json_writer.h"
 
 namespace edgesim::emulator {
@@ -40,17 +41,23 @@ void ControlPlane::AdoptRegistered(absl::Time now) {
     std::vector<const policy::CacheBehavior*> behaviors = {&d.config.default_behavior};
     for (const policy::CacheBehavior& b : d.config.behaviors) behaviors.push_back(&b);
     for (const policy::CacheBehavior* b : behaviors) {
-      if (b->cache_policy_id.empty() || s.Find(s.cache_policies, b->cache_policy_id) != nullptr) {
-        continue;
+      if (!b->cache_policy_id.empty()) {
+        PolicyResource<CachePolicyKind>::Adopt(s, b->cache_policy, now);
       }
-      CachePolicyRecord p =
-          CachePolicyRecord::Of(b->cache_policy, s.NewETag(""), now, /*managed=*/false);
-      s.cache_policies.push_back(p);
-      s.initial_policies.push_back(std::move(p));
     }
     s.adopted.push_back(r);
     s.distributions.push_back(std::move(r));
   }
+}
+
+nlohmann::json ControlPlane::CustomPolicies() const {
+  ControlPlaneState& s = *state_;
+  std::lock_guard<std::mutex> lock(s.mu);
+  nlohmann::json state = nlohmann::json::object();
+  ForEachPolicyKind([&]<typename Kind>() {
+    state[std::string(Kind::kStateKey)] = PolicyResource<Kind>::CustomJson(s);
+  });
+  return state;
 }
 
 void ControlPlane::Reset(absl::Time now) {
@@ -68,7 +75,7 @@ void ControlPlane::Reset(absl::Time now) {
     a.last_modified = now;  // redeployed
   }
   s.distributions = s.adopted;
-  s.cache_policies = s.initial_policies;
+  ForEachPolicyKind([&]<typename Kind>() { PolicyResource<Kind>::Reset(s); });
   s.ledger = policy::InvalidationLedger(s.options.model);
 }
 

@@ -172,6 +172,9 @@ class ControlPlane {
   // --- For the admin API. The pricing ledger across distributions: {"months": [{"month":
   // "2026-12", "paths", "free_paths", "billed_paths", "cost_usd"}], "current": {...}}.
   nlohmann::json InvalidationBill(absl::Time now) const;
+  // The custom policy-like resources (policy_resource.h), by kind: {"cache_policies": [{"Id",
+  // "Name", "ETag", "LastModifiedTime"}], ...}, oldest first.
+  nlohmann::json CustomPolicies() const;
   // Forgets everything the API created (distributions leave the registry) and every invalidation
   // and ledger entry; adopted distributions stay, with their records.
   void Reset(absl::Time now);

@@ -3,47 +3,27 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "absl/time/civil_time.h"
 #include "emulator/api_error.h"
-#include "policy/distribution_json_writer.h"
+#include "emulator/policy_resource.h"
 
 namespace edgesim::emulator {
-namespace {
 
 using nlohmann::json;
-
-// What managed cache policies report as LastModifiedTime: fixed, they never change here.
-absl::Time ManagedPolicyTime() {
-  return absl::FromCivil(absl::CivilSecond(2020, 11, 1, 0, 0, 0), absl::UTCTimeZone());
-}
-
-}  // namespace
 
 absl::Status DistributionRecord::NotFound() {
   return MakeApiError("NoSuchDistribution", "The specified distribution does not exist.");
 }
 
-absl::Status CachePolicyRecord::NotFound() {
-  return MakeApiError("NoSuchCachePolicy", "The cache policy does not exist.");
-}
-
-CachePolicyRecord CachePolicyRecord::Of(const policy::CachePolicy& p, std::string etag,
-                                        absl::Time modified, bool managed) {
-  CachePolicyRecord r;
-  r.id = p.id;
-  r.etag = std::move(etag);
-  r.config = json::parse(policy::CachePolicyConfigToJson(p));
-  r.policy = p;
-  r.last_modified = modified;
-  r.managed = managed;
-  return r;
-}
-
-absl::Status CheckIfMatch(absl::string_view if_match, absl::string_view etag) {
+absl::Status CheckIfMatchPresent(absl::string_view if_match) {
   if (if_match.empty()) {
     return MakeApiError("InvalidIfMatchVersion",
                         "The If-Match version is missing or not valid for the resource.");
   }
+  return absl::OkStatus();
+}
+
+absl::Status CheckIfMatch(absl::string_view if_match, absl::string_view etag) {
+  EDGESIM_RETURN_IF_ERROR(CheckIfMatchPresent(if_match));
   if (if_match != etag) {
     return MakeApiError("PreconditionFailed", absl::StrCat("The If-Match version ", if_match,
                                                            " is not the resource's current ETag."));
@@ -76,11 +56,7 @@ ControlPlaneState::ControlPlaneState(DistributionRegistry& registry, DeployFunct
       options(std::move(options)),
       ids(this->options.id_seed),
       ledger(this->options.model) {
-  for (const policy::CachePolicy& p : policy::ManagedCachePolicies()) {
-    cache_policies.push_back(
-        CachePolicyRecord::Of(p, ids.ETag(), ManagedPolicyTime(), /*managed=*/true));
-  }
-  initial_policies = cache_policies;
+  ForEachPolicyKind([this]<typename Kind>() { PolicyResource<Kind>::Start(*this); });
 }
 
 std::string ControlPlaneState::NewETag(absl::string_view old) {
@@ -92,9 +68,7 @@ std::string ControlPlaneState::NewETag(absl::string_view old) {
 
 policy::AccountResources ControlPlaneState::Resources() const {
   policy::AccountResources account;
-  for (const CachePolicyRecord& r : cache_policies) {
-    if (!r.managed) account.cache_policies[r.id] = r.policy;
-  }
+  ForEachPolicyKind([&]<typename Kind>() { PolicyResource<Kind>::AddCustom(*this, account); });
   return account;
 }
 

@@ -1,7 +1,8 @@
 // control_plane_state.h — what the ControlPlane's files share (control_plane.h): the records of
-// distributions, invalidations and cache policies, the one lock over them, and the steps more
-// than one resource takes: looking a record up, reading it with its ETag, If-Match, and deploying
-// a distribution's config.
+// distributions, invalidations and policy-like resources (each policy kind's traits, whose
+// operations policy_resource.h implements), the one lock over them, and the steps more than one
+// resource takes: looking a record up, reading it with its ETag, If-Match, and deploying a
+// distribution's config.
 //
 // Each resource's operations live in a file of their own: control_plane_distributions.cc,
 // control_plane_cache_policies.cc, control_plane_invalidations.cc (and the pricing ledger),
@@ -24,8 +25,10 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "emulator/api_error.h"
 #include "emulator/control_plane.h"
 #include "emulator/distribution_registry.h"
 #include "emulator/resource_ids.h"
@@ -70,24 +73,72 @@ struct DistributionRecord {
   Tags tags;
 };
 
-struct CachePolicyRecord {
-  // NoSuchCachePolicy.
-  static absl::Status NotFound();
+// One record of a policy-like resource (policy_resource.h): a cache policy, an origin request
+// policy, ... `Kind` is the resource's traits (CachePolicyKind below; policy_resource.h says what a
+// kind declares).
+template <typename Kind>
+struct PolicyRecord {
+  using Policy = typename Kind::Policy;
+
+  // NoSuch<Kind> with CloudFront's message, e.g. "The cache policy does not exist."
+  static absl::Status NotFound() {
+    return MakeApiError(Kind::kNoSuch, absl::StrCat("The ", Kind::kNoun, " does not exist."));
+  }
   // A policy known as a value (managed, or from a config file): its config is written from it.
-  static CachePolicyRecord Of(const policy::CachePolicy& p, std::string etag, absl::Time modified,
-                              bool managed);
+  static PolicyRecord Of(const Policy& p, std::string etag, absl::Time modified, bool managed) {
+    return {p.id, std::move(etag), Kind::ConfigOf(p), p, modified, managed};
+  }
 
   std::string id;
   std::string etag;
-  nlohmann::json config;
-  policy::CachePolicy policy;
+  nlohmann::json config;  // as read back: as sent, with the kind's defaults filled in
+  Policy policy;          // the loaded value, with `id`
   absl::Time last_modified;
   bool managed = false;
 };
 
+// Cache policies (control_plane_cache_policies.cc).
+struct CachePolicyKind {
+  using Policy = policy::CachePolicy;
+  static constexpr absl::string_view kNoun = "cache policy";
+  static constexpr absl::string_view kNoSuch = "NoSuchCachePolicy";
+  static constexpr absl::string_view kAlreadyExists = "CachePolicyAlreadyExists";
+  static constexpr absl::string_view kInUse = "CachePolicyInUse";
+  static constexpr absl::string_view kUsers = "cache behaviors";
+  static constexpr absl::string_view kMember = "CachePolicy";
+  static constexpr absl::string_view kConfigMember = "CachePolicyConfig";
+  static constexpr absl::string_view kStateKey = "cache_policies";
+
+  static const std::vector<Policy>& Managed();
+  static absl::StatusOr<Policy> Load(const nlohmann::json& config);
+  static nlohmann::json ConfigOf(const Policy& p);
+  static nlohmann::json ReadBack(nlohmann::json config, const Policy& p);
+  static std::string NewId(ResourceIds& ids);
+  static std::vector<std::string> IdsIn(const nlohmann::json& distribution_config);
+  static constexpr auto kAccountMember = &policy::AccountResources::cache_policies;
+  template <typename State>  // ControlPlaneState, const or not
+  static auto& Records(State& s) {
+    return s.cache_policies;
+  }
+  template <typename State>
+  static auto& Initial(State& s) {
+    return s.initial_policies;
+  }
+};
+using CachePolicyRecord = PolicyRecord<CachePolicyKind>;
+
+// Every policy kind, for what is done to all of them (ForEachPolicyKind, policy_resource.h): the
+// managed records at the start, Resources, Reset.
+template <typename... Kinds>
+struct PolicyKindList {};
+using PolicyKinds = PolicyKindList<CachePolicyKind>;
+
 // Update and Delete's If-Match rules (API 1.7): InvalidIfMatchVersion when `if_match` is
 // empty, PreconditionFailed when it is not `etag`.
 absl::Status CheckIfMatch(absl::string_view if_match, absl::string_view etag);
+// The first half alone: InvalidIfMatchVersion when `if_match` is empty (policy_resource.h checks
+// it before looking the Id up).
+absl::Status CheckIfMatchPresent(absl::string_view if_match);
 
 // A problem policy's loaders report (every line of it) as InvalidArgument.
 absl::Status AsInvalidArgument(const absl::Status& status);
@@ -165,9 +216,11 @@ struct ControlPlaneState {
   policy::InvalidationLedger ledger;
   uint64_t next_invalidation_order = 0;
   std::vector<DistributionRecord> distributions;  // creation order
-  std::vector<CachePolicyRecord> cache_policies;  // managed ones first, then creation order
-  // What Reset returns to: the managed and adopted policies, the adopted distributions.
+  // Each policy kind's records, managed ones first, then creation order, and what Reset returns
+  // them to (the managed and adopted ones).
+  std::vector<CachePolicyRecord> cache_policies;
   std::vector<CachePolicyRecord> initial_policies;
+  // What Reset returns to: the adopted distributions.
   std::vector<DistributionRecord> adopted;
 };
 

@@ -247,9 +247,37 @@ TEST_F(AdminApiTest, InvalidationBillAndResetReachTheControlPlane) {
   server_.stop();  // before `control_plane` goes
 }
 
+// Every policy kind's custom records appear in the state; reset forgets them.
+TEST_F(AdminApiTest, StateListsCustomPoliciesUntilReset) {
+  ControlPlane control_plane(registry_, [](policy::Distribution d) {
+    return LiveDistribution::Create(std::move(d), {}, std::make_unique<DemoOrigin>());
+  });
+  Start(/*manual=*/true, &control_plane);
+  EXPECT_EQ(Get("/_edgesim/state").second["cache_policies"], json::array());
+  const json config = {{"Name", "admin-state"},
+                       {"MinTTL", 1},
+                       {"ParametersInCacheKeyAndForwardedToOrigin",
+                        {{"EnableAcceptEncodingGzip", false},
+                         {"HeadersConfig", {{"HeaderBehavior", "none"}}},
+                         {"CookiesConfig", {{"CookieBehavior", "none"}}},
+                         {"QueryStringsConfig", {{"QueryStringBehavior", "none"}}}}}};
+  absl::StatusOr<Versioned> created = control_plane.CreateCachePolicy(config, clock_.Now());
+  ASSERT_TRUE(created.ok()) << created.status();
+  auto [status, state] = Get("/_edgesim/state");
+  EXPECT_EQ(status, 200);
+  ASSERT_EQ(state["cache_policies"].size(), 1u);
+  EXPECT_EQ(state["cache_policies"][0]["Id"], created->body["Id"]);
+  EXPECT_EQ(state["cache_policies"][0]["Name"], "admin-state");
+  EXPECT_EQ(state["cache_policies"][0]["ETag"], created->etag);
+  EXPECT_EQ(Post("/_edgesim/reset", "").first, 200);
+  EXPECT_EQ(Get("/_edgesim/state").second["cache_policies"], json::array());
+  server_.stop();  // before `control_plane` goes
+}
+
 TEST_F(AdminApiTest, NoBillWithoutAControlPlane) {
   Start(/*manual=*/false);
   EXPECT_EQ(Get("/_edgesim/invalidations/bill").first, 404);
+  EXPECT_EQ(Get("/_edgesim/state").first, 404);
 }
 
 TEST_F(AdminApiTest, InvalidateRemovesMatchingObjectsAtOnce) {
