@@ -34,6 +34,9 @@ constexpr CodeStatus kStatuses[] = {
     {"CNAMEAlreadyExists", 409},
     {"CachePolicyAlreadyExists", 409},
     {"CachePolicyInUse", 409},
+    {"NoSuchOriginRequestPolicy", 404},
+    {"OriginRequestPolicyAlreadyExists", 409},
+    {"OriginRequestPolicyInUse", 409},
     {"AccessDenied", 403},
     {"InternalError", 500},
 };

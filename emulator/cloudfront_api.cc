@@ -273,9 +273,10 @@ void MountPolicyResource(httplib::Server& server, ControlPlane& cp, const core::
             [&cp, ops](const std::string& id, absl::Time) { return (cp.*ops.get_fn)(id); });
   MountRead(server, clock, ops.get_config,
             [&cp, ops](const std::string& id, absl::Time) { return (cp.*ops.get_config_fn)(id); });
-  MountReplace(server, clock, ops.update,
-               [&cp, ops](const std::string& id, const json& config, const std::string& if_match,
-                          absl::Time now) { return (cp.*ops.update_fn)(id, config, if_match, now); });
+  MountReplace(
+      server, clock, ops.update,
+      [&cp, ops](const std::string& id, const json& config, const std::string& if_match,
+                 absl::Time now) { return (cp.*ops.update_fn)(id, config, if_match, now); });
   MountRemove(server, clock, ops.remove,
               [&cp, ops](const std::string& id, const std::string& if_match) {
                 return (cp.*ops.remove_fn)(id, if_match);
@@ -297,6 +298,18 @@ void MountCachePolicies(httplib::Server& server, ControlPlane& cp, const core::C
        &ControlPlane::GetCachePolicy, &ControlPlane::GetCachePolicyConfig,
        &ControlPlane::UpdateCachePolicy, &ControlPlane::DeleteCachePolicy,
        &ControlPlane::ListCachePolicies});
+}
+
+void MountOriginRequestPolicies(httplib::Server& server, ControlPlane& cp,
+                                const core::Clock& clock) {
+  MountPolicyResource(
+      server, cp, clock,
+      {"CreateOriginRequestPolicy", "GetOriginRequestPolicy", "GetOriginRequestPolicyConfig",
+       "UpdateOriginRequestPolicy", "DeleteOriginRequestPolicy", "ListOriginRequestPolicies",
+       "origin-request-policy", &ControlPlane::CreateOriginRequestPolicy,
+       &ControlPlane::GetOriginRequestPolicy, &ControlPlane::GetOriginRequestPolicyConfig,
+       &ControlPlane::UpdateOriginRequestPolicy, &ControlPlane::DeleteOriginRequestPolicy,
+       &ControlPlane::ListOriginRequestPolicies});
 }
 
 absl::StatusOr<std::string> Resource(const httplib::Request& req) {
@@ -366,6 +379,7 @@ void MountCloudFrontApi(httplib::Server& server, ControlPlane& control_plane,
   MountDistributions(server, control_plane, clock);
   MountInvalidations(server, control_plane, clock);
   MountCachePolicies(server, control_plane, clock);
+  MountOriginRequestPolicies(server, control_plane, clock);
   MountTags(server, control_plane, clock);
 }
 

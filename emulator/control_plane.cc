@@ -44,6 +44,9 @@ void ControlPlane::AdoptRegistered(absl::Time now) {
       if (!b->cache_policy_id.empty()) {
         PolicyResource<CachePolicyKind>::Adopt(s, b->cache_policy, now);
       }
+      if (b->origin_request_policy.has_value()) {
+        PolicyResource<OriginRequestPolicyKind>::Adopt(s, *b->origin_request_policy, now);
+      }
     }
     s.adopted.push_back(r);
     s.distributions.push_back(std::move(r));

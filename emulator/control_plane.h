@@ -113,8 +113,8 @@ class ControlPlane {
   // --- Distributions. `config` is a DistributionConfig; `tags` the Tags of
   // CreateDistributionWithTags ({"Items": [{"Key","Value"}]}) or nullptr.
   // Errors: InvalidArgument (every config problem, one per line, from policy's validation),
-  // InconsistentQuantities, NoSuchOrigin, NoSuchCachePolicy, DistributionAlreadyExists (reused
-  // CallerReference), CNAMEAlreadyExists.
+  // InconsistentQuantities, NoSuchOrigin, NoSuchCachePolicy, NoSuchOriginRequestPolicy,
+  // DistributionAlreadyExists (reused CallerReference), CNAMEAlreadyExists.
   absl::StatusOr<Versioned> CreateDistribution(const nlohmann::json& config,
                                                const nlohmann::json* tags, absl::Time now);
   // The Distribution shape (Id, ARN, Status, LastModifiedTime, InProgressInvalidationBatches,
@@ -146,6 +146,22 @@ class ControlPlane {
   // InvalidArgument).
   absl::StatusOr<nlohmann::json> ListCachePolicies(absl::string_view type, absl::string_view marker,
                                                    int max_items) const;
+
+  // --- Origin request policies (SPEC 14), like cache policies: the managed ones are listed and
+  // readable, never changed. Errors: NoSuchOriginRequestPolicy, OriginRequestPolicyAlreadyExists
+  // (Name), OriginRequestPolicyInUse, TooMany{Headers,Cookies,QueryStrings}InOriginRequestPolicy,
+  // IllegalUpdate, IllegalDelete, InvalidIfMatchVersion, PreconditionFailed, InvalidArgument.
+  absl::StatusOr<Versioned> CreateOriginRequestPolicy(const nlohmann::json& config, absl::Time now);
+  absl::StatusOr<Versioned> GetOriginRequestPolicy(absl::string_view id) const;
+  absl::StatusOr<Versioned> GetOriginRequestPolicyConfig(absl::string_view id) const;
+  absl::StatusOr<Versioned> UpdateOriginRequestPolicy(absl::string_view id,
+                                                      const nlohmann::json& config,
+                                                      absl::string_view if_match, absl::Time now);
+  absl::Status DeleteOriginRequestPolicy(absl::string_view id, absl::string_view if_match);
+  // The OriginRequestPolicyList shape; `type` as ListCachePolicies'.
+  absl::StatusOr<nlohmann::json> ListOriginRequestPolicies(absl::string_view type,
+                                                           absl::string_view marker,
+                                                           int max_items) const;
 
   // --- Invalidations. `batch` is an InvalidationBatch {"Paths": {"Quantity", "Items"},
   // "CallerReference"}. Errors: NoSuchDistribution, InconsistentQuantities, BatchTooLarge,

@@ -11,6 +11,7 @@
 #include "emulator/control_plane.h"
 #include "emulator/control_plane_state.h"
 #include "emulator/distribution_config_shape.h"
+#include "emulator/policy_resource.h"
 #include "policy/distribution_json_reader.h"
 
 namespace edgesim::emulator {
@@ -130,6 +131,8 @@ absl::StatusOr<policy::Distribution> ControlPlaneState::LoadConfig(
   EDGESIM_RETURN_IF_ERROR(CheckDistributionConfigShape(config, [&](absl::string_view id) {
     return policy::FindManagedCachePolicy(id) != nullptr || account.cache_policies.contains(id);
   }));
+  EDGESIM_RETURN_IF_ERROR(
+      PolicyResource<OriginRequestPolicyKind>::CheckReferences(config, account));
   absl::StatusOr<policy::DistributionConfig> loaded =
       policy::LoadDistributionConfigJson(Dump(WithDistributionConfigDefaults(config)), &account);
   if (!loaded.ok()) return AsInvalidArgument(loaded.status());

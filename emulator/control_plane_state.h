@@ -38,6 +38,7 @@
 #include "policy/distribution_json_reader.h"
 #include "policy/invalidation.h"
 #include "policy/json_reader.h"
+#include "policy/origin_request_policy.h"
 #include "policy/status_macros.h"
 
 namespace edgesim::emulator {
@@ -127,11 +128,39 @@ struct CachePolicyKind {
 };
 using CachePolicyRecord = PolicyRecord<CachePolicyKind>;
 
+// Origin request policies (control_plane_origin_request_policies.cc, SPEC 14).
+struct OriginRequestPolicyKind {
+  using Policy = policy::OriginRequestPolicy;
+  static constexpr absl::string_view kNoun = "origin request policy";
+  static constexpr absl::string_view kNoSuch = "NoSuchOriginRequestPolicy";
+  static constexpr absl::string_view kAlreadyExists = "OriginRequestPolicyAlreadyExists";
+  static constexpr absl::string_view kInUse = "OriginRequestPolicyInUse";
+  static constexpr absl::string_view kUsers = "cache behaviors";
+  static constexpr absl::string_view kMember = "OriginRequestPolicy";
+  static constexpr absl::string_view kConfigMember = "OriginRequestPolicyConfig";
+  static constexpr absl::string_view kStateKey = "origin_request_policies";
+  static constexpr auto kAccountMember = &policy::AccountResources::origin_request_policies;
+
+  static const std::vector<Policy>& Managed();
+  static absl::StatusOr<Policy> Load(const nlohmann::json& config);
+  static nlohmann::json ConfigOf(const Policy& p);
+  static std::string NewId(ResourceIds& ids);
+  static std::vector<std::string> IdsIn(const nlohmann::json& distribution_config);
+  template <typename State>
+  static auto& Records(State& s) {
+    return s.origin_request_policies;
+  }
+  template <typename State>
+  static auto& Initial(State& s) {
+    return s.initial_origin_request_policies;
+  }
+};
+
 // Every policy kind, for what is done to all of them (ForEachPolicyKind, policy_resource.h): the
 // managed records at the start, Resources, Reset.
 template <typename... Kinds>
 struct PolicyKindList {};
-using PolicyKinds = PolicyKindList<CachePolicyKind>;
+using PolicyKinds = PolicyKindList<CachePolicyKind, OriginRequestPolicyKind>;
 
 // Update and Delete's If-Match rules (API 1.7): InvalidIfMatchVersion when `if_match` is
 // empty, PreconditionFailed when it is not `etag`.
@@ -220,6 +249,8 @@ struct ControlPlaneState {
   // them to (the managed and adopted ones).
   std::vector<CachePolicyRecord> cache_policies;
   std::vector<CachePolicyRecord> initial_policies;
+  std::vector<PolicyRecord<OriginRequestPolicyKind>> origin_request_policies;
+  std::vector<PolicyRecord<OriginRequestPolicyKind>> initial_origin_request_policies;
   // What Reset returns to: the adopted distributions.
   std::vector<DistributionRecord> adopted;
 };

@@ -73,10 +73,10 @@ absl::Status CheckTargets(const JsonReader& config) {
   return absl::OkStatus();
 }
 
-std::vector<std::string> CachePolicyIdsAt(const JsonReader& config) {
+std::vector<std::string> PolicyIdsAt(const JsonReader& config, absl::string_view member) {
   std::vector<std::string> ids;
   for (const JsonReader& b : Behaviors(config)) {
-    if (std::string id = StringMember(b, "CachePolicyId"); !id.empty()) {
+    if (std::string id = StringMember(b, member); !id.empty()) {
       ids.push_back(std::move(id));
     }
   }
@@ -85,7 +85,7 @@ std::vector<std::string> CachePolicyIdsAt(const JsonReader& config) {
 
 absl::Status CheckCachePolicies(const JsonReader& config,
                                 const std::function<bool(absl::string_view)>& exists) {
-  for (const std::string& id : CachePolicyIdsAt(config)) {
+  for (const std::string& id : PolicyIdsAt(config, "CachePolicyId")) {
     if (!exists(id)) {
       return MakeApiError("NoSuchCachePolicy",
                           absl::StrCat("The cache policy does not exist: \"", id, "\"."));
@@ -202,7 +202,11 @@ absl::Status CheckDistributionConfigShape(
 }
 
 std::vector<std::string> CachePolicyIdsOf(const json& config) {
-  return CachePolicyIdsAt(JsonReader(config, std::string(kConfigRoot)));
+  return BehaviorPolicyIdsOf(config, "CachePolicyId");
+}
+
+std::vector<std::string> BehaviorPolicyIdsOf(const json& config, absl::string_view member) {
+  return PolicyIdsAt(JsonReader(config, std::string(kConfigRoot)), member);
 }
 
 json WithDistributionConfigDefaults(json config) {

@@ -35,6 +35,9 @@ absl::Status CheckDistributionConfigShape(
 
 // The non-empty CachePolicyIds of the default behavior and the CacheBehaviors, in that order.
 std::vector<std::string> CachePolicyIdsOf(const nlohmann::json& config);
+// The same for another behavior member naming a policy ("OriginRequestPolicyId").
+std::vector<std::string> BehaviorPolicyIdsOf(const nlohmann::json& config,
+                                             absl::string_view member);
 
 // `config` with every default it lacks: top-level members (Aliases, Logging, PriceClass,
 // ViewerCertificate, Restrictions, HttpVersion, IsIPV6Enabled, ...), each origin's

@@ -19,16 +19,18 @@
 // a stale If-Match (PreconditionFailed), then the rest.
 //
 // How to add a kind, say "widgets" (WidgetConfig, NoSuchWidget, ...):
-//   1. policy/: the value (`struct Widget` with `id` and `name` members), its loader and validation,
-//      and a member `CustomWidgets widgets` of policy::AccountResources
+//   1. policy/: the value (`struct Widget` with `id` and `name`), its loader and validation, and
+//      a member `CustomWidgets widgets` of policy::AccountResources
 //      (policy/distribution_json_reader.h) when distribution configs may name one.
 //   2. control_plane_state.h: `struct WidgetKind` beside CachePolicyKind, two vectors of
 //      PolicyRecord<WidgetKind> in ControlPlaneState (`widgets`, `initial_widgets`), and WidgetKind
 //      in PolicyKinds (the managed records at the start, Resources and Reset then cover it).
-//   3. control_plane_widgets.cc: WidgetKind's functions, and the ControlPlane methods (control_plane.h)
-//      as one-line calls of PolicyResource<WidgetKind>.
-//   4. cloudfront_api.cc: MountPolicyResource with the operation names; api_error.cc: the HTTP status
-//      of NoSuchWidget (404), WidgetAlreadyExists and WidgetInUse (409).
+//   3. control_plane_widgets.cc: WidgetKind's functions, and the ControlPlane methods
+//      (control_plane.h) as one-line calls of PolicyResource<WidgetKind>.
+//   4. cloudfront_api.cc: MountPolicyResource with the operation names; api_error.cc: the HTTP
+//      status of NoSuchWidget (404), WidgetAlreadyExists and WidgetInUse (409).
+//   5. Where distribution configs name one: CheckReferences in ControlPlaneState::LoadConfig
+//      (NoSuchWidget), and Adopt in ControlPlane::AdoptRegistered for config files' custom ones.
 // A kind declares (CachePolicyKind is the model):
 //   using Policy                       the loaded value; has `std::string id, name`
 //   kNoun                              "cache policy": in messages ("The cache policy does not
@@ -282,7 +284,8 @@ class PolicyResource {
     EDGESIM_RETURN_IF_ERROR(CheckIfMatchPresent(if_match));
     EDGESIM_ASSIGN_OR_RETURN(Record * r, s.Lookup(Kind::Records(s), id));
     if (r->managed) {
-      return MakeApiError(illegal, absl::StrCat("A managed ", Kind::kNoun, " cannot be ", verb, "."));
+      return MakeApiError(illegal,
+                          absl::StrCat("A managed ", Kind::kNoun, " cannot be ", verb, "."));
     }
     EDGESIM_RETURN_IF_ERROR(CheckIfMatch(if_match, r->etag));
     return r;
@@ -293,8 +296,9 @@ class PolicyResource {
                                 absl::string_view self) {
     for (const Record& r : Kind::Records(s)) {
       if (r.id != self && r.policy.name == name) {
-        return MakeApiError(Kind::kAlreadyExists, absl::StrCat("A ", Kind::kNoun, " with the name \"",
-                                                               name, "\" already exists."));
+        return MakeApiError(
+            Kind::kAlreadyExists,
+            absl::StrCat("A ", Kind::kNoun, " with the name \"", name, "\" already exists."));
       }
     }
     return absl::OkStatus();

@@ -246,7 +246,7 @@ void ParseBehaviorPolicy(CollectingReader& w, const JsonReader& j,
 }
 
 CacheBehavior ParseBehavior(CollectingReader& w, const JsonReader& j, bool is_default,
-                            const CustomCachePolicies& custom) {
+                            const AccountResources& account) {
   CacheBehavior b;
   if (!is_default) b.path_pattern = w.String(j, "PathPattern", Need::kRequired).value_or("");
   if (auto v = w.String(j, "TargetOriginId", Need::kRequired)) b.target_origin_id = *v;
@@ -264,9 +264,12 @@ CacheBehavior ParseBehavior(CollectingReader& w, const JsonReader& j, bool is_de
     b.origin_request_policy_id = *v;
     if (const OriginRequestPolicy* managed = FindManagedOriginRequestPolicy(*v)) {
       b.origin_request_policy = *managed;
+    } else if (auto it = account.origin_request_policies.find(*v);
+               it != account.origin_request_policies.end()) {
+      b.origin_request_policy = it->second;
     }
   }
-  ParseBehaviorPolicy(w, j, custom, &b);
+  ParseBehaviorPolicy(w, j, account.cache_policies, &b);
   ApplyLegacyCompression(&b);
   return b;
 }
@@ -294,7 +297,7 @@ CustomErrorResponse ParseCustomErrorResponse(CollectingReader& w, const JsonRead
 }
 
 DistributionConfig ParseDistributionConfig(CollectingReader& w, const JsonReader& j,
-                                           const CustomCachePolicies& custom) {
+                                           const AccountResources& account) {
   DistributionConfig c;
   if (auto v = w.String(j, "CallerReference")) c.caller_reference = *v;
   if (auto v = w.String(j, "Comment")) c.comment = *v;
@@ -309,10 +312,10 @@ DistributionConfig ParseDistributionConfig(CollectingReader& w, const JsonReader
     c.origin_groups.push_back(ParseOriginGroup(w, item));
   }
   if (const auto d = w.Object(j, "DefaultCacheBehavior", Need::kRequired)) {
-    c.default_behavior = ParseBehavior(w, *d, true, custom);
+    c.default_behavior = ParseBehavior(w, *d, true, account);
   }
   for (const JsonReader& item : w.ObjectItems(j, "CacheBehaviors")) {
-    c.behaviors.push_back(ParseBehavior(w, item, false, custom));
+    c.behaviors.push_back(ParseBehavior(w, item, false, account));
   }
   for (const JsonReader& item : w.ObjectItems(j, "CustomErrorResponses")) {
     c.custom_error_responses.push_back(ParseCustomErrorResponse(w, item));
@@ -320,11 +323,15 @@ DistributionConfig ParseDistributionConfig(CollectingReader& w, const JsonReader
   return c;
 }
 
+constexpr std::initializer_list<KeyListBehavior> kAnyKeys = {
+    KeyListBehavior::kNone, KeyListBehavior::kWhitelist, KeyListBehavior::kAllExcept,
+    KeyListBehavior::kAll};
+
 KeyList ParseKeyList(CollectingReader& w, const JsonReader& params, absl::string_view config_key,
                      absl::string_view behavior_key, absl::string_view names_key,
-                     std::initializer_list<KeyListBehavior> allowed) {
+                     std::initializer_list<KeyListBehavior> allowed, Need need = Need::kOptional) {
   KeyList list;
-  const absl::optional<JsonReader> config = w.Object(params, config_key);
+  const absl::optional<JsonReader> config = w.Object(params, config_key, need);
   if (!config.has_value()) return list;
   list.behavior =
       w.Behavior(*config, behavior_key, Need::kRequired, allowed).value_or(KeyListBehavior::kNone);
@@ -347,19 +354,93 @@ CachePolicy ParseCachePolicyConfig(CollectingReader& w, const JsonReader& j) {
   if (!params.has_value()) return p;
   p.enable_accept_encoding_gzip = w.Bool(*params, "EnableAcceptEncodingGzip").value_or(false);
   p.enable_accept_encoding_brotli = w.Bool(*params, "EnableAcceptEncodingBrotli").value_or(false);
-  const auto any = {KeyListBehavior::kNone, KeyListBehavior::kWhitelist,
-                    KeyListBehavior::kAllExcept, KeyListBehavior::kAll};
   p.headers = ParseKeyList(w, *params, "HeadersConfig", "HeaderBehavior", "Headers",
                            {KeyListBehavior::kNone, KeyListBehavior::kWhitelist});
-  p.cookies = ParseKeyList(w, *params, "CookiesConfig", "CookieBehavior", "Cookies", any);
-  p.query_strings =
-      ParseKeyList(w, *params, "QueryStringsConfig", "QueryStringBehavior", "QueryStrings", any);
+  p.cookies = ParseKeyList(w, *params, "CookiesConfig", "CookieBehavior", "Cookies", kAnyKeys);
+  p.query_strings = ParseKeyList(w, *params, "QueryStringsConfig", "QueryStringBehavior",
+                                 "QueryStrings", kAnyKeys);
   return p;
 }
 
-// `{"Id", "CachePolicyConfig"}` or the get-cache-policy item `{"CachePolicy": {...}}`.
-void ParseCustomPolicies(CollectingReader& w, const JsonReader& root, CustomCachePolicies* out) {
-  const absl::optional<JsonReader> list = w.Field(root, "CachePolicies", Need::kOptional);
+CachePolicy LoadCachePolicy(CollectingReader& w, const JsonReader& j) {
+  CachePolicy p = ParseCachePolicyConfig(w, j);
+  for (ConfigProblem& problem : ValidateCachePolicyTtls(p, j.location())) {
+    w.problems().push_back(std::move(problem));
+  }
+  return p;
+}
+
+// An OriginRequestPolicyConfig, validated but for its quotas (SPEC 14.1).
+OriginRequestPolicy LoadOriginRequestPolicy(CollectingReader& w, const JsonReader& j) {
+  OriginRequestPolicy p;
+  p.name = w.String(j, "Name", Need::kRequired).value_or("");
+  p.comment = w.String(j, "Comment").value_or("");
+  if (const absl::optional<JsonReader> headers = w.Object(j, "HeadersConfig", Need::kRequired)) {
+    const absl::optional<std::string> text = w.String(*headers, "HeaderBehavior", Need::kRequired);
+    // The list is checked against a known behavior only.
+    if (text.has_value() && !ParseOriginHeaderBehavior(*text, &p.header_behavior)) {
+      w.Problem(headers->Field("HeaderBehavior")
+                    .Error(absl::StrCat("\"", *text,
+                                        "\" is not one of none, whitelist, allViewer, "
+                                        "allViewerAndWhitelistCloudFront, allExcept")));
+    } else {
+      p.headers = w.StringItems(*headers, "Headers");
+    }
+  }
+  p.cookies =
+      ParseKeyList(w, j, "CookiesConfig", "CookieBehavior", "Cookies", kAnyKeys, Need::kRequired);
+  p.query_strings = ParseKeyList(w, j, "QueryStringsConfig", "QueryStringBehavior", "QueryStrings",
+                                 kAnyKeys, Need::kRequired);
+  for (ConfigProblem& problem : ValidateOriginRequestPolicy(p, j.location())) {
+    w.problems().push_back(std::move(problem));
+  }
+  return p;
+}
+
+// A config file's origin request policy: its quotas are problems too (SPEC 14.2).
+OriginRequestPolicy LoadFileOriginRequestPolicy(CollectingReader& w, const JsonReader& j) {
+  OriginRequestPolicy p = LoadOriginRequestPolicy(w, j);
+  if (const absl::optional<OriginRequestPolicyQuota> quota = ExceededQuota(p)) {
+    w.Problem(j.Error(
+        absl::StrCat(ToString(*quota), ": the policy lists more names than its quota allows")));
+  }
+  return p;
+}
+
+// A bare `config_key` object, `{config_key: ...}` or `{wrapper_key: {"Id", config_key}}` (a get
+// output, which also sets the Id), loaded by `load`; every problem at once.
+template <typename Policy>
+absl::StatusOr<Policy> LoadPolicyConfigJson(absl::string_view json_text,
+                                            absl::string_view wrapper_key,
+                                            absl::string_view config_key,
+                                            Policy (*load)(CollectingReader&, const JsonReader&)) {
+  EDGESIM_ASSIGN_OR_RETURN(const nlohmann::json doc, ParseJson(json_text));
+  const JsonReader root(doc, "");
+  EDGESIM_RETURN_IF_ERROR(JsonReader(doc, std::string(config_key)).ExpectObject());
+  CollectingReader w;
+  absl::optional<std::string> id;
+  absl::optional<JsonReader> config = JsonReader(doc, std::string(config_key));
+  if (const absl::optional<JsonReader> p = w.Object(root, wrapper_key)) {
+    id = w.String(*p, "Id");
+    config = w.Object(*p, config_key, Need::kRequired);
+  } else if (doc.contains(config_key)) {
+    config = w.Object(root, config_key, Need::kRequired);
+  }
+  Policy policy;
+  if (config.has_value()) policy = load(w, *config);
+  policy.id = id.value_or("");
+  EDGESIM_RETURN_IF_ERROR(ConfigProblemsStatus(w.problems()));
+  return policy;
+}
+
+// A config file's custom policies of one kind: `list_key` holds `{"Id", config_key}` items or get
+// outputs `{wrapper_key: {...}}`, each loaded by `load`.
+template <typename Policy>
+void ParseCustomPolicies(CollectingReader& w, const JsonReader& root, absl::string_view list_key,
+                         absl::string_view wrapper_key, absl::string_view config_key,
+                         Policy (*load)(CollectingReader&, const JsonReader&),
+                         absl::flat_hash_map<std::string, Policy>* out) {
+  const absl::optional<JsonReader> list = w.Field(root, list_key, Need::kOptional);
   if (!list.has_value()) return;
   const absl::optional<std::vector<JsonReader>> items = w.Keep(list->Items());
   if (!items.has_value()) return;
@@ -368,11 +449,11 @@ void ParseCustomPolicies(CollectingReader& w, const JsonReader& root, CustomCach
       w.Problem(s);
       continue;
     }
-    if (absl::optional<JsonReader> wrapped = w.Object(item, "CachePolicy")) item = *wrapped;
+    if (absl::optional<JsonReader> wrapped = w.Object(item, wrapper_key)) item = *wrapped;
     absl::optional<std::string> id = w.String(item, "Id", Need::kRequired);
-    const absl::optional<JsonReader> config = w.Object(item, "CachePolicyConfig", Need::kRequired);
+    const absl::optional<JsonReader> config = w.Object(item, config_key, Need::kRequired);
     if (!id.has_value() || !config.has_value()) continue;
-    CachePolicy policy = ParseCachePolicyConfig(w, *config);
+    Policy policy = load(w, *config);
     policy.id = *id;
     (*out)[*id] = std::move(policy);
   }
@@ -415,11 +496,14 @@ absl::StatusOr<Distribution> LoadDistributionJson(absl::string_view json_text,
   } else if (doc.contains(kConfigRoot)) {  // a null one is a missing one
     config = w.Object(root, kConfigRoot, Need::kRequired);
   }
-  CustomCachePolicies policies =
-      account != nullptr ? account->cache_policies : CustomCachePolicies();
-  ParseCustomPolicies(w, root, &policies);
+  AccountResources resources = account != nullptr ? *account : AccountResources();
+  ParseCustomPolicies(w, root, "CachePolicies", "CachePolicy", "CachePolicyConfig",
+                      ParseCachePolicyConfig, &resources.cache_policies);
+  ParseCustomPolicies(w, root, "OriginRequestPolicies", "OriginRequestPolicy",
+                      "OriginRequestPolicyConfig", LoadFileOriginRequestPolicy,
+                      &resources.origin_request_policies);
   if (config.has_value()) {
-    distribution.config = ParseDistributionConfig(w, *config, policies);
+    distribution.config = ParseDistributionConfig(w, *config, resources);
     AppendUnlessCovered(ValidateDistributionConfig(distribution.config, config->location()),
                         &w.problems());
   }
@@ -434,28 +518,12 @@ absl::StatusOr<DistributionConfig> LoadDistributionConfigJson(absl::string_view 
 }
 
 absl::StatusOr<CachePolicy> LoadCachePolicyConfigJson(absl::string_view json_text) {
-  EDGESIM_ASSIGN_OR_RETURN(const nlohmann::json doc, ParseJson(json_text));
-  const JsonReader root(doc, "");
-  EDGESIM_RETURN_IF_ERROR(JsonReader(doc, "CachePolicyConfig").ExpectObject());
-  CollectingReader w;
-  absl::optional<std::string> id;
-  absl::optional<JsonReader> config = JsonReader(doc, "CachePolicyConfig");
-  if (const absl::optional<JsonReader> p = w.Object(root, "CachePolicy")) {
-    id = w.String(*p, "Id");
-    config = w.Object(*p, "CachePolicyConfig", Need::kRequired);
-  } else if (doc.contains("CachePolicyConfig")) {
-    config = w.Object(root, "CachePolicyConfig", Need::kRequired);
-  }
-  CachePolicy policy;
-  if (config.has_value()) {
-    policy = ParseCachePolicyConfig(w, *config);
-    for (ConfigProblem& p : ValidateCachePolicyTtls(policy, config->location())) {
-      w.problems().push_back(std::move(p));
-    }
-  }
-  policy.id = id.value_or("");
-  EDGESIM_RETURN_IF_ERROR(ConfigProblemsStatus(w.problems()));
-  return policy;
+  return LoadPolicyConfigJson(json_text, "CachePolicy", "CachePolicyConfig", LoadCachePolicy);
+}
+
+absl::StatusOr<OriginRequestPolicy> LoadOriginRequestPolicyConfigJson(absl::string_view json_text) {
+  return LoadPolicyConfigJson(json_text, "OriginRequestPolicy", "OriginRequestPolicyConfig",
+                              LoadOriginRequestPolicy);
 }
 
 }  // namespace edgesim::policy

@@ -5,8 +5,9 @@
 // (`create-distribution --distribution-config file://...`), `{"DistributionConfig": {...}}`, the
 // `get-distribution-config` output (`{"ETag", "DistributionConfig"}`) and the `get-distribution`
 // output (`{"ETag", "Distribution": {"Id", "DomainName", "DistributionConfig"}}`). Custom cache
-// policies the behaviors reference ride beside it as an edgesim extension:
+// and origin request policies the behaviors reference ride beside it as an edgesim extension:
 //   "CachePolicies": [ {"Id": "...", "CachePolicyConfig": {...}} ]   (or get-cache-policy items)
+//   "OriginRequestPolicies": [ {"Id": "...", "OriginRequestPolicyConfig": {...}} ]
 // Unknown fields are ignored, as CloudFront ignores them in configs taken from the AWS CLI; members
 // left out take cloudfront_defaults.h's values. Loading validates (distribution_validator.h) and
 // reports every problem at once, one `location: message` line each, the location being a JSON
@@ -23,16 +24,20 @@
 #include "absl/strings/string_view.h"
 #include "policy/cache_policy.h"
 #include "policy/distribution.h"
+#include "policy/origin_request_policy.h"
 
 namespace edgesim::policy {
 
 // Custom cache policies by Id.
 using CustomCachePolicies = absl::flat_hash_map<std::string, CachePolicy>;
+// Custom origin request policies by Id.
+using CustomOriginRequestPolicies = absl::flat_hash_map<std::string, OriginRequestPolicy>;
 
 // What a distribution's config may name besides CloudFront's managed resources: the account's
 // own resources, each by Id (the control plane's, or a config file's).
 struct AccountResources {
   CustomCachePolicies cache_policies;
+  CustomOriginRequestPolicies origin_request_policies;
 };
 
 // Loads any of the shapes above. `Id` and `DomainName` come from a get-distribution output, and
@@ -51,5 +56,12 @@ absl::StatusOr<DistributionConfig> LoadDistributionConfigJson(
 // `{"CachePolicy": {"Id", "CachePolicyConfig"}}` (get-cache-policy, which also sets the Id).
 // Absent TTLs take the SPEC 2.2 defaults; TTL order and behaviors are validated.
 absl::StatusOr<CachePolicy> LoadCachePolicyConfigJson(absl::string_view json_text);
+
+// A bare OriginRequestPolicyConfig, `{"OriginRequestPolicyConfig": ...}` or
+// `{"OriginRequestPolicy": {"Id", "OriginRequestPolicyConfig"}}` (which also sets the Id),
+// validated (ValidateOriginRequestPolicy, SPEC 14.1) but for the quotas, which have codes of their
+// own: the caller asks ExceededQuota (SPEC 14.2). In a config file's "OriginRequestPolicies" the
+// quotas are problems like the rest.
+absl::StatusOr<OriginRequestPolicy> LoadOriginRequestPolicyConfigJson(absl::string_view json_text);
 
 }  // namespace edgesim::policy

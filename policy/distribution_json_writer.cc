@@ -135,28 +135,50 @@ std::string DistributionConfigToJson(const DistributionConfig& c) {
   return j.dump(2, ' ', false, OrderedJson::error_handler_t::replace);
 }
 
+namespace {
+
+// {behavior_key: "whitelist", names_key: {"Quantity", "Items"}}; the names only for the behaviors
+// that take them.
+OrderedJson KeyListJson(const char* behavior_key, const char* names_key, const KeyList& list) {
+  OrderedJson j = {{behavior_key, std::string(ToString(list.behavior))}};
+  if (list.behavior == KeyListBehavior::kWhitelist ||
+      list.behavior == KeyListBehavior::kAllExcept) {
+    j[names_key] = StringList(list.names);
+  }
+  return j;
+}
+
+}  // namespace
+
 std::string CachePolicyConfigToJson(const CachePolicy& p) {
   EDGESIM_CHECK(!p.legacy);
-  auto key_list = [](const char* behavior_key, const char* names_key, const KeyList& list) {
-    OrderedJson j = {{behavior_key, std::string(ToString(list.behavior))}};
-    if (list.behavior == KeyListBehavior::kWhitelist ||
-        list.behavior == KeyListBehavior::kAllExcept) {
-      j[names_key] = StringList(list.names);
-    }
-    return j;
-  };
   OrderedJson params = {
       {"EnableAcceptEncodingGzip", p.enable_accept_encoding_gzip},
       {"EnableAcceptEncodingBrotli", p.enable_accept_encoding_brotli},
-      {"HeadersConfig", key_list("HeaderBehavior", "Headers", p.headers)},
-      {"CookiesConfig", key_list("CookieBehavior", "Cookies", p.cookies)},
-      {"QueryStringsConfig", key_list("QueryStringBehavior", "QueryStrings", p.query_strings)}};
+      {"HeadersConfig", KeyListJson("HeaderBehavior", "Headers", p.headers)},
+      {"CookiesConfig", KeyListJson("CookieBehavior", "Cookies", p.cookies)},
+      {"QueryStringsConfig", KeyListJson("QueryStringBehavior", "QueryStrings", p.query_strings)}};
   OrderedJson j = {{"Comment", p.comment},
                    {"Name", p.name},
                    {"DefaultTTL", Secs(p.default_ttl)},
                    {"MaxTTL", Secs(p.max_ttl)},
                    {"MinTTL", Secs(p.min_ttl)},
                    {"ParametersInCacheKeyAndForwardedToOrigin", params}};
+  return j.dump(2, ' ', false, OrderedJson::error_handler_t::replace);
+}
+
+std::string OriginRequestPolicyConfigToJson(const OriginRequestPolicy& p) {
+  OrderedJson headers = {{"HeaderBehavior", std::string(ToString(p.header_behavior))}};
+  if (p.header_behavior != OriginHeaderBehavior::kNone &&
+      p.header_behavior != OriginHeaderBehavior::kAllViewer) {
+    headers["Headers"] = StringList(p.headers);
+  }
+  OrderedJson j = {
+      {"Comment", p.comment},
+      {"Name", p.name},
+      {"HeadersConfig", headers},
+      {"CookiesConfig", KeyListJson("CookieBehavior", "Cookies", p.cookies)},
+      {"QueryStringsConfig", KeyListJson("QueryStringBehavior", "QueryStrings", p.query_strings)}};
   return j.dump(2, ' ', false, OrderedJson::error_handler_t::replace);
 }
 

@@ -12,6 +12,7 @@
 
 #include "policy/cache_policy.h"
 #include "policy/distribution.h"
+#include "policy/origin_request_policy.h"
 
 namespace edgesim::policy {
 
@@ -24,5 +25,10 @@ std::string DistributionConfigToJson(const DistributionConfig& config);
 // ParametersInCacheKeyAndForwardedToOrigin. LoadCachePolicyConfigJson gives `policy` back, Id
 // aside. REQUIRES: !policy.legacy.
 std::string CachePolicyConfigToJson(const CachePolicy& policy);
+
+// An origin request policy as a bare OriginRequestPolicyConfig: Comment, Name, HeadersConfig,
+// CookiesConfig, QueryStringsConfig, each list written when its behavior takes one.
+// LoadOriginRequestPolicyConfigJson gives `policy` back, Id aside.
+std::string OriginRequestPolicyConfigToJson(const OriginRequestPolicy& policy);
 
 }  // namespace edgesim::policy

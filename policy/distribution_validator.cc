@@ -6,6 +6,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "policy/origin_failover.h"
@@ -50,6 +51,65 @@ std::vector<ConfigProblem> ValidateCachePolicyTtls(const CachePolicy& p,
                                                          ") is less than DefaultTTL (", def, ")")});
   }
   return out;
+}
+
+std::vector<ConfigProblem> ValidateOriginRequestPolicy(const OriginRequestPolicy& p,
+                                                       absl::string_view location) {
+  std::vector<ConfigProblem> out;
+  const std::string headers = Sub(Sub(location, "HeadersConfig"), "Headers");
+  for (const std::string& name : p.headers) {
+    // SPEC A11 (Accept-Encoding); SPEC 14.1 (Authorization).
+    if (absl::EqualsIgnoreCase(name, "Accept-Encoding") ||
+        absl::EqualsIgnoreCase(name, "Authorization")) {
+      out.push_back({headers, absl::StrCat("The parameter Headers contains ", name,
+                                           " that is not allowed.")});
+    }
+  }
+  if (!p.headers.empty() && (p.header_behavior == OriginHeaderBehavior::kNone ||
+                             p.header_behavior == OriginHeaderBehavior::kAllViewer)) {
+    out.push_back({headers, absl::StrCat("HeaderBehavior ", ToString(p.header_behavior),
+                                         " takes no Headers")});
+  }
+  if (p.header_behavior == OriginHeaderBehavior::kAllViewerAndWhitelistCloudFront) {
+    for (const std::string& name : p.headers) {
+      if (!absl::StartsWithIgnoreCase(name, "CloudFront-")) {
+        out.push_back({headers, absl::StrCat("HeaderBehavior allViewerAndWhitelistCloudFront "
+                                             "lists CloudFront-* headers only, not ",
+                                             name)});
+      }
+    }
+  }
+  if (p.comment.size() > kMaxOriginRequestPolicyCommentLength) {
+    out.push_back({Sub(location, "Comment"),
+                   absl::StrCat("The comment cannot be longer than ",
+                                kMaxOriginRequestPolicyCommentLength, " characters")});
+  }
+  return out;
+}
+
+absl::string_view ToString(OriginRequestPolicyQuota quota) {
+  switch (quota) {
+    case OriginRequestPolicyQuota::kHeaders:
+      return "TooManyHeadersInOriginRequestPolicy";
+    case OriginRequestPolicyQuota::kCookies:
+      return "TooManyCookiesInOriginRequestPolicy";
+    case OriginRequestPolicyQuota::kQueryStrings:
+      return "TooManyQueryStringsInOriginRequestPolicy";
+  }
+  return "";
+}
+
+absl::optional<OriginRequestPolicyQuota> ExceededQuota(const OriginRequestPolicy& p) {
+  if (p.headers.size() > kMaxHeadersInOriginRequestPolicy) {
+    return OriginRequestPolicyQuota::kHeaders;
+  }
+  if (p.cookies.names.size() > kMaxCookiesInOriginRequestPolicy) {
+    return OriginRequestPolicyQuota::kCookies;
+  }
+  if (p.query_strings.names.size() > kMaxQueryStringsInOriginRequestPolicy) {
+    return OriginRequestPolicyQuota::kQueryStrings;
+  }
+  return absl::nullopt;
 }
 
 namespace {

@@ -11,6 +11,7 @@
 //   EDGESIM_RETURN_IF_ERROR(ConfigProblemsStatus(problems));   // one "location: message" a line
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <ostream>
 #include <string>
@@ -21,6 +22,7 @@
 #include "absl/types/optional.h"
 #include "policy/cache_policy.h"
 #include "policy/distribution.h"
+#include "policy/origin_request_policy.h"
 
 namespace edgesim::policy {
 
@@ -53,5 +55,29 @@ absl::optional<std::string> OriginPortProblem(int64_t port);
 // `location`.MinTTL, .DefaultTTL or .MaxTTL.
 std::vector<ConfigProblem> ValidateCachePolicyTtls(const CachePolicy& policy,
                                                    absl::string_view location);
+
+// An origin request policy's rules (SPEC 14.1), each problem at `location` (where the JSON holds
+// the OriginRequestPolicyConfig) .Comment or .HeadersConfig.Headers: headers CloudFront refuses to
+// list (Accept-Encoding, Authorization), Headers with a HeaderBehavior that takes none, non
+// CloudFront-* headers with allViewerAndWhitelistCloudFront, a Comment over 128 characters. Its
+// quotas are ExceededQuota's (below), since they have codes of their own.
+std::vector<ConfigProblem> ValidateOriginRequestPolicy(const OriginRequestPolicy& policy,
+                                                       absl::string_view location);
+
+// SPEC 14.2: the quotas of one origin request policy, each with the code CloudFront answers when
+// it is exceeded.
+enum class OriginRequestPolicyQuota { kHeaders, kCookies, kQueryStrings };
+inline constexpr size_t kMaxHeadersInOriginRequestPolicy = 10;
+inline constexpr size_t kMaxCookiesInOriginRequestPolicy = 10;
+inline constexpr size_t kMaxQueryStringsInOriginRequestPolicy = 10;
+
+// "TooManyHeadersInOriginRequestPolicy", "TooManyCookiesInOriginRequestPolicy",
+// "TooManyQueryStringsInOriginRequestPolicy".
+absl::string_view ToString(OriginRequestPolicyQuota quota);
+
+// The first quota (headers, cookies, query strings) `policy` exceeds; nullopt for none.
+absl::optional<OriginRequestPolicyQuota> ExceededQuota(const OriginRequestPolicy& policy);
+// API_OriginRequestPolicyConfig: "The comment cannot be longer than 128 characters."
+inline constexpr size_t kMaxOriginRequestPolicyCommentLength = 128;
 
 }  // namespace edgesim::policy

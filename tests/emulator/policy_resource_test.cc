@@ -31,7 +31,8 @@ class PolicyResourceTest : public ::testing::Test {
 
   // A custom policy's {Id, ETag}.
   std::pair<std::string, std::string> CreatePolicy(const std::string& name) {
-    absl::StatusOr<Versioned> p = PolicyResourceCache::Create(state_, CachePolicyConfig(name), now_);
+    absl::StatusOr<Versioned> p =
+        PolicyResourceCache::Create(state_, CachePolicyConfig(name), now_);
     EXPECT_TRUE(p.ok()) << p.status();
     return {p->body["Id"], p->etag};
   }

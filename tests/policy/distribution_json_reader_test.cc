@@ -460,5 +460,108 @@ TEST(LoadCachePolicyConfigJson, Problems) {
   EXPECT_THAT(ProblemLines(LoadCachePolicyConfigJson("{").status())[0], StartsWith("JSON: "));
 }
 
+// ---------------------------------------------------------------------------------------------
+// Origin request policies (SPEC 14).
+
+Json OrpConfig(const std::string& name, const std::string& header_behavior,
+               std::vector<std::string> headers) {
+  Json config = {
+      {"Name", name},
+      {"HeadersConfig", {{"HeaderBehavior", header_behavior}}},
+      {"CookiesConfig",
+       {{"CookieBehavior", "whitelist"}, {"Cookies", {{"Quantity", 1}, {"Items", {"session"}}}}}},
+      {"QueryStringsConfig", {{"QueryStringBehavior", "all"}}}};
+  if (!headers.empty()) {
+    config["HeadersConfig"]["Headers"] = {{"Quantity", headers.size()}, {"Items", headers}};
+  }
+  return config;
+}
+
+TEST(LoadOriginRequestPolicyConfigJson, BareAndWrapperShapes) {
+  const Json config = OrpConfig("mine", "whitelist", {"X-Tenant"});
+  absl::StatusOr<OriginRequestPolicy> bare = LoadOriginRequestPolicyConfigJson(config.dump());
+  ASSERT_TRUE(bare.ok()) << bare.status();
+  EXPECT_EQ(bare->name, "mine");
+  EXPECT_EQ(bare->header_behavior, OriginHeaderBehavior::kWhitelist);
+  EXPECT_EQ(bare->headers, std::vector<std::string>{"X-Tenant"});
+  EXPECT_EQ(bare->cookies, (KeyList{KeyListBehavior::kWhitelist, {"session"}}));
+  EXPECT_EQ(bare->query_strings.behavior, KeyListBehavior::kAll);
+  EXPECT_EQ(bare->id, "");
+  absl::StatusOr<OriginRequestPolicy> got = LoadOriginRequestPolicyConfigJson(Json{
+      {"OriginRequestPolicy",
+       {{"Id", "orp-1"}, {"OriginRequestPolicyConfig", config}}}}.dump());
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_EQ(got->id, "orp-1");
+  // What the writer prints loads back to the same policy.
+  absl::StatusOr<OriginRequestPolicy> again =
+      LoadOriginRequestPolicyConfigJson(OriginRequestPolicyConfigToJson(*got));
+  ASSERT_TRUE(again.ok()) << again.status();
+  again->id = got->id;
+  EXPECT_EQ(*again, *got);
+}
+
+TEST(LoadOriginRequestPolicyConfigJson, ProblemsAllAtOnce) {
+  Json config = OrpConfig("", "everything", {"Accept-Encoding"});
+  config.erase("Name");
+  config.erase("QueryStringsConfig");
+  const std::vector<std::string> lines =
+      ProblemLines(LoadOriginRequestPolicyConfigJson(config.dump()).status());
+  const std::string root = "OriginRequestPolicyConfig";
+  EXPECT_THAT(lines, HasProblem(root + ".Name", "required field is missing"));
+  EXPECT_THAT(lines, HasProblem(root + ".QueryStringsConfig", "required field is missing"));
+  EXPECT_THAT(lines, HasProblem(root + ".HeadersConfig.HeaderBehavior",
+                                "\"everything\" is not one of none, whitelist, allViewer"));
+  // Headers are checked against a known HeaderBehavior only.
+  EXPECT_EQ(lines.size(), 3u) << absl::StrJoin(lines, "\n");
+  EXPECT_THAT(ProblemLines(LoadOriginRequestPolicyConfigJson(
+                               OrpConfig("ae", "whitelist", {"X-Tenant", "Accept-Encoding"}).dump())
+                               .status()),
+              HasProblem(root + ".HeadersConfig.Headers",
+                         "The parameter Headers contains Accept-Encoding that is not allowed."));
+}
+
+// Quotas are the caller's (they have codes of their own), except in a config file.
+TEST(LoadOriginRequestPolicyConfigJson, QuotasAreLeftToTheCaller) {
+  std::vector<std::string> many;
+  for (int i = 0; i <= static_cast<int>(kMaxHeadersInOriginRequestPolicy); ++i) {
+    many.push_back(absl::StrCat("X-H", i));
+  }
+  absl::StatusOr<OriginRequestPolicy> p =
+      LoadOriginRequestPolicyConfigJson(OrpConfig("many", "whitelist", many).dump());
+  ASSERT_TRUE(p.ok()) << p.status();
+  EXPECT_EQ(ExceededQuota(*p), OriginRequestPolicyQuota::kHeaders);
+
+  Json file = Json::parse(ReadTestdata("dist-config-minimal.json"));
+  file["OriginRequestPolicies"] = {
+      {{"Id", "orp-many"}, {"OriginRequestPolicyConfig", OrpConfig("many", "whitelist", many)}}};
+  EXPECT_THAT(ProblemLines(LoadDistributionConfigJson(file.dump()).status()),
+              HasProblem("OriginRequestPolicies[0].OriginRequestPolicyConfig",
+                         "TooManyHeadersInOriginRequestPolicy"));
+}
+
+TEST(LoadDistributionConfigJson, BehaviorsUseCustomOriginRequestPolicies) {
+  Json file = Json::parse(ReadTestdata("dist-config-minimal.json"));
+  file["DefaultCacheBehavior"]["OriginRequestPolicyId"] = "orp-file";
+  file["OriginRequestPolicies"] = {
+      {{"OriginRequestPolicy",
+        {{"Id", "orp-file"},
+         {"OriginRequestPolicyConfig", OrpConfig("from-file", "whitelist", {"X-Tenant"})}}}}};
+  absl::StatusOr<DistributionConfig> c = LoadDistributionConfigJson(file.dump());
+  ASSERT_TRUE(c.ok()) << c.status();
+  ASSERT_TRUE(c->default_behavior.origin_request_policy.has_value());
+  EXPECT_EQ(c->default_behavior.origin_request_policy->name, "from-file");
+  EXPECT_EQ(c->default_behavior.origin_request_policy->id, "orp-file");
+
+  file.erase("OriginRequestPolicies");
+  AccountResources account;
+  OriginRequestPolicy mine =
+      *LoadOriginRequestPolicyConfigJson(OrpConfig("from-account", "allViewer", {}).dump());
+  mine.id = "orp-file";
+  account.origin_request_policies[mine.id] = mine;
+  c = LoadDistributionConfigJson(file.dump(), &account);
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->default_behavior.origin_request_policy, mine);
+}
+
 }  // namespace
 }  // namespace edgesim::policy

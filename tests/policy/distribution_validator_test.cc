@@ -381,5 +381,47 @@ TEST(ConfigProblemsStatus, OneLinePerProblem) {
   EXPECT_EQ(s.message(), "a.b: bad\nc: worse");
 }
 
+TEST(ValidateOriginRequestPolicy, RefusedHeadersAndListsABehaviorDoesNotTake) {
+  OriginRequestPolicy p;
+  p.header_behavior = OriginHeaderBehavior::kWhitelist;
+  p.headers = {"X-Tenant", "authorization"};
+  std::vector<ConfigProblem> problems = ValidateOriginRequestPolicy(p, "C");
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_EQ(problems[0].location, "C.HeadersConfig.Headers");
+  EXPECT_EQ(problems[0].message,
+            "The parameter Headers contains authorization that is not allowed.");
+
+  p.header_behavior = OriginHeaderBehavior::kAllViewer;
+  p.headers = {"X-Tenant"};
+  EXPECT_THAT(ValidateOriginRequestPolicy(p, "C"),
+              testing::ElementsAre(testing::Field(&ConfigProblem::message,
+                                                  "HeaderBehavior allViewer takes no Headers")));
+  p.header_behavior = OriginHeaderBehavior::kAllViewerAndWhitelistCloudFront;
+  p.headers = {"CloudFront-Viewer-Country", "X-Tenant"};
+  EXPECT_EQ(ValidateOriginRequestPolicy(p, "C").size(), 1u);
+  p.headers = {"CloudFront-Viewer-Country"};
+  p.comment = std::string(kMaxOriginRequestPolicyCommentLength, 'c');
+  EXPECT_TRUE(ValidateOriginRequestPolicy(p, "C").empty());
+  p.comment += "c";
+  EXPECT_EQ(ValidateOriginRequestPolicy(p, "C").at(0).location, "C.Comment");
+}
+
+TEST(OriginRequestPolicyQuotaTest, ExceededQuotaNamesTheFirstListOverItsQuota) {
+  OriginRequestPolicy p;
+  EXPECT_EQ(ExceededQuota(p), absl::nullopt);
+  p.query_strings.names.assign(kMaxQueryStringsInOriginRequestPolicy + 1, "q");
+  EXPECT_EQ(ExceededQuota(p), OriginRequestPolicyQuota::kQueryStrings);
+  p.cookies.names.assign(kMaxCookiesInOriginRequestPolicy + 1, "c");
+  EXPECT_EQ(ExceededQuota(p), OriginRequestPolicyQuota::kCookies);
+  p.headers.assign(kMaxHeadersInOriginRequestPolicy, "h");
+  EXPECT_EQ(ExceededQuota(p), OriginRequestPolicyQuota::kCookies);
+  p.headers.push_back("h");
+  EXPECT_EQ(ExceededQuota(p), OriginRequestPolicyQuota::kHeaders);
+  EXPECT_EQ(ToString(OriginRequestPolicyQuota::kHeaders), "TooManyHeadersInOriginRequestPolicy");
+  EXPECT_EQ(ToString(OriginRequestPolicyQuota::kCookies), "TooManyCookiesInOriginRequestPolicy");
+  EXPECT_EQ(ToString(OriginRequestPolicyQuota::kQueryStrings),
+            "TooManyQueryStringsInOriginRequestPolicy");
+}
+
 }  // namespace
 }  // namespace edgesim::policy
