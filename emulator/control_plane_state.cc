@@ -39,14 +39,20 @@ CachePolicyRecord CachePolicyRecord::Of(const policy::CachePolicy& p, std::strin
   return r;
 }
 
-absl::Status CheckIfMatch(absl::string_view if_match, absl::string_view etag) {
+absl::Status RequireIfMatch(absl::string_view if_match) {
   if (if_match.empty()) {
     return MakeApiError("InvalidIfMatchVersion",
                         "The If-Match version is missing or not valid for the resource.");
   }
+  return absl::OkStatus();
+}
+
+absl::Status CheckIfMatch(absl::string_view if_match, absl::string_view etag) {
+  EDGESIM_RETURN_IF_ERROR(RequireIfMatch(if_match));
   if (if_match != etag) {
-    return MakeApiError("PreconditionFailed", absl::StrCat("The If-Match version ", if_match,
-                                                           " is not the resource's current ETag."));
+    return MakeApiError("PreconditionFailed",
+                        "The request failed because it didn't meet the preconditions in one or "
+                        "more request-header fields.");
   }
   return absl::OkStatus();
 }

@@ -89,6 +89,10 @@ struct CachePolicyRecord {
 // empty, PreconditionFailed when it is not `etag`.
 absl::Status CheckIfMatch(absl::string_view if_match, absl::string_view etag);
 
+// InvalidIfMatchVersion when `if_match` is empty. Checked before the Id is looked up: a request
+// without If-Match is refused whatever it names (API 1.7).
+absl::Status RequireIfMatch(absl::string_view if_match);
+
 // A problem policy's loaders report (every line of it) as InvalidArgument.
 absl::Status AsInvalidArgument(const absl::Status& status);
 
