@@ -270,6 +270,18 @@ TEST_F(CloudFrontApiTest, AFormContentTypeBodyHasTheSameSizeBound) {
             absl::StrCat(kFormPaths));
 }
 
+// `curl -X POST` sends neither Content-Length nor Transfer-Encoding: such a request has no body
+// (RFC 9112 section 6.3) and is answered MissingBody, not read until the connection times out.
+TEST_F(CloudFrontApiTest, APostWithoutContentLengthHasNoBody) {
+  auto responses = serve_->RawApiExchange(
+      "POST /2020-05-31/distribution HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", 1);
+  ASSERT_TRUE(responses.ok()) << responses.status();
+  ASSERT_EQ(responses->size(), 1u);
+  EXPECT_EQ(responses->front().result_int(), 400);
+  EXPECT_EQ(XmlText(responses->front().body(), "ErrorResponse/Error/Code"), "MissingBody")
+      << responses->front().body();
+}
+
 TEST_F(CloudFrontApiTest, UnknownRoutesAreXml404sAndTheAdminApiStillAnswers) {
   ExpectError(Send("GET", "/2020-05-31/no-such-thing"), 404, "NotFound");
   ExpectError(Send("PATCH", "/2020-05-31/distribution"), 404, "NotFound");
