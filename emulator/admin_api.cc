@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "core/epoch_seconds.h"
+#include "emulator/request_body.h"
 #include "nlohmann/json.hpp"
 #include "policy/cache_key.h"
 #include "policy/invalidation.h"
@@ -43,29 +44,23 @@ void InvalidArgument(httplib::Response& res, const absl::Status& status) {
 // The longest admin body read: an invalidation of a few thousand paths fits.
 constexpr size_t kMaxAdminBodyBytes = 1 << 20;
 
-// A POST route that reads its own body. httplib reads a request with neither Content-Length nor
-// Transfer-Encoding until the connection closes, so a body-less POST got an empty 400 after its
-// read timeout; RFC 9112 section 6.3 says such a request has no body, and here it has none.
+// A POST route that reads its own body (request_body.h): the same bound for every Content-Type,
+// and no wait for a body a request without Content-Length or Transfer-Encoding does not have.
 using BodyHandler = std::function<void(const httplib::Request& req, const std::string& body,
                                        httplib::Response& res)>;
 void PostWithBody(httplib::Server& server, const std::string& path, BodyHandler handler) {
-  server.Post(path,
-              [handler = std::move(handler)](const httplib::Request& req, httplib::Response& res,
-                                             const httplib::ContentReader& content) {
-                std::string body;
-                if (req.has_header("Content-Length") || req.has_header("Transfer-Encoding")) {
-                  const bool read = content([&body](const char* data, size_t length) {
-                    body.append(data, length);
-                    return body.size() <= kMaxAdminBodyBytes;
-                  });
-                  if (!read) {
-                    res.set_header("Connection", "close");
-                    return Error(res, 413, "BodyTooLarge",
-                                 absl::StrCat("the body is over ", kMaxAdminBodyBytes, " bytes"));
-                  }
-                }
-                handler(req, body, res);
-              });
+  server.Post(
+      path, [handler = std::move(handler)](const httplib::Request& req, httplib::Response& res,
+                                           const httplib::ContentReader& content) {
+        absl::StatusOr<std::string> body = ReadRequestBody(req, res, content, kMaxAdminBodyBytes);
+        if (!body.ok()) {
+          res.set_header("Connection", "close");
+          return absl::IsResourceExhausted(body.status())
+                     ? Error(res, 413, "BodyTooLarge", body.status().message())
+                     : Error(res, 400, "InvalidArgument", body.status().message());
+        }
+        handler(req, *body, res);
+      });
 }
 
 // The body as a JSON object with none but the `allowed` keys: a misspelt one would otherwise

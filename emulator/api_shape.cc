@@ -32,10 +32,12 @@ absl::Status CheckQuantities(const nlohmann::json& shape, absl::string_view root
   if (quantity != shape.end() && quantity->is_number_integer()) {
     const size_t size = items != shape.end() && items->is_array() ? items->size() : 0;
     if (quantity->get<int64_t>() != static_cast<int64_t>(size)) {
+      // CloudFront names the list by its member name alone ("Aliases", "Paths").
+      const absl::string_view list = root.substr(root.rfind('.') + 1);
       return MakeApiError(
           "InconsistentQuantities",
-          absl::StrCat("The value of Quantity and the size of Items don't match: ", root,
-                       ".Quantity is ", quantity->dump(), " but Items holds ", size, "."));
+          absl::StrCat("The specified quantity of ", list, " (", quantity->dump(),
+                       ") does not match the actual quantity supplied (", size, ")."));
     }
   }
   for (const auto& [key, value] : shape.items()) {

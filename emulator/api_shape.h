@@ -26,9 +26,10 @@ std::string ApiTime(absl::Time t);
 // {"Quantity": n, "Items": items}; an empty list has no Items (API 1.1).
 nlohmann::json QuantityList(nlohmann::json items);
 
-// InconsistentQuantities ("The value of Quantity and the size of Items don't match.") for the
-// first object under `shape` whose integer Quantity differs from the size of its Items (absent
-// Items: 0), named by its JSON path from `root`. Every Quantity in CloudFront's shapes counts an
+// InconsistentQuantities ("The specified quantity of Aliases (1) does not match the actual
+// quantity supplied (2).", CloudFront's words, API 1.6) for the first object under `shape` whose
+// integer Quantity differs from the size of its Items (absent Items: 0), named by its member name
+// (`root` itself when it is the list). Every Quantity in CloudFront's shapes counts an
 // Items list. Other type errors are left to the shape's own validation.
 absl::Status CheckQuantities(const nlohmann::json& shape, absl::string_view root);
 

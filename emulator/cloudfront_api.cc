@@ -6,14 +6,18 @@
 #include <random>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
 #include "emulator/api_error.h"
 #include "emulator/cloudfront_shapes.h"
+#include "emulator/request_body.h"
 #include "emulator/xml_codec.h"
+#include "policy/partition.h"
 #include "policy/status_macros.h"
 
 namespace edgesim::emulator {
@@ -79,12 +83,20 @@ std::string UriPattern(absl::string_view uri) {
   return pattern;
 }
 
+// The error a body ReadRequestBody could not give answers with: MalformedInput, as DecodeXml
+// reports a body over kMaxXmlBodyBytes.
+ApiError BodyError(const absl::Status& status) {
+  return {"MalformedInput", 400, std::string(status.message())};
+}
+
 // Mounts `handler` at `operation`'s method and URI. Errors and exceptions become XML errors.
+// Operations that may carry a body read it themselves (request_body.h), so every Content-Type has
+// the same bound, kMaxXmlBodyBytes; the handler sees it as req.body.
 void Mount(httplib::Server& server, const core::Clock& clock, absl::string_view operation,
            Handler handler) {
   const Operation& op = Op(operation);
-  httplib::Server::Handler wrapped = [&clock, handler = std::move(handler)](
-                                         const httplib::Request& req, httplib::Response& res) {
+  auto run = [&clock, handler = std::move(handler)](const httplib::Request& req,
+                                                    httplib::Response& res) {
     const std::string request_id = NewRequestId();
     try {
       absl::StatusOr<Reply> reply = handler(req, clock.Now());
@@ -98,10 +110,26 @@ void Mount(httplib::Server& server, const core::Clock& clock, absl::string_view 
     }
   };
   const std::string pattern = UriPattern(op.uri);
-  if (op.method == "GET") server.Get(pattern, std::move(wrapped));
-  if (op.method == "POST") server.Post(pattern, std::move(wrapped));
-  if (op.method == "PUT") server.Put(pattern, std::move(wrapped));
-  if (op.method == "DELETE") server.Delete(pattern, std::move(wrapped));
+  if (op.method == "GET") {
+    server.Get(pattern, std::move(run));
+    return;
+  }
+  httplib::Server::HandlerWithContentReader with_body =
+      [run = std::move(run)](const httplib::Request& req, httplib::Response& res,
+                             const httplib::ContentReader& content) {
+        absl::StatusOr<std::string> body = ReadRequestBody(req, res, content, kMaxXmlBodyBytes);
+        if (!body.ok()) {
+          res.set_header("Connection", "close");
+          return WriteError(res, BodyError(body.status()), NewRequestId());
+        }
+        // A copy that carries the body; its matches still point into req.path, which outlives it.
+        httplib::Request with_content = req;
+        with_content.body = *std::move(body);
+        run(with_content, res);
+      };
+  if (op.method == "POST") server.Post(pattern, std::move(with_body));
+  if (op.method == "PUT") server.Put(pattern, std::move(with_body));
+  if (op.method == "DELETE") server.Delete(pattern, std::move(with_body));
 }
 
 // The operation's input payload, decoded; MissingBody when there is none.
@@ -128,6 +156,20 @@ absl::StatusOr<int> MaxItems(const httplib::Request& req) {
                         absl::StrCat("MaxItems \"", text, "\" is not a non-negative integer."));
   }
   return n;
+}
+
+// The partition of the region the caller signed for: the third field of the SigV4 credential
+// scope, "Credential=AKID/20261121/cn-north-1/cloudfront/aws4_request" (API 2.1). An unsigned
+// request is in the standard partition.
+absl::string_view Partition(const httplib::Request& req) {
+  constexpr absl::string_view kCredential = "Credential=";
+  const std::string header = req.get_header_value("Authorization");
+  const absl::string_view authorization = header;
+  const size_t credential = authorization.find(kCredential);
+  if (credential == absl::string_view::npos) return policy::kStandardPartition;
+  const std::vector<absl::string_view> scope =
+      absl::StrSplit(authorization.substr(credential + kCredential.size()), '/');
+  return policy::CloudFrontPartition(scope.size() > 2 ? scope[2] : "");
 }
 
 // Update and Delete: an empty If-Match is a missing one (ControlPlane answers
@@ -192,18 +234,28 @@ void MountDistributions(httplib::Server& server, ControlPlane& cp, const core::C
           const json tags = with_tags ? payload.value("Tags", json::object()) : json();
           const json config =
               with_tags ? payload.value("DistributionConfig", json::object()) : std::move(payload);
-          EDGESIM_ASSIGN_OR_RETURN(Versioned d,
-                                   cp.CreateDistribution(config, with_tags ? &tags : nullptr, now));
+          EDGESIM_ASSIGN_OR_RETURN(
+              Versioned d,
+              cp.CreateDistribution(config, with_tags ? &tags : nullptr, now, Partition(req)));
           const std::string id = d.body.value("Id", "");
           return Answer(op, std::move(d), Location(absl::StrCat("distribution/", id)));
         });
-  MountRead(server, clock, "GetDistribution",
-            [&cp](const std::string& id, absl::Time now) { return cp.GetDistribution(id, now); });
+  Mount(server, clock, "GetDistribution",
+        [&cp](const httplib::Request& req, absl::Time now) -> absl::StatusOr<Reply> {
+          EDGESIM_ASSIGN_OR_RETURN(Versioned d,
+                                   cp.GetDistribution(req.matches[1].str(), now, Partition(req)));
+          return Answer("GetDistribution", std::move(d));
+        });
   MountRead(server, clock, "GetDistributionConfig",
             [&cp](const std::string& id, absl::Time) { return cp.GetDistributionConfig(id); });
-  MountReplace(server, clock, "UpdateDistribution",
-               [&cp](const std::string& id, const json& config, const std::string& if_match,
-                     absl::Time now) { return cp.UpdateDistribution(id, config, if_match, now); });
+  Mount(server, clock, "UpdateDistribution",
+        [&cp](const httplib::Request& req, absl::Time now) -> absl::StatusOr<Reply> {
+          EDGESIM_ASSIGN_OR_RETURN(json config, Payload(req, "UpdateDistribution"));
+          EDGESIM_ASSIGN_OR_RETURN(
+              Versioned d, cp.UpdateDistribution(req.matches[1].str(), config, IfMatch(req), now,
+                                                 Partition(req)));
+          return Answer("UpdateDistribution", std::move(d));
+        });
   MountRemove(server, clock, "DeleteDistribution",
               [&cp](const std::string& id, const std::string& if_match) {
                 return cp.DeleteDistribution(id, if_match);
@@ -211,8 +263,8 @@ void MountDistributions(httplib::Server& server, ControlPlane& cp, const core::C
   Mount(server, clock, "ListDistributions",
         [&cp](const httplib::Request& req, absl::Time now) -> absl::StatusOr<Reply> {
           EDGESIM_ASSIGN_OR_RETURN(int max_items, MaxItems(req));
-          EDGESIM_ASSIGN_OR_RETURN(json list,
-                                   cp.ListDistributions(Param(req, "Marker"), max_items, now));
+          EDGESIM_ASSIGN_OR_RETURN(json list, cp.ListDistributions(Param(req, "Marker"), max_items,
+                                                                   now, Partition(req)));
           return Answer("ListDistributions", {std::move(list), ""});
         });
 }
@@ -323,7 +375,7 @@ void MountTags(httplib::Server& server, ControlPlane& cp, const core::Clock& clo
   Mount(server, clock, "ListTagsForResource",
         [&cp](const httplib::Request& req, absl::Time) -> absl::StatusOr<Reply> {
           EDGESIM_ASSIGN_OR_RETURN(std::string arn, Resource(req));
-          EDGESIM_ASSIGN_OR_RETURN(json tags, cp.ListTagsForResource(arn));
+          EDGESIM_ASSIGN_OR_RETURN(json tags, cp.ListTagsForResource(arn, Partition(req)));
           return Answer("ListTagsForResource", {std::move(tags), ""});
         });
   // UntagResource shares the URI, told apart by ?Operation=.
@@ -337,27 +389,25 @@ void MountTags(httplib::Server& server, ControlPlane& cp, const core::Clock& clo
           EDGESIM_ASSIGN_OR_RETURN(std::string arn, Resource(req));
           if (operation == "Tag") {
             EDGESIM_ASSIGN_OR_RETURN(json tags, Payload(req, "TagResource"));
-            EDGESIM_RETURN_IF_ERROR(cp.TagResource(arn, tags));
+            EDGESIM_RETURN_IF_ERROR(cp.TagResource(arn, tags, Partition(req)));
             return Answer("TagResource", {});
           }
           EDGESIM_ASSIGN_OR_RETURN(json keys, Payload(req, "UntagResource"));
-          EDGESIM_RETURN_IF_ERROR(cp.UntagResource(arn, keys));
+          EDGESIM_RETURN_IF_ERROR(cp.UntagResource(arn, keys, Partition(req)));
           return Answer("UntagResource", {});
         });
 }
 
-// Bodies for what httplib refuses before any route runs: unknown routes (404) and bodies over the
-// payload limit (413, reported as MalformedInput like DecodeXml's own check).
+// Bodies for what httplib refuses before any route runs: unknown routes (404), and the body of a
+// request no route matches when httplib found it too large to read (413: over the payload limit,
+// or a form-urlencoded one over the library's own, smaller one). A route reads its own (Mount).
 httplib::Server::HandlerResponse ApiErrorPage(const httplib::Request& req, httplib::Response& res) {
   if (!absl::StartsWith(req.path, kCloudFrontApiPrefix) || !res.body.empty()) {
     return httplib::Server::HandlerResponse::Unhandled;
   }
   const std::string request_id = NewRequestId();
   if (res.status == 413) {
-    WriteError(res,
-               {"MalformedInput", 400,
-                absl::StrCat("The request body is larger than ", kMaxXmlBodyBytes, " bytes.")},
-               request_id);
+    WriteError(res, {"MalformedInput", 400, "The request body is too large to read."}, request_id);
   } else if (res.status == 404) {
     WriteError(res,
                {"NotFound", 404,

@@ -47,6 +47,7 @@
 #include "nlohmann/json.hpp"
 #include "policy/distribution.h"
 #include "policy/model_options.h"
+#include "policy/partition.h"
 
 namespace edgesim::emulator {
 
@@ -71,7 +72,8 @@ struct ControlPlaneOptions {
   // per POP (first).
   absl::optional<absl::Duration> default_propagation_delay{};
   std::map<std::string, absl::Duration> propagation_delay_by_pop{};
-  // ARNs: arn:aws:cloudfront::<account>:distribution/<Id>.
+  // ARNs: arn:<partition>:cloudfront::<account>:distribution/<Id>, in the caller's partition
+  // (policy/partition.h).
   std::string account_id = "123456789012";
   // Limits and pricing (1,000 free paths a month, then $0.005 each; SPEC 6.3, 6.6).
   policy::ModelOptions model{};
@@ -111,27 +113,35 @@ class ControlPlane {
   void AdoptRegistered(absl::Time now);
 
   // --- Distributions. `config` is a DistributionConfig; `tags` the Tags of
-  // CreateDistributionWithTags ({"Items": [{"Key","Value"}]}) or nullptr.
+  // CreateDistributionWithTags ({"Items": [{"Key","Value"}]}) or nullptr. `partition` is the
+  // caller's (policy::CloudFrontPartition), which the ARNs an answer holds name.
   // Errors: InvalidArgument (every config problem, one per line, from policy's validation),
   // InconsistentQuantities, NoSuchOrigin, NoSuchCachePolicy, NoSuchOriginRequestPolicy,
   // DistributionAlreadyExists (reused CallerReference), CNAMEAlreadyExists.
-  absl::StatusOr<Versioned> CreateDistribution(const nlohmann::json& config,
-                                               const nlohmann::json* tags, absl::Time now);
+  absl::StatusOr<Versioned> CreateDistribution(
+      const nlohmann::json& config, const nlohmann::json* tags, absl::Time now,
+      absl::string_view partition = policy::kStandardPartition);
   // The Distribution shape (Id, ARN, Status, LastModifiedTime, InProgressInvalidationBatches,
   // DomainName, ActiveTrustedSigners, ActiveTrustedKeyGroups, DistributionConfig with defaults
   // filled in). NoSuchDistribution.
-  absl::StatusOr<Versioned> GetDistribution(absl::string_view id, absl::Time now) const;
+  absl::StatusOr<Versioned> GetDistribution(
+      absl::string_view id, absl::Time now,
+      absl::string_view partition = policy::kStandardPartition) const;
   absl::StatusOr<Versioned> GetDistributionConfig(absl::string_view id) const;
-  // Replaces the whole config. `if_match` empty: InvalidIfMatchVersion; stale: PreconditionFailed;
-  // a changed CallerReference: IllegalUpdate; plus Create's config errors.
-  absl::StatusOr<Versioned> UpdateDistribution(absl::string_view id, const nlohmann::json& config,
-                                               absl::string_view if_match, absl::Time now);
-  // InvalidIfMatchVersion, PreconditionFailed, DistributionNotDisabled (Enabled true).
+  // Replaces the whole config. `if_match` empty: InvalidIfMatchVersion (before the Id is looked
+  // up: NoSuchDistribution); stale: PreconditionFailed; a changed CallerReference: IllegalUpdate;
+  // plus Create's config errors.
+  absl::StatusOr<Versioned> UpdateDistribution(
+      absl::string_view id, const nlohmann::json& config, absl::string_view if_match,
+      absl::Time now, absl::string_view partition = policy::kStandardPartition);
+  // InvalidIfMatchVersion (before NoSuchDistribution), PreconditionFailed,
+  // DistributionNotDisabled (Enabled true).
   absl::Status DeleteDistribution(absl::string_view id, absl::string_view if_match);
   // The DistributionList shape, oldest first; `marker` is the Id to start after ("" from the
   // start), NextMarker only when truncated. REQUIRES: max_items >= 0 (the route checks the query).
-  absl::StatusOr<nlohmann::json> ListDistributions(absl::string_view marker, int max_items,
-                                                   absl::Time now) const;
+  absl::StatusOr<nlohmann::json> ListDistributions(
+      absl::string_view marker, int max_items, absl::Time now,
+      absl::string_view partition = policy::kStandardPartition) const;
 
   // --- Cache policies (custom ones; the managed ones are listed and readable, never changed:
   // IllegalUpdate / IllegalDelete). Errors: NoSuchCachePolicy, CachePolicyAlreadyExists (Name),
@@ -179,11 +189,14 @@ class ControlPlane {
                                                    absl::Time now) const;
 
   // --- Tags of a distribution ARN. NoSuchResource for an unknown ARN; InvalidArgument for a
-  // malformed one. `tags` is the Tags shape {"Items": [{"Key","Value"}]}; `keys` TagKeys
-  // {"Items": ["k", ...]}.
-  absl::StatusOr<nlohmann::json> ListTagsForResource(absl::string_view arn) const;
-  absl::Status TagResource(absl::string_view arn, const nlohmann::json& tags);
-  absl::Status UntagResource(absl::string_view arn, const nlohmann::json& keys);
+  // malformed one or one of another partition than the caller's `partition`. `tags` is the Tags
+  // shape {"Items": [{"Key","Value"}]}; `keys` TagKeys {"Items": ["k", ...]}.
+  absl::StatusOr<nlohmann::json> ListTagsForResource(
+      absl::string_view arn, absl::string_view partition = policy::kStandardPartition) const;
+  absl::Status TagResource(absl::string_view arn, const nlohmann::json& tags,
+                           absl::string_view partition = policy::kStandardPartition);
+  absl::Status UntagResource(absl::string_view arn, const nlohmann::json& keys,
+                             absl::string_view partition = policy::kStandardPartition);
 
   // --- For the admin API. The pricing ledger across distributions: {"months": [{"month":
   // "2026-12", "paths", "free_paths", "billed_paths", "cost_usd"}], "current": {...}}.

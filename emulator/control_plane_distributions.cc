@@ -13,6 +13,7 @@
 #include "emulator/distribution_config_shape.h"
 #include "emulator/policy_resource.h"
 #include "policy/distribution_json_reader.h"
+#include "policy/partition.h"
 
 namespace edgesim::emulator {
 namespace {
@@ -29,6 +30,10 @@ constexpr const char* kSummaryMembers[] = {"Aliases",        "Origins",
                                            "HttpVersion",    "IsIPV6Enabled",
                                            "Staging"};
 
+// CloudFront's words, which name no alias (API 1.6).
+constexpr absl::string_view kCnameAlreadyExists =
+    "One or more of the CNAMEs you provided are already associated with a different resource.";
+
 bool SameHost(absl::string_view a, absl::string_view b) { return absl::EqualsIgnoreCase(a, b); }
 
 // CNAMEAlreadyExists when a distribution other than `self` answers one of `aliases`.
@@ -39,11 +44,7 @@ absl::Status CheckAliases(const ControlPlaneState& s, const std::vector<std::str
     for (const std::string& alias : aliases) {
       if (std::any_of(r.aliases.begin(), r.aliases.end(),
                       [&](const std::string& a) { return SameHost(a, alias); })) {
-        return MakeApiError(
-            "CNAMEAlreadyExists",
-            absl::StrCat("One or more of the CNAMEs you provided are already associated with a "
-                         "different resource: ",
-                         alias, "."));
+        return MakeApiError("CNAMEAlreadyExists", kCnameAlreadyExists);
       }
     }
   }
@@ -51,26 +52,26 @@ absl::Status CheckAliases(const ControlPlaneState& s, const std::vector<std::str
 }
 
 json DistributionJson(const ControlPlaneState& s, const DistributionRecord& r, absl::Time now,
-                      bool just_changed) {
+                      bool just_changed, absl::string_view partition) {
   const bool deployed =
       !just_changed && now >= r.last_modified + s.options.distribution_deploy_delay;
   const auto in_progress = std::count_if(r.invalidations.begin(), r.invalidations.end(),
                                          [&](const auto& i) { return i.InProgress(now); });
   const json no_signers = {{"Enabled", false}, {"Quantity", 0}};
-  return {
-      {"Id", r.id},
-      {"ARN", absl::StrCat("arn:aws:cloudfront::", s.options.account_id, ":distribution/", r.id)},
-      {"Status", deployed ? "Deployed" : "InProgress"},
-      {"LastModifiedTime", ApiTime(r.last_modified)},
-      {"InProgressInvalidationBatches", in_progress},
-      {"DomainName", r.domain_name},
-      {"ActiveTrustedSigners", no_signers},
-      {"ActiveTrustedKeyGroups", no_signers},
-      {"DistributionConfig", r.config}};
+  return {{"Id", r.id},
+          {"ARN", policy::DistributionArn(partition, s.options.account_id, r.id)},
+          {"Status", deployed ? "Deployed" : "InProgress"},
+          {"LastModifiedTime", ApiTime(r.last_modified)},
+          {"InProgressInvalidationBatches", in_progress},
+          {"DomainName", r.domain_name},
+          {"ActiveTrustedSigners", no_signers},
+          {"ActiveTrustedKeyGroups", no_signers},
+          {"DistributionConfig", r.config}};
 }
 
-json DistributionSummary(const ControlPlaneState& s, const DistributionRecord& r, absl::Time now) {
-  json summary = DistributionJson(s, r, now, false);
+json DistributionSummary(const ControlPlaneState& s, const DistributionRecord& r, absl::Time now,
+                         absl::string_view partition) {
+  json summary = DistributionJson(s, r, now, false, partition);
   for (const char* key : {"InProgressInvalidationBatches", "ActiveTrustedSigners",
                           "ActiveTrustedKeyGroups", "DistributionConfig"}) {
     summary.erase(key);
@@ -168,16 +169,14 @@ absl::Status ControlPlaneState::Publish(absl::string_view id,
   }
   if (status.ok()) return status;
   if (absl::IsAlreadyExists(status)) {
-    return MakeApiError("CNAMEAlreadyExists",
-                        absl::StrCat("One or more of the CNAMEs you provided are already "
-                                     "associated with a different resource (",
-                                     status.message(), ")."));
+    return MakeApiError("CNAMEAlreadyExists", kCnameAlreadyExists);
   }
   return MakeApiError("InvalidArgument", status.message());
 }
 
 absl::StatusOr<Versioned> ControlPlane::CreateDistribution(const json& config, const json* tags,
-                                                           absl::Time now) {
+                                                           absl::Time now,
+                                                           absl::string_view partition) {
   ControlPlaneState& s = *state_;
   std::lock_guard<std::mutex> lock(s.mu);
   Tags parsed_tags;
@@ -192,14 +191,15 @@ absl::StatusOr<Versioned> ControlPlane::CreateDistribution(const json& config, c
   r.tags = std::move(parsed_tags);
   s.distributions.push_back(std::move(r));
   const DistributionRecord& created = s.distributions.back();
-  return Versioned{DistributionJson(s, created, now, true), created.etag};
+  return Versioned{DistributionJson(s, created, now, true, partition), created.etag};
 }
 
-absl::StatusOr<Versioned> ControlPlane::GetDistribution(absl::string_view id,
-                                                        absl::Time now) const {
+absl::StatusOr<Versioned> ControlPlane::GetDistribution(absl::string_view id, absl::Time now,
+                                                        absl::string_view partition) const {
   ControlPlaneState& s = *state_;
-  return s.Read(s.distributions, id,
-                [&](const DistributionRecord& r) { return DistributionJson(s, r, now, false); });
+  return s.Read(s.distributions, id, [&](const DistributionRecord& r) {
+    return DistributionJson(s, r, now, false, partition);
+  });
 }
 
 absl::StatusOr<Versioned> ControlPlane::GetDistributionConfig(absl::string_view id) const {
@@ -208,22 +208,24 @@ absl::StatusOr<Versioned> ControlPlane::GetDistributionConfig(absl::string_view 
 
 absl::StatusOr<Versioned> ControlPlane::UpdateDistribution(absl::string_view id, const json& config,
                                                            absl::string_view if_match,
-                                                           absl::Time now) {
+                                                           absl::Time now,
+                                                           absl::string_view partition) {
   ControlPlaneState& s = *state_;
+  EDGESIM_RETURN_IF_ERROR(CheckIfMatchPresent(if_match));
   std::lock_guard<std::mutex> lock(s.mu);
   EDGESIM_ASSIGN_OR_RETURN(DistributionRecord * r, s.Lookup(s.distributions, id));
   EDGESIM_RETURN_IF_ERROR(CheckIfMatch(if_match, r->etag));
   if (config.is_object() && config.contains("CallerReference") &&
       config["CallerReference"] != r->config["CallerReference"]) {
-    return MakeApiError("IllegalUpdate",
-                        "The CallerReference of a distribution cannot be changed.");
+    return MakeApiError("IllegalUpdate", "You cannot update Origin or CallerReference.");
   }
   EDGESIM_RETURN_IF_ERROR(Apply(s, *r, config, now));
-  return Versioned{DistributionJson(s, *r, now, true), r->etag};
+  return Versioned{DistributionJson(s, *r, now, true, partition), r->etag};
 }
 
 absl::Status ControlPlane::DeleteDistribution(absl::string_view id, absl::string_view if_match) {
   ControlPlaneState& s = *state_;
+  EDGESIM_RETURN_IF_ERROR(CheckIfMatchPresent(if_match));
   std::lock_guard<std::mutex> lock(s.mu);
   EDGESIM_ASSIGN_OR_RETURN(DistributionRecord * r, s.Lookup(s.distributions, id));
   EDGESIM_RETURN_IF_ERROR(CheckIfMatch(if_match, r->etag));
@@ -237,7 +239,8 @@ absl::Status ControlPlane::DeleteDistribution(absl::string_view id, absl::string
 }
 
 absl::StatusOr<json> ControlPlane::ListDistributions(absl::string_view marker, int max_items,
-                                                     absl::Time now) const {
+                                                     absl::Time now,
+                                                     absl::string_view partition) const {
   ControlPlaneState& s = *state_;
   std::lock_guard<std::mutex> lock(s.mu);
   std::vector<std::string> ids;
@@ -245,7 +248,7 @@ absl::StatusOr<json> ControlPlane::ListDistributions(absl::string_view marker, i
   EDGESIM_ASSIGN_OR_RETURN(const ListPage page, Paginate(ids, marker, max_items));
   json items = json::array();
   for (size_t i = page.begin; i < page.end; ++i) {
-    items.push_back(DistributionSummary(s, s.distributions[i], now));
+    items.push_back(DistributionSummary(s, s.distributions[i], now, partition));
   }
   return page.ToJson(std::move(items));
 }

@@ -25,8 +25,9 @@ absl::Status CheckIfMatchPresent(absl::string_view if_match) {
 absl::Status CheckIfMatch(absl::string_view if_match, absl::string_view etag) {
   EDGESIM_RETURN_IF_ERROR(CheckIfMatchPresent(if_match));
   if (if_match != etag) {
-    return MakeApiError("PreconditionFailed", absl::StrCat("The If-Match version ", if_match,
-                                                           " is not the resource's current ETag."));
+    return MakeApiError("PreconditionFailed",
+                        "The request failed because it didn't meet the preconditions in one or "
+                        "more request-header fields.");
   }
   return absl::OkStatus();
 }

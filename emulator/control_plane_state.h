@@ -165,8 +165,8 @@ using PolicyKinds = PolicyKindList<CachePolicyKind, OriginRequestPolicyKind>;
 // Update and Delete's If-Match rules (API 1.7): InvalidIfMatchVersion when `if_match` is
 // empty, PreconditionFailed when it is not `etag`.
 absl::Status CheckIfMatch(absl::string_view if_match, absl::string_view etag);
-// The first half alone: InvalidIfMatchVersion when `if_match` is empty (policy_resource.h checks
-// it before looking the Id up).
+// The first half alone: InvalidIfMatchVersion when `if_match` is empty. Checked before the Id is
+// looked up: a request without If-Match is refused whatever it names (API 1.7).
 absl::Status CheckIfMatchPresent(absl::string_view if_match);
 
 // A problem policy's loaders report (every line of it) as InvalidArgument.

@@ -28,11 +28,12 @@ json TagsJson(const Tags& tags) {
   return out;
 }
 
-// The distribution `arn` names: InvalidArgument when it is no distribution ARN, NoSuchResource
-// when no distribution has its id.
-absl::StatusOr<DistributionRecord*> Tagged(ControlPlaneState& s, absl::string_view arn) {
+// The distribution `arn` names: InvalidArgument when it is no distribution ARN of the caller's
+// `partition`, NoSuchResource when no distribution has its id.
+absl::StatusOr<DistributionRecord*> Tagged(ControlPlaneState& s, absl::string_view arn,
+                                           absl::string_view partition) {
   const std::vector<absl::string_view> parts = absl::StrSplit(arn, ':');
-  if (parts.size() != 6 || parts[0] != "arn" || parts[1].empty() || parts[2] != "cloudfront" ||
+  if (parts.size() != 6 || parts[0] != "arn" || parts[1] != partition || parts[2] != "cloudfront" ||
       !absl::StartsWith(parts[5], "distribution/")) {
     return MakeApiError("InvalidArgument",
                         absl::StrCat("\"", arn, "\" is not a CloudFront distribution ARN."));
@@ -69,17 +70,19 @@ absl::StatusOr<Tags> ParseTags(const json& tags) {
   return out;
 }
 
-absl::StatusOr<json> ControlPlane::ListTagsForResource(absl::string_view arn) const {
+absl::StatusOr<json> ControlPlane::ListTagsForResource(absl::string_view arn,
+                                                       absl::string_view partition) const {
   ControlPlaneState& s = *state_;
   std::lock_guard<std::mutex> lock(s.mu);
-  EDGESIM_ASSIGN_OR_RETURN(const DistributionRecord* r, Tagged(s, arn));
+  EDGESIM_ASSIGN_OR_RETURN(const DistributionRecord* r, Tagged(s, arn, partition));
   return TagsJson(r->tags);
 }
 
-absl::Status ControlPlane::TagResource(absl::string_view arn, const json& tags) {
+absl::Status ControlPlane::TagResource(absl::string_view arn, const json& tags,
+                                       absl::string_view partition) {
   ControlPlaneState& s = *state_;
   std::lock_guard<std::mutex> lock(s.mu);
-  EDGESIM_ASSIGN_OR_RETURN(DistributionRecord * r, Tagged(s, arn));
+  EDGESIM_ASSIGN_OR_RETURN(DistributionRecord * r, Tagged(s, arn, partition));
   EDGESIM_ASSIGN_OR_RETURN(const Tags added, ParseTags(tags));
   for (const auto& add : added) {
     // Not a structured binding: clang before 16 cannot capture one in the lambda.
@@ -94,10 +97,11 @@ absl::Status ControlPlane::TagResource(absl::string_view arn, const json& tags) 
   return absl::OkStatus();
 }
 
-absl::Status ControlPlane::UntagResource(absl::string_view arn, const json& keys) {
+absl::Status ControlPlane::UntagResource(absl::string_view arn, const json& keys,
+                                         absl::string_view partition) {
   ControlPlaneState& s = *state_;
   std::lock_guard<std::mutex> lock(s.mu);
-  EDGESIM_ASSIGN_OR_RETURN(DistributionRecord * r, Tagged(s, arn));
+  EDGESIM_ASSIGN_OR_RETURN(DistributionRecord * r, Tagged(s, arn, partition));
   const policy::JsonReader reader(keys, "TagKeys");
   EDGESIM_RETURN_IF_ERROR(reader.ExpectObject());
   EDGESIM_ASSIGN_OR_RETURN(const std::vector<std::string> removed, StringItems(reader));

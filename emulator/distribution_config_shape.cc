@@ -8,6 +8,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "emulator/api_error.h"
+#include "policy/cache_policy.h"
 #include "policy/cloudfront_defaults.h"
 #include "policy/json_reader.h"
 #include "policy/status_macros.h"
@@ -64,10 +65,8 @@ absl::Status CheckTargets(const JsonReader& config) {
   for (const JsonReader& b : Behaviors(config)) {
     absl::StatusOr<std::string> target = b.Field("TargetOriginId").String();
     if (target.ok() && !targets.contains(*target)) {
-      return MakeApiError(
-          "NoSuchOrigin",
-          absl::StrCat("One or more of your origins or origin groups do not exist: ",
-                       "TargetOriginId \"", *target, "\"."));
+      return MakeApiError("NoSuchOrigin",
+                          "One or more of your origins or origin groups do not exist.");
     }
   }
   return absl::OkStatus();
@@ -87,8 +86,7 @@ absl::Status CheckCachePolicies(const JsonReader& config,
                                 const std::function<bool(absl::string_view)>& exists) {
   for (const std::string& id : PolicyIdsAt(config, "CachePolicyId")) {
     if (!exists(id)) {
-      return MakeApiError("NoSuchCachePolicy",
-                          absl::StrCat("The cache policy does not exist: \"", id, "\"."));
+      return MakeApiError("NoSuchCachePolicy", "The cache policy does not exist.");
     }
   }
   return absl::OkStatus();
@@ -104,11 +102,12 @@ void MergeMissing(json& target, const json& defaults) {
   }
 }
 
+// policy::kDefaultMethods as CloudFront lists them in its answers: HEAD first (API 1.7).
 const json& DefaultMethods() {
   static const json* const kMethods = new json{
       {"Quantity", policy::kDefaultMethods.size()},
       {"Items",
-       std::vector<std::string>(policy::kDefaultMethods.begin(), policy::kDefaultMethods.end())}};
+       std::vector<std::string>(policy::kDefaultMethods.rbegin(), policy::kDefaultMethods.rend())}};
   return *kMethods;
 }
 
@@ -173,8 +172,26 @@ const json& BehaviorDefaults() {
   return *kDefaults;
 }
 
+// A legacy behavior (ForwardedValues, no cache policy) reads back with its empty lists and the
+// TTLs it acts on (API 1.7): DefaultTTL and MaxTTL as policy's SetTtlsWithDefaults fills them.
+void MergeLegacyDefaults(json& behavior) {
+  const auto fv = behavior.find("ForwardedValues");
+  if (fv == behavior.end() || !fv->is_object()) return;
+  MergeMissing(*fv, {{"Headers", {{"Quantity", 0}}}, {"QueryStringCacheKeys", {{"Quantity", 0}}}});
+  const auto seconds = [&](const char* key) -> absl::optional<int64_t> {
+    const auto it = behavior.find(key);
+    if (it == behavior.end() || !it->is_number_integer()) return absl::nullopt;
+    return it->get<int64_t>();
+  };
+  policy::CachePolicy ttls;
+  policy::SetTtlsWithDefaults(seconds("MinTTL"), seconds("DefaultTTL"), seconds("MaxTTL"), &ttls);
+  MergeMissing(behavior, {{"DefaultTTL", absl::ToInt64Seconds(ttls.default_ttl)},
+                          {"MaxTTL", absl::ToInt64Seconds(ttls.max_ttl)}});
+}
+
 void MergeBehaviorDefaults(json& behavior) {
   if (!behavior.is_object()) return;
+  MergeLegacyDefaults(behavior);
   // AllowedMethods without CachedMethods caches the default methods (GET and HEAD).
   if (const auto allowed = behavior.find("AllowedMethods");
       allowed != behavior.end() && allowed->is_object()) {

@@ -42,7 +42,8 @@ std::vector<std::string> BehaviorPolicyIdsOf(const nlohmann::json& config,
 // `config` with every default it lacks: top-level members (Aliases, Logging, PriceClass,
 // ViewerCertificate, Restrictions, HttpVersion, IsIPV6Enabled, ...), each origin's
 // (ConnectionAttempts, ConnectionTimeout, OriginShield, timeouts) and each behavior's (Compress,
-// AllowedMethods, TrustedSigners, ...). Members present are never changed.
+// AllowedMethods HEAD first, TrustedSigners, ...; a legacy one's ForwardedValues Headers and
+// QueryStringCacheKeys, DefaultTTL and MaxTTL). Members present are never changed.
 nlohmann::json WithDistributionConfigDefaults(nlohmann::json config);
 
 }  // namespace edgesim::emulator

@@ -159,8 +159,8 @@ absl::Status ValidateInvalidationBatch(const std::vector<std::string>& paths, in
   if (declared_quantity < 0 || static_cast<size_t>(declared_quantity) != paths.size()) {
     return MakeInvalidationError(
         InvalidationErrorCode::kInconsistentQuantities,
-        absl::StrCat("The value of Quantity and the size of Items don't match: Paths.Quantity is ",
-                     declared_quantity, " but Paths.Items holds ", paths.size(), " paths."));
+        absl::StrCat("The specified quantity of Paths (", declared_quantity,
+                     ") does not match the actual quantity supplied (", paths.size(), ")."));
   }
   const auto file_paths = std::count_if(paths.begin(), paths.end(),
                                         [](const std::string& p) { return !IsWildcardPath(p); });

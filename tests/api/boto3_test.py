@@ -13,21 +13,7 @@ import urllib.request
 import botocore.exceptions
 
 import edgesim_serve
-from edgesim_serve import Serve
-
-CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"
-
-
-def distribution_config(ref, enabled=True, target="origin-1", cache_policy=CACHING_OPTIMIZED):
-    return {
-        "CallerReference": ref, "Comment": "boto3", "Enabled": enabled,
-        "Origins": {"Quantity": 1, "Items": [{
-            "Id": "origin-1", "DomainName": "origin.example.com",
-            "CustomOriginConfig": {"HTTPPort": 80, "HTTPSPort": 443,
-                                   "OriginProtocolPolicy": "http-only"}}]},
-        "DefaultCacheBehavior": {"TargetOriginId": target, "ViewerProtocolPolicy": "allow-all",
-                                 "CachePolicyId": cache_policy},
-    }
+from edgesim_serve import CACHING_OPTIMIZED, Serve, distribution_config
 
 
 def batch(ref, *paths, quantity=None):

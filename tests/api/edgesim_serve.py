@@ -68,3 +68,24 @@ def cloudfront(serve, region="us-east-1"):
         "cloudfront", endpoint_url=serve.api, region_name=region,
         aws_access_key_id="test", aws_secret_access_key="test",
         config=botocore.config.Config(retries={"max_attempts": 1, "mode": "standard"}))
+
+
+# The managed CachingOptimized cache policy.
+CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"
+
+
+def distribution_config(ref, enabled=True, target="origin-1", cache_policy=CACHING_OPTIMIZED,
+                        aliases=()):
+    """The smallest DistributionConfig with one custom origin and a cache policy."""
+    config = {
+        "CallerReference": ref, "Comment": "boto3", "Enabled": enabled,
+        "Origins": {"Quantity": 1, "Items": [{
+            "Id": "origin-1", "DomainName": "origin.example.com",
+            "CustomOriginConfig": {"HTTPPort": 80, "HTTPSPort": 443,
+                                   "OriginProtocolPolicy": "http-only"}}]},
+        "DefaultCacheBehavior": {"TargetOriginId": target, "ViewerProtocolPolicy": "allow-all",
+                                 "CachePolicyId": cache_policy},
+    }
+    if aliases:
+        config["Aliases"] = {"Quantity": len(aliases), "Items": list(aliases)}
+    return config

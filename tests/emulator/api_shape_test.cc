@@ -34,8 +34,9 @@ TEST(CheckQuantitiesTest, FindsTheFirstMismatchAnywhere) {
                       "Items": [{"HeaderName": "a", "HeaderValue": "b"}]}}]}})"),
       "DistributionConfig");
   EXPECT_EQ(ToApiError(nested).code, "InconsistentQuantities");
-  EXPECT_THAT(nested.message(),
-              ::testing::HasSubstr("DistributionConfig.Origins.Items[0].CustomHeaders.Quantity"));
+  EXPECT_EQ(nested.message(),
+            "The specified quantity of CustomHeaders (2) does not match the actual quantity "
+            "supplied (1).");
   EXPECT_EQ(ToApiError(CheckQuantities(json::parse(R"({"Aliases": {"Quantity": 1}})"), "X")).code,
             "InconsistentQuantities");
   // A Quantity of the wrong type is the shape's validation's business.

@@ -248,6 +248,40 @@ TEST_F(CloudFrontApiTest, MalformedHostileAndOversizedBodiesAreMalformedInput) {
   EXPECT_EQ(after->status, 200);
 }
 
+// curl -d sends application/x-www-form-urlencoded; such a body is read under the same 1 MiB
+// bound as any other (httplib's own default for form bodies is 8 KiB).
+TEST_F(CloudFrontApiTest, AFormContentTypeBodyHasTheSameSizeBound) {
+  const auto [id, etag] = Create("ref-form");
+  std::string paths;
+  constexpr int kFormPaths = 400;
+  for (int i = 0; i < kFormPaths; ++i) {
+    absl::StrAppend(&paths, "<Path>/assets/deeply/nested/folder/file-", i, ".js</Path>");
+  }
+  const std::string batch =
+      absl::StrCat(R"(<InvalidationBatch xmlns="http://cloudfront.amazonaws.com/doc/2020-05-31/">)",
+                   "<CallerReference>form-body</CallerReference><Paths><Quantity>", kFormPaths,
+                   "</Quantity><Items>", paths, "</Items></Paths></InvalidationBatch>");
+  ASSERT_GT(batch.size(), 16u << 10);
+  httplib::Result created = Send("POST", "/2020-05-31/distribution/" + id + "/invalidation", batch,
+                                 {{"Content-Type", "application/x-www-form-urlencoded"}});
+  ASSERT_TRUE(created);
+  EXPECT_EQ(created->status, 201) << created->body;
+  EXPECT_EQ(XmlText(created->body, "Invalidation/InvalidationBatch/Paths/Quantity"),
+            absl::StrCat(kFormPaths));
+}
+
+// `curl -X POST` sends neither Content-Length nor Transfer-Encoding: such a request has no body
+// (RFC 9112 section 6.3) and is answered MissingBody, not read until the connection times out.
+TEST_F(CloudFrontApiTest, APostWithoutContentLengthHasNoBody) {
+  auto responses = serve_->RawApiExchange(
+      "POST /2020-05-31/distribution HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", 1);
+  ASSERT_TRUE(responses.ok()) << responses.status();
+  ASSERT_EQ(responses->size(), 1u);
+  EXPECT_EQ(responses->front().result_int(), 400);
+  EXPECT_EQ(XmlText(responses->front().body(), "ErrorResponse/Error/Code"), "MissingBody")
+      << responses->front().body();
+}
+
 TEST_F(CloudFrontApiTest, UnknownRoutesAreXml404sAndTheAdminApiStillAnswers) {
   ExpectError(Send("GET", "/2020-05-31/no-such-thing"), 404, "NotFound");
   ExpectError(Send("PATCH", "/2020-05-31/distribution"), 404, "NotFound");

@@ -60,8 +60,11 @@ TEST_F(ControlPlaneTest, ReadsKeepTheCallersMembersAndFillDefaults) {
   EXPECT_EQ(c["Comment"], "test");
   EXPECT_EQ(c["PriceClass"], "PriceClass_100");
   EXPECT_EQ(c["ContinuousDeploymentPolicyId"], "");
-  EXPECT_EQ(c["DefaultCacheBehavior"]["ForwardedValues"],
-            Config()["DefaultCacheBehavior"]["ForwardedValues"]);
+  // The caller's ForwardedValues, with the empty lists CloudFront answers (API 1.7).
+  json forwarded = Config()["DefaultCacheBehavior"]["ForwardedValues"];
+  forwarded["Headers"] = {{"Quantity", 0}};
+  forwarded["QueryStringCacheKeys"] = {{"Quantity", 0}};
+  EXPECT_EQ(c["DefaultCacheBehavior"]["ForwardedValues"], forwarded);
   // API 1.7's defaults.
   EXPECT_EQ(c["HttpVersion"], "http2");
   EXPECT_EQ(c["IsIPV6Enabled"], true);
@@ -115,6 +118,14 @@ TEST_F(ControlPlaneTest, UpdateNeedsTheCurrentETagAndServesTheNewBehaviors) {
   EXPECT_NE(again->etag, updated->etag);
 }
 
+// A request without If-Match is refused before its Id is looked up (API 1.7).
+TEST_F(ControlPlaneTest, AMissingIfMatchIsRefusedWhateverTheIdNames) {
+  EXPECT_EQ(Code(cp_->UpdateDistribution("ENOSUCHID", Config(), "", now_).status()),
+            "InvalidIfMatchVersion");
+  EXPECT_EQ(Code(cp_->DeleteDistribution("ENOSUCHID", "")), "InvalidIfMatchVersion");
+  EXPECT_EQ(Code(cp_->DeleteDistribution("ENOSUCHID", "E1")), "NoSuchDistribution");
+}
+
 TEST_F(ControlPlaneTest, DisableLeavesTheRegistryAndOnlyDisabledOnesDelete) {
   const std::string id = Create();
   EXPECT_EQ(Code(cp_->DeleteDistribution(id, ETag(id))), "DistributionNotDisabled");
@@ -164,7 +175,8 @@ TEST_F(ControlPlaneTest, ConfigErrorsHaveCloudFrontsCodesAndChangeNothing) {
   } cases[] = {
       {no_origin, "NoSuchOrigin", "One or more of your origins or origin groups do not exist"},
       {no_policy, "NoSuchCachePolicy", "The cache policy does not exist"},
-      {inconsistent, "InconsistentQuantities", "DistributionConfig.Origins.Quantity"},
+      {inconsistent, "InconsistentQuantities",
+       "The specified quantity of Origins (2) does not match the actual quantity supplied (1)."},
       {bad_value, "InvalidArgument",
        "DistributionConfig.DefaultCacheBehavior.ViewerProtocolPolicy"},
       {no_reference, "InvalidArgument", "DistributionConfig.CallerReference"},

@@ -180,8 +180,8 @@ TEST(InvalidationBatchTest, AcceptsAConsistentBatch) {
 TEST(InvalidationBatchTest, QuantityMustMatchItems) {
   const absl::Status status = ValidateInvalidationBatch({"/a.jpg", "/b.jpg"}, 3);
   EXPECT_EQ(CodeOf(status), InvalidationErrorCode::kInconsistentQuantities);
-  EXPECT_THAT(std::string(status.message()),
-              HasSubstr("Paths.Quantity is 3 but Paths.Items holds 2"));
+  EXPECT_EQ(status.message(),
+            "The specified quantity of Paths (3) does not match the actual quantity supplied (2).");
 }
 
 // Checked before the paths: a wrong Quantity wins over a bad path.
