@@ -69,6 +69,8 @@ void ControlPlane::Reset(absl::Time now) {
   }
   s.distributions = s.adopted;
   s.cache_policies = s.initial_policies;
+  s.origin_access_controls.clear();
+  s.origin_access_identities.clear();
   s.ledger = policy::InvalidationLedger(s.options.model);
 }
 

@@ -59,26 +59,6 @@ absl::Status CheckPolicyName(const ControlPlaneState& s, absl::string_view name,
   return absl::OkStatus();
 }
 
-// Redeploys every deployed distribution whose behaviors use `changed` (a custom policy's new
-// version); all or nothing.
-absl::Status RedeployUsers(ControlPlaneState& s, const policy::CachePolicy& changed) {
-  policy::AccountResources account = s.Resources();
-  account.cache_policies[changed.id] = changed;
-  std::vector<std::pair<DistributionRecord*, std::shared_ptr<LiveDistribution>>> next;
-  for (DistributionRecord& r : s.distributions) {
-    if (r.live == nullptr || !UsesCachePolicy(r.config, changed.id)) continue;
-    EDGESIM_ASSIGN_OR_RETURN(policy::Distribution d, s.LoadConfig(r, r.config, account));
-    EDGESIM_ASSIGN_OR_RETURN(std::shared_ptr<LiveDistribution> live,
-                             s.Build(std::move(d), r.live.get()));
-    next.emplace_back(&r, std::move(live));
-  }
-  for (auto& [r, live] : next) {
-    EDGESIM_RETURN_IF_ERROR(s.Publish(r->id, r->live, live));
-    r->live = std::move(live);
-  }
-  return absl::OkStatus();
-}
-
 }  // namespace
 
 absl::StatusOr<Versioned> ControlPlane::CreateCachePolicy(const json& config, absl::Time now) {
@@ -113,7 +93,10 @@ absl::StatusOr<Versioned> ControlPlane::UpdateCachePolicy(absl::string_view id, 
   EDGESIM_ASSIGN_OR_RETURN(policy::CachePolicy p, LoadCachePolicy(config));
   EDGESIM_RETURN_IF_ERROR(CheckPolicyName(s, p.name, r->id));
   p.id = r->id;
-  EDGESIM_RETURN_IF_ERROR(RedeployUsers(s, p));
+  policy::AccountResources account = s.Resources();
+  account.cache_policies[p.id] = p;
+  EDGESIM_RETURN_IF_ERROR(
+      s.RedeployUsers(account, [&](const json& c) { return UsesCachePolicy(c, p.id); }));
   r->config = WithCachePolicyDefaults(config, p);
   r->policy = std::move(p);
   r->etag = s.NewETag(r->etag);

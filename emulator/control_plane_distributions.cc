@@ -130,6 +130,7 @@ absl::StatusOr<policy::Distribution> ControlPlaneState::LoadConfig(
   EDGESIM_RETURN_IF_ERROR(CheckDistributionConfigShape(config, [&](absl::string_view id) {
     return policy::FindManagedCachePolicy(id) != nullptr || account.cache_policies.contains(id);
   }));
+  EDGESIM_RETURN_IF_ERROR(CheckOriginAccess(config, account));
   absl::StatusOr<policy::DistributionConfig> loaded =
       policy::LoadDistributionConfigJson(Dump(WithDistributionConfigDefaults(config)), &account);
   if (!loaded.ok()) return AsInvalidArgument(loaded.status());

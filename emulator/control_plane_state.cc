@@ -95,6 +95,12 @@ policy::AccountResources ControlPlaneState::Resources() const {
   for (const CachePolicyRecord& r : cache_policies) {
     if (!r.managed) account.cache_policies[r.id] = r.policy;
   }
+  for (const OriginAccessControlRecord& r : origin_access_controls) {
+    account.origin_access_controls[r.id] = r.oac;
+  }
+  for (const OriginAccessIdentityRecord& r : origin_access_identities) {
+    account.origin_access_identities.insert(r.id);
+  }
   return account;
 }
 

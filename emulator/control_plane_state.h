@@ -85,6 +85,34 @@ struct CachePolicyRecord {
   bool managed = false;
 };
 
+// An origin access control (SPEC 10.1): its config as sent and as the model reads it.
+struct OriginAccessControlRecord {
+  // NoSuchOriginAccessControl.
+  static absl::Status NotFound();
+
+  std::string id;
+  std::string etag;
+  nlohmann::json config;
+  policy::OriginAccessControl oac;
+};
+
+// A legacy origin access identity (SPEC 10.3); `config` is {CallerReference, Comment}.
+struct OriginAccessIdentityRecord {
+  // NoSuchCloudFrontOriginAccessIdentity.
+  static absl::Status NotFound();
+
+  std::string id;
+  std::string etag;
+  std::string s3_canonical_user_id;
+  nlohmann::json config;
+};
+
+// The OAC and OAI names of every origin of `config` (SPEC 10.1, 10.3), checked against `account`
+// with CloudFront's codes: IllegalOriginAccessConfiguration (both on one origin),
+// InvalidOriginAccessControl, InvalidOriginAccessIdentity (control_plane_origin_access.cc).
+absl::Status CheckOriginAccess(const nlohmann::json& config,
+                               const policy::AccountResources& account);
+
 // Update and Delete's If-Match rules (API 1.7): InvalidIfMatchVersion when `if_match` is
 // empty, PreconditionFailed when it is not `etag`.
 absl::Status CheckIfMatch(absl::string_view if_match, absl::string_view etag);
@@ -139,6 +167,11 @@ struct ControlPlaneState {
   // The account's custom resources, which distribution configs may name besides the managed ones.
   policy::AccountResources Resources() const;
 
+  // Redeploys, all or nothing, every deployed distribution whose config `uses` says so, its
+  // configs loaded against `account` (the account's resources with a changed one in place).
+  absl::Status RedeployUsers(const policy::AccountResources& account,
+                             const std::function<bool(const nlohmann::json&)>& uses);
+
   // --- Deploying a distribution (control_plane_distributions.cc); cache policy updates redeploy
   // the distributions using them, and Reset restores adopted ones.
 
@@ -166,6 +199,8 @@ struct ControlPlaneState {
   uint64_t next_invalidation_order = 0;
   std::vector<DistributionRecord> distributions;  // creation order
   std::vector<CachePolicyRecord> cache_policies;  // managed ones first, then creation order
+  std::vector<OriginAccessControlRecord> origin_access_controls;    // creation order
+  std::vector<OriginAccessIdentityRecord> origin_access_identities;  // creation order
   // What Reset returns to: the managed and adopted policies, the adopted distributions.
   std::vector<CachePolicyRecord> initial_policies;
   std::vector<DistributionRecord> adopted;

@@ -19,10 +19,12 @@
 #include <string>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "policy/cache_policy.h"
 #include "policy/distribution.h"
+#include "policy/origin_access.h"
 
 namespace edgesim::policy {
 
@@ -33,12 +35,20 @@ using CustomCachePolicies = absl::flat_hash_map<std::string, CachePolicy>;
 // own resources, each by Id (the control plane's, or a config file's).
 struct AccountResources {
   CustomCachePolicies cache_policies;
+  // Origin access controls by Id (an origin's OriginAccessControlId) and the Ids of legacy origin
+  // access identities (its S3OriginConfig.OriginAccessIdentity), SPEC 10.
+  absl::flat_hash_map<std::string, OriginAccessControl> origin_access_controls;
+  absl::flat_hash_set<std::string> origin_access_identities;
 };
 
 // Loads any of the shapes above. `Id` and `DomainName` come from a get-distribution output, and
 // keep `Distribution`'s defaults otherwise. A behavior's CachePolicyId may name a managed policy
 // (by ID, API or console name), a policy in the file's "CachePolicies", or one in `account` (the
-// file wins on a shared Id). InvalidArgumentError lists every problem; malformed JSON gives one
+// file wins on a shared Id). An origin's OriginAccessControlId names an OAC in `account` or in the
+// file's "OriginAccessControls" (an edgesim extension like "CachePolicies": [{"Id",
+// "OriginAccessControlConfig"}] or get-origin-access-control items); its OriginAccessIdentity an
+// OAI in `account`, or, without `account`, any well-formed one (a config file cannot hold OAIs).
+// InvalidArgumentError lists every problem; malformed JSON gives one
 // line with the parser's position.
 absl::StatusOr<Distribution> LoadDistributionJson(absl::string_view json_text,
                                                   const AccountResources* account = nullptr);
@@ -51,5 +61,14 @@ absl::StatusOr<DistributionConfig> LoadDistributionConfigJson(
 // `{"CachePolicy": {"Id", "CachePolicyConfig"}}` (get-cache-policy, which also sets the Id).
 // Absent TTLs take the SPEC 2.2 defaults; TTL order and behaviors are validated.
 absl::StatusOr<CachePolicy> LoadCachePolicyConfigJson(absl::string_view json_text);
+
+// The longest OriginAccessControlConfig.Name (API_OriginAccessControlConfig).
+inline constexpr size_t kMaxOriginAccessControlNameLength = 64;
+
+// A bare OriginAccessControlConfig (SPEC 10.1): Name (required, at most 64 characters),
+// Description, SigningProtocol "sigv4", SigningBehavior and OriginAccessControlOriginType (one of
+// their values). InvalidArgumentError lists every problem.
+absl::StatusOr<OriginAccessControl> LoadOriginAccessControlConfigJson(
+    absl::string_view json_text);
 
 }  // namespace edgesim::policy
