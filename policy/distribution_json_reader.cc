@@ -158,8 +158,10 @@ void ParseOriginTransport(CollectingReader& w, const JsonReader& config, Origin*
 // Where an origin's OriginAccessControlId and OriginAccessIdentity are looked up.
 struct AccessNames {
   const AccountResources& account;
-  // false: OAIs are not known (a config file read alone), so any well-formed one is taken.
-  bool identities_known = true;
+  // false: a config file read alone, which cannot know the account's OAIs or every OAC: an OAC Id
+  // it does not define is taken as CloudFront's recommended one (always, s3), any well-formed OAI
+  // Id as an existing identity, so exports of real distributions load.
+  bool account_known = true;
 };
 
 // OriginAccessControlId and S3OriginConfig.OriginAccessIdentity (SPEC 10.1, 10.3): what signs the
@@ -172,7 +174,9 @@ void ParseOriginAccess(CollectingReader& w, const JsonReader& j,
   }
   if (!o->origin_access_control_id.empty()) {
     const auto it = names.account.origin_access_controls.find(o->origin_access_control_id);
-    if (it == names.account.origin_access_controls.end()) {
+    if (it == names.account.origin_access_controls.end() && !names.account_known) {
+      o->signing = SigningOf(OriginAccessControl{});
+    } else if (it == names.account.origin_access_controls.end()) {
       w.Problem(j.Field("OriginAccessControlId").Error("names no origin access control"));
     } else {
       o->signing = SigningOf(it->second);
@@ -183,7 +187,7 @@ void ParseOriginAccess(CollectingReader& w, const JsonReader& j,
   const absl::optional<std::string> id = OriginAccessIdentityId(o->origin_access_identity);
   if (!id.has_value()) {
     w.Problem(field.Error("is not origin-access-identity/cloudfront/<Id>"));
-  } else if (names.identities_known && !names.account.origin_access_identities.contains(*id)) {
+  } else if (names.account_known && !names.account.origin_access_identities.contains(*id)) {
     w.Problem(field.Error("names no origin access identity"));
   } else if (!o->origin_access_control_id.empty()) {
     w.Problem(field.Error("an origin uses an origin access control or an origin access identity, "
@@ -514,7 +518,7 @@ absl::StatusOr<Distribution> LoadDistributionJson(absl::string_view json_text,
   ParseOriginAccessControls(w, root, &resources.origin_access_controls);
   if (config.has_value()) {
     distribution.config = ParseDistributionConfig(
-        w, *config, {.account = resources, .identities_known = account != nullptr});
+        w, *config, {.account = resources, .account_known = account != nullptr});
     AppendUnlessCovered(ValidateDistributionConfig(distribution.config, config->location()),
                         &w.problems());
   }

@@ -47,7 +47,8 @@ struct AccountResources {
 // file wins on a shared Id). An origin's OriginAccessControlId names an OAC in `account` or in the
 // file's "OriginAccessControls" (an edgesim extension like "CachePolicies": [{"Id",
 // "OriginAccessControlConfig"}] or get-origin-access-control items); its OriginAccessIdentity an
-// OAI in `account`, or, without `account`, any well-formed one (a config file cannot hold OAIs).
+// OAI in `account`. Without `account` (a config file alone) an OAC Id the file does not define is
+// taken as SigningBehavior always for s3, and any well-formed OAI Id as existing.
 // InvalidArgumentError lists every problem; malformed JSON gives one
 // line with the parser's position.
 absl::StatusOr<Distribution> LoadDistributionJson(absl::string_view json_text,

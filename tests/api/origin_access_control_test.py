@@ -63,7 +63,8 @@ class Moto:
         s3.put_object(Bucket=BUCKET, Key="index.html", Body=b"<h1>private</h1>")
         # From here on every request needs a valid signature by a known key.
         urllib.request.urlopen(urllib.request.Request(
-            self.url + "/moto-api/reset-auth", data=b"0", method="POST")).read()
+            self.url + "/moto-api/reset-auth", data=b"0", method="POST",
+            headers={"Content-Type": "text/plain"})).read()
 
     def stop(self):
         self.proc.terminate()

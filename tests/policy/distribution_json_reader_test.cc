@@ -493,18 +493,26 @@ TEST(LoadDistributionConfigJsonOriginAccess, OaiSignsAlwaysAsS3) {
   EXPECT_EQ(c->origins[0].signing, LegacyIdentitySigning());
 }
 
+TEST(LoadDistributionConfigJsonOriginAccess, AFileAloneTakesAnUnknownOacAsAlwaysS3) {
+  absl::StatusOr<DistributionConfig> c =
+      LoadDistributionConfigJson(OriginAccessConfig(R"("OriginAccessControlId": "EREAL")"));
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->origins[0].signing, SigningOf(OriginAccessControl{}));
+}
+
 TEST(LoadDistributionConfigJsonOriginAccess, UnknownOacBothAndUnknownOaiAreProblems) {
-  EXPECT_THAT(LoadDistributionConfigJson(OriginAccessConfig(R"("OriginAccessControlId": "ENO")"))
-                  .status()
-                  .message(),
-              testing::HasSubstr("names no origin access control"));
+  const AccountResources account;  // no OACs, no identities
+  EXPECT_THAT(
+      LoadDistributionConfigJson(OriginAccessConfig(R"("OriginAccessControlId": "ENO")"), &account)
+          .status()
+          .message(),
+      testing::HasSubstr("names no origin access control"));
   EXPECT_THAT(LoadDistributionConfigJson(
                   OriginAccessConfig(R"("OriginAccessControlId": "EOAC1", "S3OriginConfig":
                       {"OriginAccessIdentity": "origin-access-identity/cloudfront/EX"})"))
                   .status()
                   .message(),
               testing::HasSubstr("not both"));
-  const AccountResources account;  // no identities
   EXPECT_THAT(LoadDistributionConfigJson(
                   OriginAccessConfig(R"("S3OriginConfig":
                       {"OriginAccessIdentity": "origin-access-identity/cloudfront/EX"})"),
