@@ -5,7 +5,8 @@
 //
 // Each resource's operations live in a file of their own: control_plane_distributions.cc,
 // control_plane_cache_policies.cc, control_plane_invalidations.cc (and the pricing ledger),
-// control_plane_tags.cc; control_plane.cc adopts registered distributions and resets.
+// control_plane_tags.cc, control_plane_origin_access.cc (OACs and OAIs); control_plane.cc adopts
+// registered distributions and resets.
 //
 //   std::lock_guard<std::mutex> lock(s.mu);
 //   EDGESIM_ASSIGN_OR_RETURN(DistributionRecord * r, s.Lookup(s.distributions, id));

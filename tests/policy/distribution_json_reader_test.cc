@@ -466,7 +466,7 @@ TEST(LoadCachePolicyConfigJson, Problems) {
 namespace edgesim::policy {
 namespace {
 
-std::string OriginAccessConfig(absl::string_view origin_extra) {
+std::string ReaderOriginAccessConfig(absl::string_view origin_extra) {
   return absl::StrCat(R"({"OriginAccessControls": [{"Id": "EOAC1", "OriginAccessControlConfig": {
       "Name": "n", "SigningProtocol": "sigv4", "SigningBehavior": "no-override",
       "OriginAccessControlOriginType": "s3"}}],
@@ -479,7 +479,7 @@ std::string OriginAccessConfig(absl::string_view origin_extra) {
 
 TEST(LoadDistributionConfigJsonOriginAccess, OacGivesTheOriginItsSigning) {
   absl::StatusOr<DistributionConfig> c =
-      LoadDistributionConfigJson(OriginAccessConfig(R"("OriginAccessControlId": "EOAC1")"));
+      LoadDistributionConfigJson(ReaderOriginAccessConfig(R"("OriginAccessControlId": "EOAC1")"));
   ASSERT_TRUE(c.ok()) << c.status();
   EXPECT_EQ(c->origins[0].origin_access_control_id, "EOAC1");
   EXPECT_EQ(c->origins[0].signing,
@@ -487,7 +487,7 @@ TEST(LoadDistributionConfigJsonOriginAccess, OacGivesTheOriginItsSigning) {
 }
 
 TEST(LoadDistributionConfigJsonOriginAccess, OaiSignsAlwaysAsS3) {
-  absl::StatusOr<DistributionConfig> c = LoadDistributionConfigJson(OriginAccessConfig(
+  absl::StatusOr<DistributionConfig> c = LoadDistributionConfigJson(ReaderOriginAccessConfig(
       R"("S3OriginConfig": {"OriginAccessIdentity": "origin-access-identity/cloudfront/EX"})"));
   ASSERT_TRUE(c.ok()) << c.status();
   EXPECT_EQ(c->origins[0].signing, LegacyIdentitySigning());
@@ -495,7 +495,7 @@ TEST(LoadDistributionConfigJsonOriginAccess, OaiSignsAlwaysAsS3) {
 
 TEST(LoadDistributionConfigJsonOriginAccess, AFileAloneTakesAnUnknownOacAsAlwaysS3) {
   absl::StatusOr<DistributionConfig> c =
-      LoadDistributionConfigJson(OriginAccessConfig(R"("OriginAccessControlId": "EREAL")"));
+      LoadDistributionConfigJson(ReaderOriginAccessConfig(R"("OriginAccessControlId": "EREAL")"));
   ASSERT_TRUE(c.ok()) << c.status();
   EXPECT_EQ(c->origins[0].signing, SigningOf(OriginAccessControl{}));
 }
@@ -503,24 +503,24 @@ TEST(LoadDistributionConfigJsonOriginAccess, AFileAloneTakesAnUnknownOacAsAlways
 TEST(LoadDistributionConfigJsonOriginAccess, UnknownOacBothAndUnknownOaiAreProblems) {
   const AccountResources account;  // no OACs, no identities
   EXPECT_THAT(
-      LoadDistributionConfigJson(OriginAccessConfig(R"("OriginAccessControlId": "ENO")"), &account)
+      LoadDistributionConfigJson(ReaderOriginAccessConfig(R"("OriginAccessControlId": "ENO")"), &account)
           .status()
           .message(),
       testing::HasSubstr("names no origin access control"));
   EXPECT_THAT(LoadDistributionConfigJson(
-                  OriginAccessConfig(R"("OriginAccessControlId": "EOAC1", "S3OriginConfig":
+                  ReaderOriginAccessConfig(R"("OriginAccessControlId": "EOAC1", "S3OriginConfig":
                       {"OriginAccessIdentity": "origin-access-identity/cloudfront/EX"})"))
                   .status()
                   .message(),
               testing::HasSubstr("not both"));
   EXPECT_THAT(LoadDistributionConfigJson(
-                  OriginAccessConfig(R"("S3OriginConfig":
+                  ReaderOriginAccessConfig(R"("S3OriginConfig":
                       {"OriginAccessIdentity": "origin-access-identity/cloudfront/EX"})"),
                   &account)
                   .status()
                   .message(),
               testing::HasSubstr("names no origin access identity"));
-  EXPECT_FALSE(LoadDistributionConfigJson(OriginAccessConfig(R"("OriginAccessControlId": "",
+  EXPECT_FALSE(LoadDistributionConfigJson(ReaderOriginAccessConfig(R"("OriginAccessControlId": "",
       "S3OriginConfig": {"OriginAccessIdentity": ""})"))->origins[0].signing.has_value());
 }
 

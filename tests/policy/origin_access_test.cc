@@ -5,7 +5,7 @@
 namespace edgesim::policy {
 namespace {
 
-Request WithAuthorization(bool viewer_authorization) {
+Request SigningTestRequest(bool viewer_authorization) {
   Request r = Request::Get("/key");
   if (viewer_authorization) r.headers.Add("Authorization", "Bearer viewer");
   return r;
@@ -13,20 +13,20 @@ Request WithAuthorization(bool viewer_authorization) {
 
 TEST(OriginAccessTest, AlwaysSignsOverAViewerAuthorization) {
   const OriginSigning always{.behavior = SigningBehavior::kAlways};
-  EXPECT_TRUE(SignsOriginRequest(always, WithAuthorization(false)));
-  EXPECT_TRUE(SignsOriginRequest(always, WithAuthorization(true)));
+  EXPECT_TRUE(SignsOriginRequest(always, SigningTestRequest(false)));
+  EXPECT_TRUE(SignsOriginRequest(always, SigningTestRequest(true)));
 }
 
 TEST(OriginAccessTest, NeverSigns) {
   const OriginSigning never{.behavior = SigningBehavior::kNever};
-  EXPECT_FALSE(SignsOriginRequest(never, WithAuthorization(false)));
-  EXPECT_FALSE(SignsOriginRequest(never, WithAuthorization(true)));
+  EXPECT_FALSE(SignsOriginRequest(never, SigningTestRequest(false)));
+  EXPECT_FALSE(SignsOriginRequest(never, SigningTestRequest(true)));
 }
 
 TEST(OriginAccessTest, NoOverrideSignsOnlyWithoutAForwardedAuthorization) {
   const OriginSigning no_override{.behavior = SigningBehavior::kNoOverride};
-  EXPECT_TRUE(SignsOriginRequest(no_override, WithAuthorization(false)));
-  EXPECT_FALSE(SignsOriginRequest(no_override, WithAuthorization(true)));
+  EXPECT_TRUE(SignsOriginRequest(no_override, SigningTestRequest(false)));
+  EXPECT_FALSE(SignsOriginRequest(no_override, SigningTestRequest(true)));
 }
 
 TEST(OriginAccessTest, SigningBehaviorNames) {
