@@ -3,6 +3,7 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -108,6 +109,21 @@ absl::StatusOr<emulator::ControlPlaneOptions> ControlPlaneOptionsFor(
   return options;
 }
 
+// The credentials origins behind an OAC or OAI are signed with (SPEC 10.2): the flags, else the
+// usual AWS environment variables; nullopt without an access key and a secret.
+absl::optional<emulator::AwsCredentials> OriginCredentials(const ServeFlags& f) {
+  auto pick = [](const std::string& flag, const char* variable) {
+    const char* env = std::getenv(variable);
+    return !flag.empty() ? flag : std::string(env != nullptr ? env : "");
+  };
+  emulator::AwsCredentials c{
+      .access_key_id = pick(f.origin_access_key_id, "AWS_ACCESS_KEY_ID"),
+      .secret_access_key = pick(f.origin_secret_access_key, "AWS_SECRET_ACCESS_KEY"),
+      .session_token = pick(f.origin_session_token, "AWS_SESSION_TOKEN")};
+  if (c.access_key_id.empty() || c.secret_access_key.empty()) return absl::nullopt;
+  return c;
+}
+
 // Builds the LiveDistribution serving `d`, for config files and the CloudFront API alike: the
 // --origin-dir and --origin entries naming its origins, the S3 endpoint, the serve topology.
 class Deployer {
@@ -117,7 +133,8 @@ class Deployer {
         mappings_(std::move(mappings)),
         topology_(std::move(topology)),
         origins_(std::make_shared<emulator::HttpOriginClient>(
-            emulator::HttpClientOptions{.ca_file = f.origin_ca_file})) {}
+            emulator::HttpClientOptions{.ca_file = f.origin_ca_file})),
+        credentials_(OriginCredentials(f)) {}
 
   absl::StatusOr<std::shared_ptr<emulator::LiveDistribution>> operator()(
       policy::Distribution d) const {
@@ -133,6 +150,8 @@ class Deployer {
     };
     options.origin_dirs = ours(mappings_.dirs);
     options.origin_urls = ours(mappings_.urls);
+    options.origin_credentials = credentials_;
+    options.signing_region = flags_.origin_signing_region;
     EDGESIM_ASSIGN_OR_RETURN(std::unique_ptr<emulator::OriginRouter> router,
                              emulator::OriginRouter::Create(d.config, std::move(options)));
     return emulator::LiveDistribution::Create(std::move(d), topology_, std::move(router));
@@ -142,12 +161,14 @@ class Deployer {
   const OriginMappings& mappings() const { return mappings_; }
   // Every distribution's connections to its origins.
   emulator::HttpOriginClient& origins() const { return *origins_; }
+  const absl::optional<emulator::AwsCredentials>& credentials() const { return credentials_; }
 
  private:
   const ServeFlags& flags_;
   const OriginMappings mappings_;
   const emulator::EdgeTopology topology_;
   const std::shared_ptr<emulator::HttpOriginClient> origins_;
+  const absl::optional<emulator::AwsCredentials> credentials_;
 };
 
 struct Loaded {
@@ -359,6 +380,16 @@ CLI::App* AddServeCommand(CLI::App& app, ServeFlags& f) {
   cmd->add_option("--origin-ca-file", f.origin_ca_file,
                   "PEM CAs trusted for HTTPS origins besides the system's")
       ->check(CLI::ExistingFile);
+  cmd->add_option("--origin-access-key-id", f.origin_access_key_id,
+                  "access key that signs (SigV4) requests to origins behind an origin access "
+                  "control or identity (default: $AWS_ACCESS_KEY_ID)");
+  cmd->add_option("--origin-secret-access-key", f.origin_secret_access_key,
+                  "its secret (default: $AWS_SECRET_ACCESS_KEY)");
+  cmd->add_option("--origin-session-token", f.origin_session_token,
+                  "its session token, sent as X-Amz-Security-Token (default: $AWS_SESSION_TOKEN)");
+  cmd->add_option("--origin-signing-region", f.origin_signing_region,
+                  "Region origin requests are signed for (default: each origin's, from "
+                  "bucket.s3.REGION.amazonaws.com; us-east-1 otherwise)");
   return cmd;
 }
 
@@ -469,6 +500,14 @@ int RunServe(const ServeFlags& f, std::ostream& out, std::ostream& err) {
   out << "api listening on " << api_url << "\n";
   for (const auto& d : loaded.registry.Snapshot()->distributions()) {
     out << "distribution " << d->id() << " " << d->distribution().domain_name << "\n";
+  }
+  if (deploy.credentials().has_value()) {
+    out << "origin signing: SigV4 with access key " << deploy.credentials()->access_key_id
+        << " for origins behind an origin access control or identity\n";
+  } else {
+    out << "origin signing: no credentials (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or "
+           "--origin-access-key-id and --origin-secret-access-key): origins behind an origin "
+           "access control or identity are fetched unsigned\n";
   }
   out.flush();
   if (!loaded.demo_id.empty()) {

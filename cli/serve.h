@@ -62,6 +62,13 @@ struct ServeFlags {
   std::string tls_key;
   // CAs trusted for TLS origins besides the system's (emulator/http_origin.h).
   std::string origin_ca_file;
+  // SigV4 credentials for origins behind an origin access control or identity (SPEC 10.2); empty:
+  // AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN at start-up.
+  std::string origin_access_key_id;
+  std::string origin_secret_access_key;
+  std::string origin_session_token;
+  // The Region signed for; empty: each origin's (from its S3 domain; us-east-1 otherwise).
+  std::string origin_signing_region;
 };
 
 // Registers the subcommand; `run` is called with the parsed flags.

@@ -364,6 +364,11 @@ void MountAdminApi(httplib::Server& server, DistributionRegistry& registry,
     server.Get("/_edgesim/state", [options](const httplib::Request&, httplib::Response& res) {
       WriteJson(res, 200, options.control_plane->CustomPolicies());
     });
+    // SPEC 10: the origin access controls and identities the API holds.
+    server.Get("/_edgesim/origin-access",
+               [options](const httplib::Request&, httplib::Response& res) {
+                 WriteJson(res, 200, options.control_plane->OriginAccessState());
+               });
   }
   // Reset takes no body; one sent is read and ignored.
   auto reset = [&registry, options](const httplib::Request&, const std::string&,

@@ -364,6 +364,79 @@ void MountOriginRequestPolicies(httplib::Server& server, ControlPlane& cp,
        &ControlPlane::ListOriginRequestPolicies});
 }
 
+// Create<Resource>: `create` on the decoded payload, answered 201 with its Location
+// (`path`/<Id>).
+void MountCreate(httplib::Server& server, const core::Clock& clock, absl::string_view operation,
+                 absl::string_view path,
+                 std::function<absl::StatusOr<Versioned>(const json& config)> create) {
+  Mount(server, clock, operation,
+        [operation, path, create = std::move(create)](const httplib::Request& req,
+                                                      absl::Time) -> absl::StatusOr<Reply> {
+          EDGESIM_ASSIGN_OR_RETURN(json config, Payload(req, operation));
+          EDGESIM_ASSIGN_OR_RETURN(Versioned v, create(config));
+          const std::string id = v.body.value("Id", "");
+          return Answer(operation, std::move(v), Location(absl::StrCat(path, id)));
+        });
+}
+
+// List<Resources> paginated by Marker and MaxItems.
+void MountList(httplib::Server& server, const core::Clock& clock, absl::string_view operation,
+               std::function<absl::StatusOr<json>(const std::string& marker, int max_items)> list) {
+  Mount(server, clock, operation,
+        [operation, list = std::move(list)](const httplib::Request& req,
+                                            absl::Time) -> absl::StatusOr<Reply> {
+          EDGESIM_ASSIGN_OR_RETURN(int max_items, MaxItems(req));
+          EDGESIM_ASSIGN_OR_RETURN(json body, list(Param(req, "Marker"), max_items));
+          return Answer(operation, {std::move(body), ""});
+        });
+}
+
+// SPEC 10.1, 10.3.
+void MountOriginAccess(httplib::Server& server, ControlPlane& cp, const core::Clock& clock) {
+  MountCreate(server, clock, "CreateOriginAccessControl", "origin-access-control/",
+              [&cp](const json& config) { return cp.CreateOriginAccessControl(config); });
+  MountRead(server, clock, "GetOriginAccessControl",
+            [&cp](const std::string& id, absl::Time) { return cp.GetOriginAccessControl(id); });
+  MountRead(server, clock, "GetOriginAccessControlConfig", [&cp](const std::string& id, absl::Time) {
+    return cp.GetOriginAccessControlConfig(id);
+  });
+  MountReplace(server, clock, "UpdateOriginAccessControl",
+               [&cp](const std::string& id, const json& config, const std::string& if_match,
+                     absl::Time) { return cp.UpdateOriginAccessControl(id, config, if_match); });
+  MountRemove(server, clock, "DeleteOriginAccessControl",
+              [&cp](const std::string& id, const std::string& if_match) {
+                return cp.DeleteOriginAccessControl(id, if_match);
+              });
+  MountList(server, clock, "ListOriginAccessControls",
+            [&cp](const std::string& marker, int max_items) {
+              return cp.ListOriginAccessControls(marker, max_items);
+            });
+  MountCreate(server, clock, "CreateCloudFrontOriginAccessIdentity",
+              "origin-access-identity/cloudfront/",
+              [&cp](const json& config) { return cp.CreateCloudFrontOriginAccessIdentity(config); });
+  MountRead(server, clock, "GetCloudFrontOriginAccessIdentity",
+            [&cp](const std::string& id, absl::Time) {
+              return cp.GetCloudFrontOriginAccessIdentity(id);
+            });
+  MountRead(server, clock, "GetCloudFrontOriginAccessIdentityConfig",
+            [&cp](const std::string& id, absl::Time) {
+              return cp.GetCloudFrontOriginAccessIdentityConfig(id);
+            });
+  MountReplace(server, clock, "UpdateCloudFrontOriginAccessIdentity",
+               [&cp](const std::string& id, const json& config, const std::string& if_match,
+                     absl::Time) {
+                 return cp.UpdateCloudFrontOriginAccessIdentity(id, config, if_match);
+               });
+  MountRemove(server, clock, "DeleteCloudFrontOriginAccessIdentity",
+              [&cp](const std::string& id, const std::string& if_match) {
+                return cp.DeleteCloudFrontOriginAccessIdentity(id, if_match);
+              });
+  MountList(server, clock, "ListCloudFrontOriginAccessIdentities",
+            [&cp](const std::string& marker, int max_items) {
+              return cp.ListCloudFrontOriginAccessIdentities(marker, max_items);
+            });
+}
+
 absl::StatusOr<std::string> Resource(const httplib::Request& req) {
   if (!req.has_param("Resource") || Param(req, "Resource").empty()) {
     return MakeApiError("InvalidArgument", "The Resource query parameter (an ARN) is required.");
@@ -430,6 +503,7 @@ void MountCloudFrontApi(httplib::Server& server, ControlPlane& control_plane,
   MountInvalidations(server, control_plane, clock);
   MountCachePolicies(server, control_plane, clock);
   MountOriginRequestPolicies(server, control_plane, clock);
+  MountOriginAccess(server, control_plane, clock);
   MountTags(server, control_plane, clock);
 }
 

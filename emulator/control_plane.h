@@ -198,14 +198,52 @@ class ControlPlane {
   absl::Status UntagResource(absl::string_view arn, const nlohmann::json& keys,
                              absl::string_view partition = policy::kStandardPartition);
 
-  // --- For the admin API. The pricing ledger across distributions: {"months": [{"month":
+  // --- Origin access controls (SPEC 10.1): Name unique, SigningProtocol sigv4, SigningBehavior
+  // always | never | no-override, OriginAccessControlOriginType s3 | mediastore | mediapackagev2 |
+  // lambda; at most 100. An update redeploys the distributions whose origins name it. Update and
+  // Delete refuse a missing If-Match (InvalidIfMatchVersion) before looking the Id up. Errors:
+  // NoSuchOriginAccessControl, OriginAccessControlAlreadyExists, OriginAccessControlInUse,
+  // TooManyOriginAccessControls, InvalidIfMatchVersion, PreconditionFailed, InvalidArgument.
+  absl::StatusOr<Versioned> CreateOriginAccessControl(const nlohmann::json& config);
+  absl::StatusOr<Versioned> GetOriginAccessControl(absl::string_view id) const;
+  absl::StatusOr<Versioned> GetOriginAccessControlConfig(absl::string_view id) const;
+  absl::StatusOr<Versioned> UpdateOriginAccessControl(absl::string_view id,
+                                                      const nlohmann::json& config,
+                                                      absl::string_view if_match);
+  absl::Status DeleteOriginAccessControl(absl::string_view id, absl::string_view if_match);
+  // The OriginAccessControlList shape, oldest first, paginated like ListDistributions.
+  absl::StatusOr<nlohmann::json> ListOriginAccessControls(absl::string_view marker,
+                                                          int max_items) const;
+
+  // --- Legacy origin access identities (SPEC 10.3). `config` is a
+  // CloudFrontOriginAccessIdentityConfig {CallerReference, Comment}; a reused CallerReference with
+  // the same Comment answers the existing identity, with another one
+  // CloudFrontOriginAccessIdentityAlreadyExists. At most 100. Errors also:
+  // NoSuchCloudFrontOriginAccessIdentity, CloudFrontOriginAccessIdentityInUse,
+  // TooManyCloudFrontOriginAccessIdentities, IllegalUpdate (a changed CallerReference), the
+  // If-Match ones, InvalidArgument.
+  absl::StatusOr<Versioned> CreateCloudFrontOriginAccessIdentity(const nlohmann::json& config);
+  absl::StatusOr<Versioned> GetCloudFrontOriginAccessIdentity(absl::string_view id) const;
+  absl::StatusOr<Versioned> GetCloudFrontOriginAccessIdentityConfig(absl::string_view id) const;
+  absl::StatusOr<Versioned> UpdateCloudFrontOriginAccessIdentity(absl::string_view id,
+                                                                 const nlohmann::json& config,
+                                                                 absl::string_view if_match);
+  absl::Status DeleteCloudFrontOriginAccessIdentity(absl::string_view id,
+                                                    absl::string_view if_match);
+  absl::StatusOr<nlohmann::json> ListCloudFrontOriginAccessIdentities(absl::string_view marker,
+                                                                      int max_items) const;
+
+  // --- For the admin API. Every OAC and OAI: {"origin_access_controls": [OriginAccessControl
+  // shapes], "origin_access_identities": [CloudFrontOriginAccessIdentity shapes]}.
+  nlohmann::json OriginAccessState() const;
+  // The pricing ledger across distributions: {"months": [{"month":
   // "2026-12", "paths", "free_paths", "billed_paths", "cost_usd"}], "current": {...}}.
   nlohmann::json InvalidationBill(absl::Time now) const;
   // The custom policy-like resources (policy_resource.h), by kind: {"cache_policies": [{"Id",
   // "Name", "ETag", "LastModifiedTime"}], ...}, oldest first.
   nlohmann::json CustomPolicies() const;
-  // Forgets everything the API created (distributions leave the registry) and every invalidation
-  // and ledger entry; adopted distributions stay, with their records.
+  // Forgets everything the API created (distributions leave the registry, OACs and OAIs go) and
+  // every invalidation and ledger entry; adopted distributions stay, with their records.
   void Reset(absl::Time now);
 
  private:

@@ -134,6 +134,7 @@ absl::StatusOr<policy::Distribution> ControlPlaneState::LoadConfig(
   }));
   EDGESIM_RETURN_IF_ERROR(
       PolicyResource<OriginRequestPolicyKind>::CheckReferences(config, account));
+  EDGESIM_RETURN_IF_ERROR(CheckOriginAccess(config, account));
   absl::StatusOr<policy::DistributionConfig> loaded =
       policy::LoadDistributionConfigJson(Dump(WithDistributionConfigDefaults(config)), &account);
   if (!loaded.ok()) return AsInvalidArgument(loaded.status());

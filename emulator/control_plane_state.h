@@ -6,7 +6,8 @@
 //
 // Each resource's operations live in a file of their own: control_plane_distributions.cc,
 // control_plane_cache_policies.cc, control_plane_invalidations.cc (and the pricing ledger),
-// control_plane_tags.cc; control_plane.cc adopts registered distributions and resets.
+// control_plane_tags.cc, control_plane_origin_access.cc (OACs and OAIs); control_plane.cc adopts
+// registered distributions and resets.
 //
 //   std::lock_guard<std::mutex> lock(s.mu);
 //   EDGESIM_ASSIGN_OR_RETURN(DistributionRecord * r, s.Lookup(s.distributions, id));
@@ -161,6 +162,33 @@ struct OriginRequestPolicyKind {
 template <typename... Kinds>
 struct PolicyKindList {};
 using PolicyKinds = PolicyKindList<CachePolicyKind, OriginRequestPolicyKind>;
+// An origin access control (SPEC 10.1): its config as sent and as the model reads it.
+struct OriginAccessControlRecord {
+  // NoSuchOriginAccessControl.
+  static absl::Status NotFound();
+
+  std::string id;
+  std::string etag;
+  nlohmann::json config;
+  policy::OriginAccessControl oac;
+};
+
+// A legacy origin access identity (SPEC 10.3); `config` is {CallerReference, Comment}.
+struct OriginAccessIdentityRecord {
+  // NoSuchCloudFrontOriginAccessIdentity.
+  static absl::Status NotFound();
+
+  std::string id;
+  std::string etag;
+  std::string s3_canonical_user_id;
+  nlohmann::json config;
+};
+
+// The OAC and OAI names of every origin of `config` (SPEC 10.1, 10.3), checked against `account`
+// with CloudFront's codes: IllegalOriginAccessConfiguration (both on one origin),
+// InvalidOriginAccessControl, InvalidOriginAccessIdentity (control_plane_origin_access.cc).
+absl::Status CheckOriginAccess(const nlohmann::json& config,
+                               const policy::AccountResources& account);
 
 // Update and Delete's If-Match rules (API 1.7): InvalidIfMatchVersion when `if_match` is
 // empty, PreconditionFailed when it is not `etag`.
@@ -219,6 +247,11 @@ struct ControlPlaneState {
   // The account's custom resources, which distribution configs may name besides the managed ones.
   policy::AccountResources Resources() const;
 
+  // Redeploys, all or nothing, every deployed distribution whose config `uses` says so, its
+  // configs loaded against `account` (the account's resources with a changed one in place).
+  absl::Status RedeployUsers(const policy::AccountResources& account,
+                             const std::function<bool(const nlohmann::json&)>& uses);
+
   // --- Deploying a distribution (control_plane_distributions.cc); cache policy updates redeploy
   // the distributions using them, and Reset restores adopted ones.
 
@@ -248,6 +281,8 @@ struct ControlPlaneState {
   // Each policy kind's records, managed ones first, then creation order, and what Reset returns
   // them to (the managed and adopted ones).
   std::vector<CachePolicyRecord> cache_policies;
+  std::vector<OriginAccessControlRecord> origin_access_controls;    // creation order
+  std::vector<OriginAccessIdentityRecord> origin_access_identities;  // creation order
   std::vector<CachePolicyRecord> initial_policies;
   std::vector<PolicyRecord<OriginRequestPolicyKind>> origin_request_policies;
   std::vector<PolicyRecord<OriginRequestPolicyKind>> initial_origin_request_policies;

@@ -9,6 +9,7 @@
 #include "absl/strings/strip.h"
 #include "emulator/directory_origin.h"
 #include "emulator/http_origin.h"
+#include "policy/origin_access.h"
 #include "policy/status_macros.h"
 
 namespace edgesim::emulator {
@@ -70,20 +71,38 @@ struct OriginRouter::Impl {
           origin.id, "=http://HOST:PORT"));
     }
     const HttpEndpoint& endpoint = mapped != nullptr ? *mapped : *s3_endpoint;
-    return http->Fetch(endpoint, origin, PathStyle(forwarded, bucket, endpoint));
+    return http->Fetch(endpoint, origin, Signed(origin, PathStyle(forwarded, bucket, endpoint)));
   }
 
   absl::StatusOr<core::OriginResponse> FetchCustom(const policy::Origin& origin,
                                                    const policy::Request& forwarded,
                                                    const HttpEndpoint* mapped) {
     // A local stand-in speaks plain HTTP whatever the production origin's protocol policy.
-    if (mapped != nullptr) return http->Fetch(*mapped, origin, forwarded);
+    if (mapped != nullptr) return http->Fetch(*mapped, origin, Signed(origin, forwarded));
     // OriginProtocolPolicy: HTTPS always for https-only, for match-viewer when the viewer used
     // it. A validated config's ports are 80, 443 or 1024-65535 (policy::OriginPortProblem).
     const bool tls = origin.protocol_policy == "https-only" ||
                      (origin.protocol_policy == "match-viewer" && forwarded.https);
     const int64_t port = tls ? origin.https_port : origin.http_port;
-    return http->Fetch({origin.domain_name, static_cast<int>(port), tls}, origin, forwarded);
+    return http->Fetch({origin.domain_name, static_cast<int>(port), tls}, origin,
+                       Signed(origin, forwarded));
+  }
+
+  // `request` as it goes to `origin`: signed when its OAC or OAI says so (SPEC 10.2) and there
+  // are credentials to sign with.
+  policy::Request Signed(const policy::Origin& origin, policy::Request request) const {
+    if (!origin.signing.has_value() || !options.origin_credentials.has_value() ||
+        !policy::SignsOriginRequest(*origin.signing, request)) {
+      return request;
+    }
+    const std::string region = options.signing_region.empty()
+                                   ? policy::SigningRegion(origin.domain_name)
+                                   : options.signing_region;
+    // The origin checks the signature's time against its own clock: the wall clock, not the
+    // edge's (which tests may set by hand).
+    SignSigV4(request, *options.origin_credentials,
+              {.region = region, .service = origin.signing->service}, absl::Now());
+    return request;
   }
 
   const OriginOptions options;

@@ -11,6 +11,10 @@
 //   there instead of DomainName:HTTPPort (or the S3 endpoint), plain HTTP whatever the origin's
 //   OriginProtocolPolicy; the request is unchanged, so the server sees the configured DomainName
 //   as Host, as the production origin would (an S3 origin: path style, as with the S3 endpoint).
+// * Origins behind an origin access control or a legacy identity (SPEC 10.2): the request is
+//   signed (SigV4, `origin_credentials`) last, as it goes on the wire, so the signed Host and path
+//   are those the server sees (the S3 endpoint's, path style); policy::SignsOriginRequest decides
+//   per request.
 // * Directory origins (`--origin-dir ID=DIR`): files under DIR with Content-Type, ETag,
 //   Last-Modified and a Cache-Control from rules; no path escapes DIR.
 // * The built-in demo origin (`edgesim serve --demo`), in process.
@@ -33,6 +37,7 @@
 #include "absl/status/statusor.h"
 #include "core/origin_fetcher.h"
 #include "emulator/http_origin.h"
+#include "emulator/sigv4_signer.h"
 #include "policy/distribution.h"
 
 namespace edgesim::emulator {
@@ -57,6 +62,11 @@ struct OriginOptions {
   int max_idle_connections = 64;
   // Origin id -> "http://HOST:PORT" its requests go to instead (--origin ID=URL).
   std::map<std::string, std::string> origin_urls = {};
+  // What requests to origins behind an origin access control or identity are signed with (SigV4,
+  // SPEC 10.2); nullopt: they go unsigned.
+  absl::optional<AwsCredentials> origin_credentials = absl::nullopt;
+  // The Region they are signed for; empty: each origin's own (policy::SigningRegion).
+  std::string signing_region = {};
 };
 
 class OriginRouter final : public core::OriginFetcher {

@@ -18,6 +18,7 @@
 #include "absl/types/optional.h"
 #include "policy/cache_policy.h"
 #include "policy/cloudfront_defaults.h"
+#include "policy/origin_access.h"
 #include "policy/origin_request_policy.h"
 
 namespace edgesim::policy {
@@ -47,6 +48,12 @@ struct Origin {
   std::vector<std::pair<std::string, std::string>> custom_headers;
   // OriginShield.OriginShieldRegion when enabled; empty otherwise.
   std::string origin_shield_region;
+  // OriginAccessControlId and S3OriginConfig.OriginAccessIdentity
+  // ("origin-access-identity/cloudfront/<Id>") as configured; empty: none (SPEC 10.1, 10.3).
+  std::string origin_access_control_id;
+  std::string origin_access_identity;
+  // How its requests are signed: its OAC's settings or its OAI's; nullopt: never signed.
+  absl::optional<OriginSigning> signing;
 
   bool operator==(const Origin&) const = default;
 };

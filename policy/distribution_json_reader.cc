@@ -155,7 +155,49 @@ void ParseOriginTransport(CollectingReader& w, const JsonReader& config, Origin*
   if (auto v = w.Seconds(config, "OriginKeepaliveTimeout")) o->keepalive_timeout = *v;
 }
 
-Origin ParseOrigin(CollectingReader& w, const JsonReader& j) {
+// Where an origin's OriginAccessControlId and OriginAccessIdentity are looked up.
+struct AccessNames {
+  const AccountResources& account;
+  // false: a config file read alone, which cannot know the account's OAIs or every OAC: an OAC Id
+  // it does not define is taken as CloudFront's recommended one (always, s3), any well-formed OAI
+  // Id as an existing identity, so exports of real distributions load.
+  bool account_known = true;
+};
+
+// OriginAccessControlId and S3OriginConfig.OriginAccessIdentity (SPEC 10.1, 10.3): what signs the
+// origin's requests.
+void ParseOriginAccess(CollectingReader& w, const JsonReader& j,
+                       const absl::optional<JsonReader>& s3, const AccessNames& names, Origin* o) {
+  if (auto v = w.String(j, "OriginAccessControlId")) o->origin_access_control_id = *v;
+  if (s3.has_value()) {
+    if (auto v = w.String(*s3, "OriginAccessIdentity")) o->origin_access_identity = *v;
+  }
+  if (!o->origin_access_control_id.empty()) {
+    const auto it = names.account.origin_access_controls.find(o->origin_access_control_id);
+    if (it == names.account.origin_access_controls.end() && !names.account_known) {
+      o->signing = SigningOf(OriginAccessControl{});
+    } else if (it == names.account.origin_access_controls.end()) {
+      w.Problem(j.Field("OriginAccessControlId").Error("names no origin access control"));
+    } else {
+      o->signing = SigningOf(it->second);
+    }
+  }
+  if (o->origin_access_identity.empty()) return;
+  const JsonReader field = s3->Field("OriginAccessIdentity");
+  const absl::optional<std::string> id = OriginAccessIdentityId(o->origin_access_identity);
+  if (!id.has_value()) {
+    w.Problem(field.Error("is not origin-access-identity/cloudfront/<Id>"));
+  } else if (names.account_known && !names.account.origin_access_identities.contains(*id)) {
+    w.Problem(field.Error("names no origin access identity"));
+  } else if (!o->origin_access_control_id.empty()) {
+    w.Problem(field.Error("an origin uses an origin access control or an origin access identity, "
+                          "not both"));
+  } else {
+    o->signing = LegacyIdentitySigning();
+  }
+}
+
+Origin ParseOrigin(CollectingReader& w, const JsonReader& j, const AccessNames& names) {
   Origin o;
   if (auto v = w.String(j, "Id", Need::kRequired)) o.id = *v;
   if (auto v = w.String(j, "DomainName", Need::kRequired)) o.domain_name = *v;
@@ -168,6 +210,7 @@ Origin ParseOrigin(CollectingReader& w, const JsonReader& j) {
     if (auto v = w.Seconds(*config, "OriginReadTimeout")) o.read_timeout = *v;
   }
   if (s3.has_value() || ParseS3Domain(o.domain_name).has_value()) o.kind = OriginKind::kS3;
+  ParseOriginAccess(w, j, s3, names, &o);
   if (auto v = w.Int(j, "ConnectionAttempts")) o.connection_attempts = *v;
   if (auto v = w.Seconds(j, "ConnectionTimeout")) o.connection_timeout = *v;
   if (auto v = w.Seconds(j, "ResponseCompletionTimeout")) o.response_completion_timeout = *v;
@@ -297,7 +340,8 @@ CustomErrorResponse ParseCustomErrorResponse(CollectingReader& w, const JsonRead
 }
 
 DistributionConfig ParseDistributionConfig(CollectingReader& w, const JsonReader& j,
-                                           const AccountResources& account) {
+                                           const AccessNames& names) {
+  const AccountResources& account = names.account;
   DistributionConfig c;
   if (auto v = w.String(j, "CallerReference")) c.caller_reference = *v;
   if (auto v = w.String(j, "Comment")) c.comment = *v;
@@ -306,7 +350,7 @@ DistributionConfig ParseDistributionConfig(CollectingReader& w, const JsonReader
   if (auto v = w.String(j, "PriceClass")) c.price_class = *v;
   c.aliases = w.StringItems(j, "Aliases");
   for (const JsonReader& item : w.ObjectItems(j, "Origins", Need::kRequired)) {
-    c.origins.push_back(ParseOrigin(w, item));
+    c.origins.push_back(ParseOrigin(w, item, names));
   }
   for (const JsonReader& item : w.ObjectItems(j, "OriginGroups")) {
     c.origin_groups.push_back(ParseOriginGroup(w, item));
@@ -360,6 +404,36 @@ CachePolicy ParseCachePolicyConfig(CollectingReader& w, const JsonReader& j) {
   p.query_strings = ParseKeyList(w, *params, "QueryStringsConfig", "QueryStringBehavior",
                                  "QueryStrings", kAnyKeys);
   return p;
+}
+
+OriginAccessControl ParseOriginAccessControlConfig(CollectingReader& w, const JsonReader& j) {
+  OriginAccessControl oac;
+  oac.name = w.String(j, "Name", Need::kRequired).value_or("");
+  if (oac.name.size() > kMaxOriginAccessControlNameLength) {
+    w.Problem(j.Field("Name").Error(absl::StrCat("is longer than ",
+                                                 kMaxOriginAccessControlNameLength, " characters")));
+  }
+  oac.description = w.String(j, "Description").value_or("");
+  oac.signing_protocol = w.String(j, "SigningProtocol", Need::kRequired).value_or("sigv4");
+  if (oac.signing_protocol != "sigv4") {
+    w.Problem(j.Field("SigningProtocol").Error(
+        absl::StrCat("\"", oac.signing_protocol, "\" is not one of sigv4")));
+  }
+  const std::string behavior = w.String(j, "SigningBehavior", Need::kRequired).value_or("always");
+  if (const absl::optional<SigningBehavior> b = ParseSigningBehavior(behavior)) {
+    oac.signing_behavior = *b;
+  } else {
+    w.Problem(j.Field("SigningBehavior").Error(
+        absl::StrCat("\"", behavior, "\" is not one of always, never, no-override")));
+  }
+  oac.origin_type =
+      w.String(j, "OriginAccessControlOriginType", Need::kRequired).value_or("s3");
+  if (!IsOriginAccessControlOriginType(oac.origin_type)) {
+    w.Problem(j.Field("OriginAccessControlOriginType")
+                  .Error(absl::StrCat("\"", oac.origin_type,
+                                      "\" is not one of s3, mediastore, mediapackagev2, lambda")));
+  }
+  return oac;
 }
 
 CachePolicy LoadCachePolicy(CollectingReader& w, const JsonReader& j) {
@@ -502,8 +576,12 @@ absl::StatusOr<Distribution> LoadDistributionJson(absl::string_view json_text,
   ParseCustomPolicies(w, root, "OriginRequestPolicies", "OriginRequestPolicy",
                       "OriginRequestPolicyConfig", LoadFileOriginRequestPolicy,
                       &resources.origin_request_policies);
+  ParseCustomPolicies(w, root, "OriginAccessControls", "OriginAccessControl",
+                      "OriginAccessControlConfig", ParseOriginAccessControlConfig,
+                      &resources.origin_access_controls);
   if (config.has_value()) {
-    distribution.config = ParseDistributionConfig(w, *config, resources);
+    distribution.config = ParseDistributionConfig(
+        w, *config, {.account = resources, .account_known = account != nullptr});
     AppendUnlessCovered(ValidateDistributionConfig(distribution.config, config->location()),
                         &w.problems());
   }
@@ -524,6 +602,17 @@ absl::StatusOr<CachePolicy> LoadCachePolicyConfigJson(absl::string_view json_tex
 absl::StatusOr<OriginRequestPolicy> LoadOriginRequestPolicyConfigJson(absl::string_view json_text) {
   return LoadPolicyConfigJson(json_text, "OriginRequestPolicy", "OriginRequestPolicyConfig",
                               LoadOriginRequestPolicy);
+}
+
+absl::StatusOr<OriginAccessControl> LoadOriginAccessControlConfigJson(
+    absl::string_view json_text) {
+  EDGESIM_ASSIGN_OR_RETURN(const nlohmann::json doc, ParseJson(json_text));
+  EDGESIM_RETURN_IF_ERROR(JsonReader(doc, "OriginAccessControlConfig").ExpectObject());
+  CollectingReader w;
+  OriginAccessControl oac =
+      ParseOriginAccessControlConfig(w, JsonReader(doc, "OriginAccessControlConfig"));
+  EDGESIM_RETURN_IF_ERROR(ConfigProblemsStatus(w.problems()));
+  return oac;
 }
 
 }  // namespace edgesim::policy

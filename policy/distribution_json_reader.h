@@ -20,11 +20,13 @@
 #include <string>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "policy/cache_policy.h"
 #include "policy/distribution.h"
 #include "policy/origin_request_policy.h"
+#include "policy/origin_access.h"
 
 namespace edgesim::policy {
 
@@ -38,12 +40,21 @@ using CustomOriginRequestPolicies = absl::flat_hash_map<std::string, OriginReque
 struct AccountResources {
   CustomCachePolicies cache_policies;
   CustomOriginRequestPolicies origin_request_policies;
+  // Origin access controls by Id (an origin's OriginAccessControlId) and the Ids of legacy origin
+  // access identities (its S3OriginConfig.OriginAccessIdentity), SPEC 10.
+  absl::flat_hash_map<std::string, OriginAccessControl> origin_access_controls;
+  absl::flat_hash_set<std::string> origin_access_identities;
 };
 
 // Loads any of the shapes above. `Id` and `DomainName` come from a get-distribution output, and
 // keep `Distribution`'s defaults otherwise. A behavior's CachePolicyId may name a managed policy
 // (by ID, API or console name), a policy in the file's "CachePolicies", or one in `account` (the
-// file wins on a shared Id). InvalidArgumentError lists every problem; malformed JSON gives one
+// file wins on a shared Id). An origin's OriginAccessControlId names an OAC in `account` or in the
+// file's "OriginAccessControls" (an edgesim extension like "CachePolicies": [{"Id",
+// "OriginAccessControlConfig"}] or get-origin-access-control items); its OriginAccessIdentity an
+// OAI in `account`. Without `account` (a config file alone) an OAC Id the file does not define is
+// taken as SigningBehavior always for s3, and any well-formed OAI Id as existing.
+// InvalidArgumentError lists every problem; malformed JSON gives one
 // line with the parser's position.
 absl::StatusOr<Distribution> LoadDistributionJson(absl::string_view json_text,
                                                   const AccountResources* account = nullptr);
@@ -63,5 +74,13 @@ absl::StatusOr<CachePolicy> LoadCachePolicyConfigJson(absl::string_view json_tex
 // own: the caller asks ExceededQuota (SPEC 14.2). In a config file's "OriginRequestPolicies" the
 // quotas are problems like the rest.
 absl::StatusOr<OriginRequestPolicy> LoadOriginRequestPolicyConfigJson(absl::string_view json_text);
+// The longest OriginAccessControlConfig.Name (API_OriginAccessControlConfig).
+inline constexpr size_t kMaxOriginAccessControlNameLength = 64;
+
+// A bare OriginAccessControlConfig (SPEC 10.1): Name (required, at most 64 characters),
+// Description, SigningProtocol "sigv4", SigningBehavior and OriginAccessControlOriginType (one of
+// their values). InvalidArgumentError lists every problem.
+absl::StatusOr<OriginAccessControl> LoadOriginAccessControlConfigJson(
+    absl::string_view json_text);
 
 }  // namespace edgesim::policy

@@ -33,7 +33,7 @@ OrderedJson OriginToJson(const Origin& o) {
   }
   j["CustomHeaders"] = List(headers);
   if (UsesS3OriginConfig(o)) {
-    j["S3OriginConfig"] = {{"OriginAccessIdentity", ""},
+    j["S3OriginConfig"] = {{"OriginAccessIdentity", o.origin_access_identity},
                            {"OriginReadTimeout", Secs(o.read_timeout)}};
   } else {
     j["CustomOriginConfig"] = {{"HTTPPort", o.http_port},
@@ -51,6 +51,7 @@ OrderedJson OriginToJson(const Origin& o) {
   if (!o.origin_shield_region.empty()) {
     j["OriginShield"]["OriginShieldRegion"] = o.origin_shield_region;
   }
+  j["OriginAccessControlId"] = o.origin_access_control_id;
   return j;
 }
 

@@ -257,3 +257,83 @@ TEST_F(S3OriginTest, MissingKeyIsS3sOwnAnswer) {
 
 }  // namespace
 }  // namespace edgesim::emulator
+
+namespace edgesim::emulator {
+namespace {
+
+// An S3 origin behind an OAC, mapped to a local server that records what it is sent.
+class SignedOriginRouterTest : public testing::Test {
+ protected:
+  SignedOriginRouterTest() {
+    origin_.server().Get(R"(/.*)", [this](const httplib::Request& req, httplib::Response& res) {
+      seen_ = req;
+      res.set_content("object", "text/plain");
+    });
+    config_ = OneOrigin("assets.s3.eu-west-1.amazonaws.com", 80);
+    config_.origins[0].kind = policy::OriginKind::kS3;
+  }
+
+  // What the origin saw for one fetch of /key.txt with `signing`, `credentials` and, when not
+  // empty, a viewer Authorization the policies forwarded.
+  httplib::Request Fetch(absl::optional<policy::OriginSigning> signing,
+                         absl::optional<AwsCredentials> credentials,
+                         absl::string_view viewer_authorization = "") {
+    config_.origins[0].signing = signing;
+    std::unique_ptr<OriginRouter> router = MakeRouter(
+        config_, {.origin_urls = {{"o1", absl::StrCat("http://127.0.0.1:", origin_.port())}},
+                  .origin_credentials = credentials});
+    core::OriginRequest r = RequestFor(config_, "/key.txt");
+    if (!viewer_authorization.empty()) {
+      r.forwarded.headers.Add("Authorization", viewer_authorization);
+    }
+    absl::StatusOr<core::OriginResponse> answer = router->Fetch(r, absl::UnixEpoch());
+    EXPECT_TRUE(answer.ok()) << answer.status();
+    return seen_;
+  }
+
+  const AwsCredentials credentials_{.access_key_id = "AKIDROUTER", .secret_access_key = "s"};
+  LocalHttpServer origin_;
+  httplib::Request seen_;
+  policy::DistributionConfig config_;
+};
+
+TEST_F(SignedOriginRouterTest, SignsWhatTheServerSeesForTheDomainsRegion) {
+  const httplib::Request seen = Fetch(policy::OriginSigning{}, credentials_);
+  EXPECT_EQ(seen.target, "/assets/key.txt");
+  const std::string authorization = seen.get_header_value("Authorization");
+  // Signed at the wall clock's time (the origin checks it against its own), not the fetch's.
+  const std::string day = seen.get_header_value("X-Amz-Date").substr(0, 8);
+  EXPECT_TRUE(absl::StartsWith(
+      authorization, absl::StrCat("AWS4-HMAC-SHA256 Credential=AKIDROUTER/", day, "/eu-west-1/s3/")))
+      << authorization;
+  // The signature recomputed over the request as received (its Host is the server's own).
+  policy::Request received = policy::Request::Get(seen.target);
+  for (const char* name : {"Host", "X-Amz-Date", "X-Amz-Content-Sha256"}) {
+    received.headers.Add(name, seen.get_header_value(name));
+  }
+  EXPECT_EQ(received.headers.Get("Host"), absl::StrCat("127.0.0.1:", origin_.port()));
+  EXPECT_EQ(authorization,
+            SigV4Authorization(received, credentials_, {.region = "eu-west-1", .service = "s3"},
+                               {"host", "x-amz-content-sha256", "x-amz-date"},
+                               kEmptyPayloadSha256, seen.get_header_value("X-Amz-Date")));
+}
+
+TEST_F(SignedOriginRouterTest, UnsignedWithoutCredentialsOrSigningOrWithNever) {
+  EXPECT_FALSE(Fetch(policy::OriginSigning{}, absl::nullopt).has_header("Authorization"));
+  EXPECT_FALSE(Fetch(absl::nullopt, credentials_).has_header("Authorization"));
+  EXPECT_FALSE(Fetch(policy::OriginSigning{.behavior = policy::SigningBehavior::kNever},
+                     credentials_)
+                   .has_header("X-Amz-Date"));
+}
+
+TEST_F(SignedOriginRouterTest, NoOverrideKeepsAForwardedViewerAuthorization) {
+  const policy::OriginSigning no_override{.behavior = policy::SigningBehavior::kNoOverride};
+  EXPECT_EQ(Fetch(no_override, credentials_, "viewer").get_header_value("Authorization"),
+            "viewer");
+  EXPECT_TRUE(absl::StartsWith(
+      Fetch(policy::OriginSigning{}, credentials_, "viewer").get_header_value("Authorization"),
+      "AWS4-HMAC-SHA256 "));
+}
+
+}  // namespace
+}  // namespace edgesim::emulator

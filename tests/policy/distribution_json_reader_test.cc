@@ -565,3 +565,84 @@ TEST(LoadDistributionConfigJson, BehaviorsUseCustomOriginRequestPolicies) {
 
 }  // namespace
 }  // namespace edgesim::policy
+
+namespace edgesim::policy {
+namespace {
+
+std::string ReaderOriginAccessConfig(absl::string_view origin_extra) {
+  return absl::StrCat(R"({"OriginAccessControls": [{"Id": "EOAC1", "OriginAccessControlConfig": {
+      "Name": "n", "SigningProtocol": "sigv4", "SigningBehavior": "no-override",
+      "OriginAccessControlOriginType": "s3"}}],
+    "DistributionConfig": {"Origins": {"Quantity": 1, "Items": [{"Id": "b",
+      "DomainName": "b.s3.eu-west-1.amazonaws.com", )",
+                      origin_extra, R"(}]},
+      "DefaultCacheBehavior": {"TargetOriginId": "b", "ViewerProtocolPolicy": "allow-all",
+        "CachePolicyId": "658327ea-f89d-4fab-a63d-7e88639e58f6"}}})");
+}
+
+TEST(LoadDistributionConfigJsonOriginAccess, OacGivesTheOriginItsSigning) {
+  absl::StatusOr<DistributionConfig> c =
+      LoadDistributionConfigJson(ReaderOriginAccessConfig(R"("OriginAccessControlId": "EOAC1")"));
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->origins[0].origin_access_control_id, "EOAC1");
+  EXPECT_EQ(c->origins[0].signing,
+            (OriginSigning{.behavior = SigningBehavior::kNoOverride, .service = "s3"}));
+}
+
+TEST(LoadDistributionConfigJsonOriginAccess, OaiSignsAlwaysAsS3) {
+  absl::StatusOr<DistributionConfig> c = LoadDistributionConfigJson(ReaderOriginAccessConfig(
+      R"("S3OriginConfig": {"OriginAccessIdentity": "origin-access-identity/cloudfront/EX"})"));
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->origins[0].signing, LegacyIdentitySigning());
+}
+
+TEST(LoadDistributionConfigJsonOriginAccess, AFileAloneTakesAnUnknownOacAsAlwaysS3) {
+  absl::StatusOr<DistributionConfig> c =
+      LoadDistributionConfigJson(ReaderOriginAccessConfig(R"("OriginAccessControlId": "EREAL")"));
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->origins[0].signing, SigningOf(OriginAccessControl{}));
+}
+
+TEST(LoadDistributionConfigJsonOriginAccess, UnknownOacBothAndUnknownOaiAreProblems) {
+  const AccountResources account;  // no OACs, no identities
+  EXPECT_THAT(
+      LoadDistributionConfigJson(ReaderOriginAccessConfig(R"("OriginAccessControlId": "ENO")"), &account)
+          .status()
+          .message(),
+      testing::HasSubstr("names no origin access control"));
+  EXPECT_THAT(LoadDistributionConfigJson(
+                  ReaderOriginAccessConfig(R"("OriginAccessControlId": "EOAC1", "S3OriginConfig":
+                      {"OriginAccessIdentity": "origin-access-identity/cloudfront/EX"})"))
+                  .status()
+                  .message(),
+              testing::HasSubstr("not both"));
+  EXPECT_THAT(LoadDistributionConfigJson(
+                  ReaderOriginAccessConfig(R"("S3OriginConfig":
+                      {"OriginAccessIdentity": "origin-access-identity/cloudfront/EX"})"),
+                  &account)
+                  .status()
+                  .message(),
+              testing::HasSubstr("names no origin access identity"));
+  EXPECT_FALSE(LoadDistributionConfigJson(ReaderOriginAccessConfig(R"("OriginAccessControlId": "",
+      "S3OriginConfig": {"OriginAccessIdentity": ""})"))->origins[0].signing.has_value());
+}
+
+TEST(LoadOriginAccessControlConfigJson, EveryProblem) {
+  absl::StatusOr<OriginAccessControl> ok = LoadOriginAccessControlConfigJson(
+      R"({"Name": "a", "SigningProtocol": "sigv4", "SigningBehavior": "never",
+          "OriginAccessControlOriginType": "lambda"})");
+  ASSERT_TRUE(ok.ok()) << ok.status();
+  EXPECT_EQ(ok->signing_behavior, SigningBehavior::kNever);
+  const absl::Status bad = LoadOriginAccessControlConfigJson(
+                               absl::StrCat(R"({"Name": ")", std::string(65, 'x'),
+                                            R"(", "SigningProtocol": "sigv2", "SigningBehavior":
+                                            "sometimes", "OriginAccessControlOriginType": "ec2"})"))
+                               .status();
+  for (const char* member :
+       {"Name", "SigningProtocol", "SigningBehavior", "OriginAccessControlOriginType"}) {
+    EXPECT_THAT(bad.message(), testing::HasSubstr(member));
+  }
+}
+
+}  // namespace
+}  // namespace edgesim::policy
