@@ -27,7 +27,7 @@ import { CreateBucketCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 
 import { cloudFront, expectError, s3, startMoto, startServe } from "./edgesim_serve.mjs";
 
-// Managed-CachingOptimized (SPEC 3.2): the cache key is the path alone, TTLs 1 s..1 year.
+// Managed-CachingOptimized (SPEC 2.6): the cache key is the path alone, TTLs 1 s..1 year.
 const CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6";
 const INVALIDATION_DELAY = 5;
 // The waiters poll at once, then every second here (the SDK's defaults are 20 s and 60 s).
