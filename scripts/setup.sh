@@ -43,3 +43,20 @@ if ! command -v moto_server >/dev/null; then
   $SUDO python3 -m pip install -q 'moto[server]' 2>/dev/null ||
     $SUDO python3 -m pip install -q --break-system-packages 'moto[server]'
 fi
+
+# tests/js drive the API with the AWS SDK for JavaScript v3 under Node's own test runner. Debian's
+# nodejs ships npm separately; NodeSource's nodejs includes it. `npm ci` runs only when the lockfile
+# is newer than what node_modules holds.
+if ! command -v node >/dev/null; then
+  echo "setup: installing nodejs" >&2
+  apt_install nodejs
+fi
+if ! command -v npm >/dev/null; then
+  echo "setup: installing npm" >&2
+  apt_install npm
+fi
+JS_TESTS=$(dirname "$0")/../tests/js
+if [ "$JS_TESTS/package-lock.json" -nt "$JS_TESTS/node_modules/.package-lock.json" ]; then
+  echo "setup: npm ci in tests/js" >&2
+  (cd "$JS_TESTS" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+fi
