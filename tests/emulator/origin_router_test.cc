@@ -262,7 +262,7 @@ namespace edgesim::emulator {
 namespace {
 
 // An S3 origin behind an OAC, mapped to a local server that records what it is sent.
-class SignedOriginRouterTest : public testing::Test {
+class SignedOriginRouterTest : public ::testing::Test {
  protected:
   SignedOriginRouterTest() {
     origin_.server().Get(R"(/.*)", [this](const httplib::Request& req, httplib::Response& res) {
