@@ -8,22 +8,10 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
+#include "sim/report_units.h"
 
 namespace edgesim::sim {
 namespace {
-
-std::string Percent(double ratio) { return absl::StrFormat("%.2f%%", ratio * 100); }
-
-std::string Bytes(uint64_t bytes) {
-  constexpr const char* kUnits[] = {"B", "KB", "MB", "GB", "TB", "PB"};
-  double v = static_cast<double>(bytes);
-  int unit = 0;
-  while (v >= 1000 && unit < 5) {
-    v /= 1000;
-    ++unit;
-  }
-  return unit == 0 ? absl::StrCat(bytes, " B") : absl::StrFormat("%.2f %s", v, kUnits[unit]);
-}
 
 std::string Dollars(double usd) { return absl::StrFormat("$%.2f", usd); }
 
@@ -36,14 +24,20 @@ const std::vector<Row>& Rows() {
   static const auto* const kRows = new std::vector<Row>{
       {"mode", [](const VariantResult& v) { return v.mode; }},
       {"requests", [](const VariantResult& v) { return absl::StrCat(v.total.requests); }},
-      {"hit ratio", [](const VariantResult& v) { return Percent(HitRatio(v.total)); }},
-      {"byte hit ratio", [](const VariantResult& v) { return Percent(ByteHitRatio(v.total)); }},
+      {"hit ratio", [](const VariantResult& v) { return FormatPercent(HitRatio(v.total)); }},
+      {"hit ratio without RefreshHits",
+       [](const VariantResult& v) { return FormatPercent(HitRatioWithoutRefreshHits(v.total)); }},
+      {"request offload",
+       [](const VariantResult& v) { return FormatPercent(RequestOffload(v.total)); }},
+      {"byte offload", [](const VariantResult& v) { return FormatPercent(ByteOffload(v.total)); }},
+      {"byte hit ratio",
+       [](const VariantResult& v) { return FormatPercent(ByteHitRatio(v.total)); }},
       {"errors", [](const VariantResult& v) { return absl::StrCat(v.total.errors); }},
       {"origin requests",
        [](const VariantResult& v) { return absl::StrCat(v.total.origin_requests); }},
-      {"origin bytes", [](const VariantResult& v) { return Bytes(v.total.origin_bytes); }},
+      {"origin bytes", [](const VariantResult& v) { return FormatBytes(v.total.origin_bytes); }},
       {"stale responses", [](const VariantResult& v) { return absl::StrCat(v.total.stale); }},
-      {"stale rate", [](const VariantResult& v) { return Percent(StaleRate(v.total)); }},
+      {"stale rate", [](const VariantResult& v) { return FormatPercent(StaleRate(v.total)); }},
       {"max staleness",
        [](const VariantResult& v) { return absl::StrFormat("%.0f s", v.max_staleness_seconds); }},
       {"invalidation paths",
@@ -51,9 +45,9 @@ const std::vector<Row>& Rows() {
       {"invalidation cost",
        [](const VariantResult& v) {
          const size_t months = v.invalidation_paths.size();
-         return months <= 1 ? Dollars(InvalidationCostUsd(v))
-                            : absl::StrCat(Dollars(InvalidationCostUsd(v)), " / ", months,
-                                           " months");
+         return months <= 1
+                    ? Dollars(InvalidationCostUsd(v))
+                    : absl::StrCat(Dollars(InvalidationCostUsd(v)), " / ", months, " months");
        }},
   };
   return *kRows;
@@ -108,17 +102,19 @@ std::string RenderCsv(const SimulationResult& result) {
   std::string out =
       "variant,mode,requests,hits,refresh_hits,misses,errors,hit_ratio,byte_hit_ratio,bytes,"
       "bytes_from_cache,origin_requests,origin_bytes,stale,stale_rate,max_staleness_seconds,"
-      "invalidation_paths,invalidation_cost_usd\n";
+      "invalidation_paths,invalidation_cost_usd,hit_ratio_without_refresh_hits,request_offload,"
+      "byte_offload\n";
   for (const VariantResult& v : result.variants) {
     const Tally& t = v.total;
-    absl::StrAppend(&out, Csv(v.name), ",", v.mode, ",", t.requests, ",", t.hits, ",",
-                    t.refresh_hits, ",", t.misses, ",", t.errors, ",",
-                    absl::StrFormat("%.6f,%.6f", HitRatio(t), ByteHitRatio(t)), ",", t.bytes,
-                    ",", t.bytes_from_cache, ",", t.origin_requests, ",", t.origin_bytes, ",",
-                    t.stale, ",", absl::StrFormat("%.6f,%.3f", StaleRate(t),
-                                                  v.max_staleness_seconds),
-                    ",", InvalidationPaths(v), ",",
-                    absl::StrFormat("%.3f", InvalidationCostUsd(v)), "\n");
+    absl::StrAppend(
+        &out, Csv(v.name), ",", v.mode, ",", t.requests, ",", t.hits, ",", t.refresh_hits, ",",
+        t.misses, ",", t.errors, ",", absl::StrFormat("%.6f,%.6f", HitRatio(t), ByteHitRatio(t)),
+        ",", t.bytes, ",", t.bytes_from_cache, ",", t.origin_requests, ",", t.origin_bytes, ",",
+        t.stale, ",", absl::StrFormat("%.6f,%.3f", StaleRate(t), v.max_staleness_seconds), ",",
+        InvalidationPaths(v), ",",
+        absl::StrFormat("%.3f,%.6f,%.6f,%.6f", InvalidationCostUsd(v),
+                        HitRatioWithoutRefreshHits(t), RequestOffload(t), ByteOffload(t)),
+        "\n");
   }
   return out;
 }

@@ -42,6 +42,9 @@ nlohmann::json TallyJson(const Tally& t, bool derived) {
   for (const TallyField& f : kTallyFields) j[f.name] = t.*f.member;
   if (derived) {
     j["hit_ratio"] = HitRatio(t);
+    j["hit_ratio_without_refresh_hits"] = HitRatioWithoutRefreshHits(t);
+    j["request_offload"] = RequestOffload(t);
+    j["byte_offload"] = ByteOffload(t);
     j["byte_hit_ratio"] = ByteHitRatio(t);
     j["stale_rate"] = StaleRate(t);
   }
@@ -221,6 +224,14 @@ Tally& Tally::operator+=(const Tally& other) {
 }
 
 double HitRatio(const Tally& t) { return Ratio(t.hits + t.refresh_hits, t.requests); }
+double HitRatioWithoutRefreshHits(const Tally& t) { return Ratio(t.hits, t.requests); }
+// Origin failover can send one viewer request to two origins: the share stops at 0.
+double RequestOffload(const Tally& t) {
+  return t.requests == 0 ? 0.0 : std::max(0.0, 1.0 - Ratio(t.origin_requests, t.requests));
+}
+double ByteOffload(const Tally& t) {
+  return t.bytes == 0 ? 0.0 : std::max(0.0, 1.0 - Ratio(t.origin_bytes, t.bytes));
+}
 double ByteHitRatio(const Tally& t) { return Ratio(t.bytes_from_cache, t.bytes); }
 double StaleRate(const Tally& t) { return Ratio(t.stale, t.requests); }
 

@@ -51,8 +51,17 @@ struct Tally {
   bool operator==(const Tally&) const = default;
 };
 
-// (hits + refresh hits) / requests; 0 without requests.
+// The metrics are defined in docs/design.md "Simulator metrics". Each is 0 without requests
+// (or bytes).
+// (hits + refresh hits) / requests: CloudFront's hit ratio with RefreshHits counted as hits.
 double HitRatio(const Tally& t);
+// hits / requests: a RefreshHit still asked the origin (a conditional request answered 304).
+double HitRatioWithoutRefreshHits(const Tally& t);
+// 1 - origin_requests / requests, at least 0: the viewer requests the origin did not see. Unlike
+// the hit ratio it falls with every revalidation and rises with every tier that absorbs a miss.
+double RequestOffload(const Tally& t);
+// 1 - origin_bytes / bytes, at least 0: the body bytes the origin did not have to send.
+double ByteOffload(const Tally& t);
 // bytes_from_cache / bytes; 0 without bytes.
 double ByteHitRatio(const Tally& t);
 double StaleRate(const Tally& t);

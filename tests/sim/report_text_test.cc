@@ -33,8 +33,8 @@ TEST(ReportTextTest, TableShowsVariantsSideBySide) {
   EXPECT_EQ(lines[0], "demo");
   EXPECT_THAT(lines[1], HasSubstr("plain"));
   EXPECT_THAT(lines[1], HasSubstr("with, comma"));
-  EXPECT_THAT(table, HasSubstr("75.00%"));
-  EXPECT_THAT(table, HasSubstr("25.00%"));
+  EXPECT_THAT(table, HasSubstr("75.00 %"));
+  EXPECT_THAT(table, HasSubstr("25.00 %"));
   EXPECT_THAT(table, HasSubstr("1.50 MB"));
   EXPECT_THAT(table, HasSubstr("$1.00"));  // 200 billed paths
 }
@@ -43,10 +43,12 @@ TEST(ReportTextTest, CsvHasOneQuotedRowPerVariant) {
   const std::string csv = RenderCsv(TwoVariants());
   std::vector<std::string> lines = absl::StrSplit(csv, '\n', absl::SkipEmpty());
   ASSERT_EQ(lines.size(), 3u);
-  EXPECT_EQ(std::count(lines[0].begin(), lines[0].end(), ','), 17);
+  EXPECT_EQ(std::count(lines[0].begin(), lines[0].end(), ','), 20);
   EXPECT_THAT(lines[1], ::testing::StartsWith("plain,full,200,150,"));
   EXPECT_THAT(lines[2], ::testing::StartsWith("\"with, comma\",full,200,50,"));
-  EXPECT_THAT(lines[1], ::testing::EndsWith(",1200,1.000"));
+  EXPECT_THAT(lines[1], ::testing::HasSubstr(",1200,1.000,"));
+  // hits / requests, 1 - origin requests / requests, 1 - origin bytes / bytes.
+  EXPECT_THAT(lines[1], ::testing::EndsWith(",0.750000,1.000000,0.250000"));
 }
 
 }  // namespace
