@@ -1,6 +1,7 @@
 #include "sim/report_html.h"
 
 #include <algorithm>
+#include <cmath>
 #include <functional>
 #include <set>
 #include <vector>
@@ -175,7 +176,7 @@ constexpr TallyColumn kTallyColumns[] = {
 
 std::string HeaderCell(absl::string_view term) {
   const std::string definition = DefinitionOf(term);
-  return absl::StrCat("<th",
+  return absl::StrCat("<th class=\"num\"",
                       definition.empty() ? "" : absl::StrCat(" title=\"", Escape(definition), "\""),
                       ">", Escape(term), "</th>");
 }
@@ -184,8 +185,10 @@ std::string NumberCell(absl::string_view text) {
   return absl::StrCat("<td class=\"num\">", Escape(text), "</td>");
 }
 
-std::string VariantAttributes(const SimulationResult& r, size_t i) {
-  return absl::StrCat(" class=\"v", i, "\" data-variant=\"", Escape(r.variants[i].name), "\"");
+// ` class="vN[ extra]" data-variant="NAME"`.
+std::string VariantAttributes(const SimulationResult& r, size_t i, absl::string_view extra = "") {
+  return absl::StrCat(" class=\"v", i, extra.empty() ? "" : " ", extra, "\" data-variant=\"",
+                      Escape(r.variants[i].name), "\"");
 }
 
 std::string VariantNameCell(const SimulationResult& r, size_t i) {
@@ -273,16 +276,27 @@ std::string ValueText(double v, Unit unit) {
   return "";
 }
 
-// Names the groups of variants whose lines coincide on this chart.
+// Lines closer than this share of the axis everywhere look like one line (under a pixel).
+constexpr double kCoincide = 0.004;
+
+bool Coincide(const std::vector<double>& a, const std::vector<double>& b, double tolerance) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (std::fabs(a[i] - b[i]) > tolerance) return false;
+  }
+  return true;
+}
+
+// Names the groups of variants whose lines coincide on this chart (axis from 0 to `top`).
 std::string CoincidingLines(const SimulationResult& r,
-                            const std::vector<std::vector<double>>& values) {
+                            const std::vector<std::vector<double>>& values, double top) {
   std::vector<std::string> groups;
   std::vector<bool> grouped(values.size(), false);
   for (size_t i = 0; i < values.size(); ++i) {
     if (grouped[i]) continue;
     std::vector<std::string> same = {absl::StrCat("\"", r.variants[i].name, "\"")};
     for (size_t j = i + 1; j < values.size(); ++j) {
-      if (!grouped[j] && values[j] == values[i]) {
+      if (!grouped[j] && Coincide(values[i], values[j], top * kCoincide)) {
         grouped[j] = true;
         same.push_back(absl::StrCat("\"", r.variants[j].name, "\""));
       }
@@ -291,8 +305,8 @@ std::string CoincidingLines(const SimulationResult& r,
   }
   if (groups.empty()) return "";
   return absl::StrCat(
-      "<p class=\"overlap\">Identical here, drawn on top of each other (tell them "
-      "apart by dash and marker): ",
+      "<p class=\"overlap\">One line at this scale (less than a pixel apart), drawn on top of "
+      "each other; tell them apart by dash and marker: ",
       Escape(absl::StrJoin(groups, "; ")), ".</p>\n");
 }
 
@@ -381,7 +395,7 @@ std::string Chart(const SimulationResult& r, const ChartSpec& spec) {
                     s.color, "\" stroke-dasharray=\"", s.dash, "\" points=\"", points, "\"><title>",
                     Escape(name), "</title></polyline>", markers, "</g>\n");
   }
-  absl::StrAppend(&svg, "</svg>\n", CoincidingLines(r, values), "</figure>\n");
+  absl::StrAppend(&svg, "</svg>\n", CoincidingLines(r, values, top), "</figure>\n");
   return svg;
 }
 
@@ -486,7 +500,7 @@ std::string CountMatrix(
             &cell, " (",
             FormatPercent(static_cast<double>(n) / static_cast<double>(v.total.requests), 1), ")");
       }
-      absl::StrAppend(&out, "<td", VariantAttributes(r, i), " data-count=\"", n, "\">",
+      absl::StrAppend(&out, "<td", VariantAttributes(r, i, "num"), " data-count=\"", n, "\">",
                       Escape(cell), "</td>");
     }
     absl::StrAppend(&out, "</tr>\n");
@@ -548,8 +562,8 @@ constexpr char kCss[] =
     ".scroll{overflow-x:auto;max-width:100%}"
     "table{border-collapse:collapse;font-size:13px}"
     "th,td{padding:3px 8px;border-bottom:1px solid #eee;white-space:nowrap}"
-    "thead th{background:#f4f4f4;position:sticky;top:0;text-align:right}"
-    "thead th:first-child,th.name,td.key{text-align:left}"
+    "thead th{background:#f4f4f4;position:sticky;top:0;text-align:left}"
+    "th.num,td.num{text-align:right}th[scope=row]{text-align:left}"
     "th[title]{text-decoration:underline dotted;cursor:help}"
     "td.num{text-align:right;font-variant-numeric:tabular-nums}"
     "th.name{position:sticky;left:0;background:#fff;font-weight:normal}"
