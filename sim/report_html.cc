@@ -11,6 +11,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "sim/chart_axis.h"
+#include "sim/report_text.h"
 #include "sim/report_units.h"
 
 namespace edgesim::sim {
@@ -102,7 +103,7 @@ std::string KeySvg(size_t i) {
       MarkerSvg(s.marker, 22, 7, s.color, ""), "</svg>");
 }
 
-// ---- Metrics and their definitions (docs/design.md "Simulator metrics") -------------------------
+// ---- Metrics and their definitions (DESIGN 6.1) ------------------------------------------------
 
 struct Definition {
   const char* term;
@@ -206,8 +207,7 @@ std::string Settings(const nlohmann::json& settings) {
   return absl::StrJoin(parts, ", ");
 }
 
-// ---- The comparison table: one row per variant
-// ---------------------------------------------------
+// ---- The comparison table: one row per variant --------------------------------------------------
 
 std::string ComparisonTable(const SimulationResult& r) {
   std::string out =
@@ -224,21 +224,17 @@ std::string ComparisonTable(const SimulationResult& r) {
     const VariantResult& v = r.variants[i];
     absl::StrAppend(&out, "<tr", VariantAttributes(r, i), ">", VariantNameCell(r, i));
     for (const TallyColumn& c : kTallyColumns) absl::StrAppend(&out, NumberCell(c.cell(v.total)));
-    const size_t months = v.invalidation_paths.size();
     absl::StrAppend(
         &out, NumberCell(FormatDuration(v.max_staleness_seconds)),
         NumberCell(FormatCount(static_cast<uint64_t>(std::max<int64_t>(0, InvalidationPaths(v))))),
-        NumberCell(absl::StrFormat("$%.2f%s", InvalidationCostUsd(v),
-                                   months > 1 ? absl::StrCat(" / ", months, " months") : "")),
-        "<td>", Escape(v.mode), "</td><td class=\"settings\">", Escape(Settings(v.settings)),
-        "</td></tr>\n");
+        NumberCell(InvalidationCostText(v)), "<td>", Escape(v.mode), "</td><td class=\"settings\">",
+        Escape(Settings(v.settings)), "</td></tr>\n");
   }
   absl::StrAppend(&out, "</tbody></table></div></section>\n");
   return out;
 }
 
-// ---- Charts over time
-// ------------------------------------------------------------------------------
+// ---- Charts over time ---------------------------------------------------------------------------
 
 enum class Unit { kPercent, kCount, kBytes };
 
@@ -435,8 +431,7 @@ std::string Charts(const SimulationResult& r) {
   return absl::StrCat(out, "</section>\n");
 }
 
-// ---- Breakdowns
-// ----------------------------------------------------------------------------------
+// ---- Breakdowns ---------------------------------------------------------------------------------
 
 // Rows of (key, variant): every variant's figures for one behavior or POP side by side.
 std::string TallyBreakdown(const SimulationResult& r, const char* id, const char* title,
@@ -537,7 +532,7 @@ std::string Breakdowns(const SimulationResult& r) {
 std::string Definitions() {
   std::string out =
       "<section id=\"definitions\"><h2>Definitions</h2>\n<p>Each figure is computed from the "
-      "counts in report.json (docs/design.md, \"Simulator metrics\").</p><dl>\n";
+      "counts in report.json (docs/design.md, section 6.1).</p><dl>\n";
   for (const Definition& d : kDefinitions) {
     absl::StrAppend(&out, "<dt>", Escape(d.term), "</dt><dd>", Escape(d.text), "</dd>\n");
   }

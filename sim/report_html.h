@@ -5,7 +5,7 @@
 // (one row per variant, figures right-aligned with units), the charts over time (hit ratio with
 // and without RefreshHits, request offload, origin requests, origin bytes, stale responses; deploys
 // as dashed vertical lines), the breakdowns per behavior, per POP, by miss reason and cache
-// counters, then the definitions of every metric (docs/design.md "Simulator metrics").
+// counters, then the definitions of every metric (DESIGN 6.1).
 //
 // Variants stay apart when their results are equal: each has its own color, dash pattern and
 // marker shape, markers of different variants sit on different time buckets, and a chart names

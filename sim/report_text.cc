@@ -42,13 +42,7 @@ const std::vector<Row>& Rows() {
        [](const VariantResult& v) { return absl::StrFormat("%.0f s", v.max_staleness_seconds); }},
       {"invalidation paths",
        [](const VariantResult& v) { return absl::StrCat(InvalidationPaths(v)); }},
-      {"invalidation cost",
-       [](const VariantResult& v) {
-         const size_t months = v.invalidation_paths.size();
-         return months <= 1
-                    ? Dollars(InvalidationCostUsd(v))
-                    : absl::StrCat(Dollars(InvalidationCostUsd(v)), " / ", months, " months");
-       }},
+      {"invalidation cost", InvalidationCostText},
   };
   return *kRows;
 }
@@ -59,6 +53,12 @@ std::string Csv(const std::string& field) {
 }
 
 }  // namespace
+
+std::string InvalidationCostText(const VariantResult& v) {
+  const size_t months = v.invalidation_paths.size();
+  return months <= 1 ? Dollars(InvalidationCostUsd(v))
+                     : absl::StrCat(Dollars(InvalidationCostUsd(v)), " / ", months, " months");
+}
 
 std::string RenderTable(const SimulationResult& result) {
   std::vector<std::vector<std::string>> columns;

@@ -51,8 +51,7 @@ struct Tally {
   bool operator==(const Tally&) const = default;
 };
 
-// The metrics are defined in docs/design.md "Simulator metrics". Each is 0 without requests
-// (or bytes).
+// The metrics are defined in DESIGN 6.1. Each is 0 without requests (or bytes).
 // (hits + refresh hits) / requests: CloudFront's hit ratio with RefreshHits counted as hits.
 double HitRatio(const Tally& t);
 // hits / requests: a RefreshHit still asked the origin (a conditional request answered 304).

@@ -66,7 +66,8 @@ struct DrawnSeries {
 // Every variant's line in every chart, in order.
 std::vector<DrawnSeries> ReportHtmlSeries(const std::string& html) {
   static const std::regex kGroup(
-      R"re(<g class="v\d+" data-variant="([^"]*)" data-dash="([^"]*)" data-marker="([^"]*)"><polyline[^>]*stroke-dasharray="([^"]*)"(.*?)</g>)re");
+      R"re(<g class="v\d+" data-variant="([^"]*)" data-dash="([^"]*)" data-marker="([^"]*)">)re"
+      R"re(<polyline[^>]*stroke-dasharray="([^"]*)"(.*?)</g>)re");
   std::vector<DrawnSeries> out;
   for (auto it = std::sregex_iterator(html.begin(), html.end(), kGroup);
        it != std::sregex_iterator(); ++it) {
