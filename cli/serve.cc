@@ -482,7 +482,8 @@ int RunServe(const ServeFlags& f, std::ostream& out, std::ostream& err) {
                            .manual_clock = manual,
                            .edge = edge->get(),
                            .access_log = access_log.get(),
-                           .control_plane = &control_plane});
+                           .control_plane = &control_plane,
+                           .events = &events});
   emulator::MountCloudFrontApi(api, control_plane, *clock);
   MountConsole(api, loaded.registry, events);
   const absl::StatusOr<int> api_port =

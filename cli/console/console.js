@@ -378,6 +378,7 @@ function start() {
   every(2000, async () => {
     await refreshStats();
     if (!$('tab-invalidations').hidden) await refreshInvalidations();
+    if (!$('tab-cache').hidden) await refreshCache();
   });
 }
 
