@@ -120,9 +120,8 @@ function eventRow(e) {
   el('td', {}, e.id), el('td', {}, e.time.slice(11, 19)), el('td', {}, e.pop),
   el('td', {}, e.method), el('td', { class: 'path' }, e.path), el('td', {}, e.status),
   el('td', { class: 'xcache' }, type), el('td', {}, e.behavior ?? '?'),
-  el('td', { class: 'key' }, e.cache_key ?? ''),
   el('td', { title: e.ttl_reason || '' }, e.ttl === null ? 'not stored' : seconds(e.ttl)),
-  el('td', {}, seconds(e.age)));
+  el('td', {}, seconds(e.age)), el('td', { class: 'key' }, e.cache_key ?? ''));
   row.addEventListener('click', () => explain(e.id).catch((err) => showError(err.message)));
   return row;
 }

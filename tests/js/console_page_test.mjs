@@ -76,6 +76,8 @@ test("requests appear as rows with the X-Cache the viewer got, and open their ex
   assert.equal(await edgeGet(asset), "Hit from cloudfront");
   const rows = await rowsFor(asset, 2);
   assert.deepEqual(rows.map((r) => r.xCache), ["Miss", "Hit"]);
+  assert.equal(await edgeGet("/missing"), "Error from cloudfront");  // a cached 404
+  assert.deepEqual((await rowsFor("/missing", 1)).map((r) => r.xCache), ["Error"]);
 
   await page.click(`#requests tbody tr[data-id="${rows[1].id}"]`);
   await page.waitForFunction(() => !document.getElementById("explain").hidden &&
