@@ -24,6 +24,8 @@
 //        -> {"paths": N}: in effect at once in every cache of the distribution (no propagation
 //        delay; the CloudFront API's invalidations model that). "distribution" may be left out
 //        while one runs. Every path is validated first (SPEC 6.2): one bad path, nothing applied.
+// The live console's routes (GET /_edgesim/console, /_edgesim/events, /_edgesim/explain) are
+// cli/console.h's: they run the explain model, which lives in cli/.
 // Errors are {"error": {"code": ..., "message": ...}} with 400 (bad JSON or values; a missing body
 // says what is expected, e.g. {"seconds": N}), 404 (unknown distribution or cache), 409 (the
 // clock is not manual) or 413 (a body over 1 MiB). A POST with neither Content-Length nor
