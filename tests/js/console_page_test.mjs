@@ -123,6 +123,22 @@ test("the cache browser lists what a POP holds", async () => {
   await screenshot("console-cache.png");
 });
 
+test("a page of another origin cannot move the clock, while the console's own buttons can", async () => {
+  // The edge's port is another origin: a page there posts as a foreign site would (no-cors, a
+  // body type that needs no preflight). The cross-site guard refuses it before the route runs.
+  const other = await browser.newPage();
+  await other.goto(`${serve.edge}/index.html`);
+  const before = await clockSeconds();
+  await other.evaluate((api) => fetch(`${api}/_edgesim/clock/advance`, {
+    method: "POST", mode: "no-cors", body: '{"seconds": 3600}',
+  }).catch(() => null), serve.api);
+  await other.close();
+  assert.equal(await clockSeconds(), before);
+  await page.click('[data-advance="1"]');
+  await page.waitForFunction((t) => Date.parse(document.getElementById("clock-time").textContent) / 1000 >= t,
+    HANG_GUARD, before + 1);
+});
+
 test("the page logged no errors", () => {
   assert.deepEqual(consoleErrors, []);
 });
