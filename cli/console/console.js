@@ -240,16 +240,18 @@ function drawChart(target, values, maxValue, label) {
     svg('line', { x1: L, y1: T, x2: L, y2: H - B, class: 'axis' }),
     svg('text', { x: L - 4, y: T + 4, class: 'tick', 'text-anchor': 'end' }, label(maxValue)),
     svg('text', { x: L - 4, y: H - B, class: 'tick', 'text-anchor': 'end' }, label(0))];
+  // The newest sample at the right edge; a gap (no requests) breaks the line.
   const step = (W - L) / CHART_SAMPLES;
   let path = '';
   values.forEach((v, i) => {
     if (v === null) return;
-    const x = L + i * step;
+    const x = W - (values.length - 1 - i) * step;
     const y = H - B - (maxValue ? (v / maxValue) * (H - B - T) : 0);
     path += `${path && values[i - 1] !== null ? 'L' : 'M'}${x.toFixed(1)},${y.toFixed(1)} `;
+    nodes.push(svg('circle', { cx: x.toFixed(1), cy: y.toFixed(1), r: 2.5, class: 'point' }));
   });
   if (path) nodes.push(svg('path', { d: path, class: 'series' }));
-  nodes.push(svg('text', { x: W - 4, y: H - 4, class: 'tick', 'text-anchor': 'end' }, 'now'));
+  nodes.push(svg('text', { x: W, y: H - 4, class: 'tick', 'text-anchor': 'end' }, 'now'));
   target.replaceChildren(...nodes);
 }
 

@@ -123,6 +123,19 @@ test("the cache browser lists what a POP holds", async () => {
   await screenshot("console-cache.png");
 });
 
+test("the distributions tab lists the behaviors, the charts draw from the stats", async () => {
+  await page.click('nav .tab[data-tab="distributions"]');
+  await page.waitForFunction(() => [...document.querySelectorAll("#distributions td")]
+    .some((td) => td.textContent === "/assets/*"), HANG_GUARD);
+  await screenshot("console-distributions.png");
+  await page.click('nav .tab[data-tab="charts"]');
+  for (let i = 0; i < 3; ++i) await edgeGet("/assets/app.3f9a1c.js");
+  await page.waitForFunction(() => document.querySelector("#chart-hits circle.point") &&
+    document.querySelector("#chart-origin circle.point"), HANG_GUARD);
+  await screenshot("console-charts.png");
+  await page.click('nav .tab[data-tab="requests"]');
+});
+
 test("a page of another origin cannot move the clock, while the console's own buttons can", async () => {
   // The edge's port is another origin: a page there posts as a foreign site would (no-cors, a
   // body type that needs no preflight). The cross-site guard refuses it before the route runs.
