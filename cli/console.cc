@@ -39,7 +39,8 @@ absl::string_view ContentTypeOf(absl::string_view name) {
 void ServeConsoleFile(absl::string_view name, httplib::Response& res) {
   const EmbeddedFile* file = FindConsoleFile(name);
   if (file == nullptr) {
-    return emulator::WriteAdminApiError(res, 404, "NotFound", absl::StrCat("no console file ", name));
+    return emulator::WriteAdminApiError(res, 404, "NotFound",
+                                        absl::StrCat("no console file ", name));
   }
   res.set_header("Content-Security-Policy", kConsolePolicy);
   res.set_header("X-Content-Type-Options", "nosniff");
@@ -109,8 +110,7 @@ void StreamEvents(const httplib::Request& req, httplib::Response& res,
   if (!subscribed.ok()) {
     res.set_header("Retry-After", "5");
     return emulator::WriteAdminApiError(
-        res, 503,
-        absl::IsResourceExhausted(subscribed.status()) ? "TooManyStreams" : "Unavailable",
+        res, 503, absl::IsResourceExhausted(subscribed.status()) ? "TooManyStreams" : "Unavailable",
         subscribed.status().message());
   }
   std::shared_ptr<RequestEventLog::Subscription> subscription = *std::move(subscribed);
@@ -122,8 +122,8 @@ void StreamEvents(const httplib::Request& req, httplib::Response& res,
         std::string out = batch.events.empty() ? ": idle\n\n" : "";
         const std::shared_ptr<const emulator::RegistrySnapshot> snapshot = registry.Snapshot();
         for (const RequestEventLog::EventRef& e : batch.events) {
-          absl::StrAppend(&out, "id: ", e->id, "\nevent: request\ndata: ",
-                          EventJson(*e, *snapshot).dump(), "\n\n");
+          absl::StrAppend(&out, "id: ", e->id,
+                          "\nevent: request\ndata: ", EventJson(*e, *snapshot).dump(), "\n\n");
         }
         if (!sink.write(out.data(), out.size())) return false;  // the client went away
         if (batch.ended) sink.done();
@@ -142,8 +142,7 @@ void ExplainKeptEvent(const httplib::Request& req, httplib::Response& res,
   const RequestEventLog::EventRef e = events.Find(id);
   if (e == nullptr) {
     return emulator::WriteAdminApiError(
-        res, 404, "NoSuchEvent",
-        absl::StrCat("no event ", id, ": only the last events are kept"));
+        res, 404, "NoSuchEvent", absl::StrCat("no event ", id, ": only the last events are kept"));
   }
   const std::shared_ptr<const emulator::RegistrySnapshot> snapshot = registry.Snapshot();
   const policy::Distribution* distribution = nullptr;

@@ -14,9 +14,10 @@ RequestEvent RequestEventFor(const ViewerExchange& x, const ConnectionFacts& fac
   e.request.body = nullptr;  // bounded by the viewer's limit, but the console never shows it
   e.status = a.viewer.status;
   e.x_cache = std::string(policy::XCacheValue(a.outcome));
-  e.result_type = facts.hung_up ? "ClientCommError"
-                                : std::string(policy::DetailedResultType(
-                                      a.outcome, a.error_detail, a.origin_shield_hit));
+  e.result_type =
+      facts.hung_up
+          ? "ClientCommError"
+          : std::string(policy::DetailedResultType(a.outcome, a.error_detail, a.origin_shield_hit));
   e.behavior_index = a.behavior_index;
   e.object_path = a.object_path;
   e.age = a.age;

@@ -30,8 +30,7 @@ RequestEventLog::Batch RequestEventLog::Subscription::Next(absl::Duration timeou
   return batch;
 }
 
-RequestEventLog::RequestEventLog(RequestEventLogOptions options)
-    : options_(std::move(options)) {}
+RequestEventLog::RequestEventLog(RequestEventLogOptions options) : options_(std::move(options)) {}
 
 void RequestEventLog::Publish(RequestEvent event) {
   bool notify = false;

@@ -62,8 +62,7 @@ TEST(ConsoleTest, AStreamResumesAfterLastEventIdAndGetsLiveEvents) {
     // Published while the stream below waits: it arrives live.
     auto r = serve->Edge().Get("/about.html");
   });
-  absl::StatusOr<EventStream> s =
-      ReadEventStream(serve->Api(), 2, {{"Last-Event-ID", "2"}});
+  absl::StatusOr<EventStream> s = ReadEventStream(serve->Api(), 2, {{"Last-Event-ID", "2"}});
   later.join();
   ASSERT_TRUE(s.ok()) << s.status();
   EXPECT_EQ(s->ids, (std::vector<uint64_t>{3, 4}));

@@ -42,7 +42,8 @@ inline absl::StatusOr<EventStream> ReadEventStream(httplib::Client client, size_
       std::string data;
       for (absl::string_view line : absl::StrSplit(block, '\n')) {
         uint64_t id = 0;
-        if (absl::ConsumePrefix(&line, "id: ") && absl::SimpleAtoi(line, &id)) out.ids.push_back(id);
+        if (absl::ConsumePrefix(&line, "id: ") && absl::SimpleAtoi(line, &id))
+          out.ids.push_back(id);
         if (absl::ConsumePrefix(&line, "data: ")) absl::StrAppend(&data, line);
       }
       if (!data.empty()) out.events.push_back(nlohmann::json::parse(data));
