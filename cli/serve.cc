@@ -17,10 +17,12 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "cli/app.h"
+#include "cli/console.h"
 #include "cli/demo_distribution.h"
 #include "cli/distribution_file.h"
 #include "core/clock.h"
 #include "emulator/access_log_writer.h"
+#include "emulator/request_event_log.h"
 #include "emulator/admin_api.h"
 #include "emulator/api_server.h"
 #include "emulator/cloudfront_api.h"
@@ -446,6 +448,8 @@ int RunServe(const ServeFlags& f, std::ostream& out, std::ostream& err) {
     access_log = *std::move(opened);
   }
 
+  // The live console's request stream (console.h): published by the edge, read by the API port.
+  emulator::RequestEventLog events;
   absl::StatusOr<std::unique_ptr<emulator::EdgeServer>> edge =
       emulator::EdgeServer::Start(loaded.registry, {.host = listen->host,
                                                     .port = listen->port,
@@ -459,7 +463,8 @@ int RunServe(const ServeFlags& f, std::ostream& out, std::ostream& err) {
                                                     .max_connections = f.max_viewer_connections,
                                                     .clock = clock.get(),
                                                     .access_log = access_log.get(),
-                                                    .tls = *std::move(tls)});
+                                                    .tls = *std::move(tls),
+                                                    .events = &events});
   if (!edge.ok()) {
     return Fail(
         err, edge.status(),
@@ -477,8 +482,10 @@ int RunServe(const ServeFlags& f, std::ostream& out, std::ostream& err) {
                            .manual_clock = manual,
                            .edge = edge->get(),
                            .access_log = access_log.get(),
-                           .control_plane = &control_plane});
+                           .control_plane = &control_plane,
+                           .events = &events});
   emulator::MountCloudFrontApi(api, control_plane, *clock);
+  MountConsole(api, loaded.registry, events);
   const absl::StatusOr<int> api_port =
       emulator::BindApiServer(api, api_address->host, api_address->port);
   if (!api_port.ok()) {
@@ -498,6 +505,7 @@ int RunServe(const ServeFlags& f, std::ostream& out, std::ostream& err) {
         << (*edge)->tls_port() << "\n";
   }
   out << "api listening on " << api_url << "\n";
+  out << "console on " << api_url << kConsolePath << "\n";
   for (const auto& d : loaded.registry.Snapshot()->distributions()) {
     out << "distribution " << d->id() << " " << d->distribution().domain_name << "\n";
   }
@@ -517,6 +525,7 @@ int RunServe(const ServeFlags& f, std::ostream& out, std::ostream& err) {
 
   signals.Wait();
   (*edge)->Shutdown();
+  events.Close();  // ends the event streams, which would hold the API's threads
   api.stop();
   api_thread.join();
   if (access_log) access_log->Close();

@@ -213,6 +213,13 @@ json StatsJson(const RegistrySnapshot& snapshot, const AdminApiOptions& options)
     const AccessLogCounters c = options.access_log->counters();
     out["access_log"] = {{"written", c.written}, {"dropped", c.dropped}};
   }
+  if (options.events != nullptr) {
+    const RequestEventLogCounters c = options.events->counters();
+    out["events"] = {{"published", c.published},
+                     {"subscribers", c.subscribers},
+                     {"dropped_subscribers", c.dropped_subscribers},
+                     {"refused_subscribers", c.refused_subscribers}};
+  }
   return out;
 }
 

@@ -9,7 +9,8 @@
 //                                          2106-02-07T06:28:15Z at most (core/epoch_seconds.h):
 //                                          a negative, non-finite or farther move is a 400.
 //   GET  /_edgesim/stats                   per distribution, per cache (POP / regional / shield),
-//                                          per behavior: the core counters; the edge's counters
+//                                          per behavior: the core counters; the edge's counters;
+//                                          the console's event stream's (cli/console.h)
 //   GET  /_edgesim/cache?distribution=ID&pop=POP&limit=N   the entries of one cache: the first
 //                                          N (default 100, at most 100000) of "total";
 //                                          "truncated" when some were left out
@@ -23,6 +24,8 @@
 //        -> {"paths": N}: in effect at once in every cache of the distribution (no propagation
 //        delay; the CloudFront API's invalidations model that). "distribution" may be left out
 //        while one runs. Every path is validated first (SPEC 6.2): one bad path, nothing applied.
+// The live console's routes (GET /_edgesim/console, /_edgesim/events, /_edgesim/explain) are
+// cli/console.h's: they run the explain model, which lives in cli/.
 // Errors are {"error": {"code": ..., "message": ...}} with 400 (bad JSON or values; a missing body
 // says what is expected, e.g. {"seconds": N}), 404 (unknown distribution or cache), 409 (the
 // clock is not manual) or 413 (a body over 1 MiB). A POST with neither Content-Length nor
@@ -42,6 +45,7 @@
 #include "emulator/control_plane.h"
 #include "emulator/distribution_registry.h"
 #include "emulator/edge_server.h"
+#include "emulator/request_event_log.h"
 #include "httplib.h"
 
 namespace edgesim::emulator {
@@ -52,6 +56,7 @@ struct AdminApiOptions {
   const EdgeServer* edge = nullptr;             // optional: adds the edge's counters to stats
   const AccessLogWriter* access_log = nullptr;  // optional: adds the log's counters to stats
   ControlPlane* control_plane = nullptr;        // optional: the bill route and the API's reset
+  const RequestEventLog* events = nullptr;      // optional: adds the console's stream counters
 };
 
 // Everything referenced must outlive `server`'s use of the routes.

@@ -17,6 +17,7 @@
 #include "boost/beast/core.hpp"
 #include "boost/beast/http.hpp"
 #include "emulator/access_log_record.h"
+#include "emulator/request_event.h"
 #include "emulator/response_writer.h"
 #include "emulator/viewer_exchange.h"
 #include "emulator/worker_pool.h"
@@ -362,7 +363,8 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void Write(bool log) {
-    log_ = log && server_.options.access_log != nullptr && exchange_.distribution != nullptr;
+    log_ = log && exchange_.distribution != nullptr &&
+           (server_.options.access_log != nullptr || server_.options.events != nullptr);
     const core::EdgeResult& a = exchange_.answer;
     // A truncated answer ends with the connection: the viewer sees the cut (SPEC 4.3).
     const bool close =
@@ -399,8 +401,13 @@ class Session : public std::enable_shared_from_this<Session> {
     facts_.time_taken = absl::FromChrono(std::chrono::steady_clock::now() - start_);
     facts_.time_to_first_byte = absl::FromChrono(first_byte_ - start_);
     facts_.hung_up = static_cast<bool>(ec);
-    server_.options.access_log->Log(exchange_.distribution->id(),
-                                    AccessLogRecordFor(exchange_, facts_));
+    if (server_.options.access_log != nullptr) {
+      server_.options.access_log->Log(exchange_.distribution->id(),
+                                      AccessLogRecordFor(exchange_, facts_));
+    }
+    if (server_.options.events != nullptr) {
+      server_.options.events->Publish(RequestEventFor(exchange_, facts_));
+    }
   }
 
   void Close() {

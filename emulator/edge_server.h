@@ -16,7 +16,8 @@
 //     the answer is posted back to the connection's loop. Stale-while-revalidate refreshes run on
 //     the pool too, in their origin's lane.
 // Answers are written by response_writer.h with one gather write (head + shared body), in request
-// order, so pipelined requests are safe, and logged by access_log_record.h. Request line +
+// order, so pipelined requests are safe, and logged by access_log_record.h (and published to the
+// live console's stream, request_event_log.h). Request line +
 // headers over 20,480 bytes or a URL over 8,192 bytes get 413 and the connection is closed,
 // unlogged (SPEC 4.3), like a request without one Host or with a target that is not a path
 // (policy/request_target.h, 400). A Host no distribution answers gets CloudFront's 403 "The
@@ -45,6 +46,7 @@
 #include "emulator/access_log_writer.h"
 #include "emulator/distribution_registry.h"
 #include "emulator/http_origin.h"
+#include "emulator/request_event_log.h"
 
 namespace edgesim::emulator {
 
@@ -88,6 +90,9 @@ struct EdgeServerOptions {
     std::string private_key_pem;
   };
   std::optional<Tls> tls;
+  // Optional: every answered request a distribution owns is published here too (the live
+  // console's stream), from where it is logged.
+  RequestEventLog* events = nullptr;
 };
 
 // What the edge counts beyond the caches' own counters.

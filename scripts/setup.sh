@@ -10,6 +10,9 @@ PACKAGES=(
   curl python3
   # scripts/fuzz.sh: clang, and libFuzzer's runtime, which Debian 12's clang only recommends.
   clang libclang-rt-dev
+  # tests/js/console_page_test.mjs drives the console in Debian's headless Chromium
+  # (puppeteer-core downloads no browser).
+  chromium
 )
 
 SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
