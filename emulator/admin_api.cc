@@ -147,7 +147,8 @@ absl::StatusOr<absl::Time> ReadTime(const JsonReader& body) {
     }
     from_text = t;
   }
-  if (from_seconds && from_text && absl::ToUnixSeconds(*from_text) != absl::ToUnixSeconds(*from_seconds)) {
+  if (from_seconds && from_text &&
+      absl::ToUnixSeconds(*from_text) != absl::ToUnixSeconds(*from_seconds)) {
     return time.Error(absl::StrCat("names ", Rfc3339(*from_text), " but \"unix_seconds\" ",
                                    Rfc3339(*from_seconds), ": send one, or both alike"));
   }
@@ -386,6 +387,7 @@ void MountAdminApi(httplib::Server& server, DistributionRegistry& registry,
     if (options.control_plane != nullptr) options.control_plane->Reset(options.clock->Now());
     for (const auto& d : registry.Snapshot()->distributions()) d->Reset();
     if (options.edge != nullptr) options.edge->ResetCounters();
+    if (options.access_log != nullptr) options.access_log->ResetCounters();
     WriteJson(res, 200, {{"reset", true}});
   };
   PostWithBody(server, "/_edgesim/reset", reset);

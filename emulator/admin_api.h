@@ -17,7 +17,7 @@
 //   POST /_edgesim/reset, POST /moto-api/reset     empties every cache and counter, the edge's
 //                                          too, and resets the CloudFront API's state
 //                                          (ControlPlane::Reset); the clock and the access log
-//                                          files stay
+//                                          files stay (their counters restart)
 //   GET  /_edgesim/invalidations/bill      the invalidation pricing ledger (with a ControlPlane)
 //   GET  /_edgesim/state                   the API's custom policy-like resources by kind (with a
 //                                          ControlPlane): {"cache_policies": [{"Id", "Name",
@@ -54,7 +54,7 @@ struct AdminApiOptions {
   core::ManualClock* manual_clock = nullptr;  // the same clock when --manual-clock; else null
   // Optional: adds the edge's counters to stats; reset zeroes them.
   EdgeServer* edge = nullptr;
-  const AccessLogWriter* access_log = nullptr;  // optional: adds the log's counters to stats
+  AccessLogWriter* access_log = nullptr;        // optional: adds the log's counters to stats
   ControlPlane* control_plane = nullptr;        // optional: the bill route and the API's reset
 };
 

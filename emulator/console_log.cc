@@ -27,10 +27,10 @@ std::string FormatConsoleRequestLine(const policy::AccessLogRecord& r, absl::str
                                      size_t max_text_bytes) {
   const std::string target =
       r.uri_query.empty() ? r.uri_stem : absl::StrCat(r.uri_stem, "?", r.uri_query);
-  std::string line = absl::StrCat(absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", r.time, absl::UTCTimeZone()),
-                                  " ", r.edge_location, " ", r.method, " ",
-                                  Printable(target, max_text_bytes), " ", r.sc_status, " ", x_cache,
-                                  " (", r.detailed_result_type, ") origin ");
+  std::string line =
+      absl::StrCat(absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", r.time, absl::UTCTimeZone()), " ",
+                   r.edge_location, " ", r.method, " ", Printable(target, max_text_bytes), " ",
+                   r.sc_status, " ", x_cache, " (", r.detailed_result_type, ") origin ");
   if (upstream) {
     absl::StrAppend(&line, absl::ToInt64Milliseconds(*upstream), " ms");
   } else {

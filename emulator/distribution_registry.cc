@@ -27,8 +27,9 @@ absl::string_view HostWithoutPort(absl::string_view host, char* buffer, size_t s
 }  // namespace
 
 std::vector<std::string> HostNames(const policy::Distribution& d) {
-  std::vector<std::string> names = {absl::AsciiStrToLower(d.domain_name),
-                                    absl::AsciiStrToLower(absl::StrCat(d.id, ".cloudfront.localhost"))};
+  std::vector<std::string> names = {
+      absl::AsciiStrToLower(d.domain_name),
+      absl::AsciiStrToLower(absl::StrCat(d.id, ".cloudfront.localhost"))};
   for (const std::string& alias : d.config.aliases) names.push_back(absl::AsciiStrToLower(alias));
   return names;
 }

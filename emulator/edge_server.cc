@@ -305,8 +305,8 @@ class Session : public std::enable_shared_from_this<Session> {
       if (exchange_.distribution == nullptr) {
         LoopCounters::Bump(loop_.counters.unknown_host);
         if (server_.options.console != nullptr) {
-          server_.options.console->UnknownHost(
-              exchange_.request.headers.Get("Host").value_or(""), *exchange_.snapshot);
+          server_.options.console->UnknownHost(exchange_.request.headers.Get("Host").value_or(""),
+                                               *exchange_.snapshot);
         }
         return Write(/*log=*/false);  // no distribution owns the request
       }
@@ -375,8 +375,9 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void Write(bool log) {
     const ConsoleLog* console = server_.options.console;
-    log_ = log && exchange_.distribution != nullptr &&
-           (server_.options.access_log != nullptr || (console != nullptr && console->logs_requests()));
+    log_ =
+        log && exchange_.distribution != nullptr &&
+        (server_.options.access_log != nullptr || (console != nullptr && console->logs_requests()));
     const core::EdgeResult& a = exchange_.answer;
     // A truncated answer ends with the connection: the viewer sees the cut (SPEC 4.3).
     const bool close =

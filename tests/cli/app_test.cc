@@ -113,10 +113,14 @@ TEST(CheckConfigTest, WarnsOfBehaviorsThatCanNeverMatch) {
   const std::vector<std::string> lines = Lines(r.out);
   ASSERT_EQ(lines.size(), 3u) << r.out;
   EXPECT_THAT(lines[0], HasSubstr("valid: 1 origin(s), 3 cache behavior(s)"));
-  EXPECT_THAT(lines[1], StartsWith(absl::StrCat(path, ": warning: DistributionConfig.CacheBehaviors"
-                                                      ".Items[1].PathPattern: \"/api/*\" repeats "
-                                                      "the pattern of Items[0]")));
-  EXPECT_THAT(lines[2], HasSubstr(".Items[2].PathPattern: \"/api/v2/*\" matches only paths of \"/api/*\" in Items[0]"));
+  EXPECT_THAT(lines[1], StartsWith(absl::StrCat(path,
+                                                ": warning: DistributionConfig.CacheBehaviors"
+                                                ".Items[1].PathPattern: \"/api/*\" repeats "
+                                                "the pattern of Items[0]")));
+  EXPECT_THAT(
+      lines[2],
+      HasSubstr(
+          ".Items[2].PathPattern: \"/api/v2/*\" matches only paths of \"/api/*\" in Items[0]"));
   EXPECT_THAT(lines[2], HasSubstr("edgesim's lint, not a CloudFront rule"));
 }
 

@@ -145,8 +145,9 @@ TEST_F(AdminApiTest, ClockSetTakesUnixSeconds) {
   const json both =
       Post("/_edgesim/clock/set", R"({"unix_seconds": 1704067300, "time": "2024-01-01T00:00:00Z"})")
           .second;
-  EXPECT_THAT(both["error"]["message"].get<std::string>(),
-              HasSubstr(R"(but "unix_seconds" 2024-01-01T00:01:40+00:00: send one, or both alike)"));
+  EXPECT_THAT(
+      both["error"]["message"].get<std::string>(),
+      HasSubstr(R"(but "unix_seconds" 2024-01-01T00:01:40+00:00: send one, or both alike)"));
   EXPECT_EQ(Post("/_edgesim/clock/set", R"({"unix_seconds": 1.5})").first, 400);
   EXPECT_EQ(clock_.Now(), absl::FromUnixSeconds(1704067200));
 }
@@ -161,7 +162,9 @@ TEST_F(AdminApiTest, ClockSetTakesBackWhatGetAnswered) {
   EXPECT_EQ(status, 200) << body;
   EXPECT_EQ(body["time"], saved["time"]);
   EXPECT_EQ(Post("/_edgesim/clock/set", R"({"unix_seconds": 1704067200, "manual": true,
-      "time": "2024-01-01T00:00:00+00:00"})").first, 200);
+      "time": "2024-01-01T00:00:00+00:00"})")
+                .first,
+            200);
   EXPECT_EQ(clock_.Now(), absl::FromUnixSeconds(1704067200));
   EXPECT_EQ(Post("/_edgesim/clock/set", "{}").first, 400);
 }

@@ -110,7 +110,8 @@ TEST(ConsoleLogTest, VerboseLogsEachRequestWithWhyA502IsOne) {
   // CloudFront's body and headers, nothing of edgesim's without --debug-headers.
   EXPECT_FALSE(failed->has_header("x-edgesim-detailed-result-type"));
   EXPECT_FALSE(absl::StrContains(failed->body, "OriginConnectError"));
-  EXPECT_TRUE(serve->WaitForStdout(" GET /x 502 Error from cloudfront (OriginConnectError) origin "))
+  EXPECT_TRUE(
+      serve->WaitForStdout(" GET /x 502 Error from cloudfront (OriginConnectError) origin "))
       << serve->Stdout();
   EXPECT_EQ(serve->Terminate(), 0);
   std::remove(config.c_str());
@@ -145,8 +146,9 @@ TEST(ConsoleLogTest, BannerShowsHostsAndAnUnknownHostIsHintedOnce) {
     ASSERT_TRUE(unknown);
     EXPECT_EQ(unknown->status, 403);  // CloudFront's answer stays
   }
-  ASSERT_TRUE(serve->WaitForStdout("  E1EDGESIMDEMO1: d111111abcdef8.cloudfront.net, "
-                                   "e1edgesimdemo1.cloudfront.localhost\n"))
+  ASSERT_TRUE(
+      serve->WaitForStdout("  E1EDGESIMDEMO1: d111111abcdef8.cloudfront.net, "
+                           "e1edgesimdemo1.cloudfront.localhost\n"))
       << serve->Stdout();
   EXPECT_EQ(serve->Terminate(), 0);
   const std::string out = serve->Stdout();

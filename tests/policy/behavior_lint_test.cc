@@ -44,7 +44,7 @@ TEST(BehaviorLintTest, APatternUnderAnEarlierPrefixWildcardIsShadowed) {
             Locations{"DistributionConfig.CacheBehaviors.Items[1].PathPattern"});
   EXPECT_EQ(ShadowedLocations({"/*", "*.png"}),
             Locations{"DistributionConfig.CacheBehaviors.Items[1].PathPattern"});
-  EXPECT_EQ(ShadowedLocations({"/img/*", "/img/a/*.png", "/img"}),
+  EXPECT_EQ(ShadowedLocations({"/img/*", "/img/a/*.png", "/img/x.png", "/img"}),
             (Locations{"DistributionConfig.CacheBehaviors.Items[1].PathPattern",
                        "DistributionConfig.CacheBehaviors.Items[2].PathPattern"}));
 }
