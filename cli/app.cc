@@ -14,6 +14,7 @@
 #include "cli/serve.h"
 #include "cli/simulate.h"
 #include "core/epoch_seconds.h"
+#include "policy/behavior_lint.h"
 #include "policy/http_date.h"
 #include "policy/status_macros.h"
 
@@ -165,6 +166,10 @@ int RunCheckConfig(const std::string& path, std::ostream& out, std::ostream& err
   out << path << ": valid: " << c.origins.size() << " origin(s), " << c.behaviors.size()
       << " cache behavior(s) + default, " << c.custom_error_responses.size()
       << " custom error response(s)\n";
+  // Warnings, not errors: CloudFront deploys such a config (SPEC 1.1 rule 15).
+  for (const policy::ConfigProblem& w : policy::ShadowedBehaviors(c)) {
+    out << path << ": warning: " << w << "\n";
+  }
   return kExitOk;
 }
 

@@ -14,6 +14,7 @@
 #include "absl/algorithm/container.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "cli/app.h"
@@ -26,6 +27,7 @@
 #include "emulator/admin_api.h"
 #include "emulator/api_server.h"
 #include "emulator/cloudfront_api.h"
+#include "emulator/console_log.h"
 #include "emulator/control_plane.h"
 #include "emulator/cross_site_guard.h"
 #include "emulator/demo_origin.h"
@@ -240,6 +242,19 @@ void PrintDemoHelp(std::ostream& out, const std::string& edge, const std::string
   out.flush();
 }
 
+// Each distribution and how to reach it: the edge routes by Host (any Host while only one runs).
+void PrintDistributions(std::ostream& out, const emulator::RegistrySnapshot& snapshot,
+                        const std::string& edge_url) {
+  const auto& all = snapshot.distributions();
+  for (const auto& d : all) {
+    const std::vector<std::string> hosts = emulator::HostNames(d->distribution());
+    out << "distribution " << d->id() << " " << d->distribution().domain_name << "\n"
+        << "  Host: " << absl::StrJoin(hosts, ", ")
+        << (all.size() == 1 ? " (or any, while it is the only distribution)" : "") << "\n"
+        << "  curl -si -H 'Host: " << hosts.front() << "' " << edge_url << "/\n";
+  }
+}
+
 // SIGINT and SIGTERM, taken by Wait() rather than by a handler: blocked before any server thread
 // starts, so every thread inherits the mask and none is interrupted. The old mask comes back
 // when serve returns (tests run it in process).
@@ -392,6 +407,12 @@ CLI::App* AddServeCommand(CLI::App& app, ServeFlags& f) {
   cmd->add_option("--origin-signing-region", f.origin_signing_region,
                   "Region origin requests are signed for (default: each origin's, from "
                   "bucket.s3.REGION.amazonaws.com; us-east-1 otherwise)");
+  cmd->add_flag("--verbose,--log-requests", f.verbose,
+                "A line per request on stderr: time, POP, method, path, status, X-Cache, "
+                "detailed result type (why an error is one), time upstream");
+  cmd->add_flag("--debug-headers", f.debug_headers,
+                "Add edgesim's x-edgesim-detailed-result-type header to every answer (e.g. "
+                "OriginConnectError on a 502); CloudFront sends no such header");
   return cmd;
 }
 
@@ -450,6 +471,7 @@ int RunServe(const ServeFlags& f, std::ostream& out, std::ostream& err) {
 
   // The live console's request stream (console.h): published by the edge, read by the API port.
   emulator::RequestEventLog events;
+  emulator::ConsoleLog console(err, {.requests = f.verbose});
   absl::StatusOr<std::unique_ptr<emulator::EdgeServer>> edge =
       emulator::EdgeServer::Start(loaded.registry, {.host = listen->host,
                                                     .port = listen->port,
@@ -464,7 +486,9 @@ int RunServe(const ServeFlags& f, std::ostream& out, std::ostream& err) {
                                                     .clock = clock.get(),
                                                     .access_log = access_log.get(),
                                                     .tls = *std::move(tls),
-                                                    .events = &events});
+                                                    .events = &events,
+                                                    .console = &console,
+                                                    .debug_headers = f.debug_headers});
   if (!edge.ok()) {
     return Fail(
         err, edge.status(),
@@ -506,9 +530,7 @@ int RunServe(const ServeFlags& f, std::ostream& out, std::ostream& err) {
   }
   out << "api listening on " << api_url << "\n";
   out << "console on " << api_url << kConsolePath << "\n";
-  for (const auto& d : loaded.registry.Snapshot()->distributions()) {
-    out << "distribution " << d->id() << " " << d->distribution().domain_name << "\n";
-  }
+  PrintDistributions(out, *loaded.registry.Snapshot(), edge_url);
   if (deploy.credentials().has_value()) {
     out << "origin signing: SigV4 with access key " << deploy.credentials()->access_key_id
         << " for origins behind an origin access control or identity\n";
@@ -529,6 +551,7 @@ int RunServe(const ServeFlags& f, std::ostream& out, std::ostream& err) {
   api.stop();
   api_thread.join();
   if (access_log) access_log->Close();
+  console.Close();
   return kExitOk;
 }
 

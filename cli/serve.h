@@ -14,6 +14,10 @@
 //
 //   edgesim serve --demo --listen 127.0.0.1:8080
 //   edgesim serve --config site.json --pops IAD89-C1,FRA56-P1 --manual-clock --access-log logs/
+//
+// After the addresses, a line per distribution ("distribution ID DOMAIN") and the curl command
+// that reaches it. On stderr, whatever the flags: a hint the first time a Host no distribution
+// answers arrives (emulator/console_log.h).
 #pragma once
 
 #include <ostream>
@@ -69,6 +73,11 @@ struct ServeFlags {
   std::string origin_session_token;
   // The Region signed for; empty: each origin's (from its S3 domain; us-east-1 otherwise).
   std::string origin_signing_region;
+  // A line per request on stderr (emulator/console_log.h): time, POP, method, path, status,
+  // X-Cache, detailed result type, time upstream.
+  bool verbose = false;
+  // edgesim's own x-edgesim-detailed-result-type on every answer (CloudFront sends none).
+  bool debug_headers = false;
 };
 
 // Registers the subcommand; `run` is called with the parsed flags.

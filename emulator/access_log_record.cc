@@ -6,6 +6,12 @@
 
 namespace edgesim::emulator {
 
+absl::string_view DetailedResultTypeOf(const core::EdgeResult& a, bool hung_up) {
+  if (hung_up) return "ClientCommError";
+  if (a.truncated) return policy::ToString(policy::ErrorDetail::kOriginCommError);
+  return policy::DetailedResultType(a.outcome, a.error_detail, a.origin_shield_hit);
+}
+
 policy::AccessLogRecord AccessLogRecordFor(const ViewerExchange& x, const ConnectionFacts& facts) {
   const core::EdgeResult& a = x.answer;
   const policy::Request& request = x.request;
@@ -37,14 +43,7 @@ policy::AccessLogRecord AccessLogRecordFor(const ViewerExchange& x, const Connec
   // SPEC 8.3: a viewer gone before the last byte turns the final result into an Error; so does
   // an origin that cut the body short (SPEC 4.3), logged as a failed origin exchange.
   r.result_type = facts.hung_up || a.truncated ? "Error" : r.response_result_type;
-  if (facts.hung_up) {
-    r.detailed_result_type = "ClientCommError";
-  } else if (a.truncated) {
-    r.detailed_result_type = std::string(policy::ToString(policy::ErrorDetail::kOriginCommError));
-  } else {
-    r.detailed_result_type =
-        std::string(policy::DetailedResultType(a.outcome, a.error_detail, a.origin_shield_hit));
-  }
+  r.detailed_result_type = std::string(DetailedResultTypeOf(a, facts.hung_up));
   const policy::Headers& head = core::HeadersOf(a);
   r.content_type = std::string(head.Get("Content-Type").value_or(""));
   r.content_len = facts.content_length;

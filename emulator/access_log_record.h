@@ -33,6 +33,10 @@ struct ConnectionFacts {
   std::string ssl_cipher;
 };
 
+// x-edge-detailed-result-type (SPEC 8.3) of answer `a`: why an Error is one (OriginConnectError,
+// OriginDnsError, OriginReadTimeout, ...), ClientCommError when the viewer went away.
+absl::string_view DetailedResultTypeOf(const core::EdgeResult& a, bool hung_up);
+
 // REQUIRES: x.distribution != nullptr (requests no distribution owns are not logged).
 policy::AccessLogRecord AccessLogRecordFor(const ViewerExchange& x, const ConnectionFacts& facts);
 

@@ -65,6 +65,11 @@ AccessLogCounters AccessLogWriter::counters() const {
   return counters_;
 }
 
+void AccessLogWriter::ResetCounters() {
+  std::lock_guard<std::mutex> lock(mu_);
+  counters_ = AccessLogCounters();
+}
+
 std::string AccessLogWriter::PathFor(absl::string_view distribution_id) const {
   return directory_ ? absl::StrCat(path_, "/", distribution_id, ".log") : path_;
 }

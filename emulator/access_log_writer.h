@@ -51,6 +51,8 @@ class AccessLogWriter {
   void Close();
 
   AccessLogCounters counters() const;
+  // Zeroes the counters (POST /_edgesim/reset); the files keep their lines.
+  void ResetCounters();
   // The file `distribution_id`'s lines go to.
   std::string PathFor(absl::string_view distribution_id) const;
 

@@ -124,25 +124,35 @@ absl::StatusOr<absl::Duration> ReadAdvance(const JsonReader& body, absl::Time no
   return by;
 }
 
-// {"time": "2026-01-01T00:00:00Z"} or {"unix_seconds": 1767225600} (what GET /_edgesim/clock
-// answers): where to set the manual clock, at most core::kLatestTime.
+// {"time": "2026-01-01T00:00:00Z"} or {"unix_seconds": 1767225600}, or both when they name the
+// same second, so the body GET /_edgesim/clock answers (with its "manual") sets the clock back to
+// that moment: where to set the manual clock, at most core::kLatestTime.
 absl::StatusOr<absl::Time> ReadTime(const JsonReader& body) {
   const JsonReader unix_seconds = body.Field("unix_seconds");
   const JsonReader time = body.Field("time");
-  if (unix_seconds.present() == time.present()) {
-    return body.Error("expected one of \"time\" (RFC 3339) or \"unix_seconds\"");
+  if (!unix_seconds.present() && !time.present()) {
+    return body.Error("expected \"time\" (RFC 3339) or \"unix_seconds\"");
   }
-  absl::Time t;
+  absl::optional<absl::Time> from_seconds, from_text;
   if (unix_seconds.present()) {
     EDGESIM_ASSIGN_OR_RETURN(const int64_t seconds, unix_seconds.Int());
-    t = absl::FromUnixSeconds(seconds);
-  } else {
+    from_seconds = absl::FromUnixSeconds(seconds);
+  }
+  if (time.present()) {
     EDGESIM_ASSIGN_OR_RETURN(const std::string text, time.String());
+    absl::Time t;
     std::string err;
     if (!absl::ParseTime(absl::RFC3339_full, text, &t, &err)) {
       return time.Error("expected an RFC 3339 time, e.g. \"2026-01-01T00:00:00Z\"");
     }
+    from_text = t;
   }
+  if (from_seconds && from_text &&
+      absl::ToUnixSeconds(*from_text) != absl::ToUnixSeconds(*from_seconds)) {
+    return time.Error(absl::StrCat("names ", Rfc3339(*from_text), " but \"unix_seconds\" ",
+                                   Rfc3339(*from_seconds), ": send one, or both alike"));
+  }
+  const absl::Time t = from_seconds ? *from_seconds : *from_text;
   if (t > core::kLatestTime) {
     return (unix_seconds.present() ? unix_seconds : time)
         .Error(absl::StrCat("past ", LatestTimeText()));
@@ -338,7 +348,7 @@ void MountAdminApi(httplib::Server& server, DistributionRegistry& registry,
                                 "the clock is real: start with --manual-clock");
                  }
                  const absl::optional<json> body =
-                     ParseObject(text, res, {"time", "unix_seconds"},
+                     ParseObject(text, res, {"time", "unix_seconds", "manual"},
                                  R"({"time": "2026-01-01T00:00:00Z"} or {"unix_seconds": N})");
                  if (!body) return;
                  const absl::StatusOr<absl::Time> t = ReadTime(JsonReader(*body, ""));
@@ -383,6 +393,8 @@ void MountAdminApi(httplib::Server& server, DistributionRegistry& registry,
     // First, so the caches emptied below are those of the distributions that remain.
     if (options.control_plane != nullptr) options.control_plane->Reset(options.clock->Now());
     for (const auto& d : registry.Snapshot()->distributions()) d->Reset();
+    if (options.edge != nullptr) options.edge->ResetCounters();
+    if (options.access_log != nullptr) options.access_log->ResetCounters();
     WriteJson(res, 200, {{"reset", true}});
   };
   PostWithBody(server, "/_edgesim/reset", reset);

@@ -5,6 +5,7 @@
 //   GET  /_edgesim/clock                   {"time": RFC 3339, "unix_seconds": N, "manual": bool}
 //   POST /_edgesim/clock/advance           {"seconds": N}          (409 unless --manual-clock)
 //   POST /_edgesim/clock/set               {"time": "2026-01-01T00:00:00Z"} or {"unix_seconds": N}
+//                                          or what GET answered (both alike, "manual" ignored)
 //                                          (409 likewise). The clock runs forward only, to
 //                                          2106-02-07T06:28:15Z at most (core/epoch_seconds.h):
 //                                          a negative, non-finite or farther move is a 400.
@@ -14,8 +15,10 @@
 //   GET  /_edgesim/cache?distribution=ID&pop=POP&limit=N   the entries of one cache: the first
 //                                          N (default 100, at most 100000) of "total";
 //                                          "truncated" when some were left out
-//   POST /_edgesim/reset, POST /moto-api/reset     empties every cache and counter, and resets
-//                                          the CloudFront API's state (ControlPlane::Reset)
+//   POST /_edgesim/reset, POST /moto-api/reset     empties every cache and counter, the edge's
+//                                          too, and resets the CloudFront API's state
+//                                          (ControlPlane::Reset); the clock and the access log
+//                                          files stay (their counters restart)
 //   GET  /_edgesim/invalidations/bill      the invalidation pricing ledger (with a ControlPlane)
 //   GET  /_edgesim/state                   the API's custom policy-like resources by kind (with a
 //                                          ControlPlane): {"cache_policies": [{"Id", "Name",
@@ -53,8 +56,9 @@ namespace edgesim::emulator {
 struct AdminApiOptions {
   const core::Clock* clock = nullptr;      // required
   core::ManualClock* manual_clock = nullptr;  // the same clock when --manual-clock; else null
-  const EdgeServer* edge = nullptr;             // optional: adds the edge's counters to stats
-  const AccessLogWriter* access_log = nullptr;  // optional: adds the log's counters to stats
+  // Optional: adds the edge's counters to stats; reset zeroes them.
+  EdgeServer* edge = nullptr;
+  AccessLogWriter* access_log = nullptr;        // optional: adds the log's counters to stats
   ControlPlane* control_plane = nullptr;        // optional: the bill route and the API's reset
   const RequestEventLog* events = nullptr;      // optional: adds the console's stream counters
 };

@@ -12,14 +12,6 @@
 namespace edgesim::emulator {
 namespace {
 
-// Host names a distribution answers, lowercase.
-std::vector<std::string> HostNames(const policy::Distribution& d) {
-  std::vector<std::string> names = {absl::AsciiStrToLower(d.domain_name),
-                                    absl::AsciiStrToLower(absl::StrCat(d.id, ".cloudfront.localhost"))};
-  for (const std::string& alias : d.config.aliases) names.push_back(absl::AsciiStrToLower(alias));
-  return names;
-}
-
 // "Host:port" -> "host", lowercase, into a stack buffer (the hot path allocates nothing).
 absl::string_view HostWithoutPort(absl::string_view host, char* buffer, size_t size) {
   if (!host.empty() && host.front() == '[') {  // [::1]:8080
@@ -33,6 +25,14 @@ absl::string_view HostWithoutPort(absl::string_view host, char* buffer, size_t s
 }
 
 }  // namespace
+
+std::vector<std::string> HostNames(const policy::Distribution& d) {
+  std::vector<std::string> names = {
+      absl::AsciiStrToLower(d.domain_name),
+      absl::AsciiStrToLower(absl::StrCat(d.id, ".cloudfront.localhost"))};
+  for (const std::string& alias : d.config.aliases) names.push_back(absl::AsciiStrToLower(alias));
+  return names;
+}
 
 absl::StatusOr<core::CacheTopology> MakeCacheTopology(const EdgeTopology& topology) {
   core::EdgeCacheOptions options;

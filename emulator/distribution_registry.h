@@ -100,6 +100,10 @@ class LiveDistribution {
   std::unique_ptr<core::RequestPipeline> pipeline_;
 };
 
+// The Hosts that route to `d` (lowercase): its domain name, <Id>.cloudfront.localhost, its
+// aliases.
+std::vector<std::string> HostNames(const policy::Distribution& d);
+
 // An immutable view of the registry: what one request routes against.
 class RegistrySnapshot {
  public:

@@ -156,6 +156,10 @@ struct EdgeServer::Impl {
   std::atomic<bool> stopping{false};
   std::atomic<int> live_sessions{0};
   std::mutex shutdown_mu;
+  EdgeServerCounters TotalCounters() const;
+  // What ResetCounters saw: counters() answers the counts since.
+  std::mutex counters_mu;
+  EdgeServerCounters counters_baseline;
   bool shut_down = false;
 };
 
@@ -297,9 +301,14 @@ class Session : public std::enable_shared_from_this<Session> {
       return Refuse(400, s.message());
     }
     exchange_.id = loop_.NextId();
+    upstream_time_.reset();
     if (AnswerFromCache(exchange_, loop_.Routing(server_.registry), server_.options.clock->Now())) {
       if (exchange_.distribution == nullptr) {
         LoopCounters::Bump(loop_.counters.unknown_host);
+        if (server_.options.console != nullptr) {
+          server_.options.console->UnknownHost(exchange_.request.headers.Get("Host").value_or(""),
+                                               *exchange_.snapshot);
+        }
         return Write(/*log=*/false);  // no distribution owns the request
       }
       if (exchange_.pop < 0) {
@@ -316,7 +325,10 @@ class Session : public std::enable_shared_from_this<Session> {
     LoopCounters::Bump(loop_.counters.to_workers);
     const std::string lane = OriginLane(exchange_, exchange_.pending.fetch.behavior_index);
     const bool queued = server_.pool.TrySubmit(lane, [self = shared_from_this()] {
+      const SteadyTime start = std::chrono::steady_clock::now();
       AnswerUpstream(self->exchange_, self->server_.options.clock->Now());
+      // Read on the loop after the post below, which orders it.
+      self->upstream_time_ = absl::FromChrono(std::chrono::steady_clock::now() - start);
       net::post(self->socket_.get_executor(), [self] { self->Answer(); });
     });
     if (queued) return;
@@ -363,8 +375,10 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void Write(bool log) {
+    const ConsoleLog* console = server_.options.console;
     log_ = log && exchange_.distribution != nullptr &&
-           (server_.options.access_log != nullptr || server_.options.events != nullptr);
+           (server_.options.access_log != nullptr || server_.options.events != nullptr ||
+            (console != nullptr && console->logs_requests()));
     const core::EdgeResult& a = exchange_.answer;
     // A truncated answer ends with the connection: the viewer sees the cut (SPEC 4.3).
     const bool close =
@@ -373,7 +387,10 @@ class Session : public std::enable_shared_from_this<Session> {
         a,
         {.head_request = exchange_.request.method == "HEAD",
          .http10 = exchange_.request.http_minor_version == 0,
-         .close = close},
+         .close = close,
+         .detailed_result_type = server_.options.debug_headers && exchange_.distribution != nullptr
+                                     ? DetailedResultTypeOf(a, /*hung_up=*/false)
+                                     : absl::string_view()},
         head_);
     close_after_write_ = close;
     Enter(Phase::kWriting);
@@ -401,12 +418,17 @@ class Session : public std::enable_shared_from_this<Session> {
     facts_.time_taken = absl::FromChrono(std::chrono::steady_clock::now() - start_);
     facts_.time_to_first_byte = absl::FromChrono(first_byte_ - start_);
     facts_.hung_up = static_cast<bool>(ec);
-    if (server_.options.access_log != nullptr) {
-      server_.options.access_log->Log(exchange_.distribution->id(),
-                                      AccessLogRecordFor(exchange_, facts_));
+    policy::AccessLogRecord record = AccessLogRecordFor(exchange_, facts_);
+    if (server_.options.console != nullptr) {
+      server_.options.console->Request(
+          record, policy::XCacheValue(exchange_.answer.outcome),
+          exchange_.answer.contacted_origin ? upstream_time_ : absl::nullopt);
     }
     if (server_.options.events != nullptr) {
       server_.options.events->Publish(RequestEventFor(exchange_, facts_));
+    }
+    if (server_.options.access_log != nullptr) {
+      server_.options.access_log->Log(exchange_.distribution->id(), std::move(record));
     }
   }
 
@@ -430,6 +452,8 @@ class Session : public std::enable_shared_from_this<Session> {
   ViewerExchange exchange_;
   ConnectionFacts facts_;
   SteadyTime start_, first_byte_;
+  // How long phase two (tiers and origin) took; none for answers from phase one.
+  absl::optional<absl::Duration> upstream_time_;
   std::string head_;
   bool close_after_write_ = false;
   bool log_ = false;
@@ -662,24 +686,52 @@ uint16_t EdgeServer::tls_port() const {
 }
 void EdgeServer::Shutdown() { impl_->Shutdown(); }
 
-EdgeServerCounters EdgeServer::counters() const {
+namespace {
+
+// Each edge counter: a loop's count, the total's field.
+constexpr std::pair<std::atomic<uint64_t> LoopCounters::*, uint64_t EdgeServerCounters::*>
+    kEdgeCounterFields[] = {
+        {&LoopCounters::connections, &EdgeServerCounters::connections},
+        {&LoopCounters::requests, &EdgeServerCounters::requests},
+        {&LoopCounters::unknown_host, &EdgeServerCounters::unknown_host},
+        {&LoopCounters::too_large, &EdgeServerCounters::too_large},
+        {&LoopCounters::bad_requests, &EdgeServerCounters::bad_requests},
+        {&LoopCounters::capacity_exceeded, &EdgeServerCounters::capacity_exceeded},
+        {&LoopCounters::from_event_loop, &EdgeServerCounters::from_event_loop},
+        {&LoopCounters::to_workers, &EdgeServerCounters::to_workers},
+        {&LoopCounters::accept_errors, &EdgeServerCounters::accept_errors},
+        {&LoopCounters::refused_connections, &EdgeServerCounters::refused_connections},
+        {&LoopCounters::timed_out, &EdgeServerCounters::timed_out},
+        {&LoopCounters::tls_handshake_failures, &EdgeServerCounters::tls_handshake_failures}};
+
+}  // namespace
+
+// Since the start: each loop's counters have one writer, its thread, so a reset cannot zero
+// them; it moves the baseline counters() subtracts instead.
+EdgeServerCounters EdgeServer::Impl::TotalCounters() const {
   EdgeServerCounters total;
-  for (const auto& loop : impl_->loops) {
-    const LoopCounters& c = loop->counters;
-    total.connections += c.connections.load(std::memory_order_relaxed);
-    total.requests += c.requests.load(std::memory_order_relaxed);
-    total.unknown_host += c.unknown_host.load(std::memory_order_relaxed);
-    total.too_large += c.too_large.load(std::memory_order_relaxed);
-    total.bad_requests += c.bad_requests.load(std::memory_order_relaxed);
-    total.capacity_exceeded += c.capacity_exceeded.load(std::memory_order_relaxed);
-    total.from_event_loop += c.from_event_loop.load(std::memory_order_relaxed);
-    total.to_workers += c.to_workers.load(std::memory_order_relaxed);
-    total.accept_errors += c.accept_errors.load(std::memory_order_relaxed);
-    total.refused_connections += c.refused_connections.load(std::memory_order_relaxed);
-    total.timed_out += c.timed_out.load(std::memory_order_relaxed);
-    total.tls_handshake_failures += c.tls_handshake_failures.load(std::memory_order_relaxed);
+  for (const auto& loop : loops) {
+    for (const auto& [count, field] : kEdgeCounterFields) {
+      total.*field += (loop->counters.*count).load(std::memory_order_relaxed);
+    }
   }
   return total;
+}
+
+EdgeServerCounters EdgeServer::counters() const {
+  EdgeServerCounters total = impl_->TotalCounters();
+  std::lock_guard<std::mutex> lock(impl_->counters_mu);
+  for (const auto& fields : kEdgeCounterFields) {
+    uint64_t EdgeServerCounters::*field = fields.second;
+    total.*field -= std::min(total.*field, impl_->counters_baseline.*field);
+  }
+  return total;
+}
+
+void EdgeServer::ResetCounters() {
+  const EdgeServerCounters now = impl_->TotalCounters();
+  std::lock_guard<std::mutex> lock(impl_->counters_mu);
+  impl_->counters_baseline = now;
 }
 
 }  // namespace edgesim::emulator

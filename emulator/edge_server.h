@@ -44,6 +44,7 @@
 #include "absl/time/time.h"
 #include "core/clock.h"
 #include "emulator/access_log_writer.h"
+#include "emulator/console_log.h"
 #include "emulator/distribution_registry.h"
 #include "emulator/http_origin.h"
 #include "emulator/request_event_log.h"
@@ -93,6 +94,13 @@ struct EdgeServerOptions {
   // Optional: every answered request a distribution owns is published here too (the live
   // console's stream), from where it is logged.
   RequestEventLog* events = nullptr;
+  // Optional (`edgesim serve`'s stderr): a line per answered request when it logs requests
+  // (--verbose), and a hint the first time a Host no distribution answers arrives.
+  ConsoleLog* console = nullptr;
+  // --debug-headers: every answer of a distribution carries edgesim's own
+  // `x-edgesim-detailed-result-type` (its access log's, SPEC 8.3: OriginConnectError,
+  // OriginReadTimeout, ...). Off by default: CloudFront sends no such header.
+  bool debug_headers = false;
 };
 
 // What the edge counts beyond the caches' own counters.
@@ -128,7 +136,9 @@ class EdgeServer {
   // writes; origin fetches still blocked after the grace are abandoned), then joins every
   // thread. Idempotent; thread-safe.
   void Shutdown();
+  // Since the start, or since the last ResetCounters (POST /_edgesim/reset). Thread-safe.
   EdgeServerCounters counters() const;
+  void ResetCounters();
 
   // Defined in edge_server.cc (public so its file-local connection class can name it).
   struct Impl;

@@ -60,6 +60,9 @@ absl::optional<uint64_t> WriteResponseHead(const core::EdgeResult& answer,
   // A cut chunked body: one chunk of what came, and never the last chunk.
   const bool open_chunk = answer.truncated && !length && !framing.http10 && !framing.head_request;
   if (open_chunk) out.append("Transfer-Encoding: chunked\r\n");
+  if (!framing.detailed_result_type.empty()) {
+    absl::StrAppend(&out, "x-edgesim-detailed-result-type: ", framing.detailed_result_type, "\r\n");
+  }
   if (framing.close) {
     out.append("Connection: close\r\n");
   } else if (framing.http10) {

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <string>
 
+#include "absl/strings/string_view.h"
 #include "absl/types/optional.h"
 #include "core/edge_cache.h"
 
@@ -23,6 +24,9 @@ struct ResponseFraming {
   bool head_request = false;
   bool http10 = false;  // an HTTP/1.0 viewer: answered in 1.0, keep-alive said explicitly
   bool close = false;   // the connection closes after this answer
+  // Non-empty (`edgesim serve --debug-headers`): sent as `x-edgesim-detailed-result-type`, a
+  // header of edgesim's that CloudFront never sends.
+  absl::string_view detailed_result_type;
 };
 
 // Replaces `out` with the head; returns the Content-Length it states, if any (none for 1xx, 204

@@ -40,7 +40,8 @@ int PortAfter(const std::string& text, const std::string& prefix) {
 
 absl::StatusOr<std::unique_ptr<ServeChild>> ServeChild::Start(const std::string& binary,
                                                               const std::vector<std::string>& args,
-                                                              absl::Duration timeout) {
+                                                              absl::Duration timeout,
+                                                              bool stderr_to_stdout) {
   std::vector<std::string> argv = {binary,        "serve", "--listen",
                                    "127.0.0.1:0", "--api", "127.0.0.1:0"};
   argv.insert(argv.end(), args.begin(), args.end());
@@ -50,6 +51,7 @@ absl::StatusOr<std::unique_ptr<ServeChild>> ServeChild::Start(const std::string&
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
+  if (stderr_to_stdout) posix_spawn_file_actions_adddup2(&actions, out[1], STDERR_FILENO);
   std::vector<char*> cargv;
   for (std::string& a : argv) cargv.push_back(a.data());
   cargv.push_back(nullptr);

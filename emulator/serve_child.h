@@ -27,10 +27,11 @@ class ServeChild {
  public:
   // Unavailable when the child cannot start or exits first (a bad config: its message went to
   // stderr), DeadlineExceeded when it prints no ports within `timeout`; messages start with the
-  // command line.
+  // command line. `stderr_to_stdout`: the child's stderr goes to the stdout pipe too (a test
+  // reading serve's console lines).
   static absl::StatusOr<std::unique_ptr<ServeChild>> Start(
       const std::string& binary, const std::vector<std::string>& args,
-      absl::Duration timeout = absl::Seconds(20));
+      absl::Duration timeout = absl::Seconds(20), bool stderr_to_stdout = false);
 
   ~ServeChild();
   ServeChild(const ServeChild&) = delete;

@@ -90,6 +90,40 @@ TEST(CheckConfigTest, OriginPortsOutOfRangeAreProblems) {
   EXPECT_THAT(r.err, HasSubstr("CustomOriginConfig.HTTPSPort: -1 is not a port"));
 }
 
+// A behavior an earlier one shadows deploys (exit 0) but never matches: a warning per behavior,
+// marked as edgesim's lint.
+TEST(CheckConfigTest, WarnsOfBehaviorsThatCanNeverMatch) {
+  const std::string path = WriteTemp("shadowed.json", R"json({
+    "CallerReference": "x", "Comment": "", "Enabled": true,
+    "Origins": {"Quantity": 1, "Items": [{"Id": "o", "DomainName": "o.example.com",
+                "CustomOriginConfig": {"HTTPPort": 80, "HTTPSPort": 443,
+                                       "OriginProtocolPolicy": "http-only"}}]},
+    "DefaultCacheBehavior": {"TargetOriginId": "o", "ViewerProtocolPolicy": "allow-all",
+                             "CachePolicyId": "658327ea-f89d-4fab-a63d-7e88639e58f6"},
+    "CacheBehaviors": {"Quantity": 3, "Items": [
+      {"PathPattern": "/api/*", "TargetOriginId": "o", "ViewerProtocolPolicy": "allow-all",
+       "CachePolicyId": "658327ea-f89d-4fab-a63d-7e88639e58f6"},
+      {"PathPattern": "/api/*", "TargetOriginId": "o", "ViewerProtocolPolicy": "allow-all",
+       "CachePolicyId": "658327ea-f89d-4fab-a63d-7e88639e58f6"},
+      {"PathPattern": "/api/v2/*", "TargetOriginId": "o", "ViewerProtocolPolicy": "allow-all",
+       "CachePolicyId": "658327ea-f89d-4fab-a63d-7e88639e58f6"}]}
+  })json");
+  AppRun r = Edgesim({"check-config", path});
+  EXPECT_EQ(r.code, 0) << r.err;
+  const std::vector<std::string> lines = Lines(r.out);
+  ASSERT_EQ(lines.size(), 3u) << r.out;
+  EXPECT_THAT(lines[0], HasSubstr("valid: 1 origin(s), 3 cache behavior(s)"));
+  EXPECT_THAT(lines[1], StartsWith(absl::StrCat(path,
+                                                ": warning: DistributionConfig.CacheBehaviors"
+                                                ".Items[1].PathPattern: \"/api/*\" repeats "
+                                                "the pattern of Items[0]")));
+  EXPECT_THAT(
+      lines[2],
+      HasSubstr(
+          ".Items[2].PathPattern: \"/api/v2/*\" matches only paths of \"/api/*\" in Items[0]"));
+  EXPECT_THAT(lines[2], HasSubstr("edgesim's lint, not a CloudFront rule"));
+}
+
 // Bad input anywhere: one clear line on stderr, exit 2, never a crash or an exception trace.
 struct BadInputCase {
   std::string name;

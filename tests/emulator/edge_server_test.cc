@@ -363,8 +363,15 @@ TEST(EdgeServerTest, StatsCacheListingAndReset) {
 
   ASSERT_TRUE(serve->AdminPost("/_edgesim/reset", nlohmann::json::object()).ok());
   EXPECT_EQ(serve->AdminGet("/_edgesim/cache")->at("entries").size(), 0u);
-  EXPECT_EQ(Counter(*serve->AdminGet("/_edgesim/stats"), "requests"), 0u);
+  absl::StatusOr<nlohmann::json> after = serve->AdminGet("/_edgesim/stats");
+  ASSERT_TRUE(after.ok()) << after.status();
+  EXPECT_EQ(Counter(*after, "requests"), 0u);
+  // Reset forgets the edge's counts too, not only the caches'.
+  EXPECT_EQ((*after)["edge"]["requests"], 0u);
+  EXPECT_EQ((*after)["edge"]["from_event_loop"], 0u);
+  EXPECT_EQ((*after)["edge"]["to_workers"], 0u);
   EXPECT_EQ(XCache(Get(*serve, "/about.html")), "Miss from cloudfront");
+  EXPECT_EQ(serve->AdminGet("/_edgesim/stats")->at("edge").at("requests"), 1u);
   ASSERT_TRUE(serve->AdminPost("/moto-api/reset", nlohmann::json::object()).ok());
   EXPECT_EQ(XCache(Get(*serve, "/about.html")), "Miss from cloudfront");
 }

@@ -49,6 +49,8 @@ struct ServeOptions {
   int threads = 2;
   // How long Start waits for the listening lines (a broken build, not slowness, exceeds it).
   absl::Duration startup_timeout = absl::Seconds(20);
+  // serve's stderr into Stdout() too (its console lines), instead of the test's stderr.
+  bool stderr_to_stdout = false;
 };
 
 class ServeProcess {
@@ -59,7 +61,8 @@ class ServeProcess {
     if (options.manual_clock) flags.push_back("--manual-clock");
     flags.insert(flags.end(), args.begin(), args.end());
     absl::StatusOr<std::unique_ptr<ServeChild>> child =
-        ServeChild::Start(EDGESIM_BINARY, flags, options.startup_timeout);
+        ServeChild::Start(EDGESIM_BINARY, flags, options.startup_timeout,
+                          options.stderr_to_stdout);
     if (!child.ok()) return child.status();
     return std::unique_ptr<ServeProcess>(new ServeProcess(*std::move(child)));
   }
