@@ -390,6 +390,9 @@ CLI::App* AddServeCommand(CLI::App& app, ServeFlags& f) {
   cmd->add_option("--origin-signing-region", f.origin_signing_region,
                   "Region origin requests are signed for (default: each origin's, from "
                   "bucket.s3.REGION.amazonaws.com; us-east-1 otherwise)");
+  cmd->add_flag("--answer-cors-preflight", f.answer_cors_preflight,
+                "Answer CORS preflights at the edge (204 and the response headers policy's CORS "
+                "headers) instead of forwarding them; CloudFront documents forwarding");
   return cmd;
 }
 
@@ -407,6 +410,7 @@ int RunServe(const ServeFlags& f, std::ostream& out, std::ostream& err) {
   topology.origin_shield = f.origin_shield;
   topology.cache_size_bytes = f.cache_size;
   topology.viewer_country = f.viewer_country;
+  topology.answer_cors_preflight_at_edge = f.answer_cors_preflight;
   // Checked here, not only when a distribution is built: serve may start with none.
   if (absl::StatusOr<core::CacheTopology> t = emulator::MakeCacheTopology(topology); !t.ok()) {
     return Fail(err, absl::InvalidArgumentError(

@@ -69,6 +69,8 @@ struct ServeFlags {
   std::string origin_session_token;
   // The Region signed for; empty: each origin's (from its S3 domain; us-east-1 otherwise).
   std::string origin_signing_region;
+  // Answer CORS preflights at the edge (ModelOptions::answer_cors_preflight_at_edge, SPEC 11.3).
+  bool answer_cors_preflight = false;
 };
 
 // Registers the subcommand; `run` is called with the parsed flags.
