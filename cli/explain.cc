@@ -4,6 +4,7 @@
 #include "absl/strings/str_format.h"
 #include "policy/behavior_table.h"
 #include "policy/invalidation.h"
+#include "policy/response_headers_policy.h"
 #include "policy/status_macros.h"
 
 namespace edgesim::cli {
@@ -35,6 +36,23 @@ std::vector<InvalidationVerdict> JudgeInvalidations(const std::vector<std::strin
     verdicts.push_back(std::move(v));
   }
   return verdicts;
+}
+
+// SPEC 11: the policy applied to the origin's headers (as a miss), compared with them.
+void ExplainResponseHeaders(const ExplainInput& input, Explanation* e) {
+  if (!e->behavior.response_headers_policy.has_value()) return;
+  const policy::ResponseHeadersPolicy& p = *e->behavior.response_headers_policy;
+  e->response_headers_policy = p.name.empty() ? p.id : p.name;
+  policy::Headers after = input.origin_headers;
+  policy::ApplyResponseHeadersPolicy(p, input.request, {"cdn-cache-miss", "", ""}, &after);
+  for (const auto& [name, value] : input.origin_headers.fields()) {
+    if (!after.Has(name)) e->headers_removed.push_back(name);
+  }
+  for (const auto& [name, value] : after.fields()) {
+    if (input.origin_headers.Get(name) != absl::make_optional(absl::string_view(value))) {
+      e->headers_set.push_back(absl::StrCat(name, ": ", value));
+    }
+  }
 }
 
 }  // namespace
@@ -85,6 +103,7 @@ absl::StatusOr<Explanation> Explain(const policy::Distribution& distribution,
   e.ttl = policy::ExplainTtl(origin, e.policy, input.now, context, options);
 
   e.invalidations = JudgeInvalidations(input.invalidation_paths, e.key);
+  ExplainResponseHeaders(input, &e);
   return e;
 }
 
@@ -121,6 +140,14 @@ std::string RenderExplanationText(const Explanation& e, const policy::Distributi
 
   absl::StrAppend(&out, "\nTTL: ", e.ttl.reason, "\n");
   for (const std::string& step : e.ttl.steps) absl::StrAppend(&out, "  - ", step, "\n");
+  if (!e.response_headers_policy.empty()) {
+    absl::StrAppend(&out, "\nResponse headers policy ", e.response_headers_policy,
+                    " (viewer only; the cache keeps the origin's headers):\n");
+    for (const std::string& name : e.headers_removed) {
+      absl::StrAppend(&out, "  - removes ", name, "\n");
+    }
+    for (const std::string& field : e.headers_set) absl::StrAppend(&out, "  + ", field, "\n");
+  }
   if (!e.invalidations.empty()) absl::StrAppend(&out, "\nInvalidations:\n");
   for (const InvalidationVerdict& v : e.invalidations) {
     if (!v.valid) {
@@ -177,6 +204,11 @@ nlohmann::json RenderExplanationJson(const Explanation& e) {
     invalidations.push_back(item);
   }
   j["invalidations"] = invalidations;
+  if (!e.response_headers_policy.empty()) {
+    j["response_headers_policy"] = {{"name", e.response_headers_policy},
+                                    {"removed", e.headers_removed},
+                                    {"set", e.headers_set}};
+  }
   return j;
 }
 

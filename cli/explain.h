@@ -1,8 +1,8 @@
 // explain.h — walks one request through the CloudFront model and keeps every decision.
 //
 // The teacher's view of the model: which behavior patterns were tried and which matched, the cache
-// key and its parts, the TTL derivation step by step, and what each invalidation path would do to
-// this object. `edgesim explain` renders it as text or JSON.
+// key and its parts, the TTL derivation step by step, what each invalidation path would do to
+// this object, and what the response headers policy changes for the viewer. `edgesim explain` renders it as text or JSON.
 //
 //   ExplainInput in;
 //   in.request = policy::Request::Get("/images/a.jpg?w=1");
@@ -61,6 +61,12 @@ struct Explanation {
   policy::CacheKey key;
   policy::TtlDecision ttl;
   std::vector<InvalidationVerdict> invalidations;
+  // SPEC 11: the behavior's response headers policy (its name; empty for none) and what it does
+  // to the origin's headers on the way to this viewer: the names it removes, and the
+  // "Name: value" fields it adds or replaces.
+  std::string response_headers_policy;
+  std::vector<std::string> headers_removed;
+  std::vector<std::string> headers_set;
 };
 
 absl::StatusOr<Explanation> Explain(const policy::Distribution& distribution,

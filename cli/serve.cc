@@ -413,6 +413,9 @@ CLI::App* AddServeCommand(CLI::App& app, ServeFlags& f) {
   cmd->add_flag("--debug-headers", f.debug_headers,
                 "Add edgesim's x-edgesim-detailed-result-type header to every answer (e.g. "
                 "OriginConnectError on a 502); CloudFront sends no such header");
+  cmd->add_flag("--answer-cors-preflight", f.answer_cors_preflight,
+                "Answer CORS preflights at the edge (204 and the response headers policy's CORS "
+                "headers) instead of forwarding them; CloudFront documents forwarding");
   return cmd;
 }
 
@@ -430,6 +433,7 @@ int RunServe(const ServeFlags& f, std::ostream& out, std::ostream& err) {
   topology.origin_shield = f.origin_shield;
   topology.cache_size_bytes = f.cache_size;
   topology.viewer_country = f.viewer_country;
+  topology.answer_cors_preflight_at_edge = f.answer_cors_preflight;
   // Checked here, not only when a distribution is built: serve may start with none.
   if (absl::StatusOr<core::CacheTopology> t = emulator::MakeCacheTopology(topology); !t.ok()) {
     return Fail(err, absl::InvalidArgumentError(

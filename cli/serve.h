@@ -78,6 +78,8 @@ struct ServeFlags {
   bool verbose = false;
   // edgesim's own x-edgesim-detailed-result-type on every answer (CloudFront sends none).
   bool debug_headers = false;
+  // Answer CORS preflights at the edge (ModelOptions::answer_cors_preflight_at_edge, SPEC 11.3).
+  bool answer_cors_preflight = false;
 };
 
 // Registers the subcommand; `run` is called with the parsed flags.

@@ -18,6 +18,7 @@
 #include "policy/origin_failover.h"
 #include "policy/origin_request.h"
 #include "policy/response_head.h"
+#include "policy/response_headers_policy.h"
 #include "policy/status_macros.h"
 #include "policy/ttl.h"
 #include "policy/viewer_protocol.h"
@@ -273,6 +274,8 @@ struct EdgeCache::Impl {
   CollapsedResult Answer(Exchange& x, OriginResponse fetched);
   CollapsedResult AnswerFailure(Exchange& x, const absl::Status& failure);
   void ServeGenerated(Exchange& x, int status, policy::ErrorDetail detail);
+  bool AnswersPreflight(const Exchange& x, const policy::Request& request) const;
+  void ServePreflight(Exchange& x);
   policy::ViewerProtocolAnswer CheckViewerProtocol(const Exchange& x,
                                                    const policy::Request& request) const;
   void ServeViewerProtocol(Exchange& x, policy::ViewerProtocolAnswer answer);
@@ -331,6 +334,8 @@ Exchange EdgeCache::Impl::Start(const policy::Request& request, absl::Time now, 
     ServeGenerated(x, policy::kMethodRefusedStatus, ErrorDetail::kInvalidRequest);
   } else if ((x.info->allowed_methods & method) == 0) {
     ServeGenerated(x, policy::kMethodRefusedStatus, ErrorDetail::kInvalidRequestMethod);
+  } else if (AnswersPreflight(x, request)) {
+    ServePreflight(x);
   } else if ((x.info->cached_methods & method) == 0) {
     x.p.pass_through = true;
     x.GoUpstream(MissReason::kNotCacheableMethod);
@@ -633,6 +638,26 @@ CollapsedResult EdgeCache::Impl::AnswerFailure(Exchange& x, const absl::Status& 
   // Followers get the failure itself when no stored error stands for it.
   if (answered.response == nullptr) answered.status = failure;
   return answered;
+}
+
+// SPEC 11.3's switch: a viewer's CORS preflight on a behavior whose response headers policy has
+// CORS settings, at the edge the viewer reached.
+bool EdgeCache::Impl::AnswersPreflight(const Exchange& x, const policy::Request& request) const {
+  if (!options.model.answer_cors_preflight_at_edge || options.tier != TierKind::kEdge ||
+      x.p.role != RequestRole::kViewer || !policy::IsCorsPreflight(request)) {
+    return false;
+  }
+  const auto& rhp = x.info->behavior->response_headers_policy;
+  return rhp.has_value() && rhp->cors.has_value();
+}
+
+// A 204 (no Content-Length: RFC 9110 15.3.5), never stored, never sent upstream; the pipeline
+// adds the policy's CORS headers.
+void EdgeCache::Impl::ServePreflight(Exchange& x) {
+  policy::Response head;
+  head.status = 204;
+  head.headers.Add("Server", "CloudFront");
+  ServeUnstored(x, std::move(head), nullptr, 0, kZero, CacheOutcome::kHit);
 }
 
 // An answer the cache makes itself, never stored: a refused method, a failure shared by a

@@ -4,6 +4,7 @@
 
 #include "core/error_page.h"
 #include "core/ranged_answer.h"
+#include "core/response_headers.h"
 #include "policy/status_macros.h"
 
 namespace edgesim::core {
@@ -31,6 +32,7 @@ RequestPipeline::Begun RequestPipeline::Begin(int pop, const policy::Request& vi
   const policy::CustomErrorResponse* custom = ErrorPageFor(distribution_.config, *looked.served);
   if (custom == nullptr) {
     CutToRange(viewer, *looked.served);
+    AddPolicyHeaders(distribution_.config, viewer, *looked.served);
     begun.answer = std::move(looked.served);
     return begun;
   }
@@ -42,6 +44,7 @@ RequestPipeline::Begun RequestPipeline::Begin(int pop, const policy::Request& vi
   if (page.served) {
     SubstituteErrorPage(*looked.served, *std::move(page.served), *custom);
     CutToRange(viewer, *looked.served);
+    AddPolicyHeaders(distribution_.config, viewer, *looked.served);
     begun.answer = std::move(looked.served);
     return begun;
   }
@@ -59,10 +62,12 @@ EdgeResult RequestPipeline::Complete(Pending pending, absl::Time now, OriginFetc
   if (!pending.error) {
     AddErrorPage(pending.pop, viewer, answer, now, origin);
     CutToRange(viewer, answer);
+    AddPolicyHeaders(distribution_.config, viewer, answer);
     return answer;
   }
   SubstituteErrorPage(*pending.error, std::move(answer), *pending.custom);
   CutToRange(viewer, *pending.error);
+  AddPolicyHeaders(distribution_.config, viewer, *pending.error);
   return *std::move(pending.error);
 }
 
@@ -71,6 +76,7 @@ EdgeResult RequestPipeline::Handle(int pop, const policy::Request& viewer, absl:
   EdgeResult answer = network_->Handle(pop, viewer, now, origin);
   AddErrorPage(pop, viewer, answer, now, origin);
   CutToRange(viewer, answer);
+  AddPolicyHeaders(distribution_.config, viewer, answer);
   if (answer.background_refresh) {
     Revalidate(pop, *answer.background_refresh, now, origin);
     answer.background_refresh.reset();

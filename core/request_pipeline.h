@@ -9,7 +9,8 @@
 // after CloudFront's custom error response (SPEC 7.4): an error whose status has a
 // ResponsePagePath becomes that page, fetched on the viewer's behalf through the behavior the
 // page's own path matches (counted once, as the viewer's one request), and then cut to the
-// viewer's Range (SPEC 4.5, ranged_answer.h). A stale-while-revalidate
+// viewer's Range (SPEC 4.5, ranged_answer.h), and last the behavior's response headers policy
+// (SPEC 11, response_headers.h), on the viewer's copy of the headers only. A stale-while-revalidate
 // refresh (SPEC 3.6) is handed back to run whenever the driver likes; `Handle` runs both phases
 // and the refresh at once, for the drivers on a virtual clock.
 //

@@ -364,6 +364,18 @@ void MountOriginRequestPolicies(httplib::Server& server, ControlPlane& cp,
        &ControlPlane::ListOriginRequestPolicies});
 }
 
+void MountResponseHeadersPolicies(httplib::Server& server, ControlPlane& cp,
+                                  const core::Clock& clock) {
+  MountPolicyResource(
+      server, cp, clock,
+      {"CreateResponseHeadersPolicy", "GetResponseHeadersPolicy",
+       "GetResponseHeadersPolicyConfig", "UpdateResponseHeadersPolicy",
+       "DeleteResponseHeadersPolicy", "ListResponseHeadersPolicies", "response-headers-policy",
+       &ControlPlane::CreateResponseHeadersPolicy, &ControlPlane::GetResponseHeadersPolicy,
+       &ControlPlane::GetResponseHeadersPolicyConfig, &ControlPlane::UpdateResponseHeadersPolicy,
+       &ControlPlane::DeleteResponseHeadersPolicy, &ControlPlane::ListResponseHeadersPolicies});
+}
+
 // Create<Resource>: `create` on the decoded payload, answered 201 with its Location
 // (`path`/<Id>).
 void MountCreate(httplib::Server& server, const core::Clock& clock, absl::string_view operation,
@@ -503,6 +515,7 @@ void MountCloudFrontApi(httplib::Server& server, ControlPlane& control_plane,
   MountInvalidations(server, control_plane, clock);
   MountCachePolicies(server, control_plane, clock);
   MountOriginRequestPolicies(server, control_plane, clock);
+  MountResponseHeadersPolicies(server, control_plane, clock);
   MountOriginAccess(server, control_plane, clock);
   MountTags(server, control_plane, clock);
 }

@@ -47,6 +47,9 @@ void ControlPlane::AdoptRegistered(absl::Time now) {
       if (b->origin_request_policy.has_value()) {
         PolicyResource<OriginRequestPolicyKind>::Adopt(s, *b->origin_request_policy, now);
       }
+      if (b->response_headers_policy.has_value()) {
+        PolicyResource<ResponseHeadersPolicyKind>::Adopt(s, *b->response_headers_policy, now);
+      }
     }
     s.adopted.push_back(r);
     s.distributions.push_back(std::move(r));

@@ -117,6 +117,7 @@ class ControlPlane {
   // caller's (policy::CloudFrontPartition), which the ARNs an answer holds name.
   // Errors: InvalidArgument (every config problem, one per line, from policy's validation),
   // InconsistentQuantities, NoSuchOrigin, NoSuchCachePolicy, NoSuchOriginRequestPolicy,
+  // NoSuchResponseHeadersPolicy,
   // DistributionAlreadyExists (reused CallerReference), CNAMEAlreadyExists.
   absl::StatusOr<Versioned> CreateDistribution(
       const nlohmann::json& config, const nlohmann::json* tags, absl::Time now,
@@ -172,6 +173,26 @@ class ControlPlane {
   absl::StatusOr<nlohmann::json> ListOriginRequestPolicies(absl::string_view type,
                                                            absl::string_view marker,
                                                            int max_items) const;
+
+  // --- Response headers policies (SPEC 11; control_plane_response_headers_policies.cc), as cache
+  // policies: the managed ones are listed and readable, never changed. Errors:
+  // NoSuchResponseHeadersPolicy, ResponseHeadersPolicyAlreadyExists (Name),
+  // ResponseHeadersPolicyInUse, InvalidIfMatchVersion, PreconditionFailed, InconsistentQuantities,
+  // InvalidArgument, TooLongCSPInResponseHeadersPolicy,
+  // TooManyCustomHeadersInResponseHeadersPolicy, TooManyRemoveHeadersInResponseHeadersPolicy.
+  absl::StatusOr<Versioned> CreateResponseHeadersPolicy(const nlohmann::json& config,
+                                                        absl::Time now);
+  absl::StatusOr<Versioned> GetResponseHeadersPolicy(absl::string_view id) const;
+  absl::StatusOr<Versioned> GetResponseHeadersPolicyConfig(absl::string_view id) const;
+  absl::StatusOr<Versioned> UpdateResponseHeadersPolicy(absl::string_view id,
+                                                        const nlohmann::json& config,
+                                                        absl::string_view if_match,
+                                                        absl::Time now);
+  absl::Status DeleteResponseHeadersPolicy(absl::string_view id, absl::string_view if_match);
+  // The ResponseHeadersPolicyList shape; `type` as ListCachePolicies'.
+  absl::StatusOr<nlohmann::json> ListResponseHeadersPolicies(absl::string_view type,
+                                                             absl::string_view marker,
+                                                             int max_items) const;
 
   // --- Invalidations. `batch` is an InvalidationBatch {"Paths": {"Quantity", "Items"},
   // "CallerReference"}. Errors: NoSuchDistribution, InconsistentQuantities, BatchTooLarge,

@@ -134,6 +134,8 @@ absl::StatusOr<policy::Distribution> ControlPlaneState::LoadConfig(
   }));
   EDGESIM_RETURN_IF_ERROR(
       PolicyResource<OriginRequestPolicyKind>::CheckReferences(config, account));
+  EDGESIM_RETURN_IF_ERROR(
+      PolicyResource<ResponseHeadersPolicyKind>::CheckReferences(config, account));
   EDGESIM_RETURN_IF_ERROR(CheckOriginAccess(config, account));
   absl::StatusOr<policy::DistributionConfig> loaded =
       policy::LoadDistributionConfigJson(Dump(WithDistributionConfigDefaults(config)), &account);

@@ -40,6 +40,7 @@
 #include "policy/invalidation.h"
 #include "policy/json_reader.h"
 #include "policy/origin_request_policy.h"
+#include "policy/response_headers_policy.h"
 #include "policy/status_macros.h"
 
 namespace edgesim::emulator {
@@ -157,11 +158,39 @@ struct OriginRequestPolicyKind {
   }
 };
 
+// Response headers policies (control_plane_response_headers_policies.cc, SPEC 11).
+struct ResponseHeadersPolicyKind {
+  using Policy = policy::ResponseHeadersPolicy;
+  static constexpr absl::string_view kNoun = "response headers policy";
+  static constexpr absl::string_view kNoSuch = "NoSuchResponseHeadersPolicy";
+  static constexpr absl::string_view kAlreadyExists = "ResponseHeadersPolicyAlreadyExists";
+  static constexpr absl::string_view kInUse = "ResponseHeadersPolicyInUse";
+  static constexpr absl::string_view kUsers = "cache behaviors";
+  static constexpr absl::string_view kMember = "ResponseHeadersPolicy";
+  static constexpr absl::string_view kConfigMember = "ResponseHeadersPolicyConfig";
+  static constexpr absl::string_view kStateKey = "response_headers_policies";
+  static constexpr auto kAccountMember = &policy::AccountResources::response_headers_policies;
+  static const std::vector<Policy>& Managed();
+  static absl::StatusOr<Policy> Load(const nlohmann::json& config);
+  static nlohmann::json ConfigOf(const Policy& p);
+  static std::string NewId(ResourceIds& ids);
+  static std::vector<std::string> IdsIn(const nlohmann::json& distribution_config);
+  template <typename State>
+  static auto& Records(State& s) {
+    return s.response_headers_policies;
+  }
+  template <typename State>
+  static auto& Initial(State& s) {
+    return s.initial_response_headers_policies;
+  }
+};
+
 // Every policy kind, for what is done to all of them (ForEachPolicyKind, policy_resource.h): the
 // managed records at the start, Resources, Reset.
 template <typename... Kinds>
 struct PolicyKindList {};
-using PolicyKinds = PolicyKindList<CachePolicyKind, OriginRequestPolicyKind>;
+using PolicyKinds =
+    PolicyKindList<CachePolicyKind, OriginRequestPolicyKind, ResponseHeadersPolicyKind>;
 // An origin access control (SPEC 10.1): its config as sent and as the model reads it.
 struct OriginAccessControlRecord {
   // NoSuchOriginAccessControl.
@@ -286,6 +315,8 @@ struct ControlPlaneState {
   std::vector<CachePolicyRecord> initial_policies;
   std::vector<PolicyRecord<OriginRequestPolicyKind>> origin_request_policies;
   std::vector<PolicyRecord<OriginRequestPolicyKind>> initial_origin_request_policies;
+  std::vector<PolicyRecord<ResponseHeadersPolicyKind>> response_headers_policies;
+  std::vector<PolicyRecord<ResponseHeadersPolicyKind>> initial_response_headers_policies;
   // What Reset returns to: the adopted distributions.
   std::vector<DistributionRecord> adopted;
 };

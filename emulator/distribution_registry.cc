@@ -38,6 +38,7 @@ absl::StatusOr<core::CacheTopology> MakeCacheTopology(const EdgeTopology& topolo
   core::EdgeCacheOptions options;
   options.store.capacity_bytes = topology.cache_size_bytes;
   options.model.viewer_country = topology.viewer_country;
+  options.model.answer_cors_preflight_at_edge = topology.answer_cors_preflight_at_edge;
   return core::MakeTopology(
       topology.pops, {.regional = topology.regional, .origin_shield = topology.origin_shield},
       options);

@@ -54,6 +54,8 @@ struct EdgeTopology {
   uint64_t cache_size_bytes = uint64_t{1} << 30;
   // ModelOptions::viewer_country of every cache (SPEC 13.3).
   std::string viewer_country = "US";
+  // ModelOptions::answer_cors_preflight_at_edge of every cache (SPEC 11.3).
+  bool answer_cors_preflight_at_edge = false;
 };
 
 // The core topology for `topology` (core/topology.h, as every driver builds it). InvalidArgument

@@ -20,6 +20,7 @@
 #include "policy/cloudfront_defaults.h"
 #include "policy/origin_access.h"
 #include "policy/origin_request_policy.h"
+#include "policy/response_headers_policy.h"
 
 namespace edgesim::policy {
 
@@ -73,6 +74,10 @@ struct CacheBehavior {
   // The managed policy OriginRequestPolicyId names; nullopt without one or for an ID edgesim does
   // not know (then only the cache key's values reach the origin).
   absl::optional<OriginRequestPolicy> origin_request_policy;
+  // ResponseHeadersPolicyId as configured (empty: none), and the policy it names (SPEC 11);
+  // nullopt for none or an Id that names no policy (the validator reports it).
+  std::string response_headers_policy_id;
+  absl::optional<ResponseHeadersPolicy> response_headers_policy;
 
   bool operator==(const CacheBehavior&) const = default;
 };

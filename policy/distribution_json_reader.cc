@@ -10,6 +10,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "absl/strings/str_join.h"
 #include "absl/types/optional.h"
 #include "nlohmann/json.hpp"
@@ -288,6 +289,23 @@ void ParseBehaviorPolicy(CollectingReader& w, const JsonReader& j,
   b->cache_policy = CachePolicyFromForwardedValues(values, min_ttl, default_ttl, max_ttl);
 }
 
+// A behavior's reference to a policy by Id under `key`: managed first, then the account's own
+// (SPEC 14, SPEC 11). An unknown Id leaves no policy; the validator reports it.
+template <typename Policy>
+void ResolvePolicyId(CollectingReader& w, const JsonReader& j, absl::string_view key,
+                     const Policy* (*find_managed)(absl::string_view),
+                     const absl::flat_hash_map<std::string, Policy>& custom, std::string* id,
+                     absl::optional<Policy>* policy) {
+  absl::optional<std::string> v = w.String(j, key);
+  if (!v.has_value() || v->empty()) return;
+  *id = *std::move(v);
+  if (const Policy* managed = find_managed(*id)) {
+    *policy = *managed;
+  } else if (auto it = custom.find(*id); it != custom.end()) {
+    *policy = it->second;
+  }
+}
+
 CacheBehavior ParseBehavior(CollectingReader& w, const JsonReader& j, bool is_default,
                             const AccountResources& account) {
   CacheBehavior b;
@@ -303,16 +321,13 @@ CacheBehavior ParseBehavior(CollectingReader& w, const JsonReader& j, bool is_de
     }
   }
   if (auto v = w.Bool(j, "Compress")) b.compress = *v;
-  if (auto v = w.String(j, "OriginRequestPolicyId"); v.has_value() && !v->empty()) {
-    b.origin_request_policy_id = *v;
-    if (const OriginRequestPolicy* managed = FindManagedOriginRequestPolicy(*v)) {
-      b.origin_request_policy = *managed;
-    } else if (auto it = account.origin_request_policies.find(*v);
-               it != account.origin_request_policies.end()) {
-      b.origin_request_policy = it->second;
-    }
-  }
+  ResolvePolicyId(w, j, "OriginRequestPolicyId", FindManagedOriginRequestPolicy,
+                  account.origin_request_policies, &b.origin_request_policy_id,
+                  &b.origin_request_policy);
   ParseBehaviorPolicy(w, j, account.cache_policies, &b);
+  ResolvePolicyId(w, j, "ResponseHeadersPolicyId", FindManagedResponseHeadersPolicy,
+                  account.response_headers_policies, &b.response_headers_policy_id,
+                  &b.response_headers_policy);
   ApplyLegacyCompression(&b);
   return b;
 }
@@ -481,6 +496,19 @@ OriginRequestPolicy LoadFileOriginRequestPolicy(CollectingReader& w, const JsonR
   return p;
 }
 
+// A ResponseHeadersPolicyConfig with CloudFront's validation (SPEC 11.1), its problem located in
+// the file.
+ResponseHeadersPolicy LoadResponseHeadersPolicy(CollectingReader& w, const JsonReader& j) {
+  absl::StatusOr<ResponseHeadersPolicy> policy =
+      ParseResponseHeadersPolicyConfig(j.value(), j.location());
+  if (policy.ok()) return *std::move(policy);
+  const std::string location = JsonErrorLocation(policy.status());
+  absl::string_view message = ResponseHeadersPolicyErrorMessage(policy.status());
+  absl::ConsumePrefix(&message, absl::StrCat(location, ": "));
+  w.problems().push_back({location, std::string(message)});
+  return ResponseHeadersPolicy();
+}
+
 // A bare `config_key` object, `{config_key: ...}` or `{wrapper_key: {"Id", config_key}}` (a get
 // output, which also sets the Id), loaded by `load`; every problem at once.
 template <typename Policy>
@@ -579,6 +607,9 @@ absl::StatusOr<Distribution> LoadDistributionJson(absl::string_view json_text,
   ParseCustomPolicies(w, root, "OriginAccessControls", "OriginAccessControl",
                       "OriginAccessControlConfig", ParseOriginAccessControlConfig,
                       &resources.origin_access_controls);
+  ParseCustomPolicies(w, root, "ResponseHeadersPolicies", "ResponseHeadersPolicy",
+                      "ResponseHeadersPolicyConfig", LoadResponseHeadersPolicy,
+                      &resources.response_headers_policies);
   if (config.has_value()) {
     distribution.config = ParseDistributionConfig(
         w, *config, {.account = resources, .account_known = account != nullptr});

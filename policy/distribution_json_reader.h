@@ -8,6 +8,7 @@
 // and origin request policies the behaviors reference ride beside it as an edgesim extension:
 //   "CachePolicies": [ {"Id": "...", "CachePolicyConfig": {...}} ]   (or get-cache-policy items)
 //   "OriginRequestPolicies": [ {"Id": "...", "OriginRequestPolicyConfig": {...}} ]
+//   "ResponseHeadersPolicies": [ {"Id": "...", "ResponseHeadersPolicyConfig": {...}} ]
 // Unknown fields are ignored, as CloudFront ignores them in configs taken from the AWS CLI; members
 // left out take cloudfront_defaults.h's values. Loading validates (distribution_validator.h) and
 // reports every problem at once, one `location: message` line each, the location being a JSON
@@ -27,6 +28,7 @@
 #include "policy/distribution.h"
 #include "policy/origin_request_policy.h"
 #include "policy/origin_access.h"
+#include "policy/response_headers_policy.h"
 
 namespace edgesim::policy {
 
@@ -34,6 +36,8 @@ namespace edgesim::policy {
 using CustomCachePolicies = absl::flat_hash_map<std::string, CachePolicy>;
 // Custom origin request policies by Id.
 using CustomOriginRequestPolicies = absl::flat_hash_map<std::string, OriginRequestPolicy>;
+// Custom response headers policies by Id (SPEC 11).
+using CustomResponseHeadersPolicies = absl::flat_hash_map<std::string, ResponseHeadersPolicy>;
 
 // What a distribution's config may name besides CloudFront's managed resources: the account's
 // own resources, each by Id (the control plane's, or a config file's).
@@ -44,6 +48,7 @@ struct AccountResources {
   // access identities (its S3OriginConfig.OriginAccessIdentity), SPEC 10.
   absl::flat_hash_map<std::string, OriginAccessControl> origin_access_controls;
   absl::flat_hash_set<std::string> origin_access_identities;
+  CustomResponseHeadersPolicies response_headers_policies;
 };
 
 // Loads any of the shapes above. `Id` and `DomainName` come from a get-distribution output, and

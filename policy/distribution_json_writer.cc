@@ -89,6 +89,9 @@ OrderedJson BehaviorToJson(const CacheBehavior& b, bool is_default) {
   if (!b.origin_request_policy_id.empty()) {
     j["OriginRequestPolicyId"] = b.origin_request_policy_id;
   }
+  if (!b.response_headers_policy_id.empty()) {
+    j["ResponseHeadersPolicyId"] = b.response_headers_policy_id;
+  }
   if (!b.cache_policy_id.empty()) {
     j["CachePolicyId"] = b.cache_policy_id;
   } else if (b.cache_policy.legacy) {

@@ -324,7 +324,16 @@ class Validator {
     }
   }
 
+  // SPEC 11: a ResponseHeadersPolicyId must name a managed or a given custom policy.
+  void CheckResponseHeadersPolicy(const CacheBehavior& b, const std::string& path) {
+    if (b.response_headers_policy_id.empty() || b.response_headers_policy.has_value()) return;
+    Problem(Sub(path, "ResponseHeadersPolicyId"),
+            absl::StrCat("NoSuchResponseHeadersPolicy: \"", b.response_headers_policy_id,
+                         "\" is neither a managed nor a given custom response headers policy"));
+  }
+
   void CheckPolicy(const CacheBehavior& b, const std::string& path) {
+    CheckResponseHeadersPolicy(b, path);
     const CachePolicy& p = b.cache_policy;
     if (b.cache_policy_id.empty() && !p.legacy) {
       Problem(path, "needs a CachePolicyId or legacy ForwardedValues");

@@ -85,6 +85,13 @@ struct ModelOptions {
   // SPEC 13.2 (UNCONFIRMED under cache policies): a viewer's If-None-Match / If-Modified-Since go
   // to the origin on a miss; an origin 304 then answers that viewer and is never stored.
   bool forward_viewer_conditionals = true;
+
+  // SPEC 11.3 (UNCONFIRMED): the edge answers a CORS preflight (OPTIONS with Origin and
+  // Access-Control-Request-Method) itself, 204 plus the behavior's response headers policy CORS
+  // headers, when the policy has a CorsConfig and the behavior allows OPTIONS. Off: the preflight
+  // goes to the cache and the origin like any OPTIONS request, and the policy adds its headers to
+  // that answer (what the documentation supports).
+  bool answer_cors_preflight_at_edge = false;
 };
 
 }  // namespace edgesim::policy

@@ -195,6 +195,28 @@ TEST(ExplainTest, CacheKeyForAConfigFileIsTheOneServeUses) {
               HasSubstr(absl::StrCat("Distribution ", served->id, " (", served->domain_name, ")")));
 }
 
+TEST(ExplainTest, ShowsWhatTheResponseHeadersPolicyChangesForTheViewer) {  // SPEC 11
+  policy::Distribution d = policy::SingleOriginDistribution(
+      "origin", *policy::FindManagedCachePolicy("Managed-CachingOptimized"));
+  d.config.default_behavior.response_headers_policy =
+      *policy::FindManagedResponseHeadersPolicy("SecurityHeadersPolicy");
+  d.config.default_behavior.response_headers_policy->remove_headers = {"Server"};
+  ExplainInput in;
+  in.request = policy::Request::Get("/a");
+  in.origin_headers.Add("Server", "nginx");
+  in.origin_headers.Add("X-Frame-Options", "DENY");
+  absl::StatusOr<Explanation> e = Explain(d, in);
+  ASSERT_TRUE(e.ok()) << e.status();
+  EXPECT_EQ(e->response_headers_policy, "Managed-SecurityHeadersPolicy");
+  EXPECT_EQ(e->headers_removed, std::vector<std::string>{"Server"});
+  EXPECT_THAT(e->headers_set, testing::Contains("X-Content-Type-Options: nosniff"));
+  EXPECT_THAT(e->headers_set, Not(testing::Contains("X-Frame-Options: SAMEORIGIN")));
+  const std::string text = RenderExplanationText(*e, d);
+  EXPECT_THAT(text, HasSubstr("Response headers policy Managed-SecurityHeadersPolicy"));
+  EXPECT_THAT(text, HasSubstr("  - removes Server"));
+  EXPECT_EQ(RenderExplanationJson(*e)["response_headers_policy"]["removed"][0], "Server");
+}
+
 TEST(ExplainTest, TextOutputWalksEveryStep) {
   std::ostringstream out, err;
   ASSERT_EQ(RunApp({"explain", "--origin-header", "Cache-Control: max-age=7200", "--max-ttl", "600",

@@ -261,6 +261,43 @@ TEST(LoadDistributionJson, EmptyCachePolicyIdBesideForwardedValuesIsLegacy) {
   EXPECT_EQ(got->default_behavior.cache_policy_id, "");
 }
 
+TEST(LoadDistributionJson, ResponseHeadersPolicyIdNamesManagedOrFileOrAccountPolicies) {
+  Json config = MinimalJson();
+  config["DefaultCacheBehavior"]["ResponseHeadersPolicyId"] = "Managed-SimpleCORS";
+  absl::StatusOr<DistributionConfig> managed = LoadDistributionConfigJson(config.dump());
+  ASSERT_TRUE(managed.ok()) << managed.status();
+  ASSERT_TRUE(managed->default_behavior.response_headers_policy.has_value());
+  EXPECT_EQ(managed->default_behavior.response_headers_policy->id,
+            "60669652-455b-4ae9-85a4-c4c02393f86c");
+
+  config["DefaultCacheBehavior"]["ResponseHeadersPolicyId"] = "rhp-1";
+  absl::StatusOr<DistributionConfig> unknown = LoadDistributionConfigJson(config.dump());
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_THAT(std::string(unknown.status().message()),
+              testing::HasSubstr("ResponseHeadersPolicyId: NoSuchResponseHeadersPolicy"));
+
+  AccountResources account;
+  account.response_headers_policies["rhp-1"].id = "rhp-1";
+  absl::StatusOr<DistributionConfig> from_account =
+      LoadDistributionConfigJson(config.dump(), &account);
+  ASSERT_TRUE(from_account.ok()) << from_account.status();
+
+  const Json file = {{"DistributionConfig", config},
+                     {"ResponseHeadersPolicies",
+                      Json::array({{{"Id", "rhp-1"},
+                                    {"ResponseHeadersPolicyConfig",
+                                     {{"Name", "mine"},
+                                      {"CustomHeadersConfig",
+                                       {{"Quantity", 1},
+                                        {"Items", Json::array({{{"Header", "X-Mine"},
+                                                                {"Value", "1"},
+                                                                {"Override", true}}})}}}}}}})}};
+  absl::StatusOr<DistributionConfig> from_file = LoadDistributionConfigJson(file.dump());
+  ASSERT_TRUE(from_file.ok()) << from_file.status();
+  EXPECT_EQ(from_file->default_behavior.response_headers_policy->name, "mine");
+  EXPECT_EQ(from_file->default_behavior.response_headers_policy->custom_headers.size(), 1u);
+}
+
 TEST(LoadDistributionJson, UnknownFieldsAreIgnoredEverywhere) {
   Json plain = BaseJson();
   Json noisy = plain;
@@ -269,7 +306,7 @@ TEST(LoadDistributionJson, UnknownFieldsAreIgnoredEverywhere) {
   noisy["Origins"]["Items"][0]["CustomOriginConfig"]["IpAddressType"] = "dualstack";
   noisy["DefaultCacheBehavior"]["GrpcConfig"] = {{"Enabled", false}};
   noisy["DefaultCacheBehavior"]["ForwardedValues"]["Extra"] = true;
-  noisy["CacheBehaviors"]["Items"][0]["ResponseHeadersPolicyId"] = "67f7725c";
+  noisy["CacheBehaviors"]["Items"][0]["RealtimeLogConfigArn"] = "arn:aws:cloudfront::1:x";
   noisy["CacheBehaviors"]["Extra"] = "x";
   Json wrapped = {{"ETag", "E1"}, {"Unknown", 1}, {"DistributionConfig", noisy}};
   absl::StatusOr<DistributionConfig> want = LoadDistributionConfigJson(plain.dump());
