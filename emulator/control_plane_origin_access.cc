@@ -71,11 +71,11 @@ absl::Status CheckOriginAccessControlUse(const json& origin, const policy::Origi
   }
   if (DistributionsUsing(distributions, self, oac.id) >=
       policy::kMaxDistributionsPerOriginAccessControl) {
-    return MakeApiError("TooManyDistributionsAssociatedToOriginAccessControl",
-                        absl::StrCat("The maximum number of distributions (",
-                                     policy::kMaxDistributionsPerOriginAccessControl,
-                                     ") have been associated with the origin access control ",
-                                     oac.id, "."));
+    return MakeApiError(
+        "TooManyDistributionsAssociatedToOriginAccessControl",
+        absl::StrCat("The maximum number of distributions (",
+                     policy::kMaxDistributionsPerOriginAccessControl,
+                     ") have been associated with the origin access control ", oac.id, "."));
   }
   return absl::OkStatus();
 }
@@ -154,7 +154,8 @@ json OriginAccessIdentityKind::View(const PolicyRecord<OriginAccessIdentityKind>
 
 // A CloudFrontOriginAccessIdentitySummary.
 json OriginAccessIdentityKind::ListItem(const PolicyRecord<OriginAccessIdentityKind>& r) {
-  return {{"Id", r.id}, {"S3CanonicalUserId", CanonicalUserId(r.id)}, {"Comment", r.config["Comment"]}};
+  return {
+      {"Id", r.id}, {"S3CanonicalUserId", CanonicalUserId(r.id)}, {"Comment", r.config["Comment"]}};
 }
 
 // --- The distributions that name them.
@@ -181,9 +182,9 @@ absl::Status CheckOriginAccess(const json& config, const policy::AccountResource
     const absl::optional<std::string> oai_id = policy::OriginAccessIdentityId(oai);
     if (!oai.empty() &&
         (!oai_id.has_value() || !account.origin_access_identities.contains(*oai_id))) {
-      return MakeApiError("InvalidOriginAccessIdentity",
-                          absl::StrCat("The origin access identity \"", oai,
-                                       "\" is not valid or doesn't exist."));
+      return MakeApiError(
+          "InvalidOriginAccessIdentity",
+          absl::StrCat("The origin access identity \"", oai, "\" is not valid or doesn't exist."));
     }
   }
   return absl::OkStatus();
@@ -254,9 +255,9 @@ absl::StatusOr<json> ControlPlane::ListCloudFrontOriginAccessIdentities(absl::st
 json ControlPlane::OriginAccessState() const {
   ControlPlaneState& s = *state_;
   std::lock_guard<std::mutex> lock(s.mu);
-  return {{std::string(OriginAccessControlKind::kStateKey), OriginAccessControlResource::Views(s)},
-          {std::string(OriginAccessIdentityKind::kStateKey),
-           OriginAccessIdentityResource::Views(s)}};
+  return {
+      {std::string(OriginAccessControlKind::kStateKey), OriginAccessControlResource::Views(s)},
+      {std::string(OriginAccessIdentityKind::kStateKey), OriginAccessIdentityResource::Views(s)}};
 }
 
 }  // namespace edgesim::emulator

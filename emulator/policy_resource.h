@@ -102,8 +102,7 @@ class PolicyResource {
         if (same->config != config) {
           return MakeApiError(AlreadyExistsCode(),
                               absl::StrCat("The CallerReference you are using to create ",
-                                           Article(), " ", Kind::kNoun,
-                                           " is associated with another one."));
+                                           WithArticle(), " is associated with another one."));
         }
         return Versioned{View(*same), same->etag};
       }
@@ -135,8 +134,7 @@ class PolicyResource {
     EDGESIM_ASSIGN_OR_RETURN(Policy p, Kind::Load(config));
     if constexpr (kCallerReferenceKeyed) {
       if (p.caller_reference != r->policy.caller_reference) {
-        return MakeApiError("IllegalUpdate", absl::StrCat("The CallerReference of ", Article(),
-                                                          " ", Kind::kNoun,
+        return MakeApiError("IllegalUpdate", absl::StrCat("The CallerReference of ", WithArticle(),
                                                           " cannot be changed."));
       }
     } else {
@@ -274,10 +272,11 @@ class PolicyResource {
 
   static std::string AlreadyExistsCode() { return absl::StrCat(Kind::kMember, "AlreadyExists"); }
 
-  // "A" or "An", for kNoun.
-  static absl::string_view Article() {
-    return absl::string_view("aeiou").find(Kind::kNoun.front()) != absl::string_view::npos ? "An"
-                                                                                          : "A";
+  // kNoun after "a" or "an"; `capital`: at the start of a sentence.
+  static std::string WithArticle(bool capital = false) {
+    const bool vowel =
+        absl::string_view("aeiou").find(Kind::kNoun.front()) != absl::string_view::npos;
+    return absl::StrCat(capital ? "A" : "a", vowel ? "n " : " ", Kind::kNoun);
   }
 
   // Adds `p` to the kind's member of `account`: a map by Id, or a set of Ids.
@@ -364,7 +363,7 @@ class PolicyResource {
     for (const Record& r : Kind::Records(s)) {
       if (r.id != self && r.policy.name == name) {
         return MakeApiError(AlreadyExistsCode(),
-                            absl::StrCat(Article(), " ", Kind::kNoun, " with the name \"", name,
+                            absl::StrCat(WithArticle(/*capital=*/true), " with the name \"", name,
                                          "\" already exists."));
       }
     }
