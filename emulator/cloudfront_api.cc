@@ -5,6 +5,7 @@
 #include <functional>
 #include <random>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -308,12 +309,13 @@ struct PolicyOperations {
   absl::StatusOr<Versioned> (ControlPlane::*update_fn)(absl::string_view, const json&,
                                                        absl::string_view, absl::Time);
   absl::Status (ControlPlane::*remove_fn)(absl::string_view, absl::string_view);
-  absl::StatusOr<json> (ControlPlane::*list_fn)(absl::string_view type, absl::string_view marker,
-                                                int max_items) const;
 };
 
+// `list_fn` is the ControlPlane's List: (Type, Marker, MaxItems) for kinds with managed ones,
+// (Marker, MaxItems) for the others, whose operation has no Type.
+template <typename ListFn>
 void MountPolicyResource(httplib::Server& server, ControlPlane& cp, const core::Clock& clock,
-                         const PolicyOperations& ops) {
+                         const PolicyOperations& ops, ListFn list_fn) {
   Mount(server, clock, ops.create,
         [&cp, ops](const httplib::Request& req, absl::Time now) -> absl::StatusOr<Reply> {
           EDGESIM_ASSIGN_OR_RETURN(json config, Payload(req, ops.create));
@@ -334,38 +336,36 @@ void MountPolicyResource(httplib::Server& server, ControlPlane& cp, const core::
                 return (cp.*ops.remove_fn)(id, if_match);
               });
   Mount(server, clock, ops.list,
-        [&cp, ops](const httplib::Request& req, absl::Time) -> absl::StatusOr<Reply> {
+        [&cp, ops, list_fn](const httplib::Request& req, absl::Time) -> absl::StatusOr<Reply> {
           EDGESIM_ASSIGN_OR_RETURN(int max_items, MaxItems(req));
-          EDGESIM_ASSIGN_OR_RETURN(
-              json list, (cp.*ops.list_fn)(Param(req, "Type"), Param(req, "Marker"), max_items));
-          return Answer(ops.list, {std::move(list), ""});
+          absl::StatusOr<json> list;
+          if constexpr (std::is_invocable_v<ListFn, ControlPlane&, absl::string_view, int>) {
+            list = (cp.*list_fn)(Param(req, "Marker"), max_items);
+          } else {
+            list = (cp.*list_fn)(Param(req, "Type"), Param(req, "Marker"), max_items);
+          }
+          if (!list.ok()) return list.status();
+          return Answer(ops.list, {*std::move(list), ""});
         });
 }
 
-void MountCachePolicies(httplib::Server& server, ControlPlane& cp, const core::Clock& clock) {
+// Cache policies (API 1.8) and origin request policies (SPEC 14).
+void MountPolicies(httplib::Server& server, ControlPlane& cp, const core::Clock& clock) {
   MountPolicyResource(
       server, cp, clock,
       {"CreateCachePolicy", "GetCachePolicy", "GetCachePolicyConfig", "UpdateCachePolicy",
        "DeleteCachePolicy", "ListCachePolicies", "cache-policy", &ControlPlane::CreateCachePolicy,
        &ControlPlane::GetCachePolicy, &ControlPlane::GetCachePolicyConfig,
-       &ControlPlane::UpdateCachePolicy, &ControlPlane::DeleteCachePolicy,
-       &ControlPlane::ListCachePolicies});
-}
-
-void MountOriginRequestPolicies(httplib::Server& server, ControlPlane& cp,
-                                const core::Clock& clock) {
+       &ControlPlane::UpdateCachePolicy, &ControlPlane::DeleteCachePolicy},
+      &ControlPlane::ListCachePolicies);
   MountPolicyResource(
       server, cp, clock,
       {"CreateOriginRequestPolicy", "GetOriginRequestPolicy", "GetOriginRequestPolicyConfig",
        "UpdateOriginRequestPolicy", "DeleteOriginRequestPolicy", "ListOriginRequestPolicies",
        "origin-request-policy", &ControlPlane::CreateOriginRequestPolicy,
        &ControlPlane::GetOriginRequestPolicy, &ControlPlane::GetOriginRequestPolicyConfig,
-       &ControlPlane::UpdateOriginRequestPolicy, &ControlPlane::DeleteOriginRequestPolicy,
-       &ControlPlane::ListOriginRequestPolicies});
-}
-
-void MountResponseHeadersPolicies(httplib::Server& server, ControlPlane& cp,
-                                  const core::Clock& clock) {
+       &ControlPlane::UpdateOriginRequestPolicy, &ControlPlane::DeleteOriginRequestPolicy},
+      &ControlPlane::ListOriginRequestPolicies);
   MountPolicyResource(
       server, cp, clock,
       {"CreateResponseHeadersPolicy", "GetResponseHeadersPolicy",
@@ -373,80 +373,31 @@ void MountResponseHeadersPolicies(httplib::Server& server, ControlPlane& cp,
        "DeleteResponseHeadersPolicy", "ListResponseHeadersPolicies", "response-headers-policy",
        &ControlPlane::CreateResponseHeadersPolicy, &ControlPlane::GetResponseHeadersPolicy,
        &ControlPlane::GetResponseHeadersPolicyConfig, &ControlPlane::UpdateResponseHeadersPolicy,
-       &ControlPlane::DeleteResponseHeadersPolicy, &ControlPlane::ListResponseHeadersPolicies});
-}
-
-// Create<Resource>: `create` on the decoded payload, answered 201 with its Location
-// (`path`/<Id>).
-void MountCreate(httplib::Server& server, const core::Clock& clock, absl::string_view operation,
-                 absl::string_view path,
-                 std::function<absl::StatusOr<Versioned>(const json& config)> create) {
-  Mount(server, clock, operation,
-        [operation, path, create = std::move(create)](const httplib::Request& req,
-                                                      absl::Time) -> absl::StatusOr<Reply> {
-          EDGESIM_ASSIGN_OR_RETURN(json config, Payload(req, operation));
-          EDGESIM_ASSIGN_OR_RETURN(Versioned v, create(config));
-          const std::string id = v.body.value("Id", "");
-          return Answer(operation, std::move(v), Location(absl::StrCat(path, id)));
-        });
-}
-
-// List<Resources> paginated by Marker and MaxItems.
-void MountList(httplib::Server& server, const core::Clock& clock, absl::string_view operation,
-               std::function<absl::StatusOr<json>(const std::string& marker, int max_items)> list) {
-  Mount(server, clock, operation,
-        [operation, list = std::move(list)](const httplib::Request& req,
-                                            absl::Time) -> absl::StatusOr<Reply> {
-          EDGESIM_ASSIGN_OR_RETURN(int max_items, MaxItems(req));
-          EDGESIM_ASSIGN_OR_RETURN(json body, list(Param(req, "Marker"), max_items));
-          return Answer(operation, {std::move(body), ""});
-        });
+       &ControlPlane::DeleteResponseHeadersPolicy},
+      &ControlPlane::ListResponseHeadersPolicies);
 }
 
 // SPEC 10.1, 10.3.
 void MountOriginAccess(httplib::Server& server, ControlPlane& cp, const core::Clock& clock) {
-  MountCreate(server, clock, "CreateOriginAccessControl", "origin-access-control/",
-              [&cp](const json& config) { return cp.CreateOriginAccessControl(config); });
-  MountRead(server, clock, "GetOriginAccessControl",
-            [&cp](const std::string& id, absl::Time) { return cp.GetOriginAccessControl(id); });
-  MountRead(server, clock, "GetOriginAccessControlConfig", [&cp](const std::string& id, absl::Time) {
-    return cp.GetOriginAccessControlConfig(id);
-  });
-  MountReplace(server, clock, "UpdateOriginAccessControl",
-               [&cp](const std::string& id, const json& config, const std::string& if_match,
-                     absl::Time) { return cp.UpdateOriginAccessControl(id, config, if_match); });
-  MountRemove(server, clock, "DeleteOriginAccessControl",
-              [&cp](const std::string& id, const std::string& if_match) {
-                return cp.DeleteOriginAccessControl(id, if_match);
-              });
-  MountList(server, clock, "ListOriginAccessControls",
-            [&cp](const std::string& marker, int max_items) {
-              return cp.ListOriginAccessControls(marker, max_items);
-            });
-  MountCreate(server, clock, "CreateCloudFrontOriginAccessIdentity",
-              "origin-access-identity/cloudfront/",
-              [&cp](const json& config) { return cp.CreateCloudFrontOriginAccessIdentity(config); });
-  MountRead(server, clock, "GetCloudFrontOriginAccessIdentity",
-            [&cp](const std::string& id, absl::Time) {
-              return cp.GetCloudFrontOriginAccessIdentity(id);
-            });
-  MountRead(server, clock, "GetCloudFrontOriginAccessIdentityConfig",
-            [&cp](const std::string& id, absl::Time) {
-              return cp.GetCloudFrontOriginAccessIdentityConfig(id);
-            });
-  MountReplace(server, clock, "UpdateCloudFrontOriginAccessIdentity",
-               [&cp](const std::string& id, const json& config, const std::string& if_match,
-                     absl::Time) {
-                 return cp.UpdateCloudFrontOriginAccessIdentity(id, config, if_match);
-               });
-  MountRemove(server, clock, "DeleteCloudFrontOriginAccessIdentity",
-              [&cp](const std::string& id, const std::string& if_match) {
-                return cp.DeleteCloudFrontOriginAccessIdentity(id, if_match);
-              });
-  MountList(server, clock, "ListCloudFrontOriginAccessIdentities",
-            [&cp](const std::string& marker, int max_items) {
-              return cp.ListCloudFrontOriginAccessIdentities(marker, max_items);
-            });
+  MountPolicyResource(
+      server, cp, clock,
+      {"CreateOriginAccessControl", "GetOriginAccessControl", "GetOriginAccessControlConfig",
+       "UpdateOriginAccessControl", "DeleteOriginAccessControl", "ListOriginAccessControls",
+       "origin-access-control", &ControlPlane::CreateOriginAccessControl,
+       &ControlPlane::GetOriginAccessControl, &ControlPlane::GetOriginAccessControlConfig,
+       &ControlPlane::UpdateOriginAccessControl, &ControlPlane::DeleteOriginAccessControl},
+      &ControlPlane::ListOriginAccessControls);
+  MountPolicyResource(
+      server, cp, clock,
+      {"CreateCloudFrontOriginAccessIdentity", "GetCloudFrontOriginAccessIdentity",
+       "GetCloudFrontOriginAccessIdentityConfig", "UpdateCloudFrontOriginAccessIdentity",
+       "DeleteCloudFrontOriginAccessIdentity", "ListCloudFrontOriginAccessIdentities",
+       "origin-access-identity/cloudfront", &ControlPlane::CreateCloudFrontOriginAccessIdentity,
+       &ControlPlane::GetCloudFrontOriginAccessIdentity,
+       &ControlPlane::GetCloudFrontOriginAccessIdentityConfig,
+       &ControlPlane::UpdateCloudFrontOriginAccessIdentity,
+       &ControlPlane::DeleteCloudFrontOriginAccessIdentity},
+      &ControlPlane::ListCloudFrontOriginAccessIdentities);
 }
 
 absl::StatusOr<std::string> Resource(const httplib::Request& req) {
@@ -513,9 +464,7 @@ void MountCloudFrontApi(httplib::Server& server, ControlPlane& control_plane,
   server.set_error_handler(httplib::Server::HandlerWithResponse(ApiErrorPage));
   MountDistributions(server, control_plane, clock);
   MountInvalidations(server, control_plane, clock);
-  MountCachePolicies(server, control_plane, clock);
-  MountOriginRequestPolicies(server, control_plane, clock);
-  MountResponseHeadersPolicies(server, control_plane, clock);
+  MountPolicies(server, control_plane, clock);
   MountOriginAccess(server, control_plane, clock);
   MountTags(server, control_plane, clock);
 }

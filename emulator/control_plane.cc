@@ -82,8 +82,6 @@ void ControlPlane::Reset(absl::Time now) {
   }
   s.distributions = s.adopted;
   ForEachPolicyKind([&]<typename Kind>() { PolicyResource<Kind>::Reset(s); });
-  s.origin_access_controls.clear();
-  s.origin_access_identities.clear();
   s.ledger = policy::InvalidationLedger(s.options.model);
 }
 

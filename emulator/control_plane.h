@@ -114,11 +114,14 @@ class ControlPlane {
 
   // --- Distributions. `config` is a DistributionConfig; `tags` the Tags of
   // CreateDistributionWithTags ({"Items": [{"Key","Value"}]}) or nullptr. `partition` is the
-  // caller's (policy::CloudFrontPartition), which the ARNs an answer holds name.
+  // caller's (policy::CloudFrontPartition), which the ARNs an answer holds name; a distribution
+  // created in "aws-cn" has a DomainName ending in .cloudfront.cn (policy::DistributionDomainSuffix).
   // Errors: InvalidArgument (every config problem, one per line, from policy's validation),
   // InconsistentQuantities, NoSuchOrigin, NoSuchCachePolicy, NoSuchOriginRequestPolicy,
-  // NoSuchResponseHeadersPolicy,
-  // DistributionAlreadyExists (reused CallerReference), CNAMEAlreadyExists.
+  // NoSuchResponseHeadersPolicy, DistributionAlreadyExists (reused CallerReference),
+  // CNAMEAlreadyExists, and the origin access ones (SPEC 10.1, 10.3: InvalidOriginAccessControl, InvalidOriginAccessIdentity,
+  // IllegalOriginAccessConfiguration, InvalidDomainNameForOriginAccessControl,
+  // TooManyDistributionsAssociatedToOriginAccessControl).
   absl::StatusOr<Versioned> CreateDistribution(
       const nlohmann::json& config, const nlohmann::json* tags, absl::Time now,
       absl::string_view partition = policy::kStandardPartition);
@@ -219,36 +222,32 @@ class ControlPlane {
   absl::Status UntagResource(absl::string_view arn, const nlohmann::json& keys,
                              absl::string_view partition = policy::kStandardPartition);
 
-  // --- Origin access controls (SPEC 10.1): Name unique, SigningProtocol sigv4, SigningBehavior
-  // always | never | no-override, OriginAccessControlOriginType s3 | mediastore | mediapackagev2 |
-  // lambda; at most 100. An update redeploys the distributions whose origins name it. Update and
-  // Delete refuse a missing If-Match (InvalidIfMatchVersion) before looking the Id up. Errors:
-  // NoSuchOriginAccessControl, OriginAccessControlAlreadyExists, OriginAccessControlInUse,
-  // TooManyOriginAccessControls, InvalidIfMatchVersion, PreconditionFailed, InvalidArgument.
-  absl::StatusOr<Versioned> CreateOriginAccessControl(const nlohmann::json& config);
+  // --- Origin access controls (SPEC 10.1) and legacy origin access identities (SPEC 10.3), like
+  // cache policies (policy_resource.h) without managed ones or Type, at most 100 of each; their
+  // shapes have no time, so `now` only dates them in the admin state. An OAC's Name is unique; an
+  // OAI is keyed by its config's CallerReference {CallerReference, Comment}: reused with the same
+  // Comment, Create answers the existing identity. Errors: NoSuch<M>, <M>AlreadyExists, <M>InUse
+  // (<M> OriginAccessControl, CloudFrontOriginAccessIdentity), TooManyOriginAccessControls,
+  // TooManyCloudFrontOriginAccessIdentities, IllegalUpdate (an OAI's CallerReference),
+  // InvalidIfMatchVersion (before the Id is looked up), PreconditionFailed, InvalidArgument.
+  absl::StatusOr<Versioned> CreateOriginAccessControl(const nlohmann::json& config,
+                                                      absl::Time now = absl::UnixEpoch());
   absl::StatusOr<Versioned> GetOriginAccessControl(absl::string_view id) const;
   absl::StatusOr<Versioned> GetOriginAccessControlConfig(absl::string_view id) const;
   absl::StatusOr<Versioned> UpdateOriginAccessControl(absl::string_view id,
                                                       const nlohmann::json& config,
-                                                      absl::string_view if_match);
+                                                      absl::string_view if_match,
+                                                      absl::Time now = absl::UnixEpoch());
   absl::Status DeleteOriginAccessControl(absl::string_view id, absl::string_view if_match);
-  // The OriginAccessControlList shape, oldest first, paginated like ListDistributions.
   absl::StatusOr<nlohmann::json> ListOriginAccessControls(absl::string_view marker,
                                                           int max_items) const;
-
-  // --- Legacy origin access identities (SPEC 10.3). `config` is a
-  // CloudFrontOriginAccessIdentityConfig {CallerReference, Comment}; a reused CallerReference with
-  // the same Comment answers the existing identity, with another one
-  // CloudFrontOriginAccessIdentityAlreadyExists. At most 100. Errors also:
-  // NoSuchCloudFrontOriginAccessIdentity, CloudFrontOriginAccessIdentityInUse,
-  // TooManyCloudFrontOriginAccessIdentities, IllegalUpdate (a changed CallerReference), the
-  // If-Match ones, InvalidArgument.
-  absl::StatusOr<Versioned> CreateCloudFrontOriginAccessIdentity(const nlohmann::json& config);
+  absl::StatusOr<Versioned> CreateCloudFrontOriginAccessIdentity(
+      const nlohmann::json& config, absl::Time now = absl::UnixEpoch());
   absl::StatusOr<Versioned> GetCloudFrontOriginAccessIdentity(absl::string_view id) const;
   absl::StatusOr<Versioned> GetCloudFrontOriginAccessIdentityConfig(absl::string_view id) const;
-  absl::StatusOr<Versioned> UpdateCloudFrontOriginAccessIdentity(absl::string_view id,
-                                                                 const nlohmann::json& config,
-                                                                 absl::string_view if_match);
+  absl::StatusOr<Versioned> UpdateCloudFrontOriginAccessIdentity(
+      absl::string_view id, const nlohmann::json& config, absl::string_view if_match,
+      absl::Time now = absl::UnixEpoch());
   absl::Status DeleteCloudFrontOriginAccessIdentity(absl::string_view id,
                                                     absl::string_view if_match);
   absl::StatusOr<nlohmann::json> ListCloudFrontOriginAccessIdentities(absl::string_view marker,

@@ -21,7 +21,7 @@ const std::vector<policy::CachePolicy>& CachePolicyKind::Managed() {
 
 // Through policy's loader (which also takes the get-cache-policy wrappers).
 absl::StatusOr<policy::CachePolicy> CachePolicyKind::Load(const json& config) {
-  EDGESIM_RETURN_IF_ERROR(CheckQuantities(config, kConfigMember));
+  EDGESIM_RETURN_IF_ERROR(CheckQuantities(config, "CachePolicyConfig"));
   absl::StatusOr<policy::CachePolicy> p = policy::LoadCachePolicyConfigJson(Dump(config));
   if (!p.ok()) return AsInvalidArgument(p.status());
   return p;

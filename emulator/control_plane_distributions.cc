@@ -136,7 +136,7 @@ absl::StatusOr<policy::Distribution> ControlPlaneState::LoadConfig(
       PolicyResource<OriginRequestPolicyKind>::CheckReferences(config, account));
   EDGESIM_RETURN_IF_ERROR(
       PolicyResource<ResponseHeadersPolicyKind>::CheckReferences(config, account));
-  EDGESIM_RETURN_IF_ERROR(CheckOriginAccess(config, account));
+  EDGESIM_RETURN_IF_ERROR(CheckOriginAccess(config, account, distributions, r.id));
   absl::StatusOr<policy::DistributionConfig> loaded =
       policy::LoadDistributionConfigJson(Dump(WithDistributionConfigDefaults(config)), &account);
   if (!loaded.ok()) return AsInvalidArgument(loaded.status());
@@ -189,7 +189,7 @@ absl::StatusOr<Versioned> ControlPlane::CreateDistribution(const json& config, c
   EDGESIM_RETURN_IF_ERROR(CheckCallerReference(s, config));
   DistributionRecord r;
   r.id = NewDistributionId(s);
-  r.domain_name = s.ids.DomainName();
+  r.domain_name = s.ids.DomainName(policy::DistributionDomainSuffix(partition));
   EDGESIM_RETURN_IF_ERROR(Apply(s, r, config, now));
   r.tags = std::move(parsed_tags);
   s.distributions.push_back(std::move(r));

@@ -46,7 +46,7 @@ const std::vector<policy::OriginRequestPolicy>& OriginRequestPolicyKind::Managed
 // Through policy's loader (SPEC 14.1, InvalidArgument), then the quotas with their codes (SPEC
 // 14.2).
 absl::StatusOr<policy::OriginRequestPolicy> OriginRequestPolicyKind::Load(const json& config) {
-  EDGESIM_RETURN_IF_ERROR(CheckQuantities(config, kConfigMember));
+  EDGESIM_RETURN_IF_ERROR(CheckQuantities(config, "OriginRequestPolicyConfig"));
   absl::StatusOr<policy::OriginRequestPolicy> p =
       policy::LoadOriginRequestPolicyConfigJson(Dump(config));
   if (!p.ok()) return AsInvalidArgument(p.status());

@@ -23,9 +23,10 @@ const std::vector<policy::ResponseHeadersPolicy>& ResponseHeadersPolicyKind::Man
 // Through policy's loader, its problem under CloudFront's code (SPEC 11.1, 11.5).
 absl::StatusOr<policy::ResponseHeadersPolicy> ResponseHeadersPolicyKind::Load(
     const json& config) {
-  EDGESIM_RETURN_IF_ERROR(CheckQuantities(config, kConfigMember));
+  constexpr absl::string_view kConfig = "ResponseHeadersPolicyConfig";
+  EDGESIM_RETURN_IF_ERROR(CheckQuantities(config, kConfig));
   absl::StatusOr<policy::ResponseHeadersPolicy> p =
-      policy::ParseResponseHeadersPolicyConfig(config, kConfigMember);
+      policy::ParseResponseHeadersPolicyConfig(config, kConfig);
   if (!p.ok()) {
     return MakeApiError(policy::ResponseHeadersPolicyErrorCode(p.status()),
                         policy::ResponseHeadersPolicyErrorMessage(p.status()));

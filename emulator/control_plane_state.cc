@@ -70,12 +70,6 @@ std::string ControlPlaneState::NewETag(absl::string_view old) {
 policy::AccountResources ControlPlaneState::Resources() const {
   policy::AccountResources account;
   ForEachPolicyKind([&]<typename Kind>() { PolicyResource<Kind>::AddCustom(*this, account); });
-  for (const OriginAccessControlRecord& r : origin_access_controls) {
-    account.origin_access_controls[r.id] = r.oac;
-  }
-  for (const OriginAccessIdentityRecord& r : origin_access_identities) {
-    account.origin_access_identities.insert(r.id);
-  }
   return account;
 }
 

@@ -39,6 +39,7 @@
 #include "policy/distribution_json_reader.h"
 #include "policy/invalidation.h"
 #include "policy/json_reader.h"
+#include "policy/origin_access.h"
 #include "policy/origin_request_policy.h"
 #include "policy/response_headers_policy.h"
 #include "policy/status_macros.h"
@@ -77,15 +78,16 @@ struct DistributionRecord {
 };
 
 // One record of a policy-like resource (policy_resource.h): a cache policy, an origin request
-// policy, ... `Kind` is the resource's traits (CachePolicyKind below; policy_resource.h says what a
-// kind declares).
+// policy, an origin access control, ... `Kind` is the resource's traits (CachePolicyKind below;
+// policy_resource.h says what a kind declares).
 template <typename Kind>
 struct PolicyRecord {
   using Policy = typename Kind::Policy;
 
   // NoSuch<Kind> with CloudFront's message, e.g. "The cache policy does not exist."
   static absl::Status NotFound() {
-    return MakeApiError(Kind::kNoSuch, absl::StrCat("The ", Kind::kNoun, " does not exist."));
+    return MakeApiError(absl::StrCat("NoSuch", Kind::kMember),
+                        absl::StrCat("The ", Kind::kNoun, " does not exist."));
   }
   // A policy known as a value (managed, or from a config file): its config is written from it.
   static PolicyRecord Of(const Policy& p, std::string etag, absl::Time modified, bool managed) {
@@ -100,17 +102,21 @@ struct PolicyRecord {
   bool managed = false;
 };
 
+// An account's quota on the records of one kind (Kind::kQuota): `code` past `max`.
+struct KindQuota {
+  size_t max;
+  absl::string_view code;    // "TooManyOriginAccessControls"
+  absl::string_view plural;  // "origin access controls", in the message
+};
+
 // Cache policies (control_plane_cache_policies.cc).
 struct CachePolicyKind {
   using Policy = policy::CachePolicy;
-  static constexpr absl::string_view kNoun = "cache policy";
-  static constexpr absl::string_view kNoSuch = "NoSuchCachePolicy";
-  static constexpr absl::string_view kAlreadyExists = "CachePolicyAlreadyExists";
-  static constexpr absl::string_view kInUse = "CachePolicyInUse";
-  static constexpr absl::string_view kUsers = "cache behaviors";
   static constexpr absl::string_view kMember = "CachePolicy";
-  static constexpr absl::string_view kConfigMember = "CachePolicyConfig";
+  static constexpr absl::string_view kNoun = "cache policy";
+  static constexpr absl::string_view kUsers = "cache behaviors";
   static constexpr absl::string_view kStateKey = "cache_policies";
+  static constexpr auto kAccountMember = &policy::AccountResources::cache_policies;
 
   static const std::vector<Policy>& Managed();
   static absl::StatusOr<Policy> Load(const nlohmann::json& config);
@@ -118,7 +124,6 @@ struct CachePolicyKind {
   static nlohmann::json ReadBack(nlohmann::json config, const Policy& p);
   static std::string NewId(ResourceIds& ids);
   static std::vector<std::string> IdsIn(const nlohmann::json& distribution_config);
-  static constexpr auto kAccountMember = &policy::AccountResources::cache_policies;
   template <typename State>  // ControlPlaneState, const or not
   static auto& Records(State& s) {
     return s.cache_policies;
@@ -133,13 +138,9 @@ using CachePolicyRecord = PolicyRecord<CachePolicyKind>;
 // Origin request policies (control_plane_origin_request_policies.cc, SPEC 14).
 struct OriginRequestPolicyKind {
   using Policy = policy::OriginRequestPolicy;
-  static constexpr absl::string_view kNoun = "origin request policy";
-  static constexpr absl::string_view kNoSuch = "NoSuchOriginRequestPolicy";
-  static constexpr absl::string_view kAlreadyExists = "OriginRequestPolicyAlreadyExists";
-  static constexpr absl::string_view kInUse = "OriginRequestPolicyInUse";
-  static constexpr absl::string_view kUsers = "cache behaviors";
   static constexpr absl::string_view kMember = "OriginRequestPolicy";
-  static constexpr absl::string_view kConfigMember = "OriginRequestPolicyConfig";
+  static constexpr absl::string_view kNoun = "origin request policy";
+  static constexpr absl::string_view kUsers = "cache behaviors";
   static constexpr absl::string_view kStateKey = "origin_request_policies";
   static constexpr auto kAccountMember = &policy::AccountResources::origin_request_policies;
 
@@ -185,39 +186,90 @@ struct ResponseHeadersPolicyKind {
   }
 };
 
-// Every policy kind, for what is done to all of them (ForEachPolicyKind, policy_resource.h): the
-// managed records at the start, Resources, Reset.
+// Origin access controls (control_plane_origin_access.cc, SPEC 10.1): no managed ones, at most
+// 100, named by origins' OriginAccessControlId.
+struct OriginAccessControlKind {
+  using Policy = policy::OriginAccessControl;
+  static constexpr absl::string_view kMember = "OriginAccessControl";
+  static constexpr absl::string_view kNoun = "origin access control";
+  static constexpr absl::string_view kUsers = "origins";
+  static constexpr absl::string_view kStateKey = "origin_access_controls";
+  static constexpr auto kAccountMember = &policy::AccountResources::origin_access_controls;
+  static constexpr KindQuota kQuota = {100, "TooManyOriginAccessControls",
+                                       "origin access controls"};
+  static constexpr bool kListHasMarker = true;
+
+  static absl::StatusOr<Policy> Load(const nlohmann::json& config);
+  static nlohmann::json ReadBack(nlohmann::json config, const Policy& p);
+  static std::string NewId(ResourceIds& ids);
+  static std::vector<std::string> IdsIn(const nlohmann::json& distribution_config);
+  static nlohmann::json View(const PolicyRecord<OriginAccessControlKind>& r);
+  static nlohmann::json ListItem(const PolicyRecord<OriginAccessControlKind>& r);
+  template <typename State>
+  static auto& Records(State& s) {
+    return s.origin_access_controls;
+  }
+  template <typename State>
+  static auto& Initial(State& s) {
+    return s.initial_origin_access_controls;
+  }
+};
+
+// A legacy origin access identity as the control plane keeps it (SPEC 10.3); its config is
+// {CallerReference, Comment}.
+struct OriginAccessIdentity {
+  std::string id;
+  std::string caller_reference;
+};
+
+// Legacy origin access identities (control_plane_origin_access.cc, SPEC 10.3): keyed by their
+// CallerReference rather than a Name (kCallerReferenceKeyed), at most 100, named by S3 origins'
+// S3OriginConfig.OriginAccessIdentity.
+struct OriginAccessIdentityKind {
+  using Policy = OriginAccessIdentity;
+  static constexpr absl::string_view kMember = "CloudFrontOriginAccessIdentity";
+  static constexpr absl::string_view kNoun = "origin access identity";
+  static constexpr absl::string_view kUsers = "origins";
+  static constexpr absl::string_view kStateKey = "origin_access_identities";
+  static constexpr auto kAccountMember = &policy::AccountResources::origin_access_identities;
+  static constexpr KindQuota kQuota = {100, "TooManyCloudFrontOriginAccessIdentities",
+                                       "origin access identities"};
+  static constexpr bool kListHasMarker = true;
+  static constexpr bool kCallerReferenceKeyed = true;
+
+  static absl::StatusOr<Policy> Load(const nlohmann::json& config);
+  static std::string NewId(ResourceIds& ids);
+  static std::vector<std::string> IdsIn(const nlohmann::json& distribution_config);
+  static nlohmann::json View(const PolicyRecord<OriginAccessIdentityKind>& r);
+  static nlohmann::json ListItem(const PolicyRecord<OriginAccessIdentityKind>& r);
+  template <typename State>
+  static auto& Records(State& s) {
+    return s.origin_access_identities;
+  }
+  template <typename State>
+  static auto& Initial(State& s) {
+    return s.initial_origin_access_identities;
+  }
+};
+
+// Every policy-like kind, for what is done to all of them (ForEachPolicyKind, policy_resource.h):
+// the managed records at the start, Resources, the admin state, Reset. A new kind is one more
+// name here.
 template <typename... Kinds>
 struct PolicyKindList {};
 using PolicyKinds =
-    PolicyKindList<CachePolicyKind, OriginRequestPolicyKind, ResponseHeadersPolicyKind>;
-// An origin access control (SPEC 10.1): its config as sent and as the model reads it.
-struct OriginAccessControlRecord {
-  // NoSuchOriginAccessControl.
-  static absl::Status NotFound();
-
-  std::string id;
-  std::string etag;
-  nlohmann::json config;
-  policy::OriginAccessControl oac;
-};
-
-// A legacy origin access identity (SPEC 10.3); `config` is {CallerReference, Comment}.
-struct OriginAccessIdentityRecord {
-  // NoSuchCloudFrontOriginAccessIdentity.
-  static absl::Status NotFound();
-
-  std::string id;
-  std::string etag;
-  std::string s3_canonical_user_id;
-  nlohmann::json config;
-};
+    PolicyKindList<CachePolicyKind, OriginRequestPolicyKind, ResponseHeadersPolicyKind,
+                   OriginAccessControlKind, OriginAccessIdentityKind>;
 
 // The OAC and OAI names of every origin of `config` (SPEC 10.1, 10.3), checked against `account`
 // with CloudFront's codes: IllegalOriginAccessConfiguration (both on one origin),
-// InvalidOriginAccessControl, InvalidOriginAccessIdentity (control_plane_origin_access.cc).
+// InvalidOriginAccessControl, InvalidDomainNameForOriginAccessControl (an OAC type the origin does
+// not fit), TooManyDistributionsAssociatedToOriginAccessControl (the OAC already on the most of
+// `distributions` other than `self`), InvalidOriginAccessIdentity (control_plane_origin_access.cc).
 absl::Status CheckOriginAccess(const nlohmann::json& config,
-                               const policy::AccountResources& account);
+                               const policy::AccountResources& account,
+                               const std::vector<DistributionRecord>& distributions,
+                               absl::string_view self);
 
 // Update and Delete's If-Match rules (API 1.7): InvalidIfMatchVersion when `if_match` is
 // empty, PreconditionFailed when it is not `etag`.
@@ -276,11 +328,6 @@ struct ControlPlaneState {
   // The account's custom resources, which distribution configs may name besides the managed ones.
   policy::AccountResources Resources() const;
 
-  // Redeploys, all or nothing, every deployed distribution whose config `uses` says so, its
-  // configs loaded against `account` (the account's resources with a changed one in place).
-  absl::Status RedeployUsers(const policy::AccountResources& account,
-                             const std::function<bool(const nlohmann::json&)>& uses);
-
   // --- Deploying a distribution (control_plane_distributions.cc); cache policy updates redeploy
   // the distributions using them, and Reset restores adopted ones.
 
@@ -310,13 +357,15 @@ struct ControlPlaneState {
   // Each policy kind's records, managed ones first, then creation order, and what Reset returns
   // them to (the managed and adopted ones).
   std::vector<CachePolicyRecord> cache_policies;
-  std::vector<OriginAccessControlRecord> origin_access_controls;    // creation order
-  std::vector<OriginAccessIdentityRecord> origin_access_identities;  // creation order
   std::vector<CachePolicyRecord> initial_policies;
   std::vector<PolicyRecord<OriginRequestPolicyKind>> origin_request_policies;
   std::vector<PolicyRecord<OriginRequestPolicyKind>> initial_origin_request_policies;
   std::vector<PolicyRecord<ResponseHeadersPolicyKind>> response_headers_policies;
   std::vector<PolicyRecord<ResponseHeadersPolicyKind>> initial_response_headers_policies;
+  std::vector<PolicyRecord<OriginAccessControlKind>> origin_access_controls;
+  std::vector<PolicyRecord<OriginAccessControlKind>> initial_origin_access_controls;
+  std::vector<PolicyRecord<OriginAccessIdentityKind>> origin_access_identities;
+  std::vector<PolicyRecord<OriginAccessIdentityKind>> initial_origin_access_identities;
   // What Reset returns to: the adopted distributions.
   std::vector<DistributionRecord> adopted;
 };

@@ -1,21 +1,26 @@
-// policy_resource.h — one mechanism for the control plane's policy-like resources (API 1.8):
-// cache policies, origin request policies, and any resource of the same shape (an Id, an ETag, a
-// config with a Name unique per kind, perhaps managed ones). PolicyResource<Kind> implements their
-// operations over the kind's records in ControlPlaneState (control_plane_state.h); a kind says only
-// what differs, in its traits.
+// policy_resource.h — one mechanism for the control plane's policy-like resources (API 1.8,
+// 1.10): cache policies, origin request policies, origin access controls, legacy origin access
+// identities, and any resource of the same shape (an Id, an ETag, a config, records an account
+// creates, perhaps managed ones). PolicyResource<Kind> implements their operations over the
+// kind's records in ControlPlaneState (control_plane_state.h); a kind says only what differs, in
+// its traits.
 //
-// The operations, with CloudFront's codes (API 1.6, 1.8):
-//   Create     load + validate through Kind::Load (its codes, InvalidArgument, TooMany...), Name
-//              unique among the kind's records, managed ones too (Kind::kAlreadyExists), fresh Id.
-//   Get        the kind's View of the record with its ETag (Kind::kNoSuch).
+// The operations, with CloudFront's codes (API 1.6, 1.8, 1.10), <M> being Kind::kMember:
+//   Create     load + validate through Kind::Load (its codes, InvalidArgument, TooMany...), the
+//              kind's key (below), Kind::kQuota, a fresh Id.
+//   Get        the kind's View of the record with its ETag (NoSuch<M>).
 //   GetConfig  the config as read back, with its ETag.
 //   Update     If-Match; a managed record: IllegalUpdate; Create's checks; the deployed
 //              distributions naming the record are redeployed with the new value, all or none.
-//   Delete     If-Match; a managed record: IllegalDelete; a distribution names it: Kind::kInUse.
+//   Delete     If-Match; a managed record: IllegalDelete; a distribution names it: <M>InUse.
 //   List       Type "managed" | "custom" | "" (all; anything else InvalidArgument), Marker /
 //              MaxItems, in the kind's list shape.
+// The key: a Name unique among the kind's records, managed ones too (<M>AlreadyExists on Create
+// and Update); or, for a kind with kCallerReferenceKeyed, the config's CallerReference: reused
+// with the same config Create answers the existing record, with another <M>AlreadyExists, and
+// Update may not change it (IllegalUpdate).
 // Update and Delete check in this order (API 1.8): a missing If-Match (InvalidIfMatchVersion)
-// before the Id is looked up, then NoSuch<Kind>, then managed (IllegalUpdate / IllegalDelete), then
+// before the Id is looked up, then NoSuch<M>, then managed (IllegalUpdate / IllegalDelete), then
 // a stale If-Match (PreconditionFailed), then the rest.
 //
 // How to add a kind, say "widgets" (WidgetConfig, NoSuchWidget, ...):
@@ -24,7 +29,8 @@
 //      (policy/distribution_json_reader.h) when distribution configs may name one.
 //   2. control_plane_state.h: `struct WidgetKind` beside CachePolicyKind, two vectors of
 //      PolicyRecord<WidgetKind> in ControlPlaneState (`widgets`, `initial_widgets`), and WidgetKind
-//      in PolicyKinds (the managed records at the start, Resources and Reset then cover it).
+//      in PolicyKinds (the managed records at the start, Resources, the admin state and Reset then
+//      cover it).
 //   3. control_plane_widgets.cc: WidgetKind's functions, and the ControlPlane methods
 //      (control_plane.h) as one-line calls of PolicyResource<WidgetKind>.
 //   4. cloudfront_api.cc: MountPolicyResource with the operation names; api_error.cc: the HTTP
@@ -32,27 +38,32 @@
 //   5. Where distribution configs name one: CheckReferences in ControlPlaneState::LoadConfig
 //      (NoSuchWidget), and Adopt in ControlPlane::AdoptRegistered for config files' custom ones.
 // A kind declares (CachePolicyKind is the model):
-//   using Policy                       the loaded value; has `std::string id, name`
+//   using Policy                       the loaded value; has `std::string id` (and `name` unless
+//                                      kCallerReferenceKeyed)
+//   kMember                            "CachePolicy": the shape members <M> and <M>Config, and the
+//                                      codes NoSuch<M>, <M>AlreadyExists, <M>InUse
 //   kNoun                              "cache policy": in messages ("The cache policy does not
 //                                      exist.", "A managed cache policy cannot be updated.")
-//   kNoSuch, kAlreadyExists, kInUse    its codes
 //   kUsers                             what InUse says it is attached to ("cache behaviors")
-//   kMember, kConfigMember             the shape members "CachePolicy", "CachePolicyConfig"
-//   kAccountMember                     its member of policy::AccountResources
+//   kAccountMember                     its member of policy::AccountResources (a map by Id, or a
+//                                      set of Ids)
 //   kStateKey                          its member of the admin API's GET /_edgesim/state
 //   Load(json)                         the config loaded and validated, or the error to answer
-//   ConfigOf(policy)                   the config JSON of a value (managed, adopted from a file)
 //   NewId(ResourceIds&)                a fresh Id
 //   IdsIn(distribution config json)    the Ids of this kind the config names
 //   Records(s), Initial(s)             its records in ControlPlaneState (a template on the state,
 //                                      const or not), and what Reset restores
 // and may declare (the defaults in brackets):
-//   Managed()                          the managed values [none]
+//   Managed(), ConfigOf(policy)        the managed values, and the config JSON of a value (managed,
+//                                      adopted from a file) [none; ConfigOf needed with Managed()
+//                                      or Adopt]
 //   ReadBack(json config, policy)      the config as stored and read back [as sent]
-//   View(record)                       Get's body [{Id, LastModifiedTime, <kConfigMember>}]
-//   ListItem(record)                   a list item [{Type, <kMember>: View}]
+//   View(record)                       Get's body [{Id, LastModifiedTime, <M>Config}]
+//   ListItem(record)                   a list item [{Type, <M>: View}]
 //   kListHasMarker                     the list keeps Marker and IsTruncated [false: NextMarker
 //                                      alone says there is more, as CachePolicyList]
+//   kQuota                             a KindQuota: at most `max` records per account [none]
+//   kCallerReferenceKeyed              keyed by CallerReference, not Name (above) [false]
 //
 //   absl::StatusOr<Versioned> p = PolicyResource<CachePolicyKind>::Create(state, config, now);
 #pragma once
@@ -86,7 +97,19 @@ class PolicyResource {
                                           absl::Time now) {
     std::lock_guard<std::mutex> lock(s.mu);
     EDGESIM_ASSIGN_OR_RETURN(Policy p, Kind::Load(config));
-    EDGESIM_RETURN_IF_ERROR(CheckName(s, p.name, ""));
+    if constexpr (kCallerReferenceKeyed) {
+      if (const Record* same = FindCallerReference(s, p)) {
+        if (same->config != config) {
+          return MakeApiError(AlreadyExistsCode(),
+                              absl::StrCat("The CallerReference you are using to create ",
+                                           WithArticle(), " is associated with another one."));
+        }
+        return Versioned{View(*same), same->etag};
+      }
+    } else {
+      EDGESIM_RETURN_IF_ERROR(CheckName(s, p.name, ""));
+    }
+    EDGESIM_RETURN_IF_ERROR(CheckQuota(s));
     std::vector<Record>& records = Kind::Records(s);
     do p.id = Kind::NewId(s.ids);
     while (s.Find(records, p.id) != nullptr);
@@ -109,7 +132,14 @@ class PolicyResource {
     std::lock_guard<std::mutex> lock(s.mu);
     EDGESIM_ASSIGN_OR_RETURN(Record * r, Changeable(s, id, if_match, "IllegalUpdate", "updated"));
     EDGESIM_ASSIGN_OR_RETURN(Policy p, Kind::Load(config));
-    EDGESIM_RETURN_IF_ERROR(CheckName(s, p.name, r->id));
+    if constexpr (kCallerReferenceKeyed) {
+      if (p.caller_reference != r->policy.caller_reference) {
+        return MakeApiError("IllegalUpdate", absl::StrCat("The CallerReference of ", WithArticle(),
+                                                          " cannot be changed."));
+      }
+    } else {
+      EDGESIM_RETURN_IF_ERROR(CheckName(s, p.name, r->id));
+    }
     p.id = r->id;
     EDGESIM_RETURN_IF_ERROR(RedeployUsers(s, p));
     r->config = ReadBack(config, p);
@@ -125,7 +155,7 @@ class PolicyResource {
     EDGESIM_ASSIGN_OR_RETURN(Record * r, Changeable(s, id, if_match, "IllegalDelete", "deleted"));
     for (const DistributionRecord& d : s.distributions) {
       if (Names(d.config, r->id)) {
-        return MakeApiError(Kind::kInUse,
+        return MakeApiError(absl::StrCat(Kind::kMember, "InUse"),
                             absl::StrCat("Cannot delete this ", Kind::kNoun,
                                          " because it is attached to one or more ", Kind::kUsers,
                                          " (distribution ", d.id, ")."));
@@ -183,7 +213,7 @@ class PolicyResource {
   // Adds the custom ones to `account`.
   static void AddCustom(const ControlPlaneState& s, policy::AccountResources& account) {
     for (const Record& r : Kind::Records(s)) {
-      if (!r.managed) (account.*Kind::kAccountMember)[r.id] = r.policy;
+      if (!r.managed) Put(account, r.policy);
     }
   }
 
@@ -199,30 +229,66 @@ class PolicyResource {
 
   // The managed records, at the start (ControlPlaneState's constructor).
   static void Start(ControlPlaneState& s) {
-    std::vector<Record>& records = Kind::Records(s);
-    for (const Policy& p : Managed()) {
-      records.push_back(Record::Of(p, s.ids.ETag(), ManagedTime(), /*managed=*/true));
+    if constexpr (requires { Kind::Managed(); }) {
+      std::vector<Record>& records = Kind::Records(s);
+      for (const Policy& p : Kind::Managed()) {
+        records.push_back(Record::Of(p, s.ids.ETag(), ManagedTime(), /*managed=*/true));
+      }
+      Kind::Initial(s) = records;
     }
-    Kind::Initial(s) = records;
   }
 
-  // The custom records for the admin API's state: [{"Id", "Name", "ETag", "LastModifiedTime"}].
+  // The custom records for the admin API's state: [{"Id", "Name" (a named kind's), "ETag",
+  // "LastModifiedTime"}].
   static json CustomJson(const ControlPlaneState& s) {
     json custom = json::array();
     for (const Record& r : Kind::Records(s)) {
       if (r.managed) continue;
-      custom.push_back({{"Id", r.id},
-                        {"Name", r.policy.name},
-                        {"ETag", r.etag},
-                        {"LastModifiedTime", ApiTime(r.last_modified)}});
+      json item = {{"Id", r.id}, {"ETag", r.etag}, {"LastModifiedTime", ApiTime(r.last_modified)}};
+      if constexpr (!kCallerReferenceKeyed) item["Name"] = r.policy.name;
+      custom.push_back(std::move(item));
     }
     return custom;
+  }
+
+  // Every record in the kind's View, oldest first (the admin API's GET /_edgesim/origin-access).
+  static json Views(const ControlPlaneState& s) {
+    json views = json::array();
+    for (const Record& r : Kind::Records(s)) views.push_back(View(r));
+    return views;
   }
 
   // Back to the managed and adopted ones.
   static void Reset(ControlPlaneState& s) { Kind::Records(s) = Kind::Initial(s); }
 
  private:
+  static constexpr bool kCallerReferenceKeyed = [] {
+    if constexpr (requires { Kind::kCallerReferenceKeyed; }) {
+      return Kind::kCallerReferenceKeyed;
+    } else {
+      return false;
+    }
+  }();
+
+  static std::string AlreadyExistsCode() { return absl::StrCat(Kind::kMember, "AlreadyExists"); }
+
+  // kNoun after "a" or "an"; `capital`: at the start of a sentence.
+  static std::string WithArticle(bool capital = false) {
+    const bool vowel =
+        absl::string_view("aeiou").find(Kind::kNoun.front()) != absl::string_view::npos;
+    return absl::StrCat(capital ? "A" : "a", vowel ? "n " : " ", Kind::kNoun);
+  }
+
+  // Adds `p` to the kind's member of `account`: a map by Id, or a set of Ids.
+  static void Put(policy::AccountResources& account, const Policy& p) {
+    auto& member = account.*Kind::kAccountMember;
+    if constexpr (requires { member[p.id] = p; }) {
+      member[p.id] = p;
+    } else {
+      member.insert(p.id);
+    }
+  }
+
   static const std::vector<Policy>& Managed() {
     if constexpr (requires { Kind::Managed(); }) {
       return Kind::Managed();
@@ -259,7 +325,7 @@ class PolicyResource {
     } else {
       return {{"Id", r.id},
               {"LastModifiedTime", ApiTime(r.last_modified)},
-              {std::string(Kind::kConfigMember), r.config}};
+              {absl::StrCat(Kind::kMember, "Config"), r.config}};
     }
   }
 
@@ -291,14 +357,34 @@ class PolicyResource {
     return r;
   }
 
-  // Kind::kAlreadyExists when a record other than `self` is called `name`.
+  // <M>AlreadyExists when a record other than `self` is called `name`.
   static absl::Status CheckName(ControlPlaneState& s, absl::string_view name,
                                 absl::string_view self) {
     for (const Record& r : Kind::Records(s)) {
       if (r.id != self && r.policy.name == name) {
-        return MakeApiError(
-            Kind::kAlreadyExists,
-            absl::StrCat("A ", Kind::kNoun, " with the name \"", name, "\" already exists."));
+        return MakeApiError(AlreadyExistsCode(),
+                            absl::StrCat(WithArticle(/*capital=*/true), " with the name \"", name,
+                                         "\" already exists."));
+      }
+    }
+    return absl::OkStatus();
+  }
+
+  // The record with `p`'s CallerReference; null when none.
+  static const Record* FindCallerReference(ControlPlaneState& s, const Policy& p) {
+    for (const Record& r : Kind::Records(s)) {
+      if (r.policy.caller_reference == p.caller_reference) return &r;
+    }
+    return nullptr;
+  }
+
+  // Kind::kQuota's code when the account already has its most records.
+  static absl::Status CheckQuota(ControlPlaneState& s) {
+    if constexpr (requires { Kind::kQuota; }) {
+      if (Kind::Records(s).size() >= Kind::kQuota.max) {
+        return MakeApiError(Kind::kQuota.code,
+                            absl::StrCat("An account can have at most ", Kind::kQuota.max, " ",
+                                         Kind::kQuota.plural, "."));
       }
     }
     return absl::OkStatus();
@@ -308,7 +394,7 @@ class PolicyResource {
   // nothing.
   static absl::Status RedeployUsers(ControlPlaneState& s, const Policy& changed) {
     policy::AccountResources account = s.Resources();
-    (account.*Kind::kAccountMember)[changed.id] = changed;
+    Put(account, changed);
     std::vector<std::pair<DistributionRecord*, std::shared_ptr<LiveDistribution>>> next;
     for (DistributionRecord& r : s.distributions) {
       if (r.live == nullptr || !Names(r.config, changed.id)) continue;

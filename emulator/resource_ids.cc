@@ -31,8 +31,8 @@ std::string ResourceIds::Chars(const char* alphabet, int count) {
 
 std::string ResourceIds::DistributionId() { return "E" + Chars(kUpperAlnum, kIdChars); }
 
-std::string ResourceIds::DomainName() {
-  return absl::StrCat("d", Chars(kLowerAlnum, kIdChars), ".cloudfront.net");
+std::string ResourceIds::DomainName(absl::string_view suffix) {
+  return absl::StrCat("d", Chars(kLowerAlnum, kIdChars), ".", suffix);
 }
 
 std::string ResourceIds::InvalidationId() { return "I" + Chars(kUpperAlnum, kIdChars); }

@@ -15,6 +15,8 @@
 #include <random>
 #include <string>
 
+#include "absl/strings/string_view.h"
+
 namespace edgesim::emulator {
 
 class ResourceIds {
@@ -23,7 +25,8 @@ class ResourceIds {
   explicit ResourceIds(uint64_t seed = 0);
 
   std::string DistributionId();  // E + 13 upper-alnum
-  std::string DomainName();      // d + 13 lower-alnum + .cloudfront.net
+  // d + 13 lower-alnum + "." + `suffix` (policy::DistributionDomainSuffix).
+  std::string DomainName(absl::string_view suffix = "cloudfront.net");
   std::string InvalidationId();  // I + 13 upper-alnum
   std::string ETag();            // 13 upper-alnum
   std::string CachePolicyId();   // a version 4 UUID, lowercase

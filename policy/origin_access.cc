@@ -6,6 +6,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "policy/distribution.h"
 
 namespace edgesim::policy {
 namespace {
@@ -38,6 +39,13 @@ absl::string_view ToString(SigningBehavior behavior) {
 
 bool IsOriginAccessControlOriginType(absl::string_view type) {
   return type == "s3" || type == "mediastore" || type == "mediapackagev2" || type == "lambda";
+}
+
+bool OriginAccessControlFits(absl::string_view origin_type, absl::string_view origin_domain,
+                             bool custom_origin) {
+  if (origin_type != "s3") return true;
+  const absl::optional<S3Domain> s3 = ParseS3Domain(origin_domain);
+  return s3.has_value() && !s3->website && !custom_origin;
 }
 
 OriginSigning SigningOf(const OriginAccessControl& oac) {

@@ -11,6 +11,7 @@
 //   if (SignsOriginRequest(*s, forwarded)) { /* sign for SigningRegion(origin.domain_name) */ }
 #pragma once
 
+#include <cstddef>
 #include <string>
 
 #include "absl/strings/string_view.h"
@@ -27,6 +28,17 @@ absl::string_view ToString(SigningBehavior behavior);
 
 // The origin types an OAC may be for (API_OriginAccessControlConfig).
 bool IsOriginAccessControlOriginType(absl::string_view type);
+
+// How many distributions may name one OAC
+// (TooManyDistributionsAssociatedToOriginAccessControl, SPEC 10.1).
+inline constexpr size_t kMaxDistributionsPerOriginAccessControl = 100;
+
+// SPEC 10.1: whether an OAC of `origin_type` fits an origin at `origin_domain`, given with a
+// CustomOriginConfig (`custom_origin`) or not. An s3 OAC fits only an S3 bucket's REST endpoint
+// given as an S3 origin: not a website endpoint, not a custom origin. The other types are not
+// checked (UNCONFIRMED what CloudFront refuses for them).
+bool OriginAccessControlFits(absl::string_view origin_type, absl::string_view origin_domain,
+                             bool custom_origin);
 
 // An OriginAccessControlConfig (SPEC 10.1).
 struct OriginAccessControl {

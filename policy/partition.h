@@ -10,6 +10,7 @@
 // so a us-gov region gets "aws" here, not "aws-us-gov" (API 2.1).
 //
 //   CloudFrontPartition("cn-north-1");   // "aws-cn"
+//   DistributionDomainSuffix("aws-cn");   // "cloudfront.cn"
 //   DistributionArn("aws-cn", "123456789012", "E2EXAMPLE");
 //   // "arn:aws-cn:cloudfront::123456789012:distribution/E2EXAMPLE"
 #pragma once
@@ -24,6 +25,11 @@ inline constexpr absl::string_view kStandardPartition = "aws";
 
 // "aws-cn" for a China region (cn-*), "aws" for any other and for "" (an unsigned request).
 absl::string_view CloudFrontPartition(absl::string_view region);
+
+// The domain a distribution's DomainName ends in: "cloudfront.cn" in "aws-cn" (Getting Started
+// with AWS in China, CloudFront: "the default CloudFront domain, *.cloudfront.cn"),
+// "cloudfront.net" in any other (API 2.1).
+absl::string_view DistributionDomainSuffix(absl::string_view partition);
 
 // arn:PARTITION:cloudfront::ACCOUNT:distribution/ID.
 std::string DistributionArn(absl::string_view partition, absl::string_view account_id,

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """ARN partitions (docs/api.md section 2.1): a boto3 client configured for a China
-region gets arn:aws-cn ARNs and tags by them; one configured for GovCloud gets standard ARNs, as
+region gets arn:aws-cn ARNs, tags by them and gets *.cloudfront.cn domain names; one configured for GovCloud gets standard ARNs, as
 CloudFront lives outside the GovCloud partition.
 
 Usage: EDGESIM_BINARY=build/edgesim python3 tests/api/partition_test.py
@@ -39,6 +39,14 @@ class PartitionTest(unittest.TestCase):
             self.cn.list_tags_for_resource(Resource=arn.replace("aws-cn", "aws", 1))
         self.assertEqual(raised.exception.response["Error"]["Code"], "InvalidArgument")
 
+    def test_a_china_client_gets_a_cloudfront_cn_domain(self):
+        # docs/api.md section 1.10: China's default CloudFront domain is *.cloudfront.cn.
+        dist = self.cn.create_distribution(
+            DistributionConfig=distribution_config("cn-domain"))["Distribution"]
+        self.assertRegex(dist["DomainName"], r"^d[a-z0-9]{13}\.cloudfront\.cn$")
+        self.assertEqual(self.cn.get_distribution(Id=dist["Id"])["Distribution"]["DomainName"],
+                         dist["DomainName"])
+
     def test_other_regions_get_the_standard_partition(self):
         for region in ("us-east-1", "eu-west-1", "us-gov-west-1"):
             cf = edgesim_serve.cloudfront(self.serve, region=region)
@@ -46,6 +54,7 @@ class PartitionTest(unittest.TestCase):
                 DistributionConfig=distribution_config("std-" + region))["Distribution"]
             self.assertEqual(dist["ARN"],
                              f"arn:aws:cloudfront::123456789012:distribution/{dist['Id']}")
+            self.assertRegex(dist["DomainName"], r"\.cloudfront\.net$")
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "emulator/control_plane.h"
 #include "gmock/gmock.h"
@@ -247,6 +248,17 @@ TEST_F(ControlPlaneTest, ListDistributionsOldestFirstPaginated) {
   EXPECT_EQ((*second)["IsTruncated"], false);
   EXPECT_FALSE(second->contains("NextMarker"));
   EXPECT_EQ(Code(cp_->ListDistributions("ENOPE", 2, now_).status()), "InvalidArgument");
+}
+
+// API 2.1: a distribution created in China's partition is served at *.cloudfront.cn, and the
+// registry routes that name.
+TEST_F(ControlPlaneTest, ChinaPartitionDistributionsAreUnderCloudFrontCn) {
+  absl::StatusOr<Versioned> d = cp_->CreateDistribution(Config("china"), nullptr, now_, "aws-cn");
+  ASSERT_TRUE(d.ok()) << d.status();
+  const std::string domain = d->body["DomainName"];
+  EXPECT_TRUE(absl::EndsWith(domain, ".cloudfront.cn")) << domain;
+  EXPECT_NE(registry_.Snapshot()->Route(domain), nullptr);
+  EXPECT_EQ(cp_->GetDistribution(d->body["Id"], now_)->body["DomainName"], domain);
 }
 
 }  // namespace

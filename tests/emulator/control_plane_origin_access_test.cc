@@ -100,5 +100,70 @@ TEST_F(ControlPlaneTest, ResetForgetsOriginAccess) {
                   {"origin_access_identities", json::array()}}));
 }
 
+// SPEC 10.1: at most 100 distributions name one OAC; the 101st is refused, an update of one of
+// the 100 is not.
+TEST_F(ControlPlaneTest, OriginAccessControlOnAtMostAHundredDistributions) {
+  const std::string oac =
+      (*cp_->CreateOriginAccessControl(OriginAccessControlConfigNamed("shared"))).body["Id"];
+  auto disabled_behind_oac = [&](const std::string& ref) {
+    json config = BucketBehindOriginAccess(ref, oac);
+    config["Enabled"] = false;  // nothing to deploy: the quota counts configs
+    return config;
+  };
+  std::string first;
+  for (int i = 0; i < 100; ++i) {
+    absl::StatusOr<Versioned> d =
+        cp_->CreateDistribution(disabled_behind_oac("q" + std::to_string(i)), nullptr, now_);
+    ASSERT_TRUE(d.ok()) << i << " " << d.status();
+    if (i == 0) first = d->body["Id"];
+  }
+  EXPECT_EQ(Code(cp_->CreateDistribution(disabled_behind_oac("q100"), nullptr, now_).status()),
+            "TooManyDistributionsAssociatedToOriginAccessControl");
+  EXPECT_TRUE(cp_->UpdateDistribution(first, disabled_behind_oac("q0"),
+                                      cp_->GetDistribution(first, now_)->etag, now_)
+                  .ok());
+}
+
+// SPEC 10.1: an s3 OAC fits an S3 bucket's REST endpoint given as an S3 origin only.
+TEST_F(ControlPlaneTest, S3OriginAccessControlOnlyOnS3BucketOrigins) {
+  const std::string oac =
+      (*cp_->CreateOriginAccessControl(OriginAccessControlConfigNamed("s3-only"))).body["Id"];
+  json custom = Config("custom");  // origin.example.com, a CustomOriginConfig
+  custom["Origins"]["Items"][0]["OriginAccessControlId"] = oac;
+  EXPECT_EQ(Code(cp_->CreateDistribution(custom, nullptr, now_).status()),
+            "InvalidDomainNameForOriginAccessControl");
+  json website = BucketBehindOriginAccess("website", oac);
+  website["Origins"]["Items"][0]["DomainName"] = "b.s3-website.eu-west-1.amazonaws.com";
+  EXPECT_EQ(Code(cp_->CreateDistribution(website, nullptr, now_).status()),
+            "InvalidDomainNameForOriginAccessControl");
+  json lambda_config = OriginAccessControlConfigNamed("lambda");
+  lambda_config["OriginAccessControlOriginType"] = "lambda";
+  custom["CallerReference"] = "custom-lambda";
+  custom["Origins"]["Items"][0]["OriginAccessControlId"] =
+      (*cp_->CreateOriginAccessControl(lambda_config)).body["Id"];
+  EXPECT_TRUE(cp_->CreateDistribution(custom, nullptr, now_).ok());
+}
+
+// SPEC 10.3: an OAI is keyed by its CallerReference: the same config answers the same identity.
+TEST_F(ControlPlaneTest, OriginAccessIdentityCallerReferenceIsItsKey) {
+  const json config = {{"CallerReference", "key"}, {"Comment", "one"}};
+  absl::StatusOr<Versioned> created = cp_->CreateCloudFrontOriginAccessIdentity(config);
+  ASSERT_TRUE(created.ok()) << created.status();
+  EXPECT_EQ(cp_->CreateCloudFrontOriginAccessIdentity(config)->body, created->body);
+  EXPECT_EQ(Code(cp_->CreateCloudFrontOriginAccessIdentity({{"CallerReference", "key"},
+                                                            {"Comment", "two"}})
+                     .status()),
+            "CloudFrontOriginAccessIdentityAlreadyExists");
+  EXPECT_EQ(Code(cp_->UpdateCloudFrontOriginAccessIdentity(
+                       created->body["Id"], {{"CallerReference", "other"}, {"Comment", ""}},
+                       created->etag)
+                     .status()),
+            "IllegalUpdate");
+  EXPECT_EQ((*cp_->ListCloudFrontOriginAccessIdentities("", 10))["Items"][0],
+            json({{"Id", created->body["Id"]},
+                  {"S3CanonicalUserId", created->body["S3CanonicalUserId"]},
+                  {"Comment", "one"}}));
+}
+
 }  // namespace
 }  // namespace edgesim::emulator

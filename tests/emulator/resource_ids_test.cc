@@ -16,6 +16,7 @@ TEST(ResourceIdsTest, ShapesOfCloudFrontsNames) {
   for (int i = 0; i < 50; ++i) {
     EXPECT_THAT(ids.DistributionId(), MatchesRegex("E[A-Z0-9]{13}"));
     EXPECT_THAT(ids.DomainName(), MatchesRegex("d[a-z0-9]{13}\\.cloudfront\\.net"));
+    EXPECT_THAT(ids.DomainName("cloudfront.cn"), MatchesRegex("d[a-z0-9]{13}\\.cloudfront\\.cn"));
     EXPECT_THAT(ids.InvalidationId(), MatchesRegex("I[A-Z0-9]{13}"));
     EXPECT_THAT(ids.ETag(), MatchesRegex("[A-Z0-9]{13}"));
     EXPECT_THAT(

@@ -47,6 +47,18 @@ TEST(OriginAccessTest, OriginTypesAreTheServices) {
             (OriginSigning{.behavior = SigningBehavior::kAlways, .service = "s3"}));
 }
 
+// SPEC 10.1: an s3 OAC fits an S3 bucket's REST endpoint given as an S3 origin only; the other
+// types are not checked.
+TEST(OriginAccessTest, S3OriginAccessControlFitsS3RestOriginsOnly) {
+  EXPECT_TRUE(OriginAccessControlFits("s3", "b.s3.eu-west-1.amazonaws.com", false));
+  EXPECT_TRUE(OriginAccessControlFits("s3", "b.s3.amazonaws.com", false));
+  EXPECT_FALSE(OriginAccessControlFits("s3", "b.s3.eu-west-1.amazonaws.com", true));
+  EXPECT_FALSE(OriginAccessControlFits("s3", "b.s3-website.eu-west-1.amazonaws.com", false));
+  EXPECT_FALSE(OriginAccessControlFits("s3", "example.com", false));
+  EXPECT_TRUE(OriginAccessControlFits("lambda", "x.lambda-url.us-east-1.on.aws", true));
+  EXPECT_TRUE(OriginAccessControlFits("mediastore", "example.com", true));
+}
+
 TEST(OriginAccessTest, RegionComesFromTheDomain) {
   EXPECT_EQ(SigningRegion("assets.s3.eu-west-1.amazonaws.com"), "eu-west-1");
   EXPECT_EQ(SigningRegion("Assets.S3.AP-SOUTHEAST-2.amazonaws.com"), "ap-southeast-2");

@@ -17,6 +17,11 @@ TEST(CloudFrontPartitionTest, EveryOtherRegionIsTheStandardPartition) {
   }
 }
 
+TEST(DistributionDomainSuffixTest, ChinaIsCloudFrontCnEveryOtherCloudFrontNet) {
+  EXPECT_EQ(DistributionDomainSuffix("aws-cn"), "cloudfront.cn");
+  EXPECT_EQ(DistributionDomainSuffix("aws"), "cloudfront.net");
+}
+
 TEST(DistributionArnTest, NamesThePartitionAccountAndId) {
   EXPECT_EQ(DistributionArn("aws-cn", "123456789012", "E2EXAMPLE"),
             "arn:aws-cn:cloudfront::123456789012:distribution/E2EXAMPLE");
