@@ -168,6 +168,16 @@ int RunCheckConfig(const std::string& path, std::ostream& out, std::ostream& err
   return kExitOk;
 }
 
+// CLI11 lets a repeatable option (a vector) take every word that follows it, so
+// `explain -H 'a: b' GET /x` read GET as a second header. Every option of every command takes
+// exactly one value per occurrence instead: `-H A -H B`, as curl spells it.
+void TakeOneValuePerOccurrence(CLI::App& app) {
+  for (CLI::Option* option : app.get_options()) {
+    if (option->nonpositional()) option->allow_extra_args(false);
+  }
+  for (CLI::App* sub : app.get_subcommands({})) TakeOneValuePerOccurrence(*sub);
+}
+
 }  // namespace
 
 int Fail(std::ostream& err, const absl::Status& status, int code) {
@@ -196,6 +206,8 @@ int RunApp(const std::vector<std::string>& args, std::ostream& out, std::ostream
   AddPlayCommand(app, out, err, exit_code);
   ServeFlags serve;
   AddServeCommand(app, serve)->callback([&] { exit_code = RunServe(serve, out, err); });
+
+  TakeOneValuePerOccurrence(app);
 
   std::vector<std::string> reversed(args.rbegin(), args.rend());
   try {

@@ -211,5 +211,14 @@ TEST(ExplainTest, TextOutputWalksEveryStep) {
   EXPECT_THAT(text, HasSubstr("/a b: rejected"));
 }
 
+// -H takes one value per occurrence: the method and path after it stay the request.
+TEST(ExplainTest, HeaderFlagTakesOneValueNotTheRequest) {
+  const nlohmann::json j = ExplainJson({"-H", "Accept-Language: en", "GET", "/a.jpg"});
+  EXPECT_EQ(j["origin_path"], "/a.jpg");
+  const nlohmann::json two =
+      ExplainJson({"-H", "Accept-Language: en", "-H", "Accept-Encoding: gzip", "/a.jpg"});
+  EXPECT_THAT(two["cache_key"].get<std::string>(), HasSubstr("gzip"));
+}
+
 }  // namespace
 }  // namespace edgesim::cli
