@@ -81,6 +81,7 @@ struct ExplainFlags {
   bool json = false;
   absl::optional<int64_t> min_ttl, default_ttl, max_ttl, error_caching_min_ttl;
   std::string now;
+  bool http = false;
 };
 
 void AddExplainCommand(CLI::App& app, ExplainFlags& f) {
@@ -107,6 +108,8 @@ void AddExplainCommand(CLI::App& app, ExplainFlags& f) {
   cmd->add_option("--now", f.now,
                   "When the origin answered: an HTTP date or Unix seconds (default: the clock); "
                   "Expires is measured from it");
+  cmd->add_flag("--http", f.http,
+                "The viewer connects over plain HTTP (default: HTTPS), for ViewerProtocolPolicy");
   cmd->add_option("request", f.positional, "[METHOD] PATH[?QUERY]")->required()->expected(1, 2);
 }
 
@@ -127,6 +130,7 @@ int RunExplain(const ExplainFlags& f, std::ostream& out, std::ostream& err) {
   ExplainInput in;
   in.request.method = f.positional.size() == 2 ? f.positional[0] : f.method;
   in.request.target = f.positional.back();
+  in.request.https = !f.http;
   if (in.request.target.empty() || in.request.target[0] != '/') {
     return Fail(err, absl::InvalidArgumentError(absl::StrCat("request path \"", in.request.target,
                                                              "\" must start with '/'")));

@@ -1,8 +1,10 @@
 // explain.h — walks one request through the CloudFront model and keeps every decision.
 //
 // The teacher's view of the model: which behavior patterns were tried and which matched, the cache
-// key and its parts, the TTL derivation step by step, and what each invalidation path would do to
-// this object. `edgesim explain` renders it as text or JSON.
+// key and its parts, the TTL derivation step by step, what each invalidation path would do to
+// this object, and last what the viewer gets. The rules are policy/'s and the answer is the
+// request pipeline's (core/request_pipeline.h), run once against an origin that answers
+// `origin_status` (and 200 for a custom error page): explain only renders them, as text or JSON.
 //
 //   ExplainInput in;
 //   in.request = policy::Request::Get("/images/a.jpg?w=1");
@@ -60,7 +62,14 @@ struct Explanation {
   std::string origin_path;
   policy::CacheKey key;
   policy::TtlDecision ttl;
+  // Empty when the TTL rules decided the response's fate; otherwise why they never ran (the
+  // request never reached the origin, or the behavior does not cache its method).
+  std::string ttl_not_applied;
   std::vector<InvalidationVerdict> invalidations;
+  // What the viewer finally gets, from the request pipeline itself (core/answer_summary.h):
+  // "403 (method not allowed by the behavior, SPEC 4.1)".
+  int viewer_status = 0;
+  std::string viewer_gets;
 };
 
 absl::StatusOr<Explanation> Explain(const policy::Distribution& distribution,
