@@ -362,7 +362,7 @@ absl::StatusOr<Scenario> LoadScenario(const std::string& path) {
     absl::StatusOr<nlohmann::json> parsed = policy::ParseJson(text);
     if (!parsed.ok()) {
       return absl::InvalidArgumentError(
-          absl::StrCat(path, ": not JSON (", parsed.status().message(), "): ", kExpectedInputs));
+          absl::StrCat(path, ": ", parsed.status().message(), "; ", kExpectedInputs));
     }
     json = *std::move(parsed);
   }

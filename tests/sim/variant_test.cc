@@ -73,7 +73,8 @@ TEST(VariantTest, ApplyOverridesPerBehaviorOrAll) {
 // at 60, DefaultTTL included, instead of failing InvalidTTLOrder.
 TEST(VariantTest, AMaxTtlAloneBringsTheDefaultTtlDown) {
   const policy::CachePolicy& optimized = *policy::FindManagedCachePolicy("CachingOptimized");
-  const policy::Distribution d = policy::SingleOriginDistribution("origin.test", optimized);
+  policy::Distribution d = policy::SingleOriginDistribution("origin.test", optimized);
+  d.config.default_behavior.cache_policy_id = optimized.id;
   Variant v;
   v.overrides.push_back(PolicyOverride{});
   v.overrides[0].max_ttl = absl::Seconds(60);
