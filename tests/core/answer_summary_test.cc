@@ -39,8 +39,12 @@ TEST_F(AnswerSummaryTest, NamesTheCustomErrorPageAndTheErrorItReplaces) {
 TEST_F(AnswerSummaryTest, ARefusedMethodNeverReachesTheOrigin) {
   policy::Request post = policy::Request::Get("/index.html");
   post.method = "POST";
-  EXPECT_EQ(Summary(SpaDistribution(), post), "403 (method not allowed by the behavior, SPEC 4.1)");
+  policy::Distribution plain = SpaDistribution();
+  plain.config.custom_error_responses.clear();
+  EXPECT_EQ(Summary(plain, post), "403 (method not allowed by the behavior, SPEC 4.1)");
   EXPECT_EQ(origin_.fetches(), 0);
+  // With a page for 403, the refusal becomes the page too (SPEC 7.4).
+  EXPECT_THAT(Summary(SpaDistribution(), post), HasSubstr("custom error page /index.html"));
 }
 
 TEST_F(AnswerSummaryTest, MissesAndOriginErrorsSayWhetherTheyWereCached) {
