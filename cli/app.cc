@@ -82,6 +82,7 @@ struct ExplainFlags {
   bool json = false;
   absl::optional<int64_t> min_ttl, default_ttl, max_ttl, error_caching_min_ttl;
   std::string now;
+  bool http = false;
 };
 
 void AddExplainCommand(CLI::App& app, ExplainFlags& f) {
@@ -108,6 +109,8 @@ void AddExplainCommand(CLI::App& app, ExplainFlags& f) {
   cmd->add_option("--now", f.now,
                   "When the origin answered: an HTTP date or Unix seconds (default: the clock); "
                   "Expires is measured from it");
+  cmd->add_flag("--http", f.http,
+                "The viewer connects over plain HTTP (default: HTTPS), for ViewerProtocolPolicy");
   cmd->add_option("request", f.positional, "[METHOD] PATH[?QUERY]")->required()->expected(1, 2);
 }
 
@@ -128,6 +131,7 @@ int RunExplain(const ExplainFlags& f, std::ostream& out, std::ostream& err) {
   ExplainInput in;
   in.request.method = f.positional.size() == 2 ? f.positional[0] : f.method;
   in.request.target = f.positional.back();
+  in.request.https = !f.http;
   if (in.request.target.empty() || in.request.target[0] != '/') {
     return Fail(err, absl::InvalidArgumentError(absl::StrCat("request path \"", in.request.target,
                                                              "\" must start with '/'")));
@@ -173,6 +177,16 @@ int RunCheckConfig(const std::string& path, std::ostream& out, std::ostream& err
   return kExitOk;
 }
 
+// CLI11 lets a repeatable option (a vector) take every word that follows it, so
+// `explain -H 'a: b' GET /x` read GET as a second header. Every option of every command takes
+// exactly one value per occurrence instead: `-H A -H B`, as curl spells it.
+void TakeOneValuePerOccurrence(CLI::App& app) {
+  for (CLI::Option* option : app.get_options()) {
+    if (option->nonpositional()) option->allow_extra_args(false);
+  }
+  for (CLI::App* sub : app.get_subcommands({})) TakeOneValuePerOccurrence(*sub);
+}
+
 }  // namespace
 
 int Fail(std::ostream& err, const absl::Status& status, int code) {
@@ -201,6 +215,8 @@ int RunApp(const std::vector<std::string>& args, std::ostream& out, std::ostream
   AddPlayCommand(app, out, err, exit_code);
   ServeFlags serve;
   AddServeCommand(app, serve)->callback([&] { exit_code = RunServe(serve, out, err); });
+
+  TakeOneValuePerOccurrence(app);
 
   std::vector<std::string> reversed(args.rbegin(), args.rend());
   try {

@@ -2,6 +2,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "core/answer_summary.h"
+#include "core/origin_fetcher.h"
+#include "core/request_pipeline.h"
+#include "core/topology.h"
 #include "policy/behavior_table.h"
 #include "policy/invalidation.h"
 #include "policy/response_headers_policy.h"
@@ -12,12 +16,27 @@ namespace {
 
 int64_t Seconds(absl::Duration d) { return absl::ToInt64Seconds(d); }
 
-void ApplyOverride(absl::optional<int64_t> seconds, absl::string_view name, absl::string_view flag,
-                   absl::Duration* field, std::vector<std::string>* overrides) {
-  if (!seconds) return;
-  overrides->push_back(
-      absl::StrCat(name, " ", Seconds(*field), " -> ", *seconds, " (--", flag, ")"));
-  *field = absl::Seconds(*seconds);
+// Applies the --min-ttl/--default-ttl/--max-ttl what-ifs the way the simulator's variants do
+// (policy::OverrideTtls) and says what each TTL became.
+void ApplyTtlOverrides(const ExplainInput& in, policy::CachePolicy* policy,
+                       std::vector<std::string>* overrides) {
+  auto seconds = [](absl::optional<int64_t> s) -> absl::optional<absl::Duration> {
+    if (!s) return absl::nullopt;
+    return absl::Seconds(*s);
+  };
+  const policy::CachePolicy before = *policy;
+  policy::OverrideTtls(seconds(in.min_ttl), seconds(in.default_ttl), seconds(in.max_ttl), policy);
+  auto say = [&](absl::string_view name, absl::string_view flag, bool set, absl::Duration from,
+                 absl::Duration to) {
+    if (!set && from == to) return;
+    overrides->push_back(absl::StrCat(name, " ", Seconds(from), " -> ", Seconds(to), " (",
+                                      set ? absl::StrCat("--", flag) : "to fit the overrides",
+                                      ")"));
+  };
+  say("MinTTL", "min-ttl", in.min_ttl.has_value(), before.min_ttl, policy->min_ttl);
+  say("DefaultTTL", "default-ttl", in.default_ttl.has_value(), before.default_ttl,
+      policy->default_ttl);
+  say("MaxTTL", "max-ttl", in.max_ttl.has_value(), before.max_ttl, policy->max_ttl);
 }
 
 std::vector<InvalidationVerdict> JudgeInvalidations(const std::vector<std::string>& paths,
@@ -55,6 +74,60 @@ void ExplainResponseHeaders(const ExplainInput& input, Explanation* e) {
   }
 }
 
+// The origin of one explained request: its status and headers for the request's own path, 200
+// for anything else CloudFront asks on the viewer's behalf (a custom error page).
+class ExplainedOrigin : public core::OriginFetcher {
+ public:
+  ExplainedOrigin(const ExplainInput& input, std::string origin_path)
+      : input_(input), origin_path_(std::move(origin_path)) {}
+
+  absl::StatusOr<core::OriginResponse> Fetch(const core::OriginRequest& request,
+                                             absl::Time) override {
+    core::OriginResponse r;
+    if (request.forwarded.path() == origin_path_) {
+      r.head.status = input_.origin_status;
+      r.head.headers = input_.origin_headers;
+    } else {
+      r.head.status = 200;
+    }
+    return r;
+  }
+
+ private:
+  const ExplainInput& input_;
+  const std::string origin_path_;
+};
+
+// The matched behavior with the explained policy (overrides applied), as the pipeline runs it.
+policy::Distribution WithPolicy(const policy::Distribution& distribution, const Explanation& e) {
+  policy::Distribution d = distribution;
+  policy::CacheBehavior& b = e.behavior_index < 0 ? d.config.default_behavior
+                                                  : d.config.behaviors[e.behavior_index];
+  b.cache_policy = e.policy;
+  return d;
+}
+
+// Runs the request through the request pipeline and records what the viewer gets, and whether
+// the TTL rules had a say in it.
+absl::Status AnswerViewer(const policy::Distribution& distribution, const ExplainInput& input,
+                          Explanation& e) {
+  const policy::Distribution d = WithPolicy(distribution, e);
+  EDGESIM_ASSIGN_OR_RETURN(core::CacheTopology topology, core::MakeTopology({"IAD89-C1"}, {}, {}));
+  EDGESIM_ASSIGN_OR_RETURN(std::unique_ptr<core::RequestPipeline> pipeline,
+                           core::RequestPipeline::Create(d, topology));
+  ExplainedOrigin origin(input, e.origin_path);
+  const core::EdgeResult r = pipeline->Handle(0, input.request, input.now, origin);
+  e.viewer_status = r.viewer.status;
+  e.viewer_gets = core::SummarizeAnswer(r, d.config, input.request);
+  if (!r.contacted_origin && r.error_page_replaced_status == 0) {
+    e.ttl_not_applied = "the request never reached the origin";
+  } else if (r.miss_reason == core::MissReason::kNotCacheableMethod) {
+    e.ttl_not_applied = absl::StrCat("the behavior does not cache ", input.request.method,
+                                     " responses (CachedMethods, SPEC 4.1)");
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<Explanation> Explain(const policy::Distribution& distribution,
@@ -75,10 +148,7 @@ absl::StatusOr<Explanation> Explain(const policy::Distribution& distribution,
   e.behavior_index = match.index;
   e.behavior = *match.behavior;
   e.policy = e.behavior.cache_policy;
-  ApplyOverride(input.min_ttl, "MinTTL", "min-ttl", &e.policy.min_ttl, &e.overrides);
-  ApplyOverride(input.default_ttl, "DefaultTTL", "default-ttl", &e.policy.default_ttl,
-                &e.overrides);
-  ApplyOverride(input.max_ttl, "MaxTTL", "max-ttl", &e.policy.max_ttl, &e.overrides);
+  ApplyTtlOverrides(input, &e.policy, &e.overrides);
 
   e.origin_path = std::string(input.request.path());
   if (e.origin_path == "/" && !config.default_root_object.empty()) {
@@ -104,6 +174,7 @@ absl::StatusOr<Explanation> Explain(const policy::Distribution& distribution,
 
   e.invalidations = JudgeInvalidations(input.invalidation_paths, e.key);
   ExplainResponseHeaders(input, &e);
+  EDGESIM_RETURN_IF_ERROR(AnswerViewer(distribution, input, e));
   return e;
 }
 
@@ -135,11 +206,19 @@ std::string RenderExplanationText(const Explanation& e, const policy::Distributi
     absl::StrAppend(&out, "  ", c.kind, named ? absl::StrCat(" ", c.name) : "", ": ", c.value,
                     "\n");
   }
+  for (const policy::CacheKeyOmission& o : e.key.omitted) {
+    absl::StrAppend(&out, "  left out: ", o.kind, " ", o.name, " (", o.why, ")\n");
+  }
   absl::StrAppend(&out, absl::StrFormat("  hash: %016x\n", e.key.hash));
   absl::StrAppend(&out, "  invalidation paths match: ", e.key.object_path, "\n");
 
-  absl::StrAppend(&out, "\nTTL: ", e.ttl.reason, "\n");
-  for (const std::string& step : e.ttl.steps) absl::StrAppend(&out, "  - ", step, "\n");
+  if (!e.ttl_not_applied.empty()) {
+    absl::StrAppend(&out, "\nTTL: not applied: ", e.ttl_not_applied, "\n");
+  } else {
+    absl::StrAppend(&out, "\nTTL: ", e.ttl.reason, "\n");
+    for (const std::string& step : e.ttl.steps) absl::StrAppend(&out, "  - ", step, "\n");
+    for (const std::string& w : e.ttl.warnings) absl::StrAppend(&out, "  warning: ", w, "\n");
+  }
   if (!e.response_headers_policy.empty()) {
     absl::StrAppend(&out, "\nResponse headers policy ", e.response_headers_policy,
                     " (viewer only; the cache keeps the origin's headers):\n");
@@ -157,6 +236,7 @@ std::string RenderExplanationText(const Explanation& e, const policy::Distributi
                       v.matches ? "removes this object" : "leaves this object cached", "\n");
     }
   }
+  absl::StrAppend(&out, "\nviewer gets: ", e.viewer_gets, "\n");
   return out;
 }
 
@@ -184,6 +264,11 @@ nlohmann::json RenderExplanationJson(const Explanation& e) {
     components.push_back({{"kind", c.kind}, {"name", c.name}, {"value", c.value}});
   }
   j["cache_key_components"] = components;
+  nlohmann::json omitted = nlohmann::json::array();
+  for (const policy::CacheKeyOmission& o : e.key.omitted) {
+    omitted.push_back({{"kind", o.kind}, {"name", o.name}, {"why", o.why}});
+  }
+  j["cache_key_omitted"] = omitted;
   j["ttl"] = {
       {"stored", e.ttl.store},
       {"fresh_seconds", Seconds(e.ttl.fresh_for)},
@@ -196,6 +281,9 @@ nlohmann::json RenderExplanationJson(const Explanation& e) {
       {"source", std::string(policy::ToString(e.ttl.source))},
       {"reason", e.ttl.reason},
       {"steps", e.ttl.steps},
+      {"warnings", e.ttl.warnings},
+      {"applied", e.ttl_not_applied.empty()},
+      {"not_applied_because", e.ttl_not_applied},
   };
   nlohmann::json invalidations = nlohmann::json::array();
   for (const InvalidationVerdict& v : e.invalidations) {
@@ -209,6 +297,7 @@ nlohmann::json RenderExplanationJson(const Explanation& e) {
                                     {"removed", e.headers_removed},
                                     {"set", e.headers_set}};
   }
+  j["viewer"] = {{"status", e.viewer_status}, {"gets", e.viewer_gets}};
   return j;
 }
 

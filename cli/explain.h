@@ -2,7 +2,10 @@
 //
 // The teacher's view of the model: which behavior patterns were tried and which matched, the cache
 // key and its parts, the TTL derivation step by step, what each invalidation path would do to
-// this object, and what the response headers policy changes for the viewer. `edgesim explain` renders it as text or JSON.
+// this object, what the response headers policy changes for the viewer, and last what the viewer
+// gets. The rules are policy/'s and the answer is the request pipeline's
+// (core/request_pipeline.h), run once against an origin that answers `origin_status` (and 200 for
+// a custom error page): explain only renders them, as text or JSON.
 //
 //   ExplainInput in;
 //   in.request = policy::Request::Get("/images/a.jpg?w=1");
@@ -60,6 +63,9 @@ struct Explanation {
   std::string origin_path;
   policy::CacheKey key;
   policy::TtlDecision ttl;
+  // Empty when the TTL rules decided the response's fate; otherwise why they never ran (the
+  // request never reached the origin, or the behavior does not cache its method).
+  std::string ttl_not_applied;
   std::vector<InvalidationVerdict> invalidations;
   // SPEC 11: the behavior's response headers policy (its name; empty for none) and what it does
   // to the origin's headers on the way to this viewer: the names it removes, and the
@@ -67,6 +73,10 @@ struct Explanation {
   std::string response_headers_policy;
   std::vector<std::string> headers_removed;
   std::vector<std::string> headers_set;
+  // What the viewer finally gets, from the request pipeline itself (core/answer_summary.h):
+  // "403 (method not allowed by the behavior, SPEC 4.1)".
+  int viewer_status = 0;
+  std::string viewer_gets;
 };
 
 absl::StatusOr<Explanation> Explain(const policy::Distribution& distribution,

@@ -35,7 +35,9 @@ absl::StatusOr<std::unique_ptr<sim::ScenarioDriver>> MakeDriver(const sim::Scena
   return std::unique_ptr<sim::ScenarioDriver>(*std::move(d));
 }
 
-void PrintStep(const sim::StepResult& r, std::ostream& out) {
+// `origin_before` is the origin's request count before this step; the step's own requests are
+// printed so a lesson in origin traffic (an uncached error costs one per deep link) is seen.
+void PrintStep(const sim::StepResult& r, int64_t origin_before, std::ostream& out) {
   const sim::Step& step = *r.step;
   const std::string what =
       absl::StrCat(sim::StepText(step), step.pop.empty() ? "" : absl::StrCat(" @", step.pop));
@@ -43,6 +45,10 @@ void PrintStep(const sim::StepResult& r, std::ostream& out) {
   if (r.observation) {
     out << absl::StrFormat(" %-22s %s", sim::Summarize(*r.observation),
                            r.mismatches.empty() ? "\u2713" : "\u2717");
+  }
+  if (r.origin_requests != origin_before) {
+    out << absl::StrFormat("  origin +%d (%d)", r.origin_requests - origin_before,
+                           r.origin_requests);
   }
   out << "\n";
   for (const std::string& m : r.mismatches) out << "      " << m << "\n";
@@ -65,9 +71,14 @@ int RunPlay(const PlayFlags& f, std::ostream& out, std::ostream& err) {
   if (!scenario->description.empty()) out << "  " << scenario->description << "\n";
   absl::StatusOr<std::unique_ptr<sim::ScenarioDriver>> driver = MakeDriver(*scenario, f);
   if (!driver.ok()) return Fail(err, driver.status(), kExitFailure);
-  absl::StatusOr<sim::PlayResult> result = sim::PlayScenario(
-      *scenario, **driver, [&out](const sim::StepResult& r) { PrintStep(r, out); });
+  int64_t origin_requests = 0;
+  absl::StatusOr<sim::PlayResult> result =
+      sim::PlayScenario(*scenario, **driver, [&](const sim::StepResult& r) {
+        PrintStep(r, origin_requests, out);
+        origin_requests = r.origin_requests;
+      });
   if (!result.ok()) return Fail(err, result.status(), kExitFailure);
+  out << "origin requests: " << origin_requests << " in total\n";
   const size_t mismatches = result->Mismatches().size();
   out << (mismatches == 0 ? "every expectation holds\n"
                           : absl::StrCat(mismatches, " expectation(s) not met\n"));

@@ -25,6 +25,7 @@ struct SimulateFlags {
   bool strict = false;
   std::string shard;
   std::string variant;
+  bool no_progress = false;
 };
 
 struct MergeFlags {
@@ -63,7 +64,11 @@ int RunSimulate(const SimulateFlags& f, std::ostream& out, std::ostream& err) {
   if (!f.shard.empty()) {
     if (absl::Status s = ParseShard(f.shard, options); !s.ok()) return Fail(err, s);
   }
-  if (&err == &std::cerr && isatty(STDERR_FILENO)) options.progress = &err;
+  // Progress only on the real stderr: a bar on a terminal, lines when it is piped or a file.
+  if (&err == &std::cerr && !f.no_progress) {
+    options.progress = &err;
+    options.progress_lines = !isatty(STDERR_FILENO);
+  }
   absl::StatusOr<sim::SimulationResult> result = sim::RunSimulation(*scenario, options);
   if (!result.ok()) {
     return Fail(err, absl::Status(result.status().code(),
@@ -102,6 +107,9 @@ void AddSimulateCommands(CLI::App& app, std::ostream& out, std::ostream& err, in
   cmd->add_flag("--strict", simulate->strict, "A bad input record is an error, not skipped");
   cmd->add_option("--shard", simulate->shard, "Run partition K of N (K/N); merge with `merge`");
   cmd->add_option("--variant", simulate->variant, "Run only this variant");
+  cmd->add_flag("-q,--quiet,--no-progress", simulate->no_progress,
+                "No progress on stderr (default: a bar with an ETA on a terminal, a line every "
+                "10% or 30 s otherwise)");
   cmd->callback(
       [simulate, &out, &err, &exit_code] { exit_code = RunSimulate(*simulate, out, err); });
 

@@ -137,6 +137,9 @@ struct EdgeResult {
   // Set when the answer is a cut of the object (206, 416): the length its head states, for a
   // HEAD as for a GET (otherwise the stored object's or the origin's).
   absl::optional<uint64_t> cut_length;
+  // The error status a custom error page replaced (SPEC 7.4), 0 when none did: explain names
+  // the page and the error it stands for.
+  int error_page_replaced_status = 0;
 };
 
 // The state between a cache's two phases (EdgeCache::Lookup, then EdgeCache::Complete): what the

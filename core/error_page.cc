@@ -25,6 +25,7 @@ void SubstituteErrorPage(EdgeResult& error, EdgeResult page,
                          const policy::CustomErrorResponse& custom) {
   const int page_status = page.viewer.status;
   if (page_status != 200 && page_status != 304) return;
+  error.error_page_replaced_status = error.viewer.status;
   error.viewer = std::move(page.viewer);
   error.viewer.status =
       page_status == 304 ? 304 : custom.response_code.value_or(error.viewer.status);

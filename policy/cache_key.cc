@@ -347,6 +347,58 @@ absl::optional<absl::string_view> AcceptEncodingKeyValue(
   return kValues[br][gz];
 }
 
+// Why `list` leaves `name` out of the key, naming the policy field ("QueryStringBehavior").
+std::string OmissionReason(absl::string_view field, const KeyList& list) {
+  std::string why = absl::StrCat("the cache policy's ", field, " is ", ToString(list.behavior));
+  if (list.behavior == KeyListBehavior::kWhitelist) absl::StrAppend(&why, " and does not list it");
+  if (list.behavior == KeyListBehavior::kAllExcept) absl::StrAppend(&why, " and lists it");
+  return why;
+}
+
+bool InKey(const std::vector<CacheKeyComponent>& components, absl::string_view kind,
+           absl::string_view name) {
+  return std::any_of(components.begin(), components.end(), [&](const CacheKeyComponent& c) {
+    return c.kind == kind && c.name == name;
+  });
+}
+
+// The viewer's query parameters, headers and cookies that the key's components do not hold:
+// read off the key itself, so the list can never disagree with BuildCacheKey.
+std::vector<CacheKeyOmission> Omissions(const Request& viewer, const CachePolicy& policy,
+                                        const std::vector<CacheKeyComponent>& components) {
+  std::vector<CacheKeyOmission> omitted;
+  auto omit = [&](absl::string_view kind, absl::string_view name, absl::string_view field,
+                  const KeyList& list) {
+    if (InKey(components, kind, name)) return;
+    for (const CacheKeyOmission& o : omitted) {
+      if (o.kind == kind && o.name == name) return;
+    }
+    omitted.push_back({std::string(kind), std::string(name), OmissionReason(field, list)});
+  };
+  ForEachPiece(viewer.query(), '&', [&](absl::string_view param) {
+    if (!param.empty()) {
+      omit("query", param.substr(0, FindByte(param, 0, '=')), "QueryStringBehavior",
+           policy.query_strings);
+    }
+    return true;
+  });
+  const bool accept_encoding_normalized =
+      policy.enable_accept_encoding_gzip || policy.enable_accept_encoding_brotli;
+  for (const Headers::Field& field : viewer.headers.fields()) {
+    const std::string name = absl::AsciiStrToLower(field.first);
+    if (name == "host" || name == "cookie") continue;
+    if (name == "accept-encoding" && accept_encoding_normalized) continue;
+    if (InKey(components, "header", name)) continue;
+    omit("header", field.first, "HeaderBehavior", policy.headers);
+  }
+  absl::InlinedVector<Cookie, 8> cookies;
+  for (const Headers::Field& field : viewer.headers.fields()) {
+    if (EqualsLowercaseLiteral(field.first, "cookie")) ParseCookieField(field.second, &cookies);
+  }
+  for (const Cookie& c : cookies) omit("cookie", c.name, "CookieBehavior", policy.cookies);
+  return omitted;
+}
+
 }  // namespace
 
 std::ostream& operator<<(std::ostream& os, const CacheKeyComponent& component) {
@@ -418,10 +470,15 @@ CacheKey BuildCacheKey(const Request& viewer_request, absl::string_view distribu
   return key;
 }
 
+std::ostream& operator<<(std::ostream& os, const CacheKeyOmission& omission) {
+  return os << omission.kind << " " << omission.name << ": " << omission.why;
+}
+
 CacheKey ExplainCacheKey(const Request& viewer_request, absl::string_view distribution_domain,
                          const CachePolicy& policy, const ModelOptions& options) {
   CacheKey key = BuildCacheKey(viewer_request, distribution_domain, policy, options);
   key.components = DecodeComponents(key.bytes);
+  key.omitted = Omissions(viewer_request, policy, key.components);
   return key;
 }
 

@@ -43,6 +43,20 @@ struct CacheKeyComponent {
 
 std::ostream& operator<<(std::ostream& os, const CacheKeyComponent& component);
 
+// A part of the viewer's request the key leaves out, and the policy setting that drops it.
+struct CacheKeyOmission {
+  // "query", "header" or "cookie".
+  std::string kind;
+  // As the viewer sent it.
+  std::string name;
+  // "the cache policy's QueryStringBehavior is none".
+  std::string why;
+
+  bool operator==(const CacheKeyOmission&) const = default;
+};
+
+std::ostream& operator<<(std::ostream& os, const CacheKeyOmission& omission);
+
 struct CacheKey {
   // Tagged, length-prefixed components: two different component lists never serialize equal.
   std::string bytes;
@@ -55,6 +69,10 @@ struct CacheKey {
   // ExplainCacheKey fills it (decoded from `bytes`); BuildCacheKey, on the request path, leaves
   // it empty.
   std::vector<CacheKeyComponent> components;
+  // Every query parameter, header and cookie of the viewer's request that no component holds,
+  // in request order; only ExplainCacheKey fills it. Host (replaced by the distribution's
+  // domain), Cookie (judged cookie by cookie) and a normalized Accept-Encoding are not listed.
+  std::vector<CacheKeyOmission> omitted;
 
   // "OPTIONS d111.cloudfront.net/p?color=red | accept-language:en-US | cookie:s=1 | AE=br,gzip";
   // decoded from `bytes`, so also for keys without `components`.
@@ -73,8 +91,8 @@ std::ostream& operator<<(std::ostream& os, const CacheKey& key);
 CacheKey BuildCacheKey(const Request& viewer_request, absl::string_view distribution_domain,
                        const CachePolicy& policy, const ModelOptions& options = {});
 
-// BuildCacheKey plus `components`, for `edgesim explain` and tests: the same bytes, hash and
-// object_path.
+// BuildCacheKey plus `components` and `omitted`, for `edgesim explain` and tests: the same
+// bytes, hash and object_path.
 CacheKey ExplainCacheKey(const Request& viewer_request, absl::string_view distribution_domain,
                          const CachePolicy& policy, const ModelOptions& options = {});
 

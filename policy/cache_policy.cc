@@ -173,6 +173,22 @@ void SetTtlsWithDefaults(absl::optional<int64_t> min_ttl, absl::optional<int64_t
   policy->max_ttl = absl::Seconds(max);
 }
 
+void OverrideTtls(absl::optional<absl::Duration> min_ttl, absl::optional<absl::Duration> default_ttl,
+                  absl::optional<absl::Duration> max_ttl, CachePolicy* policy) {
+  CachePolicy& p = *policy;
+  if (min_ttl) p.min_ttl = *min_ttl;
+  if (default_ttl) p.default_ttl = *default_ttl;
+  if (max_ttl) p.max_ttl = *max_ttl;
+  // The lowest TTL set bounds an unset MinTTL from above, the highest an unset MaxTTL from below.
+  if (!min_ttl) p.min_ttl = std::min({p.min_ttl, default_ttl.value_or(p.min_ttl),
+                                      max_ttl.value_or(p.min_ttl)});
+  if (!max_ttl) p.max_ttl = std::max({p.max_ttl, default_ttl.value_or(p.max_ttl),
+                                      min_ttl.value_or(p.max_ttl)});
+  if (!default_ttl && p.min_ttl <= p.max_ttl) {
+    p.default_ttl = std::clamp(p.default_ttl, p.min_ttl, p.max_ttl);
+  }
+}
+
 CachePolicy CachePolicyFromForwardedValues(const ForwardedValues& fv,
                                            absl::optional<int64_t> min_ttl,
                                            absl::optional<int64_t> default_ttl,

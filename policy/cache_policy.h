@@ -98,6 +98,14 @@ std::ostream& operator<<(std::ostream& os, const ForwardedValues& fv);
 void SetTtlsWithDefaults(absl::optional<int64_t> min_ttl, absl::optional<int64_t> default_ttl,
                          absl::optional<int64_t> max_ttl, CachePolicy* policy);
 
+// A what-if change of a policy's TTLs (`edgesim explain --max-ttl`, a simulator variant's
+// "max_ttl"). The TTLs it leaves alone move to fit the ones it sets, as the what-if means: only
+// MaxTTL 60 on Managed-CachingOptimized (DefaultTTL 86400) gives DefaultTTL 60 too, not an
+// InvalidTTLOrder. TTLs set in conflict (MinTTL 600 with MaxTTL 60) stay so, for validation to
+// refuse.
+void OverrideTtls(absl::optional<absl::Duration> min_ttl, absl::optional<absl::Duration> default_ttl,
+                  absl::optional<absl::Duration> max_ttl, CachePolicy* policy);
+
 // The CachePolicy a legacy behavior acts as. Absent TTLs take the documented defaults: MinTTL 0,
 // DefaultTTL 86400 (or MinTTL if larger), MaxTTL 31536000 (or DefaultTTL if larger).
 CachePolicy CachePolicyFromForwardedValues(const ForwardedValues& fv,

@@ -51,6 +51,7 @@ struct Derivation {
   TtlSource source = TtlSource::kNotCacheable;
   std::string reason;
   std::vector<std::string> steps;
+  std::vector<std::string> warnings;
 
   void Step(const char* text) {
     if (explain) steps.emplace_back(text);
@@ -58,6 +59,11 @@ struct Derivation {
   template <std::invocable Text>
   void Step(Text&& text) {
     if (explain) steps.emplace_back(text());
+  }
+
+  template <std::invocable Text>
+  void Warn(Text&& text) {
+    if (explain) warnings.emplace_back(text());
   }
 
   // Sets the outcome; the reason is also the derivation's step at that point.
@@ -83,7 +89,8 @@ struct Derivation {
             .collapsible = store && fresh_for > kZero && !forward_every_request,
             .source = source,
             .reason = std::move(reason),
-            .steps = std::move(steps)};
+            .steps = std::move(steps),
+            .warnings = std::move(warnings)};
   }
 };
 
@@ -351,6 +358,15 @@ absl::Duration ClampToPolicy(const HeaderTtl& h, const CachePolicy& policy, std:
   return h.ttl;
 }
 
+// The origin asked for one TTL and the policy imposed another (SPEC 3.2): the most common
+// surprise, so explain says it apart from the derivation.
+void WarnClamped(const HeaderTtl& h, absl::Duration applied, Derivation& x) {
+  x.Warn([&] {
+    return absl::StrCat("the origin's ", h.text, " is ", h.ttl < applied ? "below MinTTL" : "above MaxTTL",
+                        ": clamped to ", Span(applied), " (SPEC 3.2)");
+  });
+}
+
 void DecideCacheable(const Response& response, const ResponseCacheControl& cc,
                      const CachePolicy& policy, absl::Time now, const ModelOptions& options,
                      Derivation& x) {
@@ -370,6 +386,7 @@ void DecideCacheable(const Response& response, const ResponseCacheControl& cc,
   }
   std::string reason;
   const absl::Duration ttl = ClampToPolicy(*header, policy, x.explain ? &reason : nullptr);
+  if (ttl != header->ttl) WarnClamped(*header, ttl, x);
   // SPEC 3.3: max-age=0, s-maxage=0 and a past Expires give TTL 0.
   if (ttl <= kZero) {
     return ConcludeExpired(response, header->source, options, x, [&] { return std::move(reason); });
@@ -426,6 +443,7 @@ void DecideError(const Response& response, StatusClass status_class, const Respo
   // error_ttl = max(ErrorCachingMinTTL, min(header, MaxTTL)); MinTTL plays no part.
   const bool capped_by_max_ttl = header->ttl > policy.max_ttl;
   const absl::Duration capped = capped_by_max_ttl ? policy.max_ttl : header->ttl;
+  if (capped_by_max_ttl) WarnClamped(*header, capped, x);
   auto header_text = [&] {
     return capped_by_max_ttl
                ? absl::StrCat(header->text, " capped by MaxTTL ", Secs(policy.max_ttl))

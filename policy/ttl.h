@@ -90,6 +90,9 @@ struct TtlDecision {
   // The derivation in order: inputs, which header won, clamps, stale windows, why stored or not.
   // Empty from DecideTtl; ExplainTtl fills it.
   std::vector<std::string> steps = {};
+  // What a reader would not expect, e.g. the origin's max-age clamped by MinTTL or MaxTTL.
+  // Empty from DecideTtl; ExplainTtl fills it.
+  std::vector<std::string> warnings = {};
 
   bool operator==(const TtlDecision&) const = default;
 };

@@ -9,7 +9,9 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "policy/status_macros.h"
+#include "sim/progress_line.h"
 #include "sim/replay.h"
 #include "sim/trace_buffer.h"
 #include "sim/trace_source.h"
@@ -19,13 +21,14 @@
 namespace edgesim::sim {
 namespace {
 
-// Redraws "[#####     ] 42% 3/8 variants" every quarter second until stopped.
+// Redraws the progress line (progress_line.h) every quarter second until stopped, or with
+// `lines`, writes one whenever ProgressLineDue says so (output that is not a terminal).
 class ProgressBar {
  public:
-  ProgressBar(std::ostream* out, uint64_t total, size_t variants,
+  ProgressBar(std::ostream* out, bool lines, uint64_t total, size_t variants,
               const std::atomic<uint64_t>& done, const std::atomic<size_t>& finished)
-      : out_(out), total_(std::max<uint64_t>(total, 1)), variants_(variants), done_(done),
-        finished_(finished) {
+      : out_(out), lines_(lines), total_(std::max<uint64_t>(total, 1)), variants_(variants),
+        done_(done), finished_(finished) {
     if (out_ != nullptr) thread_ = std::thread([this] { Loop(); });
   }
   ~ProgressBar() {
@@ -36,33 +39,44 @@ class ProgressBar {
     }
     cv_.notify_one();
     thread_.join();
-    Draw();
-    *out_ << "\n";
+    *out_ << (lines_ ? "" : "\r") << ProgressText(Now()) << "\n" << std::flush;
   }
 
  private:
   void Loop() {
     std::unique_lock<std::mutex> lock(mu_);
-    while (!cv_.wait_for(lock, std::chrono::milliseconds(250), [this] { return stop_; })) Draw();
+    while (!cv_.wait_for(lock, std::chrono::milliseconds(250), [this] { return stop_; })) {
+      const Progress p = Now();
+      if (!lines_) {
+        *out_ << "\r" << ProgressText(p) << std::flush;
+      } else if (p.fraction < 1 && ProgressLineDue(printed_, p.fraction, p.elapsed - printed_at_)) {
+        *out_ << ProgressText(p) << "\n" << std::flush;
+        printed_ = p.fraction;
+        printed_at_ = p.elapsed;
+      }
+    }
   }
-  void Draw() {
-    constexpr int kWidth = 30;
+  Progress Now() const {
     // Key-only replays count requests, not events: a finished run is 100% whatever the counts.
     const double f = finished_.load() == variants_
                          ? 1.0
                          : std::min(1.0, static_cast<double>(done_.load()) /
                                              static_cast<double>(total_));
-    const int filled = static_cast<int>(f * kWidth);
-    *out_ << "\r[" << std::string(filled, '#') << std::string(kWidth - filled, ' ') << "] "
-          << static_cast<int>(f * 100) << "% " << finished_.load() << "/" << variants_
-          << " variants" << std::flush;
+    return {.fraction = f,
+            .elapsed = absl::Now() - start_,
+            .finished = finished_.load(),
+            .variants = variants_};
   }
 
   std::ostream* out_;
+  const bool lines_;
   uint64_t total_;
   size_t variants_;
   const std::atomic<uint64_t>& done_;
   const std::atomic<size_t>& finished_;
+  const absl::Time start_ = absl::Now();
+  double printed_ = 0;
+  absl::Duration printed_at_ = absl::ZeroDuration();
   std::mutex mu_;
   std::condition_variable cv_;
   bool stop_ = false;
@@ -164,7 +178,7 @@ absl::StatusOr<SimulationResult> RunOnSource(const Scenario& scenario, TraceSour
   std::atomic<size_t> finished{0};
   std::atomic<uint64_t> progress{0};
   {
-    ProgressBar bar(options.progress, buffer.records() * variants.size(), variants.size(),
+    ProgressBar bar(options.progress, options.progress_lines, buffer.records() * variants.size(), variants.size(),
                     progress, finished);
     const int hardware = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     const int threads = std::min<int>(options.threads > 0 ? options.threads : hardware,

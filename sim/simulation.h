@@ -3,8 +3,8 @@
 // DESIGN 6. The input is the scenario's workload (read through trace_source.h's
 // sources) or, without one, its timed steps. The trace is decoded once into a TraceBuffer; the
 // variants then run on a pool of threads, each variant single-threaded and deterministic, so the
-// result does not depend on the thread count. A progress bar goes to `progress` (the CLI passes
-// stderr when it is a terminal).
+// result does not depend on the thread count. Progress goes to `progress` (the CLI passes stderr):
+// a bar with an ETA on a terminal, a line every tenth or so otherwise (progress_line.h).
 //
 //   SimulationOptions options{.threads = 8};
 //   absl::StatusOr<SimulationResult> r = RunSimulation(scenario, options);
@@ -37,6 +37,8 @@ struct SimulationOptions {
   std::ostream* progress = nullptr;
   // Shown every request the full model replays (replay.h); called from the variants' threads.
   RequestObserver on_request;
+  // `progress` is not a terminal: a line now and then (progress_line.h), not a redrawn bar.
+  bool progress_lines = false;
 };
 
 // The scenario's time 0 when it replays its steps (a fixed instant, so reports are reproducible).

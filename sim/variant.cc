@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "absl/container/flat_hash_set.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "core/eviction.h"
@@ -222,6 +223,8 @@ absl::StatusOr<policy::Distribution> ApplyVariant(const policy::Distribution& di
   std::vector<policy::CacheBehavior*> behaviors;
   for (policy::CacheBehavior& b : d.config.behaviors) behaviors.push_back(&b);
   behaviors.push_back(&d.config.default_behavior);
+  // Cache policies first, then each behavior's TTLs at once: what one override leaves alone
+  // fits what all of them set (policy::OverrideTtls), and a conflict between two is refused.
   for (const PolicyOverride& o : variant.overrides) {
     bool matched = false;
     for (policy::CacheBehavior* b : behaviors) {
@@ -231,9 +234,6 @@ absl::StatusOr<policy::Distribution> ApplyVariant(const policy::Distribution& di
         b->cache_policy = *policy::FindManagedCachePolicy(o.cache_policy);
         b->cache_policy_id = b->cache_policy.id;
       }
-      if (o.min_ttl) b->cache_policy.min_ttl = *o.min_ttl;
-      if (o.default_ttl) b->cache_policy.default_ttl = *o.default_ttl;
-      if (o.max_ttl) b->cache_policy.max_ttl = *o.max_ttl;
     }
     if (!matched) {
       return absl::InvalidArgumentError(absl::StrCat("variant \"", variant.name,
@@ -241,10 +241,24 @@ absl::StatusOr<policy::Distribution> ApplyVariant(const policy::Distribution& di
                                                      o.behavior, "\""));
     }
   }
+  for (policy::CacheBehavior* b : behaviors) {
+    absl::optional<absl::Duration> min_ttl, default_ttl, max_ttl;
+    for (const PolicyOverride& o : variant.overrides) {
+      if (!o.behavior.empty() && o.behavior != b->path_pattern) continue;
+      if (o.min_ttl) min_ttl = o.min_ttl;
+      if (o.default_ttl) default_ttl = o.default_ttl;
+      if (o.max_ttl) max_ttl = o.max_ttl;
+    }
+    policy::OverrideTtls(min_ttl, default_ttl, max_ttl, &b->cache_policy);
+  }
   if (absl::Status s = policy::ConfigProblemsStatus(policy::ValidateDistributionConfig(d.config));
       !s.ok()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("variant \"", variant.name, "\": ", s.message()));
+    const bool order = absl::StrContains(s.message(), "InvalidTTLOrder");
+    return absl::InvalidArgumentError(absl::StrCat(
+        "variant \"", variant.name, "\": ", s.message(),
+        order ? " (the TTLs a variant sets must keep min_ttl <= default_ttl <= max_ttl; those it "
+                "leaves out follow them)"
+              : ""));
   }
   return d;
 }

@@ -233,5 +233,86 @@ TEST(ExplainTest, TextOutputWalksEveryStep) {
   EXPECT_THAT(text, HasSubstr("/a b: rejected"));
 }
 
+// -H takes one value per occurrence: the method and path after it stay the request.
+TEST(ExplainTest, HeaderFlagTakesOneValueNotTheRequest) {
+  const nlohmann::json j = ExplainJson({"-H", "Accept-Language: en", "GET", "/a.jpg"});
+  EXPECT_EQ(j["origin_path"], "/a.jpg");
+  const nlohmann::json two =
+      ExplainJson({"-H", "Accept-Language: en", "-H", "Accept-Encoding: gzip", "/a.jpg"});
+  EXPECT_THAT(two["cache_key"].get<std::string>(), HasSubstr("gzip"));
+}
+
+std::string ExplainText(std::vector<std::string> args) {
+  args.insert(args.begin(), "explain");
+  std::ostringstream out, err;
+  EXPECT_EQ(RunApp(args, out, err), 0) << err.str();
+  return out.str();
+}
+
+// The last line of every explanation: what the viewer gets, as the request pipeline answers.
+std::string LastLine(const std::string& text) {
+  const size_t end = text.find_last_not_of('\n');
+  const size_t start = text.rfind('\n', end);
+  return text.substr(start + 1, end - start);
+}
+
+TEST(ExplainTest, ARefusedMethodEndsInTheRefusalNotATtl) {
+  const std::string text =
+      ExplainText({"--config", TestData("dist-config-s3.json"), "POST", "/a.jpg"});
+  EXPECT_EQ(LastLine(text), "viewer gets: 403 (method not allowed by the behavior, SPEC 4.1)");
+  EXPECT_THAT(text, HasSubstr("TTL: not applied: the request never reached the origin"));
+  EXPECT_THAT(text, Not(HasSubstr("fresh for")));
+  EXPECT_EQ(ExplainJson({"--config", TestData("dist-config-s3.json"), "POST", "/a.jpg"})["viewer"]
+               ["status"],
+            403);
+}
+
+TEST(ExplainTest, AnErrorWithACustomPageEndsInThePage) {
+  const std::string text = ExplainText(
+      {"--config", TestData("dist-config-s3.json"), "--origin-status", "404", "/no/such/route"});
+  EXPECT_EQ(LastLine(text),
+            "viewer gets: 200 custom error page /index.html in place of the 404 "
+            "(CustomErrorResponse, SPEC 7.4)");
+}
+
+TEST(ExplainTest, PlainHttpIsRedirectedWhereTheBehaviorSaysSo) {
+  EXPECT_THAT(LastLine(ExplainText({"--config", TestData("dist-config-s3.json"), "--http", "/a"})),
+              HasSubstr("viewer gets: 301 redirect to HTTPS"));
+  EXPECT_EQ(LastLine(ExplainText({"--config", TestData("dist-config-s3.json"), "/a"})),
+            "viewer gets: 200 from the origin (Miss from cloudfront), cached");
+}
+
+TEST(ExplainTest, NamesWhatTheCacheKeyLeavesOut) {
+  const std::string config = TestData("dist-config-s3.json");  // Managed-CachingOptimized
+  const std::string text = ExplainText({"--config", config, "-H", "Accept-Language: en", "-H",
+                                        "Cookie: session=1", "/a.jpg?v=2"});
+  EXPECT_THAT(text, HasSubstr("left out: query v (the cache policy's QueryStringBehavior is none)"));
+  EXPECT_THAT(text,
+              HasSubstr("left out: header Accept-Language (the cache policy's HeaderBehavior is "
+                        "none)"));
+  EXPECT_THAT(text, HasSubstr("left out: cookie session (the cache policy's CookieBehavior is "
+                              "none)"));
+  const nlohmann::json j = ExplainJson({"--config", config, "/a.jpg?v=2"});
+  ASSERT_EQ(j["cache_key_omitted"].size(), 1u);
+  EXPECT_EQ(j["cache_key_omitted"][0]["name"], "v");
+}
+
+TEST(ExplainTest, WarnsWhenTheOriginsTtlIsClamped) {
+  const std::string config = TestData("dist-config-s3.json");  // MinTTL 1, MaxTTL 31536000
+  EXPECT_THAT(ExplainText({"--config", config, "--origin-header", "Cache-Control: max-age=0", "/a"}),
+              HasSubstr("warning: the origin's max-age=0 is below MinTTL: clamped to 1s"));
+  EXPECT_THAT(ExplainText({"--config", config, "--max-ttl", "60", "--origin-header",
+                           "Cache-Control: s-maxage=600", "/a"}),
+              HasSubstr("warning: the origin's s-maxage=600 is above MaxTTL: clamped to 60s"));
+}
+
+// --max-ttl alone on CachingOptimized brings DefaultTTL down with it, as a simulator variant does.
+TEST(ExplainTest, AMaxTtlOverrideAloneFitsTheDefaultTtl) {
+  const std::string text =
+      ExplainText({"--config", TestData("dist-config-s3.json"), "--max-ttl", "60", "/a"});
+  EXPECT_THAT(text, HasSubstr("DefaultTTL 86400 -> 60 (to fit the overrides)"));
+  EXPECT_THAT(text, HasSubstr("fresh for 60s"));
+}
+
 }  // namespace
 }  // namespace edgesim::cli

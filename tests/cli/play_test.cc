@@ -81,5 +81,17 @@ TEST(PlayTest, BadFilesAreUsageErrors) {
   EXPECT_THAT(err, HasSubstr("has no steps"));
 }
 
+// The spa-error-page lesson is in the origin's counts: each uncached 403 deep link costs one.
+TEST(PlayTest, PrintsEachStepsOriginRequestsAndTheTotal) {
+  std::string out;
+  ASSERT_EQ(Play({EDGESIM_SOURCE_DIR "/scenarios/spa-error-page.json"}, &out), 0) << out;
+  EXPECT_THAT(out, ContainsRegex("origin \\+[0-9]+ \\([0-9]+\\)"));
+  EXPECT_THAT(out, ContainsRegex("origin requests: [0-9]+ in total"));
+  std::string hashed;
+  ASSERT_EQ(Play({kScenario}, &hashed), 0) << hashed;
+  EXPECT_THAT(hashed, ContainsRegex("t=0s +GET /index.html [^\n]*origin \\+1 \\(1\\)"));
+  EXPECT_THAT(hashed, Not(ContainsRegex("t=40s +GET /index.html [^\n]*origin \\+")));
+}
+
 }  // namespace
 }  // namespace edgesim::cli

@@ -92,5 +92,42 @@ TEST(SimulateCommandTest, BadInputs) {
   EXPECT_THAT(r.err, HasSubstr("/nonexistent/report.json"));
 }
 
+// A CloudFront standard log is a scenario of its own: replayed on the default distribution.
+TEST(SimulateCommandTest, AcceptsACloudFrontLogDirectly) {
+  const std::string dir = OutDir("log");
+  const AppRun r =
+      Edgesim({"simulate",
+               EDGESIM_SOURCE_DIR "/tests/testdata/sim/cloudfront/E2EXAMPLE.2026-11-22-07.a1b2c3d4",
+               "--out", dir});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_GT(ReadJson(dir + "/report.json")["variants"][0]["total"]["requests"].get<int64_t>(), 0);
+}
+
+TEST(SimulateCommandTest, AnythingElseIsRefusedWithTheFormatsExpected) {
+  const std::string path = testing::TempDir() + "/simulate_test_access.log";
+  std::ofstream(path) << "2026-11-22 07:15:28 IAD89-C2 GET /a 200\n";
+  const AppRun r = Edgesim({"simulate", path, "--out", OutDir("bad")});
+  EXPECT_EQ(r.code, kExitInvalid);
+  EXPECT_THAT(r.err, HasSubstr("expected a scenario JSON"));
+  EXPECT_THAT(r.err, HasSubstr("CloudFront standard access log"));
+}
+
+// stderr that is not a terminal gets whole progress lines; --quiet none.
+TEST(SimulateCommandTest, PipedProgressIsLines) {
+  const std::string err_path = testing::TempDir() + "/simulate_test_progress.txt";
+  const std::string command = absl::StrCat(EDGESIM_BINARY, " simulate ", kGoldenScenario,
+                                           " --out ", OutDir("piped"), " 2>", err_path);
+  ASSERT_EQ(std::system(command.c_str()), 0);
+  std::stringstream piped;
+  piped << std::ifstream(err_path).rdbuf();
+  EXPECT_THAT(piped.str(), HasSubstr("100% 5/5 variants"));
+  EXPECT_THAT(piped.str(), Not(HasSubstr("\r")));
+
+  ASSERT_EQ(std::system(absl::StrCat(command, " --quiet").c_str()), 0);  // 2> then the flag
+  std::stringstream quiet;
+  quiet << std::ifstream(err_path).rdbuf();
+  EXPECT_EQ(quiet.str(), "");
+}
+
 }  // namespace
 }  // namespace edgesim::cli

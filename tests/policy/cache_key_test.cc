@@ -74,8 +74,11 @@ CachePolicy WithCookies(KeyList list, bool legacy = false) {
   return p;
 }
 
+// The key alone: requests that share a key may drop different parts (`omitted`).
 CacheKey Key(const Request& r, const CachePolicy& policy, const ModelOptions& options = {}) {
-  return ExplainCacheKey(r, kDomain, policy, options);
+  CacheKey key = ExplainCacheKey(r, kDomain, policy, options);
+  key.omitted.clear();
+  return key;
 }
 
 // --- SPEC 2.7: cache-key worked examples ------------------------------------------------------
@@ -564,6 +567,7 @@ TEST(CacheKeyTest, KeysWithManyPartsKeepThemAllInOrder) {
   EXPECT_TRUE(built.components.empty());
   EXPECT_EQ(built.ToDisplayString(), explained.ToDisplayString());
   built.components = explained.components;
+  built.omitted = explained.omitted;
   EXPECT_EQ(built, explained);
 }
 
@@ -663,6 +667,29 @@ TEST(CacheKeyTest, CloudFrontViewerCountryKeysOnTheViewerHeaderOrTheDefault) {
             us);
   options.viewer_country = "FR";
   EXPECT_NE(BuildCacheKey(Req("/p"), kDomain, policy, options).bytes, us);
+}
+
+// Read off the key's own components: whatever the key drops is listed, nothing it keeps.
+TEST(CacheKeyOmissionTest, ListsEveryDroppedQueryHeaderAndCookie) {
+  CachePolicy policy;
+  policy.query_strings = {KeyListBehavior::kWhitelist, {"color"}};
+  policy.headers = {KeyListBehavior::kWhitelist, {"Accept-Language"}};
+  policy.cookies = {KeyListBehavior::kAllExcept, {"tracking"}};
+  Request r = Request::Get("/p?color=red&v=2&v=3");
+  r.headers.Add("Host", "www.example.com");
+  r.headers.Add("accept-language", "en");
+  r.headers.Add("User-Agent", "curl");
+  r.headers.Add("Cookie", "session=1; tracking=abc");
+  const CacheKey key = ExplainCacheKey(r, "d111.cloudfront.net", policy);
+  ASSERT_EQ(key.omitted.size(), 3u);
+  EXPECT_EQ(key.omitted[0], (CacheKeyOmission{"query", "v",
+                                              "the cache policy's QueryStringBehavior is "
+                                              "whitelist and does not list it"}));
+  EXPECT_EQ(key.omitted[1].name, "User-Agent");
+  EXPECT_EQ(key.omitted[2], (CacheKeyOmission{"cookie", "tracking",
+                                              "the cache policy's CookieBehavior is allExcept "
+                                              "and lists it"}));
+  EXPECT_TRUE(BuildCacheKey(r, "d111.cloudfront.net", policy).omitted.empty());
 }
 
 }  // namespace

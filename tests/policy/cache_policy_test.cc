@@ -279,5 +279,28 @@ TEST(CachePolicyPrint, ShowsNameTtlsAndKeyLists) {
       << os.str();
 }
 
+TEST(OverrideTtlsTest, TheTtlsLeftOutFitTheOnesSet) {
+  CachePolicy p = *FindManagedCachePolicy("CachingOptimized");  // 1 / 86400 / 31536000
+  OverrideTtls(absl::nullopt, absl::nullopt, absl::Seconds(60), &p);
+  EXPECT_EQ(p.min_ttl, absl::Seconds(1));
+  EXPECT_EQ(p.default_ttl, absl::Seconds(60));
+  EXPECT_EQ(p.max_ttl, absl::Seconds(60));
+
+  CachePolicy raised = *FindManagedCachePolicy("CachingOptimized");
+  OverrideTtls(absl::Seconds(100000), absl::nullopt, absl::nullopt, &raised);
+  EXPECT_EQ(raised.default_ttl, absl::Seconds(100000));
+  EXPECT_EQ(raised.max_ttl, absl::Seconds(31536000));
+
+  CachePolicy low_default = *FindManagedCachePolicy("CachingOptimized");
+  OverrideTtls(absl::nullopt, absl::Seconds(0), absl::nullopt, &low_default);
+  EXPECT_EQ(low_default.min_ttl, absl::Seconds(0));
+
+  // Set against each other: left for validation to refuse.
+  CachePolicy conflict = *FindManagedCachePolicy("CachingOptimized");
+  OverrideTtls(absl::Seconds(600), absl::nullopt, absl::Seconds(60), &conflict);
+  EXPECT_EQ(conflict.min_ttl, absl::Seconds(600));
+  EXPECT_EQ(conflict.max_ttl, absl::Seconds(60));
+}
+
 }  // namespace
 }  // namespace edgesim::policy

@@ -66,6 +66,7 @@ INSTANTIATE_TEST_SUITE_P(Spec39, SpecWorkedTtlCasesTest, testing::ValuesIn(kWork
 TtlDecision WithoutProse(TtlDecision d) {
   d.reason.clear();
   d.steps.clear();
+  d.warnings.clear();
   return d;
 }
 
@@ -545,4 +546,29 @@ TEST(TtlDecisionTest, PrintsReasonAndSteps) {
 }
 
 }  // namespace
+// The derivation that clamps also warns: explain's clamp warning is never a second guess.
+TEST(TtlWarningTest, ClampedOriginTtlsAreWarnedAbout) {
+  CachePolicy policy;
+  policy.min_ttl = absl::Seconds(60);
+  policy.default_ttl = absl::Seconds(600);
+  policy.max_ttl = absl::Seconds(3600);
+  Response below;
+  below.headers.Add("Cache-Control", "max-age=10");
+  EXPECT_THAT(ExplainTtl(below, policy, kNow, {}).warnings,
+              testing::ElementsAre("the origin's max-age=10 is below MinTTL: clamped to 60s "
+                                   "(SPEC 3.2)"));
+  Response above;
+  above.headers.Add("Cache-Control", "s-maxage=86400");
+  EXPECT_THAT(ExplainTtl(above, policy, kNow, {}).warnings,
+              testing::ElementsAre(HasSubstr("s-maxage=86400 is above MaxTTL: clamped to 3600s")));
+  Response error = above;
+  error.status = 404;
+  EXPECT_THAT(ExplainTtl(error, policy, kNow, {}).warnings,
+              testing::ElementsAre(HasSubstr("above MaxTTL")));
+  Response within;
+  within.headers.Add("Cache-Control", "max-age=600");
+  EXPECT_TRUE(ExplainTtl(within, policy, kNow, {}).warnings.empty());
+  EXPECT_TRUE(DecideTtl(below, policy, kNow, {}).warnings.empty());
+}
+
 }  // namespace edgesim::policy

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "sim/report_files.h"
 #include "sim/trace_source.h"
@@ -125,7 +126,24 @@ TEST(SimulationTest, ProgressBarEndsAtTheFullCount) {
   options.progress = &progress;
   ASSERT_TRUE(RunSimulation(*scenario, options).ok());
   const std::string bar = progress.str();
-  EXPECT_EQ(bar.substr(bar.rfind('\r')), "\r[" + std::string(30, '#') + "] 100% 5/5 variants\n");
+  EXPECT_THAT(bar.substr(bar.rfind('\r')),
+              testing::MatchesRegex("\r\\[#{30}\\] 100% 5/5 variants, [0-9]+s elapsed\n"));
+}
+
+// Not a terminal: whole lines, the last one at 100%, no carriage return.
+TEST(SimulationTest, ProgressLinesEndAtTheFullCount) {
+  absl::StatusOr<Scenario> scenario = LoadScenario(kDir + "golden-scenario.json");
+  ASSERT_TRUE(scenario.ok()) << scenario.status();
+  std::ostringstream progress;
+  SimulationOptions options;
+  options.progress = &progress;
+  options.progress_lines = true;
+  ASSERT_TRUE(RunSimulation(*scenario, options).ok());
+  const std::string lines = progress.str();
+  EXPECT_EQ(lines.find('\r'), std::string::npos);
+  const size_t last = lines.rfind('\n', lines.size() - 2);
+  EXPECT_THAT(lines.substr(last == std::string::npos ? 0 : last + 1),
+              testing::MatchesRegex("\\[#{30}\\] 100% 5/5 variants, [0-9]+s elapsed\n"));
 }
 
 TEST(SimulationTest, NothingToReplay) {

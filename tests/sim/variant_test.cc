@@ -1,5 +1,6 @@
 #include "sim/variant.h"
 
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "policy/cache_policy.h"
 #include "sim/scenario.h"
@@ -66,6 +67,34 @@ TEST(VariantTest, ApplyOverridesPerBehaviorOrAll) {
   inverted.overrides[0].min_ttl = absl::Seconds(100);
   inverted.overrides[0].max_ttl = absl::Seconds(10);
   EXPECT_FALSE(ApplyVariant(s->distribution, inverted).ok());
+}
+
+// README's example: only max_ttl on Managed-CachingOptimized (DefaultTTL 86400) caps every TTL
+// at 60, DefaultTTL included, instead of failing InvalidTTLOrder.
+TEST(VariantTest, AMaxTtlAloneBringsTheDefaultTtlDown) {
+  const policy::CachePolicy& optimized = *policy::FindManagedCachePolicy("CachingOptimized");
+  policy::Distribution d = policy::SingleOriginDistribution("origin.test", optimized);
+  d.config.default_behavior.cache_policy_id = optimized.id;
+  Variant v;
+  v.overrides.push_back(PolicyOverride{});
+  v.overrides[0].max_ttl = absl::Seconds(60);
+  absl::StatusOr<policy::Distribution> applied = ApplyVariant(d, v);
+  ASSERT_TRUE(applied.ok()) << applied.status();
+  const policy::CachePolicy& p = applied->config.default_behavior.cache_policy;
+  EXPECT_EQ(p.min_ttl, absl::Seconds(1));
+  EXPECT_EQ(p.default_ttl, absl::Seconds(60));
+  EXPECT_EQ(p.max_ttl, absl::Seconds(60));
+
+  // Set against each other, even in two entries, they are refused with the rule to follow.
+  Variant conflict;
+  conflict.overrides.push_back(PolicyOverride{});
+  conflict.overrides[0].min_ttl = absl::Seconds(100);
+  conflict.overrides.push_back(PolicyOverride{});
+  conflict.overrides[1].behavior = "*";
+  conflict.overrides[1].max_ttl = absl::Seconds(60);
+  const absl::Status refused = ApplyVariant(d, conflict).status();
+  EXPECT_THAT(refused.message(), testing::HasSubstr("InvalidTTLOrder"));
+  EXPECT_THAT(refused.message(), testing::HasSubstr("min_ttl <= default_ttl <= max_ttl"));
 }
 
 }  // namespace
