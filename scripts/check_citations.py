@@ -181,7 +181,7 @@ def self_test():
     ]
     bogus = [
         "// SPEC 9.9", "SPEC 3.10", "SPEC 4.3, 5, 7.9", "SPEC B99", "Appendix B 42",
-        "DESIGN 12", "API 1.9", "STYLE 6.2", "see SPEC.md", "DESIGN.md section 5",
+        "DESIGN 12", "API 1.99", "STYLE 6.2", "see SPEC.md", "DESIGN.md section 5",
         "../notes/API.md section 1.6", "see api-samples/env.sh", "STYLE.md 6.4", "App. B1",
     ]
     failures = []

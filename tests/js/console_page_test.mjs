@@ -5,18 +5,12 @@
 // completes, after which the next request misses. Waits poll the page (generous timeouts only
 // guard against hangs). Screenshots go to EDGESIM_ARTIFACTS_DIR, else tests/js/artifacts/.
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
-import { dirname, join } from "node:path";
 import { after, before, test } from "node:test";
-import { fileURLToPath } from "node:url";
 
-import puppeteer from "puppeteer-core";
-
+import { launchChromium, screenshot as writeScreenshot } from "./chromium.mjs";
 import { startServe } from "./edgesim_serve.mjs";
 
 const HANG_GUARD = { timeout: 60_000, polling: 100 };
-const artifacts = process.env.EDGESIM_ARTIFACTS_DIR ||
-  join(dirname(fileURLToPath(import.meta.url)), "artifacts");
 
 let serve;
 let browser;
@@ -25,16 +19,7 @@ const consoleErrors = [];
 
 before(async () => {
   serve = await startServe("--demo");
-  browser = await puppeteer.launch({
-    executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium",
-    headless: true,
-    // As root (CI, containers) Chromium needs --no-sandbox.
-    args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
-  });
-  page = await browser.newPage();
-  await page.setViewport({ width: 1400, height: 800 });
-  page.on("console", (m) => { if (m.type() === "error") consoleErrors.push(m.text()); });
-  page.on("pageerror", (e) => consoleErrors.push(String(e)));
+  ({ browser, page } = await launchChromium(consoleErrors, 1400, 800));
   await page.goto(`${serve.api}/_edgesim/console`, { waitUntil: "load" });
   await page.waitForFunction(() => document.getElementById("stream-state").textContent === "live",
     HANG_GUARD);
@@ -65,9 +50,8 @@ async function clockSeconds() {
   return (await (await fetch(`${serve.api}/_edgesim/clock`)).json()).unix_seconds;
 }
 
-async function screenshot(name) {
-  mkdirSync(artifacts, { recursive: true });
-  await page.screenshot({ path: join(artifacts, name) });
+function screenshot(name) {
+  return writeScreenshot(page, name);
 }
 
 test("requests appear as rows with the X-Cache the viewer got, and open their explanation", async () => {
