@@ -315,6 +315,11 @@ async function refreshInvalidations() {
     }
   }
   $('invalidations').tBodies[0].replaceChildren(...rows);
+  const bill = JSON.parse(await api('/_edgesim/invalidations/bill')).current;
+  $('invalidation-bill').textContent = `This month (${bill.month}), paths invalidated: ` +
+    `${bill.paths} (free ${bill.free_paths}, billed ${bill.billed_paths}), ` +
+    `cost $${bill.cost_usd.toFixed(3)}. Each path counts, a wildcard once, past the month's ` +
+    'free allowance (docs/spec.md 6.6).';
 }
 
 // ---- cache browser

@@ -86,6 +86,9 @@ test("an invalidation created from the page completes, and the next request miss
   await page.click('#invalidation-form button[type="submit"]');
   await page.waitForFunction(() => document.querySelector("#invalidations tbody tr")
     ?.dataset.status === "InProgress", HANG_GUARD);
+  // Its cost: one wildcard path, within the month's free 1,000.
+  await page.waitForFunction(() => /paths invalidated: 1 \(free 1, billed 0\), cost \$0\.000/
+    .test(document.getElementById("invalidation-bill").textContent), HANG_GUARD);
   await screenshot("console-invalidation-in-progress.png");
   // The manual clock passes the invalidation's 15 s (--invalidation-delay).
   await page.click('[data-advance="60"]');
