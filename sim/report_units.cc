@@ -26,11 +26,11 @@ Scaled ScaleBy1000(double v, int units) {
 constexpr const char* kByteUnits[] = {"B", "kB", "MB", "GB", "TB", "PB", "EB"};
 constexpr const char* kCountUnits[] = {"", "k", "M", "G", "T", "P"};
 
-struct TimeUnit {
+struct DurationUnit {
   double seconds;
   const char* name;
 };
-constexpr TimeUnit kTimeUnits[] = {{86400, "d"}, {3600, "h"}, {60, "min"}, {1, "s"}};
+constexpr DurationUnit kTimeUnits[] = {{86400, "d"}, {3600, "h"}, {60, "min"}, {1, "s"}};
 
 }  // namespace
 
@@ -74,7 +74,7 @@ std::string FormatShortBytes(double bytes) {
 }
 
 std::string FormatDurationIn(double seconds, double unit_seconds) {
-  for (const TimeUnit& u : kTimeUnits) {
+  for (const DurationUnit& u : kTimeUnits) {
     if (u.seconds == unit_seconds) {
       return absl::StrCat(TrimmedNumber(seconds / u.seconds, 1), " ", u.name);
     }
@@ -83,7 +83,7 @@ std::string FormatDurationIn(double seconds, double unit_seconds) {
 }
 
 std::string FormatDuration(double seconds) {
-  for (const TimeUnit& u : kTimeUnits) {
+  for (const DurationUnit& u : kTimeUnits) {
     if (std::fabs(seconds) >= u.seconds) return FormatDurationIn(seconds, u.seconds);
   }
   return FormatDurationIn(seconds, 1);
