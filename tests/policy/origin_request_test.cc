@@ -40,11 +40,12 @@ const OriginRequestPolicy& Managed(absl::string_view name) {
 Request Viewer(absl::string_view method = "GET") {
   Request r = Request::Get("/p?a=1&b=2&c");
   r.method = std::string(method);
-  r.headers = {
-      {"Host", "www.example.com"},  {"User-Agent", "curl/8"},    {"Referer", "https://r.example"},
-      {"X-Internal", "1"},          {"Authorization", "secret"}, {"Cookie", "t=2; s=1"},
-      {"Connection", "keep-alive"}, {"TE", "trailers"},          {"Accept-Encoding", "gzip, br"},
-      {"If-None-Match", "\"v1\""},  {"CloudFront-Viewer-Country", "FR"}};
+  r.headers = {{"Host", "www.example.com"},        {"User-Agent", "curl/8"},
+               {"Referer", "https://r.example"},   {"X-Internal", "1"},
+               {"Authorization", "secret"},        {"Cookie", "t=2; s=1"},
+               {"Connection", "keep-alive"},       {"TE", "trailers"},
+               {"Accept-Encoding", "gzip, br"},    {"If-None-Match", "\"v1\""},
+               {"CloudFront-Viewer-Country", "FR"}};
   r.viewer_address = "192.0.2.2";
   r.viewer_port = 46532;
   return r;
@@ -52,7 +53,7 @@ Request Viewer(absl::string_view method = "GET") {
 
 using ExpectedHeaders = std::vector<std::pair<std::string, absl::optional<std::string>>>;
 
-struct Case {
+struct OriginRequestCase {
   const char* name;
   CachePolicy key;
   absl::optional<OriginRequestPolicy> orp;
@@ -61,7 +62,7 @@ struct Case {
   ExpectedHeaders headers;  // nullopt: absent
 };
 
-std::vector<Case> Cases() {
+std::vector<OriginRequestCase> Cases() {
   const absl::optional<std::string> absent;
   CachePolicy legacy = CachePolicyFromForwardedValues({true, {"a"}, KeyListBehavior::kNone, {}, {}},
                                                       absl::nullopt, absl::nullopt, absl::nullopt);
@@ -205,10 +206,10 @@ std::vector<Case> Cases() {
   };
 }
 
-class OriginRequestTableTest : public ::testing::TestWithParam<Case> {};
+class OriginRequestTableTest : public ::testing::TestWithParam<OriginRequestCase> {};
 
 TEST_P(OriginRequestTableTest, Forwards) {
-  const Case& c = GetParam();
+  const OriginRequestCase& c = GetParam();
   CacheBehavior behavior;
   behavior.cache_policy = c.key;
   behavior.origin_request_policy = c.orp;
@@ -323,7 +324,8 @@ TEST(OriginRequestTest, TheViewerCountryDefaultIsTheModels) {
       Orp(OriginHeaderBehavior::kWhitelist, {"CloudFront-Viewer-Country"}, {}, {});
   ModelOptions model;
   model.viewer_country = "JP";
-  const Request f = BuildOriginRequest(Request::Get("/p"), {.behavior = &behavior, .model = &model});
+  const Request f =
+      BuildOriginRequest(Request::Get("/p"), {.behavior = &behavior, .model = &model});
   EXPECT_EQ(f.headers.Get("CloudFront-Viewer-Country"), "JP");
   EXPECT_EQ(BuildOriginRequest(Request::Get("/p"), {.behavior = &behavior})
                 .headers.Get("CloudFront-Viewer-Country"),
@@ -335,7 +337,8 @@ TEST(OriginRequestTest, ViewerConditionalsCanBeKeptBack) {
   ModelOptions model;
   model.forward_viewer_conditionals = false;
   Request viewer = Request::Get("/p");
-  viewer.headers = {{"If-None-Match", "\"v1\""}, {"If-Modified-Since", "Wed, 01 May 2024 00:00:00 GMT"}};
+  viewer.headers = {{"If-None-Match", "\"v1\""},
+                    {"If-Modified-Since", "Wed, 01 May 2024 00:00:00 GMT"}};
   const Request f = BuildOriginRequest(viewer, {.behavior = &behavior, .model = &model});
   EXPECT_FALSE(f.headers.Has("If-None-Match"));
   EXPECT_FALSE(f.headers.Has("If-Modified-Since"));

@@ -127,7 +127,7 @@ TEST(SimulationTest, ProgressBarEndsAtTheFullCount) {
   ASSERT_TRUE(RunSimulation(*scenario, options).ok());
   const std::string bar = progress.str();
   EXPECT_THAT(bar.substr(bar.rfind('\r')),
-              testing::MatchesRegex("\r\\[#{30}\\] 100% 5/5 variants, [0-9]+s elapsed\n"));
+              ::testing::MatchesRegex("\r\\[#{30}\\] 100% 5/5 variants, [0-9]+s elapsed\n"));
 }
 
 // Not a terminal: whole lines, the last one at 100%, no carriage return.
@@ -143,7 +143,7 @@ TEST(SimulationTest, ProgressLinesEndAtTheFullCount) {
   EXPECT_EQ(lines.find('\r'), std::string::npos);
   const size_t last = lines.rfind('\n', lines.size() - 2);
   EXPECT_THAT(lines.substr(last == std::string::npos ? 0 : last + 1),
-              testing::MatchesRegex("\\[#{30}\\] 100% 5/5 variants, [0-9]+s elapsed\n"));
+              ::testing::MatchesRegex("\\[#{30}\\] 100% 5/5 variants, [0-9]+s elapsed\n"));
 }
 
 TEST(SimulationTest, NothingToReplay) {

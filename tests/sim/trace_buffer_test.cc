@@ -6,21 +6,21 @@
 namespace edgesim::sim {
 namespace {
 
-const absl::Time kT0 = absl::FromUnixSeconds(1'000'000);
+const absl::Time kTraceT0 = absl::FromUnixSeconds(1'000'000);
 
 TEST(TraceBufferTest, KeepsRecordsAcrossBatchesAndCompactKeys) {
   VectorTraceSource trace({"A", "B"}, /*batch_size=*/2);
-  trace.AddRequest(kT0, "/a", 1, 10);
-  trace.AddEvent(kT0 + absl::Seconds(1), TraceRecord::Kind::kDeploy, {"/a", "/b"});
-  trace.AddRequest(kT0 + absl::Seconds(2), "/b?x=1", 0, 20);
-  trace.AddKey(kT0 + absl::Seconds(3), 99, 30, 1);
+  trace.AddRequest(kTraceT0, "/a", 1, 10);
+  trace.AddEvent(kTraceT0 + absl::Seconds(1), TraceRecord::Kind::kDeploy, {"/a", "/b"});
+  trace.AddRequest(kTraceT0 + absl::Seconds(2), "/b?x=1", 0, 20);
+  trace.AddKey(kTraceT0 + absl::Seconds(3), 99, 30, 1);
   absl::StatusOr<TraceBuffer> b = TraceBuffer::Read(trace, /*keep_records=*/true);
   ASSERT_TRUE(b.ok()) << b.status();
   EXPECT_EQ(b->records(), 4u);
-  EXPECT_EQ(b->start(), kT0);
-  EXPECT_EQ(b->end(), kT0 + absl::Seconds(3));
+  EXPECT_EQ(b->start(), kTraceT0);
+  EXPECT_EQ(b->end(), kTraceT0 + absl::Seconds(3));
   EXPECT_TRUE(b->has_targets());
-  EXPECT_EQ(b->deploys(), std::vector<absl::Time>{kT0 + absl::Seconds(1)});
+  EXPECT_EQ(b->deploys(), std::vector<absl::Time>{kTraceT0 + absl::Seconds(1)});
   EXPECT_EQ(b->pops(), (std::vector<std::string>{"A", "B"}));
   ASSERT_EQ(b->keys().size(), 3u);
   EXPECT_EQ(b->keys()[2].id, 99u);
@@ -33,7 +33,7 @@ TEST(TraceBufferTest, KeepsRecordsAcrossBatchesAndCompactKeys) {
 
 TEST(TraceBufferTest, KeyOnlyTraces) {
   VectorTraceSource trace;
-  trace.AddKey(kT0, 1, 10);
+  trace.AddKey(kTraceT0, 1, 10);
   absl::StatusOr<TraceBuffer> b = TraceBuffer::Read(trace, /*keep_records=*/false);
   ASSERT_TRUE(b.ok());
   EXPECT_FALSE(b->has_targets());
@@ -47,9 +47,10 @@ TEST(TraceBufferTest, StepsBecomeRecords) {
   absl::StatusOr<Scenario> s = ParseScenario(nlohmann::json::parse(R"({"steps": [
     {"at": 0, "request": "HEAD /a", "headers": {"Accept-Encoding": "gzip"}, "pop": "FRA6-C1"},
     {"at": 1, "deploy": ["/a"]}, {"at": 2, "invalidate": ["/a*"]},
-    {"at": 3, "request": "GET /b", "pop": "IAD89-C1"}]})"), ".");
+    {"at": 3, "request": "GET /b", "pop": "IAD89-C1"}]})"),
+                                             ".");
   ASSERT_TRUE(s.ok()) << s.status();
-  std::unique_ptr<VectorTraceSource> trace = TraceFromSteps(*s, kT0);
+  std::unique_ptr<VectorTraceSource> trace = TraceFromSteps(*s, kTraceT0);
   EXPECT_EQ(trace->pops(), (std::vector<std::string>{"FRA6-C1", "IAD89-C1"}));
   TraceBatch batch;
   ASSERT_TRUE(trace->Next(batch));
@@ -60,7 +61,7 @@ TEST(TraceBufferTest, StepsBecomeRecords) {
   EXPECT_EQ(batch.records[2].kind, TraceRecord::Kind::kInvalidation);
   EXPECT_EQ(batch.records[2].target, "/a*");
   EXPECT_EQ(batch.records[3].pop, 1u);
-  EXPECT_EQ(batch.records[3].time, kT0 + absl::Seconds(3));
+  EXPECT_EQ(batch.records[3].time, kTraceT0 + absl::Seconds(3));
   EXPECT_FALSE(trace->Next(batch));
 }
 

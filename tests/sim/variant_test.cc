@@ -93,8 +93,8 @@ TEST(VariantTest, AMaxTtlAloneBringsTheDefaultTtlDown) {
   conflict.overrides[1].behavior = "*";
   conflict.overrides[1].max_ttl = absl::Seconds(60);
   const absl::Status refused = ApplyVariant(d, conflict).status();
-  EXPECT_THAT(refused.message(), testing::HasSubstr("InvalidTTLOrder"));
-  EXPECT_THAT(refused.message(), testing::HasSubstr("min_ttl <= default_ttl <= max_ttl"));
+  EXPECT_THAT(refused.message(), ::testing::HasSubstr("InvalidTTLOrder"));
+  EXPECT_THAT(refused.message(), ::testing::HasSubstr("min_ttl <= default_ttl <= max_ttl"));
 }
 
 }  // namespace
