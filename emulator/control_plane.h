@@ -321,8 +321,8 @@ class ControlPlane {
   // [{"Name", "Id", "ETag", "LastModifiedTime"}].
   nlohmann::json CustomPolicies() const;
   // Forgets everything the API created (distributions leave the registry, OACs, OAIs, functions
-  // and key value stores go) and
-  // every invalidation and ledger entry; adopted distributions stay, with their records.
+  // and key value stores go) and every invalidation and ledger entry; adopted distributions stay,
+  // with their records.
   void Reset(absl::Time now);
 
  private:
