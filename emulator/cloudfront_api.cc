@@ -38,6 +38,9 @@ struct Reply {
   json body;
   std::string etag;
   std::string location;
+  // GetFunction's: the answer is this body as it is, not the output shape's XML.
+  absl::optional<std::string> raw_body{};
+  std::vector<std::pair<std::string, std::string>> headers{};
 };
 
 using Handler = std::function<absl::StatusOr<Reply>(const httplib::Request&, absl::Time now)>;
@@ -64,7 +67,10 @@ void WriteReply(httplib::Response& res, const Reply& reply, const std::string& r
   res.set_header("x-amz-request-id", request_id);
   if (!reply.etag.empty()) res.set_header("ETag", reply.etag);
   if (!reply.location.empty()) res.set_header("Location", reply.location);
-  if (!op.output.empty()) {
+  for (const auto& [name, value] : reply.headers) res.set_header(name, value);
+  if (reply.raw_body.has_value()) {
+    res.set_content(*reply.raw_body, "application/octet-stream");
+  } else if (!op.output.empty()) {
     res.set_content(EncodeXml(reply.body, op.output, op.output_root), "text/xml");
   }
 }
@@ -400,6 +406,95 @@ void MountOriginAccess(httplib::Server& server, ControlPlane& cp, const core::Cl
       &ControlPlane::ListCloudFrontOriginAccessIdentities);
 }
 
+// CloudFront Functions (API 1.11), named by their Name in the URI.
+void MountFunctions(httplib::Server& server, ControlPlane& cp, const core::Clock& clock) {
+  Mount(server, clock, "CreateFunction",
+        [&cp](const httplib::Request& req, absl::Time now) -> absl::StatusOr<Reply> {
+          EDGESIM_ASSIGN_OR_RETURN(json request, Payload(req, "CreateFunction"));
+          EDGESIM_ASSIGN_OR_RETURN(Versioned f, cp.CreateFunction(request, now));
+          const std::string name = f.body.value("Name", "");
+          return Answer("CreateFunction", std::move(f), Location(absl::StrCat("function/", name)));
+        });
+  Mount(server, clock, "DescribeFunction",
+        [&cp](const httplib::Request& req, absl::Time) -> absl::StatusOr<Reply> {
+          EDGESIM_ASSIGN_OR_RETURN(Versioned f,
+                                   cp.DescribeFunction(req.matches[1].str(), Param(req, "Stage")));
+          return Answer("DescribeFunction", std::move(f));
+        });
+  Mount(server, clock, "GetFunction",
+        [&cp](const httplib::Request& req, absl::Time) -> absl::StatusOr<Reply> {
+          EDGESIM_ASSIGN_OR_RETURN(FunctionCode code,
+                                   cp.GetFunction(req.matches[1].str(), Param(req, "Stage")));
+          Reply reply{"GetFunction", json(), std::move(code.etag)};
+          reply.raw_body = std::move(code.code);
+          return reply;
+        });
+  Mount(server, clock, "UpdateFunction",
+        [&cp](const httplib::Request& req, absl::Time now) -> absl::StatusOr<Reply> {
+          EDGESIM_ASSIGN_OR_RETURN(json request, Payload(req, "UpdateFunction"));
+          EDGESIM_ASSIGN_OR_RETURN(
+              Versioned f, cp.UpdateFunction(req.matches[1].str(), request, IfMatch(req), now));
+          Reply reply = Answer("UpdateFunction", std::move(f));
+          // botocore's model reads this answer's ETag from a header named ETtag (sic, API 1.11).
+          reply.headers.emplace_back("ETtag", reply.etag);
+          return reply;
+        });
+  Mount(server, clock, "PublishFunction",
+        [&cp](const httplib::Request& req, absl::Time now) -> absl::StatusOr<Reply> {
+          EDGESIM_ASSIGN_OR_RETURN(Versioned f,
+                                   cp.PublishFunction(req.matches[1].str(), IfMatch(req), now));
+          return Answer("PublishFunction", std::move(f));
+        });
+  MountRemove(server, clock, "DeleteFunction",
+              [&cp](const std::string& name, const std::string& if_match) {
+                return cp.DeleteFunction(name, if_match);
+              });
+  Mount(server, clock, "ListFunctions",
+        [&cp](const httplib::Request& req, absl::Time) -> absl::StatusOr<Reply> {
+          EDGESIM_ASSIGN_OR_RETURN(int max_items, MaxItems(req));
+          EDGESIM_ASSIGN_OR_RETURN(
+              json list, cp.ListFunctions(Param(req, "Stage"), Param(req, "Marker"), max_items));
+          return Answer("ListFunctions", {std::move(list), ""});
+        });
+  Mount(server, clock, "TestFunction",
+        [&cp](const httplib::Request& req, absl::Time) -> absl::StatusOr<Reply> {
+          EDGESIM_ASSIGN_OR_RETURN(json request, Payload(req, "TestFunction"));
+          EDGESIM_ASSIGN_OR_RETURN(json result,
+                                   cp.TestFunction(req.matches[1].str(), request, IfMatch(req)));
+          return Answer("TestFunction", {std::move(result), ""});
+        });
+}
+
+// Key value stores' control plane (API 1.11), named by their Name in the URI.
+void MountKeyValueStores(httplib::Server& server, ControlPlane& cp, const core::Clock& clock) {
+  Mount(server, clock, "CreateKeyValueStore",
+        [&cp](const httplib::Request& req, absl::Time now) -> absl::StatusOr<Reply> {
+          EDGESIM_ASSIGN_OR_RETURN(json request, Payload(req, "CreateKeyValueStore"));
+          EDGESIM_ASSIGN_OR_RETURN(Versioned k, cp.CreateKeyValueStore(request, now));
+          const std::string name = k.body.value("Name", "");
+          return Answer("CreateKeyValueStore", std::move(k),
+                        Location(absl::StrCat("key-value-store/", name)));
+        });
+  MountRead(server, clock, "DescribeKeyValueStore",
+            [&cp](const std::string& name, absl::Time) { return cp.DescribeKeyValueStore(name); });
+  MountReplace(server, clock, "UpdateKeyValueStore",
+               [&cp](const std::string& name, const json& request, const std::string& if_match,
+                     absl::Time now) {
+                 return cp.UpdateKeyValueStore(name, request, if_match, now);
+               });
+  MountRemove(server, clock, "DeleteKeyValueStore",
+              [&cp](const std::string& name, const std::string& if_match) {
+                return cp.DeleteKeyValueStore(name, if_match);
+              });
+  Mount(server, clock, "ListKeyValueStores",
+        [&cp](const httplib::Request& req, absl::Time) -> absl::StatusOr<Reply> {
+          EDGESIM_ASSIGN_OR_RETURN(int max_items, MaxItems(req));
+          EDGESIM_ASSIGN_OR_RETURN(json list,
+                                   cp.ListKeyValueStores(Param(req, "Marker"), max_items));
+          return Answer("ListKeyValueStores", {std::move(list), ""});
+        });
+}
+
 absl::StatusOr<std::string> Resource(const httplib::Request& req) {
   if (!req.has_param("Resource") || Param(req, "Resource").empty()) {
     return MakeApiError("InvalidArgument", "The Resource query parameter (an ARN) is required.");
@@ -467,6 +562,8 @@ void MountCloudFrontApi(httplib::Server& server, ControlPlane& control_plane,
   MountPolicies(server, control_plane, clock);
   MountOriginAccess(server, control_plane, clock);
   MountTags(server, control_plane, clock);
+  MountFunctions(server, control_plane, clock);
+  MountKeyValueStores(server, control_plane, clock);
 }
 
 void WriteCloudFrontApiError(httplib::Response& res, const ApiError& error) {

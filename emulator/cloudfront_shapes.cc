@@ -16,7 +16,8 @@ ShapeType ParseType(const std::string& type) {
       {"structure", ShapeType::kStructure}, {"list", ShapeType::kList},
       {"string", ShapeType::kString},       {"integer", ShapeType::kInteger},
       {"long", ShapeType::kLong},           {"double", ShapeType::kDouble},
-      {"boolean", ShapeType::kBoolean},     {"timestamp", ShapeType::kTimestamp}};
+      {"boolean", ShapeType::kBoolean},     {"timestamp", ShapeType::kTimestamp},
+      {"blob", ShapeType::kBlob}};
   const auto it = kTypes.find(type);
   if (it == kTypes.end()) throw std::invalid_argument("unknown shape type " + type);
   return it->second;

@@ -24,7 +24,18 @@ namespace edgesim::emulator {
 inline constexpr absl::string_view kCloudFrontXmlNamespace =
     "http://cloudfront.amazonaws.com/doc/2020-05-31/";
 
-enum class ShapeType { kStructure, kList, kString, kInteger, kLong, kDouble, kBoolean, kTimestamp };
+// kBlob's shape JSON is its base64 text, as on the wire (CreateFunction's FunctionCode).
+enum class ShapeType {
+  kStructure,
+  kList,
+  kString,
+  kInteger,
+  kLong,
+  kDouble,
+  kBoolean,
+  kTimestamp,
+  kBlob
+};
 
 struct ShapeMember {
   std::string name;      // the JSON key ("Items")

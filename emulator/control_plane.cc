@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "emulator/api_shape.h"
 #include "emulator/control_plane_state.h"
 #include "emulator/distribution_config_shape.h"
 #include "emulator/policy_resource.h"
@@ -63,6 +64,21 @@ nlohmann::json ControlPlane::CustomPolicies() const {
   ForEachPolicyKind([&]<typename Kind>() {
     state[std::string(Kind::kStateKey)] = PolicyResource<Kind>::CustomJson(s);
   });
+  // Functions and key value stores (API 1.11), by Name.
+  nlohmann::json& functions = state["functions"] = nlohmann::json::array();
+  for (const FunctionRecord& f : s.functions) {
+    functions.push_back({{"Name", f.id},
+                         {"ETag", f.development.etag},
+                         {"LiveETag", f.live.has_value() ? f.live->etag : ""},
+                         {"LastModifiedTime", ApiTime(f.development.last_modified)}});
+  }
+  nlohmann::json& stores = state["key_value_stores"] = nlohmann::json::array();
+  for (const KeyValueStoreRecord& k : s.key_value_stores) {
+    stores.push_back({{"Name", k.id},
+                      {"Id", k.uuid},
+                      {"ETag", k.etag},
+                      {"LastModifiedTime", ApiTime(k.last_modified)}});
+  }
   return state;
 }
 
@@ -82,6 +98,8 @@ void ControlPlane::Reset(absl::Time now) {
   }
   s.distributions = s.adopted;
   ForEachPolicyKind([&]<typename Kind>() { PolicyResource<Kind>::Reset(s); });
+  s.functions.clear();
+  s.key_value_stores.clear();
   s.ledger = policy::InvalidationLedger(s.options.model);
 }
 

@@ -44,6 +44,7 @@
 #include "absl/time/time.h"
 #include "absl/types/optional.h"
 #include "emulator/distribution_registry.h"
+#include "emulator/function_runner.h"
 #include "nlohmann/json.hpp"
 #include "policy/distribution.h"
 #include "policy/model_options.h"
@@ -83,6 +84,21 @@ struct ControlPlaneOptions {
   // docs say InvalidationBatchAlreadyExists, real CloudFront was observed answering 400
   // InvalidArgument with the same message; the observed behavior is the default.
   std::string caller_reference_conflict_code = "InvalidArgument";
+  // CloudFront Functions (API 1.11): the largest FunctionCode, in bytes (10 KB, the quota page;
+  // the model's FunctionBlob allows 40,960), past which FunctionSizeLimitExceeded (413); at most
+  // `max_functions` per account (TooManyFunctions) and `max_key_value_stores`
+  // (EntityLimitExceeded).
+  size_t function_code_max_bytes = 10 * 1024;
+  size_t max_functions = 100;
+  size_t max_key_value_stores = 50;
+  // What TestFunction runs; null: TestFunction answers UnsupportedOperation.
+  std::shared_ptr<FunctionRunner> function_runner{};
+};
+
+// GetFunction's answer: a stage's code, raw, with that stage's ETag.
+struct FunctionCode {
+  std::string code;
+  std::string etag;
 };
 
 // An answer and its ETag (empty for shapes that have none, e.g. lists).
@@ -253,6 +269,46 @@ class ControlPlane {
   absl::StatusOr<nlohmann::json> ListCloudFrontOriginAccessIdentities(absl::string_view marker,
                                                                       int max_items) const;
 
+  // --- CloudFront Functions (API 1.11; control_plane_functions.cc), named by their Name. `stage`
+  // is "DEVELOPMENT" or "LIVE" ("" is DEVELOPMENT; anything else InvalidArgument). Create and
+  // Update take the request shape {Name, FunctionConfig {Comment, Runtime,
+  // KeyValueStoreAssociations}, FunctionCode (base64)} and change DEVELOPMENT only; Publish copies
+  // DEVELOPMENT to LIVE. ETags are per stage: Update, Publish, Delete and Test take DEVELOPMENT's
+  // (Test: the tested stage's). Answers are FunctionSummary shapes. Errors: FunctionAlreadyExists,
+  // NoSuchFunctionExists, FunctionInUse (a distribution's behavior names it),
+  // FunctionSizeLimitExceeded, TooManyFunctions, InvalidIfMatchVersion (before the Name is looked
+  // up), PreconditionFailed, UnsupportedOperation (TestFunction without a runner),
+  // TestFunctionFailed, InvalidArgument.
+  absl::StatusOr<Versioned> CreateFunction(const nlohmann::json& request, absl::Time now);
+  absl::StatusOr<Versioned> DescribeFunction(absl::string_view name, absl::string_view stage) const;
+  absl::StatusOr<FunctionCode> GetFunction(absl::string_view name, absl::string_view stage) const;
+  absl::StatusOr<Versioned> UpdateFunction(absl::string_view name, const nlohmann::json& request,
+                                           absl::string_view if_match, absl::Time now);
+  absl::StatusOr<Versioned> PublishFunction(absl::string_view name, absl::string_view if_match,
+                                            absl::Time now);
+  absl::Status DeleteFunction(absl::string_view name, absl::string_view if_match);
+  // The FunctionList shape, creation order; `stage` "" lists every function's DEVELOPMENT stage,
+  // "LIVE" only published ones.
+  absl::StatusOr<nlohmann::json> ListFunctions(absl::string_view stage, absl::string_view marker,
+                                               int max_items) const;
+  // `request` is {Stage, EventObject (base64)}; the TestResult shape.
+  absl::StatusOr<nlohmann::json> TestFunction(absl::string_view name, const nlohmann::json& request,
+                                              absl::string_view if_match) const;
+
+  // --- Key value stores' control plane (API 1.11; control_plane_key_value_stores.cc), named by
+  // their Name; KeyValueStore shapes. Create takes {Name, Comment, ImportSource {SourceType "S3",
+  // SourceARN}}, kept, not yet read. Errors: EntityAlreadyExists, EntityNotFound,
+  // EntityLimitExceeded, CannotDeleteEntityWhileInUse (a function is associated with it),
+  // InvalidIfMatchVersion, PreconditionFailed, InvalidArgument.
+  absl::StatusOr<Versioned> CreateKeyValueStore(const nlohmann::json& request, absl::Time now);
+  absl::StatusOr<Versioned> DescribeKeyValueStore(absl::string_view name) const;
+  absl::StatusOr<Versioned> UpdateKeyValueStore(absl::string_view name,
+                                                const nlohmann::json& request,
+                                                absl::string_view if_match, absl::Time now);
+  absl::Status DeleteKeyValueStore(absl::string_view name, absl::string_view if_match);
+  // The KeyValueStoreList shape, creation order.
+  absl::StatusOr<nlohmann::json> ListKeyValueStores(absl::string_view marker, int max_items) const;
+
   // --- For the admin API. Every OAC and OAI: {"origin_access_controls": [OriginAccessControl
   // shapes], "origin_access_identities": [CloudFrontOriginAccessIdentity shapes]}.
   nlohmann::json OriginAccessState() const;
@@ -260,10 +316,13 @@ class ControlPlane {
   // "2026-12", "paths", "free_paths", "billed_paths", "cost_usd"}], "current": {...}}.
   nlohmann::json InvalidationBill(absl::Time now) const;
   // The custom policy-like resources (policy_resource.h), by kind: {"cache_policies": [{"Id",
-  // "Name", "ETag", "LastModifiedTime"}], ...}, oldest first.
+  // "Name", "ETag", "LastModifiedTime"}], ...}, oldest first; then "functions": [{"Name", "ETag"
+  // (DEVELOPMENT's), "LiveETag" ("" unpublished), "LastModifiedTime"}] and "key_value_stores":
+  // [{"Name", "Id", "ETag", "LastModifiedTime"}].
   nlohmann::json CustomPolicies() const;
-  // Forgets everything the API created (distributions leave the registry, OACs and OAIs go) and
-  // every invalidation and ledger entry; adopted distributions stay, with their records.
+  // Forgets everything the API created (distributions leave the registry, OACs, OAIs, functions
+  // and key value stores go) and every invalidation and ledger entry; adopted distributions stay,
+  // with their records.
   void Reset(absl::Time now);
 
  private:

@@ -144,6 +144,7 @@ absl::StatusOr<policy::Distribution> ControlPlaneState::LoadConfig(
   d.id = r.id;
   d.domain_name = r.domain_name;
   d.config = *std::move(loaded);
+  EDGESIM_RETURN_IF_ERROR(AttachFunctions(*this, config, d.config));
   return d;
 }
 

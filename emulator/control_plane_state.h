@@ -292,6 +292,72 @@ absl::StatusOr<std::vector<std::string>> StringItems(const policy::JsonReader& l
 // member at fault (control_plane_tags.cc; CreateDistributionWithTags takes it too).
 absl::StatusOr<Tags> ParseTags(const nlohmann::json& tags);
 
+// One stage of a CloudFront function (API 1.11): its FunctionConfig, its code, and the ETag that
+// names this version of the stage.
+struct FunctionStage {
+  nlohmann::json config;  // FunctionConfig as sent
+  std::string code;       // FunctionCode, decoded
+  std::string etag;
+  absl::Time last_modified;
+};
+
+// A CloudFront function, named by its Name (`id`, for ControlPlaneState::Lookup); DEVELOPMENT
+// always, LIVE once published (API 1.11).
+struct FunctionRecord {
+  // NoSuchFunctionExists with CloudFront's message.
+  static absl::Status NotFound() {
+    return MakeApiError("NoSuchFunctionExists", "The function does not exist.");
+  }
+
+  std::string id;  // the Name
+  absl::Time created;
+  FunctionStage development;
+  absl::optional<FunctionStage> live;
+};
+
+// A key value store's control-plane record (API 1.11), named by its Name (`id`).
+struct KeyValueStoreRecord {
+  // EntityNotFound with CloudFront's message.
+  static absl::Status NotFound() {
+    return MakeApiError("EntityNotFound", "The key value store does not exist.");
+  }
+
+  std::string id;    // the Name
+  std::string uuid;  // KeyValueStore.Id, the last part of its ARN
+  std::string comment;
+  nlohmann::json import_source;  // ImportSource as sent; null without one
+  std::string etag;
+  absl::Time last_modified;
+};
+
+// A function a cache behavior of a distribution config names (FunctionAssociations.Items).
+struct FunctionAssociationRef {
+  int behavior;  // -1: DefaultCacheBehavior; else the index in CacheBehaviors.Items
+  std::string event_type;
+  std::string function_arn;
+};
+
+// Every function association of `distribution_config`, behavior by behavior, in order
+// (control_plane_functions.cc).
+std::vector<FunctionAssociationRef> FunctionAssociationsIn(
+    const nlohmann::json& distribution_config);
+
+// InvalidArgument unless `name` is 1 to 64 of [a-zA-Z0-9-_], the model's pattern for function
+// and key value store names; `noun` names the resource in the message.
+absl::Status CheckEntityName(absl::string_view name, absl::string_view noun);
+
+struct ControlPlaneState;
+
+// Resolves `config`'s function associations into `d`'s behaviors (their LIVE code), with
+// CloudFront's codes: InvalidFunctionAssociation (a function that does not exist or is not
+// published, two on one event type of a behavior), MalformedXML (an event type other than
+// viewer-request and viewer-response). control_plane_functions.cc.
+absl::Status AttachFunctions(const ControlPlaneState& s, const nlohmann::json& config,
+                             policy::DistributionConfig& d);
+
+// arn:aws:cloudfront::ACCOUNT:key-value-store/UUID (control_plane_key_value_stores.cc).
+std::string KeyValueStoreArn(const ControlPlaneState& s, const KeyValueStoreRecord& r);
+
 struct ControlPlaneState {
   ControlPlaneState(DistributionRegistry& registry, DeployFunction deploy,
                     ControlPlaneOptions options);
@@ -368,6 +434,9 @@ struct ControlPlaneState {
   std::vector<PolicyRecord<OriginAccessIdentityKind>> initial_origin_access_identities;
   // What Reset returns to: the adopted distributions.
   std::vector<DistributionRecord> adopted;
+  // Functions and key value stores, creation order (Reset forgets them all).
+  std::vector<FunctionRecord> functions;
+  std::vector<KeyValueStoreRecord> key_value_stores;
 };
 
 }  // namespace edgesim::emulator

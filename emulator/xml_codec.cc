@@ -105,6 +105,7 @@ class Decoder {
         return Boolean(node, where);
       case ShapeType::kString:
       case ShapeType::kTimestamp:
+      case ShapeType::kBlob:
         return json(Text(node));
     }
     return json();

@@ -59,6 +59,18 @@ struct Origin {
   bool operator==(const Origin&) const = default;
 };
 
+// A CloudFront function a behavior runs on a viewer event (FunctionAssociations; API 1.11): the
+// function's LIVE stage when the distribution was deployed. Stored for the edge; not run yet.
+struct FunctionAssociation {
+  std::string event_type;  // "viewer-request" or "viewer-response"
+  std::string function_arn;
+  std::string name;
+  std::string runtime;  // "cloudfront-js-1.0" or "cloudfront-js-2.0"
+  std::string code;
+
+  bool operator==(const FunctionAssociation&) const = default;
+};
+
 struct CacheBehavior {
   // "*" for the default behavior.
   std::string path_pattern = "*";
@@ -78,6 +90,8 @@ struct CacheBehavior {
   // nullopt for none or an Id that names no policy (the validator reports it).
   std::string response_headers_policy_id;
   absl::optional<ResponseHeadersPolicy> response_headers_policy;
+  // At most one per event type; set by the control plane, which holds the functions.
+  std::vector<FunctionAssociation> function_associations;
 
   bool operator==(const CacheBehavior&) const = default;
 };

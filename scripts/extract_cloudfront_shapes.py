@@ -32,8 +32,12 @@ OPERATIONS = [
     "CreateCloudFrontOriginAccessIdentity", "GetCloudFrontOriginAccessIdentity",
     "GetCloudFrontOriginAccessIdentityConfig", "UpdateCloudFrontOriginAccessIdentity",
     "DeleteCloudFrontOriginAccessIdentity", "ListCloudFrontOriginAccessIdentities",
+    "CreateFunction", "DescribeFunction", "GetFunction", "UpdateFunction", "PublishFunction",
+    "ListFunctions", "DeleteFunction", "TestFunction",
+    "CreateKeyValueStore", "DescribeKeyValueStore", "UpdateKeyValueStore", "DeleteKeyValueStore",
+    "ListKeyValueStores",
 ]
-SCALARS = {"string", "integer", "long", "double", "boolean", "timestamp"}
+SCALARS = {"string", "integer", "long", "double", "boolean", "timestamp", "blob"}
 NOTICE = ("Extracted from botocore's data/cloudfront/2020-05-31/service-2.json by "
           "scripts/extract_cloudfront_shapes.py. botocore: Copyright Amazon.com, Inc. or its "
           "affiliates. Licensed under the Apache License, Version 2.0 "
@@ -56,12 +60,18 @@ def load(path):
 
 
 def payload(model, io):
-    """(shape, root element name) of an operation's input or output payload, or (None, None)."""
+    """(shape, root element name) of an operation's input or output payload, or (None, None).
+
+    An input with a locationName and no payload member (CreateFunction, CreateKeyValueStore) is
+    its own body: the wrapper's members that are not headers, query or URI labels.
+    """
     if io is None:
         return None, None
     wrapper = model["shapes"][io["shape"]]
     name = wrapper.get("payload")
     if name is None:
+        if "locationName" in io:
+            return io["shape"], io["locationName"]
         return None, None
     member = wrapper["members"][name]
     return member["shape"], member.get("locationName", member["shape"])
@@ -90,7 +100,9 @@ def extract(model):
         if kind == "structure":
             members = []
             for member, m in src["members"].items():
-                assert "location" not in m and not m.get("xmlAttribute"), (name, member)
+                assert not m.get("xmlAttribute"), (name, member)
+                if "location" in m:  # a header, query or URI label: not in the body
+                    continue
                 entry = [member, m["shape"]]
                 if m.get("locationName", member) != member:
                     entry.append(m["locationName"])

@@ -69,6 +69,19 @@ TEST(CloudFrontShapesTest, EveryOperationOfApiMdHasItsMethodUriAndStatus) {
        "/2020-05-31/origin-access-identity/cloudfront/{Id}", 204},
       {"ListCloudFrontOriginAccessIdentities", "GET",
        "/2020-05-31/origin-access-identity/cloudfront", 200},
+      {"CreateFunction", "POST", "/2020-05-31/function", 201},
+      {"DescribeFunction", "GET", "/2020-05-31/function/{Name}/describe", 200},
+      {"GetFunction", "GET", "/2020-05-31/function/{Name}", 200},
+      {"UpdateFunction", "PUT", "/2020-05-31/function/{Name}", 200},
+      {"PublishFunction", "POST", "/2020-05-31/function/{Name}/publish", 200},
+      {"ListFunctions", "GET", "/2020-05-31/function", 200},
+      {"DeleteFunction", "DELETE", "/2020-05-31/function/{Name}", 204},
+      {"TestFunction", "POST", "/2020-05-31/function/{Name}/test", 200},
+      {"CreateKeyValueStore", "POST", "/2020-05-31/key-value-store", 201},
+      {"DescribeKeyValueStore", "GET", "/2020-05-31/key-value-store/{Name}", 200},
+      {"UpdateKeyValueStore", "PUT", "/2020-05-31/key-value-store/{Name}", 200},
+      {"DeleteKeyValueStore", "DELETE", "/2020-05-31/key-value-store/{Name}", 204},
+      {"ListKeyValueStores", "GET", "/2020-05-31/key-value-store", 200},
   };
   EXPECT_EQ(Model().operations().size(), std::size(kOps));
   for (const Expected& e : kOps) {
@@ -128,13 +141,26 @@ TEST(CloudFrontShapesTest, StructuresKeepModelOrderAndTypes) {
   EXPECT_EQ(type_of("Invalidation", "CreateTime"), ShapeType::kTimestamp);
   EXPECT_EQ(type_of("DistributionConfig", "PriceClass"), ShapeType::kString);  // an enum
   EXPECT_EQ(type_of("CustomErrorResponse", "ResponseCode"), ShapeType::kString);
+  EXPECT_EQ(type_of("CreateFunctionRequest", "FunctionCode"), ShapeType::kBlob);
   EXPECT_EQ(config.FindMemberByXmlName("Origins"), config.FindMember("Origins"));
   EXPECT_EQ(config.FindMember("NoSuchMember"), nullptr);
 }
 
+// An input that is its own body (no payload member): its members without the URI label and the
+// If-Match header, its root the operation's locationName.
+TEST(CloudFrontShapesTest, InputsWithoutAPayloadAreTheirOwnBody) {
+  const Operation& update = *Model().FindOperation("UpdateFunction");
+  EXPECT_EQ(update.input, "UpdateFunctionRequest");
+  EXPECT_EQ(update.input_root, "UpdateFunctionRequest");
+  const Shape& request = *Model().FindShape("UpdateFunctionRequest");
+  EXPECT_NE(request.FindMember("FunctionCode"), nullptr);
+  EXPECT_EQ(request.FindMember("Name"), nullptr);
+  EXPECT_EQ(request.FindMember("IfMatch"), nullptr);
+}
+
 TEST(CloudFrontShapesTest, UnknownNamesAreNull) {
   EXPECT_EQ(Model().FindShape("NoSuchShape"), nullptr);
-  EXPECT_EQ(Model().FindOperation("CreateFunction"), nullptr);
+  EXPECT_EQ(Model().FindOperation("CreateStreamingDistribution"), nullptr);  // not extracted
 }
 
 TEST(CloudFrontShapesTest, ParsesTheExtractorsFormatAndRefusesAMalformedModel) {

@@ -54,6 +54,17 @@ TEST(XmlCodecTest, DecodesACapturedDistributionConfigWithTypesAndEmpties) {
   EXPECT_EQ(behavior["TrustedSigners"], json::parse(R"({"Enabled": false, "Quantity": 0})"));
 }
 
+// A blob (CreateFunction's FunctionCode) stays the base64 text it is on the wire.
+TEST(XmlCodecTest, BlobsAreTheirBase64Text) {
+  absl::StatusOr<nlohmann::json> request = DecodeXml(
+      "<CreateFunctionRequest><Name>f</Name><FunctionCode>ZnVuY3Rpb24=</FunctionCode>"
+      "</CreateFunctionRequest>",
+      "CreateFunctionRequest", "CreateFunctionRequest");
+  ASSERT_TRUE(request.ok()) << request.status();
+  EXPECT_EQ((*request)["FunctionCode"], "ZnVuY3Rpb24=");
+  EXPECT_EQ((*request)["Name"], "f");
+}
+
 TEST(XmlCodecTest, AnyOrderPrefixesNoNamespaceDeclarationAndUnknownElements) {
   absl::StatusOr<json> batch = Batch(
       R"(<?xml version="1.0" encoding="UTF-8"?>
