@@ -227,44 +227,45 @@ absl::Status CheckHeaderChange(const HeaderRules& rules, absl::string_view lower
   return absl::OkStatus();
 }
 
-// The fields `returned` (an event object: name -> entry) stands for, given the ones the event was
-// built from. `header_rules` is set for headers: their extra checks and capitalised new names.
+// The fields `returned` (an event object: name -> entry) stands for, in its order, given the ones
+// the event was built from; a name the function dropped is deleted. `header_rules` is set for
+// headers: their extra checks and capitalised new names.
 absl::StatusOr<Fields> RewriteFields(const Fields& shown, const FunctionJson& returned,
                                      FieldKind kind, const HeaderRules* header_rules) {
   if (!returned.is_object()) return Invalid("a headers, cookies or querystring member is not an object");
+  const auto grouped = Grouped(shown);
   Fields out;
-  auto grouped = Grouped(shown);
   for (const auto& [name, group] : grouped) {
-    std::vector<std::string> values;
-    for (const Field* f : group) values.push_back(f->value);
-    std::vector<std::string> now;
-    if (returned.contains(name)) {
-      absl::StatusOr<std::vector<std::string>> v = EntryValues(returned[name], values, kind, name);
-      if (!v.ok()) return v.status();
-      now = *std::move(v);
-    }
-    if (header_rules != nullptr && now != values) {
+    if (header_rules != nullptr && !returned.contains(name)) {
       absl::Status s = CheckHeaderChange(*header_rules, name, /*existed=*/true);
       if (!s.ok()) return s;
     }
-    for (std::string& v : now) out.push_back({name, group.front()->raw_name, std::move(v)});
   }
   for (const auto& [name, entry] : returned.items()) {
-    if (std::any_of(grouped.begin(), grouped.end(), [&](const auto& g) { return g.first == name; })) {
-      continue;
+    auto shown_group = std::find_if(grouped.begin(), grouped.end(),
+                                    [&](const auto& g) { return g.first == name; });
+    const bool existed = shown_group != grouped.end();
+    std::vector<std::string> before;
+    if (existed) {
+      for (const Field* f : shown_group->second) before.push_back(f->value);
     }
-    std::string lower = absl::AsciiStrToLower(name);
-    if (header_rules != nullptr) {
-      if (!IsTokenName(name)) return Invalid(absl::StrCat("'", name, "' is not a header name"));
-      absl::Status s = CheckHeaderChange(*header_rules, lower, /*existed=*/false);
-      if (!s.ok()) return s;
-    } else if (name.empty() || HasControlCharacter(name) || absl::StrContains(name, ';') ||
-               absl::StrContains(name, '=')) {
+    const std::string lower = absl::AsciiStrToLower(name);
+    if (header_rules != nullptr && !IsTokenName(name)) {
+      return Invalid(absl::StrCat("'", name, "' is not a header name"));
+    }
+    if (header_rules == nullptr && (name.empty() || HasControlCharacter(name) ||
+                                    absl::StrContains(name, ';') || absl::StrContains(name, '='))) {
       return Invalid(absl::StrCat("'", name, "' is not a valid name"));
     }
-    absl::StatusOr<std::vector<std::string>> values = EntryValues(entry, {}, kind, name);
+    absl::StatusOr<std::vector<std::string>> values = EntryValues(entry, before, kind, name);
     if (!values.ok()) return values.status();
-    std::string raw = header_rules != nullptr ? CapitalizeHeaderName(lower) : name;
+    if (header_rules != nullptr && (!existed || *values != before)) {
+      absl::Status s = CheckHeaderChange(*header_rules, lower, existed);
+      if (!s.ok()) return s;
+    }
+    std::string raw = existed                  ? shown_group->second.front()->raw_name
+                      : header_rules != nullptr ? CapitalizeHeaderName(lower)
+                                                : name;
     for (std::string& v : *values) out.push_back({name, raw, std::move(v)});
   }
   return out;
