@@ -271,19 +271,19 @@ absl::StatusOr<Fields> RewriteFields(const Fields& shown, const FunctionJson& re
   return out;
 }
 
-// The member `key` of `object` when the function returned it, else the event's own: a function that
-// drops a whole member changes nothing (UNCONFIRMED, the doc's examples always return it).
-const FunctionJson& MemberOr(const FunctionJson& object, absl::string_view key,
-                             const FunctionJson& fallback) {
-  auto it = object.find(key);
-  return it == object.end() ? fallback : *it;
+// RewriteFields on `output`'s member `key`; a function that drops a whole member changes nothing
+// (UNCONFIRMED, the doc's examples always return it).
+absl::StatusOr<Fields> RewriteMember(const Fields& shown, const FunctionJson& output,
+                                     absl::string_view key, FieldKind kind,
+                                     const HeaderRules* header_rules) {
+  auto member = output.find(key);
+  if (member == output.end()) return shown;
+  return RewriteFields(shown, *member, kind, header_rules);
 }
 
 absl::StatusOr<std::string> RewriteQuery(const Request& viewer, const FunctionJson& output) {
   const Fields shown = QueryFields(viewer.query());
-  const FunctionJson event = EventObject(shown, FieldKind::kPlain);
-  absl::StatusOr<Fields> now =
-      RewriteFields(shown, MemberOr(output, "querystring", event), FieldKind::kPlain, nullptr);
+  absl::StatusOr<Fields> now = RewriteMember(shown, output, "querystring", FieldKind::kPlain, nullptr);
   if (!now.ok()) return now.status();
   if (*now == shown) return std::string(viewer.query());  // the viewer's bytes (SPEC 15.4 rule 3)
   std::vector<std::string> params;
@@ -308,11 +308,9 @@ absl::Status RewriteHeaders(const FunctionJson& output, FunctionEventType event,
   const Fields shown_cookies = CookieFields(headers, cookies);
   const HeaderRules rules{event};
   absl::StatusOr<Fields> now_headers =
-      RewriteFields(shown_headers, MemberOr(output, "headers", EventObject(shown_headers, FieldKind::kPlain)),
-                    FieldKind::kPlain, &rules);
+      RewriteMember(shown_headers, output, "headers", FieldKind::kPlain, &rules);
   if (!now_headers.ok()) return now_headers.status();
-  absl::StatusOr<Fields> now_cookies = RewriteFields(
-      shown_cookies, MemberOr(output, "cookies", EventObject(shown_cookies, cookies)), cookies, nullptr);
+  absl::StatusOr<Fields> now_cookies = RewriteMember(shown_cookies, output, "cookies", cookies, nullptr);
   if (!now_cookies.ok()) return now_cookies.status();
   if (*now_headers == shown_headers && *now_cookies == shown_cookies) return absl::OkStatus();
   Headers rebuilt;
