@@ -51,8 +51,11 @@ FunctionRun RunCloudFrontFunction(const CloudFrontFunctionCode& function,
                                   const FunctionRuntimeLimits& limits) {
   const JsCallLimits call_limits{limits.compute_budget, limits.wall_limit, limits.max_log_bytes};
   JsEngine& engine = JsEngine::ForThisThread();
+  // Compiling and the module's top level are not the invocation CloudFront's budget is about, and
+  // a large function's parse alone may take longer: they get the wall-clock cap as their budget.
+  const JsCallLimits compile_limits{limits.wall_limit, limits.wall_limit, limits.max_log_bytes};
   absl::StatusOr<JsProgram*> program =
-      engine.Program(CacheKey(function), ProgramSpec(function), call_limits);
+      engine.Program(CacheKey(function), ProgramSpec(function), compile_limits);
   if (!program.ok()) {
     return Failed(absl::IsDeadlineExceeded(program.status()) ? FunctionRunError::kBudgetExceeded
                                                              : FunctionRunError::kCompileError,

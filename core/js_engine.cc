@@ -781,7 +781,12 @@ absl::StatusOr<JsProgram*> JsEngine::Program(absl::string_view key, const JsProg
     program.compile_status() = impl.Compile(program, limits);
   }
   JsProgram& program = *impl.programs.front().second;
-  if (!program.compile_status().ok()) return program.compile_status();
+  const absl::Status status = program.compile_status();
+  if (absl::IsDeadlineExceeded(status)) {  // out of time, not wrong: the next request tries again
+    impl.by_key.erase(impl.programs.front().first);
+    impl.programs.pop_front();
+  }
+  if (!status.ok()) return status;
   return &program;
 }
 

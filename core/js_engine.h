@@ -69,8 +69,9 @@ class JsEngine {
   ~JsEngine();
 
   // The program cached under `key`, compiling and evaluating `spec` on a miss (within `limits`).
-  // A program that fails to compile stays cached as its error. The pointer is valid until the
-  // next Program() call on this thread (the cache is bounded and may evict).
+  // A program that fails to compile stays cached as its error (one stopped by the budget does
+  // not: the next request tries again). The pointer is valid until the next Program() call on
+  // this thread (the cache is bounded and may evict).
   absl::StatusOr<JsProgram*> Program(absl::string_view key, const JsProgramSpec& spec,
                                      const JsCallLimits& limits);
   // Calls the program's handler with the event parsed from `event_json`.

@@ -18,14 +18,14 @@ namespace {
 
 // A query parameter, header or cookie as the event shows it: `event_name` is how the function
 // sees it (headers lowercase), `raw_name` how it goes back on unless the function renamed it.
-struct Field {
+struct EventField {
   std::string event_name;
   std::string raw_name;
   std::string value;
 
-  bool operator==(const Field&) const = default;
+  bool operator==(const EventField&) const = default;
 };
-using Fields = std::vector<Field>;
+using EventFields = std::vector<EventField>;
 
 // Set-Cookie values carry their attributes ("v; Path=/"), split into value and `attributes` in
 // the event (SPEC 15.3).
@@ -79,8 +79,8 @@ std::string CapitalizeHeaderName(absl::string_view lower_name) {
   return name;
 }
 
-Fields QueryFields(absl::string_view query) {
-  Fields fields;
+EventFields QueryFields(absl::string_view query) {
+  EventFields fields;
   for (absl::string_view param : absl::StrSplit(query, '&', absl::SkipEmpty())) {
     std::pair<absl::string_view, absl::string_view> kv = absl::StrSplit(param, absl::MaxSplits('=', 1));
     fields.push_back({std::string(kv.first), std::string(kv.first), std::string(kv.second)});
@@ -89,8 +89,8 @@ Fields QueryFields(absl::string_view query) {
 }
 
 // The headers the event shows: all but the hidden ones and `cookie_header` (parsed separately).
-Fields HeaderFields(const Headers& headers, absl::string_view cookie_header) {
-  Fields fields;
+EventFields HeaderFields(const Headers& headers, absl::string_view cookie_header) {
+  EventFields fields;
   for (const auto& [name, value] : headers.fields()) {
     std::string lower = absl::AsciiStrToLower(name);
     if (lower == cookie_header || HiddenFromFunctions(lower)) continue;
@@ -100,8 +100,8 @@ Fields HeaderFields(const Headers& headers, absl::string_view cookie_header) {
 }
 
 // `Cookie: a=1; b=2` fields, or each `Set-Cookie: name=v; attributes` field.
-Fields CookieFields(const Headers& headers, FieldKind kind) {
-  Fields fields;
+EventFields CookieFields(const Headers& headers, FieldKind kind) {
+  EventFields fields;
   const absl::string_view header = kind == FieldKind::kPlain ? "cookie" : "set-cookie";
   for (absl::string_view line : headers.GetAll(header)) {
     std::vector<absl::string_view> pairs;
@@ -135,9 +135,9 @@ FunctionJson EventItem(absl::string_view value, FieldKind kind) {
 }
 
 // Groups fields by event name, in first-occurrence order (SPEC 15.3: multiValue only for repeats).
-std::vector<std::pair<std::string, std::vector<const Field*>>> Grouped(const Fields& fields) {
-  std::vector<std::pair<std::string, std::vector<const Field*>>> groups;
-  for (const Field& f : fields) {
+std::vector<std::pair<std::string, std::vector<const EventField*>>> Grouped(const EventFields& fields) {
+  std::vector<std::pair<std::string, std::vector<const EventField*>>> groups;
+  for (const EventField& f : fields) {
     auto it = std::find_if(groups.begin(), groups.end(),
                            [&](const auto& g) { return g.first == f.event_name; });
     if (it == groups.end()) {
@@ -149,13 +149,13 @@ std::vector<std::pair<std::string, std::vector<const Field*>>> Grouped(const Fie
   return groups;
 }
 
-FunctionJson EventObject(const Fields& fields, FieldKind kind) {
+FunctionJson EventObject(const EventFields& fields, FieldKind kind) {
   FunctionJson object = FunctionJson::object();
   for (const auto& [name, group] : Grouped(fields)) {
     FunctionJson entry = EventItem(group.front()->value, kind);
     if (group.size() > 1) {
       FunctionJson all = FunctionJson::array();
-      for (const Field* f : group) all.push_back(EventItem(f->value, kind));
+      for (const EventField* f : group) all.push_back(EventItem(f->value, kind));
       entry["multiValue"] = std::move(all);
     }
     object[name] = std::move(entry);
@@ -167,7 +167,7 @@ absl::Status Invalid(absl::string_view what) {
   return absl::InvalidArgumentError(absl::StrCat("The function's result failed validation: ", what));
 }
 
-// One `{value[, attributes]}` item of a returned entry, in the Field's value form.
+// One `{value[, attributes]}` item of a returned entry, in the EventField's value form.
 absl::StatusOr<std::string> ItemValue(const FunctionJson& item, FieldKind kind,
                                       absl::string_view name) {
   if (!item.is_object() || !item.contains("value") || !item["value"].is_string()) {
@@ -230,11 +230,11 @@ absl::Status CheckHeaderChange(const HeaderRules& rules, absl::string_view lower
 // The fields `returned` (an event object: name -> entry) stands for, in its order, given the ones
 // the event was built from; a name the function dropped is deleted. `header_rules` is set for
 // headers: their extra checks and capitalised new names.
-absl::StatusOr<Fields> RewriteFields(const Fields& shown, const FunctionJson& returned,
+absl::StatusOr<EventFields> RewriteFields(const EventFields& shown, const FunctionJson& returned,
                                      FieldKind kind, const HeaderRules* header_rules) {
   if (!returned.is_object()) return Invalid("a headers, cookies or querystring member is not an object");
   const auto grouped = Grouped(shown);
-  Fields out;
+  EventFields out;
   for (const auto& [name, group] : grouped) {
     if (header_rules != nullptr && !returned.contains(name)) {
       absl::Status s = CheckHeaderChange(*header_rules, name, /*existed=*/true);
@@ -247,7 +247,7 @@ absl::StatusOr<Fields> RewriteFields(const Fields& shown, const FunctionJson& re
     const bool existed = shown_group != grouped.end();
     std::vector<std::string> before;
     if (existed) {
-      for (const Field* f : shown_group->second) before.push_back(f->value);
+      for (const EventField* f : shown_group->second) before.push_back(f->value);
     }
     const std::string lower = absl::AsciiStrToLower(name);
     if (header_rules != nullptr && !IsTokenName(name)) {
@@ -273,7 +273,7 @@ absl::StatusOr<Fields> RewriteFields(const Fields& shown, const FunctionJson& re
 
 // RewriteFields on `output`'s member `key`; a function that drops a whole member changes nothing
 // (UNCONFIRMED, the doc's examples always return it).
-absl::StatusOr<Fields> RewriteMember(const Fields& shown, const FunctionJson& output,
+absl::StatusOr<EventFields> RewriteMember(const EventFields& shown, const FunctionJson& output,
                                      absl::string_view key, FieldKind kind,
                                      const HeaderRules* header_rules) {
   auto member = output.find(key);
@@ -282,12 +282,12 @@ absl::StatusOr<Fields> RewriteMember(const Fields& shown, const FunctionJson& ou
 }
 
 absl::StatusOr<std::string> RewriteQuery(const Request& viewer, const FunctionJson& output) {
-  const Fields shown = QueryFields(viewer.query());
-  absl::StatusOr<Fields> now = RewriteMember(shown, output, "querystring", FieldKind::kPlain, nullptr);
+  const EventFields shown = QueryFields(viewer.query());
+  absl::StatusOr<EventFields> now = RewriteMember(shown, output, "querystring", FieldKind::kPlain, nullptr);
   if (!now.ok()) return now.status();
   if (*now == shown) return std::string(viewer.query());  // the viewer's bytes (SPEC 15.4 rule 3)
   std::vector<std::string> params;
-  for (const Field& f : *now) {
+  for (const EventField& f : *now) {
     for (absl::string_view text : {absl::string_view(f.raw_name), absl::string_view(f.value)}) {
       if (HasControlCharacter(text) || absl::StrContains(text, ' ') || absl::StrContains(text, '#')) {
         return Invalid(absl::StrCat("query parameter '", f.raw_name,
@@ -304,17 +304,17 @@ absl::StatusOr<std::string> RewriteQuery(const Request& viewer, const FunctionJs
 absl::Status RewriteHeaders(const FunctionJson& output, FunctionEventType event, FieldKind cookies,
                             Headers& headers) {
   const absl::string_view cookie_header = cookies == FieldKind::kPlain ? "cookie" : "set-cookie";
-  const Fields shown_headers = HeaderFields(headers, cookie_header);
-  const Fields shown_cookies = CookieFields(headers, cookies);
+  const EventFields shown_headers = HeaderFields(headers, cookie_header);
+  const EventFields shown_cookies = CookieFields(headers, cookies);
   const HeaderRules rules{event};
-  absl::StatusOr<Fields> now_headers =
+  absl::StatusOr<EventFields> now_headers =
       RewriteMember(shown_headers, output, "headers", FieldKind::kPlain, &rules);
   if (!now_headers.ok()) return now_headers.status();
-  absl::StatusOr<Fields> now_cookies = RewriteMember(shown_cookies, output, "cookies", cookies, nullptr);
+  absl::StatusOr<EventFields> now_cookies = RewriteMember(shown_cookies, output, "cookies", cookies, nullptr);
   if (!now_cookies.ok()) return now_cookies.status();
   if (*now_headers == shown_headers && *now_cookies == shown_cookies) return absl::OkStatus();
   Headers rebuilt;
-  for (const Field& f : *now_headers) rebuilt.Add(f.raw_name, f.value);
+  for (const EventField& f : *now_headers) rebuilt.Add(f.raw_name, f.value);
   const bool cookies_unchanged = *now_cookies == shown_cookies;
   for (const auto& [name, value] : headers.fields()) {
     const std::string lower = absl::AsciiStrToLower(name);
@@ -323,7 +323,7 @@ absl::Status RewriteHeaders(const FunctionJson& output, FunctionEventType event,
     }
   }
   std::vector<std::string> pairs;
-  for (const Field& f : *now_cookies) pairs.push_back(absl::StrCat(f.raw_name, "=", f.value));
+  for (const EventField& f : *now_cookies) pairs.push_back(absl::StrCat(f.raw_name, "=", f.value));
   if (!cookies_unchanged && cookies == FieldKind::kPlain && !pairs.empty()) {
     rebuilt.Add("Cookie", absl::StrJoin(pairs, "; "));
   } else if (!cookies_unchanged && cookies == FieldKind::kSetCookie) {

@@ -103,6 +103,17 @@ TEST(JsEngine, EndlessLoopStopsAtTheBudgetAndTheEngineStaysUsable) {
   EXPECT_EQ(RunJsEngineProgram("engine:after-loop", echo, "[1]").value_json, "[1]");
 }
 
+TEST(JsEngine, ModuleTopLevelLoopStopsAndIsNotCached) {
+  JsEngine& engine = JsEngine::ForThisThread();
+  JsCallLimits limits = JsEngineTestLimits();
+  limits.cpu_budget = absl::Milliseconds(5);
+  JsProgramSpec spec{"while (true) {}\nfunction handler(e) { return e; }", JsSourceKind::kModule, {}};
+  const size_t cached = engine.cached_programs();
+  absl::StatusOr<JsProgram*> program = engine.Program("engine:top-level-loop", spec, limits);
+  EXPECT_TRUE(absl::IsDeadlineExceeded(program.status())) << program.status();
+  EXPECT_EQ(engine.cached_programs(), cached);
+}
+
 TEST(JsEngine, ConsoleLogLinesAreKeptUpToTheByteLimit) {
   JsEngine& engine = JsEngine::ForThisThread();
   JsCallLimits limits = JsEngineTestLimits();
