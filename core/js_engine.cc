@@ -671,6 +671,7 @@ struct JsEngine::Impl {
     const JsProgramSpec& spec = program.spec();
     JS::CompileOptions opts(cx);
     opts.setFileAndLine("function.js", 1);
+    opts.setForceStrictMode();  // both runtimes are strict (modules are anyway), SPEC 15.2
     JS::SourceText<mozilla::Utf8Unit> text;
     if (!text.init(cx, spec.source.data(), spec.source.size(), JS::SourceOwnership::Borrowed)) {
       return false;

@@ -248,6 +248,13 @@ TEST(FunctionRuntime, EvalIsRefused) {
   EXPECT_THAT(run.error_message, HasSubstr("EvalError"));
 }
 
+TEST(FunctionRuntime, Runtime1CodeRunsInStrictMode) {
+  FunctionRun run = RunFunctionRuntimeCode(
+      FunctionRuntime::kJs1, "function handler(e) { undeclared = 1; return e; }", FunctionJson::object());
+  EXPECT_EQ(run.error, FunctionRunError::kException);
+  EXPECT_THAT(run.error_message, HasSubstr("ReferenceError"));
+}
+
 TEST(FunctionRuntime, TimersNetworkAndFilesDoNotExist) {
   FunctionRun run = RunFunctionRuntimeCode(
       FunctionRuntime::kJs2,
