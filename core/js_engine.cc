@@ -236,6 +236,21 @@ constexpr char kCloudfrontModule[] = R"JS((function () {
            createRequestOriginGroup: unsupported('createRequestOriginGroup') };
 }))JS";
 
+// Replaces the global Date: every "now" of one invocation is the invocation's start (SPEC 15.2).
+constexpr char kFrozenDate[] = R"JS((function (natives) {
+  const RealDate = Date;
+  function FrozenDate(...args) {
+    if (!new.target) return new RealDate(natives.invocationTime()).toString();
+    return args.length === 0 ? new RealDate(natives.invocationTime()) : new RealDate(...args);
+  }
+  FrozenDate.prototype = RealDate.prototype;
+  FrozenDate.now = function () { return natives.invocationTime(); };
+  FrozenDate.UTC = RealDate.UTC;
+  FrozenDate.parse = RealDate.parse;
+  Object.defineProperty(RealDate.prototype, 'constructor', { value: FrozenDate, writable: true, configurable: true });
+  return FrozenDate;
+}))JS";
+
 constexpr BuiltinModule kBuiltinModules[] = {
     {"querystring", kQuerystringModule},
     {"buffer", kBufferModule},
@@ -509,6 +524,44 @@ struct JsEngine::Impl {
     return true;
   }
 
+  // Evaluates a factory script (`(natives, require) => value`) and calls it.
+  static bool RunFactory(JSContext* cx, const BuiltinModule& script, const JsProgramSpec& spec,
+                         JS::MutableHandleValue result) {
+    JS::CompileOptions opts(cx);
+    opts.setFileAndLine(script.name, 1);
+    JS::SourceText<mozilla::Utf8Unit> text;
+    JS::RootedValue factory(cx);
+    if (!text.init(cx, script.source, std::strlen(script.source), JS::SourceOwnership::Borrowed) ||
+        !JS::Evaluate(cx, opts, text, &factory)) {
+      return false;
+    }
+    JS::RootedObject natives(cx, JS_NewPlainObject(cx));
+    if (!natives || !JS_DefineFunction(cx, natives, "digest", Digest, 3, 0) ||
+        !JS_DefineFunction(cx, natives, "require", Require<false>, 1, 0) ||
+        !JS_DefineFunction(cx, natives, "invocationTime", InvocationTime, 0, 0)) {
+      return false;
+    }
+    const auto& allowed = spec.builtin_modules;
+    bool buffer_allowed = std::find(allowed.begin(), allowed.end(), "buffer") != allowed.end();
+    JS::RootedValue as_buffer(cx, JS::BooleanValue(buffer_allowed));
+    JS::RootedValue require(cx);
+    if (!JS_DefineProperty(cx, natives, "digestAsBuffer", as_buffer, 0) ||
+        !JS_GetProperty(cx, natives, "require", &require)) {
+      return false;
+    }
+    JS::RootedValueArray<2> factory_args(cx);
+    factory_args[0].setObject(*natives);
+    factory_args[1].set(require);
+    return JS_CallFunctionValue(cx, nullptr, factory, factory_args, result);
+  }
+
+  // natives.invocationTime(): the start of the call in progress, in epoch milliseconds.
+  static bool InvocationTime(JSContext* cx, unsigned argc, JS::Value* vp) {
+    JS::CallArgs args = JS::CallArgsFromVp(argc, vp);
+    args.rval().setNumber(static_cast<double>(absl::ToUnixMillis(Of(cx).call_wall_start)));
+    return true;
+  }
+
   static bool LoadBuiltin(JSContext* cx, const std::string& name, bool for_program,
                           JS::MutableHandleObject exports) {
     Impl& self = Of(cx);
@@ -528,32 +581,8 @@ struct JsEngine::Impl {
       exports.set(&cached.toObject());
       return true;
     }
-    JS::CompileOptions opts(cx);
-    opts.setFileAndLine(module->name, 1);
-    JS::SourceText<mozilla::Utf8Unit> text;
-    JS::RootedValue factory(cx);
-    if (!text.init(cx, module->source, std::strlen(module->source),
-                   JS::SourceOwnership::Borrowed) ||
-        !JS::Evaluate(cx, opts, text, &factory)) {
-      return false;
-    }
-    JS::RootedObject natives(cx, JS_NewPlainObject(cx));
-    if (!natives || !JS_DefineFunction(cx, natives, "digest", Digest, 3, 0) ||
-        !JS_DefineFunction(cx, natives, "require", Require<false>, 1, 0)) {
-      return false;
-    }
-    bool buffer_allowed = std::find(allowed.begin(), allowed.end(), "buffer") != allowed.end();
-    JS::RootedValue as_buffer(cx, JS::BooleanValue(buffer_allowed));
-    JS::RootedValue require(cx);
-    if (!JS_DefineProperty(cx, natives, "digestAsBuffer", as_buffer, 0) ||
-        !JS_GetProperty(cx, natives, "require", &require)) {
-      return false;
-    }
-    JS::RootedValueArray<2> factory_args(cx);
-    factory_args[0].setObject(*natives);
-    factory_args[1].set(require);
     JS::RootedValue result(cx);
-    if (!JS_CallFunctionValue(cx, nullptr, factory, factory_args, &result)) return false;
+    if (!RunFactory(cx, *module, program.spec(), &result)) return false;
     if (!result.isObject() || !JS_SetProperty(cx, cache, module->name, result)) return false;
     exports.set(&result.toObject());
     return true;
@@ -659,11 +688,15 @@ struct JsEngine::Impl {
     return false;
   }
 
-  bool DefineGlobals(JS::HandleObject global) {
+  bool DefineGlobals(JsProgram& program) {
+    JS::RootedObject global(cx, program.global());
     JS::RootedObject console(cx, JS_NewPlainObject(cx));
+    JS::RootedValue date(cx);
     return console && JS_DefineFunction(cx, console, "log", ConsoleLog, 0, JSPROP_ENUMERATE) &&
            JS_DefineProperty(cx, global, "console", console, 0) &&
-           JS_DefineFunction(cx, global, "require", Require<true>, 1, 0);
+           JS_DefineFunction(cx, global, "require", Require<true>, 1, 0) &&
+           RunFactory(cx, {"date", kFrozenDate}, program.spec(), &date) &&
+           JS_DefineProperty(cx, global, "Date", date, 0);
   }
 
   // Creates the program's realm, evaluates its source and finds `handler`.
@@ -704,7 +737,7 @@ struct JsEngine::Impl {
     if (!program.global()) return absl::ResourceExhaustedError("cannot create a global");
     JSAutoRealm realm(cx, program.global());
     program.builtin_exports() = JS_NewPlainObject(cx);
-    if (!program.builtin_exports() || !DefineGlobals(program.global())) {
+    if (!program.builtin_exports() || !DefineGlobals(program)) {
       return absl::ResourceExhaustedError("cannot set up the global");
     }
     JsCallResult result;

@@ -255,6 +255,22 @@ TEST(FunctionRuntime, Runtime1CodeRunsInStrictMode) {
   EXPECT_THAT(run.error_message, HasSubstr("ReferenceError"));
 }
 
+TEST(FunctionRuntime, DateIsFrozenAtTheInvocationStart) {
+  constexpr char kClock[] = R"JS(function handler(event) {
+  var start = Date.now();
+  var sum = 0;
+  for (var i = 0; i < 5000000; i++) sum += i % 7;
+  return { same: new Date().getTime() === start && Date.now() === start,
+           isDate: new Date() instanceof Date, epoch: new Date(0).getTime(),
+           recent: start > Date.UTC(2020, 0, 1), sum: sum > 0 };
+}
+)JS";
+  FunctionRun run = RunFunctionRuntimeCode(FunctionRuntime::kJs1, kClock, FunctionJson::object());
+  ASSERT_TRUE(run.ok()) << run.error_message;
+  EXPECT_EQ(run.output.dump(),
+            R"({"same":true,"isDate":true,"epoch":0,"recent":true,"sum":true})");
+}
+
 TEST(FunctionRuntime, TimersNetworkAndFilesDoNotExist) {
   FunctionRun run = RunFunctionRuntimeCode(
       FunctionRuntime::kJs2,
