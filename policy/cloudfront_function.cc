@@ -469,6 +469,14 @@ absl::StatusOr<FunctionResponse> ApplyViewerResponseResult(const FunctionJson& o
                             status_description);
 }
 
+std::string TestFunctionOutput(FunctionEventType event, const FunctionJson& output) {
+  const bool response =
+      event == FunctionEventType::kViewerResponse || (output.is_object() && output.contains("statusCode"));
+  FunctionJson wrapped = FunctionJson::object();
+  wrapped[response ? "response" : "request"] = output;
+  return wrapped.dump(-1, ' ', false, FunctionJson::error_handler_t::replace);
+}
+
 FunctionFailureAnswer AnswerForFunctionFailure(FunctionFailure failure) {
   return failure == FunctionFailure::kValidationError
              ? FunctionFailureAnswer{502, "FunctionValidationError"}

@@ -69,6 +69,10 @@ absl::StatusOr<FunctionResponse> ApplyViewerResponseResult(const FunctionJson& o
                                                            const Response& original,
                                                            absl::string_view status_description);
 
+// TestResult.FunctionOutput: the returned object under "request" or "response", the key a
+// response object (one with statusCode) or the viewer-response event takes (SPEC 15.5).
+std::string TestFunctionOutput(FunctionEventType event, const FunctionJson& output);
+
 // How a failed function answers the viewer (SPEC 15.6).
 enum class FunctionFailure {
   kExecutionError,   // threw, did not compile, exceeded its compute budget

@@ -171,6 +171,15 @@ TEST(CloudFrontFunctionResult, InvalidResultsFailValidation) {
               HasSubstr("base64"));
 }
 
+TEST(CloudFrontFunctionTestOutput, WrapsTheResultUnderRequestOrResponse) {
+  EXPECT_EQ(TestFunctionOutput(FunctionEventType::kViewerRequest, {{"uri", "/a"}}),
+            R"({"request":{"uri":"/a"}})");
+  EXPECT_EQ(TestFunctionOutput(FunctionEventType::kViewerRequest, {{"statusCode", 302}}),
+            R"({"response":{"statusCode":302}})");
+  EXPECT_EQ(TestFunctionOutput(FunctionEventType::kViewerResponse, {{"statusCode", 200}}),
+            R"({"response":{"statusCode":200}})");
+}
+
 TEST(CloudFrontFunctionFailure, ValidationIs502AndExecutionIs503) {
   EXPECT_EQ(AnswerForFunctionFailure(FunctionFailure::kValidationError).status, 502);
   EXPECT_EQ(AnswerForFunctionFailure(FunctionFailure::kExecutionError).status, 503);
