@@ -7,6 +7,8 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config
   libboost-dev libcpp-httplib-dev nlohmann-json3-dev libabsl-dev libgtest-dev libgmock-dev
   libbenchmark-dev libxxhash-dev libpugixml-dev libcli11-dev zlib1g-dev libbrotli-dev libssl-dev
+  # CloudFront Functions run on SpiderMonkey 102 (core/js_engine.cc).
+  libmozjs-102-dev
   curl python3
   # scripts/fuzz.sh: clang, and libFuzzer's runtime, which Debian 12's clang only recommends.
   clang libclang-rt-dev

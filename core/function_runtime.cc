@@ -1,0 +1,93 @@
+#include "core/function_runtime.h"
+
+#include <xxhash.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "absl/strings/str_cat.h"
+#include "core/js_engine.h"
+
+namespace edgesim::core {
+namespace {
+
+// Runtime 1.0 is a script with require(); 2.0 an ES module that may import the cloudfront module
+// and Buffer too (SPEC 15.2).
+JsProgramSpec ProgramSpec(const CloudFrontFunctionCode& function) {
+  if (function.runtime == policy::FunctionRuntime::kJs1) {
+    return {function.code, JsSourceKind::kScript, {"crypto", "querystring"}};
+  }
+  return {function.code, JsSourceKind::kModule, {"cloudfront", "crypto", "querystring", "buffer"}};
+}
+
+std::string CacheKey(const CloudFrontFunctionCode& function) {
+  return absl::StrCat(function.name, "\n", policy::FunctionRuntimeName(function.runtime), "\n",
+                      XXH3_64bits(function.code.data(), function.code.size()), "\n",
+                      function.code.size());
+}
+
+int ComputeUtilization(absl::Duration cpu_time, absl::Duration budget) {
+  if (budget <= absl::ZeroDuration()) return 100;
+  const double percent = std::ceil(absl::FDivDuration(cpu_time, budget) * 100);
+  return static_cast<int>(std::clamp(percent, 0.0, 100.0));
+}
+
+FunctionRun Failed(FunctionRunError error, std::string message) {
+  FunctionRun run;
+  run.error = error;
+  run.error_message = std::move(message);
+  return run;
+}
+
+}  // namespace
+
+policy::FunctionFailure FunctionRun::failure() const {
+  return error == FunctionRunError::kInvalidReturn ? policy::FunctionFailure::kValidationError
+                                                   : policy::FunctionFailure::kExecutionError;
+}
+
+FunctionRun RunCloudFrontFunction(const CloudFrontFunctionCode& function,
+                                  const policy::FunctionJson& event,
+                                  const FunctionRuntimeLimits& limits) {
+  const JsCallLimits call_limits{limits.compute_budget, limits.wall_limit, limits.max_log_bytes};
+  JsEngine& engine = JsEngine::ForThisThread();
+  // Compiling and the module's top level are not the invocation CloudFront's budget is about, and
+  // a large function's parse alone may take longer: they get the wall-clock cap as their budget.
+  const JsCallLimits compile_limits{limits.wall_limit, limits.wall_limit, limits.max_log_bytes};
+  absl::StatusOr<JsProgram*> program =
+      engine.Program(CacheKey(function), ProgramSpec(function), compile_limits);
+  if (!program.ok()) {
+    return Failed(absl::IsDeadlineExceeded(program.status()) ? FunctionRunError::kBudgetExceeded
+                                                             : FunctionRunError::kCompileError,
+                  std::string(program.status().message()));
+  }
+  // A viewer's bytes need not be UTF-8: replaced rather than thrown over (dump's default).
+  const std::string event_json =
+      event.dump(-1, ' ', false, policy::FunctionJson::error_handler_t::replace);
+  JsCallResult call = engine.Call(**program, event_json, call_limits);
+  FunctionRun run;
+  run.logs = std::move(call.logs);
+  run.compute_utilization = ComputeUtilization(call.cpu_time, limits.compute_budget);
+  switch (call.outcome) {
+    case JsCallResult::Outcome::kBudgetExceeded:
+      run.error = FunctionRunError::kBudgetExceeded;
+      run.error_message = std::move(call.error);
+      run.compute_utilization = 100;
+      return run;
+    case JsCallResult::Outcome::kThrew:
+      run.error = FunctionRunError::kException;
+      run.error_message = std::move(call.error);
+      return run;
+    case JsCallResult::Outcome::kReturned:
+      break;
+  }
+  run.output = policy::FunctionJson::parse(call.value_json, nullptr, /*allow_exceptions=*/false);
+  if (!run.output.is_object()) {
+    run.error = FunctionRunError::kInvalidReturn;
+    run.error_message = "The function did not return an object";
+    run.output = nullptr;
+  }
+  return run;
+}
+
+}  // namespace edgesim::core

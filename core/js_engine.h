@@ -1,0 +1,89 @@
+// js_engine.h — the embedded JavaScript engine that runs CloudFront Functions (SPEC 15).
+//
+// One engine per thread (engines never cross threads; SpiderMonkey's contexts are single-threaded),
+// one isolated global (realm) per compiled program. Programs are cached on their thread's engine
+// under a caller-chosen key, so a function compiles once per thread. Values cross the boundary as
+// JSON text, which keeps this header free of the engine's own headers: only js_engine.cc sees them.
+//
+//   JsEngine& engine = JsEngine::ForThisThread();
+//   JsProgramSpec spec{"function handler(e) { return e.request; }", JsSourceKind::kScript, {}};
+//   absl::StatusOr<JsProgram*> program = engine.Program("fn:1", spec, limits);
+//   JsCallResult result = engine.Call(**program, R"({"request":{"uri":"/"}})", limits);
+//   // result.outcome == kReturned, result.value_json == R"({"uri":"/"})"
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+
+namespace edgesim::core {
+
+// A script defines `handler` as a global (cloudfront-js-1.0); a module declares it at its top level
+// and may `import` built-in modules (cloudfront-js-2.0).
+enum class JsSourceKind { kScript, kModule };
+
+struct JsProgramSpec {
+  std::string source;
+  JsSourceKind kind = JsSourceKind::kScript;
+  // Built-in modules the program may load with `require(name)` or `import x from 'name'`, among
+  // "cloudfront", "crypto", "querystring", "buffer".
+  std::vector<std::string> builtin_modules;
+};
+
+struct JsCallLimits {
+  // Thread CPU time one call (or a module's top-level evaluation) may use; past it the engine
+  // stops the script, which cannot catch that.
+  absl::Duration cpu_budget = absl::Milliseconds(1);
+  // Wall-clock cap on top of the CPU budget, so that a descheduled thread still ends its call.
+  absl::Duration wall_limit = absl::Seconds(1);
+  // Bytes of console.log output kept per call; later lines are dropped.
+  size_t max_log_bytes = 10 * 1024;
+};
+
+struct JsCallResult {
+  enum class Outcome { kReturned, kThrew, kBudgetExceeded };
+  Outcome outcome = Outcome::kReturned;
+  // kReturned: the handler's value as JSON (a promise is awaited first); empty for undefined.
+  std::string value_json;
+  // kThrew: the exception as text, e.g. "Error: boom" or "SyntaxError: ... (line 3)".
+  std::string error;
+  std::vector<std::string> logs;
+  bool logs_truncated = false;
+  absl::Duration cpu_time;
+};
+
+class JsProgram;
+
+class JsEngine {
+ public:
+  // This thread's engine, created on first use and destroyed when the thread ends.
+  static JsEngine& ForThisThread();
+
+  JsEngine(const JsEngine&) = delete;
+  JsEngine& operator=(const JsEngine&) = delete;
+  ~JsEngine();
+
+  // The program cached under `key`, compiling and evaluating `spec` on a miss (within `limits`).
+  // A program that fails to compile stays cached as its error (one stopped by the budget does
+  // not: the next request tries again). The pointer is valid until the next Program() call on
+  // this thread (the cache is bounded and may evict).
+  absl::StatusOr<JsProgram*> Program(absl::string_view key, const JsProgramSpec& spec,
+                                     const JsCallLimits& limits);
+  // Calls the program's handler with the event parsed from `event_json`.
+  JsCallResult Call(JsProgram& program, absl::string_view event_json, const JsCallLimits& limits);
+
+  // Programs compiled and kept on this thread's engine.
+  size_t cached_programs() const;
+
+ private:
+  struct Impl;
+  JsEngine();
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace edgesim::core

@@ -1,0 +1,144 @@
+#include "core/js_engine.h"
+
+#include <string>
+#include <thread>
+
+#include "gtest/gtest.h"
+
+namespace edgesim::core {
+namespace {
+
+JsCallLimits JsEngineTestLimits() {
+  JsCallLimits limits;
+  limits.cpu_budget = absl::Milliseconds(200);
+  limits.wall_limit = absl::Seconds(20);
+  return limits;
+}
+
+JsCallResult RunJsEngineProgram(absl::string_view key, const JsProgramSpec& spec,
+                                absl::string_view event_json) {
+  JsEngine& engine = JsEngine::ForThisThread();
+  absl::StatusOr<JsProgram*> program = engine.Program(key, spec, JsEngineTestLimits());
+  EXPECT_TRUE(program.ok()) << program.status();
+  if (!program.ok()) return {};
+  return engine.Call(**program, event_json, JsEngineTestLimits());
+}
+
+TEST(JsEngine, ScriptHandlerGetsTheEventAndItsValueComesBackAsJson) {
+  JsProgramSpec spec{"function handler(e) { return {uri: e.request.uri + 'x', n: 1}; }",
+                     JsSourceKind::kScript, {}};
+  JsCallResult result = RunJsEngineProgram("engine:script", spec, R"({"request":{"uri":"/a"}})");
+  EXPECT_EQ(result.outcome, JsCallResult::Outcome::kReturned);
+  EXPECT_EQ(result.value_json, R"({"uri":"/ax","n":1})");
+}
+
+TEST(JsEngine, ModuleImportsBuiltinsAndAwaits) {
+  JsProgramSpec spec{R"JS(import qs from 'querystring';
+import crypto from 'crypto';
+async function handler(e) {
+  const v = await Promise.resolve(qs.parse('b=2&a=1&a=3'));
+  return {q: qs.stringify(v), h: crypto.createHash('sha256').update('abc').digest('hex')};
+}
+)JS",
+                     JsSourceKind::kModule,
+                     {"querystring", "crypto"}};
+  JsCallResult result = RunJsEngineProgram("engine:module", spec, "{}");
+  ASSERT_EQ(result.outcome, JsCallResult::Outcome::kReturned) << result.error;
+  EXPECT_EQ(result.value_json,
+            R"({"q":"b=2&a=1&a=3","h":"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"})");
+}
+
+TEST(JsEngine, ModuleOutsideTheAllowedBuiltinsDoesNotCompile) {
+  JsProgramSpec spec{"import cf from 'cloudfront';\nfunction handler(e) { return e; }\n",
+                     JsSourceKind::kModule,
+                     {"crypto"}};
+  absl::StatusOr<JsProgram*> program =
+      JsEngine::ForThisThread().Program("engine:nomodule", spec, JsEngineTestLimits());
+  ASSERT_FALSE(program.ok());
+  EXPECT_NE(program.status().message().find("Cannot find module 'cloudfront'"), std::string::npos)
+      << program.status();
+}
+
+TEST(JsEngine, HmacAndBase64MatchKnownVectors) {
+  // RFC 4231 test case 2 (key "Jefe").
+  JsProgramSpec spec{R"JS(var crypto = require('crypto');
+function handler(e) {
+  return [crypto.createHmac('sha256', 'Jefe').update('what do ya want for nothing?').digest('hex'),
+          crypto.createHash('md5').update('').digest('base64'),
+          crypto.createHash('sha1').update('abc').digest('base64url')];
+}
+)JS",
+                     JsSourceKind::kScript,
+                     {"crypto"}};
+  JsCallResult result = RunJsEngineProgram("engine:hmac", spec, "{}");
+  ASSERT_EQ(result.outcome, JsCallResult::Outcome::kReturned) << result.error;
+  EXPECT_EQ(result.value_json,
+            R"(["5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843",)"
+            R"("1B2M2Y8AsgTpgAmY7PhCfg==","qZk-NkcGgWq6PiVxeFDCbJzQ2J0"])");
+}
+
+TEST(JsEngine, EvalAndFunctionConstructorAreRefused) {
+  for (const char* code : {"function handler(e) { return eval('1+1'); }",
+                           "function handler(e) { return new Function('return 1')(); }"}) {
+    JsProgramSpec spec{code, JsSourceKind::kScript, {}};
+    JsCallResult result = RunJsEngineProgram(code, spec, "{}");
+    EXPECT_EQ(result.outcome, JsCallResult::Outcome::kThrew);
+    EXPECT_NE(result.error.find("EvalError"), std::string::npos) << result.error;
+  }
+}
+
+TEST(JsEngine, EndlessLoopStopsAtTheBudgetAndTheEngineStaysUsable) {
+  JsEngine& engine = JsEngine::ForThisThread();
+  JsCallLimits limits = JsEngineTestLimits();
+  limits.cpu_budget = absl::Milliseconds(5);
+  JsProgramSpec loop{"async function handler(e) { await 0; while (true) {} }",
+                     JsSourceKind::kScript, {}};
+  absl::StatusOr<JsProgram*> program = engine.Program("engine:loop", loop, limits);
+  ASSERT_TRUE(program.ok()) << program.status();
+  JsCallResult stopped = engine.Call(**program, "{}", limits);
+  EXPECT_EQ(stopped.outcome, JsCallResult::Outcome::kBudgetExceeded);
+  EXPECT_GE(stopped.cpu_time, limits.cpu_budget);
+
+  JsProgramSpec echo{"function handler(e) { return e; }", JsSourceKind::kScript, {}};
+  EXPECT_EQ(RunJsEngineProgram("engine:after-loop", echo, "[1]").value_json, "[1]");
+}
+
+TEST(JsEngine, ModuleTopLevelLoopStopsAndIsNotCached) {
+  JsEngine& engine = JsEngine::ForThisThread();
+  JsCallLimits limits = JsEngineTestLimits();
+  limits.cpu_budget = absl::Milliseconds(5);
+  JsProgramSpec spec{"while (true) {}\nfunction handler(e) { return e; }", JsSourceKind::kModule, {}};
+  const size_t cached = engine.cached_programs();
+  absl::StatusOr<JsProgram*> program = engine.Program("engine:top-level-loop", spec, limits);
+  EXPECT_TRUE(absl::IsDeadlineExceeded(program.status())) << program.status();
+  EXPECT_EQ(engine.cached_programs(), cached);
+}
+
+TEST(JsEngine, ConsoleLogLinesAreKeptUpToTheByteLimit) {
+  JsEngine& engine = JsEngine::ForThisThread();
+  JsCallLimits limits = JsEngineTestLimits();
+  limits.max_log_bytes = 10;
+  JsProgramSpec spec{"function handler(e) { console.log('abc', 1); console.log('defghijk'); }",
+                     JsSourceKind::kScript, {}};
+  absl::StatusOr<JsProgram*> program = engine.Program("engine:log", spec, limits);
+  ASSERT_TRUE(program.ok());
+  JsCallResult result = engine.Call(**program, "{}", limits);
+  EXPECT_EQ(result.logs, std::vector<std::string>{"abc 1"});
+  EXPECT_TRUE(result.logs_truncated);
+  EXPECT_EQ(result.value_json, "");
+}
+
+TEST(JsEngine, EachThreadHasItsOwnEngineAndPrograms) {
+  JsProgramSpec spec{"var calls = 0; function handler(e) { return ++calls; }",
+                     JsSourceKind::kScript, {}};
+  RunJsEngineProgram("engine:per-thread", spec, "{}");
+  std::string other_thread_value;
+  std::thread([&] {
+    other_thread_value = RunJsEngineProgram("engine:per-thread", spec, "{}").value_json;
+  }).join();
+  EXPECT_EQ(other_thread_value, "1");
+  EXPECT_EQ(RunJsEngineProgram("engine:per-thread", spec, "{}").value_json, "2");
+}
+
+}  // namespace
+}  // namespace edgesim::core
