@@ -49,6 +49,15 @@ policy::FunctionFailure FunctionRun::failure() const {
 FunctionRun RunCloudFrontFunction(const CloudFrontFunctionCode& function,
                                   const policy::FunctionJson& event,
                                   const FunctionRuntimeLimits& limits) {
+  return RunCloudFrontFunction(
+      function, [&](policy::FunctionValueVisitor& v) { policy::VisitFunctionJson(event, v); },
+      limits);
+}
+
+FunctionRun RunCloudFrontFunction(
+    const CloudFrontFunctionCode& function,
+    absl::FunctionRef<void(policy::FunctionValueVisitor&)> write_event,
+    const FunctionRuntimeLimits& limits) {
   const JsCallLimits call_limits{limits.compute_budget, limits.wall_limit, limits.max_log_bytes};
   JsEngine& engine = JsEngine::ForThisThread();
   // Compiling and the module's top level are not the invocation CloudFront's budget is about, and
@@ -61,10 +70,8 @@ FunctionRun RunCloudFrontFunction(const CloudFrontFunctionCode& function,
                                                              : FunctionRunError::kCompileError,
                   std::string(program.status().message()));
   }
-  // A viewer's bytes need not be UTF-8: replaced rather than thrown over (dump's default).
-  const std::string event_json =
-      event.dump(-1, ' ', false, policy::FunctionJson::error_handler_t::replace);
-  JsCallResult call = engine.Call(**program, event_json, call_limits);
+  policy::FunctionJsonBuilder output;
+  JsCallResult call = engine.Call(**program, write_event, output, call_limits);
   FunctionRun run;
   run.logs = std::move(call.logs);
   run.compute_utilization = ComputeUtilization(call.cpu_time, limits.compute_budget);
@@ -81,8 +88,8 @@ FunctionRun RunCloudFrontFunction(const CloudFrontFunctionCode& function,
     case JsCallResult::Outcome::kReturned:
       break;
   }
-  run.output = policy::FunctionJson::parse(call.value_json, nullptr, /*allow_exceptions=*/false);
-  if (!run.output.is_object()) {
+  run.output = output.Take();
+  if (call.value_not_unicode || !run.output.is_object()) {
     run.error = FunctionRunError::kInvalidReturn;
     run.error_message = "The function did not return an object";
     run.output = nullptr;

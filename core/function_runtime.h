@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/time/time.h"
 #include "policy/cloudfront_function.h"
 
@@ -62,6 +63,11 @@ struct FunctionRun {
 
 FunctionRun RunCloudFrontFunction(const CloudFrontFunctionCode& function,
                                   const policy::FunctionJson& event,
+                                  const FunctionRuntimeLimits& limits);
+// The same run with the event written by `write_event` (policy::VisitViewerRequestEvent, say),
+// which builds it directly as the engine's objects: no FunctionJson or JSON text on the way in.
+FunctionRun RunCloudFrontFunction(const CloudFrontFunctionCode& function,
+                                  absl::FunctionRef<void(policy::FunctionValueVisitor&)> write_event,
                                   const FunctionRuntimeLimits& limits);
 
 }  // namespace edgesim::core

@@ -15,6 +15,7 @@
 #include <js/ContextOptions.h>
 #include <js/Conversions.h>
 #include <js/Exception.h>
+#include <js/Array.h>
 #include <js/Initialization.h>
 #include <js/Interrupt.h>
 #include <js/JSON.h>
@@ -22,6 +23,7 @@
 #include <js/Promise.h>
 #include <js/PropertyAndElement.h>
 #include <js/SourceText.h>
+#include <js/String.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <time.h>
@@ -326,6 +328,273 @@ bool AppendUtf16(const char16_t* buf, uint32_t len, void* data) {
   return true;
 }
 
+// Builds the visited value as the engine's own objects, as JS_ParseJSON would from its JSON text:
+// plain objects and arrays whose members are writable, enumerable and configurable.
+class JsValueBuilder final : public policy::FunctionValueVisitor {
+ public:
+  explicit JsValueBuilder(JSContext* cx) : cx_(cx), root_(cx), open_(cx), key_(cx) {}
+
+  void Null() override { PutValue(JS::NullValue()); }
+  void Bool(bool value) override { PutValue(JS::BooleanValue(value)); }
+  void Number(double value) override { PutValue(JS::NumberValue(value)); }
+  void String(absl::string_view utf8) override {
+    JSString* s = NewString(utf8);
+    if (s == nullptr) {
+      ok_ = false;
+      return;
+    }
+    PutValue(JS::StringValue(s));
+  }
+  void BeginObject() override { Open(JS_NewPlainObject(cx_), kObject); }
+  void BeginArray() override { Open(JS::NewArrayObject(cx_, 0), 0); }
+  void Key(absl::string_view utf8) override {
+    if (!ok_) return;
+    JS::RootedString s(cx_, NewString(utf8));
+    ok_ = s && JS_StringToId(cx_, s, &key_);
+  }
+  void EndObject() override { Close(); }
+  void EndArray() override { Close(); }
+
+  // The value, or false with the engine's exception pending (out of memory, or text that is not
+  // UTF-8).
+  bool Take(JS::MutableHandleValue value) {
+    if (!ok_) return false;
+    value.set(root_);
+    return true;
+  }
+
+ private:
+  JSString* NewString(absl::string_view text) {
+    const absl::string_view utf8 = policy::ReplaceBadUtf8(text, scratch_);
+    return utf8.data() == text.data()  // ASCII: Latin-1 is cheaper to make
+               ? JS_NewStringCopyN(cx_, utf8.data(), utf8.size())
+               : JS_NewStringCopyUTF8N(cx_, JS::UTF8Chars(utf8.data(), utf8.size()));
+  }
+  // next_index_'s entry for an object.
+  static constexpr int64_t kObject = -1;
+
+  void Open(JSObject* container, int64_t first_index) {
+    if (container == nullptr) {
+      ok_ = false;
+      return;
+    }
+    JS::RootedValue v(cx_, JS::ObjectValue(*container));
+    Put(v);
+    if (!ok_ || !open_.append(v)) {
+      ok_ = false;
+      return;
+    }
+    next_index_.push_back(first_index);
+  }
+  void Close() {
+    if (!ok_) return;
+    open_.popBack();
+    next_index_.pop_back();
+  }
+  void Put(JS::HandleValue v) {
+    if (!ok_) return;
+    if (open_.empty()) {
+      root_.set(v);
+      return;
+    }
+    JS::RootedObject parent(cx_, &open_.back().toObject());
+    int64_t& index = next_index_.back();
+    ok_ = index == kObject
+              ? JS_DefinePropertyById(cx_, parent, key_, v, JSPROP_ENUMERATE)
+              : JS_DefineElement(cx_, parent, static_cast<uint32_t>(index++), v, JSPROP_ENUMERATE);
+  }
+  void PutValue(const JS::Value& v) {
+    JS::RootedValue rooted(cx_, v);
+    Put(rooted);
+  }
+  JSContext* cx_;
+  bool ok_ = true;
+  JS::RootedValue root_;
+  JS::RootedValueVector open_;
+  std::string scratch_;
+  // Per open container: an array's next index, or kObject (its next member is `key_`).
+  std::vector<int64_t> next_index_;
+  JS::RootedId key_;
+};
+
+// Reads the handler's value as JSON.stringify would see it. The reader records it first, so that a
+// value it leaves to JSON.stringify (a toJSON method, a Date, a Map, a proxy, a BigInt, a cycle)
+// can start over from its JSON text with nothing half visited.
+class JsValueReader {
+ public:
+  enum class Outcome { kRead, kThrew, kNeedsStringify, kNotUnicode };
+
+  explicit JsValueReader(JSContext* cx) : cx_(cx) {}
+
+  // `parsed`: the value is JSON.parse's, so plain and acyclic; it is read to any depth JSON.stringify
+  // wrote (up to kMaxParsedDepth, which keeps this recursion's stack bounded).
+  Outcome Read(JS::HandleValue value, bool parsed) {
+    tokens_.clear();
+    text_.clear();
+    max_depth_ = parsed ? kMaxParsedDepth : kMaxDepth;
+    return Value(value, 0);
+  }
+
+  void Replay(policy::FunctionValueVisitor& visitor) const {
+    for (const Token& t : tokens_) {
+      const absl::string_view text(text_.data() + t.offset, t.size);
+      switch (t.op) {
+        case Op::kNull: visitor.Null(); break;
+        case Op::kFalse: visitor.Bool(false); break;
+        case Op::kTrue: visitor.Bool(true); break;
+        case Op::kNumber: visitor.Number(t.number); break;
+        case Op::kString: visitor.String(text); break;
+        case Op::kKey: visitor.Key(text); break;
+        case Op::kBeginObject: visitor.BeginObject(); break;
+        case Op::kEndObject: visitor.EndObject(); break;
+        case Op::kBeginArray: visitor.BeginArray(); break;
+        case Op::kEndArray: visitor.EndArray(); break;
+      }
+    }
+  }
+
+  // JSON.stringify leaves these out of an object and writes null for them in an array.
+  static bool HasNoJsonForm(const JS::Value& v) {
+    return v.isUndefined() || v.isSymbol() || (v.isObject() && JS::IsCallable(&v.toObject()));
+  }
+
+ private:
+  enum class Op : uint8_t {
+    kNull, kFalse, kTrue, kNumber, kString, kKey, kBeginObject, kEndObject, kBeginArray, kEndArray
+  };
+  struct Token {
+    Op op;
+    double number = 0;
+    size_t offset = 0;
+    size_t size = 0;
+  };
+  // Deeper than this, JSON.stringify itself takes over (and throws on a cycle, as before).
+  static constexpr int kMaxDepth = 64;
+  static constexpr int kMaxParsedDepth = 1000;
+
+  void Push(Op op, double number = 0) { tokens_.push_back({op, number, 0, 0}); }
+
+  Outcome Value(JS::HandleValue v, int depth) {
+    if (v.isString()) return Text(v.toString(), Op::kString);
+    if (v.isNumber()) {
+      Push(Op::kNumber, v.toNumber());
+      return Outcome::kRead;
+    }
+    if (v.isBoolean()) {
+      Push(v.toBoolean() ? Op::kTrue : Op::kFalse);
+      return Outcome::kRead;
+    }
+    if (v.isNull()) {
+      Push(Op::kNull);
+      return Outcome::kRead;
+    }
+    if (depth >= kMaxParsedDepth) {
+      JS_ReportErrorASCII(cx_, "The function's value is nested too deeply");
+      return Outcome::kThrew;
+    }
+    if (!v.isObject() || depth >= max_depth_) return Outcome::kNeedsStringify;  // BigInt, depth
+    JS::RootedObject obj(cx_, &v.toObject());
+    const char* class_name = JS::GetClass(obj)->name;
+    const bool is_array = std::strcmp(class_name, "Array") == 0;
+    bool has_to_json = false;
+    if ((!is_array && std::strcmp(class_name, "Object") != 0) ||
+        !JS_HasProperty(cx_, obj, "toJSON", &has_to_json) || has_to_json) {
+      return JS_IsExceptionPending(cx_) ? Outcome::kThrew : Outcome::kNeedsStringify;
+    }
+    return is_array ? Array(obj, depth) : Object(obj, depth);
+  }
+
+  Outcome Array(JS::HandleObject obj, int depth) {
+    uint32_t length = 0;
+    if (!JS::GetArrayLength(cx_, obj, &length)) return Outcome::kThrew;
+    Push(Op::kBeginArray);
+    JS::RootedValue item(cx_);
+    for (uint32_t i = 0; i < length; ++i) {
+      if (!JS_GetElement(cx_, obj, i, &item)) return Outcome::kThrew;
+      if (HasNoJsonForm(item)) item.setNull();
+      if (Outcome o = Value(item, depth + 1); o != Outcome::kRead) return o;
+    }
+    Push(Op::kEndArray);
+    return Outcome::kRead;
+  }
+
+  Outcome Object(JS::HandleObject obj, int depth) {
+    JS::Rooted<JS::IdVector> ids(cx_, JS::IdVector(cx_));
+    if (!JS_Enumerate(cx_, obj, &ids)) return Outcome::kThrew;
+    Push(Op::kBeginObject);
+    JS::RootedValue member(cx_);
+    for (size_t i = 0; i < ids.length(); ++i) {
+      if (!JS_GetPropertyById(cx_, obj, ids[i], &member)) return Outcome::kThrew;
+      if (HasNoJsonForm(member)) continue;
+      if (Outcome o = Key(ids[i]); o != Outcome::kRead) return o;
+      if (Outcome o = Value(member, depth + 1); o != Outcome::kRead) return o;
+    }
+    Push(Op::kEndObject);
+    return Outcome::kRead;
+  }
+
+  Outcome Key(JS::HandleId id) {
+    if (id.isString()) return Text(id.toString(), Op::kKey);
+    if (!id.isInt()) return Outcome::kNeedsStringify;  // JS_Enumerate gives no symbols
+    const size_t offset = text_.size();
+    absl::StrAppend(&text_, id.toInt());
+    tokens_.push_back({Op::kKey, 0, offset, text_.size() - offset});
+    return Outcome::kRead;
+  }
+
+  // Appends the string as UTF-8; a lone surrogate has no UTF-8 (nor a JSON text that reads back).
+  Outcome Text(JSString* str, Op op) {
+    JS::RootedString rooted(cx_, str);
+    JSLinearString* linear = JS_EnsureLinearString(cx_, rooted);
+    if (linear == nullptr) return Outcome::kThrew;
+    const size_t offset = text_.size();
+    JS::AutoCheckCannotGC nogc;
+    const size_t length = JS::GetLinearStringLength(linear);
+    if (JS::LinearStringHasLatin1Chars(linear)) {
+      const JS::Latin1Char* chars = JS::GetLatin1LinearStringChars(nogc, linear);
+      for (size_t i = 0; i < length; ++i) AppendUtf8(chars[i]);
+    } else {
+      const char16_t* chars = JS::GetTwoByteLinearStringChars(nogc, linear);
+      for (size_t i = 0; i < length; ++i) {
+        char32_t c = chars[i];
+        if (c >= 0xD800 && c <= 0xDFFF) {
+          if (c > 0xDBFF || i + 1 == length || chars[i + 1] < 0xDC00 || chars[i + 1] > 0xDFFF) {
+            return Outcome::kNotUnicode;
+          }
+          c = 0x10000 + ((c - 0xD800) << 10) + (chars[++i] - 0xDC00);
+        }
+        AppendUtf8(c);
+      }
+    }
+    tokens_.push_back({op, 0, offset, text_.size() - offset});
+    return Outcome::kRead;
+  }
+
+  void AppendUtf8(char32_t c) {
+    if (c < 0x80) {
+      text_.push_back(static_cast<char>(c));
+    } else if (c < 0x800) {
+      text_.push_back(static_cast<char>(0xC0 | (c >> 6)));
+      text_.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+    } else if (c < 0x10000) {
+      text_.push_back(static_cast<char>(0xE0 | (c >> 12)));
+      text_.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
+      text_.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+    } else {
+      text_.push_back(static_cast<char>(0xF0 | (c >> 18)));
+      text_.push_back(static_cast<char>(0x80 | ((c >> 12) & 0x3F)));
+      text_.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
+      text_.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+    }
+  }
+
+  JSContext* cx_;
+  int max_depth_ = kMaxDepth;
+  std::vector<Token> tokens_;
+  // Every string and key of the value, back to back; tokens point into it.
+  std::string text_;
+};
+
 // Watches one engine's calls from its own thread. The hot path stores two atomics; the thread
 // parks on a condition variable while no call has run for a while, so an idle server costs nothing.
 class Watchdog {
@@ -434,6 +703,8 @@ struct JsEngine::Impl {
   bool budget_exceeded = false;
   JsCallResult* sink = nullptr;
   size_t log_bytes = 0;
+  // Reused by every call, so its buffers stay allocated.
+  JsValueReader reader{nullptr};
   // Most recently used first; the map points into the list.
   std::list<std::pair<std::string, std::unique_ptr<JsProgram>>> programs;
   absl::flat_hash_map<std::string, decltype(programs)::iterator> by_key;
@@ -444,6 +715,7 @@ struct JsEngine::Impl {
     InitEngineOnce();
     cx = JS_NewContext(JS::DefaultHeapMaxBytes);
     if (!cx) std::abort();
+    reader = JsValueReader(cx);
     // The shell's order: job queue, then self-hosted code, before any global exists.
     if (!js::UseInternalJobQueues(cx) || !JS::InitSelfHostedCode(cx)) std::abort();
     JS_SetContextPrivate(cx, this);
@@ -758,33 +1030,77 @@ struct JsEngine::Impl {
     return absl::OkStatus();
   }
 
-  void Invoke(JsProgram& program, absl::string_view event_json, JsCallResult& result) {
+  // One budgeted call of the handler with the event `make_event` builds; `take_value` gets what it
+  // returned (unless undefined). Either returns false with the exception pending.
+  template <typename MakeEvent, typename TakeValue>
+  JsCallResult Call(JsProgram& program, const JsCallLimits& limits, MakeEvent make_event,
+                    TakeValue take_value) {
+    JsCallResult result;
+    Budgeted(program, limits, result,
+             [&] { Invoke(program, result, make_event, take_value); });
+    return result;
+  }
+
+  template <typename MakeEvent, typename TakeValue>
+  void Invoke(JsProgram& program, JsCallResult& result, MakeEvent& make_event,
+              TakeValue& take_value) {
     JSAutoRealm realm(cx, program.global());
-    JS::RootedString event_text(cx);
     JS::RootedValueArray<1> args(cx);
-    if (!Utf8ToJsString(cx, event_json, &event_text) || !JS_ParseJSON(cx, event_text, args[0])) {
+    if (!make_event(args[0])) {
       Fail(result);
       return;
     }
     JS::RootedValue handler(cx, program.handler());
     JS::RootedValue rval(cx);
-    std::u16string json;
     if (!JS_CallFunctionValue(cx, nullptr, handler, args, &rval) || !Settle(&rval)) {
       Fail(result);
       return;
     }
     if (rval.isUndefined()) return;  // JS_Stringify would write "null"
-    if (!JS_Stringify(cx, &rval, nullptr, JS::UndefinedHandleValue, AppendUtf16, &json)) {
-      Fail(result);
-      return;
-    }
+    if (!take_value(&rval, result)) Fail(result);
+  }
+
+  // JSON.stringify's text of `value`; empty when it has none (a function, a toJSON giving
+  // undefined).
+  bool Stringify(JS::MutableHandleValue value, std::u16string& json) {
+    return JS_Stringify(cx, value, nullptr, JS::UndefinedHandleValue, AppendUtf16, &json);
+  }
+
+  bool TakeJsonText(JS::MutableHandleValue value, JsCallResult& result) {
+    std::u16string json;
+    if (!Stringify(value, json)) return false;
     JS::RootedString json_str(cx, JS_NewUCStringCopyN(cx, json.data(), json.size()));
     JS::UniqueChars utf8 = json_str ? JS_EncodeStringToUTF8(cx, json_str) : nullptr;
-    if (!utf8) {
-      Fail(result);
-      return;
-    }
+    if (!utf8) return false;
     result.value_json = utf8.get();
+    return true;
+  }
+
+  // Visits `value` into `visitor`, straight from the engine's objects; what the reader leaves to
+  // JSON.stringify goes through its text, parsed back into plain objects.
+  bool TakeVisited(JS::MutableHandleValue value, policy::FunctionValueVisitor& visitor,
+                   JsCallResult& result) {
+    JsValueReader::Outcome read = reader.Read(value, /*parsed=*/false);
+    if (read == JsValueReader::Outcome::kNeedsStringify) {
+      std::u16string json;
+      if (!Stringify(value, json)) return false;
+      if (json.empty()) return true;  // nothing to visit: not an object
+      JS::RootedValue parsed(cx);
+      if (!JS_ParseJSON(cx, json.data(), static_cast<uint32_t>(json.size()), &parsed)) return false;
+      read = reader.Read(parsed, /*parsed=*/true);
+    }
+    switch (read) {
+      case JsValueReader::Outcome::kRead:
+        reader.Replay(visitor);
+        return true;
+      case JsValueReader::Outcome::kNotUnicode:
+        result.value_not_unicode = true;
+        return true;
+      case JsValueReader::Outcome::kThrew:
+      case JsValueReader::Outcome::kNeedsStringify:  // parsed JSON is plain: cannot happen
+        return false;
+    }
+    return false;
   }
 };
 
@@ -826,9 +1142,32 @@ absl::StatusOr<JsProgram*> JsEngine::Program(absl::string_view key, const JsProg
 
 JsCallResult JsEngine::Call(JsProgram& program, absl::string_view event_json,
                             const JsCallLimits& limits) {
-  JsCallResult result;
-  impl_->Budgeted(program, limits, result, [&] { impl_->Invoke(program, event_json, result); });
-  return result;
+  Impl& impl = *impl_;
+  return impl.Call(
+      program, limits,
+      [&](JS::MutableHandleValue event) {
+        JS::RootedString text(impl.cx);
+        return Utf8ToJsString(impl.cx, event_json, &text) && JS_ParseJSON(impl.cx, text, event);
+      },
+      [&](JS::MutableHandleValue value, JsCallResult& result) {
+        return impl.TakeJsonText(value, result);
+      });
+}
+
+JsCallResult JsEngine::Call(JsProgram& program,
+                            absl::FunctionRef<void(policy::FunctionValueVisitor&)> write_event,
+                            policy::FunctionValueVisitor& value, const JsCallLimits& limits) {
+  Impl& impl = *impl_;
+  return impl.Call(
+      program, limits,
+      [&](JS::MutableHandleValue event) {
+        JsValueBuilder builder(impl.cx);
+        write_event(builder);
+        return builder.Take(event);
+      },
+      [&](JS::MutableHandleValue returned, JsCallResult& result) {
+        return impl.TakeVisited(returned, value, result);
+      });
 }
 
 }  // namespace edgesim::core

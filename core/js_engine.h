@@ -3,13 +3,16 @@
 // One engine per thread (engines never cross threads; SpiderMonkey's contexts are single-threaded),
 // one isolated global (realm) per compiled program. Programs are cached on their thread's engine
 // under a caller-chosen key, so a function compiles once per thread. Values cross the boundary as
-// JSON text, which keeps this header free of the engine's own headers: only js_engine.cc sees them.
+// JSON text, or (the fast way) as policy::FunctionValueVisitor events that build the engine's own
+// objects directly; either keeps this header free of the engine's headers: only js_engine.cc sees
+// them.
 //
 //   JsEngine& engine = JsEngine::ForThisThread();
 //   JsProgramSpec spec{"function handler(e) { return e.request; }", JsSourceKind::kScript, {}};
 //   absl::StatusOr<JsProgram*> program = engine.Program("fn:1", spec, limits);
 //   JsCallResult result = engine.Call(**program, R"({"request":{"uri":"/"}})", limits);
 //   // result.outcome == kReturned, result.value_json == R"({"uri":"/"})"
+//   JsCallResult fast = engine.Call(**program, write_event, builder, limits);  // no JSON text
 #pragma once
 
 #include <cstddef>
@@ -19,7 +22,9 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/functional/function_ref.h"
 #include "absl/time/time.h"
+#include "policy/function_value.h"
 
 namespace edgesim::core {
 
@@ -49,7 +54,11 @@ struct JsCallResult {
   enum class Outcome { kReturned, kThrew, kBudgetExceeded };
   Outcome outcome = Outcome::kReturned;
   // kReturned: the handler's value as JSON (a promise is awaited first); empty for undefined.
+  // The visitor form of Call() leaves it empty and visits the value instead.
   std::string value_json;
+  // kReturned, visitor form: the value has a string that is not Unicode (a lone surrogate), which
+  // its JSON text cannot carry either; what was visited is to be dropped.
+  bool value_not_unicode = false;
   // kThrew: the exception as text, e.g. "Error: boom" or "SyntaxError: ... (line 3)".
   std::string error;
   std::vector<std::string> logs;
@@ -76,6 +85,12 @@ class JsEngine {
                                      const JsCallLimits& limits);
   // Calls the program's handler with the event parsed from `event_json`.
   JsCallResult Call(JsProgram& program, absl::string_view event_json, const JsCallLimits& limits);
+  // The same call, without JSON text: `write_event` visits the event, which is built directly as
+  // the engine's objects, and the handler's value (unless undefined) is visited into `value` as
+  // JSON.stringify would see it (members whose value is undefined or a function are left out).
+  JsCallResult Call(JsProgram& program,
+                    absl::FunctionRef<void(policy::FunctionValueVisitor&)> write_event,
+                    policy::FunctionValueVisitor& value, const JsCallLimits& limits);
 
   // Programs compiled and kept on this thread's engine.
   size_t cached_programs() const;

@@ -121,17 +121,21 @@ EventFields CookieFields(const Headers& headers, FieldKind kind) {
   return fields;
 }
 
-FunctionJson EventItem(absl::string_view value, FieldKind kind) {
-  FunctionJson item = FunctionJson::object();
+void VisitMember(absl::string_view key, absl::string_view value, FunctionValueVisitor& v) {
+  v.Key(key);
+  v.String(value);
+}
+
+// The members of one `{value[, attributes]}` item.
+void VisitItemMembers(absl::string_view value, FieldKind kind, FunctionValueVisitor& v) {
   if (kind == FieldKind::kPlain) {
-    item["value"] = value;
-    return item;
+    VisitMember("value", value, v);
+    return;
   }
   std::pair<absl::string_view, absl::string_view> parts = absl::StrSplit(value, absl::MaxSplits(';', 1));
-  item["value"] = absl::StripTrailingAsciiWhitespace(parts.first);
+  VisitMember("value", absl::StripTrailingAsciiWhitespace(parts.first), v);
   absl::string_view attributes = absl::StripAsciiWhitespace(parts.second);
-  if (!attributes.empty()) item["attributes"] = attributes;
-  return item;
+  if (!attributes.empty()) VisitMember("attributes", attributes, v);
 }
 
 // Groups fields by event name, in first-occurrence order (SPEC 15.3: multiValue only for repeats).
@@ -149,18 +153,25 @@ std::vector<std::pair<std::string, std::vector<const EventField*>>> Grouped(cons
   return groups;
 }
 
-FunctionJson EventObject(const EventFields& fields, FieldKind kind) {
-  FunctionJson object = FunctionJson::object();
+void VisitEventObject(const EventFields& fields, FieldKind kind, FunctionValueVisitor& v) {
+  v.BeginObject();
   for (const auto& [name, group] : Grouped(fields)) {
-    FunctionJson entry = EventItem(group.front()->value, kind);
+    v.Key(name);
+    v.BeginObject();
+    VisitItemMembers(group.front()->value, kind, v);
     if (group.size() > 1) {
-      FunctionJson all = FunctionJson::array();
-      for (const EventField* f : group) all.push_back(EventItem(f->value, kind));
-      entry["multiValue"] = std::move(all);
+      v.Key("multiValue");
+      v.BeginArray();
+      for (const EventField* f : group) {
+        v.BeginObject();
+        VisitItemMembers(f->value, kind, v);
+        v.EndObject();
+      }
+      v.EndArray();
     }
-    object[name] = std::move(entry);
+    v.EndObject();
   }
-  return object;
+  v.EndObject();
 }
 
 absl::Status Invalid(absl::string_view what) {
@@ -377,26 +388,35 @@ absl::StatusOr<FunctionResponse> ResponseFromObject(const FunctionJson& output,
   return response;
 }
 
-FunctionJson EventEnvelope(const FunctionEventContext& context, FunctionEventType type,
-                           const Request& request) {
-  FunctionJson ctx = FunctionJson::object();
+// The event's members up to its request; the object is left open for a response.
+void VisitEventUpToRequest(const FunctionEventContext& context, FunctionEventType type,
+                           const Request& request, FunctionValueVisitor& v) {
+  v.BeginObject();
+  VisitMember("version", "1.0", v);
+  v.Key("context");
+  v.BeginObject();
   if (!context.distribution_domain_name.empty()) {
-    ctx["distributionDomainName"] = context.distribution_domain_name;
+    VisitMember("distributionDomainName", context.distribution_domain_name, v);
   }
-  if (!context.distribution_id.empty()) ctx["distributionId"] = context.distribution_id;
-  ctx["eventType"] = FunctionEventTypeName(type);
-  if (!context.request_id.empty()) ctx["requestId"] = context.request_id;
-  FunctionJson event = FunctionJson::object();
-  event["version"] = "1.0";
-  event["context"] = std::move(ctx);
-  event["viewer"] = {{"ip", request.viewer_address}};
-  event["request"] = {
-      {"method", request.method},
-      {"uri", std::string(request.path())},
-      {"querystring", EventObject(QueryFields(request.query()), FieldKind::kPlain)},
-      {"headers", EventObject(HeaderFields(request.headers, "cookie"), FieldKind::kPlain)},
-      {"cookies", EventObject(CookieFields(request.headers, FieldKind::kPlain), FieldKind::kPlain)}};
-  return event;
+  if (!context.distribution_id.empty()) VisitMember("distributionId", context.distribution_id, v);
+  VisitMember("eventType", FunctionEventTypeName(type), v);
+  if (!context.request_id.empty()) VisitMember("requestId", context.request_id, v);
+  v.EndObject();
+  v.Key("viewer");
+  v.BeginObject();
+  VisitMember("ip", request.viewer_address, v);
+  v.EndObject();
+  v.Key("request");
+  v.BeginObject();
+  VisitMember("method", request.method, v);
+  VisitMember("uri", request.path(), v);
+  v.Key("querystring");
+  VisitEventObject(QueryFields(request.query()), FieldKind::kPlain, v);
+  v.Key("headers");
+  VisitEventObject(HeaderFields(request.headers, "cookie"), FieldKind::kPlain, v);
+  v.Key("cookies");
+  VisitEventObject(CookieFields(request.headers, FieldKind::kPlain), FieldKind::kPlain, v);
+  v.EndObject();
 }
 
 }  // namespace
@@ -415,20 +435,41 @@ absl::string_view FunctionEventTypeName(FunctionEventType type) {
   return type == FunctionEventType::kViewerRequest ? "viewer-request" : "viewer-response";
 }
 
+void VisitViewerRequestEvent(const FunctionEventContext& context, const Request& request,
+                             FunctionValueVisitor& visitor) {
+  VisitEventUpToRequest(context, FunctionEventType::kViewerRequest, request, visitor);
+  visitor.EndObject();
+}
+
+void VisitViewerResponseEvent(const FunctionEventContext& context, const Request& request,
+                              const Response& response, absl::string_view status_description,
+                              FunctionValueVisitor& visitor) {
+  VisitEventUpToRequest(context, FunctionEventType::kViewerResponse, request, visitor);
+  visitor.Key("response");
+  visitor.BeginObject();
+  visitor.Key("statusCode");
+  visitor.Number(response.status);
+  VisitMember("statusDescription", status_description, visitor);
+  visitor.Key("headers");
+  VisitEventObject(HeaderFields(response.headers, "set-cookie"), FieldKind::kPlain, visitor);
+  visitor.Key("cookies");
+  VisitEventObject(CookieFields(response.headers, FieldKind::kSetCookie), FieldKind::kSetCookie,
+                   visitor);
+  visitor.EndObject();
+  visitor.EndObject();
+}
+
 FunctionJson ViewerRequestEvent(const FunctionEventContext& context, const Request& request) {
-  return EventEnvelope(context, FunctionEventType::kViewerRequest, request);
+  FunctionJsonBuilder builder;
+  VisitViewerRequestEvent(context, request, builder);
+  return builder.Take();
 }
 
 FunctionJson ViewerResponseEvent(const FunctionEventContext& context, const Request& request,
                                  const Response& response, absl::string_view status_description) {
-  FunctionJson event = EventEnvelope(context, FunctionEventType::kViewerResponse, request);
-  event["response"] = {
-      {"statusCode", response.status},
-      {"statusDescription", status_description},
-      {"headers", EventObject(HeaderFields(response.headers, "set-cookie"), FieldKind::kPlain)},
-      {"cookies", EventObject(CookieFields(response.headers, FieldKind::kSetCookie),
-                              FieldKind::kSetCookie)}};
-  return event;
+  FunctionJsonBuilder builder;
+  VisitViewerResponseEvent(context, request, response, status_description, builder);
+  return builder.Take();
 }
 
 absl::StatusOr<ViewerRequestResult> ApplyViewerRequestResult(const FunctionJson& output,

@@ -15,13 +15,10 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/optional.h"
-#include "nlohmann/json.hpp"
+#include "policy/function_value.h"
 #include "policy/http_message.h"
 
 namespace edgesim::policy {
-
-// Keys keep the order the function (or the viewer) gave them: it is the order fields go back on.
-using FunctionJson = nlohmann::ordered_json;
 
 // FunctionConfig.Runtime (SPEC 15.2).
 enum class FunctionRuntime { kJs1, kJs2 };
@@ -56,6 +53,13 @@ inline constexpr absl::string_view kFunctionGeneratedXCache =
 FunctionJson ViewerRequestEvent(const FunctionEventContext& context, const Request& request);
 FunctionJson ViewerResponseEvent(const FunctionEventContext& context, const Request& request,
                                  const Response& response, absl::string_view status_description);
+// The same events as visitor streams, for a consumer that builds its own objects (the engine's, in
+// core/function_runtime.h) without a FunctionJson in between.
+void VisitViewerRequestEvent(const FunctionEventContext& context, const Request& request,
+                             FunctionValueVisitor& visitor);
+void VisitViewerResponseEvent(const FunctionEventContext& context, const Request& request,
+                              const Response& response, absl::string_view status_description,
+                              FunctionValueVisitor& visitor);
 
 // What a viewer-request function decided: go on with this request, or answer with this response.
 using ViewerRequestResult = std::variant<Request, FunctionResponse>;

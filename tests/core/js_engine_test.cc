@@ -3,7 +3,9 @@
 #include <string>
 #include <thread>
 
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "policy/function_value.h"
 
 namespace edgesim::core {
 namespace {
@@ -138,6 +140,116 @@ TEST(JsEngine, EachThreadHasItsOwnEngineAndPrograms) {
   }).join();
   EXPECT_EQ(other_thread_value, "1");
   EXPECT_EQ(RunJsEngineProgram("engine:per-thread", spec, "{}").value_json, "2");
+}
+
+// The visitor form of Call(): the event built from `event`, the value visited into a FunctionJson.
+struct JsEngineVisitedCall {
+  JsCallResult result;
+  policy::FunctionJson value;
+};
+
+JsEngineVisitedCall CallJsEngineVisited(absl::string_view key, const std::string& code,
+                                        const policy::FunctionJson& event) {
+  JsEngine& engine = JsEngine::ForThisThread();
+  JsProgramSpec spec{code, JsSourceKind::kScript, {}};
+  absl::StatusOr<JsProgram*> program = engine.Program(key, spec, JsEngineTestLimits());
+  EXPECT_TRUE(program.ok()) << program.status();
+  if (!program.ok()) return {};
+  policy::FunctionJsonBuilder builder;
+  JsEngineVisitedCall call;
+  call.result = engine.Call(
+      **program, [&](policy::FunctionValueVisitor& v) { policy::VisitFunctionJson(event, v); },
+      builder, JsEngineTestLimits());
+  call.value = builder.Take();
+  return call;
+}
+
+TEST(JsEngine, VisitedValueIsWhatJsonStringifyWrites) {
+  const char* kReturns[] = {
+      // Left out, null in arrays, numbers JSON writes differently, integer keys first.
+      "{a: undefined, f: function () {}, s: Symbol('x'), n: [1, undefined, () => 1, NaN], "
+      "x: 1.5, big: 1e21, neg: -0, inf: -Infinity, 2: 'two', t: true, z: null, "
+      "u: 'caf\\u00e9 \\u{1F600} \\u0001'}",
+      // What the reader leaves to JSON.stringify: toJSON (own, inherited, Date), Map, typed
+      // arrays, boxed primitives, deep nesting.
+      "{d: new Date(0), m: new Map([[1, 2]]), b: new Uint8Array([1, 2]), w: new String('w'), "
+      "o: {toJSON() { return 'own'; }}, "
+      "c: new (class { constructor() { this.v = 1; } toJSON() { return {v: this.v}; } })()}",
+      "(function () { let o = {leaf: 1}; for (let i = 0; i < 100; i++) o = {o}; return o; })()",
+      "[{get g() { return 'got'; }}, Object.create(null), [], {}]",
+  };
+  for (const char* returned : kReturns) {
+    const std::string code = absl::StrCat("function handler(e) { return ", returned, "; }");
+    JsEngineVisitedCall visited = CallJsEngineVisited(code, code, policy::FunctionJson::object());
+    EXPECT_EQ(visited.result.outcome, JsCallResult::Outcome::kReturned)
+        << returned << ": " << visited.result.error;
+    EXPECT_FALSE(visited.result.value_not_unicode);
+    JsProgramSpec spec{code, JsSourceKind::kScript, {}};
+    const std::string json = RunJsEngineProgram(code, spec, "{}").value_json;
+    EXPECT_EQ(visited.value.dump(), json) << returned;
+    EXPECT_EQ(visited.value, policy::FunctionJson::parse(json)) << returned;
+  }
+}
+
+TEST(JsEngine, VisitedValueErrorsAreJsonStringifys) {
+  const std::pair<const char*, const char*> kThrows[] = {
+      {"(function () { const o = {}; o.self = o; return o; })()", "cyclic"},
+      {"{get g() { throw new Error('getter'); }}", "Error: getter"},
+      {"{n: 1n}", "TypeError"},
+  };
+  for (const auto& [returned, error] : kThrows) {
+    const std::string code = absl::StrCat("function handler(e) { return ", returned, "; }");
+    JsEngineVisitedCall visited = CallJsEngineVisited(code, code, policy::FunctionJson::object());
+    EXPECT_EQ(visited.result.outcome, JsCallResult::Outcome::kThrew) << returned;
+    EXPECT_NE(visited.result.error.find(error), std::string::npos) << visited.result.error;
+  }
+  // A lone surrogate has no UTF-8 (and its JSON text's escape does not parse as FunctionJson).
+  JsEngineVisitedCall lone = CallJsEngineVisited(
+      "engine:lone", "function handler(e) { return {s: '\\ud800'}; }", policy::FunctionJson::object());
+  EXPECT_EQ(lone.result.outcome, JsCallResult::Outcome::kReturned);
+  EXPECT_TRUE(lone.result.value_not_unicode);
+}
+
+TEST(JsEngine, VisitedEventIsBuiltAsPlainObjectsTheHandlerMayChange) {
+  const policy::FunctionJson event = policy::FunctionJson::parse(
+      R"({"request":{"uri":"/a","headers":{"host":{"value":"h"}},"list":[1,"2",null,false]}})");
+  JsEngineVisitedCall visited = CallJsEngineVisited(
+      "engine:visited-event",
+      "function handler(e) { const r = e.request; r.uri += 'b'; delete r.headers.host; "
+      "r.headers['x-new'] = {value: Object.keys(e).join()}; return r; }",
+      event);
+  ASSERT_EQ(visited.result.outcome, JsCallResult::Outcome::kReturned) << visited.result.error;
+  EXPECT_EQ(visited.value.dump(),
+            R"({"uri":"/ab","headers":{"x-new":{"value":"request"}},"list":[1,"2",null,false]})");
+}
+
+TEST(JsEngine, VisitedEventBytesThatAreNotUtf8ReachTheHandlerReplaced) {
+  policy::FunctionJson event = policy::FunctionJson::object();
+  event["caf\xe9"] = "caf\xe9";
+  JsEngineVisitedCall visited =
+      CallJsEngineVisited("engine:visited-bad-utf8", "function handler(e) { return e; }", event);
+  ASSERT_EQ(visited.result.outcome, JsCallResult::Outcome::kReturned) << visited.result.error;
+  EXPECT_EQ(visited.value.dump(), "{\"caf\xef\xbf\xbd\":\"caf\xef\xbf\xbd\"}");
+}
+
+// Collections while the event is built (a large event), while the handler runs and while its value
+// is read (a getter that allocates): every object the builder and the reader hold must be rooted.
+TEST(JsEngine, VisitedValuesSurviveGarbageCollectionsMidway) {
+  policy::FunctionJson event = policy::FunctionJson::object();
+  for (int i = 0; i < 20000; ++i) event[absl::StrCat("k", i)] = {{"value", absl::StrCat("v", i)}};
+  const std::string code = R"JS(function handler(e) {
+  let junk = [];
+  for (let i = 0; i < 100000; i++) junk.push({i: i, s: 'x' + i});
+  return {get g() { let j = []; for (let i = 0; i < 100000; i++) j.push([i]); return j.length; },
+          copy: e, last: e.k19999};
+})JS";
+  for (int round = 0; round < 3; ++round) {
+    JsEngineVisitedCall visited = CallJsEngineVisited("engine:gc-stress", code, event);
+    ASSERT_EQ(visited.result.outcome, JsCallResult::Outcome::kReturned) << visited.result.error;
+    EXPECT_EQ(visited.value["g"], 100000);
+    EXPECT_EQ(visited.value["copy"], event);
+    EXPECT_EQ(visited.value["last"]["value"], "v19999");
+  }
 }
 
 }  // namespace
