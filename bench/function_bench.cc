@@ -51,14 +51,14 @@ FunctionRun RunUrlRewrite(const policy::Request& request, const FunctionRuntimeL
       limits);
 }
 
-// The whole invocation, as the edge runs it: the event written straight into the engine.
-void BM_FunctionUrlRewrite(benchmark::State& state) {
+// Runs `run` (the invocation up to FunctionRun) and applies its output, checking the rewrite.
+template <typename RunFunction>
+void UrlRewriteLoop(benchmark::State& state, RunFunction run) {
   const policy::Request request = BenchRequest();
   const FunctionRuntimeLimits limits;
   for (auto _ : state) {
-    FunctionRun run = RunUrlRewrite(request, limits);
     absl::StatusOr<policy::ViewerRequestResult> next =
-        policy::ApplyViewerRequestResult(run.output, request);
+        policy::ApplyViewerRequestResult(run(request, limits).output, request);
     if (!RewroteToIndex(next)) {
       state.SkipWithError("wrong rewrite");
       break;
@@ -66,23 +66,17 @@ void BM_FunctionUrlRewrite(benchmark::State& state) {
     benchmark::DoNotOptimize(next);
   }
 }
+
+// The whole invocation, as the edge runs it: the event written straight into the engine.
+void BM_FunctionUrlRewrite(benchmark::State& state) { UrlRewriteLoop(state, RunUrlRewrite); }
 BENCHMARK(BM_FunctionUrlRewrite);
 
 // The same through the FunctionJson event (a TestFunction's event is JSON).
 void BM_FunctionUrlRewriteJsonEvent(benchmark::State& state) {
-  const policy::Request request = BenchRequest();
-  const FunctionRuntimeLimits limits;
-  for (auto _ : state) {
-    FunctionRun run = RunCloudFrontFunction(
+  UrlRewriteLoop(state, [](const policy::Request& request, const FunctionRuntimeLimits& limits) {
+    return RunCloudFrontFunction(
         UrlRewriteCode(), policy::ViewerRequestEvent(kBenchContext, request), limits);
-    absl::StatusOr<policy::ViewerRequestResult> next =
-        policy::ApplyViewerRequestResult(run.output, request);
-    if (!RewroteToIndex(next)) {
-      state.SkipWithError("wrong rewrite");
-      break;
-    }
-    benchmark::DoNotOptimize(next);
-  }
+  });
 }
 BENCHMARK(BM_FunctionUrlRewriteJsonEvent);
 
@@ -133,6 +127,30 @@ void BM_FunctionUrlRewriteCall(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_FunctionUrlRewriteCall);
+
+// Part 2 without the FunctionJson: the value read into a visitor that only counts.
+void BM_FunctionUrlRewriteEngineCall(benchmark::State& state) {
+  JsEngine& engine = JsEngine::ForThisThread();
+  const JsCallLimits limits;
+  const JsProgramSpec spec{kUrlRewrite, JsSourceKind::kModule, {}};
+  absl::StatusOr<JsProgram*> program = engine.Program("bench-url-rewrite-engine", spec, limits);
+  if (!program.ok()) {
+    state.SkipWithError("no program");
+    return;
+  }
+  const policy::Request request = BenchRequest();
+  for (auto _ : state) {
+    CountingFunctionVisitor counter;
+    JsCallResult result = engine.Call(
+        **program,
+        [&](policy::FunctionValueVisitor& v) {
+          policy::VisitViewerRequestEvent(kBenchContext, request, v);
+        },
+        counter, limits);
+    benchmark::DoNotOptimize(result);
+  }
+}
+BENCHMARK(BM_FunctionUrlRewriteEngineCall);
 
 // Part 3: the returned object applied onto the request.
 void BM_FunctionUrlRewriteResultApply(benchmark::State& state) {

@@ -64,7 +64,7 @@ FunctionRun RunCloudFrontFunction(
   // a large function's parse alone may take longer: they get the wall-clock cap as their budget.
   const JsCallLimits compile_limits{limits.wall_limit, limits.wall_limit, limits.max_log_bytes};
   absl::StatusOr<JsProgram*> program =
-      engine.Program(CacheKey(function), ProgramSpec(function), compile_limits);
+      engine.Program(CacheKey(function), [&] { return ProgramSpec(function); }, compile_limits);
   if (!program.ok()) {
     return Failed(absl::IsDeadlineExceeded(program.status()) ? FunctionRunError::kBudgetExceeded
                                                              : FunctionRunError::kCompileError,

@@ -42,6 +42,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 
 namespace edgesim::core {
@@ -328,11 +329,42 @@ bool AppendUtf16(const char16_t* buf, uint32_t len, void* data) {
   return true;
 }
 
+// Property keys made before: events repeat the same few names ("value", "headers", header names),
+// so each is atomized once per engine and pinned, which keeps it valid without rooting. Bounded:
+// past kMaxKeys (a viewer may send any header names) keys are made per use, as are index-like
+// ones (an index is not an atom key) and those that are not ASCII.
+class JsKeyCache {
+ public:
+  bool Get(JSContext* cx, absl::string_view name, JS::MutableHandleId id) {
+    if (auto it = ids_.find(name); it != ids_.end()) {
+      id.set(it->second);
+      return true;
+    }
+    const bool cacheable =
+        ids_.size() < kMaxKeys && name.size() <= kMaxKeyBytes && !name.empty() &&
+        !absl::ascii_isdigit(static_cast<unsigned char>(name.front())) &&
+        std::all_of(name.begin(), name.end(),
+                    [](char c) { return c != 0 && static_cast<unsigned char>(c) < 0x80; });
+    if (!cacheable) return false;
+    JSString* atom = JS_AtomizeAndPinStringN(cx, name.data(), name.size());
+    if (atom == nullptr) return false;
+    id.set(JS::PropertyKey::fromPinnedString(atom));
+    ids_.emplace(name, id.get());
+    return true;
+  }
+
+ private:
+  static constexpr size_t kMaxKeys = 1024;
+  static constexpr size_t kMaxKeyBytes = 64;
+  absl::flat_hash_map<std::string, jsid> ids_;
+};
+
 // Builds the visited value as the engine's own objects, as JS_ParseJSON would from its JSON text:
 // plain objects and arrays whose members are writable, enumerable and configurable.
 class JsValueBuilder final : public policy::FunctionValueVisitor {
  public:
-  explicit JsValueBuilder(JSContext* cx) : cx_(cx), root_(cx), open_(cx), key_(cx) {}
+  JsValueBuilder(JSContext* cx, JsKeyCache& keys)
+      : cx_(cx), keys_(keys), root_(cx), open_(cx), key_(cx) {}
 
   void Null() override { PutValue(JS::NullValue()); }
   void Bool(bool value) override { PutValue(JS::BooleanValue(value)); }
@@ -347,9 +379,9 @@ class JsValueBuilder final : public policy::FunctionValueVisitor {
   }
   void BeginObject() override { Open(JS_NewPlainObject(cx_), kObject); }
   void BeginArray() override { Open(JS::NewArrayObject(cx_, 0), 0); }
-  void Key(absl::string_view utf8) override {
-    if (!ok_) return;
-    JS::RootedString s(cx_, NewString(utf8));
+  void Key(absl::string_view name) override {
+    if (!ok_ || keys_.Get(cx_, name, &key_)) return;
+    JS::RootedString s(cx_, NewString(name));
     ok_ = s && JS_StringToId(cx_, s, &key_);
   }
   void EndObject() override { Close(); }
@@ -408,6 +440,7 @@ class JsValueBuilder final : public policy::FunctionValueVisitor {
     Put(rooted);
   }
   JSContext* cx_;
+  JsKeyCache& keys_;
   bool ok_ = true;
   JS::RootedValue root_;
   JS::RootedValueVector open_;
@@ -424,7 +457,7 @@ class JsValueReader {
  public:
   enum class Outcome { kRead, kThrew, kNeedsStringify, kNotUnicode };
 
-  explicit JsValueReader(JSContext* cx) : cx_(cx) {}
+  JsValueReader(JSContext* cx, JsKeyCache* keys) : cx_(cx), keys_(keys) {}
 
   // `parsed`: the value is JSON.parse's, so plain and acyclic; it is read to any depth JSON.stringify
   // wrote (up to kMaxParsedDepth, which keeps this recursion's stack bounded).
@@ -497,8 +530,10 @@ class JsValueReader {
     const char* class_name = JS::GetClass(obj)->name;
     const bool is_array = std::strcmp(class_name, "Array") == 0;
     bool has_to_json = false;
+    JS::RootedId to_json(cx_);
     if ((!is_array && std::strcmp(class_name, "Object") != 0) ||
-        !JS_HasProperty(cx_, obj, "toJSON", &has_to_json) || has_to_json) {
+        !keys_->Get(cx_, "toJSON", &to_json) ||
+        !JS_HasPropertyById(cx_, obj, to_json, &has_to_json) || has_to_json) {
       return JS_IsExceptionPending(cx_) ? Outcome::kThrew : Outcome::kNeedsStringify;
     }
     return is_array ? Array(obj, depth) : Object(obj, depth);
@@ -552,7 +587,12 @@ class JsValueReader {
     const size_t length = JS::GetLinearStringLength(linear);
     if (JS::LinearStringHasLatin1Chars(linear)) {
       const JS::Latin1Char* chars = JS::GetLatin1LinearStringChars(nogc, linear);
-      for (size_t i = 0; i < length; ++i) AppendUtf8(chars[i]);
+      const char* bytes = reinterpret_cast<const char*>(chars);
+      if (std::all_of(bytes, bytes + length, [](char c) { return c >= 0; })) {
+        text_.append(bytes, length);  // ASCII is its own UTF-8
+      } else {
+        for (size_t i = 0; i < length; ++i) AppendUtf8(chars[i]);
+      }
     } else {
       const char16_t* chars = JS::GetTwoByteLinearStringChars(nogc, linear);
       for (size_t i = 0; i < length; ++i) {
@@ -589,6 +629,7 @@ class JsValueReader {
   }
 
   JSContext* cx_;
+  JsKeyCache* keys_;
   int max_depth_ = kMaxDepth;
   std::vector<Token> tokens_;
   // Every string and key of the value, back to back; tokens point into it.
@@ -703,8 +744,9 @@ struct JsEngine::Impl {
   bool budget_exceeded = false;
   JsCallResult* sink = nullptr;
   size_t log_bytes = 0;
+  JsKeyCache keys;
   // Reused by every call, so its buffers stay allocated.
-  JsValueReader reader{nullptr};
+  JsValueReader reader{nullptr, nullptr};
   // Most recently used first; the map points into the list.
   std::list<std::pair<std::string, std::unique_ptr<JsProgram>>> programs;
   absl::flat_hash_map<std::string, decltype(programs)::iterator> by_key;
@@ -715,7 +757,7 @@ struct JsEngine::Impl {
     InitEngineOnce();
     cx = JS_NewContext(JS::DefaultHeapMaxBytes);
     if (!cx) std::abort();
-    reader = JsValueReader(cx);
+    reader = JsValueReader(cx, &keys);
     // The shell's order: job queue, then self-hosted code, before any global exists.
     if (!js::UseInternalJobQueues(cx) || !JS::InitSelfHostedCode(cx)) std::abort();
     JS_SetContextPrivate(cx, this);
@@ -1116,6 +1158,12 @@ size_t JsEngine::cached_programs() const { return impl_->programs.size(); }
 
 absl::StatusOr<JsProgram*> JsEngine::Program(absl::string_view key, const JsProgramSpec& spec,
                                              const JsCallLimits& limits) {
+  return Program(key, [&] { return spec; }, limits);
+}
+
+absl::StatusOr<JsProgram*> JsEngine::Program(absl::string_view key,
+                                             absl::FunctionRef<JsProgramSpec()> make_spec,
+                                             const JsCallLimits& limits) {
   Impl& impl = *impl_;
   auto found = impl.by_key.find(key);
   if (found != impl.by_key.end()) {
@@ -1125,7 +1173,8 @@ absl::StatusOr<JsProgram*> JsEngine::Program(absl::string_view key, const JsProg
       impl.by_key.erase(impl.programs.back().first);
       impl.programs.pop_back();
     }
-    impl.programs.emplace_front(std::string(key), std::make_unique<JsProgram>(impl.cx, spec));
+    impl.programs.emplace_front(std::string(key),
+                                std::make_unique<JsProgram>(impl.cx, make_spec()));
     impl.by_key[key] = impl.programs.begin();
     JsProgram& program = *impl.programs.front().second;
     program.compile_status() = impl.Compile(program, limits);
@@ -1161,7 +1210,7 @@ JsCallResult JsEngine::Call(JsProgram& program,
   return impl.Call(
       program, limits,
       [&](JS::MutableHandleValue event) {
-        JsValueBuilder builder(impl.cx);
+        JsValueBuilder builder(impl.cx, impl.keys);
         write_event(builder);
         return builder.Take(event);
       },

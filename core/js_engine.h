@@ -83,6 +83,10 @@ class JsEngine {
   // this thread (the cache is bounded and may evict).
   absl::StatusOr<JsProgram*> Program(absl::string_view key, const JsProgramSpec& spec,
                                      const JsCallLimits& limits);
+  // The same, making the spec only on a miss (a hit then copies no source).
+  absl::StatusOr<JsProgram*> Program(absl::string_view key,
+                                     absl::FunctionRef<JsProgramSpec()> make_spec,
+                                     const JsCallLimits& limits);
   // Calls the program's handler with the event parsed from `event_json`.
   JsCallResult Call(JsProgram& program, absl::string_view event_json, const JsCallLimits& limits);
   // The same call, without JSON text: `write_event` visits the event, which is built directly as
