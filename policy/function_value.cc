@@ -25,17 +25,19 @@ absl::string_view ReplaceBadUtf8(absl::string_view text, std::string& storage) {
   return storage;
 }
 
-void FunctionJsonBuilder::Put(FunctionJson value) {
+FunctionJson& FunctionJsonBuilder::Put(FunctionJson value) {
   if (open_.empty()) {
     root_ = std::move(value);
-    return;
+    return root_;
   }
   FunctionJson& parent = *open_.back();
   if (parent.is_array()) {
     parent.push_back(std::move(value));
-  } else {
-    parent[key_] = std::move(value);
+    return parent.back();
   }
+  FunctionJson& member = parent[key_];
+  member = std::move(value);
+  return member;
 }
 
 void FunctionJsonBuilder::Null() { Put(nullptr); }
@@ -66,11 +68,7 @@ void FunctionJsonBuilder::String(absl::string_view utf8) { Put(std::string(utf8)
 void FunctionJsonBuilder::Key(absl::string_view utf8) { key_.assign(utf8.data(), utf8.size()); }
 
 void FunctionJsonBuilder::Open(FunctionJson container) {
-  Put(std::move(container));
-  FunctionJson& added = open_.empty() ? root_
-                        : open_.back()->is_array() ? open_.back()->back()
-                                                   : (*open_.back())[key_];
-  open_.push_back(&added);
+  open_.push_back(&Put(std::move(container)));
 }
 
 void FunctionJsonBuilder::BeginObject() { Open(FunctionJson::object()); }

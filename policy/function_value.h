@@ -56,7 +56,8 @@ class FunctionJsonBuilder final : public FunctionValueVisitor {
   FunctionJson Take();
 
  private:
-  void Put(FunctionJson value);
+  // Adds `value` where the stream is; the value as stored.
+  FunctionJson& Put(FunctionJson value);
   void Open(FunctionJson container);
 
   FunctionJson root_;
