@@ -10,12 +10,12 @@
 
 #include <jsapi.h>
 #include <jsfriendapi.h>
+#include <js/Array.h>
 #include <js/CharacterEncoding.h>
 #include <js/CompilationAndEvaluation.h>
 #include <js/ContextOptions.h>
 #include <js/Conversions.h>
 #include <js/Exception.h>
-#include <js/Array.h>
 #include <js/Initialization.h>
 #include <js/Interrupt.h>
 #include <js/JSON.h>
@@ -452,7 +452,8 @@ class JsValueBuilder final : public policy::FunctionValueVisitor {
 
 // Reads the handler's value as JSON.stringify would see it. The reader records it first, so that a
 // value it leaves to JSON.stringify (a toJSON method, a Date, a Map, a proxy, a BigInt, a cycle)
-// can start over from its JSON text with nothing half visited.
+// can start over from its JSON text with nothing half visited. (A getter the reader ran before
+// giving up then runs a second time, under JSON.stringify.)
 class JsValueReader {
  public:
   enum class Outcome { kRead, kThrew, kNeedsStringify, kNotUnicode };

@@ -210,6 +210,24 @@ TEST(JsEngine, VisitedValueErrorsAreJsonStringifys) {
   EXPECT_TRUE(lone.result.value_not_unicode);
 }
 
+TEST(JsEngine, ReadingTheVisitedValueIsWithinTheBudget) {
+  JsEngine& engine = JsEngine::ForThisThread();
+  JsCallLimits limits = JsEngineTestLimits();
+  limits.cpu_budget = absl::Milliseconds(5);
+  JsProgramSpec spec{"function handler(e) { return {get g() { while (true) {} }}; }",
+                     JsSourceKind::kScript, {}};
+  absl::StatusOr<JsProgram*> program = engine.Program("engine:getter-loop", spec, limits);
+  ASSERT_TRUE(program.ok()) << program.status();
+  policy::FunctionJsonBuilder builder;
+  JsCallResult stopped = engine.Call(
+      **program, [](policy::FunctionValueVisitor& v) { v.Null(); }, builder, limits);
+  EXPECT_EQ(stopped.outcome, JsCallResult::Outcome::kBudgetExceeded);
+  EXPECT_EQ(CallJsEngineVisited("engine:after-getter-loop", "function handler(e) { return [e]; }",
+                                policy::FunctionJson::object())
+                .value.dump(),
+            "[{}]");
+}
+
 TEST(JsEngine, VisitedEventIsBuiltAsPlainObjectsTheHandlerMayChange) {
   const policy::FunctionJson event = policy::FunctionJson::parse(
       R"({"request":{"uri":"/a","headers":{"host":{"value":"h"}},"list":[1,"2",null,false]}})");
