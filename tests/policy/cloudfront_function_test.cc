@@ -180,6 +180,28 @@ TEST(CloudFrontFunctionTestOutput, WrapsTheResultUnderRequestOrResponse) {
             R"({"response":{"statusCode":200}})");
 }
 
+TEST(CloudFrontFunctionTestOutput, EventTypeComesFromTheContextElseTheShape) {
+  EXPECT_EQ(TestEventType(FunctionJson::parse(R"({"context":{"eventType":"viewer-response"}})")),
+            FunctionEventType::kViewerResponse);
+  EXPECT_EQ(TestEventType(FunctionJson::parse(
+                R"({"context":{"eventType":"viewer-request"},"response":{"statusCode":200}})")),
+            FunctionEventType::kViewerRequest);
+  EXPECT_EQ(TestEventType(FunctionJson::parse(R"({"request":{},"response":{"statusCode":200}})")),
+            FunctionEventType::kViewerResponse);
+  EXPECT_EQ(TestEventType(FunctionJson::parse(R"({"context":{},"request":{"uri":"/"}})")),
+            FunctionEventType::kViewerRequest);
+  EXPECT_EQ(TestEventType(FunctionJson::parse(R"({"context":{"eventType":"origin-request"}})"))
+                .status()
+                .code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST(CloudFrontFunctionTestOutput, ErrorMessageLeadsWithCloudFrontsText) {
+  EXPECT_EQ(TestFunctionErrorMessage("Error: boom (line 1)"),
+            "The CloudFront function associated with the CloudFront distribution is invalid or "
+            "could not run. Error: boom (line 1)");
+}
+
 TEST(CloudFrontFunctionFailure, ValidationIs502AndExecutionIs503) {
   EXPECT_EQ(AnswerForFunctionFailure(FunctionFailure::kValidationError).status, 502);
   EXPECT_EQ(AnswerForFunctionFailure(FunctionFailure::kExecutionError).status, 503);
