@@ -226,7 +226,7 @@ TEST(FunctionRuntime, SyntaxErrorIsACompileErrorWithItsLine) {
 }
 
 TEST(FunctionRuntime, Runtime1RefusesConstAndLetAsACompileError) {
-  constexpr char kLetIn1[] = "function handler(e) {\n  let r = e.request;\n  return r;\n}";
+  constexpr char kLetIn1[] = "function handler(e) {\n  let r = e;\n  return r;\n}";
   FunctionRun run = RunFunctionRuntimeCode(FunctionRuntime::kJs1, kLetIn1, FunctionJson::object());
   EXPECT_EQ(run.error, FunctionRunError::kCompileError);
   EXPECT_EQ(run.error_message, "SyntaxError: let is not supported in cloudfront-js-1.0 (line 2)");
