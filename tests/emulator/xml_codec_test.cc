@@ -237,7 +237,7 @@ TEST(XmlCodecTest, AnEmptyListWithoutAQuantityIsAnEmptyElement) {
   const json result = json::parse(R"({"TestResult": {"ComputeUtilization": "3",
       "FunctionExecutionLogs": [], "FunctionErrorMessage": "", "FunctionOutput": "{}"}})");
   EXPECT_THAT(EncodeXml(result["TestResult"], "TestResult", "TestResult"),
-              HasSubstr("<ComputeUtilization>3</ComputeUtilization><FunctionExecutionLogs />"
+              HasSubstr("<ComputeUtilization>3</ComputeUtilization><FunctionExecutionLogs/>"
                         "<FunctionErrorMessage></FunctionErrorMessage>"));
 }
 
