@@ -34,6 +34,7 @@
 #include "emulator/distribution_registry.h"
 #include "emulator/edge_server.h"
 #include "emulator/http_origin.h"
+#include "emulator/js_function_runner.h"
 #include "emulator/origin_router.h"
 #include "emulator/self_signed_certificate.h"
 #include "httplib.h"
@@ -92,6 +93,9 @@ absl::StatusOr<OriginMappings> ParseOriginMappings(const ServeFlags& f) {
 absl::StatusOr<emulator::ControlPlaneOptions> ControlPlaneOptionsFor(
     const ServeFlags& f, const emulator::EdgeTopology& topology) {
   emulator::ControlPlaneOptions options;
+  core::FunctionRuntimeLimits function_limits;
+  function_limits.compute_budget = absl::Microseconds(f.function_compute_budget_ms * 1000);
+  options.function_runner = std::make_shared<emulator::JsFunctionRunner>(function_limits);
   options.invalidation_completion_delay = absl::Seconds(f.invalidation_delay);
   options.distribution_deploy_delay = absl::Seconds(f.deploy_delay);
   for (const std::string& flag : f.propagation_delays) {
@@ -416,6 +420,11 @@ CLI::App* AddServeCommand(CLI::App& app, ServeFlags& f) {
   cmd->add_flag("--answer-cors-preflight", f.answer_cors_preflight,
                 "Answer CORS preflights at the edge (204 and the response headers policy's CORS "
                 "headers) instead of forwarding them; CloudFront documents forwarding");
+  cmd->add_option("--function-compute-budget-ms", f.function_compute_budget_ms,
+                  "CPU milliseconds a CloudFront function may use in TestFunction before it is "
+                  "stopped; ComputeUtilization is measured against it (CloudFront publishes no "
+                  "figure; at most 1000, the runtime's wall-clock cap)")
+      ->check(CLI::Range(0.001, 1000.0));
   return cmd;
 }
 

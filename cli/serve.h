@@ -80,6 +80,9 @@ struct ServeFlags {
   bool debug_headers = false;
   // Answer CORS preflights at the edge (ModelOptions::answer_cors_preflight_at_edge, SPEC 11.3).
   bool answer_cors_preflight = false;
+  // CPU time a CloudFront function run by TestFunction may use (core::FunctionRuntimeLimits;
+  // CloudFront publishes none, SPEC 15.5).
+  double function_compute_budget_ms = 1;
 };
 
 // Registers the subcommand; `run` is called with the parsed flags.

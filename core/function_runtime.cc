@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "core/js_engine.h"
+#include "policy/function_runtime_features.h"
 
 namespace edgesim::core {
 namespace {
@@ -15,7 +16,10 @@ namespace {
 // and Buffer too (SPEC 15.2).
 JsProgramSpec ProgramSpec(const CloudFrontFunctionCode& function) {
   if (function.runtime == policy::FunctionRuntime::kJs1) {
-    return {function.code, JsSourceKind::kScript, {"crypto", "querystring"}};
+    return {function.code, JsSourceKind::kScript, {"crypto", "querystring"},
+            [](absl::string_view source) {
+              return policy::CheckRuntimeFeatures(policy::FunctionRuntime::kJs1, source);
+            }};
   }
   return {function.code, JsSourceKind::kModule, {"cloudfront", "crypto", "querystring", "buffer"}};
 }

@@ -1178,7 +1178,8 @@ absl::StatusOr<JsProgram*> JsEngine::Program(absl::string_view key,
                                 std::make_unique<JsProgram>(impl.cx, make_spec()));
     impl.by_key[key] = impl.programs.begin();
     JsProgram& program = *impl.programs.front().second;
-    program.compile_status() = impl.Compile(program, limits);
+    absl::Status checked = spec.source_check ? spec.source_check(spec.source) : absl::OkStatus();
+    program.compile_status() = checked.ok() ? impl.Compile(program, limits) : std::move(checked);
   }
   JsProgram& program = *impl.programs.front().second;
   const absl::Status status = program.compile_status();

@@ -16,6 +16,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -38,6 +39,9 @@ struct JsProgramSpec {
   // Built-in modules the program may load with `require(name)` or `import x from 'name'`, among
   // "cloudfront", "crypto", "querystring", "buffer".
   std::vector<std::string> builtin_modules;
+  // Run on the source before it compiles (on a cache miss only); its error is the program's
+  // compile error. For syntax the engine parses but the function's runtime lacks.
+  std::function<absl::Status(absl::string_view source)> source_check;
 };
 
 struct JsCallLimits {

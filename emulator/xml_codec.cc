@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <utility>
 
+#include "absl/algorithm/container.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -175,16 +176,23 @@ class Decoder {
 void Encode(pugi::xml_node element, const json& value, const Shape& shape,
             const CloudFrontShapes& model) {
   switch (shape.type) {
-    case ShapeType::kStructure:
+    case ShapeType::kStructure: {
       if (!value.is_object()) return;
+      // CloudFront leaves out Items when Quantity is 0; a list without a count (TestResult's
+      // FunctionExecutionLogs) goes as an empty element, which the SDKs read as [].
+      const bool counted = absl::c_any_of(
+          shape.members, [](const ShapeMember& m) { return m.name == "Quantity"; });
       for (const ShapeMember& member : shape.members) {
         const auto it = value.find(member.name);
         if (it == value.end() || it->is_null()) continue;
         const Shape& sub = *model.FindShape(member.shape);
-        if (sub.type == ShapeType::kList && (!it->is_array() || it->empty())) continue;
+        if (sub.type == ShapeType::kList && (!it->is_array() || (counted && it->empty()))) {
+          continue;
+        }
         Encode(element.append_child(member.xml_name.c_str()), *it, sub, model);
       }
       return;
+    }
     case ShapeType::kList: {
       const Shape& item = *model.FindShape(shape.list_member_shape);
       for (const json& v : value) {

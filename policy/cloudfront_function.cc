@@ -518,6 +518,31 @@ std::string TestFunctionOutput(FunctionEventType event, const FunctionJson& outp
   return wrapped.dump(-1, ' ', false, FunctionJson::error_handler_t::replace);
 }
 
+absl::StatusOr<FunctionEventType> TestEventType(const FunctionJson& event) {
+  const auto context = event.find("context");
+  if (context == event.end() || !context->is_object() || !context->contains("eventType")) {
+    const auto response = event.find("response");
+    return response != event.end() && response->is_object() ? FunctionEventType::kViewerResponse
+                                                             : FunctionEventType::kViewerRequest;
+  }
+  const FunctionJson& type = (*context)["eventType"];
+  for (FunctionEventType t : {FunctionEventType::kViewerRequest, FunctionEventType::kViewerResponse}) {
+    if (type.is_string() && type.get_ref<const std::string&>() == FunctionEventTypeName(t)) {
+      return t;
+    }
+  }
+  return absl::InvalidArgumentError(
+      "The event object's context.eventType must be viewer-request or viewer-response.");
+}
+
+std::string TestFunctionErrorMessage(absl::string_view error) {
+  // The text CloudFront's 503 page and its function test show before the runtime's own error.
+  return absl::StrCat(
+      "The CloudFront function associated with the CloudFront distribution is invalid or could "
+      "not run. ",
+      error);
+}
+
 FunctionFailureAnswer AnswerForFunctionFailure(FunctionFailure failure) {
   return failure == FunctionFailure::kValidationError
              ? FunctionFailureAnswer{502, "FunctionValidationError"}

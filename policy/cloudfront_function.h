@@ -77,6 +77,14 @@ absl::StatusOr<FunctionResponse> ApplyViewerResponseResult(const FunctionJson& o
 // response object (one with statusCode) or the viewer-response event takes (SPEC 15.5).
 std::string TestFunctionOutput(FunctionEventType event, const FunctionJson& output);
 
+// The event type a TestFunction event object is for: its context.eventType, else viewer-response
+// when it carries a response object and viewer-request otherwise (SPEC 15.5). InvalidArgument for
+// an eventType that is not a viewer event.
+absl::StatusOr<FunctionEventType> TestEventType(const FunctionJson& event);
+
+// TestResult.FunctionErrorMessage for a run that failed with the runtime's `error` (SPEC 15.5).
+std::string TestFunctionErrorMessage(absl::string_view error);
+
 // How a failed function answers the viewer (SPEC 15.6).
 enum class FunctionFailure {
   kExecutionError,   // threw, did not compile, exceeded its compute budget

@@ -1,8 +1,7 @@
 #!/usr/bin/env python3
 """CloudFront Functions and key value stores through a live `edgesim serve` with boto3 (API 1.11):
 stages and their ETags, publish, GetFunction's raw code, lists, every error code, function
-associations on a distribution's behaviors, TestFunction without a runtime, the admin state and
-reset.
+associations on a distribution's behaviors, TestFunction's If-Match, the admin state and reset.
 
 Usage: EDGESIM_BINARY=build/edgesim python3 tests/api/functions_test.py
 """
@@ -129,15 +128,14 @@ class FunctionsTest(unittest.TestCase):
         self.assertEqual([f["Name"] for f in rest["Items"]], ["c"])
         self.assertNotIn("NextMarker", rest)
 
-    def test_test_function_says_not_yet_without_a_runtime(self):
+    def test_test_function_runs_the_code_and_takes_the_stage_etag(self):
         etag = self.create()["ETag"]
         event = json.dumps({"version": "1.0", "context": {"eventType": "viewer-request"},
                             "viewer": {"ip": "198.51.100.1"},
                             "request": {"method": "GET", "uri": "/", "headers": {},
                                         "cookies": {}, "querystring": {}}}).encode()
-        code, status = error_of(self.cf.test_function, Name="f", IfMatch=etag,
-                                EventObject=event)
-        self.assertEqual((code, status), ("UnsupportedOperation", 400))
+        result = self.cf.test_function(Name="f", IfMatch=etag, EventObject=event)["TestResult"]
+        self.assertEqual(json.loads(result["FunctionOutput"])["request"]["uri"], "/")
         self.assertEqual(error_of(self.cf.test_function, Name="f", IfMatch="X",
                                   EventObject=event), ("PreconditionFailed", 412))
 

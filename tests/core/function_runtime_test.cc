@@ -225,6 +225,14 @@ TEST(FunctionRuntime, SyntaxErrorIsACompileErrorWithItsLine) {
   EXPECT_EQ(run.failure(), policy::FunctionFailure::kExecutionError);
 }
 
+TEST(FunctionRuntime, Runtime1RefusesConstAndLetAsACompileError) {
+  constexpr char kLetIn1[] = "function handler(e) {\n  let r = e;\n  return r;\n}";
+  FunctionRun run = RunFunctionRuntimeCode(FunctionRuntime::kJs1, kLetIn1, FunctionJson::object());
+  EXPECT_EQ(run.error, FunctionRunError::kCompileError);
+  EXPECT_EQ(run.error_message, "SyntaxError: let is not supported in cloudfront-js-1.0 (line 2)");
+  EXPECT_TRUE(RunFunctionRuntimeCode(FunctionRuntime::kJs2, kLetIn1, FunctionJson::object()).ok());
+}
+
 TEST(FunctionRuntime, MissingHandlerIsACompileError) {
   FunctionRun run = RunFunctionRuntimeCode(FunctionRuntime::kJs2, "const x = 1;", FunctionJson::object());
   EXPECT_EQ(run.error, FunctionRunError::kCompileError);

@@ -233,6 +233,14 @@ TEST(XmlCodecTest, EncodingOmitsEmptyListsAndNullsAndWritesScalars) {
             "<Quantity>0</Quantity></InvalidationList>");
 }
 
+TEST(XmlCodecTest, AnEmptyListWithoutAQuantityIsAnEmptyElement) {
+  const json result = json::parse(R"({"TestResult": {"ComputeUtilization": "3",
+      "FunctionExecutionLogs": [], "FunctionErrorMessage": "", "FunctionOutput": "{}"}})");
+  EXPECT_THAT(EncodeXml(result["TestResult"], "TestResult", "TestResult"),
+              HasSubstr("<ComputeUtilization>3</ComputeUtilization><FunctionExecutionLogs/>"
+                        "<FunctionErrorMessage></FunctionErrorMessage>"));
+}
+
 TEST(XmlCodecTest, DocumentTextIsUnindentedWithADeclaration) {
   pugi::xml_document doc;
   doc.append_child("A").append_child("B").text() = "x<y";

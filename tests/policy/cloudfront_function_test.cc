@@ -180,6 +180,35 @@ TEST(CloudFrontFunctionTestOutput, WrapsTheResultUnderRequestOrResponse) {
             R"({"response":{"statusCode":200}})");
 }
 
+// The event type TestEventType reads from `event_json`; InvalidArgument shows as nullopt.
+absl::optional<FunctionEventType> TestEventTypeOf(const char* event_json) {
+  absl::StatusOr<FunctionEventType> type = TestEventType(FunctionJson::parse(event_json));
+  if (!type.ok()) {
+    EXPECT_EQ(type.status().code(), absl::StatusCode::kInvalidArgument);
+    return absl::nullopt;
+  }
+  return *type;
+}
+
+TEST(CloudFrontFunctionTestOutput, EventTypeComesFromTheContextElseTheShape) {
+  EXPECT_EQ(TestEventTypeOf(R"({"context":{"eventType":"viewer-response"}})"),
+            FunctionEventType::kViewerResponse);
+  EXPECT_EQ(
+      TestEventTypeOf(R"({"context":{"eventType":"viewer-request"},"response":{"statusCode":200}})"),
+      FunctionEventType::kViewerRequest);
+  EXPECT_EQ(TestEventTypeOf(R"({"request":{},"response":{"statusCode":200}})"),
+            FunctionEventType::kViewerResponse);
+  EXPECT_EQ(TestEventTypeOf(R"({"context":{},"request":{"uri":"/"}})"),
+            FunctionEventType::kViewerRequest);
+  EXPECT_EQ(TestEventTypeOf(R"({"context":{"eventType":"origin-request"}})"), absl::nullopt);
+}
+
+TEST(CloudFrontFunctionTestOutput, ErrorMessageLeadsWithCloudFrontsText) {
+  EXPECT_EQ(TestFunctionErrorMessage("Error: boom (line 1)"),
+            "The CloudFront function associated with the CloudFront distribution is invalid or "
+            "could not run. Error: boom (line 1)");
+}
+
 TEST(CloudFrontFunctionFailure, ValidationIs502AndExecutionIs503) {
   EXPECT_EQ(AnswerForFunctionFailure(FunctionFailure::kValidationError).status, 502);
   EXPECT_EQ(AnswerForFunctionFailure(FunctionFailure::kExecutionError).status, 503);
