@@ -2,8 +2,6 @@
 
 #include <sys/stat.h>
 
-#include <vector>
-
 #include "absl/strings/str_cat.h"
 
 namespace edgesim::emulator {
@@ -33,42 +31,24 @@ absl::StatusOr<std::unique_ptr<AccessLogWriter>> AccessLogWriter::Open(const std
 }
 
 AccessLogWriter::AccessLogWriter(std::string path, bool directory, size_t queue_capacity)
-    : path_(std::move(path)), directory_(directory), queue_capacity_(queue_capacity) {
-  thread_ = std::thread([this] { Run(); });
-}
+    : path_(std::move(path)),
+      directory_(directory),
+      worker_(queue_capacity, [this](std::vector<Entry>& batch) { Write(batch); }) {}
 
 AccessLogWriter::~AccessLogWriter() { Close(); }
 
 void AccessLogWriter::Log(absl::string_view distribution_id, policy::AccessLogRecord record) {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (closing_ || queue_.size() >= queue_capacity_) {
-      ++counters_.dropped;
-      return;
-    }
-    queue_.emplace_back(std::string(distribution_id), std::move(record));
-  }
-  ready_.notify_one();
+  worker_.Push(Entry(std::string(distribution_id), std::move(record)));
 }
 
-void AccessLogWriter::Close() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    closing_ = true;
-  }
-  ready_.notify_one();
-  if (thread_.joinable()) thread_.join();
-}
+void AccessLogWriter::Close() { worker_.Close(); }
 
 AccessLogCounters AccessLogWriter::counters() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return counters_;
+  const core::BatchWorkerCounters c = worker_.counters();
+  return {.written = c.done, .dropped = c.dropped};
 }
 
-void AccessLogWriter::ResetCounters() {
-  std::lock_guard<std::mutex> lock(mu_);
-  counters_ = AccessLogCounters();
-}
+void AccessLogWriter::ResetCounters() { worker_.ResetCounters(); }
 
 std::string AccessLogWriter::PathFor(absl::string_view distribution_id) const {
   return directory_ ? absl::StrCat(path_, "/", distribution_id, ".log") : path_;
@@ -85,26 +65,10 @@ std::ofstream& AccessLogWriter::FileFor(const std::string& distribution_id) {
   return it->second;
 }
 
-void AccessLogWriter::Run() {
-  std::vector<std::pair<std::string, policy::AccessLogRecord>> batch;
-  for (;;) {
-    bool closing;
-    {
-      std::unique_lock<std::mutex> lock(mu_);
-      ready_.wait(lock, [this] { return closing_ || !queue_.empty(); });
-      closing = closing_;
-      batch.assign(std::make_move_iterator(queue_.begin()), std::make_move_iterator(queue_.end()));
-      queue_.clear();
-    }
-    for (const auto& [id, record] : batch) FileFor(id) << policy::FormatAccessLogLine(record);
-    // Flushed per batch: a test (or `tail -f`) sees lines soon after the requests.
-    for (auto& [path, file] : files_) file.flush();
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      counters_.written += batch.size();
-    }
-    if (closing) return;
-  }
+void AccessLogWriter::Write(std::vector<Entry>& batch) {
+  for (const auto& [id, record] : batch) FileFor(id) << policy::FormatAccessLogLine(record);
+  // Flushed per batch: a test (or `tail -f`) sees lines soon after the requests.
+  for (auto& [path, file] : files_) file.flush();
 }
 
 }  // namespace edgesim::emulator

@@ -12,19 +12,17 @@
 //   log->Close();
 #pragma once
 
-#include <condition_variable>
 #include <cstdint>
-#include <deque>
 #include <fstream>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <string>
-#include <thread>
 #include <utility>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "core/batch_worker.h"
 #include "policy/access_log.h"
 
 namespace edgesim::emulator {
@@ -57,21 +55,17 @@ class AccessLogWriter {
   std::string PathFor(absl::string_view distribution_id) const;
 
  private:
+  using Entry = std::pair<std::string, policy::AccessLogRecord>;  // distribution id, record
+
   AccessLogWriter(std::string path, bool directory, size_t queue_capacity);
-  void Run();
+  void Write(std::vector<Entry>& batch);
   std::ofstream& FileFor(const std::string& distribution_id);
 
   const std::string path_;
   const bool directory_;
-  const size_t queue_capacity_;
-  mutable std::mutex mu_;
-  std::condition_variable ready_;
-  std::deque<std::pair<std::string, policy::AccessLogRecord>> queue_;
-  bool closing_ = false;
-  AccessLogCounters counters_;
   // Touched by the writer thread only.
   std::map<std::string, std::ofstream> files_;
-  std::thread thread_;
+  core::BatchWorker<Entry> worker_;  // last: its thread writes to files_
 };
 
 }  // namespace edgesim::emulator

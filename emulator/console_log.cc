@@ -57,23 +57,23 @@ std::string FormatUnknownHostHint(absl::string_view host, const RegistrySnapshot
 }
 
 ConsoleLog::ConsoleLog(std::ostream& out, ConsoleLogOptions options)
-    : out_(out), options_(options) {
-  thread_ = std::thread([this] { Run(); });
-}
+    : out_(out),
+      options_(options),
+      lines_(options.queue_capacity, [this](std::vector<std::string>& lines) { Write(lines); }) {}
 
 ConsoleLog::~ConsoleLog() { Close(); }
 
 void ConsoleLog::Request(const policy::AccessLogRecord& record, absl::string_view x_cache,
                          absl::optional<absl::Duration> upstream) {
   if (!options_.requests) return;
-  Enqueue(FormatConsoleRequestLine(record, x_cache, upstream, options_.max_text_bytes));
+  lines_.Push(FormatConsoleRequestLine(record, x_cache, upstream, options_.max_text_bytes));
 }
 
 void ConsoleLog::UnknownHost(absl::string_view host, const RegistrySnapshot& snapshot) {
   const std::string key(host.substr(0, options_.max_text_bytes));
   bool last_hint;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    std::lock_guard<std::mutex> lock(hints_mu_);
     if (hints_exhausted_ || hinted_hosts_.count(key) != 0) return;
     last_hint = hinted_hosts_.size() == options_.max_hinted_hosts;
     if (last_hint) {
@@ -84,53 +84,20 @@ void ConsoleLog::UnknownHost(absl::string_view host, const RegistrySnapshot& sna
     }
   }
   if (last_hint) {
-    return Enqueue(absl::StrCat("edgesim: ", options_.max_hinted_hosts,
+    lines_.Push(absl::StrCat("edgesim: ", options_.max_hinted_hosts,
                                 " unknown Hosts reported; further ones are not\n"));
+    return;
   }
-  Enqueue(FormatUnknownHostHint(host, snapshot, options_.max_text_bytes));
+  lines_.Push(FormatUnknownHostHint(host, snapshot, options_.max_text_bytes));
 }
 
-void ConsoleLog::Enqueue(std::string line) {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (closing_ || queue_.size() >= options_.queue_capacity) {
-      ++dropped_;
-      return;
-    }
-    queue_.push_back(std::move(line));
-  }
-  ready_.notify_one();
-}
+void ConsoleLog::Close() { lines_.Close(); }
 
-void ConsoleLog::Close() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    closing_ = true;
-  }
-  ready_.notify_one();
-  if (thread_.joinable()) thread_.join();
-}
+uint64_t ConsoleLog::dropped() const { return lines_.counters().dropped; }
 
-uint64_t ConsoleLog::dropped() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return dropped_;
-}
-
-void ConsoleLog::Run() {
-  std::deque<std::string> batch;
-  for (;;) {
-    bool closing;
-    {
-      std::unique_lock<std::mutex> lock(mu_);
-      ready_.wait(lock, [this] { return closing_ || !queue_.empty(); });
-      closing = closing_;
-      batch.swap(queue_);
-    }
-    for (const std::string& line : batch) out_ << line;
-    out_.flush();
-    batch.clear();
-    if (closing) return;
-  }
+void ConsoleLog::Write(std::vector<std::string>& lines) {
+  for (const std::string& line : lines) out_ << line;
+  out_.flush();
 }
 
 }  // namespace edgesim::emulator

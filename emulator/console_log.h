@@ -11,18 +11,17 @@
 //   console.UnknownHost("nobody.example.com", *registry.Snapshot());
 #pragma once
 
-#include <condition_variable>
 #include <cstdint>
-#include <deque>
 #include <mutex>
 #include <ostream>
 #include <set>
 #include <string>
-#include <thread>
+#include <vector>
 
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "absl/types/optional.h"
+#include "core/batch_worker.h"
 #include "emulator/distribution_registry.h"
 #include "policy/access_log.h"
 
@@ -66,19 +65,14 @@ class ConsoleLog {
   uint64_t dropped() const;
 
  private:
-  void Enqueue(std::string line);
-  void Run();
+  void Write(std::vector<std::string>& lines);
 
   std::ostream& out_;
   const ConsoleLogOptions options_;
-  mutable std::mutex mu_;
-  std::condition_variable ready_;
-  std::deque<std::string> queue_;
+  std::mutex hints_mu_;
   std::set<std::string> hinted_hosts_;
   bool hints_exhausted_ = false;
-  bool closing_ = false;
-  uint64_t dropped_ = 0;
-  std::thread thread_;
+  core::BatchWorker<std::string> lines_;  // last: its thread writes to out_
 };
 
 }  // namespace edgesim::emulator

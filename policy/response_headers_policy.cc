@@ -442,25 +442,6 @@ absl::StatusOr<ResponseHeadersPolicy> ParseResponseHeadersPolicyConfig(
   return p;
 }
 
-absl::StatusOr<ResponseHeadersPolicy> LoadResponseHeadersPolicyConfigJson(
-    absl::string_view json_text) {
-  EDGESIM_ASSIGN_OR_RETURN(const nlohmann::json doc, ParseJson(json_text));
-  constexpr absl::string_view kConfig = "ResponseHeadersPolicyConfig";
-  if (doc.contains("ResponseHeadersPolicy")) {
-    const JsonReader wrapped(doc, "");
-    EDGESIM_ASSIGN_OR_RETURN(const JsonReader p, wrapped.Required("ResponseHeadersPolicy"));
-    EDGESIM_ASSIGN_OR_RETURN(const JsonReader config, p.Required(kConfig));
-    EDGESIM_ASSIGN_OR_RETURN(ResponseHeadersPolicy policy,
-                             ParseResponseHeadersPolicyConfig(config.value(), config.location()));
-    if (const JsonReader id = p.Field("Id"); id.present()) {
-      EDGESIM_ASSIGN_OR_RETURN(policy.id, id.String());
-    }
-    return policy;
-  }
-  const nlohmann::json& config = doc.contains(kConfig) ? doc.at(std::string(kConfig)) : doc;
-  return ParseResponseHeadersPolicyConfig(config, kConfig);
-}
-
 absl::string_view ResponseHeadersPolicyErrorCode(const absl::Status& status) {
   for (absl::string_view code : kErrorCodes) {
     if (absl::StartsWith(status.message(), absl::StrCat(code, ": "))) return code;

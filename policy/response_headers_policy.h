@@ -78,13 +78,9 @@ const std::vector<ResponseHeadersPolicy>& ManagedResponseHeadersPolicies();
 // By ID, API name ("Managed-SimpleCORS") or console name ("SimpleCORS"); nullptr when unknown.
 const ResponseHeadersPolicy* FindManagedResponseHeadersPolicy(absl::string_view id_or_name);
 
-// A bare ResponseHeadersPolicyConfig, `{"ResponseHeadersPolicyConfig": ...}` or
-// `{"ResponseHeadersPolicy": {"Id", "ResponseHeadersPolicyConfig"}}` (which sets the Id), read and
+// The JSON value `config` located at `location` (a ResponseHeadersPolicyConfig), read and
 // validated as CloudFront does (SPEC 11.1, 11.2, 11.5). The first problem, as InvalidArgument
 // "<CloudFront error code>: <location>: <message>"; ResponseHeadersPolicyErrorCode reads the code.
-absl::StatusOr<ResponseHeadersPolicy> LoadResponseHeadersPolicyConfigJson(
-    absl::string_view json_text);
-// The same, from the JSON value `config` located at `location`.
 absl::StatusOr<ResponseHeadersPolicy> ParseResponseHeadersPolicyConfig(
     const nlohmann::json& config, absl::string_view location);
 

@@ -3,18 +3,23 @@
 #include <string>
 
 #include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
 
 namespace edgesim::policy {
 namespace {
 
+absl::StatusOr<ResponseHeadersPolicy> ParseRhp(const std::string& json) {
+  return ParseResponseHeadersPolicyConfig(nlohmann::json::parse(json), "ResponseHeadersPolicyConfig");
+}
+
 ResponseHeadersPolicy LoadRhpOrDie(const std::string& json) {
-  absl::StatusOr<ResponseHeadersPolicy> p = LoadResponseHeadersPolicyConfigJson(json);
+  absl::StatusOr<ResponseHeadersPolicy> p = ParseRhp(json);
   EXPECT_TRUE(p.ok()) << p.status();
   return p.ok() ? *p : ResponseHeadersPolicy();
 }
 
 std::string RhpCodeOf(const std::string& json) {
-  absl::StatusOr<ResponseHeadersPolicy> p = LoadResponseHeadersPolicyConfigJson(json);
+  absl::StatusOr<ResponseHeadersPolicy> p = ParseRhp(json);
   return p.ok() ? "OK" : std::string(ResponseHeadersPolicyErrorCode(p.status()));
 }
 
