@@ -11,7 +11,6 @@
 namespace edgesim::core {
 namespace {
 
-using policy::FunctionJson;
 using ::testing::HasSubstr;
 
 constexpr char kKvsTestStoreId[] = "5e0a1e52-1d7c-4c2b-9f3e-000000000001";
