@@ -35,6 +35,7 @@
 #include "emulator/edge_server.h"
 #include "emulator/http_origin.h"
 #include "emulator/js_function_runner.h"
+#include "emulator/key_value_store_api.h"
 #include "emulator/origin_router.h"
 #include "emulator/self_signed_certificate.h"
 #include "httplib.h"
@@ -98,6 +99,7 @@ absl::StatusOr<emulator::ControlPlaneOptions> ControlPlaneOptionsFor(
   options.function_runner = std::make_shared<emulator::JsFunctionRunner>(function_limits);
   options.invalidation_completion_delay = absl::Seconds(f.invalidation_delay);
   options.distribution_deploy_delay = absl::Seconds(f.deploy_delay);
+  options.s3_endpoint = f.s3_endpoint;  // key value stores' ImportSource
   for (const std::string& flag : f.propagation_delays) {
     const size_t eq = flag.find('=');
     const std::string pop = eq == std::string::npos ? "" : flag.substr(0, eq);
@@ -451,6 +453,7 @@ int RunServe(const ServeFlags& f, std::ostream& out, std::ostream& err) {
   absl::StatusOr<emulator::ControlPlaneOptions> control_plane_options =
       ControlPlaneOptionsFor(f, topology);
   if (!control_plane_options.ok()) return Fail(err, control_plane_options.status());
+  control_plane_options->s3_credentials = OriginCredentials(f);  // ImportSource reads
   absl::StatusOr<OriginMappings> mappings = ParseOriginMappings(f);
   if (!mappings.ok()) return Fail(err, mappings.status());
   const Deployer deploy(f, *std::move(mappings), std::move(topology));
@@ -522,6 +525,7 @@ int RunServe(const ServeFlags& f, std::ostream& out, std::ostream& err) {
                            .control_plane = &control_plane,
                            .events = &events});
   emulator::MountCloudFrontApi(api, control_plane, *clock);
+  emulator::MountKeyValueStoreApi(api, control_plane, *clock);
   MountConsole(api, loaded.registry, events);
   const absl::StatusOr<int> api_port =
       emulator::BindApiServer(api, api_address->host, api_address->port);

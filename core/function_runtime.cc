@@ -62,7 +62,8 @@ FunctionRun RunCloudFrontFunction(
     const CloudFrontFunctionCode& function,
     absl::FunctionRef<void(policy::FunctionValueVisitor&)> write_event,
     const FunctionRuntimeLimits& limits) {
-  const JsCallLimits call_limits{limits.compute_budget, limits.wall_limit, limits.max_log_bytes};
+  const JsCallLimits call_limits{limits.compute_budget, limits.wall_limit, limits.max_log_bytes,
+                                 limits.key_values, function.key_value_store_id};
   JsEngine& engine = JsEngine::ForThisThread();
   // Compiling and the module's top level are not the invocation CloudFront's budget is about, and
   // a large function's parse alone may take longer: they get the wall-clock cap as their budget.

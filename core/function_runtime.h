@@ -17,6 +17,7 @@
 
 #include "absl/functional/function_ref.h"
 #include "absl/time/time.h"
+#include "core/key_value_lookup.h"
 #include "policy/cloudfront_function.h"
 
 namespace edgesim::core {
@@ -25,6 +26,9 @@ struct CloudFrontFunctionCode {
   std::string name;
   policy::FunctionRuntime runtime = policy::FunctionRuntime::kJs2;
   std::string code;
+  // The Id of the key value store FunctionConfig.KeyValueStoreAssociations names ("": none), the
+  // one cloudfront.kvs() reads (SPEC 15.7).
+  std::string key_value_store_id;
 };
 
 struct FunctionRuntimeLimits {
@@ -35,6 +39,8 @@ struct FunctionRuntimeLimits {
   absl::Duration wall_limit = absl::Seconds(1);
   // console.log output kept per run (SPEC 15.5).
   size_t max_log_bytes = 10 * 1024;
+  // Where cloudfront.kvs() reads the function's store; null: its reads reject (SPEC 15.7).
+  const KeyValueLookup* key_values = nullptr;
 };
 
 enum class FunctionRunError {

@@ -37,6 +37,8 @@
 #include <list>
 #include <map>
 #include <mutex>
+#include <optional>
+#include <string>
 #include <thread>
 #include <utility>
 
@@ -44,6 +46,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 
 namespace edgesim::core {
 namespace {
@@ -229,12 +232,31 @@ constexpr char kCryptoModule[] = R"JS((function (natives, require) {
   };
 }))JS";
 
-// The KeyValueStore and origin helpers need distribution state the engine does not have yet.
-constexpr char kCloudfrontModule[] = R"JS((function () {
+// kvs() reads the function's associated store through the natives, which answer for the call in
+// progress (SPEC 15.7); the origin helpers need distribution state the engine does not have.
+// Every kvs() method is async: a missing key rejects get(), as the helper page says.
+constexpr char kCloudfrontModule[] = R"JS((function (natives, require) {
   function unsupported(name) {
     return function () { throw new Error('cloudfront.' + name + ' is not supported by edgesim'); };
   }
-  return { kvs: unsupported('kvs'), updateRequestOrigin: unsupported('updateRequestOrigin'),
+  function kvs(id) {
+    const store = id === undefined ? '' : String(id);
+    return {
+      get: async function (key, options) {
+        const format = options && options.format !== undefined ? options.format : 'string';
+        if (format !== 'string' && format !== 'json' && format !== 'bytes') {
+          throw new Error('Unknown format: ' + format);
+        }
+        const value = natives.kvsGet(store, String(key));
+        if (value === null) throw new Error('Key not found: ' + key);
+        if (format === 'json') return JSON.parse(value);
+        return format === 'bytes' ? require('buffer').Buffer.from(value, 'utf8') : value;
+      },
+      exists: async function (key) { return natives.kvsGet(store, String(key)) !== null; },
+      meta: async function () { return JSON.parse(natives.kvsMeta(store)); }
+    };
+  }
+  return { kvs: kvs, updateRequestOrigin: unsupported('updateRequestOrigin'),
            selectRequestOriginById: unsupported('selectRequestOriginById'),
            createRequestOriginGroup: unsupported('createRequestOriginGroup') };
 }))JS";
@@ -853,7 +875,9 @@ struct JsEngine::Impl {
     JS::RootedObject natives(cx, JS_NewPlainObject(cx));
     if (!natives || !JS_DefineFunction(cx, natives, "digest", Digest, 3, 0) ||
         !JS_DefineFunction(cx, natives, "require", Require<false>, 1, 0) ||
-        !JS_DefineFunction(cx, natives, "invocationTime", InvocationTime, 0, 0)) {
+        !JS_DefineFunction(cx, natives, "invocationTime", InvocationTime, 0, 0) ||
+        !JS_DefineFunction(cx, natives, "kvsGet", KvsGet, 2, 0) ||
+        !JS_DefineFunction(cx, natives, "kvsMeta", KvsMeta, 1, 0)) {
       return false;
     }
     const auto& allowed = spec.builtin_modules;
@@ -874,6 +898,66 @@ struct JsEngine::Impl {
   static bool InvocationTime(JSContext* cx, unsigned argc, JS::Value* vp) {
     JS::CallArgs args = JS::CallArgsFromVp(argc, vp);
     args.rval().setNumber(static_cast<double>(absl::ToUnixMillis(Of(cx).call_wall_start)));
+    return true;
+  }
+
+  // The lookup of the call in progress, for the store `store_arg` names ("": the associated one),
+  // or null with an exception pending: no store is associated, or another store is named.
+  static const KeyValueLookup* KvsFor(JSContext* cx, JS::HandleValue store_arg,
+                                      std::string& store_id) {
+    const JsCallLimits* limits = Of(cx).limits;
+    if (limits == nullptr || limits->key_values == nullptr || limits->key_value_store_id.empty()) {
+      JS_ReportErrorASCII(cx, "No key value store is associated with this function");
+      return nullptr;
+    }
+    store_id = ToUtf8(cx, store_arg);
+    if (store_id.empty()) store_id = std::string(limits->key_value_store_id);
+    if (store_id != limits->key_value_store_id) {
+      JS_ReportErrorUTF8(cx, "The key value store %s is not associated with this function",
+                         store_id.c_str());
+      return nullptr;
+    }
+    return limits->key_values;
+  }
+
+  // natives.kvsGet(store, key): the value (UTF-8 text), or null for a missing key.
+  static bool KvsGet(JSContext* cx, unsigned argc, JS::Value* vp) {
+    JS::CallArgs args = JS::CallArgsFromVp(argc, vp);
+    std::string store_id;
+    const KeyValueLookup* kvs = KvsFor(cx, args.get(0), store_id);
+    if (kvs == nullptr) return false;
+    const std::optional<std::string> value = kvs->Get(store_id, ToUtf8(cx, args.get(1)));
+    if (!value.has_value()) {
+      args.rval().setNull();
+      return true;
+    }
+    JS::RootedString text(cx);
+    if (!Utf8ToJsString(cx, *value, &text)) return false;
+    args.rval().setString(text);
+    return true;
+  }
+
+  // natives.kvsMeta(store): {creationDateTime, lastUpdatedDateTime, keyCount} as JSON text, the
+  // times in ISO 8601 as Date.toISOString writes them.
+  static bool KvsMeta(JSContext* cx, unsigned argc, JS::Value* vp) {
+    JS::CallArgs args = JS::CallArgsFromVp(argc, vp);
+    std::string store_id;
+    const KeyValueLookup* kvs = KvsFor(cx, args.get(0), store_id);
+    if (kvs == nullptr) return false;
+    const std::optional<KeyValueStoreMeta> meta = kvs->Meta(store_id);
+    if (!meta.has_value()) {
+      JS_ReportErrorASCII(cx, "The key value store does not exist");
+      return false;
+    }
+    const auto iso = [](absl::Time t) {
+      return absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", t, absl::UTCTimeZone());
+    };
+    const std::string json =
+        absl::StrCat(R"({"creationDateTime":")", iso(meta->created), R"(","lastUpdatedDateTime":")",
+                     iso(meta->last_updated), R"(","keyCount":)", meta->key_count, "}");
+    JS::RootedString text(cx);
+    if (!Utf8ToJsString(cx, json, &text)) return false;
+    args.rval().setString(text);
     return true;
   }
 

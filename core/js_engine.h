@@ -25,6 +25,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/functional/function_ref.h"
 #include "absl/time/time.h"
+#include "core/key_value_lookup.h"
 #include "policy/function_value.h"
 
 namespace edgesim::core {
@@ -52,6 +53,10 @@ struct JsCallLimits {
   absl::Duration wall_limit = absl::Seconds(1);
   // Bytes of console.log output kept per call; later lines are dropped.
   size_t max_log_bytes = 10 * 1024;
+  // What the cloudfront module's kvs() reads during the call, and the one store it may read (the
+  // function's associated store's Id); null or empty: its reads reject.
+  const KeyValueLookup* key_values = nullptr;
+  absl::string_view key_value_store_id;
 };
 
 struct JsCallResult {

@@ -37,16 +37,20 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "absl/types/optional.h"
+#include "core/key_value_lookup.h"
 #include "emulator/distribution_registry.h"
 #include "emulator/function_runner.h"
+#include "emulator/sigv4_signer.h"
 #include "nlohmann/json.hpp"
 #include "policy/distribution.h"
+#include "policy/key_value_store.h"
 #include "policy/model_options.h"
 #include "policy/partition.h"
 
@@ -93,6 +97,14 @@ struct ControlPlaneOptions {
   size_t max_key_value_stores = 50;
   // What TestFunction runs; null: TestFunction answers UnsupportedOperation.
   std::shared_ptr<FunctionRunner> function_runner{};
+  // Key value stores' data (SPEC 15.7): key and value characters, bytes per store (also the
+  // largest import file read).
+  policy::KeyValueStoreLimits key_value_store_limits{};
+  // The S3-compatible endpoint CreateKeyValueStore's ImportSource is read from (serve's
+  // --s3-endpoint); "": an import fails, the store being created empty with Status FAILED.
+  std::string s3_endpoint{};
+  // What reads from it are signed with (serve's origin credentials); nullopt: unsigned.
+  absl::optional<AwsCredentials> s3_credentials{};
 };
 
 // GetFunction's answer: a stage's code, raw, with that stage's ETag.
@@ -297,7 +309,9 @@ class ControlPlane {
 
   // --- Key value stores' control plane (API 1.11; control_plane_key_value_stores.cc), named by
   // their Name; KeyValueStore shapes. Create takes {Name, Comment, ImportSource {SourceType "S3",
-  // SourceARN}}, kept, not yet read. Errors: EntityAlreadyExists, EntityNotFound,
+  // SourceARN}}, whose file (s3_object_reader.h, then policy's ParseKeyValueImport) fills the store;
+  // a source that cannot be read or is not valid leaves it empty with Status FAILED and the reason
+  // in the data plane's FailureReason (UNCONFIRMED, API 1.11). Errors: EntityAlreadyExists, EntityNotFound,
   // EntityLimitExceeded, CannotDeleteEntityWhileInUse (a function is associated with it),
   // InvalidIfMatchVersion, PreconditionFailed, InvalidArgument.
   absl::StatusOr<Versioned> CreateKeyValueStore(const nlohmann::json& request, absl::Time now);
@@ -308,6 +322,27 @@ class ControlPlane {
   absl::Status DeleteKeyValueStore(absl::string_view name, absl::string_view if_match);
   // The KeyValueStoreList shape, creation order.
   absl::StatusOr<nlohmann::json> ListKeyValueStores(absl::string_view marker, int max_items) const;
+
+  // --- Key value stores' data plane (the cloudfront-keyvaluestore service, API 1.12;
+  // control_plane_key_value_store_data.cc), stores named by their ARN. ETags version the data
+  // alone. Errors carry that service's codes: ResourceNotFoundException (no such store or key),
+  // ConflictException (If-Match is not the current ETag), ValidationException (bad keys, values,
+  // MaxResults, NextToken), ServiceQuotaExceededException (the store would pass its size).
+  // DescribeKeyValueStore's answer (its ETag beside the body).
+  absl::StatusOr<Versioned> DescribeKeyValueStoreData(absl::string_view arn) const;
+  // GetKey's {Key, Value, ItemCount, TotalSizeInBytes}.
+  absl::StatusOr<nlohmann::json> GetKey(absl::string_view arn, absl::string_view key) const;
+  // ListKeys' {Items [{Key, Value}], NextToken?}, keys in byte order; `max_results` 0: 50.
+  absl::StatusOr<nlohmann::json> ListKeys(absl::string_view arn, absl::string_view next_token,
+                                          int max_results) const;
+  // PutKey, DeleteKey and UpdateKeys alike: all of `puts` and `deletes` or nothing. The answer is
+  // {ItemCount, TotalSizeInBytes} with the new ETag.
+  absl::StatusOr<Versioned> UpdateKeys(absl::string_view arn,
+                                       const std::vector<policy::KeyValuePair>& puts,
+                                       const std::vector<std::string>& deletes,
+                                       absl::string_view if_match, absl::Time now);
+  // What functions' cloudfront.kvs() reads: the stores by Id. Valid while this control plane is.
+  std::unique_ptr<core::KeyValueLookup> KeyValueLookupView() const;
 
   // --- For the admin API. Every OAC and OAI: {"origin_access_controls": [OriginAccessControl
   // shapes], "origin_access_identities": [CloudFrontOriginAccessIdentity shapes]}.

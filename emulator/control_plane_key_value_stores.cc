@@ -12,6 +12,7 @@
 #include "emulator/api_shape.h"
 #include "emulator/control_plane.h"
 #include "emulator/control_plane_state.h"
+#include "emulator/s3_object_reader.h"
 
 namespace edgesim::emulator {
 namespace {
@@ -21,16 +22,17 @@ using nlohmann::json;
 // The model's KeyValueStoreComment: at most 128 characters.
 constexpr size_t kMaxKeyValueStoreComment = 128;
 
-// KeyValueStore.Status: the data is read at once here, so a store is READY from its creation
-// (UNCONFIRMED, API 1.11).
+// KeyValueStore.Status: the data is read at once here, so a store is READY from its creation, or
+// FAILED when its import failed (UNCONFIRMED, API 1.11).
 constexpr absl::string_view kReady = "READY";
+constexpr absl::string_view kImportFailed = "FAILED";
 
 json View(const ControlPlaneState& s, const KeyValueStoreRecord& r) {
   return {{"Name", r.id},
           {"Id", r.uuid},
           {"Comment", r.comment},
           {"ARN", KeyValueStoreArn(s, r)},
-          {"Status", kReady},
+          {"Status", r.status},
           {"LastModifiedTime", ApiTime(r.last_modified)}};
 }
 
@@ -58,6 +60,22 @@ absl::StatusOr<json> ImportSourceOf(const json& request) {
   return source;
 }
 
+// The pairs of the import file `source` names, read from `options.s3_endpoint`: the reason it
+// failed as an error.
+absl::StatusOr<std::vector<policy::KeyValuePair>> Import(const ControlPlaneOptions& options,
+                                                         const json& source) {
+  if (options.s3_endpoint.empty()) {
+    return absl::FailedPreconditionError(
+        "edgesim reads import sources from its S3 endpoint (serve --s3-endpoint); none is set.");
+  }
+  EDGESIM_ASSIGN_OR_RETURN(
+      const std::string file,
+      ReadS3Object(options.s3_endpoint, source.value("SourceARN", ""),
+                   options.key_value_store_limits.max_total_bytes,
+                   options.s3_credentials ? &*options.s3_credentials : nullptr));
+  return policy::ParseKeyValueImport(file);
+}
+
 // The record `name` names, its If-Match checked (API 1.7).
 absl::StatusOr<KeyValueStoreRecord*> Changeable(ControlPlaneState& s, absl::string_view name,
                                                 absl::string_view if_match) {
@@ -76,11 +94,14 @@ std::string KeyValueStoreArn(const ControlPlaneState& s, const KeyValueStoreReco
 absl::StatusOr<Versioned> ControlPlane::CreateKeyValueStore(const json& request,
                                                             absl::Time now) {
   ControlPlaneState& s = *state_;
-  std::lock_guard<std::mutex> lock(s.mu);
   const std::string name = request.value("Name", "");
   EDGESIM_RETURN_IF_ERROR(CheckEntityName(name, "key value store"));
   EDGESIM_ASSIGN_OR_RETURN(std::string comment, CommentOf(request));
   EDGESIM_ASSIGN_OR_RETURN(json import_source, ImportSourceOf(request));
+  // Read before the lock: the S3 endpoint may be slow.
+  absl::StatusOr<std::vector<policy::KeyValuePair>> imported = std::vector<policy::KeyValuePair>{};
+  if (!import_source.is_null()) imported = Import(s.options, import_source);
+  std::lock_guard<std::mutex> lock(s.mu);
   if (s.Find(s.key_value_stores, name) != nullptr) {
     return MakeApiError("EntityAlreadyExists",
                         absl::StrCat("A key value store named \"", name, "\" already exists."));
@@ -92,6 +113,19 @@ absl::StatusOr<Versioned> ControlPlane::CreateKeyValueStore(const json& request,
   }
   s.key_value_stores.push_back({name, s.ids.CachePolicyId(), std::move(comment),
                                 std::move(import_source), s.NewETag(""), now});
+  KeyValueStoreRecord& created = s.key_value_stores.back();
+  created.data_etag = s.NewETag("");
+  created.created = now;
+  created.data_modified = now;
+  created.status = std::string(kReady);
+  absl::Status import_status = imported.status();
+  if (import_status.ok()) {
+    import_status = created.data.Update(*imported, {}, s.options.key_value_store_limits);
+  }
+  if (!import_status.ok()) {
+    created.status = std::string(kImportFailed);
+    created.failure_reason = std::string(import_status.message());
+  }
   const KeyValueStoreRecord& r = s.key_value_stores.back();
   return Versioned{View(s, r), r.etag};
 }

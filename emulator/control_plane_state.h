@@ -328,6 +328,14 @@ struct KeyValueStoreRecord {
   nlohmann::json import_source;  // ImportSource as sent; null without one
   std::string etag;
   absl::Time last_modified;
+  // The data plane's (API 1.12): the keys and values, their own ETag, when the store was created
+  // and when its data last changed.
+  policy::KeyValueStoreData data{};
+  std::string status{};          // READY, or FAILED when its import failed
+  std::string failure_reason{};  // why the import failed
+  std::string data_etag{};
+  absl::Time created{};
+  absl::Time data_modified{};
 };
 
 // A function a cache behavior of a distribution config names (FunctionAssociations.Items).

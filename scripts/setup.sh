@@ -49,6 +49,22 @@ if ! command -v moto_server >/dev/null; then
     $SUDO python3 -m pip install -q --break-system-packages 'moto[server]'
 fi
 
+# The KeyValueStore data plane (cloudfront-keyvaluestore) signs with SigV4A, which botocore does
+# only through awscrt. Debian packages it for its own python3; a python3 of the same minor version
+# elsewhere on PATH (pyenv) gets a .pth file pointing at a folder holding just Debian's awscrt.
+if ! python3 -c "import awscrt.auth" 2>/dev/null; then
+  echo "setup: installing python3-awscrt" >&2
+  apt_install python3-awscrt
+  if ! python3 -c "import awscrt.auth" 2>/dev/null; then
+    crt_dir=/usr/local/lib/edgesim-awscrt
+    $SUDO mkdir -p "$crt_dir"
+    $SUDO ln -sf /usr/lib/python3/dist-packages/awscrt /usr/lib/python3/dist-packages/_awscrt.*.so \
+      "$crt_dir/"
+    site=$(python3 -c "import site; print(site.getsitepackages()[0])")
+    echo "$crt_dir" | $SUDO tee "$site/edgesim-awscrt.pth" >/dev/null
+  fi
+fi
+
 # tests/js drive the API with the AWS SDK for JavaScript v3 under Node's own test runner. Debian's
 # nodejs ships npm separately; NodeSource's nodejs includes it. `npm ci` runs only when the lockfile
 # is newer than what node_modules holds.

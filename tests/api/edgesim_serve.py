@@ -8,8 +8,11 @@ isolated from the user's ~/.aws (any credentials and region work against edgesim
 """
 import json
 import os
+import socket
 import subprocess
 import tempfile
+import time
+import urllib.error
 import urllib.request
 
 import boto3
@@ -37,6 +40,11 @@ class Serve:
     def advance(self, seconds):
         req = urllib.request.Request(self.api + "/_edgesim/clock/advance", method="POST",
                                      data=json.dumps({"seconds": seconds}).encode())
+        urllib.request.urlopen(req).read()
+
+    def reset(self):
+        """POST /_edgesim/reset: forget what the API created."""
+        req = urllib.request.Request(self.api + "/_edgesim/reset", method="POST", data=b"")
         urllib.request.urlopen(req).read()
 
     def stop(self):
@@ -89,3 +97,21 @@ def distribution_config(ref, enabled=True, target="origin-1", cache_policy=CACHI
     if aliases:
         config["Aliases"] = {"Quantity": len(aliases), "Items": list(aliases)}
     return config
+
+
+def start_moto_s3():
+    """moto_server on a free port, answering: (process, its URL)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen(["moto_server", "-H", "127.0.0.1", "-p", str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(300):
+        try:
+            urllib.request.urlopen(url + "/moto-api/").read()
+            return proc, url
+        except (urllib.error.URLError, ConnectionError):
+            time.sleep(0.1)
+    proc.kill()
+    raise RuntimeError("moto_server does not answer")
