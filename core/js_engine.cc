@@ -1258,8 +1258,8 @@ absl::StatusOr<JsProgram*> JsEngine::Program(absl::string_view key,
       impl.by_key.erase(impl.programs.back().first);
       impl.programs.pop_back();
     }
-    impl.programs.emplace_front(std::string(key),
-                                std::make_unique<JsProgram>(impl.cx, make_spec()));
+    const JsProgramSpec spec = make_spec();
+    impl.programs.emplace_front(std::string(key), std::make_unique<JsProgram>(impl.cx, spec));
     impl.by_key[key] = impl.programs.begin();
     JsProgram& program = *impl.programs.front().second;
     absl::Status checked = spec.source_check ? spec.source_check(spec.source) : absl::OkStatus();
