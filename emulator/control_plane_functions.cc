@@ -170,6 +170,17 @@ absl::StatusOr<FunctionRecord*> Changeable(ControlPlaneState& s, absl::string_vi
   return r;
 }
 
+// The Id of the key value store a FunctionConfig associates (the last part of its ARN, as
+// KeyValueStoreArn writes it), "" for none.
+std::string AssociatedKeyValueStoreId(const json& function_config) {
+  const json items =
+      function_config.value("KeyValueStoreAssociations", json::object()).value("Items", json::array());
+  if (items.empty()) return "";
+  const std::string arn = items[0].value("KeyValueStoreARN", "");
+  const size_t slash = arn.rfind('/');
+  return slash == std::string::npos ? "" : arn.substr(slash + 1);
+}
+
 }  // namespace
 
 absl::Status CheckEntityName(absl::string_view name, absl::string_view noun) {
@@ -232,7 +243,8 @@ absl::Status AttachFunctions(const ControlPlaneState& s, const json& config,
       }
     }
     b.function_associations.push_back({a.event_type, a.function_arn, f->id,
-                                       f->live->config.value("Runtime", ""), f->live->code});
+                                       f->live->config.value("Runtime", ""), f->live->code,
+                                       AssociatedKeyValueStoreId(f->live->config)});
   }
   return absl::OkStatus();
 }
@@ -354,15 +366,16 @@ absl::StatusOr<json> ControlPlane::TestFunction(absl::string_view name, const js
     return MakeApiError("InvalidArgument", "EventObject must be base64 data.");
   }
   json summary;
-  std::string runtime, code;
+  FunctionUnderTest function;
   {
     std::lock_guard<std::mutex> lock(s.mu);
     EDGESIM_ASSIGN_OR_RETURN(const FunctionRecord* r, s.Lookup(s.functions, name));
     EDGESIM_ASSIGN_OR_RETURN(const FunctionStage* f, StageIn(*r, which));
     EDGESIM_RETURN_IF_ERROR(CheckIfMatch(if_match, f->etag));
     summary = Summary(s, *r, which, *f);
-    runtime = f->config.value("Runtime", "");
-    code = f->code;
+    function.runtime = f->config.value("Runtime", "");
+    function.code = f->code;
+    function.key_value_store_id = AssociatedKeyValueStoreId(f->config);
   }
   if (s.options.function_runner == nullptr) {
     return MakeApiError("UnsupportedOperation",
@@ -370,7 +383,9 @@ absl::StatusOr<json> ControlPlane::TestFunction(absl::string_view name, const js
                         "built in, so TestFunction has no result to give.");
   }
   // Outside the lock: a run takes as long as the runtime lets it.
-  absl::StatusOr<FunctionTestResult> result = s.options.function_runner->Test(runtime, code, event);
+  const std::unique_ptr<core::KeyValueLookup> stores = KeyValueLookupView();
+  function.key_values = stores.get();
+  absl::StatusOr<FunctionTestResult> result = s.options.function_runner->Test(function, event);
   if (!result.ok()) return MakeApiError("TestFunctionFailed", result.status().message());
   return json{{"FunctionSummary", std::move(summary)},
               {"ComputeUtilization", result->compute_utilization},

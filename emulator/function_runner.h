@@ -5,7 +5,7 @@
 //
 //   class Runtime : public FunctionRunner { ... };
 //   options.function_runner = std::make_shared<Runtime>();
-//   absl::StatusOr<FunctionTestResult> r = runner.Test("cloudfront-js-2.0", code, event_json);
+//   absl::StatusOr<FunctionTestResult> r = runner.Test({"cloudfront-js-2.0", code}, event_json);
 #pragma once
 
 #include <string>
@@ -13,6 +13,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "core/key_value_lookup.h"
 
 namespace edgesim::emulator {
 
@@ -24,14 +25,22 @@ struct FunctionTestResult {
   std::string output;         // the returned object as JSON text
 };
 
+// The stage TestFunction runs: its FunctionConfig.Runtime, its code, and the key value store its
+// config associates ("" for none), which cloudfront.kvs() reads through `key_values` (SPEC 15.7).
+struct FunctionUnderTest {
+  std::string runtime;
+  std::string code;
+  std::string key_value_store_id;
+  const core::KeyValueLookup* key_values = nullptr;
+};
+
 class FunctionRunner {
  public:
   virtual ~FunctionRunner() = default;
-  // Runs `code` (FunctionConfig.Runtime `runtime`) on the event object `event` (JSON text, as
-  // TestFunction's EventObject). A function that throws is a result with an error_message; an
-  // error status is the runner's own failure (TestFunctionFailed).
-  virtual absl::StatusOr<FunctionTestResult> Test(absl::string_view runtime,
-                                                  absl::string_view code,
+  // Runs `function` on the event object `event` (JSON text, as TestFunction's EventObject). A
+  // function that throws is a result with an error_message; an error status is the runner's own
+  // failure (TestFunctionFailed).
+  virtual absl::StatusOr<FunctionTestResult> Test(const FunctionUnderTest& function,
                                                   absl::string_view event) = 0;
 };
 

@@ -8,13 +8,13 @@
 
 namespace edgesim::emulator {
 
-absl::StatusOr<FunctionTestResult> JsFunctionRunner::Test(absl::string_view runtime,
-                                                          absl::string_view code,
+absl::StatusOr<FunctionTestResult> JsFunctionRunner::Test(const FunctionUnderTest& function,
                                                           absl::string_view event) {
   const absl::optional<policy::FunctionRuntime> parsed_runtime =
-      policy::ParseFunctionRuntime(runtime);
+      policy::ParseFunctionRuntime(function.runtime);
   if (!parsed_runtime.has_value()) {
-    return absl::InvalidArgumentError(absl::StrCat("Unknown function runtime ", runtime, "."));
+    return absl::InvalidArgumentError(
+        absl::StrCat("Unknown function runtime ", function.runtime, "."));
   }
   const policy::FunctionJson parsed_event =
       policy::FunctionJson::parse(event, nullptr, /*allow_exceptions=*/false);
@@ -24,8 +24,11 @@ absl::StatusOr<FunctionTestResult> JsFunctionRunner::Test(absl::string_view runt
   absl::StatusOr<policy::FunctionEventType> type = policy::TestEventType(parsed_event);
   if (!type.ok()) return type.status();
   // One name for every test: the runtime's program cache tells code apart by its hash.
+  core::FunctionRuntimeLimits limits = limits_;
+  limits.key_values = function.key_values;
   core::FunctionRun run = core::RunCloudFrontFunction(
-      {"TestFunction", *parsed_runtime, std::string(code)}, parsed_event, limits_);
+      {"TestFunction", *parsed_runtime, function.code, function.key_value_store_id}, parsed_event,
+      limits);
   FunctionTestResult result;
   result.compute_utilization = absl::StrCat(run.compute_utilization);
   result.execution_logs = std::move(run.logs);

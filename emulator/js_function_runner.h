@@ -18,7 +18,7 @@ class JsFunctionRunner final : public FunctionRunner {
 
   // An error status (TestFunctionFailed) for an unknown runtime, an event object that is not a
   // JSON object, or one whose context.eventType is not a viewer event.
-  absl::StatusOr<FunctionTestResult> Test(absl::string_view runtime, absl::string_view code,
+  absl::StatusOr<FunctionTestResult> Test(const FunctionUnderTest& function,
                                           absl::string_view event) override;
 
  private:

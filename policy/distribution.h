@@ -60,13 +60,15 @@ struct Origin {
 };
 
 // A CloudFront function a behavior runs on a viewer event (FunctionAssociations; API 1.11): the
-// function's LIVE stage when the distribution was deployed. Stored for the edge; not run yet.
+// function's LIVE stage when the distribution was deployed.
 struct FunctionAssociation {
   std::string event_type;  // "viewer-request" or "viewer-response"
   std::string function_arn;
   std::string name;
   std::string runtime;  // "cloudfront-js-1.0" or "cloudfront-js-2.0"
   std::string code;
+  // The key value store the function's config associates ("": none; SPEC 15.7).
+  std::string key_value_store_id;
 
   bool operator==(const FunctionAssociation&) const = default;
 };

@@ -83,6 +83,39 @@ class KvsDataTest(unittest.TestCase):
         self.assertEqual(kvs_error_of(self.kvs.get_key, KvsARN=self.arn, Key="home"),
                          ("ResourceNotFoundException", 404))
 
+    def test_test_function_reads_the_associated_store(self):
+        """A cloudfront-js-2.0 function associated with the store reads it in TestFunction: a key
+        that is there redirects, a missing one rejects (SPEC 15.7)."""
+        self.kvs.put_key(KvsARN=self.arn, Key="/old", Value="/new", IfMatch=self.etag())
+        code = b"""import cf from 'cloudfront';
+async function handler(event) {
+  const kvs = cf.kvs();
+  const to = await kvs.get(event.request.uri);
+  return { statusCode: 301, statusDescription: 'Moved',
+           headers: { location: { value: to } } };
+}"""
+        etag = self.cf.create_function(
+            Name="moved", FunctionCode=code,
+            FunctionConfig={"Comment": "", "Runtime": "cloudfront-js-2.0",
+                            "KeyValueStoreAssociations": {
+                                "Quantity": 1, "Items": [{"KeyValueStoreARN": self.arn}]}},
+        )["ETag"]
+
+        def test(uri):
+            event = {"version": "1.0", "context": {"eventType": "viewer-request"},
+                     "viewer": {"ip": "198.51.100.7"},
+                     "request": {"method": "GET", "uri": uri, "querystring": {}, "headers": {},
+                                 "cookies": {}}}
+            return self.cf.test_function(Name="moved", IfMatch=etag,
+                                         EventObject=json.dumps(event).encode())["TestResult"]
+
+        found = test("/old")
+        self.assertEqual(found["FunctionErrorMessage"], "")
+        output = json.loads(found["FunctionOutput"])["response"]
+        self.assertEqual((output["statusCode"], output["headers"]["location"]["value"]),
+                         (301, "/new"))
+        self.assertIn("Key not found", test("/elsewhere")["FunctionErrorMessage"])
+
     def test_keys_with_slashes_and_unicode(self):
         self.kvs.put_key(KvsARN=self.arn, Key="/blog/2024/ünï", Value="v é", IfMatch=self.etag())
         self.assertEqual(self.kvs.get_key(KvsARN=self.arn, Key="/blog/2024/ünï")["Value"], "v é")

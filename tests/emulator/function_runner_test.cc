@@ -19,9 +19,9 @@ using nlohmann::json;
 
 class RecordingFunctionRunner final : public FunctionRunner {
  public:
-  absl::StatusOr<FunctionTestResult> Test(absl::string_view runtime, absl::string_view code,
+  absl::StatusOr<FunctionTestResult> Test(const FunctionUnderTest& function,
                                           absl::string_view event) override {
-    seen = {std::string(runtime), std::string(code), std::string(event)};
+    seen = {function.runtime, function.code, std::string(event), function.key_value_store_id};
     return answer;
   }
   std::vector<std::string> seen;
@@ -53,7 +53,7 @@ TEST_F(ControlPlaneTest, TestFunctionRunsTheTestedStageThroughTheRunner) {
   absl::StatusOr<json> result = cp_->TestFunction("f", RunnerEvent("LIVE"), live->etag);
   ASSERT_TRUE(result.ok()) << result.status();
   EXPECT_EQ(runner->seen,
-            (std::vector<std::string>{"cloudfront-js-1.0", "dev code", R"({"version":"1.0"})"}));
+            (std::vector<std::string>{"cloudfront-js-1.0", "dev code", R"({"version":"1.0"})", ""}));
   EXPECT_EQ((*result)["ComputeUtilization"], "12");
   EXPECT_EQ((*result)["FunctionExecutionLogs"], json::array({"log line"}));
   EXPECT_EQ((*result)["FunctionOutput"], R"({"request":{}})");

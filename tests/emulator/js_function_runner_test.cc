@@ -27,7 +27,7 @@ constexpr char kJsRunnerResponseEvent[] = R"({"version":"1.0","context":{"eventT
 // The runner's result; a failed status fails the test and gives an empty result.
 FunctionTestResult JsRunnerResult(absl::string_view runtime, absl::string_view code,
                                   absl::string_view event) {
-  absl::StatusOr<FunctionTestResult> r = JsFunctionRunner().Test(runtime, code, event);
+  absl::StatusOr<FunctionTestResult> r = JsFunctionRunner().Test({std::string(runtime), std::string(code)}, event);
   EXPECT_TRUE(r.ok()) << r.status();
   return r.ok() ? *std::move(r) : FunctionTestResult{};
 }
@@ -77,11 +77,11 @@ TEST(JsFunctionRunner, FailuresAreErrorMessagesWithCloudFrontsText) {
 TEST(JsFunctionRunner, BadRuntimeOrEventIsTheRunnersFailure) {
   JsFunctionRunner runner;
   constexpr char kCode[] = "function handler(e) { return e.request; }";
-  EXPECT_FALSE(runner.Test("cloudfront-js-3.0", kCode, kJsRunnerRequestEvent).ok());
-  EXPECT_FALSE(runner.Test("cloudfront-js-2.0", kCode, "not json").ok());
-  EXPECT_FALSE(runner.Test("cloudfront-js-2.0", kCode, "[1]").ok());
+  EXPECT_FALSE(runner.Test({"cloudfront-js-3.0", kCode}, kJsRunnerRequestEvent).ok());
+  EXPECT_FALSE(runner.Test({"cloudfront-js-2.0", kCode}, "not json").ok());
+  EXPECT_FALSE(runner.Test({"cloudfront-js-2.0", kCode}, "[1]").ok());
   EXPECT_FALSE(
-      runner.Test("cloudfront-js-2.0", kCode, R"({"context":{"eventType":"origin-request"}})").ok());
+      runner.Test({"cloudfront-js-2.0", kCode}, R"({"context":{"eventType":"origin-request"}})").ok());
 }
 
 }  // namespace
