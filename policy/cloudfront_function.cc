@@ -479,8 +479,8 @@ std::string TestFunctionOutput(FunctionEventType event, const FunctionJson& outp
 
 FunctionFailureAnswer AnswerForFunctionFailure(FunctionFailure failure) {
   return failure == FunctionFailure::kValidationError
-             ? FunctionFailureAnswer{502, "FunctionValidationError"}
-             : FunctionFailureAnswer{503, "FunctionExecutionError"};
+             ? FunctionFailureAnswer{502, ErrorDetail::kFunctionValidationError}
+             : FunctionFailureAnswer{503, ErrorDetail::kFunctionExecutionError};
 }
 
 }  // namespace edgesim::policy
