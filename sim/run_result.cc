@@ -42,7 +42,10 @@ double Ratio(uint64_t part, uint64_t whole) {
 
 nlohmann::json TallyJson(const Tally& t, bool derived) {
   nlohmann::json j = nlohmann::json::object();
-  for (const TallyField& f : kTallyFields) j[f.name] = t.*f.member;
+  for (const TallyField& f : kTallyFields) {
+    // Newer counts appear only when they counted something: older reports stay as they were.
+    if (f.required || t.*f.member != 0) j[f.name] = t.*f.member;
+  }
   if (derived) {
     j["hit_ratio"] = HitRatio(t);
     j["hit_ratio_without_refresh_hits"] = HitRatioWithoutRefreshHits(t);
