@@ -1,8 +1,12 @@
 #include "cli/explain.h"
 
+#include <algorithm>
+#include <variant>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "core/answer_summary.h"
+#include "core/edge_functions.h"
 #include "core/origin_fetcher.h"
 #include "core/request_pipeline.h"
 #include "core/topology.h"
@@ -98,6 +102,68 @@ class ExplainedOrigin : public core::OriginFetcher {
   const std::string origin_path_;
 };
 
+bool HasField(const policy::Headers& headers, const policy::Headers::Field& field) {
+  return std::find(headers.fields().begin(), headers.fields().end(), field) !=
+         headers.fields().end();
+}
+
+// Runs the behavior's viewer-request function on the viewer's request as the pipeline does and
+// records what it did; returns the request the key and the origin see.
+absl::StatusOr<policy::Request> ExplainViewerRequestFunction(
+    const policy::Distribution& distribution, const ExplainInput& input,
+    const policy::ModelOptions& options, Explanation& e) {
+  for (const policy::FunctionAssociation& a : e.behavior.function_associations) {
+    if (a.event_type == "viewer-request") e.viewer_request_function.name = a.name;
+  }
+  FunctionEffect& effect = e.viewer_request_function;
+  if (effect.name.empty()) return input.request;
+  EDGESIM_ASSIGN_OR_RETURN(const core::EdgeFunctions functions,
+                           core::EdgeFunctions::Create(distribution, options));
+  absl::optional<core::ViewerRequestStep> step =
+      functions.RunViewerRequest(e.behavior_index, input.request, "");
+  if (!step) return input.request;
+  effect.target_before = input.request.target;
+  if (auto* failure = std::get_if<policy::FunctionFailure>(&*step)) {
+    const policy::FunctionFailureAnswer answer = policy::AnswerForFunctionFailure(*failure);
+    effect.failure = absl::StrCat(policy::ToString(answer.detail), " (", answer.status, ")");
+    return input.request;
+  }
+  if (auto* response = std::get_if<policy::FunctionResponse>(&*step)) {
+    effect.response_status = response->head.status;
+    return input.request;
+  }
+  policy::Request& after = std::get<policy::Request>(*step);
+  effect.target_after = after.target;
+  for (const policy::Headers::Field& field : after.headers.fields()) {
+    if (!HasField(input.request.headers, field)) {
+      effect.headers_added.push_back(absl::StrCat(field.first, ": ", field.second));
+    }
+  }
+  for (const policy::Headers::Field& field : input.request.headers.fields()) {
+    if (!after.headers.Has(field.first)) effect.headers_removed.push_back(field.first);
+  }
+  return std::move(after);
+}
+
+std::string RenderFunctionEffect(const FunctionEffect& f) {
+  std::string out = absl::StrCat("\nViewer-request function ", f.name,
+                                 " (runs before the cache key is built, SPEC 15.7):\n");
+  if (!f.failure.empty()) {
+    absl::StrAppend(&out, "  fails: ", f.failure, "; the viewer gets CloudFront's error\n");
+  } else if (f.response_status != 0) {
+    absl::StrAppend(&out, "  answers ", f.response_status,
+                    " itself: no cache lookup, no origin request\n");
+  } else {
+    absl::StrAppend(&out, "  URI ", f.target_before,
+                    f.target_after == f.target_before ? " (unchanged)"
+                                                      : absl::StrCat(" -> ", f.target_after),
+                    "\n");
+    for (const std::string& h : f.headers_added) absl::StrAppend(&out, "  + ", h, "\n");
+    for (const std::string& h : f.headers_removed) absl::StrAppend(&out, "  - removes ", h, "\n");
+  }
+  return out;
+}
+
 // The matched behavior with the explained policy (overrides applied), as the pipeline runs it.
 policy::Distribution WithPolicy(const policy::Distribution& distribution, const Explanation& e) {
   policy::Distribution d = distribution;
@@ -150,11 +216,13 @@ absl::StatusOr<Explanation> Explain(const policy::Distribution& distribution,
   e.policy = e.behavior.cache_policy;
   ApplyTtlOverrides(input, &e.policy, &e.overrides);
 
-  e.origin_path = std::string(input.request.path());
+  EDGESIM_ASSIGN_OR_RETURN(const policy::Request request,
+                           ExplainViewerRequestFunction(distribution, input, options, e));
+  e.origin_path = std::string(request.path());
   if (e.origin_path == "/" && !config.default_root_object.empty()) {
     e.origin_path = absl::StrCat("/", config.default_root_object);
   }
-  e.key = policy::ExplainCacheKey(input.request, distribution.domain_name, e.policy, options);
+  e.key = policy::ExplainCacheKey(request, distribution.domain_name, e.policy, options);
 
   policy::Response origin;
   origin.status = input.origin_status;
@@ -198,6 +266,9 @@ std::string RenderExplanationText(const Explanation& e, const policy::Distributi
   for (const std::string& o : e.overrides) absl::StrAppend(&out, "  override: ", o, "\n");
   if (e.origin_path != e.matched_path) {
     absl::StrAppend(&out, "  origin request path: ", e.origin_path, "\n");
+  }
+  if (!e.viewer_request_function.name.empty()) {
+    absl::StrAppend(&out, RenderFunctionEffect(e.viewer_request_function));
   }
 
   absl::StrAppend(&out, "\nCache key: ", e.key.ToDisplayString(), "\n");
@@ -255,6 +326,15 @@ nlohmann::json RenderExplanationJson(const Explanation& e) {
                  {"default_ttl", Seconds(e.policy.default_ttl)},
                  {"max_ttl", Seconds(e.policy.max_ttl)},
                  {"overrides", e.overrides}};
+  if (const FunctionEffect& f = e.viewer_request_function; !f.name.empty()) {
+    j["viewer_request_function"] = {{"name", f.name},
+                                    {"target_before", f.target_before},
+                                    {"target_after", f.target_after},
+                                    {"headers_added", f.headers_added},
+                                    {"headers_removed", f.headers_removed},
+                                    {"response_status", f.response_status},
+                                    {"failure", f.failure}};
+  }
   j["origin_path"] = e.origin_path;
   j["cache_key"] = e.key.ToDisplayString();
   j["cache_key_hash"] = absl::StrFormat("%016x", e.key.hash);

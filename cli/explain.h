@@ -3,7 +3,8 @@
 // The teacher's view of the model: which behavior patterns were tried and which matched, the cache
 // key and its parts, the TTL derivation step by step, what each invalidation path would do to
 // this object, what the response headers policy changes for the viewer, and last what the viewer
-// gets. The rules are policy/'s and the answer is the request pipeline's
+// gets. A behavior's viewer-request CloudFront Function runs first (SPEC 15.7): the key and the
+// origin path are those of the request it returns. The rules are policy/'s and the answer is the request pipeline's
 // (core/request_pipeline.h), run once against an origin that answers `origin_status` (and 200 for
 // a custom error page): explain only renders them, as text or JSON.
 //
@@ -50,6 +51,20 @@ struct InvalidationVerdict {
   bool matches = false;
 };
 
+// SPEC 15.7: what the matched behavior's viewer-request function did before the cache key was
+// built.
+struct FunctionEffect {
+  std::string name;  // empty: the behavior runs none
+  // The request target (path and query) before and after it.
+  std::string target_before, target_after;
+  std::vector<std::string> headers_added;    // "Name: value", new or changed
+  std::vector<std::string> headers_removed;  // names
+  // The status of the response it returned instead of a request (0: it returned a request).
+  int response_status = 0;
+  // Set when it failed: "FunctionExecutionError (503)".
+  std::string failure;
+};
+
 struct Explanation {
   // Behavior patterns in the order they were tried; the last one matched.
   std::vector<std::string> patterns_tried;
@@ -59,6 +74,7 @@ struct Explanation {
   // The policy the TTL and key rules ran with, overrides applied.
   policy::CachePolicy policy;
   std::vector<std::string> overrides;
+  FunctionEffect viewer_request_function;
   // The path the origin is asked for (the default root object replaces "/").
   std::string origin_path;
   policy::CacheKey key;

@@ -50,6 +50,32 @@ policy::DistributionConfig PointedAt(policy::DistributionConfig config, int port
   return config;
 }
 
+// The config file for `serve`: the writer's DistributionConfig, plus the behaviors'
+// FunctionAssociations and the functions they run as a "Functions" list (SPEC 15.7), which the
+// writer, knowing no config-file extensions, leaves out.
+std::string ConfigFileJson(const policy::DistributionConfig& config) {
+  nlohmann::ordered_json j = nlohmann::ordered_json::parse(policy::DistributionConfigToJson(config));
+  nlohmann::ordered_json functions = nlohmann::ordered_json::array();
+  auto associate = [&](const policy::CacheBehavior& b, nlohmann::ordered_json& out) {
+    if (b.function_associations.empty()) return;
+    nlohmann::ordered_json items = nlohmann::ordered_json::array();
+    for (const policy::FunctionAssociation& a : b.function_associations) {
+      items.push_back({{"FunctionARN", a.name}, {"EventType", a.event_type}});
+      functions.push_back({{"Name", a.name},
+                           {"FunctionConfig", {{"Runtime", a.runtime}}},
+                           {"FunctionCode", a.code}});
+    }
+    out["FunctionAssociations"] = {{"Quantity", items.size()}, {"Items", items}};
+  };
+  associate(config.default_behavior, j["DefaultCacheBehavior"]);
+  for (size_t i = 0; i < config.behaviors.size(); ++i) {
+    associate(config.behaviors[i], j["CacheBehaviors"]["Items"][i]);
+  }
+  if (!functions.empty()) j["Functions"] = functions;
+  // Replace, not throw, on code that is not UTF-8, as the writer does.
+  return j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+}
+
 absl::StatusOr<std::string> MakeTempDir() {
   const char* base = getenv("TMPDIR");
   std::string pattern =
@@ -122,8 +148,8 @@ absl::StatusOr<std::unique_ptr<LiveDriver>> LiveDriver::Create(const sim::Scenar
   if (d->origin_->port() == 0) return absl::UnavailableError("scripted origin: no port to bind");
   const std::string config = d->temp_dir_ + "/distribution.json";
   EDGESIM_RETURN_IF_ERROR(
-      WriteFile(config, policy::DistributionConfigToJson(
-                            PointedAt(scenario.distribution.config, d->origin_->port()))));
+      WriteFile(config,
+                ConfigFileJson(PointedAt(scenario.distribution.config, d->origin_->port()))));
   EDGESIM_ASSIGN_OR_RETURN(
       d->serve_, emulator::ServeChild::Start(
                      options.binary, {"--manual-clock", "--threads", "2", "--config", config,

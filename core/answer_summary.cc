@@ -30,6 +30,10 @@ std::string Generated(const EdgeResult& r) {
       return absl::StrCat(status, " (method not allowed by the behavior, SPEC 4.1)");
     case ErrorDetail::kInvalidRequest:
       return absl::StrCat(status, " (a GET or HEAD with a body is refused, SPEC 4.1)");
+    case ErrorDetail::kFunctionValidationError:
+      return absl::StrCat(status, " (the function returned an invalid object, SPEC 15.6)");
+    case ErrorDetail::kFunctionExecutionError:
+      return absl::StrCat(status, " (the function failed to run, SPEC 15.6)");
     default:
       return absl::StrCat(status, " (HTTPS only: the behavior's ViewerProtocolPolicy, SPEC 4.7)");
   }
@@ -61,6 +65,9 @@ std::string SummarizeAnswer(const EdgeResult& r, const policy::DistributionConfi
       if (!r.contacted_origin && r.stored == nullptr) return Generated(r);
       if (!r.contacted_origin) return absl::StrCat(status, " cached error (SPEC 3.5)");
       return absl::StrCat(status, " error from the origin, ", Storage(r, viewer));
+    case CacheOutcome::kFunctionGeneratedResponse:
+      return absl::StrCat(status, " answered by the viewer-request function: no cache lookup, no "
+                          "origin (SPEC 15.4)");
     case CacheOutcome::kLimitExceeded:
     case CacheOutcome::kCapacityExceeded:
       break;

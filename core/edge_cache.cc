@@ -53,7 +53,7 @@ void ForwardRange(const policy::Request& viewer, policy::Request& forwarded, Edg
 const BodyRef& ErrorPage(int status) {
   static const auto* const kPages = [] {
     auto* pages = new absl::flat_hash_map<int, BodyRef>();
-    for (int code : {policy::kMethodRefusedStatus, 502, 504}) {
+    for (int code : {policy::kMethodRefusedStatus, 502, 503, 504}) {
       pages->emplace(code, MakeBody(policy::ErrorPageHtml(code, policy::ErrorPageMessage(code))));
     }
     return pages;
@@ -252,6 +252,8 @@ struct EdgeCache::Impl {
     }
   }
 
+  Exchange StartBeforeLookup(const policy::Request& request, int behavior_index,
+                             policy::RequestId id);
   Exchange Start(const policy::Request& request, absl::Time now, RequestRole role,
                  policy::RequestId id);
   Exchange Resume(PendingFetch pending, absl::Time now);
@@ -309,6 +311,18 @@ struct EdgeCache::Impl {
   std::mutex refresh_mu;
   absl::flat_hash_set<std::string> refreshing ABSL_GUARDED_BY(refresh_mu);
 };
+
+// An exchange a viewer-request function ended before the lookup: no key, nothing upstream.
+Exchange EdgeCache::Impl::StartBeforeLookup(const policy::Request& request, int behavior_index,
+                                            policy::RequestId id) {
+  Exchange x;
+  x.info = &InfoFor(behavior_index);
+  x.p.viewer = &request;
+  x.p.behavior_index = behavior_index;
+  x.p.request_id = id;
+  x.result.behavior_index = behavior_index;
+  return x;
+}
 
 // Phase one: behavior (SPEC 1), method and body (SPEC 4.1), key (SPEC 2), then the store.
 Exchange EdgeCache::Impl::Start(const policy::Request& request, absl::Time now, RequestRole role,
@@ -754,6 +768,9 @@ EdgeResult EdgeCache::Impl::Finish(Exchange& x) {
       case CacheOutcome::kMiss:
         counters.Add(Counter::kMisses);
         break;
+      case CacheOutcome::kFunctionGeneratedResponse:
+        counters.Add(Counter::kFunctionResponses);
+        break;
       default:
         counters.Add(Counter::kErrors);
         break;
@@ -843,6 +860,39 @@ EdgeResult EdgeCache::Complete(PendingFetch pending, absl::Time now, OriginFetch
 void EdgeCache::Revalidate(const BackgroundRefresh& refresh, absl::Time now,
                            OriginFetcher& origin) {
   impl_->Revalidate(refresh, now, origin);
+}
+
+EdgeResult EdgeCache::ServeFunctionResponse(const policy::Request& request, int behavior_index,
+                                            policy::FunctionResponse response,
+                                            policy::RequestId id) {
+  Exchange x = impl_->StartBeforeLookup(request, behavior_index, id);
+  BodyRef body = response.body ? MakeBody(*std::move(response.body)) : nullptr;
+  const uint64_t body_size = body != nullptr ? body->size() : 0;
+  impl_->ServeUnstored(x, std::move(response.head), body, body_size, kZero,
+                       CacheOutcome::kFunctionGeneratedResponse);
+  return impl_->Finish(x);
+}
+
+EdgeResult EdgeCache::ServeFunctionFailure(const policy::Request& request, int behavior_index,
+                                           policy::FunctionFailure failure, policy::RequestId id) {
+  Exchange x = impl_->StartBeforeLookup(request, behavior_index, id);
+  const policy::FunctionFailureAnswer answer = policy::AnswerForFunctionFailure(failure);
+  impl_->ServeGenerated(x, answer.status, answer.detail);
+  return impl_->Finish(x);
+}
+
+void ReplaceWithFunctionFailure(policy::FunctionFailure failure, EdgeResult& answer) {
+  const policy::FunctionFailureAnswer failed = policy::AnswerForFunctionFailure(failure);
+  OriginResponse page = GeneratedResponse(failed.status);
+  answer.outcome = CacheOutcome::kError;
+  answer.error_detail = failed.detail;
+  answer.viewer = std::move(page.head);
+  answer.body = std::move(page.body);
+  answer.body_size = page.body_size;
+  answer.stored = nullptr;
+  answer.age = kZero;
+  answer.cut_length.reset();
+  answer.truncated = false;
 }
 
 bool EdgeCache::KeepContentsOf(const EdgeCache& previous) {

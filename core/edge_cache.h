@@ -38,6 +38,7 @@
 #include "core/stored_response.h"
 #include "policy/behavior_table.h"
 #include "policy/cache_key.h"
+#include "policy/cloudfront_function.h"
 #include "policy/distribution.h"
 #include "policy/model_options.h"
 #include "policy/outcome.h"
@@ -142,6 +143,10 @@ struct EdgeResult {
   int error_page_replaced_status = 0;
 };
 
+// Replaces an answer on its way to the viewer by CloudFront's error for a viewer-response
+// function that failed (SPEC 15.6); the answering cache's name, Via and request id stay.
+void ReplaceWithFunctionFailure(policy::FunctionFailure failure, EdgeResult& answer);
+
 // The state between a cache's two phases (EdgeCache::Lookup, then EdgeCache::Complete): what the
 // lookup found and where the request goes next. Refers to the viewer's request, which must
 // outlive it.
@@ -193,6 +198,15 @@ class EdgeCache {
 
   // Runs a stale-while-revalidate refresh (at most one per key is handed out at a time).
   void Revalidate(const BackgroundRefresh& refresh, absl::Time now, OriginFetcher& origin);
+
+  // What a viewer-request function decided before this cache's lookup (SPEC 15.1): its own
+  // response (FunctionGeneratedResponse), or CloudFront's error for its failure (SPEC 15.6).
+  // Never stored, never sent upstream; counted as one viewer request of the behavior at
+  // `behavior_index` (BehaviorTable order, -1 for the default). Thread-safe.
+  EdgeResult ServeFunctionResponse(const policy::Request& request, int behavior_index,
+                                   policy::FunctionResponse response, policy::RequestId id = {});
+  EdgeResult ServeFunctionFailure(const policy::Request& request, int behavior_index,
+                                  policy::FunctionFailure failure, policy::RequestId id = {});
 
   // Takes over `previous`'s stored objects, invalidation log and counters (shared with it from now
   // on), as CloudFront keeps cached objects when a distribution's configuration changes: they stay

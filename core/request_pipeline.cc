@@ -1,6 +1,7 @@
 #include "core/request_pipeline.h"
 
 #include <utility>
+#include <variant>
 
 #include "core/error_page.h"
 #include "core/ranged_answer.h"
@@ -13,16 +14,27 @@ absl::StatusOr<std::unique_ptr<RequestPipeline>> RequestPipeline::Create(
     const policy::Distribution& distribution, const CacheTopology& topology) {
   EDGESIM_ASSIGN_OR_RETURN(std::unique_ptr<EdgeNetwork> network,
                            EdgeNetwork::Create(distribution, topology));
-  return std::unique_ptr<RequestPipeline>(new RequestPipeline(distribution, std::move(network)));
+  EDGESIM_ASSIGN_OR_RETURN(EdgeFunctions functions,
+                           EdgeFunctions::Create(distribution, topology.pop_options.model));
+  return std::unique_ptr<RequestPipeline>(
+      new RequestPipeline(distribution, std::move(network), std::move(functions)));
 }
 
 RequestPipeline::RequestPipeline(const policy::Distribution& distribution,
-                                 std::unique_ptr<EdgeNetwork> network)
-    : distribution_(distribution), network_(std::move(network)) {}
+                                 std::unique_ptr<EdgeNetwork> network, EdgeFunctions functions)
+    : distribution_(distribution),
+      network_(std::move(network)),
+      functions_(std::move(functions)),
+      viewer_request_functions_(functions_.Any(policy::FunctionEventType::kViewerRequest)),
+      viewer_response_functions_(functions_.Any(policy::FunctionEventType::kViewerResponse)) {}
 
-RequestPipeline::Begun RequestPipeline::Begin(int pop, const policy::Request& viewer,
+RequestPipeline::Begun RequestPipeline::Begin(int pop, const policy::Request& viewer_request,
                                               absl::Time now, policy::RequestId id) {
   Begun begun;
+  begun.answer = RunViewerRequest(pop, viewer_request, id, begun.pending.rewritten);
+  if (begun.answer) return begun;
+  const policy::Request& viewer =
+      begun.pending.rewritten != nullptr ? *begun.pending.rewritten : viewer_request;
   CacheLookup looked = network_->Lookup(pop, viewer, now, RequestRole::kViewer, id);
   if (!looked.served) {
     begun.pending.pop = pop;
@@ -31,8 +43,7 @@ RequestPipeline::Begun RequestPipeline::Begin(int pop, const policy::Request& vi
   }
   const policy::CustomErrorResponse* custom = ErrorPageFor(distribution_.config, *looked.served);
   if (custom == nullptr) {
-    CutToRange(viewer, *looked.served);
-    AddPolicyHeaders(distribution_.config, viewer, *looked.served);
+    FinishAnswer(viewer, *looked.served);
     begun.answer = std::move(looked.served);
     return begun;
   }
@@ -43,8 +54,7 @@ RequestPipeline::Begun RequestPipeline::Begin(int pop, const policy::Request& vi
                                       looked.served->request_id);
   if (page.served) {
     SubstituteErrorPage(*looked.served, *std::move(page.served), *custom);
-    CutToRange(viewer, *looked.served);
-    AddPolicyHeaders(distribution_.config, viewer, *looked.served);
+    FinishAnswer(viewer, *looked.served);
     begun.answer = std::move(looked.served);
     return begun;
   }
@@ -61,22 +71,24 @@ EdgeResult RequestPipeline::Complete(Pending pending, absl::Time now, OriginFetc
   EdgeResult answer = network_->Complete(pending.pop, std::move(pending.fetch), now, origin);
   if (!pending.error) {
     AddErrorPage(pending.pop, viewer, answer, now, origin);
-    CutToRange(viewer, answer);
-    AddPolicyHeaders(distribution_.config, viewer, answer);
+    FinishAnswer(viewer, answer);
     return answer;
   }
   SubstituteErrorPage(*pending.error, std::move(answer), *pending.custom);
-  CutToRange(viewer, *pending.error);
-  AddPolicyHeaders(distribution_.config, viewer, *pending.error);
+  FinishAnswer(viewer, *pending.error);
   return *std::move(pending.error);
 }
 
-EdgeResult RequestPipeline::Handle(int pop, const policy::Request& viewer, absl::Time now,
+EdgeResult RequestPipeline::Handle(int pop, const policy::Request& viewer_request, absl::Time now,
                                    OriginFetcher& origin) {
+  std::unique_ptr<policy::Request> rewritten;
+  if (absl::optional<EdgeResult> answered = RunViewerRequest(pop, viewer_request, {}, rewritten)) {
+    return *std::move(answered);
+  }
+  const policy::Request& viewer = rewritten != nullptr ? *rewritten : viewer_request;
   EdgeResult answer = network_->Handle(pop, viewer, now, origin);
   AddErrorPage(pop, viewer, answer, now, origin);
-  CutToRange(viewer, answer);
-  AddPolicyHeaders(distribution_.config, viewer, answer);
+  FinishAnswer(viewer, answer);
   if (answer.background_refresh) {
     Revalidate(pop, *answer.background_refresh, now, origin);
     answer.background_refresh.reset();
@@ -98,6 +110,32 @@ void RequestPipeline::AddErrorPage(int pop, const policy::Request& viewer, EdgeR
                       network_->Handle(pop, page_request, now, origin, RequestRole::kOnBehalf,
                                        answer.request_id),
                       *custom);
+}
+
+absl::optional<EdgeResult> RequestPipeline::RunViewerRequest(
+    int pop, const policy::Request& viewer, policy::RequestId id,
+    std::unique_ptr<policy::Request>& rewritten) {
+  if (!viewer_request_functions_) return absl::nullopt;
+  const int behavior = functions_.BehaviorFor(viewer.target);
+  absl::optional<ViewerRequestStep> step =
+      functions_.RunViewerRequest(behavior, viewer, id.view());
+  if (!step) return absl::nullopt;
+  EdgeCache& cache = network_->PopCache(pop);
+  if (auto* request = std::get_if<policy::Request>(&*step)) {
+    rewritten = std::make_unique<policy::Request>(std::move(*request));
+    return absl::nullopt;
+  }
+  // The viewer's own request: what the cache's answer refers to (a HEAD's bodiless answer).
+  if (auto* response = std::get_if<policy::FunctionResponse>(&*step)) {
+    return cache.ServeFunctionResponse(viewer, behavior, std::move(*response), id);
+  }
+  return cache.ServeFunctionFailure(viewer, behavior, std::get<policy::FunctionFailure>(*step), id);
+}
+
+void RequestPipeline::FinishAnswer(const policy::Request& viewer, EdgeResult& answer) const {
+  CutToRange(viewer, answer);
+  AddPolicyHeaders(distribution_.config, viewer, answer);
+  if (viewer_response_functions_) functions_.RunViewerResponse(viewer, answer);
 }
 
 }  // namespace edgesim::core

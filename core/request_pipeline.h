@@ -10,7 +10,10 @@
 // ResponsePagePath becomes that page, fetched on the viewer's behalf through the behavior the
 // page's own path matches (counted once, as the viewer's one request), and then cut to the
 // viewer's Range (SPEC 4.5, ranged_answer.h), and last the behavior's response headers policy
-// (SPEC 11, response_headers.h), on the viewer's copy of the headers only. A stale-while-revalidate
+// (SPEC 11, response_headers.h), on the viewer's copy of the headers only. The behavior's
+// CloudFront Functions (SPEC 15, edge_functions.h) run around it all: viewer-request before the
+// cache key is built (the key and the origin see the request it returns; a response it returns
+// goes straight back, never cached), viewer-response last. A stale-while-revalidate
 // refresh (SPEC 3.6) is handed back to run whenever the driver likes; `Handle` runs both phases
 // and the refresh at once, for the drivers on a virtual clock.
 //
@@ -28,6 +31,7 @@
 #include "absl/time/time.h"
 #include "absl/types/optional.h"
 #include "core/edge_cache.h"
+#include "core/edge_functions.h"
 #include "core/origin_fetcher.h"
 #include "core/tiers.h"
 #include "policy/distribution.h"
@@ -47,6 +51,8 @@ class RequestPipeline {
     absl::optional<EdgeResult> error;
     const policy::CustomErrorResponse* custom = nullptr;
     std::unique_ptr<policy::Request> page_request;
+    // The request a viewer-request function returned, when it ran: what `fetch` refers to.
+    std::unique_ptr<policy::Request> rewritten;
   };
 
   // Phase one's answer, or its pending state.
@@ -74,8 +80,17 @@ class RequestPipeline {
   EdgeNetwork& network() const { return *network_; }
 
  private:
-  RequestPipeline(const policy::Distribution& distribution,
-                  std::unique_ptr<EdgeNetwork> network);
+  RequestPipeline(const policy::Distribution& distribution, std::unique_ptr<EdgeNetwork> network,
+                  EdgeFunctions functions);
+
+  // SPEC 15.1: the viewer-request function's answer when it ends the request at `pop`, else the
+  // request to go on with (`viewer`, or the function's stored in `rewritten`).
+  absl::optional<EdgeResult> RunViewerRequest(int pop, const policy::Request& viewer,
+                                              policy::RequestId id,
+                                              std::unique_ptr<policy::Request>& rewritten);
+  // The last steps on every answer from the cache or the origin: the viewer's Range, the
+  // response headers policy, the viewer-response function.
+  void FinishAnswer(const policy::Request& viewer, EdgeResult& answer) const;
 
   // SPEC 7.4: replaces an error that has a custom error page by the page, fetched all the way.
   void AddErrorPage(int pop, const policy::Request& viewer, EdgeResult& answer, absl::Time now,
@@ -83,6 +98,10 @@ class RequestPipeline {
 
   const policy::Distribution distribution_;
   std::unique_ptr<EdgeNetwork> network_;
+  const EdgeFunctions functions_;
+  // Whether any behavior has a function on the event: the pipeline skips the step otherwise.
+  const bool viewer_request_functions_;
+  const bool viewer_response_functions_;
 };
 
 }  // namespace edgesim::core

@@ -18,6 +18,7 @@ absl::string_view ToString(Counter counter) {
     case Counter::kOriginFailovers: return "origin_failovers";
     case Counter::kBytesFromCache: return "bytes_from_cache";
     case Counter::kBytesFromOrigin: return "bytes_from_origin";
+    case Counter::kFunctionResponses: return "function_responses";
     case Counter::kCount: break;
   }
   return "unknown";

@@ -37,6 +37,7 @@ enum class Counter : int {
   kOriginFailovers,       // origin group fetches the secondary answered (SPEC 12.2)
   kBytesFromCache,
   kBytesFromOrigin,
+  kFunctionResponses,  // answered by a viewer-request function itself (SPEC 15.4)
   kCount,
 };
 

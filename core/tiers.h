@@ -128,6 +128,8 @@ class EdgeNetwork {
   std::vector<TierCounters> Counters() const;
   // nullptr for an unknown name.
   EdgeCache* FindCache(absl::string_view name) const;
+  // REQUIRES: 0 <= pop < pops().size().
+  EdgeCache& PopCache(int pop) const { return *pops_[static_cast<size_t>(pop)].cache; }
 
  private:
   struct Regional {

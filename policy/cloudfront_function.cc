@@ -545,8 +545,8 @@ std::string TestFunctionErrorMessage(absl::string_view error) {
 
 FunctionFailureAnswer AnswerForFunctionFailure(FunctionFailure failure) {
   return failure == FunctionFailure::kValidationError
-             ? FunctionFailureAnswer{502, "FunctionValidationError"}
-             : FunctionFailureAnswer{503, "FunctionExecutionError"};
+             ? FunctionFailureAnswer{502, ErrorDetail::kFunctionValidationError}
+             : FunctionFailureAnswer{503, ErrorDetail::kFunctionExecutionError};
 }
 
 }  // namespace edgesim::policy

@@ -17,6 +17,7 @@
 #include "absl/types/optional.h"
 #include "policy/function_value.h"
 #include "policy/http_message.h"
+#include "policy/outcome.h"
 
 namespace edgesim::policy {
 
@@ -45,10 +46,6 @@ struct FunctionResponse {
 
   bool operator==(const FunctionResponse&) const = default;
 };
-
-// X-Cache on a response a viewer-request function generated (SPEC 15.4).
-inline constexpr absl::string_view kFunctionGeneratedXCache =
-    "FunctionGeneratedResponse from cloudfront";
 
 FunctionJson ViewerRequestEvent(const FunctionEventContext& context, const Request& request);
 FunctionJson ViewerResponseEvent(const FunctionEventContext& context, const Request& request,
@@ -93,7 +90,7 @@ enum class FunctionFailure {
 struct FunctionFailureAnswer {
   int status;
   // The access log's x-edge-detailed-result-type (UNCONFIRMED names).
-  absl::string_view detailed_result_type;
+  ErrorDetail detail;
 };
 FunctionFailureAnswer AnswerForFunctionFailure(FunctionFailure failure);
 

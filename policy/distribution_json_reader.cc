@@ -14,6 +14,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/types/optional.h"
 #include "nlohmann/json.hpp"
+#include "policy/cloudfront_function.h"
 #include "policy/compression.h"
 #include "policy/distribution_validator.h"
 #include "policy/json_reader.h"
@@ -306,8 +307,50 @@ void ResolvePolicyId(CollectingReader& w, const JsonReader& j, absl::string_view
   }
 }
 
+// The Name a FunctionARN ends with (`...:function/<Name>`), or the whole text: a config file may
+// name its own functions plainly.
+absl::string_view FunctionNameOf(absl::string_view arn) {
+  constexpr absl::string_view kMarker = ":function/";
+  const size_t at = arn.rfind(kMarker);
+  return at == absl::string_view::npos ? arn : arn.substr(at + kMarker.size());
+}
+
+// A config file's FunctionAssociations (SPEC 15.1): viewer events only, one function each, every
+// one defined in the file's "Functions".
+void ParseFunctionAssociations(CollectingReader& w, const JsonReader& j,
+                               const AccountResources& account, CacheBehavior* b) {
+  for (const JsonReader& item : w.ObjectItems(j, "FunctionAssociations")) {
+    const absl::optional<std::string> event = w.String(item, "EventType", Need::kRequired);
+    const absl::optional<std::string> arn = w.String(item, "FunctionARN", Need::kRequired);
+    if (!event.has_value() || !arn.has_value()) continue;
+    if (*event != "viewer-request" && *event != "viewer-response") {
+      w.Problem(item.Field("EventType").Error(absl::StrCat(
+          "\"", *event, "\" is not viewer-request or viewer-response (CloudFront Functions run on "
+          "viewer events only)")));
+      continue;
+    }
+    const std::string name(FunctionNameOf(*arn));
+    const auto f = account.functions.find(name);
+    if (f == account.functions.end()) {
+      w.Problem(item.Field("FunctionARN").Error(
+          absl::StrCat("names no function \"", name, "\" of the file's \"Functions\"")));
+      continue;
+    }
+    if (std::any_of(b->function_associations.begin(), b->function_associations.end(),
+                    [&](const FunctionAssociation& a) { return a.event_type == *event; })) {
+      w.Problem(item.Field("EventType").Error(
+          absl::StrCat("a cache behavior has one function per event type; ", *event,
+                       " has two")));
+      continue;
+    }
+    b->function_associations.push_back(
+        {*event, *arn, name, f->second.runtime, f->second.code});
+  }
+}
+
 CacheBehavior ParseBehavior(CollectingReader& w, const JsonReader& j, bool is_default,
-                            const AccountResources& account) {
+                            const AccessNames& names) {
+  const AccountResources& account = names.account;
   CacheBehavior b;
   if (!is_default) b.path_pattern = w.String(j, "PathPattern", Need::kRequired).value_or("");
   if (auto v = w.String(j, "TargetOriginId", Need::kRequired)) b.target_origin_id = *v;
@@ -328,6 +371,11 @@ CacheBehavior ParseBehavior(CollectingReader& w, const JsonReader& j, bool is_de
   ResolvePolicyId(w, j, "ResponseHeadersPolicyId", FindManagedResponseHeadersPolicy,
                   account.response_headers_policies, &b.response_headers_policy_id,
                   &b.response_headers_policy);
+  // An export of a real distribution names functions it does not carry: without a "Functions"
+  // list its associations are left out (not run), so it loads as CloudFront's other exports do.
+  if (!names.account_known && !account.functions.empty()) {
+    ParseFunctionAssociations(w, j, account, &b);
+  }
   ApplyLegacyCompression(&b);
   return b;
 }
@@ -371,10 +419,10 @@ DistributionConfig ParseDistributionConfig(CollectingReader& w, const JsonReader
     c.origin_groups.push_back(ParseOriginGroup(w, item));
   }
   if (const auto d = w.Object(j, "DefaultCacheBehavior", Need::kRequired)) {
-    c.default_behavior = ParseBehavior(w, *d, true, account);
+    c.default_behavior = ParseBehavior(w, *d, true, names);
   }
   for (const JsonReader& item : w.ObjectItems(j, "CacheBehaviors")) {
-    c.behaviors.push_back(ParseBehavior(w, item, false, account));
+    c.behaviors.push_back(ParseBehavior(w, item, false, names));
   }
   for (const JsonReader& item : w.ObjectItems(j, "CustomErrorResponses")) {
     c.custom_error_responses.push_back(ParseCustomErrorResponse(w, item));
@@ -561,6 +609,41 @@ void ParseCustomPolicies(CollectingReader& w, const JsonReader& root, absl::stri
   }
 }
 
+// A config file's "Functions": [{"Name", "FunctionConfig": {"Runtime"}, "FunctionCode"}], as
+// create-function takes them (API 1.11), the code inline.
+void ParseConfigFunctions(CollectingReader& w, const JsonReader& root,
+                          absl::flat_hash_map<std::string, ConfigFunction>* out) {
+  const absl::optional<JsonReader> list = w.Field(root, "Functions", Need::kOptional);
+  if (!list.has_value()) return;
+  const absl::optional<std::vector<JsonReader>> items = w.Keep(list->Items());
+  if (!items.has_value()) return;
+  for (const JsonReader& item : *items) {
+    if (absl::Status s = item.ExpectObject(); !s.ok()) {
+      w.Problem(s);
+      continue;
+    }
+    const absl::optional<std::string> name = w.String(item, "Name", Need::kRequired);
+    const absl::optional<JsonReader> config = w.Object(item, "FunctionConfig", Need::kRequired);
+    const absl::optional<std::string> runtime =
+        config.has_value() ? w.String(*config, "Runtime", Need::kRequired) : absl::nullopt;
+    const absl::optional<std::string> code = w.String(item, "FunctionCode", Need::kRequired);
+    if (runtime.has_value() && !ParseFunctionRuntime(*runtime).has_value()) {
+      w.Problem(config->Field("Runtime").Error(absl::StrCat(
+          "\"", *runtime, "\" is not cloudfront-js-1.0 or cloudfront-js-2.0")));
+      continue;
+    }
+    if (code.has_value() && code->size() > kMaxFunctionCodeBytes) {
+      w.Problem(item.Field("FunctionCode").Error(absl::StrCat(
+          "the code has ", code->size(), " bytes; CloudFront takes at most ",
+          kMaxFunctionCodeBytes)));
+      continue;
+    }
+    if (name.has_value() && runtime.has_value() && code.has_value()) {
+      (*out)[*name] = ConfigFunction{*runtime, *code};
+    }
+  }
+}
+
 // Problems found while loading hide validation problems at or under the same location: a missing
 // TargetOriginId need not also be reported as naming no origin.
 void AppendUnlessCovered(std::vector<ConfigProblem> more, std::vector<ConfigProblem>* problems) {
@@ -610,6 +693,7 @@ absl::StatusOr<Distribution> LoadDistributionJson(absl::string_view json_text,
   ParseCustomPolicies(w, root, "ResponseHeadersPolicies", "ResponseHeadersPolicy",
                       "ResponseHeadersPolicyConfig", LoadResponseHeadersPolicy,
                       &resources.response_headers_policies);
+  ParseConfigFunctions(w, root, &resources.functions);
   if (config.has_value()) {
     distribution.config = ParseDistributionConfig(
         w, *config, {.account = resources, .account_known = account != nullptr});

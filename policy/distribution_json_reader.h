@@ -9,6 +9,11 @@
 //   "CachePolicies": [ {"Id": "...", "CachePolicyConfig": {...}} ]   (or get-cache-policy items)
 //   "OriginRequestPolicies": [ {"Id": "...", "OriginRequestPolicyConfig": {...}} ]
 //   "ResponseHeadersPolicies": [ {"Id": "...", "ResponseHeadersPolicyConfig": {...}} ]
+//   "Functions": [ {"Name": "...", "FunctionConfig": {"Runtime": "cloudfront-js-2.0"},
+//                   "FunctionCode": "function handler(event) {...}"} ]
+// (a file on disk may give "FunctionCodeFile" instead; cli/distribution_file.h reads it), which
+// behaviors' FunctionAssociations name by ARN (`arn:aws:cloudfront::<account>:function/<Name>`)
+// or by Name.
 // Unknown fields are ignored, as CloudFront ignores them in configs taken from the AWS CLI; members
 // left out take cloudfront_defaults.h's values. Loading validates (distribution_validator.h) and
 // reports every problem at once, one `location: message` line each, the location being a JSON
@@ -39,6 +44,15 @@ using CustomOriginRequestPolicies = absl::flat_hash_map<std::string, OriginReque
 // Custom response headers policies by Id (SPEC 11).
 using CustomResponseHeadersPolicies = absl::flat_hash_map<std::string, ResponseHeadersPolicy>;
 
+// A CloudFront Function a config file defines (SPEC 15): what its FunctionAssociations run.
+struct ConfigFunction {
+  std::string runtime;  // "cloudfront-js-1.0" or "cloudfront-js-2.0"
+  std::string code;
+};
+
+// The largest function code CloudFront takes (SPEC 15.5).
+inline constexpr size_t kMaxFunctionCodeBytes = 10 * 1024;
+
 // What a distribution's config may name besides CloudFront's managed resources: the account's
 // own resources, each by Id (the control plane's, or a config file's).
 struct AccountResources {
@@ -49,6 +63,10 @@ struct AccountResources {
   absl::flat_hash_map<std::string, OriginAccessControl> origin_access_controls;
   absl::flat_hash_set<std::string> origin_access_identities;
   CustomResponseHeadersPolicies response_headers_policies;
+  // By Name: a config file's "Functions". The control plane holds its functions itself and
+  // attaches them to behaviors after loading, so with `account` known FunctionAssociations are
+  // left to it.
+  absl::flat_hash_map<std::string, ConfigFunction> functions;
 };
 
 // Loads any of the shapes above. `Id` and `DomainName` come from a get-distribution output, and

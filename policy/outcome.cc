@@ -8,7 +8,7 @@
 namespace edgesim::policy {
 namespace {
 
-constexpr std::array<std::pair<CacheOutcome, absl::string_view>, 7> kResultTypes = {{
+constexpr std::array<std::pair<CacheOutcome, absl::string_view>, 8> kResultTypes = {{
     {CacheOutcome::kHit, "Hit"},
     {CacheOutcome::kRefreshHit, "RefreshHit"},
     {CacheOutcome::kMiss, "Miss"},
@@ -16,6 +16,7 @@ constexpr std::array<std::pair<CacheOutcome, absl::string_view>, 7> kResultTypes
     {CacheOutcome::kRedirect, "Redirect"},
     {CacheOutcome::kLimitExceeded, "LimitExceeded"},
     {CacheOutcome::kCapacityExceeded, "CapacityExceeded"},
+    {CacheOutcome::kFunctionGeneratedResponse, "FunctionGeneratedResponse"},
 }};
 
 }  // namespace
@@ -32,7 +33,7 @@ absl::string_view XCacheValue(CacheOutcome outcome) {
       "Hit from cloudfront",           "RefreshHit from cloudfront",
       "Miss from cloudfront",          "Error from cloudfront",
       "Redirect from cloudfront",      "LimitExceeded from cloudfront",
-      "CapacityExceeded from cloudfront"};
+      "CapacityExceeded from cloudfront", "FunctionGeneratedResponse from cloudfront"};
   const auto i = static_cast<size_t>(outcome);
   return i < std::size(kValues) ? kValues[i] : kValues[3];
 }
@@ -65,6 +66,10 @@ absl::string_view ToString(ErrorDetail detail) {
       return "ClientHungUpRequest";
     case ErrorDetail::kAbortedOrigin:
       return "AbortedOrigin";
+    case ErrorDetail::kFunctionValidationError:
+      return "FunctionValidationError";
+    case ErrorDetail::kFunctionExecutionError:
+      return "FunctionExecutionError";
   }
   return "Error";
 }

@@ -24,6 +24,8 @@ enum class CacheOutcome {
   kRedirect,          // HTTP -> HTTPS redirect by the viewer protocol policy (SPEC 4.7)
   kLimitExceeded,     // a CloudFront quota denied the request
   kCapacityExceeded,  // 503 for lack of capacity
+  // A viewer-request CloudFront Function answered itself: no cache lookup, no origin (SPEC 15.4).
+  kFunctionGeneratedResponse,
 };
 
 // Why a request ended in kError; kNone for every other outcome. The names are CloudFront's
@@ -42,9 +44,14 @@ enum class ErrorDetail {
   kClientCommError,
   kClientHungUpRequest,
   kAbortedOrigin,
+  // A CloudFront Function failed (SPEC 15.6): returned an invalid object (502), or threw, did not
+  // compile or ran out of compute (503).
+  kFunctionValidationError,
+  kFunctionExecutionError,
 };
 
-// "Hit", "RefreshHit", "Miss", "Error", "Redirect", "LimitExceeded", "CapacityExceeded".
+// "Hit", "RefreshHit", "Miss", "Error", "Redirect", "LimitExceeded", "CapacityExceeded",
+// "FunctionGeneratedResponse".
 absl::string_view ResultType(CacheOutcome outcome);
 // `ResultType(outcome) + " from cloudfront"` (SPEC B11).
 absl::string_view XCacheValue(CacheOutcome outcome);

@@ -242,6 +242,9 @@ class ModelReplay {
       case policy::CacheOutcome::kMiss:
         t.misses = 1;
         break;
+      case policy::CacheOutcome::kFunctionGeneratedResponse:
+        t.function_responses = 1;
+        break;
       default:
         t.errors = 1;
         break;

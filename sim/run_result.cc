@@ -18,6 +18,8 @@ using policy::JsonReader;
 struct TallyField {
   const char* name;
   uint64_t Tally::*member;
+  // false for counts newer than some report.json files: absent reads as 0.
+  bool required = true;
 };
 
 constexpr TallyField kTallyFields[] = {
@@ -31,6 +33,7 @@ constexpr TallyField kTallyFields[] = {
     {"origin_requests", &Tally::origin_requests},
     {"origin_bytes", &Tally::origin_bytes},
     {"stale", &Tally::stale},
+    {"function_responses", &Tally::function_responses, false},
 };
 
 double Ratio(uint64_t part, uint64_t whole) {
@@ -39,7 +42,10 @@ double Ratio(uint64_t part, uint64_t whole) {
 
 nlohmann::json TallyJson(const Tally& t, bool derived) {
   nlohmann::json j = nlohmann::json::object();
-  for (const TallyField& f : kTallyFields) j[f.name] = t.*f.member;
+  for (const TallyField& f : kTallyFields) {
+    // Newer counts appear only when they counted something: older reports stay as they were.
+    if (f.required || t.*f.member != 0) j[f.name] = t.*f.member;
+  }
   if (derived) {
     j["hit_ratio"] = HitRatio(t);
     j["hit_ratio_without_refresh_hits"] = HitRatioWithoutRefreshHits(t);
@@ -55,6 +61,7 @@ absl::StatusOr<Tally> TallyFromJson(const JsonReader& j) {
   EDGESIM_RETURN_IF_ERROR(j.ExpectObject());
   Tally t;
   for (const TallyField& f : kTallyFields) {
+    if (!f.required && !j.Field(f.name).present()) continue;
     EDGESIM_ASSIGN_OR_RETURN(const JsonReader v, j.Required(f.name));
     EDGESIM_ASSIGN_OR_RETURN(int64_t n, v.Int());
     if (n < 0) return v.Error("expected a count >= 0");

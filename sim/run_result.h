@@ -46,6 +46,9 @@ struct Tally {
   uint64_t origin_requests = 0;    // requests that reached the origin (tiers absorb some)
   uint64_t origin_bytes = 0;       // body bytes the origin sent
   uint64_t stale = 0;              // served a version older than the origin's current one
+  // Answered by a viewer-request CloudFront Function itself (SPEC 15.7): neither hit, miss nor
+  // error.
+  uint64_t function_responses = 0;
 
   Tally& operator+=(const Tally& other);
   bool operator==(const Tally&) const = default;

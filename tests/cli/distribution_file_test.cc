@@ -9,6 +9,7 @@
 #include "absl/strings/match.h"
 #include "cli/demo_distribution.h"
 #include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
 
 namespace edgesim::cli {
 namespace {
@@ -59,6 +60,38 @@ TEST(LoadDistributionFileTest, ErrorsNameTheFile) {
   EXPECT_TRUE(absl::StrContains(
       LoadDistributionFile(kTestdata + "cache-policy-config.json").status().message(),
       "cache-policy-config.json: "));
+}
+
+TEST(LoadDistributionFileTest, FunctionCodeFileIsReadBesideTheConfig) {
+  char dir[] = "/tmp/edgesim-fn-XXXXXX";
+  ASSERT_NE(mkdtemp(dir), nullptr);
+  const std::string config_path = std::string(dir) + "/site.json";
+  const std::string code_path = std::string(dir) + "/spa.js";
+  std::ofstream(code_path) << "function handler(event) { return event.request; }";
+  std::ifstream minimal(kTestdata + "dist-config-minimal.json");
+  nlohmann::json config = nlohmann::json::parse(minimal);
+  config["DefaultCacheBehavior"]["FunctionAssociations"] = {
+      {"Quantity", 1},
+      {"Items", {{{"FunctionARN", "arn:aws:cloudfront::123456789012:function/spa"},
+                  {"EventType", "viewer-request"}}}}};
+  const nlohmann::json file = {
+      {"DistributionConfig", config},
+      {"Functions", {{{"Name", "spa"},
+                      {"FunctionConfig", {{"Runtime", "cloudfront-js-2.0"}}},
+                      {"FunctionCodeFile", "spa.js"}}}}};
+  std::ofstream(config_path) << file.dump();
+  absl::StatusOr<policy::Distribution> d = LoadDistributionFile(config_path);
+  ASSERT_TRUE(d.ok()) << d.status();
+  ASSERT_EQ(d->config.default_behavior.function_associations.size(), 1u);
+  EXPECT_EQ(d->config.default_behavior.function_associations[0].code,
+            "function handler(event) { return event.request; }");
+
+  std::remove(code_path.c_str());
+  const absl::Status missing = LoadDistributionFile(config_path).status();
+  EXPECT_TRUE(absl::StrContains(missing.message(), "site.json: Functions[0].FunctionCodeFile: "))
+      << missing;
+  std::remove(config_path.c_str());
+  rmdir(dir);
 }
 
 }  // namespace

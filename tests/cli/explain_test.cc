@@ -217,6 +217,55 @@ TEST(ExplainTest, ShowsWhatTheResponseHeadersPolicyChangesForTheViewer) {  // SP
   EXPECT_EQ(RenderExplanationJson(*e)["response_headers_policy"]["removed"][0], "Server");
 }
 
+policy::Distribution ExplainFnDistribution(absl::string_view code) {
+  policy::Distribution d = policy::SingleOriginDistribution(
+      "origin", *policy::FindManagedCachePolicy("Managed-CachingOptimized"));
+  d.config.default_behavior.function_associations.push_back(
+      {"viewer-request", "arn:aws:cloudfront::123456789012:function/spa", "spa",
+       "cloudfront-js-2.0", std::string(code)});
+  return d;
+}
+
+TEST(ExplainTest, ShowsWhatTheViewerRequestFunctionDidBeforeTheKey) {  // SPEC 15.7
+  const policy::Distribution d = ExplainFnDistribution(R"(function handler(event) {
+    const r = event.request;
+    r.uri += 'index.html';
+    r.headers['x-spa'] = { value: '1' };
+    delete r.headers['cookie-less'];
+    return r; })");
+  ExplainInput in;
+  in.request = policy::Request::Get("/blog/");
+  in.request.headers.Add("Cookie-Less", "yes");
+  absl::StatusOr<Explanation> e = Explain(d, in);
+  ASSERT_TRUE(e.ok()) << e.status();
+  const FunctionEffect& f = e->viewer_request_function;
+  EXPECT_EQ(f.name, "spa");
+  EXPECT_EQ(f.target_before, "/blog/");
+  EXPECT_EQ(f.target_after, "/blog/index.html");
+  EXPECT_EQ(f.headers_added, std::vector<std::string>{"X-Spa: 1"});
+  EXPECT_EQ(f.headers_removed, std::vector<std::string>{"Cookie-Less"});
+  EXPECT_EQ(e->key.object_path, "/blog/index.html");
+  EXPECT_EQ(e->origin_path, "/blog/index.html");
+  const std::string text = RenderExplanationText(*e, d);
+  EXPECT_THAT(text, HasSubstr("Viewer-request function spa"));
+  EXPECT_THAT(text, HasSubstr("URI /blog/ -> /blog/index.html"));
+  EXPECT_EQ(RenderExplanationJson(*e)["viewer_request_function"]["target_after"],
+            "/blog/index.html");
+}
+
+TEST(ExplainTest, ShowsTheResponseAViewerRequestFunctionReturned) {
+  const policy::Distribution d = ExplainFnDistribution(
+      "function handler(e) { return { statusCode: 302, headers: { location: { value: '/' } } }; }");
+  ExplainInput in;
+  in.request = policy::Request::Get("/old");
+  absl::StatusOr<Explanation> e = Explain(d, in);
+  ASSERT_TRUE(e.ok()) << e.status();
+  EXPECT_EQ(e->viewer_request_function.response_status, 302);
+  EXPECT_EQ(e->viewer_status, 302);
+  EXPECT_THAT(e->viewer_gets, HasSubstr("answered by the viewer-request function"));
+  EXPECT_THAT(RenderExplanationText(*e, d), HasSubstr("answers 302 itself"));
+}
+
 TEST(ExplainTest, TextOutputWalksEveryStep) {
   std::ostringstream out, err;
   ASSERT_EQ(RunApp({"explain", "--origin-header", "Cache-Control: max-age=7200", "--max-ttl", "600",

@@ -212,6 +212,10 @@ TEST(CloudFrontFunctionTestOutput, ErrorMessageLeadsWithCloudFrontsText) {
 TEST(CloudFrontFunctionFailure, ValidationIs502AndExecutionIs503) {
   EXPECT_EQ(AnswerForFunctionFailure(FunctionFailure::kValidationError).status, 502);
   EXPECT_EQ(AnswerForFunctionFailure(FunctionFailure::kExecutionError).status, 503);
+  EXPECT_EQ(AnswerForFunctionFailure(FunctionFailure::kValidationError).detail,
+            ErrorDetail::kFunctionValidationError);
+  EXPECT_EQ(AnswerForFunctionFailure(FunctionFailure::kExecutionError).detail,
+            ErrorDetail::kFunctionExecutionError);
   EXPECT_EQ(ParseFunctionRuntime("cloudfront-js-2.0"), FunctionRuntime::kJs2);
   EXPECT_EQ(ParseFunctionRuntime("nodejs"), absl::nullopt);
   EXPECT_EQ(FunctionRuntimeName(FunctionRuntime::kJs1), "cloudfront-js-1.0");

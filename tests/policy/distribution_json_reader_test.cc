@@ -298,6 +298,62 @@ TEST(LoadDistributionJson, ResponseHeadersPolicyIdNamesManagedOrFileOrAccountPol
   EXPECT_EQ(from_file->default_behavior.response_headers_policy->custom_headers.size(), 1u);
 }
 
+Json ConfigFileWithFunction(const Json& associations) {
+  Json config = MinimalJson();
+  config["DefaultCacheBehavior"]["FunctionAssociations"] = associations;
+  return {{"DistributionConfig", config},
+          {"Functions", Json::array({{{"Name", "spa"},
+                                      {"FunctionConfig",
+                                       {{"Comment", ""}, {"Runtime", "cloudfront-js-2.0"}}},
+                                      {"FunctionCode", "function handler(e) { return e.request; }"}}})}};
+}
+
+TEST(LoadDistributionJson, FunctionAssociationsNameTheFilesFunctionsByArnOrName) {
+  const Json file = ConfigFileWithFunction(
+      {{"Quantity", 2},
+       {"Items", Json::array({{{"FunctionARN", "arn:aws:cloudfront::123456789012:function/spa"},
+                               {"EventType", "viewer-request"}},
+                              {{"FunctionARN", "spa"}, {"EventType", "viewer-response"}}})}});
+  absl::StatusOr<DistributionConfig> config = LoadDistributionConfigJson(file.dump());
+  ASSERT_TRUE(config.ok()) << config.status();
+  const std::vector<FunctionAssociation>& a = config->default_behavior.function_associations;
+  ASSERT_EQ(a.size(), 2u);
+  EXPECT_EQ(a[0].event_type, "viewer-request");
+  EXPECT_EQ(a[0].name, "spa");
+  EXPECT_EQ(a[0].function_arn, "arn:aws:cloudfront::123456789012:function/spa");
+  EXPECT_EQ(a[0].runtime, "cloudfront-js-2.0");
+  EXPECT_EQ(a[0].code, "function handler(e) { return e.request; }");
+  EXPECT_EQ(a[1].event_type, "viewer-response");
+
+  // The control plane attaches its own functions: with an account, associations are its.
+  AccountResources account;
+  absl::StatusOr<DistributionConfig> from_api = LoadDistributionConfigJson(file.dump(), &account);
+  ASSERT_TRUE(from_api.ok()) << from_api.status();
+  EXPECT_TRUE(from_api->default_behavior.function_associations.empty());
+}
+
+TEST(LoadDistributionJsonProblems, FunctionAssociationsAndFunctions) {
+  Json file = ConfigFileWithFunction(
+      {{"Quantity", 3},
+       {"Items", Json::array({{{"FunctionARN", "other"}, {"EventType", "viewer-request"}},
+                              {{"FunctionARN", "spa"}, {"EventType", "origin-request"}},
+                              {{"FunctionARN", "spa"}, {"EventType", "viewer-response"}}})}});
+  file["Functions"].push_back({{"Name", "old"},
+                               {"FunctionConfig", {{"Runtime", "cloudfront-js-0.9"}}},
+                               {"FunctionCode", "x"}});
+  file["Functions"].push_back({{"Name", "big"},
+                               {"FunctionConfig", {{"Runtime", "cloudfront-js-1.0"}}},
+                               {"FunctionCode", std::string(kMaxFunctionCodeBytes + 1, ' ')}});
+  const absl::StatusOr<DistributionConfig> config = LoadDistributionConfigJson(file.dump());
+  ASSERT_FALSE(config.ok());
+  const std::string message(config.status().message());
+  EXPECT_THAT(message, testing::HasSubstr(
+                           "FunctionAssociations.Items[0].FunctionARN: names no function \"other\""));
+  EXPECT_THAT(message, testing::HasSubstr("Items[1].EventType: \"origin-request\" is not"));
+  EXPECT_THAT(message, testing::HasSubstr("\"cloudfront-js-0.9\" is not cloudfront-js-1.0"));
+  EXPECT_THAT(message, testing::HasSubstr("Functions[2].FunctionCode: the code has 10241 bytes"));
+}
+
 TEST(LoadDistributionJson, UnknownFieldsAreIgnoredEverywhere) {
   Json plain = BaseJson();
   Json noisy = plain;

@@ -24,6 +24,12 @@ TEST(OutcomeTest, DetailedResultType) {
   EXPECT_EQ(DetailedResultType(CacheOutcome::kError, ErrorDetail::kOriginConnectError),
             "OriginConnectError");
   EXPECT_EQ(DetailedResultType(CacheOutcome::kError, ErrorDetail::kNone), "Error");
+  EXPECT_EQ(DetailedResultType(CacheOutcome::kError, ErrorDetail::kFunctionExecutionError),
+            "FunctionExecutionError");
+  EXPECT_EQ(DetailedResultType(CacheOutcome::kFunctionGeneratedResponse, ErrorDetail::kNone),
+            "FunctionGeneratedResponse");
+  EXPECT_EQ(XCacheValue(CacheOutcome::kFunctionGeneratedResponse),
+            "FunctionGeneratedResponse from cloudfront");
   // An error detail never leaks into a non-error outcome.
   EXPECT_EQ(DetailedResultType(CacheOutcome::kMiss, ErrorDetail::kOriginReadError), "Miss");
 }
@@ -31,7 +37,8 @@ TEST(OutcomeTest, DetailedResultType) {
 TEST(OutcomeTest, ParseResultTypeRoundTripsAndRejectsUnknown) {
   for (CacheOutcome o :
        {CacheOutcome::kHit, CacheOutcome::kRefreshHit, CacheOutcome::kMiss, CacheOutcome::kError,
-        CacheOutcome::kRedirect, CacheOutcome::kLimitExceeded, CacheOutcome::kCapacityExceeded}) {
+        CacheOutcome::kRedirect, CacheOutcome::kLimitExceeded, CacheOutcome::kCapacityExceeded,
+        CacheOutcome::kFunctionGeneratedResponse}) {
     CacheOutcome parsed = CacheOutcome::kHit;
     ASSERT_TRUE(ParseResultType(ResultType(o), &parsed)) << o;
     EXPECT_EQ(parsed, o);

@@ -19,7 +19,8 @@ SimulationResult Sample() {
   v.name = "v";
   v.settings = {{"default_ttl", 60}};
   v.total = {.requests = 4, .hits = 2, .refresh_hits = 1, .misses = 1, .errors = 0, .bytes = 400,
-             .bytes_from_cache = 300, .origin_requests = 2, .origin_bytes = 100, .stale = 1};
+             .bytes_from_cache = 300, .origin_requests = 2, .origin_bytes = 100, .stale = 1,
+             .function_responses = 0};
   v.max_staleness_seconds = 12.5;
   v.behaviors["Default (*)"] = v.total;
   v.pops["IAD89-C1"] = v.total;
@@ -87,6 +88,21 @@ TEST(RunResultTest, TalliesSaturateInsteadOfWrapping) {
   EXPECT_EQ(SaturatingAdd(UINT64_MAX, 0), kMaxCount);
   EXPECT_EQ(SaturatingAdd(kMaxCount - 1, 1), kMaxCount);
   EXPECT_EQ(SaturatingAdd(40, 2), 42u);
+}
+
+// Reports written before functions ran at the edge have no function_responses: they read as 0.
+TEST(RunResultTest, FunctionResponsesRoundTripAndMayBeAbsent) {
+  SimulationResult r = Sample();
+  r.variants[0].total.function_responses = 3;
+  nlohmann::json j = ToJson(r);
+  EXPECT_EQ(j["variants"][0]["total"]["function_responses"], 3);
+  absl::StatusOr<SimulationResult> back = FromJson(j);
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_EQ(back->variants[0].total.function_responses, 3u);
+  j["variants"][0]["total"].erase("function_responses");
+  back = FromJson(j);
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_EQ(back->variants[0].total.function_responses, 0u);
 }
 
 TEST(RunResultTest, FromJsonNamesTheBadField) {
