@@ -13,7 +13,9 @@
 # cores). Prints req/s, p50, p99 and the ratios, plus edgesim's start-up time and idle RSS.
 #
 #   bench/edge_load.sh [--build-dir build-rel] [--duration 10] [--modes "pinned free"]
-#                      [--servers "edgesim nginx varnish"] [--kinds "hit miss gzhit"]
+#                      [--servers "edgesim nginx varnish edgesim-fn"] [--kinds "hit miss gzhit"]
+#
+# edgesim-fn is edgesim with a small viewer-request CloudFront Function on every request (SPEC 15).
 #
 # Installs wrk, nginx and varnish (Debian packages) when missing. Needs a Release build of edgesim
 # (default build-rel: cmake -S . -B build-rel -DCMAKE_BUILD_TYPE=Release -DEDGESIM_BUILD_TESTS=OFF).
@@ -37,7 +39,7 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 edgesim=$root/$build_dir/edgesim
-if [[ " $servers " == *" edgesim "* && ! -x $edgesim ]]; then
+if [[ " $servers " == *" edgesim"* && ! -x $edgesim ]]; then
   echo "no $edgesim: build it first (Release)" >&2; exit 2
 fi
 
@@ -111,6 +113,24 @@ cat >"$work/dist.json" <<EOF
    "ViewerProtocolPolicy": "allow-all", "Compress": true,
    "CachePolicyId": "658327ea-f89d-4fab-a63d-7e88639e58f6"}]}}
 EOF
+# edgesim-fn: the same distribution with a small CloudFront Function on viewer-request (the SPA
+# index rewrite: /dir/ -> /dir/index.html, other paths left alone), run on every request.
+cat >"$work/spa-index.js" <<'EOF'
+function handler(event) {
+  var request = event.request;
+  if (request.uri.endsWith('/')) request.uri += 'index.html';
+  return request;
+}
+EOF
+python3 - "$work/dist.json" "$work/dist-fn.json" <<'EOF'
+import json, sys
+config = json.load(open(sys.argv[1]))
+config["DefaultCacheBehavior"]["FunctionAssociations"] = {"Quantity": 1, "Items": [
+    {"EventType": "viewer-request", "FunctionARN": "spa-index"}]}
+json.dump({"DistributionConfig": config,
+           "Functions": [{"Name": "spa-index", "FunctionConfig": {"Runtime": "cloudfront-js-1.0"},
+                          "FunctionCodeFile": "spa-index.js"}]}, open(sys.argv[2], "w"))
+EOF
 cat >"$work/miss.lua" <<'EOF'
 local counter = 0
 request = function()
@@ -161,8 +181,10 @@ EOF
       taskset -c "$cpus" varnishd -F -n "$work/varnish" -a "127.0.0.1:$port" \
         -b "127.0.0.1:$origin_port" -s malloc,256m -p thread_pools="$workers" >/dev/null 2>&1 &
       ;;
-    edgesim)
-      taskset -c "$cpus" "$edgesim" serve --config "$work/dist.json" --listen "127.0.0.1:$port" \
+    edgesim|edgesim-fn)
+      local config=$work/dist.json
+      [[ $name == edgesim-fn ]] && config=$work/dist-fn.json
+      taskset -c "$cpus" "$edgesim" serve --config "$config" --listen "127.0.0.1:$port" \
         --api 127.0.0.1:0 --threads "$workers" >"$work/edgesim.out" 2>&1 &
       ;;
   esac
@@ -249,5 +271,9 @@ print(f"{'mode':7} {'kind':5} {'server':8} {'req/s':>9} {'p50 ms':>8} {'p99 ms':
 for (mode, name, kind), (rps, p50, p99, err) in table.items():
     ours = table.get((mode, "edgesim", kind), (float("nan"),))[0]
     print(f"{mode:7} {kind:5} {name:8} {rps:9.0f} {p50:8.3f} {p99:8.3f} {err:8d} {ours / rps:9.2f}")
+for (mode, name, kind), (rps, *_) in table.items():
+    if name == "edgesim-fn" and (mode, "edgesim", kind) in table:
+        print(f"{mode} {kind}: with a viewer-request function / without: "
+              f"{rps / table[(mode, 'edgesim', kind)][0]:.2f}x")
 print(f"edgesim start-up to serving: {startup_ms} ms; idle RSS: {rss_mb} MiB")
 EOF

@@ -5,7 +5,9 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <atomic>
 #include <map>
+#include <optional>
 #include <sstream>
 #include <memory>
 #include <thread>
@@ -89,14 +91,37 @@ absl::StatusOr<OriginMappings> ParseOriginMappings(const ServeFlags& f) {
   return m;
 }
 
+// The key value stores cloudfront.kvs() reads at the edge: the control plane's (SPEC 15.8). The
+// edge starts before the control plane exists (the control plane adopts what the edge serves), so
+// the edge is given this view, bound to the control plane's once it is built; until then, and
+// for configs loaded from files, no store exists.
+class EdgeKeyValueStores final : public core::KeyValueLookup {
+ public:
+  void Bind(std::unique_ptr<core::KeyValueLookup> stores) {
+    owned_ = std::move(stores);
+    stores_.store(owned_.get(), std::memory_order_release);
+  }
+  std::optional<std::string> Get(absl::string_view store_id,
+                                 absl::string_view key) const override {
+    const core::KeyValueLookup* stores = stores_.load(std::memory_order_acquire);
+    return stores != nullptr ? stores->Get(store_id, key) : std::nullopt;
+  }
+  std::optional<core::KeyValueStoreMeta> Meta(absl::string_view store_id) const override {
+    const core::KeyValueLookup* stores = stores_.load(std::memory_order_acquire);
+    return stores != nullptr ? stores->Meta(store_id) : std::nullopt;
+  }
+
+ private:
+  std::unique_ptr<core::KeyValueLookup> owned_;
+  std::atomic<const core::KeyValueLookup*> stores_{nullptr};
+};
+
 // --invalidation-delay, --deploy-delay, --propagation-delay [POP=]SECONDS (repeatable; a POP
 // must be one of --pops).
 absl::StatusOr<emulator::ControlPlaneOptions> ControlPlaneOptionsFor(
     const ServeFlags& f, const emulator::EdgeTopology& topology) {
   emulator::ControlPlaneOptions options;
-  core::FunctionRuntimeLimits function_limits;
-  function_limits.compute_budget = absl::Microseconds(f.function_compute_budget_ms * 1000);
-  options.function_runner = std::make_shared<emulator::JsFunctionRunner>(function_limits);
+  options.function_runner = std::make_shared<emulator::JsFunctionRunner>(topology.functions);
   options.invalidation_completion_delay = absl::Seconds(f.invalidation_delay);
   options.distribution_deploy_delay = absl::Seconds(f.deploy_delay);
   options.s3_endpoint = f.s3_endpoint;  // key value stores' ImportSource
@@ -423,7 +448,7 @@ CLI::App* AddServeCommand(CLI::App& app, ServeFlags& f) {
                 "Answer CORS preflights at the edge (204 and the response headers policy's CORS "
                 "headers) instead of forwarding them; CloudFront documents forwarding");
   cmd->add_option("--function-compute-budget-ms", f.function_compute_budget_ms,
-                  "CPU milliseconds a CloudFront function may use in TestFunction before it is "
+                  "CPU milliseconds a CloudFront function may use, at the edge and in TestFunction, before it is "
                   "stopped; ComputeUtilization is measured against it (CloudFront publishes no "
                   "figure; at most 1000, the runtime's wall-clock cap)")
       ->check(CLI::Range(0.001, 1000.0));
@@ -445,6 +470,9 @@ int RunServe(const ServeFlags& f, std::ostream& out, std::ostream& err) {
   topology.cache_size_bytes = f.cache_size;
   topology.viewer_country = f.viewer_country;
   topology.answer_cors_preflight_at_edge = f.answer_cors_preflight;
+  topology.functions.compute_budget = absl::Microseconds(f.function_compute_budget_ms * 1000);
+  EdgeKeyValueStores edge_key_value_stores;
+  topology.functions.key_values = &edge_key_value_stores;
   // Checked here, not only when a distribution is built: serve may start with none.
   if (absl::StatusOr<core::CacheTopology> t = emulator::MakeCacheTopology(topology); !t.ok()) {
     return Fail(err, absl::InvalidArgumentError(
@@ -514,6 +542,7 @@ int RunServe(const ServeFlags& f, std::ostream& out, std::ostream& err) {
   emulator::ControlPlane control_plane(loaded.registry, std::cref(deploy),
                                        *std::move(control_plane_options));
   control_plane.AdoptRegistered(clock->Now());
+  edge_key_value_stores.Bind(control_plane.KeyValueLookupView());
   httplib::Server api;
   emulator::LimitApiServer(api, {.timeout = absl::Seconds(f.api_timeout)});
   emulator::MountCrossSiteGuard(api, {.api_host = api_address->host});

@@ -36,7 +36,8 @@ bool RunsViewerResponse(const EdgeResult& answer) {
 }  // namespace
 
 absl::StatusOr<EdgeFunctions> EdgeFunctions::Create(const policy::Distribution& distribution,
-                                                    const policy::ModelOptions& model) {
+                                                    const policy::ModelOptions& model,
+                                                    const FunctionRuntimeLimits& limits) {
   EDGESIM_ASSIGN_OR_RETURN(policy::BehaviorTable table,
                            policy::BehaviorTable::Build(distribution.config, model));
   const policy::DistributionConfig& config = distribution.config;
@@ -54,19 +55,21 @@ absl::StatusOr<EdgeFunctions> EdgeFunctions::Create(const policy::Distribution& 
                                                        ": unknown runtime \"",
                                                        association.runtime, "\""));
       }
-      functions[i][EventSlot(*event)] =
-          CloudFrontFunctionCode{association.name, *runtime, association.code};
+      functions[i][EventSlot(*event)] = CloudFrontFunctionCode{
+          association.name, *runtime, association.code, association.key_value_store_id};
     }
   }
-  return EdgeFunctions(distribution, std::move(table), std::move(functions));
+  return EdgeFunctions(distribution, std::move(table), std::move(functions), limits);
 }
 
 EdgeFunctions::EdgeFunctions(const policy::Distribution& distribution, policy::BehaviorTable table,
-                             std::vector<BehaviorFunctions> functions)
+                             std::vector<BehaviorFunctions> functions,
+                             const FunctionRuntimeLimits& limits)
     : distribution_id_(distribution.id),
       domain_name_(distribution.domain_name),
       table_(std::move(table)),
-      functions_(std::move(functions)) {}
+      functions_(std::move(functions)),
+      limits_(limits) {}
 
 bool EdgeFunctions::Any(policy::FunctionEventType event) const {
   for (const BehaviorFunctions& f : functions_) {
@@ -96,8 +99,12 @@ absl::optional<ViewerRequestStep> EdgeFunctions::RunViewerRequest(
   const absl::optional<CloudFrontFunctionCode>& function =
       FunctionOf(behavior_index, policy::FunctionEventType::kViewerRequest);
   if (!function) return absl::nullopt;
-  const FunctionRun run =
-      RunCloudFrontFunction(*function, policy::ViewerRequestEvent(Context(request_id), viewer), {});
+  // The event goes straight into the engine's objects (no FunctionJson on the way in).
+  const policy::FunctionEventContext context = Context(request_id);
+  const FunctionRun run = RunCloudFrontFunction(
+      *function,
+      [&](policy::FunctionValueVisitor& v) { policy::VisitViewerRequestEvent(context, viewer, v); },
+      limits_);
   if (!run.ok()) return ViewerRequestStep(run.failure());
   absl::StatusOr<policy::ViewerRequestResult> result =
       policy::ApplyViewerRequestResult(run.output, viewer);
@@ -113,9 +120,13 @@ void EdgeFunctions::RunViewerResponse(const policy::Request& viewer, EdgeResult&
       FunctionOf(answer.behavior_index, policy::FunctionEventType::kViewerResponse);
   if (!function || !RunsViewerResponse(answer)) return;
   const policy::Response original{answer.viewer.status, HeadersOf(answer)};
+  const policy::FunctionEventContext context = Context(answer.request_id.view());
   const FunctionRun run = RunCloudFrontFunction(
       *function,
-      policy::ViewerResponseEvent(Context(answer.request_id.view()), viewer, original, ""), {});
+      [&](policy::FunctionValueVisitor& v) {
+        policy::VisitViewerResponseEvent(context, viewer, original, "", v);
+      },
+      limits_);
   if (!run.ok()) return ReplaceWithFunctionFailure(run.failure(), answer);
   absl::StatusOr<policy::FunctionResponse> changed =
       policy::ApplyViewerResponseResult(run.output, original, "");

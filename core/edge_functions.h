@@ -3,7 +3,7 @@
 // response. The request pipeline (request_pipeline.h) calls it before the cache key is built and
 // on the answer going back to the viewer.
 //
-//   EdgeFunctions functions = *EdgeFunctions::Create(distribution, model_options);
+//   EdgeFunctions functions = *EdgeFunctions::Create(distribution, model_options, limits);
 //   const int behavior = functions.BehaviorFor(viewer.target);
 //   absl::optional<ViewerRequestStep> step = functions.RunViewerRequest(behavior, viewer, id);
 //   // step: nullopt (no function), the rewritten Request, a FunctionResponse or a FunctionFailure
@@ -34,9 +34,11 @@ using ViewerRequestStep =
 class EdgeFunctions {
  public:
   // InvalidArgument for a behavior table that cannot be built or an association whose runtime
-  // is not cloudfront-js-1.0 or -2.0.
+  // is not cloudfront-js-1.0 or -2.0. Every run gets `limits` (the compute budget, the key value
+  // stores; their lookup must outlive this).
   static absl::StatusOr<EdgeFunctions> Create(const policy::Distribution& distribution,
-                                              const policy::ModelOptions& model);
+                                              const policy::ModelOptions& model,
+                                              const FunctionRuntimeLimits& limits = {});
 
   // Whether any behavior runs a function on the event.
   bool Any(policy::FunctionEventType event) const;
@@ -59,7 +61,7 @@ class EdgeFunctions {
   using BehaviorFunctions = std::array<absl::optional<CloudFrontFunctionCode>, 2>;
 
   EdgeFunctions(const policy::Distribution& distribution, policy::BehaviorTable table,
-                std::vector<BehaviorFunctions> functions);
+                std::vector<BehaviorFunctions> functions, const FunctionRuntimeLimits& limits);
   const absl::optional<CloudFrontFunctionCode>& FunctionOf(int behavior_index,
                                                           policy::FunctionEventType event) const;
   policy::FunctionEventContext Context(absl::string_view request_id) const;
@@ -69,6 +71,7 @@ class EdgeFunctions {
   policy::BehaviorTable table_;
   // The ordered behaviors, then the default one.
   std::vector<BehaviorFunctions> functions_;
+  FunctionRuntimeLimits limits_;
 };
 
 }  // namespace edgesim::core

@@ -27,7 +27,7 @@ struct CloudFrontFunctionCode {
   policy::FunctionRuntime runtime = policy::FunctionRuntime::kJs2;
   std::string code;
   // The Id of the key value store FunctionConfig.KeyValueStoreAssociations names ("": none), the
-  // one cloudfront.kvs() reads (SPEC 15.7).
+  // one cloudfront.kvs() reads (SPEC 15.8).
   std::string key_value_store_id;
 };
 
@@ -39,7 +39,7 @@ struct FunctionRuntimeLimits {
   absl::Duration wall_limit = absl::Seconds(1);
   // console.log output kept per run (SPEC 15.5).
   size_t max_log_bytes = 10 * 1024;
-  // Where cloudfront.kvs() reads the function's store; null: its reads reject (SPEC 15.7).
+  // Where cloudfront.kvs() reads the function's store; null: its reads reject (SPEC 15.8).
   const KeyValueLookup* key_values = nullptr;
 };
 

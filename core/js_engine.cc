@@ -233,7 +233,7 @@ constexpr char kCryptoModule[] = R"JS((function (natives, require) {
 }))JS";
 
 // kvs() reads the function's associated store through the natives, which answer for the call in
-// progress (SPEC 15.7); the origin helpers need distribution state the engine does not have.
+// progress (SPEC 15.8); the origin helpers need distribution state the engine does not have.
 // Every kvs() method is async: a missing key rejects get(), as the helper page says.
 constexpr char kCloudfrontModule[] = R"JS((function (natives, require) {
   function unsupported(name) {

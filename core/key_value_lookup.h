@@ -1,4 +1,4 @@
-// key_value_lookup.h — what a CloudFront Function's cloudfront.kvs() reads (SPEC 15.7): a
+// key_value_lookup.h — what a CloudFront Function's cloudfront.kvs() reads (SPEC 15.8): a
 // read-only view of the key value stores, by store Id. The runtime never sees where the stores
 // live; `edgesim serve` implements this over its control plane's state, tests over a map.
 //
@@ -17,7 +17,7 @@
 
 namespace edgesim::core {
 
-// What kvs().meta() answers (SPEC 15.7).
+// What kvs().meta() answers (SPEC 15.8).
 struct KeyValueStoreMeta {
   absl::Time created;
   absl::Time last_updated;

@@ -15,7 +15,8 @@ absl::StatusOr<std::unique_ptr<RequestPipeline>> RequestPipeline::Create(
   EDGESIM_ASSIGN_OR_RETURN(std::unique_ptr<EdgeNetwork> network,
                            EdgeNetwork::Create(distribution, topology));
   EDGESIM_ASSIGN_OR_RETURN(EdgeFunctions functions,
-                           EdgeFunctions::Create(distribution, topology.pop_options.model));
+                           EdgeFunctions::Create(distribution, topology.pop_options.model,
+                                                 topology.functions));
   return std::unique_ptr<RequestPipeline>(
       new RequestPipeline(distribution, std::move(network), std::move(functions)));
 }

@@ -34,6 +34,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "core/edge_cache.h"
+#include "core/function_runtime.h"
 #include "core/origin_fetcher.h"
 #include "policy/distribution.h"
 #include "policy/invalidation.h"
@@ -74,6 +75,9 @@ struct CacheTopology {
   // Templates: `pop` and `tier` are set per cache.
   EdgeCacheOptions pop_options;
   EdgeCacheOptions regional_options;
+  // How the behaviors' CloudFront Functions run: the compute budget, and the key value stores
+  // cloudfront.kvs() reads (SPEC 15.5, 15.8).
+  FunctionRuntimeLimits functions;
 };
 
 // One cache of the network, for reports.

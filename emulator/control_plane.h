@@ -97,7 +97,7 @@ struct ControlPlaneOptions {
   size_t max_key_value_stores = 50;
   // What TestFunction runs; null: TestFunction answers UnsupportedOperation.
   std::shared_ptr<FunctionRunner> function_runner{};
-  // Key value stores' data (SPEC 15.7): key and value characters, bytes per store (also the
+  // Key value stores' data (SPEC 15.8): key and value characters, bytes per store (also the
   // largest import file read).
   policy::KeyValueStoreLimits key_value_store_limits{};
   // The S3-compatible endpoint CreateKeyValueStore's ImportSource is read from (serve's

@@ -39,9 +39,13 @@ absl::StatusOr<core::CacheTopology> MakeCacheTopology(const EdgeTopology& topolo
   options.store.capacity_bytes = topology.cache_size_bytes;
   options.model.viewer_country = topology.viewer_country;
   options.model.answer_cors_preflight_at_edge = topology.answer_cors_preflight_at_edge;
-  return core::MakeTopology(
-      topology.pops, {.regional = topology.regional, .origin_shield = topology.origin_shield},
-      options);
+  EDGESIM_ASSIGN_OR_RETURN(
+      core::CacheTopology t,
+      core::MakeTopology(topology.pops,
+                         {.regional = topology.regional, .origin_shield = topology.origin_shield},
+                         options));
+  t.functions = topology.functions;
+  return t;
 }
 
 absl::StatusOr<std::shared_ptr<LiveDistribution>> LiveDistribution::Create(

@@ -56,6 +56,8 @@ struct EdgeTopology {
   std::string viewer_country = "US";
   // ModelOptions::answer_cors_preflight_at_edge of every cache (SPEC 11.3).
   bool answer_cors_preflight_at_edge = false;
+  // CacheTopology::functions: how CloudFront Functions run at the edge (SPEC 15.5, 15.8).
+  core::FunctionRuntimeLimits functions{};
 };
 
 // The core topology for `topology` (core/topology.h, as every driver builds it). InvalidArgument

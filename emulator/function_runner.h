@@ -26,7 +26,7 @@ struct FunctionTestResult {
 };
 
 // The stage TestFunction runs: its FunctionConfig.Runtime, its code, and the key value store its
-// config associates ("" for none), which cloudfront.kvs() reads through `key_values` (SPEC 15.7).
+// config associates ("" for none), which cloudfront.kvs() reads through `key_values` (SPEC 15.8).
 struct FunctionUnderTest {
   std::string runtime;
   std::string code;

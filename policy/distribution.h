@@ -67,7 +67,7 @@ struct FunctionAssociation {
   std::string name;
   std::string runtime;  // "cloudfront-js-1.0" or "cloudfront-js-2.0"
   std::string code;
-  // The key value store the function's config associates ("": none; SPEC 15.7).
+  // The key value store the function's config associates ("": none; SPEC 15.8).
   std::string key_value_store_id;
 
   bool operator==(const FunctionAssociation&) const = default;

@@ -1,4 +1,4 @@
-// key_value_store.h — the data of one CloudFront KeyValueStore and its limits (SPEC 15.7): keys
+// key_value_store.h — the data of one CloudFront KeyValueStore and its limits (SPEC 15.8): keys
 // and values as the data plane (PutKey, DeleteKey, UpdateKeys) and the S3 import file change them.
 //
 //   KeyValueStoreData data;
@@ -20,7 +20,7 @@ namespace edgesim::policy {
 
 struct KeyValueStoreLimits {
   // Characters of a key and of a value, and bytes of a whole store: the quotas CloudFront
-  // documents for the import file, which edgesim applies to every write (SPEC 15.7).
+  // documents for the import file, which edgesim applies to every write (SPEC 15.8).
   size_t max_key_chars = 512;
   size_t max_value_chars = 1024;
   size_t max_total_bytes = 5 * 1024 * 1024;
@@ -44,7 +44,7 @@ class KeyValueStoreData {
   // Keys in ascending byte order, as ListKeys pages them.
   const std::map<std::string, std::string, std::less<>>& items() const { return items_; }
   size_t item_count() const { return items_.size(); }
-  // TotalSizeInBytes: the bytes of every key and value (SPEC 15.7, UNCONFIRMED).
+  // TotalSizeInBytes: the bytes of every key and value (SPEC 15.8, UNCONFIRMED).
   size_t total_bytes() const { return total_bytes_; }
 
  private:
@@ -52,7 +52,7 @@ class KeyValueStoreData {
   size_t total_bytes_ = 0;
 };
 
-// The pairs of an import file, {"data": [{"key": ..., "value": ...}, ...]} in UTF-8 (SPEC 15.7):
+// The pairs of an import file, {"data": [{"key": ..., "value": ...}, ...]} in UTF-8 (SPEC 15.8):
 // InvalidArgument for text that is not that shape, and for duplicate keys.
 absl::StatusOr<std::vector<KeyValuePair>> ParseKeyValueImport(absl::string_view json_text);
 

@@ -27,7 +27,8 @@ def error_of(call, *args, **kwargs):
     raise AssertionError("no error")
 
 
-class FunctionsTest(unittest.TestCase):
+class ServeTestCase(unittest.TestCase):
+    """One `edgesim serve` per class, its API state reset before each test."""
     @classmethod
     def setUpClass(cls):
         cls.serve = Serve()
@@ -41,6 +42,8 @@ class FunctionsTest(unittest.TestCase):
         req = urllib.request.Request(self.serve.api + "/_edgesim/reset", method="POST", data=b"")
         urllib.request.urlopen(req).read()
 
+
+class FunctionsTest(ServeTestCase):
     def create(self, name="f", code=CODE, config=CONFIG):
         return self.cf.create_function(Name=name, FunctionConfig=config, FunctionCode=code)
 
@@ -184,20 +187,7 @@ class FunctionsTest(unittest.TestCase):
         self.assertNotEqual(self.cf.get_distribution(Id=d["Id"])["ETag"], before)
 
 
-class KeyValueStoresTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.serve = Serve()
-        cls.cf = edgesim_serve.cloudfront(cls.serve)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.serve.stop()
-
-    def setUp(self):
-        req = urllib.request.Request(self.serve.api + "/_edgesim/reset", method="POST", data=b"")
-        urllib.request.urlopen(req).read()
-
+class KeyValueStoresTest(ServeTestCase):
     def test_lifecycle(self):
         created = self.cf.create_key_value_store(
             Name="kvs", Comment="redirects",

@@ -11,6 +11,8 @@ Usage: EDGESIM_BINARY=build/edgesim python3 tests/api/kvs_data_test.py
 """
 import json
 import unittest
+import urllib.error
+import urllib.request
 
 import boto3
 import botocore.config
@@ -40,6 +42,31 @@ def kvs_client(serve):
                                       retries={"max_attempts": 1, "mode": "standard"}))
 
 
+# Redirects the URI to the value the store holds under it.
+KVS_REDIRECT = b"""import cf from 'cloudfront';
+async function handler(event) {
+  const to = await cf.kvs().get(event.request.uri);
+  return { statusCode: 301, statusDescription: 'Moved Permanently',
+           headers: { location: { value: to } } };
+}"""
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def kvs_edge_get(domain, path):
+    """(status, Location) of GET `path` at SERVE's edge for the distribution `domain`."""
+    opener = urllib.request.build_opener(_NoRedirect)
+    req = urllib.request.Request(SERVE.edge + path, headers={"Host": domain})
+    try:
+        with opener.open(req) as res:
+            return res.status, res.headers.get("Location")
+    except urllib.error.HTTPError as e:
+        return e.code, e.headers.get("Location")
+
+
 SERVE = None
 
 
@@ -58,6 +85,15 @@ class KvsDataTest(unittest.TestCase):
         self.cf = edgesim_serve.cloudfront(SERVE)
         self.kvs = kvs_client(SERVE)
         self.arn = self.cf.create_key_value_store(Name="kv")["KeyValueStore"]["ARN"]
+
+    def create_redirect_function(self):
+        """KVS_REDIRECT as the function "moved", associated with the store; its ETag."""
+        return self.cf.create_function(
+            Name="moved", FunctionCode=KVS_REDIRECT,
+            FunctionConfig={"Comment": "", "Runtime": "cloudfront-js-2.0",
+                            "KeyValueStoreAssociations": {
+                                "Quantity": 1, "Items": [{"KeyValueStoreARN": self.arn}]}},
+        )["ETag"]
 
     def etag(self):
         return self.kvs.describe_key_value_store(KvsARN=self.arn)["ETag"]
@@ -85,21 +121,9 @@ class KvsDataTest(unittest.TestCase):
 
     def test_test_function_reads_the_associated_store(self):
         """A cloudfront-js-2.0 function associated with the store reads it in TestFunction: a key
-        that is there redirects, a missing one rejects (SPEC 15.7)."""
+        that is there redirects, a missing one rejects (SPEC 15.8)."""
         self.kvs.put_key(KvsARN=self.arn, Key="/old", Value="/new", IfMatch=self.etag())
-        code = b"""import cf from 'cloudfront';
-async function handler(event) {
-  const kvs = cf.kvs();
-  const to = await kvs.get(event.request.uri);
-  return { statusCode: 301, statusDescription: 'Moved',
-           headers: { location: { value: to } } };
-}"""
-        etag = self.cf.create_function(
-            Name="moved", FunctionCode=code,
-            FunctionConfig={"Comment": "", "Runtime": "cloudfront-js-2.0",
-                            "KeyValueStoreAssociations": {
-                                "Quantity": 1, "Items": [{"KeyValueStoreARN": self.arn}]}},
-        )["ETag"]
+        etag = self.create_redirect_function()
 
         def test(uri):
             event = {"version": "1.0", "context": {"eventType": "viewer-request"},
@@ -115,6 +139,24 @@ async function handler(event) {
         self.assertEqual((output["statusCode"], output["headers"]["location"]["value"]),
                          (301, "/new"))
         self.assertIn("Key not found", test("/elsewhere")["FunctionErrorMessage"])
+
+    def test_the_edge_reads_the_store_of_an_associated_function(self):
+        """A published function associated with the store, on a distribution's viewer-request:
+        the edge's redirects follow the store's data, a new value at once (SPEC 15.8)."""
+        self.kvs.put_key(KvsARN=self.arn, Key="/old", Value="/new", IfMatch=self.etag())
+        etag = self.create_redirect_function()
+        function_arn = self.cf.publish_function(Name="moved", IfMatch=etag)[
+            "FunctionSummary"]["FunctionMetadata"]["FunctionARN"]
+        config = edgesim_serve.distribution_config("kvs-edge")
+        config["DefaultCacheBehavior"]["FunctionAssociations"] = {
+            "Quantity": 1, "Items": [{"EventType": "viewer-request", "FunctionARN": function_arn}]}
+        domain = self.cf.create_distribution(DistributionConfig=config)["Distribution"][
+            "DomainName"]
+        self.assertEqual(kvs_edge_get(domain, "/old"), (301, "/new"))
+        self.kvs.put_key(KvsARN=self.arn, Key="/old", Value="/newer", IfMatch=self.etag())
+        self.assertEqual(kvs_edge_get(domain, "/old"), (301, "/newer"))
+        # A key the store lacks rejects the read: an execution error (SPEC 15.6).
+        self.assertEqual(kvs_edge_get(domain, "/elsewhere")[0], 503)
 
     def test_keys_with_slashes_and_unicode(self):
         self.kvs.put_key(KvsARN=self.arn, Key="/blog/2024/ünï", Value="v é", IfMatch=self.etag())
