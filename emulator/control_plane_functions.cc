@@ -162,7 +162,7 @@ absl::Status RedeployNaming(ControlPlaneState& s, absl::string_view arn, absl::T
 }
 
 // A changed function: If-Match present, the function, If-Match DEVELOPMENT's ETag (API 1.7).
-absl::StatusOr<FunctionRecord*> Changeable(ControlPlaneState& s, absl::string_view name,
+absl::StatusOr<FunctionRecord*> ChangeableFunction(ControlPlaneState& s, absl::string_view name,
                                            absl::string_view if_match) {
   EDGESIM_RETURN_IF_ERROR(CheckIfMatchPresent(if_match));
   EDGESIM_ASSIGN_OR_RETURN(FunctionRecord * r, s.Lookup(s.functions, name));
@@ -294,7 +294,7 @@ absl::StatusOr<Versioned> ControlPlane::UpdateFunction(absl::string_view name,
                                                        absl::Time now) {
   ControlPlaneState& s = *state_;
   std::lock_guard<std::mutex> lock(s.mu);
-  EDGESIM_ASSIGN_OR_RETURN(FunctionRecord * r, Changeable(s, name, if_match));
+  EDGESIM_ASSIGN_OR_RETURN(FunctionRecord * r, ChangeableFunction(s, name, if_match));
   EDGESIM_ASSIGN_OR_RETURN(r->development, LoadStage(s, request, r->development.etag, now));
   return Versioned{Summary(s, *r, kDevelopment, r->development), r->development.etag};
 }
@@ -304,7 +304,7 @@ absl::StatusOr<Versioned> ControlPlane::PublishFunction(absl::string_view name,
                                                         absl::Time now) {
   ControlPlaneState& s = *state_;
   std::lock_guard<std::mutex> lock(s.mu);
-  EDGESIM_ASSIGN_OR_RETURN(FunctionRecord * r, Changeable(s, name, if_match));
+  EDGESIM_ASSIGN_OR_RETURN(FunctionRecord * r, ChangeableFunction(s, name, if_match));
   FunctionStage live = r->development;
   live.etag = s.NewETag(r->live.has_value() ? r->live->etag : r->development.etag);
   live.last_modified = now;
@@ -319,7 +319,7 @@ absl::StatusOr<Versioned> ControlPlane::PublishFunction(absl::string_view name,
 absl::Status ControlPlane::DeleteFunction(absl::string_view name, absl::string_view if_match) {
   ControlPlaneState& s = *state_;
   std::lock_guard<std::mutex> lock(s.mu);
-  EDGESIM_ASSIGN_OR_RETURN(FunctionRecord * r, Changeable(s, name, if_match));
+  EDGESIM_ASSIGN_OR_RETURN(FunctionRecord * r, ChangeableFunction(s, name, if_match));
   const std::string arn = FunctionArn(s, r->id);
   for (const DistributionRecord& d : s.distributions) {
     for (const FunctionAssociationRef& a : FunctionAssociationsIn(d.config)) {

@@ -77,7 +77,7 @@ absl::StatusOr<std::vector<policy::KeyValuePair>> Import(const ControlPlaneOptio
 }
 
 // The record `name` names, its If-Match checked (API 1.7).
-absl::StatusOr<KeyValueStoreRecord*> Changeable(ControlPlaneState& s, absl::string_view name,
+absl::StatusOr<KeyValueStoreRecord*> ChangeableStore(ControlPlaneState& s, absl::string_view name,
                                                 absl::string_view if_match) {
   EDGESIM_RETURN_IF_ERROR(CheckIfMatchPresent(if_match));
   EDGESIM_ASSIGN_OR_RETURN(KeyValueStoreRecord * r, s.Lookup(s.key_value_stores, name));
@@ -142,7 +142,7 @@ absl::StatusOr<Versioned> ControlPlane::UpdateKeyValueStore(absl::string_view na
                                                             absl::Time now) {
   ControlPlaneState& s = *state_;
   std::lock_guard<std::mutex> lock(s.mu);
-  EDGESIM_ASSIGN_OR_RETURN(KeyValueStoreRecord * r, Changeable(s, name, if_match));
+  EDGESIM_ASSIGN_OR_RETURN(KeyValueStoreRecord * r, ChangeableStore(s, name, if_match));
   EDGESIM_ASSIGN_OR_RETURN(r->comment, CommentOf(request));
   r->etag = s.NewETag(r->etag);
   r->last_modified = now;
@@ -153,7 +153,7 @@ absl::Status ControlPlane::DeleteKeyValueStore(absl::string_view name,
                                                absl::string_view if_match) {
   ControlPlaneState& s = *state_;
   std::lock_guard<std::mutex> lock(s.mu);
-  EDGESIM_ASSIGN_OR_RETURN(KeyValueStoreRecord * r, Changeable(s, name, if_match));
+  EDGESIM_ASSIGN_OR_RETURN(KeyValueStoreRecord * r, ChangeableStore(s, name, if_match));
   const std::string arn = KeyValueStoreArn(s, *r);
   for (const FunctionRecord& f : s.functions) {
     for (const FunctionStage* stage : {&f.development, f.live ? &*f.live : nullptr}) {

@@ -92,7 +92,7 @@ absl::StatusOr<json> JsonBody(const httplib::Request& req) {
   return body;
 }
 
-absl::StatusOr<std::string> StringMember(const json& item, const char* name) {
+absl::StatusOr<std::string> RequiredStringMember(const json& item, const char* name) {
   const json value = item.value(name, json());
   if (!value.is_string()) {
     return MakeApiError("ValidationException", absl::StrCat(name, " must be a string."));
@@ -104,12 +104,12 @@ absl::StatusOr<std::string> StringMember(const json& item, const char* name) {
 absl::Status ReadUpdates(const json& body, std::vector<policy::KeyValuePair>& puts,
                          std::vector<std::string>& deletes) {
   for (const json& put : body.value("Puts", json::array())) {
-    EDGESIM_ASSIGN_OR_RETURN(std::string key, StringMember(put, "Key"));
-    EDGESIM_ASSIGN_OR_RETURN(std::string value, StringMember(put, "Value"));
+    EDGESIM_ASSIGN_OR_RETURN(std::string key, RequiredStringMember(put, "Key"));
+    EDGESIM_ASSIGN_OR_RETURN(std::string value, RequiredStringMember(put, "Value"));
     puts.push_back({std::move(key), std::move(value)});
   }
   for (const json& del : body.value("Deletes", json::array())) {
-    EDGESIM_ASSIGN_OR_RETURN(std::string key, StringMember(del, "Key"));
+    EDGESIM_ASSIGN_OR_RETURN(std::string key, RequiredStringMember(del, "Key"));
     deletes.push_back(std::move(key));
   }
   return absl::OkStatus();
@@ -146,7 +146,7 @@ void MountKeyValueStoreApi(httplib::Server& server, ControlPlane& cp, const core
   server.Put(key, KvsRoute(clock, [&cp](const httplib::Request& req, absl::Time now)
                                       -> absl::StatusOr<Versioned> {
                EDGESIM_ASSIGN_OR_RETURN(json body, JsonBody(req));
-               EDGESIM_ASSIGN_OR_RETURN(std::string value, StringMember(body, "Value"));
+               EDGESIM_ASSIGN_OR_RETURN(std::string value, RequiredStringMember(body, "Value"));
                return cp.UpdateKeys(req.matches[1].str(), {{req.matches[2].str(), value}}, {},
                                     req.get_header_value("If-Match"), now);
              }));

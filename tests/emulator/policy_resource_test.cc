@@ -41,7 +41,7 @@ class PolicyResourceTest : public ::testing::Test {
   void AddUser(const std::string& distribution_id, const std::string& policy_id) {
     DistributionRecord r;
     r.id = distribution_id;
-    r.config = Config();
+    r.config = emulator::Config();
     r.config["DefaultCacheBehavior"].erase("ForwardedValues");
     r.config["DefaultCacheBehavior"]["CachePolicyId"] = policy_id;
     state_.distributions.push_back(std::move(r));
@@ -146,7 +146,7 @@ TEST_F(PolicyResourceTest, ListFiltersByTypeAndPagesWithNextMarkerOnly) {
 }
 
 TEST_F(PolicyResourceTest, ReferencesMustNameAManagedOrAnAccountPolicy) {
-  json config = Config();
+  json config = emulator::Config();
   config["DefaultCacheBehavior"]["CachePolicyId"] = "custom-1";
   policy::AccountResources account;
   EXPECT_EQ(Code(PolicyResourceCache::CheckReferences(config, account)), "NoSuchCachePolicy");
