@@ -253,8 +253,9 @@ absl::StatusOr<EventFields> RewriteFields(const EventFields& shown, const Functi
     }
   }
   for (const auto& [name, entry] : returned.items()) {
+    const std::string& returned_name = name;  // a lambda may not capture a structured binding
     auto shown_group = std::find_if(grouped.begin(), grouped.end(),
-                                    [&](const auto& g) { return g.first == name; });
+                                    [&](const auto& g) { return g.first == returned_name; });
     const bool existed = shown_group != grouped.end();
     std::vector<std::string> before;
     if (existed) {
