@@ -267,10 +267,10 @@ rows = [l.split() for l in open(sys.argv[1])]
 startup_ms, rss_mb = sys.argv[2].split()
 table = {(m, n, k): (float(r), float(p50), float(p99), int(err)) for m, n, k, r, p50, p99, err in rows}
 print(f"wrk -t1 -c{sys.argv[4]} -d{sys.argv[3]}s, 1 KiB object (gzhit: 10 KiB text/html, gzip), one run")
-print(f"{'mode':7} {'kind':5} {'server':8} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8} {'edgesim/x':>9}")
+print(f"{'mode':7} {'kind':5} {'server':10} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8} {'edgesim/x':>9}")
 for (mode, name, kind), (rps, p50, p99, err) in table.items():
     ours = table.get((mode, "edgesim", kind), (float("nan"),))[0]
-    print(f"{mode:7} {kind:5} {name:8} {rps:9.0f} {p50:8.3f} {p99:8.3f} {err:8d} {ours / rps:9.2f}")
+    print(f"{mode:7} {kind:5} {name:10} {rps:9.0f} {p50:8.3f} {p99:8.3f} {err:8d} {ours / rps:9.2f}")
 for (mode, name, kind), (rps, *_) in table.items():
     if name == "edgesim-fn" and (mode, "edgesim", kind) in table:
         print(f"{mode} {kind}: with a viewer-request function / without: "
