@@ -149,17 +149,18 @@ struct JsEngineVisitedCall {
 };
 
 JsEngineVisitedCall CallJsEngineVisited(absl::string_view key, const std::string& code,
-                                        const policy::FunctionJson& event) {
+                                        const policy::FunctionJson& event,
+                                        const JsCallLimits& limits = JsEngineTestLimits()) {
   JsEngine& engine = JsEngine::ForThisThread();
   JsProgramSpec spec{code, JsSourceKind::kScript, {}};
-  absl::StatusOr<JsProgram*> program = engine.Program(key, spec, JsEngineTestLimits());
+  absl::StatusOr<JsProgram*> program = engine.Program(key, spec, limits);
   EXPECT_TRUE(program.ok()) << program.status();
   if (!program.ok()) return {};
   policy::FunctionJsonBuilder builder;
   JsEngineVisitedCall call;
   call.result = engine.Call(
       **program, [&](policy::FunctionValueVisitor& v) { policy::VisitFunctionJson(event, v); },
-      builder, JsEngineTestLimits());
+      builder, limits);
   call.value = builder.Take();
   return call;
 }
@@ -252,7 +253,12 @@ TEST(JsEngine, VisitedEventBytesThatAreNotUtf8ReachTheHandlerReplaced) {
 
 // Collections while the event is built (a large event), while the handler runs and while its value
 // is read (a getter that allocates): every object the builder and the reader hold must be rooted.
+// The work is sized to force collections, so its budget is far above the test default: under
+// ThreadSanitizer on a loaded machine one round takes seconds.
 TEST(JsEngine, VisitedValuesSurviveGarbageCollectionsMidway) {
+  JsCallLimits limits = JsEngineTestLimits();
+  limits.cpu_budget = absl::Seconds(60);
+  limits.wall_limit = absl::Seconds(120);
   policy::FunctionJson event = policy::FunctionJson::object();
   for (int i = 0; i < 20000; ++i) event[absl::StrCat("k", i)] = {{"value", absl::StrCat("v", i)}};
   const std::string code = R"JS(function handler(e) {
@@ -262,7 +268,7 @@ TEST(JsEngine, VisitedValuesSurviveGarbageCollectionsMidway) {
           copy: e, last: e.k19999};
 })JS";
   for (int round = 0; round < 3; ++round) {
-    JsEngineVisitedCall visited = CallJsEngineVisited("engine:gc-stress", code, event);
+    JsEngineVisitedCall visited = CallJsEngineVisited("engine:gc-stress", code, event, limits);
     ASSERT_EQ(visited.result.outcome, JsCallResult::Outcome::kReturned) << visited.result.error;
     EXPECT_EQ(visited.value["g"], 100000);
     EXPECT_EQ(visited.value["copy"], event);
