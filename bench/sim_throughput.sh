@@ -86,7 +86,7 @@ def miss_ratio(v):
     return 1 - (t["hits"] + t.get("refresh_hits", 0)) / t["requests"]
 
 def replay(fmt, rows):
-    walls = {}
+    times = {}
     for variant in rows:
         wall, cpu, result = run(fmt, [variant])
         # The simulator falls back to cache-only on a trace without paths; a row must say so.
@@ -94,11 +94,12 @@ def replay(fmt, rows):
         label = variant["name"].rsplit(" ", 1)
         print(f"| {fmt} | {label[0]} | {label[1]} | {requests / wall / 1e6:.2f} M | "
               f"{requests / cpu / 1e6:.2f} M | {miss_ratio(result[0]):.4f} |")
-        walls[variant["name"]] = wall
-    return walls
+        times[variant["name"]] = wall, cpu
+    return times
 
 def run_cachesim(eviction, percent):
-    """libCacheSim's cachesim, whole process: wall seconds, miss ratio, its own loop MQPS."""
+    """libCacheSim's cachesim, whole process: wall and CPU seconds, miss ratio, its loop's MQPS."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     out = subprocess.run(
         [cachesim, workloads["oracleGeneral"]["file"], "oracleGeneral", eviction,
@@ -106,13 +107,16 @@ def run_cachesim(eviction, percent):
          "--print-head-req", "0", "--output", f"{work}/cachesim/result"],
         check=True, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True).stdout
     wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     found = re.search(r"(\d+) req, miss ratio ([0-9.]+), throughput ([0-9.]+) MQPS", out)
     assert found and int(found[1]) == requests, out
-    return wall, float(found[2]), float(found[3])
+    return wall, cpu, float(found[2]), float(found[3])
 
-def anchor(full_model_wall):
-    print("\n| policy | capacity | edgesim cache-only | cachesim | edgesim / cachesim time | "
-          "edgesim miss ratio | cachesim miss ratio | cachesim's own loop |")
+def anchor(full_model):
+    print("\n| policy | capacity | edgesim cache-only, wall (CPU) | cachesim, wall (CPU) | "
+          "edgesim / cachesim, wall (CPU) | edgesim miss ratio | cachesim miss ratio | "
+          "cachesim's own loop |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
     lru10 = None
     for i, (eviction, percent) in enumerate((e, p) for e in ("lru", "sieve") for p in (1, 10)):
@@ -122,17 +126,19 @@ def anchor(full_model_wall):
         def theirs():
             return run_cachesim(eviction, percent)
         if i % 2 == 0:
-            (wall, _, result), (lcs_wall, lcs_miss, lcs_loop) = ours(), theirs()
+            (wall, cpu, result), (lcs_wall, lcs_cpu, lcs_miss, lcs_loop) = ours(), theirs()
         else:
-            (lcs_wall, lcs_miss, lcs_loop), (wall, _, result) = theirs(), ours()
+            (lcs_wall, lcs_cpu, lcs_miss, lcs_loop), (wall, cpu, result) = theirs(), ours()
         if (eviction, percent) == ("lru", 10):
-            lru10 = lcs_wall
-        print(f"| {eviction.upper()} | {percent} % | {wall:.2f} s | {lcs_wall:.2f} s | "
-              f"{wall / lcs_wall:.2f} | {miss_ratio(result[0]):.4f} | {lcs_miss:.4f} | "
-              f"{lcs_loop:.2f} M/s |")
-    print(f"\nfull model LRU 10 %: {requests / full_model_wall / 1e6:.2f} M req/s; cachesim LRU "
-          f"10 %: {requests / lru10 / 1e6:.2f} M req/s; full model / cachesim "
-          f"{lru10 / full_model_wall:.2f}x")
+            lru10 = lcs_wall, lcs_cpu
+        print(f"| {eviction.upper()} | {percent} % | {wall:.2f} s ({cpu:.2f} s) | "
+              f"{lcs_wall:.2f} s ({lcs_cpu:.2f} s) | {wall / lcs_wall:.2f} ({cpu / lcs_cpu:.2f}) | "
+              f"{miss_ratio(result[0]):.4f} | {lcs_miss:.4f} | {lcs_loop:.2f} M/s |")
+    def rate(wall, cpu):
+        return f"{requests / wall / 1e6:.2f} M (per CPU second {requests / cpu / 1e6:.2f} M)"
+    print(f"\nrequests/s, full model LRU 10 %: {rate(*full_model)}; "
+          f"cachesim LRU 10 %: {rate(*lru10)}; full model / cachesim: "
+          f"{lru10[0] / full_model[0]:.2f}x (per CPU second {lru10[1] / full_model[1]:.2f}x)")
 
 print(f"\n| input | replay | capacity | requests/s (wall) | requests/s per CPU second | miss ratio |")
 print("|---|---|---:|---:|---:|---:|")
@@ -142,9 +148,9 @@ for fmt in ("oracleGeneral", "CSV"):
     wall, cpu, _ = run(fmt, grid, threads=0)
     print(f"| {fmt} | sweep of 6 cache-only variants, all cores | | "
           f"{6 * requests / wall / 1e6:.2f} M | {6 * requests / cpu / 1e6:.2f} M | |")
-walls = replay("CSV with paths", [cache_only("lru", 10),
+times = replay("CSV with paths", [cache_only("lru", 10),
                                   {"name": "full model lru 10%", "eviction": "lru",
                                    "capacity_bytes": working_set * 10 // 100}])
 if cachesim:
-    anchor(walls["full model lru 10%"])
+    anchor(times["full model lru 10%"])
 PY
