@@ -351,10 +351,13 @@ Exchanged Exchange(Connection& c, const HttpEndpoint& endpoint, const policy::Or
   parser.skip(request.method == "HEAD");
   c.buffer.clear();
   // Each read gets its own deadline: OriginReadTimeout bounds the first byte and every gap.
-  while (!parser.is_done()) {
-    c.stream.expires_at(DeadlineAfter(Within(settings.read_timeout, deadline)));
+  c.stream.expires_at(DeadlineAfter(Within(settings.read_timeout, deadline)));
+  // Over plain HTTP the answer is seldom in the moment the request is out: wait for it, rather
+  // than try a read that fails first. (TLS may hold read-ahead records: its reads go first.)
+  if (!c.tls) c.stream.Wait(POLLIN, ec);
+  while (!ec && !parser.is_done()) {
     c.WithStream([&](auto& stream) { http::read_some(stream, c.buffer, parser, ec); });
-    if (ec) break;
+    c.stream.expires_at(DeadlineAfter(Within(settings.read_timeout, deadline)));
   }
   if (!ec) {
     out.reusable = parser.get().keep_alive() && !parser.need_eof();
