@@ -178,7 +178,13 @@ class DeadlineStream {
 // One origin connection: its socket (non-blocking, driven by DeadlineStream), TLS over it for an
 // HTTPS endpoint, and what it has read ahead.
 struct Connection {
-  Connection(asio::io_context& io, int abandon_fd) : socket(io), stream(socket, abandon_fd) {}
+  // Beast reads into what the buffer has room for, 512 bytes at least: a head and a small body
+  // then take one read, not three.
+  static constexpr size_t kReadAhead = 16 << 10;
+
+  Connection(asio::io_context& io, int abandon_fd) : socket(io), stream(socket, abandon_fd) {
+    buffer.reserve(kReadAhead);
+  }
 
   tcp::socket socket;
   DeadlineStream stream;
