@@ -92,17 +92,11 @@ class DeadlineStream {
   // The throwing forms complete Beast's SyncReadStream and SyncWriteStream; unused here.
   template <typename MutableBuffers>
   size_t read_some(const MutableBuffers& buffers) {
-    beast::error_code ec;
-    const size_t n = read_some(buffers, ec);
-    if (ec) throw boost::system::system_error(ec);
-    return n;
+    return OrThrow([&](beast::error_code& ec) { return read_some(buffers, ec); });
   }
   template <typename ConstBuffers>
   size_t write_some(const ConstBuffers& buffers) {
-    beast::error_code ec;
-    const size_t n = write_some(buffers, ec);
-    if (ec) throw boost::system::system_error(ec);
-    return n;
+    return OrThrow([&](beast::error_code& ec) { return write_some(buffers, ec); });
   }
 
   // Until the socket is ready for `events` (or has an error the next call reports): false with
@@ -137,6 +131,14 @@ class DeadlineStream {
  private:
   // At most this many buffers go in one call; the rest in the next (a partial transfer).
   static constexpr size_t kMaxIovecs = 64;
+
+  template <typename Call>
+  static size_t OrThrow(Call call) {
+    beast::error_code ec;
+    const size_t n = call(ec);
+    if (ec) throw boost::system::system_error(ec);
+    return n;
+  }
 
   // `call` returns the bytes moved, -1 with errno, or -2 for the peer's end of stream.
   template <typename Buffers, typename Call>
