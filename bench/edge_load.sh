@@ -13,9 +13,12 @@
 # cores). Prints req/s, p50, p99 and the ratios, plus edgesim's start-up time and idle RSS.
 #
 #   bench/edge_load.sh [--build-dir build-rel] [--duration 10] [--modes "pinned free"]
-#                      [--servers "edgesim nginx varnish edgesim-fn"] [--kinds "hit miss gzhit"]
+#                      [--servers "edgesim nginx varnish edgesim-fn baseline"] [--kinds "hit miss gzhit"]
+#                      [--baseline PATH]
 #
 # edgesim-fn is edgesim with a small viewer-request CloudFront Function on every request (SPEC 15).
+# baseline is another edgesim binary (--baseline, e.g. a copy of main's Release build) run exactly
+# as edgesim, for before/after pairs in one run: list it next to edgesim in --servers.
 #
 # Installs wrk, nginx and varnish (Debian packages) when missing. Needs a Release build of edgesim
 # (default build-rel: cmake -S . -B build-rel -DCMAKE_BUILD_TYPE=Release -DEDGESIM_BUILD_TESTS=OFF).
@@ -27,6 +30,7 @@ duration=10
 modes="pinned free"
 servers="edgesim nginx varnish"
 kinds="hit miss gzhit"
+baseline=
 connections=64
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -35,12 +39,16 @@ while [[ $# -gt 0 ]]; do
     --modes) modes=$2; shift 2 ;;
     --servers) servers=$2; shift 2 ;;
     --kinds) kinds=$2; shift 2 ;;
-    *) echo "usage: $0 [--build-dir DIR] [--duration SECONDS] [--modes \"pinned free\"] [--servers \"edgesim nginx varnish\"] [--kinds \"hit miss gzhit\"]" >&2; exit 2 ;;
+    --baseline) baseline=$2; shift 2 ;;
+    *) echo "usage: $0 [--build-dir DIR] [--duration SECONDS] [--modes \"pinned free\"] [--servers \"edgesim nginx varnish baseline\"] [--kinds \"hit miss gzhit\"] [--baseline EDGESIM]" >&2; exit 2 ;;
   esac
 done
 edgesim=$root/$build_dir/edgesim
 if [[ " $servers " == *" edgesim"* && ! -x $edgesim ]]; then
   echo "no $edgesim: build it first (Release)" >&2; exit 2
+fi
+if [[ " $servers " == *" baseline "* && ! -x $baseline ]]; then
+  echo "--servers has baseline: --baseline must name an edgesim binary" >&2; exit 2
 fi
 
 missing=()
@@ -181,10 +189,11 @@ EOF
       taskset -c "$cpus" varnishd -F -n "$work/varnish" -a "127.0.0.1:$port" \
         -b "127.0.0.1:$origin_port" -s malloc,256m -p thread_pools="$workers" >/dev/null 2>&1 &
       ;;
-    edgesim|edgesim-fn)
-      local config=$work/dist.json
+    edgesim|edgesim-fn|baseline)
+      local config=$work/dist.json binary=$edgesim
       [[ $name == edgesim-fn ]] && config=$work/dist-fn.json
-      taskset -c "$cpus" "$edgesim" serve --config "$config" --listen "127.0.0.1:$port" \
+      [[ $name == baseline ]] && binary=$baseline
+      taskset -c "$cpus" "$binary" serve --config "$config" --listen "127.0.0.1:$port" \
         --api 127.0.0.1:0 --threads "$workers" >"$work/edgesim.out" 2>&1 &
       ;;
   esac

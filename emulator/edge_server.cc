@@ -100,6 +100,9 @@ struct EdgeServer::Impl {
     uint64_t version = ~uint64_t{0};
     const uint64_t id_base;
     uint64_t next_id = 0;
+    // The next console event to fill: one the event log handed back, so publishing reuses its
+    // storage (request_event_log.h).
+    std::shared_ptr<RequestEvent> spare_event;
     LoopCounters counters;
     net::executor_work_guard<net::io_context::executor_type> guard;
   };
@@ -412,20 +415,27 @@ class Session : public std::enable_shared_from_this<Session> {
     DoRead();
   }
 
+  // The access log record is built only for a reader of it (the access log, or the console's
+  // request lines with --verbose); the console's event stream takes its own event.
   void Log(beast::error_code ec, size_t bytes) {
     facts_.sc_bytes = bytes;
     facts_.time = server_.options.clock->Now();
     facts_.time_taken = absl::FromChrono(std::chrono::steady_clock::now() - start_);
     facts_.time_to_first_byte = absl::FromChrono(first_byte_ - start_);
     facts_.hung_up = static_cast<bool>(ec);
-    policy::AccessLogRecord record = AccessLogRecordFor(exchange_, facts_);
-    if (server_.options.console != nullptr) {
-      server_.options.console->Request(
-          record, policy::XCacheValue(exchange_.answer.outcome),
-          exchange_.answer.contacted_origin ? upstream_time_ : absl::nullopt);
+    if (RequestEventLog* events = server_.options.events; events != nullptr) {
+      std::shared_ptr<RequestEvent>& event = loop_.spare_event;
+      if (event == nullptr) event = std::make_shared<RequestEvent>();
+      FillRequestEvent(exchange_, facts_, *event);
+      event = events->Publish(std::move(event));
     }
-    if (server_.options.events != nullptr) {
-      server_.options.events->Publish(RequestEventFor(exchange_, facts_));
+    ConsoleLog* console = server_.options.console;
+    const bool console_lines = console != nullptr && console->logs_requests();
+    if (!console_lines && server_.options.access_log == nullptr) return;
+    policy::AccessLogRecord record = AccessLogRecordFor(exchange_, facts_);
+    if (console_lines) {
+      console->Request(record, policy::XCacheValue(exchange_.answer.outcome),
+                       exchange_.answer.contacted_origin ? upstream_time_ : absl::nullopt);
     }
     if (server_.options.access_log != nullptr) {
       server_.options.access_log->Log(exchange_.distribution->id(), std::move(record));

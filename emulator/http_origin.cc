@@ -1,9 +1,17 @@
 #include "emulator/http_origin.h"
 
+#include <errno.h>
 #include <poll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <array>
+#include <atomic>
 #include <chrono>
+#include <climits>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -11,13 +19,11 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
-#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
-#include "boost/asio/connect.hpp"
 #include "boost/asio/io_context.hpp"
 #include "boost/asio/ip/tcp.hpp"
-#include "boost/asio/post.hpp"
 #include "boost/asio/ssl.hpp"
+#include "boost/asio/write.hpp"
 #include "boost/beast/core.hpp"
 #include "boost/beast/http.hpp"
 
@@ -47,12 +53,144 @@ std::string Key(const HttpEndpoint& endpoint) {
   return absl::StrCat(endpoint.tls ? "https://" : "", endpoint.host, ":", endpoint.port);
 }
 
-// One origin connection with its own io_context: the thread holding it runs the context until
-// the one operation it started completes or its deadline closes the socket.
+// When an operation given `timeout` from now must end; none for a timeout past any origin's.
+SteadyTime DeadlineAfter(absl::Duration timeout) {
+  if (timeout >= absl::Hours(24 * 365)) return SteadyTime::max();
+  return std::chrono::steady_clock::now() + ToChrono(timeout);
+}
+
+// A connected socket's blocking reads and writes, each bounded by the stream's deadline: a call
+// tries the socket first and waits in poll() only when the origin is not ready, on the socket and
+// on the client's abandon signal at once. A fetch blocks its worker anyway; this way it costs its
+// send and receive calls (and a poll per wait), where an io_context per connection re-armed a
+// timer and ran a reactor round for every operation. Beast's synchronous HTTP reads and writes,
+// and Asio's synchronous TLS stream, run over it.
+class DeadlineStream {
+ public:
+  using lowest_layer_type = tcp::socket;
+  using executor_type = tcp::socket::executor_type;
+
+  DeadlineStream(tcp::socket& socket, int abandon_fd) : socket_(socket), abandon_fd_(abandon_fd) {}
+
+  tcp::socket& lowest_layer() { return socket_; }
+  executor_type get_executor() { return socket_.get_executor(); }
+  void expires_at(SteadyTime deadline) { deadline_ = deadline; }
+
+  template <typename MutableBuffers>
+  size_t read_some(const MutableBuffers& buffers, beast::error_code& ec) {
+    return Transfer(buffers, POLLIN, ec, [](int fd, msghdr* m) {
+      const ssize_t n = ::recvmsg(fd, m, MSG_DONTWAIT);
+      return n == 0 ? ssize_t{-2} : n;  // the origin closed its side
+    });
+  }
+  template <typename ConstBuffers>
+  size_t write_some(const ConstBuffers& buffers, beast::error_code& ec) {
+    return Transfer(buffers, POLLOUT, ec, [](int fd, msghdr* m) {
+      return ::sendmsg(fd, m, MSG_DONTWAIT | MSG_NOSIGNAL);
+    });
+  }
+  // The throwing forms complete Beast's SyncReadStream and SyncWriteStream; unused here.
+  template <typename MutableBuffers>
+  size_t read_some(const MutableBuffers& buffers) {
+    return OrThrow([&](beast::error_code& ec) { return read_some(buffers, ec); });
+  }
+  template <typename ConstBuffers>
+  size_t write_some(const ConstBuffers& buffers) {
+    return OrThrow([&](beast::error_code& ec) { return write_some(buffers, ec); });
+  }
+
+  // Until the socket is ready for `events` (or has an error the next call reports): false with
+  // `ec` at the deadline (timeout) or once the client is abandoned (operation_aborted).
+  bool Wait(short events, beast::error_code& ec) {
+    for (;;) {
+      int wait_ms = -1;
+      if (deadline_ != SteadyTime::max()) {
+        const auto left = deadline_ - std::chrono::steady_clock::now();
+        if (left <= std::chrono::nanoseconds::zero()) {
+          ec = beast::error::timeout;
+          return false;
+        }
+        wait_ms = static_cast<int>(std::min<int64_t>(
+            INT_MAX, std::chrono::ceil<std::chrono::milliseconds>(left).count()));
+      }
+      std::array<pollfd, 2> fds = {pollfd{socket_.native_handle(), events, 0},
+                                   pollfd{abandon_fd_, POLLIN, 0}};
+      const int n = ::poll(fds.data(), fds.size(), wait_ms);
+      if (n < 0 && errno != EINTR) {
+        ec.assign(errno, boost::asio::error::get_system_category());
+        return false;
+      }
+      if (fds[1].revents != 0) {
+        ec = asio::error::operation_aborted;
+        return false;
+      }
+      if (n > 0 && fds[0].revents != 0) return true;
+    }
+  }
+
+ private:
+  // At most this many buffers go in one call; the rest in the next (a partial transfer).
+  static constexpr size_t kMaxIovecs = 64;
+
+  template <typename Call>
+  static size_t OrThrow(Call call) {
+    beast::error_code ec;
+    const size_t n = call(ec);
+    if (ec) throw boost::system::system_error(ec);
+    return n;
+  }
+
+  // `call` returns the bytes moved, -1 with errno, or -2 for the peer's end of stream.
+  template <typename Buffers, typename Call>
+  size_t Transfer(const Buffers& buffers, short events, beast::error_code& ec, Call call) {
+    std::array<iovec, kMaxIovecs> iov;
+    size_t count = 0;
+    for (auto it = asio::buffer_sequence_begin(buffers);
+         it != asio::buffer_sequence_end(buffers) && count < kMaxIovecs; ++it) {
+      const auto b = *it;
+      if (b.size() == 0) continue;
+      iov[count++] = iovec{const_cast<void*>(static_cast<const void*>(b.data())), b.size()};
+    }
+    ec.clear();
+    if (count == 0) return 0;
+    msghdr m{};
+    m.msg_iov = iov.data();
+    m.msg_iovlen = count;
+    for (;;) {
+      const ssize_t n = call(socket_.native_handle(), &m);
+      if (n >= 0) return static_cast<size_t>(n);
+      if (n == -2) {
+        ec = asio::error::eof;
+        return 0;
+      }
+      if (errno == EINTR) continue;
+      if (errno != EAGAIN && errno != EWOULDBLOCK) {
+        ec.assign(errno, boost::asio::error::get_system_category());
+        return 0;
+      }
+      if (!Wait(events, ec)) return 0;
+    }
+  }
+
+  tcp::socket& socket_;
+  const int abandon_fd_;
+  SteadyTime deadline_ = SteadyTime::max();
+};
+
+// One origin connection: its socket (non-blocking, driven by DeadlineStream), TLS over it for an
+// HTTPS endpoint, and what it has read ahead.
 struct Connection {
-  asio::io_context io{1};
-  beast::tcp_stream stream{io};
-  std::optional<ssl::stream<beast::tcp_stream&>> tls;  // over `stream`, to an HTTPS endpoint
+  // Beast reads into what the buffer has room for, 512 bytes at least: a head and a small body
+  // then take one read, not three.
+  static constexpr size_t kReadAhead = 16 << 10;
+
+  Connection(asio::io_context& io, int abandon_fd) : socket(io), stream(socket, abandon_fd) {
+    buffer.reserve(kReadAhead);
+  }
+
+  tcp::socket socket;
+  DeadlineStream stream;
+  std::optional<ssl::stream<DeadlineStream&>> tls;  // over `stream`, to an HTTPS endpoint
   beast::flat_buffer buffer;
   SteadyTime idle_until;
 
@@ -63,19 +201,9 @@ struct Connection {
     operation(stream);
   }
 
-  template <class Initiate>
-  beast::error_code Run(absl::Duration timeout, Initiate initiate) {
-    beast::error_code result;
-    stream.expires_after(ToChrono(timeout));
-    initiate([&result](beast::error_code ec, auto&&...) { result = ec; });
-    io.restart();
-    io.run();
-    return result;
-  }
-
   // The origin closed it (or sent something unasked) while it was idle.
   bool PeerClosedOrSent() {
-    pollfd p{stream.socket().native_handle(), POLLIN, 0};
+    pollfd p{socket.native_handle(), POLLIN, 0};
     return ::poll(&p, 1, 0) != 0;
   }
 };
@@ -84,7 +212,7 @@ struct Connection {
 // connection's timeout.
 absl::Status Handshake(Connection& c, const HttpEndpoint& endpoint, ssl::context& context,
                        absl::Duration timeout) {
-  ssl::stream<beast::tcp_stream&>& tls = c.tls.emplace(c.stream, context);
+  ssl::stream<DeadlineStream&>& tls = c.tls.emplace(c.stream, context);
   beast::error_code not_an_address;
   asio::ip::make_address(endpoint.host, not_an_address);
   // RFC 6066 section 3: SNI names a host, never an IP address.
@@ -93,9 +221,9 @@ absl::Status Handshake(Connection& c, const HttpEndpoint& endpoint, ssl::context
   }
   tls.set_verify_mode(ssl::verify_peer);
   tls.set_verify_callback(ssl::host_name_verification(endpoint.host));
-  const beast::error_code ec = c.Run(timeout, [&](auto handler) {
-    tls.async_handshake(ssl::stream_base::client, handler);
-  });
+  c.stream.expires_at(DeadlineAfter(timeout));
+  beast::error_code ec;
+  tls.handshake(ssl::stream_base::client, ec);
   if (ec) {
     return absl::UnavailableError(absl::StrCat(
         "origin ", Key(endpoint), ": TLS handshake failed: ",
@@ -104,8 +232,27 @@ absl::Status Handshake(Connection& c, const HttpEndpoint& endpoint, ssl::context
   return absl::OkStatus();
 }
 
+// One address: a non-blocking connect() waited for until `deadline`.
+beast::error_code ConnectTo(Connection& c, const tcp::endpoint& address, SteadyTime deadline) {
+  beast::error_code ec;
+  if (c.socket.is_open()) c.socket.close(ec);
+  c.socket.open(address.protocol(), ec);
+  if (!ec) c.socket.non_blocking(true, ec);
+  if (ec) return ec;
+  if (::connect(c.socket.native_handle(), address.data(), address.size()) == 0) return ec;
+  if (errno != EINPROGRESS) return {errno, boost::asio::error::get_system_category()};
+  c.stream.expires_at(deadline);
+  if (!c.stream.Wait(POLLOUT, ec)) return ec;
+  int error = 0;
+  socklen_t size = sizeof(error);
+  if (::getsockopt(c.socket.native_handle(), SOL_SOCKET, SO_ERROR, &error, &size) != 0) {
+    error = errno;
+  }
+  return {error, boost::asio::error::get_system_category()};
+}
+
 absl::Status Connect(Connection& c, const HttpEndpoint& endpoint, absl::Duration timeout) {
-  tcp::resolver resolver(c.io);
+  tcp::resolver resolver(c.socket.get_executor());
   beast::error_code ec;
   const tcp::resolver::results_type addresses =
       resolver.resolve(endpoint.host, std::to_string(endpoint.port), ec);
@@ -113,13 +260,19 @@ absl::Status Connect(Connection& c, const HttpEndpoint& endpoint, absl::Duration
     return absl::UnavailableError(
         absl::StrCat("origin ", Key(endpoint), ": cannot resolve: ", ec.message()));
   }
-  ec = c.Run(timeout, [&](auto handler) { c.stream.async_connect(addresses, handler); });
+  // Every address in turn, within one ConnectionTimeout, as Asio's range connect.
+  const SteadyTime deadline = DeadlineAfter(timeout);
+  ec = asio::error::host_not_found;
+  for (const auto& entry : addresses) {
+    ec = ConnectTo(c, entry.endpoint(), deadline);
+    if (!ec || ec == beast::error::timeout || ec == asio::error::operation_aborted) break;
+  }
   if (ec) {
     return absl::UnavailableError(absl::StrCat(
         "origin ", Key(endpoint), ": cannot connect: ",
         ec == beast::error::timeout ? "no answer within ConnectionTimeout" : ec.message()));
   }
-  c.stream.socket().set_option(tcp::no_delay(true), ec);
+  c.socket.set_option(tcp::no_delay(true), ec);
   return absl::OkStatus();
 }
 
@@ -192,9 +345,9 @@ Exchanged Exchange(Connection& c, const HttpEndpoint& endpoint, const policy::Or
   Exchanged out;
   const std::string where = absl::StrCat("origin ", Key(endpoint), ": ");
   const OutgoingRequest message = ToBeast(request);
-  beast::error_code ec = c.Run(Within(settings.read_timeout, deadline), [&](auto handler) {
-    c.WithStream([&](auto& stream) { http::async_write(stream, message, handler); });
-  });
+  beast::error_code ec;
+  c.stream.expires_at(DeadlineAfter(Within(settings.read_timeout, deadline)));
+  c.WithStream([&](auto& stream) { http::write(stream, message, ec); });
   if (ec) {
     out.stale_connection = reused;
     out.response = absl::UnavailableError(absl::StrCat(where, "send failed: ", ec.message()));
@@ -206,14 +359,13 @@ Exchanged Exchange(Connection& c, const HttpEndpoint& endpoint, const policy::Or
   parser.skip(request.method == "HEAD");
   c.buffer.clear();
   // Each read gets its own deadline: OriginReadTimeout bounds the first byte and every gap.
-  while (!parser.is_done()) {
-    ec = c.Run(Within(settings.read_timeout, deadline),
-               [&](auto handler) {
-                 c.WithStream([&](auto& stream) {
-                   http::async_read_some(stream, c.buffer, parser, handler);
-                 });
-               });
-    if (ec) break;
+  c.stream.expires_at(DeadlineAfter(Within(settings.read_timeout, deadline)));
+  // Over plain HTTP the answer is seldom in the moment the request is out: wait for it, rather
+  // than try a read that fails first. (TLS may hold read-ahead records: its reads go first.)
+  if (!c.tls) c.stream.Wait(POLLIN, ec);
+  while (!ec && !parser.is_done()) {
+    c.WithStream([&](auto& stream) { http::read_some(stream, c.buffer, parser, ec); });
+    c.stream.expires_at(DeadlineAfter(Within(settings.read_timeout, deadline)));
   }
   if (!ec) {
     out.reusable = parser.get().keep_alive() && !parser.need_eof();
@@ -258,21 +410,32 @@ std::ostream& operator<<(std::ostream& os, const HttpEndpoint& endpoint) {
 }
 
 struct HttpOriginClient::Impl {
-  explicit Impl(HttpClientOptions o) : options(o), tls_context(OriginTlsContext(options.ca_file)) {}
+  explicit Impl(HttpClientOptions o)
+      : options(o),
+        tls_context(OriginTlsContext(options.ca_file)),
+        abandon_fd(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {}
+  ~Impl() {
+    if (abandon_fd >= 0) ::close(abandon_fd);
+  }
 
-  // A pooled connection still within its keep-alive; expired and closed ones are dropped.
+  // A pooled connection still within its keep-alive; expired and closed ones are dropped. The
+  // liveness check (a poll) runs outside the lock, so fetches do not queue behind it.
   std::unique_ptr<Connection> Take(const std::string& key) {
+    for (;;) {
+      std::unique_ptr<Connection> c = Pop(key);
+      if (c == nullptr || !c->PeerClosedOrSent()) return c;
+    }
+  }
+
+  std::unique_ptr<Connection> Pop(const std::string& key) {
     std::vector<std::unique_ptr<Connection>> dropped;  // closed outside the lock
     std::lock_guard<std::mutex> lock(mu);
     std::vector<std::unique_ptr<Connection>>& idle = pools[key];
     DropExpired(idle, &dropped);
-    while (!idle.empty()) {
-      std::unique_ptr<Connection> c = std::move(idle.back());
-      idle.pop_back();
-      if (!c->PeerClosedOrSent()) return c;
-      dropped.push_back(std::move(c));
-    }
-    return nullptr;
+    if (idle.empty()) return nullptr;
+    std::unique_ptr<Connection> c = std::move(idle.back());
+    idle.pop_back();
+    return c;
   }
 
   void Give(const std::string& key, std::unique_ptr<Connection> c, absl::Duration keepalive) {
@@ -310,30 +473,19 @@ struct HttpOriginClient::Impl {
     return Handshake(c, endpoint, **tls_context, left);
   }
 
-  // Registers `c` as in use, so Abandon reaches it; false once abandoned.
-  bool Use(Connection* c) {
-    std::lock_guard<std::mutex> lock(mu);
-    if (abandoned) return false;
-    busy.insert(c);
-    return true;
-  }
-
-  // Ends Use(c); false when the client was abandoned meanwhile.
-  bool Unuse(Connection* c) {
-    std::lock_guard<std::mutex> lock(mu);
-    busy.erase(c);
-    return !abandoned;
-  }
+  bool IsAbandoned() const { return abandoned.load(std::memory_order_acquire); }
 
   const HttpClientOptions options;
   // For HTTPS endpoints; shared by their connections (OpenSSL contexts are thread-safe once set).
   const absl::StatusOr<std::unique_ptr<ssl::context>> tls_context;
+  // Owns the connections' sockets and resolves names; never run: the sockets are driven by
+  // DeadlineStream. Declared before `pools`, so it outlives the pooled connections.
+  asio::io_context io;
+  // Readable once abandoned, for good: every wait of every fetch, now or later, ends on it.
+  const int abandon_fd;
+  std::atomic<bool> abandoned{false};
   mutable std::mutex mu;
   absl::flat_hash_map<std::string, std::vector<std::unique_ptr<Connection>>> pools;
-  // Connections a fetch is using; each is touched by its fetch's thread only, apart from the
-  // close Abandon posts to its io_context.
-  absl::flat_hash_set<Connection*> busy;
-  bool abandoned = false;
 };
 
 HttpOriginClient::HttpOriginClient(HttpClientOptions options)
@@ -357,15 +509,15 @@ absl::StatusOr<core::OriginResponse> HttpOriginClient::Fetch(const HttpEndpoint&
   for (int64_t attempt = 0; attempt < attempts;) {
     std::unique_ptr<Connection> c = impl_->Take(key);
     const bool reused = c != nullptr;
-    if (!reused) c = std::make_unique<Connection>();
-    if (!impl_->Use(c.get())) return Abandoned(endpoint);
+    if (!reused) c = std::make_unique<Connection>(impl_->io, impl_->abandon_fd);
+    if (impl_->IsAbandoned()) return Abandoned(endpoint);
     const absl::Status connected =
         reused ? absl::OkStatus() : impl_->Open(*c, endpoint, settings, deadline);
     Exchanged result;
     if (connected.ok()) {
       result = Exchange(*c, endpoint, settings, request, impl_->options, reused, deadline);
     }
-    if (!impl_->Unuse(c.get())) return Abandoned(endpoint);
+    if (impl_->IsAbandoned()) return Abandoned(endpoint);
     if (!connected.ok()) {
       last = connected;
       ++attempt;
@@ -388,12 +540,14 @@ absl::StatusOr<core::OriginResponse> HttpOriginClient::Fetch(const HttpEndpoint&
 }
 
 void HttpOriginClient::Abandon() {
-  std::lock_guard<std::mutex> lock(impl_->mu);
-  impl_->abandoned = true;
-  // Closed on the connection's own thread, inside its io_context: the read or connect it waits
-  // on ends at once (operation_aborted). A connection between operations finds the close queued
-  // when it runs its context next.
-  for (Connection* c : impl_->busy) asio::post(c->io, [c] { c->stream.close(); });
+  impl_->abandoned.store(true, std::memory_order_release);
+  // The wait a fetch is in, or its next one, ends at once (operation_aborted); a fetch between
+  // waits sees `abandoned` when its exchange ends. The count is never read back, so the eventfd
+  // stays readable.
+  const uint64_t one = 1;
+  if (impl_->abandon_fd < 0) return;
+  // Fails only when the counter is full: readable either way.
+  [[maybe_unused]] const ssize_t written = ::write(impl_->abandon_fd, &one, sizeof(one));
 }
 
 int HttpOriginClient::IdleConnections(const HttpEndpoint& endpoint) const {

@@ -23,8 +23,9 @@
 //   of connecting (ConnectionTimeout, ConnectionAttempts). A failed handshake is kUnavailable
 //   (CloudFront's 502, SPEC 7.4's table). TLS and plain connections are pooled apart.
 //
-// Fetch blocks its caller; each connection drives its own private io_context while one thread
-// uses it, so timeouts work without an event loop of the caller's. Thread-safe.
+// Fetch blocks its caller: each read, write and connect tries the socket and waits in poll() for
+// it, its deadline or Abandon, so timeouts work without an event loop or a timer of the caller's.
+// Thread-safe.
 //
 //   HttpOriginClient client({.max_body_bytes = 1 << 20});
 //   policy::Origin settings;                        // timeouts and attempts

@@ -1,10 +1,11 @@
 // request_event.h — what the live console (cli/console.h) shows of one answered viewer request:
 // the facts the edge knows once the answer is written, and what `edgesim explain` needs to replay
 // the model's decisions for it later (the viewer's request head, the origin's status and headers).
-// The edge builds it at the same point as the access log record (access_log_record.h) and hands it
+// The edge fills it at the same point as the access log record (access_log_record.h) and hands it
 // to its RequestEventLog (request_event_log.h).
 //
-//   RequestEvent e = RequestEventFor(exchange, facts);
+//   RequestEvent e;
+//   FillRequestEvent(exchange, facts, e);
 //   e.x_cache;   // "Hit from cloudfront"
 #pragma once
 
@@ -39,7 +40,8 @@ struct RequestEvent {
   policy::Headers origin_headers;
 };
 
-// REQUIRES: x.distribution != nullptr.
-RequestEvent RequestEventFor(const ViewerExchange& x, const ConnectionFacts& facts);
+// Overwrites every field of `e` but `id` (Publish's) by assignment, so an event the log handed
+// back keeps its strings' and header lists' storage. REQUIRES: x.distribution != nullptr.
+void FillRequestEvent(const ViewerExchange& x, const ConnectionFacts& facts, RequestEvent& e);
 
 }  // namespace edgesim::emulator

@@ -33,13 +33,20 @@ RequestEventLog::Batch RequestEventLog::Subscription::Next(absl::Duration timeou
 RequestEventLog::RequestEventLog(RequestEventLogOptions options) : options_(std::move(options)) {}
 
 void RequestEventLog::Publish(RequestEvent event) {
+  Publish(std::make_shared<RequestEvent>(std::move(event)));
+}
+
+std::shared_ptr<RequestEvent> RequestEventLog::Publish(std::shared_ptr<RequestEvent> event) {
   bool notify = false;
+  EventRef oldest;  // released outside the lock
   {
     std::lock_guard<std::mutex> lock(mu_);
-    event.id = next_id_++;
-    auto ref = std::make_shared<const RequestEvent>(std::move(event));
-    if (ring_.size() >= options_.ring_capacity) ring_.pop_front();
-    ring_.push_back(ref);
+    event->id = next_id_++;
+    EventRef ref = std::move(event);
+    if (ring_.size() >= options_.ring_capacity) {
+      oldest = std::move(ring_.front());
+      ring_.pop_front();
+    }
     ++counters_.published;
     for (const std::shared_ptr<Subscription::State>& s : subscribers_) {
       if (s->ended) continue;
@@ -53,8 +60,13 @@ void RequestEventLog::Publish(RequestEvent event) {
       }
       notify = true;
     }
+    ring_.push_back(std::move(ref));
+    // Every copy of a kept event is made under mu_, so a count of one means none can appear: the
+    // event, made mutable by Publish's caller, is free to fill again.
+    if (oldest != nullptr && oldest.use_count() != 1) oldest = nullptr;
   }
   if (notify) ready_.notify_all();
+  return std::const_pointer_cast<RequestEvent>(std::move(oldest));
 }
 
 absl::StatusOr<std::unique_ptr<RequestEventLog::Subscription>> RequestEventLog::Subscribe(

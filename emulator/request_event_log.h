@@ -6,10 +6,14 @@
 // subscriber has a queue of `queue_capacity` events, and a subscriber that lets it fill (a slow
 // client) is dropped rather than waited for; at most `max_subscribers` subscribe at once (each
 // holds one of the API port's threads, api_server.h). Publish holds one mutex for a few pointer
-// moves; the events are shared, never copied per subscriber.
+// moves; the events are shared, never copied per subscriber. An event that leaves the ring with
+// nobody else holding it is handed back to the publisher to fill again: its strings and header
+// lists keep their storage, so a steady stream of requests publishes without allocating.
 //
 //   RequestEventLog log;
-//   log.Publish(RequestEventFor(exchange, facts));          // on the edge
+//   std::shared_ptr<RequestEvent> e = std::make_shared<RequestEvent>();
+//   FillRequestEvent(exchange, facts, *e);                  // on the edge
+//   e = log.Publish(std::move(e));                          // null, or one to reuse
 //   absl::StatusOr<std::unique_ptr<RequestEventLog::Subscription>> s = log.Subscribe(0);
 //   RequestEventLog::Batch b = (*s)->Next(absl::Seconds(1));  // the ring first, then live events
 #pragma once
@@ -72,7 +76,9 @@ class RequestEventLog {
 
   explicit RequestEventLog(RequestEventLogOptions options = {});
 
-  // Assigns the event its id. Never blocks on a subscriber.
+  // Assigns the event its id. Never blocks on a subscriber. Returns the oldest kept event when it
+  // left the ring and nothing else holds it (the caller's to fill and publish next), else null.
+  std::shared_ptr<RequestEvent> Publish(std::shared_ptr<RequestEvent> event);
   void Publish(RequestEvent event);
 
   // Starts with the kept events whose id is above `after_id` (0: all; an EventSource's

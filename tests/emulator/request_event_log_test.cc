@@ -3,6 +3,7 @@
 #include "emulator/request_event_log.h"
 
 #include <atomic>
+#include <memory>
 #include <thread>
 #include <vector>
 
@@ -45,6 +46,39 @@ TEST(RequestEventLogTest, KeepsTheLastEventsAndReplaysThemToANewSubscriber) {
   EXPECT_EQ(log.Find(3), nullptr);  // gone from the ring
   EXPECT_EQ(log.Find(7), nullptr);
   EXPECT_EQ(log.counters().published, 6u);
+}
+
+TEST(RequestEventLogTest, HandsBackTheOldestEventOnceNoOneElseHoldsIt) {
+  RequestEventLog log({.ring_capacity = 2, .queue_capacity = 10});
+  EXPECT_EQ(log.Publish(std::make_shared<RequestEvent>(EventLogTestEvent("/1"))), nullptr);
+  EXPECT_EQ(log.Publish(std::make_shared<RequestEvent>(EventLogTestEvent("/2"))), nullptr);
+  // The ring is full: /1 leaves it, and nothing else holds it.
+  std::shared_ptr<RequestEvent> spare =
+      log.Publish(std::make_shared<RequestEvent>(EventLogTestEvent("/3")));
+  ASSERT_NE(spare, nullptr);
+  EXPECT_EQ(spare->id, 1u);
+  EXPECT_EQ(spare->request.target, "/1");
+  // Filled again and published: the kept events are the last two, each as published.
+  spare->request.target = "/4";
+  EXPECT_NE(log.Publish(std::move(spare)), nullptr);  // /2 comes back
+  EXPECT_EQ(log.Find(1), nullptr);
+  ASSERT_NE(log.Find(4), nullptr);
+  EXPECT_EQ(log.Find(4)->request.target, "/4");
+  EXPECT_EQ(log.Find(3)->request.target, "/3");
+}
+
+TEST(RequestEventLogTest, NeverHandsBackAnEventSomeoneStillHolds) {
+  RequestEventLog log({.ring_capacity = 1, .queue_capacity = 10});
+  auto s = log.Subscribe(0);
+  ASSERT_TRUE(s.ok());
+  log.Publish(EventLogTestEvent("/kept"));
+  const RequestEventLog::EventRef held = log.Find(1);  // as the explain route holds one
+  // /kept leaves the ring, but the subscriber's queue and `held` still hold it.
+  EXPECT_EQ(log.Publish(std::make_shared<RequestEvent>(EventLogTestEvent("/next"))), nullptr);
+  const RequestEventLog::Batch batch = (*s)->Next(absl::ZeroDuration());
+  ASSERT_EQ(EventLogTestIds(batch), (std::vector<uint64_t>{1, 2}));
+  EXPECT_EQ(batch.events[0]->request.target, "/kept");
+  EXPECT_EQ(held->request.target, "/kept");
 }
 
 TEST(RequestEventLogTest, ResumesAfterTheLastEventSeen) {
