@@ -622,8 +622,10 @@ CollapsedResult EdgeCache::Impl::Answer(Exchange& x, OriginResponse fetched) {
     ServeUnstored(x, std::move(head), fetched.body, fetched.body_size, fetched.age, outcome);
     return {absl::OkStatus(), nullptr, false};
   }
-  policy::Response stored_head = head;
+  // The viewer's head differs from the stored one only when Set-Cookie is withheld; otherwise
+  // the head moves into the store uncopied.
   const bool withheld_set_cookie = policy::WithholdsSetCookie(x.info->head_rules, head.headers);
+  policy::Response stored_head = withheld_set_cookie ? head : std::move(head);
   if (withheld_set_cookie) stored_head.headers.Remove("Set-Cookie");
   StorageTerms terms;
   terms.stale_while_revalidate = d.stale_while_revalidate;

@@ -20,9 +20,11 @@ absl::string_view PathOf(absl::string_view path_and_query) {
 }
 
 std::string ETagOf(absl::string_view path, int64_t version) {
-  return absl::StrCat("\"", absl::Hex(core::HashKey(absl::StrCat(path, " v", version)),
-                                      absl::kZeroPad16),
-                      "\"");
+  // The hashed text is built in a buffer each thread keeps: a miss allocates no temporary.
+  thread_local std::string hashed;
+  hashed.assign(path.data(), path.size());
+  absl::StrAppend(&hashed, " v", version);
+  return absl::StrCat("\"", absl::Hex(core::HashKey(hashed), absl::kZeroPad16), "\"");
 }
 
 // RFC 9110 13.1.2: weak comparison; "*" matches any current representation.
@@ -60,7 +62,8 @@ OriginModel::OriginModel(OriginScript script, absl::Time epoch, OriginModelOptio
       per_origin_(std::move(per_origin)),
       epoch_(epoch),
       options_(options),
-      default_rule_(*policy::PathPattern::Compile("*")) {}
+      default_rule_(*policy::PathPattern::Compile("*")),
+      epoch_date_(policy::FormatHttpDate(epoch)) {}
 
 const OriginScript& OriginModel::ScriptOf(absl::string_view origin_id) const {
   const auto it = per_origin_.find(origin_id);
@@ -89,6 +92,7 @@ const OriginOutage* OriginModel::OutageAt(const OriginScript& script, absl::stri
 }
 
 const OriginModel::History* OriginModel::HistoryOf(absl::string_view path) const {
+  if (history_.empty()) return nullptr;  // before any deploy: no path to hash
   const auto it = history_.find(PathOf(path));
   return it == history_.end() ? nullptr : &it->second;
 }
@@ -145,7 +149,11 @@ absl::StatusOr<core::OriginResponse> OriginModel::Answer(const policy::Request& 
   r.head.headers = rule.headers;
   if (!rule.content_type.empty()) r.head.headers.Set("Content-Type", rule.content_type);
   r.head.headers.Set("ETag", etag);
-  r.head.headers.Set("Last-Modified", policy::FormatHttpDate(last_modified));
+  if (last_modified == epoch_) {
+    r.head.headers.Set("Last-Modified", epoch_date_);
+  } else {
+    r.head.headers.Set("Last-Modified", policy::FormatHttpDate(last_modified));
+  }
   r.head.headers.Set(kVersionHeader, absl::StrCat(version));
   const bool success = rule.status >= 200 && rule.status < 400;
   if (success && NotModified(request.headers, etag, last_modified)) {

@@ -97,6 +97,8 @@ class OriginModel {
   absl::Time epoch_;
   OriginModelOptions options_;
   OriginRule default_rule_;
+  // Version 1's Last-Modified, formatted once: most answers carry it.
+  std::string epoch_date_;
   absl::flat_hash_map<std::string, History> history_;
 };
 

@@ -136,6 +136,8 @@ class ModelReplay {
     result_.name = variant_.name;
     result_.settings = variant_.settings;
     result_.mode = "full";
+    // Every request is in one POP's tally (sums saturate, so the order of adding is free).
+    for (const Tally& t : pops_) result_.total += t;
     result_.behaviors = Named(behavior_names_, behaviors_);
     result_.pops = Named(pop_names_, pops_);
     for (size_t i = 1; i < miss_reasons_.size(); ++i) {
@@ -254,7 +256,6 @@ class ModelReplay {
     t.origin_bytes = fetcher_.bytes() - origin_bytes;
     t.stale = Stale(result, r.time) ? 1 : 0;
     ++miss_reasons_[static_cast<size_t>(result.miss_reason)];
-    result_.total += t;
     const size_t behavior = result.behavior_index < 0 ? behaviors_.size() - 1
                                                       : static_cast<size_t>(result.behavior_index);
     behaviors_[behavior] += t;
@@ -268,16 +269,20 @@ class ModelReplay {
 
   // A served version older than the origin's current one; tracks the maximum staleness.
   bool Stale(const core::EdgeResult& result, absl::Time now) {
-    const absl::optional<absl::string_view> header = core::HeadersOf(result).Get(kVersionHeader);
-    int64_t served;
-    if (!header || !absl::SimpleAtoi(*header, &served)) return false;
     absl::string_view path = request_.path();
     std::string root;
     if (path == "/" && !default_root_.empty()) {
       root = absl::StrCat("/", default_root_);
       path = root;
     }
-    if (served >= origin_.Version(path)) return false;
+    const int64_t current = origin_.Version(path);
+    // A stored head as the origin model wrote it carries a version of at least 1: with no deploy
+    // of the path it cannot be older, and its (cold) header list need not be read.
+    if (current == 1 && result.stored != nullptr && result.viewer.headers.empty()) return false;
+    const absl::optional<absl::string_view> header = core::HeadersOf(result).Get(kVersionHeader);
+    int64_t served;
+    if (!header || !absl::SimpleAtoi(*header, &served)) return false;
+    if (served >= current) return false;
     result_.max_staleness_seconds =
         std::max(result_.max_staleness_seconds,
                  absl::ToDoubleSeconds(now - origin_.VersionTime(path, served + 1)));

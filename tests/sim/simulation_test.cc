@@ -24,7 +24,9 @@ std::string Slurp(const std::string& path) {
 }
 
 // Checked-in reports of small scenarios, one per input: steps (3 POPs, deploys, an invalidation,
-// outages, tiers, a tiny cache, a key-only variant), a CSV trace and an oracleGeneral trace.
+// outages, tiers, a tiny cache, a key-only variant), a CSV trace, an oracleGeneral trace, and
+// deploy-pattern's distribution on a generated workload with caches that evict (the full model's
+// results, which its speed work must leave as they are).
 // Regenerate after an intended change with
 //   EDGESIM_UPDATE_GOLDEN=1 ./build/tests/edgesim_sim_test --gtest_filter='*Golden*'
 // and review the diff.
@@ -55,7 +57,8 @@ TEST_P(GoldenReportTest, MatchesTheCheckedInReport) {
 
 INSTANTIATE_TEST_SUITE_P(Inputs, GoldenReportTest,
                          ::testing::Values("golden-scenario", "golden-csv-scenario",
-                                           "golden-oracle-scenario"));
+                                           "golden-oracle-scenario",
+                                           "golden-deploy-pattern-scenario"));
 
 // Full-model variants read the workload again rather than keeping its records: a second pass must
 // see exactly what a kept buffer would (a CSV trace; the generator with a deploy).
