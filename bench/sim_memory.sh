@@ -10,11 +10,13 @@
 #
 #   bench/sim_memory.sh [--build-dir build-rel] [--requests 100000000] [--objects 10000000]
 #                       [--model-requests 10000000] [--model-objects 1000000]
+#                       [--compare OLD_EDGESIM]   # also every row with another binary, same traces
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=build-rel requests=100000000 objects=10000000 model_requests=10000000 model_objects=1000000
+compare=""
 usage="usage: bench/sim_memory.sh [--build-dir D] [--requests N] [--objects N]"
-usage+=" [--model-requests N] [--model-objects N]"
+usage+=" [--model-requests N] [--model-objects N] [--compare OLD_EDGESIM]"
 while (($#)); do
   [[ $# -ge 2 ]] || { echo "$usage" >&2; exit 2; }
   case "$1" in
@@ -23,6 +25,7 @@ while (($#)); do
     --objects) objects=$2 ;;
     --model-requests) model_requests=$2 ;;
     --model-objects) model_objects=$2 ;;
+    --compare) compare=$2 ;;
     *) echo "$usage" >&2; exit 2 ;;
   esac
   shift 2
@@ -37,16 +40,16 @@ echo "cache-only trace: $big"
 model=$("$build/bench/edgesim_make_trace" "$work/model" "$model_requests" "$model_objects" 1.0 1 \
   oracle,paths)
 echo "full-model trace: $model"
-python3 - "$build/edgesim" "$work" "$big" "$model" <<'PY'
+python3 - "$work" "$big" "$model" "$build/edgesim" $compare <<'PY'
 import json, subprocess, sys
 
-edgesim, work = sys.argv[1], sys.argv[2]
-summaries = [dict(kv.split("=") for kv in s.split()) for s in sys.argv[3:5]]
+work, binaries = sys.argv[1], sys.argv[4:]
+summaries = [dict(kv.split("=") for kv in s.split()) for s in sys.argv[2:4]]
 columns = {"time": 0, "key": 1, "size": 2, "status": 3, "pop": 4}
 with open("scenarios/deploy-pattern.json") as f:
     site = json.load(f)
 
-def run(trace_dir, workload, variant):
+def run(edgesim, trace_dir, workload, variant):
     scenario = f"{trace_dir}/scenario.json"
     with open(scenario, "w") as f:
         json.dump({"name": "sim-memory", "workload": workload, "variants": [variant],
@@ -67,10 +70,11 @@ rows = [
      {"kind": "csv", "file": f"{work}/model/zipf-paths.csv", "header": True, "columns": columns},
      None),
 ]
-print("\n| mode | requests | capacity | cached objects | peak RSS | B/request | B/cached object "
-      "| marginal B/object | wall |")
-print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
-for name, trace_dir, summary, workload, model in rows:
+print("\n| binary | mode | requests | capacity | cached objects | peak RSS | B/request "
+      "| B/cached object | marginal B/object | wall |")
+print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+for (name, trace_dir, summary, workload, model), edgesim in (
+        (row, b) for row in rows for b in binaries):
     requests, working_set = int(summary["requests"]), int(summary["working_set_bytes"])
     previous = None
     for percent in (10, 50):
@@ -78,11 +82,11 @@ for name, trace_dir, summary, workload, model in rows:
                    "capacity_bytes": working_set * percent // 100}
         if model:
             variant["model"] = model
-        rss, wall, cached = run(trace_dir, workload, variant)
+        rss, wall, cached = run(edgesim, trace_dir, workload, variant)
         marginal = ""
         if previous and cached != previous[1]:
             marginal = f"{(rss - previous[0]) / (cached - previous[1]):.0f}"
         previous = (rss, cached)
-        print(f"| {name} | {requests:,} | {percent} % | {cached:,} | {rss / 2**20:,.0f} MiB | "
-              f"{rss / requests:.1f} | {rss / max(cached, 1):.0f} | {marginal} | {wall:.1f} s |")
+        print(f"| {edgesim} | {name} | {requests:,} | {percent} % | {cached:,} | "
+              f"{rss / 2**20:,.0f} MiB | {rss / requests:.1f} | {rss / max(cached, 1):.0f} | {marginal} | {wall:.1f} s |")
 PY
