@@ -48,6 +48,12 @@ class KeyCache {
 
   // Hints that `id` will be looked up soon.
   void Prefetch(uint64_t id) const { __builtin_prefetch(&slots_[Home(Tag(Hash(id)))]); }
+  // The second stage, once Prefetch(id) has brought the slot in: fetches the node its home slot
+  // names (a hit's node; a hit waited on it for half of a SIEVE replay, perf).
+  void PrefetchNode(uint64_t id) const {
+    const Slot& s = slots_[Home(Tag(Hash(id)))];
+    if (s.node != 0) __builtin_prefetch(&NodeAt(s.node - 1));
+  }
 
   uint64_t objects() const { return size_; }
   uint64_t charged_bytes() const { return policy_->charged_bytes(); }

@@ -375,6 +375,10 @@ absl::StatusOr<VariantResult> ReplayKeys(const Variant& variant, const TraceBuff
         const KeyRecord& later = keys[i + kAhead];
         caches[std::min(later.pop, last_pop)]->Prefetch(later.id);
       }
+      if (i + kAhead / 2 < n) {
+        const KeyRecord& sooner = keys[i + kAhead / 2];
+        caches[std::min(sooner.pop, last_pop)]->PrefetchNode(sooner.id);
+      }
       const KeyRecord& k = keys[i];
       const uint32_t pop = std::min(k.pop, last_pop);
       if (sharded && !InShard(frame, pop, k.id, single_pop)) continue;
