@@ -5,15 +5,20 @@
 // make a third file, a CSV of paths, for the full CloudFront model: it needs paths to match
 // behaviors and build keys, which object ids cannot give it.
 //
-//   edgesim_make_trace OUT_DIR [REQUESTS] [OBJECTS] [ALPHA] [SEED]
+//   edgesim_make_trace OUT_DIR [REQUESTS] [OBJECTS] [ALPHA] [SEED] [FILES]
 //     -> OUT_DIR/zipf.oracleGeneral.bin, OUT_DIR/zipf.csv, OUT_DIR/zipf-paths.csv
 //     stdout: requests=10000000 objects=1000000 distinct=... working_set_bytes=...
+//   FILES (default "oracle,csv,paths") names the files to write; the oracleGeneral file is always
+//   written (the summary reads it back). A 10^8-request trace is 2.4 GB as oracleGeneral and
+//   several times that as CSV, so bench/sim_memory.sh writes only what it replays.
 #include <cstdlib>
 #include <iostream>
 #include <string>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_split.h"
 #include "policy/status_macros.h"
 #include "sim/trace_source.h"
 #include "sim/trace_writer.h"
@@ -67,19 +72,19 @@ absl::StatusOr<Summary> Summarize(const std::string& oracle_path) {
 }
 
 absl::Status Run(const std::string& dir, uint64_t requests, uint64_t objects, double alpha,
-                 uint64_t seed) {
+                 uint64_t seed, const absl::flat_hash_set<std::string>& files) {
   const WorkloadSpec ids = ZipfSpec(requests, objects, alpha, seed, /*paths=*/false);
   const std::string oracle = dir + "/zipf.oracleGeneral.bin";
   {
     EDGESIM_ASSIGN_OR_RETURN(std::unique_ptr<TraceSource> source, OpenTrace(ids, true));
     EDGESIM_RETURN_IF_ERROR(WriteOracleGeneral(*source, oracle));
   }
-  {
+  if (files.contains("csv")) {
     // The same seed gives the same trace again.
     EDGESIM_ASSIGN_OR_RETURN(std::unique_ptr<TraceSource> source, OpenTrace(ids, true));
     EDGESIM_RETURN_IF_ERROR(WriteCsv(*source, dir + "/zipf.csv"));
   }
-  {
+  if (files.contains("paths")) {
     const WorkloadSpec paths = ZipfSpec(requests, objects, alpha, seed, /*paths=*/true);
     EDGESIM_ASSIGN_OR_RETURN(std::unique_ptr<TraceSource> source, OpenTrace(paths, true));
     EDGESIM_RETURN_IF_ERROR(WriteCsv(*source, dir + "/zipf-paths.csv"));
@@ -94,8 +99,8 @@ absl::Status Run(const std::string& dir, uint64_t requests, uint64_t objects, do
 }  // namespace edgesim::sim
 
 int main(int argc, char** argv) {
-  if (argc < 2 || argc > 6) {
-    std::cerr << "usage: edgesim_make_trace OUT_DIR [REQUESTS] [OBJECTS] [ALPHA] [SEED]\n";
+  if (argc < 2 || argc > 7) {
+    std::cerr << "usage: edgesim_make_trace OUT_DIR [REQUESTS] [OBJECTS] [ALPHA] [SEED] [FILES]\n";
     return 2;
   }
   uint64_t requests = 10'000'000, objects = 1'000'000, seed = 1;
@@ -107,7 +112,15 @@ int main(int argc, char** argv) {
     std::cerr << "edgesim_make_trace: REQUESTS, OBJECTS and SEED are integers, ALPHA a number\n";
     return 2;
   }
-  const absl::Status s = edgesim::sim::Run(argv[1], requests, objects, alpha, seed);
+  const absl::flat_hash_set<std::string> files =
+      absl::StrSplit(argc > 6 ? argv[6] : "oracle,csv,paths", ',');
+  for (const std::string& f : files) {
+    if (f != "oracle" && f != "csv" && f != "paths") {
+      std::cerr << "edgesim_make_trace: FILES is a comma-separated list of oracle, csv, paths\n";
+      return 2;
+    }
+  }
+  const absl::Status s = edgesim::sim::Run(argv[1], requests, objects, alpha, seed, files);
   if (!s.ok()) {
     std::cerr << "edgesim_make_trace: " << s.message() << "\n";
     return 1;

@@ -1,6 +1,8 @@
 #include "sim/key_cache.h"
 
 #include <algorithm>
+#include <bit>
+#include <limits>
 #include <utility>
 
 #include "policy/status_macros.h"
@@ -24,9 +26,10 @@ KeyCache::KeyCache(std::unique_ptr<core::EvictionPolicy> policy, uint64_t capaci
     : policy_(std::move(policy)),
       capacity_bytes_(capacity_bytes),
       slots_(kInitialSlots),
-      mask_(kInitialSlots - 1) {}
+      mask_(kInitialSlots - 1),
+      shift_(32 - std::countr_zero(kInitialSlots)) {}
 
-void KeyCache::Admit(uint64_t id, uint32_t size) {
+void KeyCache::Admit(uint64_t id, uint64_t hash, uint32_t size) {
   const uint64_t charge = std::max<uint32_t>(size, 1);
   if (charge > capacity_bytes_) {
     ++rejected_;
@@ -35,46 +38,55 @@ void KeyCache::Admit(uint64_t id, uint32_t size) {
   while (policy_->charged_bytes() + charge > capacity_bytes_) {
     Node* victim = static_cast<Node*>(policy_->Evict());
     EDGESIM_CHECK(victim != nullptr);
-    Erase(victim->id);
-    free_.push_back(victim);
+    Erase(*victim);
     ++evictions_;
   }
-  Node* node;
-  if (free_.empty()) {
-    node = &nodes_.emplace_back();
-  } else {
-    node = free_.back();
-    free_.pop_back();
-  }
-  node->id = id;
-  node->charge = static_cast<uint32_t>(charge);
-  node->fingerprint = static_cast<uint32_t>(Hash(id) >> 32);
-  node->access.store(0, std::memory_order_relaxed);
-  node->prev = node->next = nullptr;
-  node->queue = 0;
-  Insert(id, node);
-  policy_->OnInsert(*node);
+  const uint32_t number = NewNode();
+  Node& node = NodeAt(number);
+  node.id = id;
+  node.charge = static_cast<uint32_t>(charge);
+  node.fingerprint = Tag(hash);
+  node.access.store(0, std::memory_order_relaxed);
+  node.prev = node.next = nullptr;
+  node.queue = 0;
+  Insert(Tag(hash), number);
+  policy_->OnInsert(node);
 }
 
-void KeyCache::Insert(uint64_t id, Node* node) {
-  // At most half full: short probes.
-  if (2 * (size_ + 1) > slots_.size()) Grow();
-  size_t i = Hash(id) & mask_;
-  while (slots_[i].node != nullptr) i = (i + 1) & mask_;
-  slots_[i] = Slot{id, node};
+uint32_t KeyCache::NewNode() {
+  if (!free_.empty()) {
+    const uint32_t number = free_.back();
+    free_.pop_back();
+    return number;
+  }
+  // Numbers are stored + 1 in 32 bits; 2^32 - 1 nodes would take 160 GiB.
+  EDGESIM_CHECK(nodes_ < std::numeric_limits<uint32_t>::max() - 1);
+  if ((nodes_ >> kBlockBits) == blocks_.size()) {
+    blocks_.push_back(std::make_unique<Node[]>(size_t{1} << kBlockBits));
+  }
+  return nodes_++;
+}
+
+void KeyCache::Insert(uint32_t tag, uint32_t number) {
+  // At most 70 % full: probes stay within a cache line or two of 8-byte slots.
+  if (10 * (size_ + 1) > 7 * slots_.size()) Grow();
+  size_t i = Home(tag);
+  while (slots_[i].node != 0) i = (i + 1) & mask_;
+  slots_[i] = Slot{tag, number + 1};
   ++size_;
 }
 
-void KeyCache::Erase(uint64_t id) {
-  size_t i = Hash(id) & mask_;
-  while (slots_[i].id != id || slots_[i].node == nullptr) {
-    EDGESIM_CHECK(slots_[i].node != nullptr);
+void KeyCache::Erase(const Node& node) {
+  size_t i = Home(node.fingerprint);
+  while (slots_[i].node == 0 || &NodeAt(slots_[i].node - 1) != &node) {
+    EDGESIM_CHECK(slots_[i].node != 0);
     i = (i + 1) & mask_;
   }
+  free_.push_back(slots_[i].node - 1);
   // Backward-shift deletion: move later members of the probe run into the hole, so lookups
   // never need tombstones.
-  for (size_t j = (i + 1) & mask_; slots_[j].node != nullptr; j = (j + 1) & mask_) {
-    const size_t home = Hash(slots_[j].id) & mask_;
+  for (size_t j = (i + 1) & mask_; slots_[j].node != 0; j = (j + 1) & mask_) {
+    const size_t home = Home(slots_[j].tag);
     // Can slot j's entry move to i? Only if its home is not in (i, j] (cyclically).
     const bool home_in_between = i <= j ? (home > i && home <= j) : (home > i || home <= j);
     if (!home_in_between) {
@@ -86,17 +98,24 @@ void KeyCache::Erase(uint64_t id) {
   --size_;
 }
 
+uint64_t KeyCache::memory_bytes() const {
+  return slots_.capacity() * sizeof(Slot) + blocks_.size() * (sizeof(Node) << kBlockBits) +
+         blocks_.capacity() * sizeof(blocks_[0]) + free_.capacity() * sizeof(free_[0]) +
+         policy_->overhead_bytes();
+}
+
 void KeyCache::Grow() {
+  // 2^32 slots at most: a home is the tag's top bits.
+  EDGESIM_CHECK(shift_ > 0);
   std::vector<Slot> old = std::move(slots_);
   slots_.assign(old.size() * 2, Slot{});
   mask_ = slots_.size() - 1;
-  size_ = 0;
+  --shift_;
   for (const Slot& s : old) {
-    if (s.node == nullptr) continue;
-    size_t i = Hash(s.id) & mask_;
-    while (slots_[i].node != nullptr) i = (i + 1) & mask_;
+    if (s.node == 0) continue;
+    size_t i = Home(s.tag);
+    while (slots_[i].node != 0) i = (i + 1) & mask_;
     slots_[i] = s;
-    ++size_;
   }
 }
 

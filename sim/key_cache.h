@@ -5,9 +5,13 @@
 // cached; a miss admits the object, evicting until it fits the byte capacity. The policies are
 // core's (core/eviction.h: "fifo", "lru", "sieve", "s3fifo"), so miss ratios match the textbook
 // algorithms and the full model's store. This is the simulator's hot loop (goal: >= 7M
-// requests/s from a binary trace on one core), so the index is an open-addressing table of
-// (id, node) pairs with linear probing and backward-shift deletion, and `Prefetch` lets the
-// replay fetch a later request's slot while it works on the current one.
+// requests/s from a binary trace on one core), so the index is an open-addressing table with
+// linear probing and backward-shift deletion, and `Prefetch` lets the replay fetch a later
+// request's slot while it works on the current one. Memory per cached object is what lets a month
+// of logs replay on one machine, so a slot is 8 bytes (the top 32 bits of the id's hash and the
+// node's number; the hash's top bits are also the slot's home, so moving slots never reads a
+// node) and nodes sit in fixed blocks addressed by number: 40 bytes of node and 11–23 bytes of
+// index per cached object.
 //
 //   std::unique_ptr<KeyCache> cache = *KeyCache::Create("lru", 1 << 20);
 //   cache->Access(42, 1000);   // false: a miss, now cached
@@ -15,7 +19,6 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <vector>
 
@@ -34,30 +37,40 @@ class KeyCache {
   // True on a hit. A miss admits the object unless it alone exceeds the capacity. A size of 0
   // is charged as 1 byte.
   bool Access(uint64_t id, uint32_t size) {
-    if (Node* node = Find(id)) {
+    const uint64_t hash = Hash(id);
+    if (Node* node = Find(id, hash)) {
       policy_->OnAccess(*node);
       return true;
     }
-    Admit(id, size);
+    Admit(id, hash, size);
     return false;
   }
 
   // Hints that `id` will be looked up soon.
-  void Prefetch(uint64_t id) const { __builtin_prefetch(&slots_[Hash(id) & mask_]); }
+  void Prefetch(uint64_t id) const { __builtin_prefetch(&slots_[Home(Tag(Hash(id)))]); }
+  // The second stage, once Prefetch(id) has brought the slot in: fetches the node its home slot
+  // names (a hit's node; a hit waited on it for half of a SIEVE replay, perf).
+  void PrefetchNode(uint64_t id) const {
+    const Slot& s = slots_[Home(Tag(Hash(id)))];
+    if (s.node != 0) __builtin_prefetch(&NodeAt(s.node - 1));
+  }
 
   uint64_t objects() const { return size_; }
   uint64_t charged_bytes() const { return policy_->charged_bytes(); }
   uint64_t evictions() const { return evictions_; }
   uint64_t rejected() const { return rejected_; }
+  // Bytes the cache holds: index, nodes (freed ones too) and the policy's own.
+  uint64_t memory_bytes() const;
 
  private:
   struct Node : core::EvictionNode {
     uint64_t id = 0;
   };
   struct Slot {
-    uint64_t id = 0;
-    Node* node = nullptr;  // null: empty
+    uint32_t tag = 0;   // the top 32 bits of Hash(id)
+    uint32_t node = 0;  // the node's number + 1; 0: empty
   };
+  static constexpr int kBlockBits = 12;  // nodes per block: 4096 (160 KiB)
 
   KeyCache(std::unique_ptr<core::EvictionPolicy> policy, uint64_t capacity_bytes);
 
@@ -69,27 +82,40 @@ class KeyCache {
     id *= 0xc4ceb9fe1a85ec53ULL;
     return id ^ (id >> 33);
   }
+  static uint32_t Tag(uint64_t hash) { return static_cast<uint32_t>(hash >> 32); }
+  // The slot a tag's probe starts from: its top bits (the table has at most 2^32 slots).
+  size_t Home(uint32_t tag) const { return tag >> shift_; }
+  Node& NodeAt(uint32_t number) const {
+    return blocks_[number >> kBlockBits][number & ((1u << kBlockBits) - 1)];
+  }
 
-  Node* Find(uint64_t id) const {
-    for (size_t i = Hash(id) & mask_;; i = (i + 1) & mask_) {
+  Node* Find(uint64_t id, uint64_t hash) const {
+    const uint32_t tag = Tag(hash);
+    for (size_t i = Home(tag);; i = (i + 1) & mask_) {
       const Slot& s = slots_[i];
-      if (s.node == nullptr) return nullptr;
-      if (s.id == id) return s.node;
+      if (s.node == 0) return nullptr;
+      if (s.tag == tag) {
+        Node& node = NodeAt(s.node - 1);
+        if (node.id == id) return &node;
+      }
     }
   }
-  void Admit(uint64_t id, uint32_t size);
-  void Insert(uint64_t id, Node* node);
-  void Erase(uint64_t id);
+  void Admit(uint64_t id, uint64_t hash, uint32_t size);
+  uint32_t NewNode();
+  void Insert(uint32_t tag, uint32_t number);
+  void Erase(const Node& node);
   void Grow();
 
   std::unique_ptr<core::EvictionPolicy> policy_;
   uint64_t capacity_bytes_;
   std::vector<Slot> slots_;
   size_t mask_;
+  int shift_;  // 32 - log2(slots)
   size_t size_ = 0;
   // Nodes never move (the policy links them); freed ones are reused.
-  std::deque<Node> nodes_;
-  std::vector<Node*> free_;
+  std::vector<std::unique_ptr<Node[]>> blocks_;
+  uint32_t nodes_ = 0;  // nodes handed out of the blocks
+  std::vector<uint32_t> free_;
   uint64_t evictions_ = 0;
   uint64_t rejected_ = 0;
 };

@@ -359,40 +359,49 @@ absl::StatusOr<VariantResult> ReplayKeys(const Variant& variant, const TraceBuff
   std::vector<Tally> pops(pop_names.size());
 
   const std::vector<KeyRecord>& keys = buffer.keys();
+  const std::vector<KeySecond>& seconds = buffer.key_seconds();
   const size_t n = keys.size();
   const uint32_t last_pop = static_cast<uint32_t>(pop_names.size() - 1);
-  // Requests are in time order: walk the bucket boundaries instead of dividing per request.
+  // Requests are in time order: walk the bucket boundaries once per second, not per request.
   int bucket = 0;
   int64_t bucket_end =
-      absl::ToUnixNanos(frame.series_start + frame.series_bucket * (bucket + 1));
+      absl::ToUnixSeconds(frame.series_start + frame.series_bucket * (bucket + 1));
   const bool sharded = frame.shard_count > 1;
   constexpr size_t kAhead = 16;
-  for (size_t i = 0; i < n; ++i) {
-    if (i + kAhead < n) {
-      const KeyRecord& later = keys[i + kAhead];
-      caches[std::min(later.pop, last_pop)]->Prefetch(later.id);
-    }
-    const KeyRecord& k = keys[i];
-    const uint32_t pop = std::min(k.pop, last_pop);
-    if (sharded && !InShard(frame, pop, k.id, single_pop)) continue;
-    while (k.time_ns >= bucket_end && bucket + 1 < frame.series_buckets) {
+  for (size_t run = 0; run < seconds.size(); ++run) {
+    while (seconds[run].unix_seconds >= bucket_end && bucket + 1 < frame.series_buckets) {
       ++bucket;
-      bucket_end = absl::ToUnixNanos(frame.series_start + frame.series_bucket * (bucket + 1));
+      bucket_end = absl::ToUnixSeconds(frame.series_start + frame.series_bucket * (bucket + 1));
     }
-    const bool hit = caches[pop]->Access(k.id, k.size);
-    for (Tally* t : {&pops[pop], &result.series[bucket]}) {
-      ++t->requests;
-      t->bytes = SaturatingAdd(t->bytes, k.size);
-      if (hit) {
-        ++t->hits;
-        t->bytes_from_cache = SaturatingAdd(t->bytes_from_cache, k.size);
-      } else {
-        ++t->misses;
-        ++t->origin_requests;
-        t->origin_bytes = SaturatingAdd(t->origin_bytes, k.size);
+    Tally& series = result.series[bucket];
+    const size_t run_end = run + 1 < seconds.size() ? seconds[run + 1].first : n;
+    for (size_t i = seconds[run].first; i < run_end; ++i) {
+      if (i + kAhead < n) {
+        const KeyRecord& later = keys[i + kAhead];
+        caches[std::min(later.pop, last_pop)]->Prefetch(later.id);
       }
+      if (i + kAhead / 2 < n) {
+        const KeyRecord& sooner = keys[i + kAhead / 2];
+        caches[std::min(sooner.pop, last_pop)]->PrefetchNode(sooner.id);
+      }
+      const KeyRecord& k = keys[i];
+      const uint32_t pop = std::min(k.pop, last_pop);
+      if (sharded && !InShard(frame, pop, k.id, single_pop)) continue;
+      const bool hit = caches[pop]->Access(k.id, k.size);
+      for (Tally* t : {&pops[pop], &series}) {
+        ++t->requests;
+        t->bytes = SaturatingAdd(t->bytes, k.size);
+        if (hit) {
+          ++t->hits;
+          t->bytes_from_cache = SaturatingAdd(t->bytes_from_cache, k.size);
+        } else {
+          ++t->misses;
+          ++t->origin_requests;
+          t->origin_bytes = SaturatingAdd(t->origin_bytes, k.size);
+        }
+      }
+      if (progress != nullptr && (i + 1) % kProgressEvery == 0) *progress += kProgressEvery;
     }
-    if (progress != nullptr && (i + 1) % kProgressEvery == 0) *progress += kProgressEvery;
   }
   if (progress != nullptr) *progress += n % kProgressEvery;
   for (const Tally& t : pops) result.total += t;

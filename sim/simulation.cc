@@ -149,7 +149,11 @@ absl::StatusOr<SimulationResult> RunOnSource(const Scenario& scenario, TraceSour
   const bool keep_records =
       reopen == nullptr && std::any_of(variants.begin(), variants.end(),
                                        [](const Variant* v) { return !v->cache_only; });
-  EDGESIM_ASSIGN_OR_RETURN(TraceBuffer buffer, TraceBuffer::Read(source, keep_records));
+  // Full-model variants replay key-only only a trace without targets (replay.h).
+  const bool keys_without_targets_only = std::none_of(
+      variants.begin(), variants.end(), [](const Variant* v) { return v->cache_only; });
+  EDGESIM_ASSIGN_OR_RETURN(TraceBuffer buffer,
+                           TraceBuffer::Read(source, keep_records, keys_without_targets_only));
   ReplayFrame frame =
       MakeFrame(buffer, epoch.value_or(buffer.start()), options.shard, options.shard_count);
   // Steps are a teaching script: an invalidation there takes effect at once, as in the emulator.

@@ -10,8 +10,8 @@
 namespace edgesim::sim {
 namespace {
 
-// Asks for transparent huge pages under a large reserved array: filling 10^7 keys (240 MB) in
-// 4 KiB pages costs 60,000 page faults, a third of replaying a binary trace end to end. Only a
+// Asks for transparent huge pages under a large reserved array: filling 10^7 keys (160 MB) in
+// 4 KiB pages costs 40,000 page faults, a third of replaying a binary trace end to end. Only a
 // hint; without THP (or with it off) nothing changes.
 template <typename T>
 void PreferHugePages(const std::vector<T>& v) {
@@ -24,7 +24,8 @@ void PreferHugePages(const std::vector<T>& v) {
 
 }  // namespace
 
-absl::StatusOr<TraceBuffer> TraceBuffer::Read(TraceSource& source, bool keep_records) {
+absl::StatusOr<TraceBuffer> TraceBuffer::Read(TraceSource& source, bool keep_records,
+                                              bool keys_without_targets_only) {
   TraceBuffer buffer;
   auto batch = std::make_unique<TraceBatch>();
   while (source.Next(*batch) && !batch->records.empty()) {
@@ -38,9 +39,19 @@ absl::StatusOr<TraceBuffer> TraceBuffer::Read(TraceSource& source, bool keep_rec
       ++buffer.records_;
       if (r.kind == TraceRecord::Kind::kDeploy) buffer.deploys_.push_back(r.time);
       if (r.kind != TraceRecord::Kind::kRequest) continue;
-      buffer.has_targets_ = buffer.has_targets_ || !r.target.empty();
-      buffer.keys_.push_back(KeyRecord{.time_ns = absl::ToUnixNanos(r.time),
-                                       .id = r.object_id,
+      if (!buffer.has_targets_ && !r.target.empty()) {
+        buffer.has_targets_ = true;
+        if (keys_without_targets_only) {
+          buffer.keys_ = {};
+          buffer.key_seconds_ = {};
+        }
+      }
+      if (buffer.has_targets_ && keys_without_targets_only) continue;
+      const int64_t second = absl::ToUnixSeconds(r.time);
+      if (buffer.key_seconds_.empty() || buffer.key_seconds_.back().unix_seconds != second) {
+        buffer.key_seconds_.push_back({.first = buffer.keys_.size(), .unix_seconds = second});
+      }
+      buffer.keys_.push_back(KeyRecord{.id = r.object_id,
                                        .size = static_cast<uint32_t>(std::min<uint64_t>(
                                            r.size, std::numeric_limits<uint32_t>::max())),
                                        .pop = r.pop});

@@ -3,12 +3,15 @@
 // A sweep of N variants must not decode its trace N times: the buffer reads the
 // TraceSource to the end once, then each variant's replay walks it read-only, from any thread.
 // Full records (with their strings) are kept only when a variant needs the CloudFront model;
-// key-only replays walk a compact array of requests (24 bytes each) that streams through the CPU
-// cache.
+// key-only replays walk a compact array of requests (16 bytes each) that streams through the CPU
+// cache. Times are not kept per request: replays need only the second of each request (report
+// buckets are whole seconds), and requests come in time order, so the buffer keeps one entry per
+// run of requests in the same second.
 //
 //   absl::StatusOr<TraceBuffer> buffer = TraceBuffer::Read(*source, /*keep_records=*/true);
 //   buffer->ForEachRecord([&](const TraceRecord& r) { replay.Play(r); });
 //   for (const KeyRecord& k : buffer->keys()) cache.Access(k.id, k.size);
+//   buffer->key_seconds()[0].unix_seconds;   // the second of keys()[0 .. key_seconds()[1].first)
 #pragma once
 
 #include <cstdint>
@@ -24,17 +27,26 @@ namespace edgesim::sim {
 
 // One request of a key-only replay.
 struct KeyRecord {
-  int64_t time_ns;  // Unix nanoseconds
   uint64_t id;
   uint32_t size;  // bytes, capped at 4 GiB
   uint32_t pop;
+};
+
+// A run of requests in one second: keys()[first] up to the next run's first.
+struct KeySecond {
+  uint64_t first;
+  int64_t unix_seconds;  // rounded down
 };
 
 class TraceBuffer {
  public:
   // Reads `source` to its end. The source's error (an I/O error, or the first bad record with
   // strict reading) is returned as is. `keep_records`: keep full records for ForEachRecord.
-  static absl::StatusOr<TraceBuffer> Read(TraceSource& source, bool keep_records);
+  // `keys_without_targets_only`: keys() only for a trace whose requests name no target (the one
+  // trace a full-model variant replays key-only); a run without cache-only variants then holds
+  // nothing per request.
+  static absl::StatusOr<TraceBuffer> Read(TraceSource& source, bool keep_records,
+                                          bool keys_without_targets_only = false);
 
   // Every record, events included, in time order. REQUIRES: read with keep_records.
   template <typename Fn>
@@ -43,8 +55,10 @@ class TraceBuffer {
       for (const TraceRecord& r : batch->records) fn(r);
     }
   }
-  // Requests only.
+  // Requests only; empty when read with keys_without_targets_only and has_targets().
   const std::vector<KeyRecord>& keys() const { return keys_; }
+  // The seconds of keys(), one entry per run of requests in the same second, in order.
+  const std::vector<KeySecond>& key_seconds() const { return key_seconds_; }
   // Deploy times, in order.
   const std::vector<absl::Time>& deploys() const { return deploys_; }
 
@@ -60,6 +74,7 @@ class TraceBuffer {
  private:
   std::vector<std::unique_ptr<TraceBatch>> batches_;
   std::vector<KeyRecord> keys_;
+  std::vector<KeySecond> key_seconds_;
   std::vector<absl::Time> deploys_;
   std::vector<std::string> pops_;
   TraceStats stats_;

@@ -113,6 +113,21 @@ TEST(KeyCacheTest, EveryPolicyStaysWithinCapacityAndFindsWhatItHolds) {
   }
 }
 
+// A month of logs caches tens of millions of objects: at most 64 bytes each, index included.
+TEST(KeyCacheTest, HoldsAnObjectInAtMost64Bytes) {
+  for (const char* policy : {"lru", "sieve"}) {
+    SCOPED_TRACE(policy);
+    constexpr uint64_t kKeyCacheObjects = 300'000;
+    std::unique_ptr<KeyCache> cache = *KeyCache::Create(policy, kKeyCacheObjects);
+    for (uint64_t id = 0; id < kKeyCacheObjects; ++id) cache->Access(id, 1);
+    // Everything is still there after every grow of the index.
+    for (uint64_t id = 0; id < kKeyCacheObjects; ++id) ASSERT_TRUE(cache->Access(id, 1)) << id;
+    ASSERT_EQ(cache->objects(), kKeyCacheObjects);
+    EXPECT_LE(cache->memory_bytes(), 64 * kKeyCacheObjects);
+    EXPECT_GE(cache->memory_bytes(), 40 * kKeyCacheObjects);  // the nodes alone
+  }
+}
+
 TEST(KeyCacheTest, RejectsObjectsLargerThanTheCacheAndBadPolicies) {
   std::unique_ptr<KeyCache> cache = *KeyCache::Create("lru", 100);
   EXPECT_FALSE(cache->Access(1, 101));

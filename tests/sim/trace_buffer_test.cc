@@ -31,6 +31,27 @@ TEST(TraceBufferTest, KeepsRecordsAcrossBatchesAndCompactKeys) {
   EXPECT_EQ(targets, (std::vector<std::string>{"/a", "/a\n/b", "/b?x=1", ""}));
 }
 
+TEST(TraceBufferTest, DropsKeysOfATraceWithTargetsWhenAskedTo) {
+  VectorTraceSource with_targets;
+  with_targets.AddKey(kTraceT0, 1, 10);
+  with_targets.AddRequest(kTraceT0 + absl::Seconds(1), "/a", 0, 10);
+  with_targets.AddKey(kTraceT0 + absl::Seconds(2), 2, 10);
+  absl::StatusOr<TraceBuffer> b =
+      TraceBuffer::Read(with_targets, /*keep_records=*/false, /*keys_without_targets_only=*/true);
+  ASSERT_TRUE(b.ok()) << b.status();
+  EXPECT_TRUE(b->has_targets());
+  EXPECT_TRUE(b->keys().empty());
+  EXPECT_TRUE(b->key_seconds().empty());
+  EXPECT_EQ(b->records(), 3u);
+  EXPECT_EQ(b->end(), kTraceT0 + absl::Seconds(2));
+
+  VectorTraceSource keys_only;
+  keys_only.AddKey(kTraceT0, 1, 10);
+  b = TraceBuffer::Read(keys_only, /*keep_records=*/false, /*keys_without_targets_only=*/true);
+  ASSERT_TRUE(b.ok()) << b.status();
+  EXPECT_EQ(b->keys().size(), 1u);
+}
+
 TEST(TraceBufferTest, KeyOnlyTraces) {
   VectorTraceSource trace;
   trace.AddKey(kTraceT0, 1, 10);
@@ -41,6 +62,23 @@ TEST(TraceBufferTest, KeyOnlyTraces) {
   b->ForEachRecord([&](const TraceRecord&) { ++n; });
   EXPECT_EQ(n, 0u);  // not kept
   EXPECT_EQ(b->keys().size(), 1u);
+}
+
+TEST(TraceBufferTest, KeepsOneSecondPerRunOfRequests) {
+  VectorTraceSource trace;
+  trace.AddKey(kTraceT0, 1, 10);
+  trace.AddKey(kTraceT0 + absl::Milliseconds(500), 2, 10);
+  trace.AddEvent(kTraceT0 + absl::Milliseconds(700), TraceRecord::Kind::kDeploy, {"/a"});
+  trace.AddKey(kTraceT0 + absl::Seconds(1), 3, 10);
+  trace.AddKey(kTraceT0 + absl::Milliseconds(1999), 4, 10);
+  trace.AddKey(kTraceT0 + absl::Seconds(3), 5, 10);
+  absl::StatusOr<TraceBuffer> b = TraceBuffer::Read(trace, /*keep_records=*/false);
+  ASSERT_TRUE(b.ok()) << b.status();
+  ASSERT_EQ(b->keys().size(), 5u);
+  const int64_t t0 = absl::ToUnixSeconds(kTraceT0);
+  std::vector<std::pair<uint64_t, int64_t>> runs;
+  for (const KeySecond& s : b->key_seconds()) runs.emplace_back(s.first, s.unix_seconds);
+  EXPECT_EQ(runs, (std::vector<std::pair<uint64_t, int64_t>>{{0, t0}, {2, t0 + 1}, {4, t0 + 3}}));
 }
 
 TEST(TraceBufferTest, StepsBecomeRecords) {
