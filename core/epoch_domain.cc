@@ -42,12 +42,12 @@ void Limbo::Retire(EpochDomain& domain, void* object, Deleter deleter) {
 
 void Limbo::Collect(EpochDomain& domain) {
   const uint64_t epoch = domain.TryAdvance();
-  // A reader pinned at epoch e may hold objects retired at e or e - 1... but not e - 2.
-  auto safe = [epoch](const Item& item) { return item.epoch + 2 <= epoch; };
-  auto keep = std::stable_partition(items_.begin(), items_.end(),
-                                    [&](const Item& item) { return !safe(item); });
-  for (auto it = keep; it != items_.end(); ++it) it->deleter(it->object);
-  items_.erase(keep, items_.end());
+  // A reader pinned at epoch e may hold objects retired at e or e - 1... but not e - 2. Items are
+  // retired in epoch order, so the ones to free are a prefix (no partition, no temporary buffer).
+  const auto keep = std::find_if(items_.begin(), items_.end(),
+                                 [epoch](const Item& item) { return item.epoch + 2 > epoch; });
+  for (auto it = items_.begin(); it != keep; ++it) it->deleter(it->object);
+  items_.erase(items_.begin(), keep);
 }
 
 }  // namespace edgesim::core

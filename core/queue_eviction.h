@@ -35,7 +35,12 @@ class QueueEviction final : public EvictionPolicy {
     if constexpr (kOrder == QueueOrder::kRecency) queue_.MoveToFront(node);
   }
   void OnErase(EvictionNode& node) override { queue_.Remove(node); }
-  EvictionNode* Evict() override { return queue_.PopTail(); }
+  EvictionNode* Evict() override {
+    EvictionNode* victim = queue_.PopTail();
+    // The next victim: at capacity every admission evicts, so its miss overlaps the work between.
+    __builtin_prefetch(queue_.tail());
+    return victim;
+  }
 
   uint64_t charged_bytes() const override { return queue_.bytes(); }
   uint64_t size() const override { return queue_.size(); }

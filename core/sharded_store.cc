@@ -12,6 +12,7 @@
 #include "core/epoch_domain.h"
 #include "core/epoch_seconds.h"
 #include "core/eviction.h"
+#include "core/recycled_memory.h"
 #include "policy/status_macros.h"
 #include "xxhash.h"
 
@@ -28,9 +29,10 @@ absl::Time FreshUntil(uint64_t times) { return absl::FromUnixSeconds(times & UIN
 
 }  // namespace
 
-// An entry is one allocation: this header, then the key bytes, then the object path. It is
-// refcounted: the store holds one reference while the entry is indexed (dropped when its limbo
-// frees it), and each ResponseHandle holds one, so a hit touches only the entry's cache line.
+// An entry is one allocation (recycled_memory.h): this header, then the key bytes, then the
+// object path. It is refcounted: the store holds one reference while the entry is indexed
+// (dropped when its limbo frees it), and each ResponseHandle holds one, so a hit touches only the
+// entry's cache line.
 struct StoreEntry : EvictionNode {
   // Declared to fill EvictionNode's tail padding: 56 bytes in all.
   uint16_t key_size = 0;
@@ -51,10 +53,15 @@ struct StoreEntry : EvictionNode {
 
 void RetainEntry(StoreEntry* e) { e->refs.fetch_add(1, std::memory_order_relaxed); }
 
+size_t EntryBytes(size_t key_size, size_t path_size) {
+  return sizeof(StoreEntry) + key_size + path_size;
+}
+
 void ReleaseEntry(StoreEntry* e) {
   if (e->refs.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
+  const size_t bytes = EntryBytes(e->key_size, e->path_size);
   e->~StoreEntry();
-  ::operator delete(e);
+  FreeRecycled(e, bytes);
 }
 
 namespace {
@@ -62,7 +69,7 @@ namespace {
 using Entry = StoreEntry;
 
 Entry* NewEntry(absl::string_view key, absl::string_view path) {
-  void* memory = ::operator new(sizeof(Entry) + key.size() + path.size());
+  void* memory = AllocateRecycled(EntryBytes(key.size(), path.size()));
   auto* e = new (memory) Entry();
   e->key_size = static_cast<uint16_t>(key.size());
   e->path_size = static_cast<uint16_t>(path.size());
@@ -277,6 +284,9 @@ struct alignas(64) ShardedStore::Shard {
     while (charged.load(std::memory_order_relaxed) > budget) {
       auto* victim = static_cast<Entry*>(policy->Evict());
       if (victim == nullptr) return;
+      // Freed from the limbo some retirements later; fetching the response now overlaps its miss
+      // with the victim's index probe.
+      __builtin_prefetch(victim->response.get());
       Unlink(SlotOf(victim), /*evicted=*/true);
       Bump(evictions);
     }

@@ -19,6 +19,11 @@
 // checked against (invalidation_log.h); a lookup of an entry an invalidation now covers erases it
 // and reports kInvalidated.
 //
+// A full cache frees an entry and a response for every object it admits; both come from the
+// thread's recycled blocks (recycled_memory.h), so a miss reuses memory still in cache instead of
+// paying malloc's bin and coalescing work. Policies prefetch their next victim, and an eviction
+// prefetches its victim's response, whose refcount the limbo drops later.
+//
 // Bytes are counted honestly: an entry is charged its header, key, object path, one index slot
 // and its response's ByteSize() (headers and body).
 //

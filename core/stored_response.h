@@ -19,6 +19,7 @@
 #include "absl/types/optional.h"
 #include "boost/smart_ptr/intrusive_ptr.hpp"
 #include "boost/smart_ptr/intrusive_ref_counter.hpp"
+#include "core/recycled_memory.h"
 #include "policy/http_message.h"
 
 namespace edgesim::core {
@@ -55,6 +56,10 @@ struct StoredResponse : boost::intrusive_ref_counter<StoredResponse> {
   BodyRef body;  // null when only the size is modelled
   // Status and the headers CloudFront keeps (Set-Cookie only when cookies are forwarded).
   policy::Response head;
+
+  // From the thread's recycled blocks: a full cache frees one response per object it admits.
+  static void* operator new(size_t bytes) { return AllocateRecycled(bytes); }
+  static void operator delete(void* p, size_t bytes) { FreeRecycled(p, bytes); }
 
   absl::string_view body_view() const { return body ? absl::string_view(*body) : ""; }
   // Bytes this object costs a cache: the struct, the header strings and the body.
