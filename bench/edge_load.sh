@@ -62,7 +62,9 @@ if [[ ${#missing[@]} -gt 0 ]]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-work=$(mktemp -d /tmp/edge_load.XXXXXX)
+# In memory when the machine has a tmpfs: nginx's proxy_cache writes every miss to a file, and on
+# a disk shared with builds those writes stall it (Varnish and edgesim keep objects in memory).
+work=$(mktemp -d /dev/shm/edge_load.XXXXXX 2>/dev/null || mktemp -d /tmp/edge_load.XXXXXX)
 chmod 755 "$work"  # nginx and varnish workers run unprivileged
 pids=()
 cleanup() {
