@@ -1,6 +1,7 @@
 #include "emulator/request_event_log.h"
 
 #include <algorithm>
+#include <atomic>
 #include <utility>
 
 #include "absl/status/status.h"
@@ -64,6 +65,9 @@ std::shared_ptr<RequestEvent> RequestEventLog::Publish(std::shared_ptr<RequestEv
     // Every copy of a kept event is made under mu_, so a count of one means none can appear: the
     // event, made mutable by Publish's caller, is free to fill again.
     if (oldest != nullptr && oldest.use_count() != 1) oldest = nullptr;
+    // use_count() is a relaxed read: the fence orders the refill after a subscriber's last reads,
+    // which happened before its (releasing) drop of the event.
+    if (oldest != nullptr) std::atomic_thread_fence(std::memory_order_acquire);
   }
   if (notify) ready_.notify_all();
   return std::const_pointer_cast<RequestEvent>(std::move(oldest));
