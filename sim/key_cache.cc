@@ -2,9 +2,9 @@
 
 #include <algorithm>
 #include <bit>
-#include <limits>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "policy/status_macros.h"
 
 namespace edgesim::sim {
@@ -15,21 +15,25 @@ constexpr size_t kInitialSlots = 1024;
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<KeyCache>> KeyCache::Create(absl::string_view eviction,
-                                                           uint64_t capacity_bytes) {
+                                                           uint64_t capacity_bytes,
+                                                           uint64_t max_objects) {
   if (capacity_bytes == 0) return absl::InvalidArgumentError("cache capacity must be > 0 bytes");
   EDGESIM_ASSIGN_OR_RETURN(std::unique_ptr<core::EvictionPolicy> policy,
                            core::MakeEvictionPolicy(eviction, capacity_bytes));
-  return std::unique_ptr<KeyCache>(new KeyCache(std::move(policy), capacity_bytes));
+  return std::unique_ptr<KeyCache>(new KeyCache(
+      std::move(policy), capacity_bytes, std::min(max_objects, kMaxObjects)));
 }
 
-KeyCache::KeyCache(std::unique_ptr<core::EvictionPolicy> policy, uint64_t capacity_bytes)
+KeyCache::KeyCache(std::unique_ptr<core::EvictionPolicy> policy, uint64_t capacity_bytes,
+                   uint64_t max_objects)
     : policy_(std::move(policy)),
       capacity_bytes_(capacity_bytes),
+      max_objects_(max_objects),
       slots_(kInitialSlots),
       mask_(kInitialSlots - 1),
       shift_(32 - std::countr_zero(kInitialSlots)) {}
 
-void KeyCache::Admit(uint64_t id, uint64_t hash, uint32_t size) {
+void KeyCache::Admit(uint64_t hash, uint32_t size) {
   const uint64_t charge = std::max<uint32_t>(size, 1);
   if (charge > capacity_bytes_) {
     ++rejected_;
@@ -41,9 +45,17 @@ void KeyCache::Admit(uint64_t id, uint64_t hash, uint32_t size) {
     Erase(*victim);
     ++evictions_;
   }
+  if (size_ == max_objects_) {
+    if (status_.ok()) {
+      status_ = absl::ResourceExhaustedError(
+        absl::StrCat("the cache-only replay holds at most ", max_objects_,
+                     " objects at once; give the variant a smaller capacity"));
+    }
+    return;
+  }
   const uint32_t number = NewNode();
   Node& node = NodeAt(number);
-  node.id = id;
+  node.hash_low = Low(hash);
   node.charge = static_cast<uint32_t>(charge);
   node.fingerprint = Tag(hash);
   node.access.store(0, std::memory_order_relaxed);
@@ -59,8 +71,7 @@ uint32_t KeyCache::NewNode() {
     free_.pop_back();
     return number;
   }
-  // Numbers are stored + 1 in 32 bits; 2^32 - 1 nodes would take 160 GiB.
-  EDGESIM_CHECK(nodes_ < std::numeric_limits<uint32_t>::max() - 1);
+  // Numbers (stored + 1 in 32 bits) stay below kMaxObjects: Admit admits no more.
   if ((nodes_ >> kBlockBits) == blocks_.size()) {
     blocks_.push_back(std::make_unique<Node[]>(size_t{1} << kBlockBits));
   }
@@ -105,8 +116,7 @@ uint64_t KeyCache::memory_bytes() const {
 }
 
 void KeyCache::Grow() {
-  // 2^32 slots at most: a home is the tag's top bits.
-  EDGESIM_CHECK(shift_ > 0);
+  // 2^32 slots at most (a home is the tag's top bits): kMaxObjects keeps the table there.
   std::vector<Slot> old = std::move(slots_);
   slots_.assign(old.size() * 2, Slot{});
   mask_ = slots_.size() - 1;

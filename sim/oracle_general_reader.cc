@@ -15,7 +15,7 @@ namespace {
 // records stay in L2 and still amortize the virtual Next().
 constexpr size_t kOracleBatchRecords = TraceBatch::kRecords / 4;
 
-class OracleGeneralSource : public TraceSource {
+class OracleGeneralSource : public TraceSource, public KeyTraceSource {
  public:
   OracleGeneralSource(InputFile file, bool strict)
       : file_(std::move(file)),
@@ -26,13 +26,11 @@ class OracleGeneralSource : public TraceSource {
   uint64_t expected_records() const override {
     return file_.plain_size() / kOracleGeneralRecordBytes;
   }
+  KeyTraceSource* key_source() override { return this; }
 
   bool Next(TraceBatch& batch) override {
     batch.Clear();
-    if (done_) return false;
-    absl::StatusOr<size_t> got = file_.Read(buffer_.data(), buffer_.size());
-    if (!got.ok()) return Stop(got.status());
-    const size_t whole = *got / kOracleGeneralRecordBytes;
+    const size_t whole = ReadRecords();
     // Copies of a blank record: value-initializing each one (resize) compiled to a `rep stos`
     // per record, a tenth of a cache-only replay.
     static const TraceRecord kBlank;
@@ -46,6 +44,39 @@ class OracleGeneralSource : public TraceSource {
       out.object_id = r.obj_id;
       out.size = r.obj_size;
     }
+    return whole != 0;
+  }
+
+  bool NextKeys(std::vector<KeyRecord>& keys, std::vector<KeySecond>& seconds) override {
+    const size_t whole = ReadRecords();
+    const char* p = buffer_.data();
+    for (size_t i = 0; i < whole; ++i, p += kOracleGeneralRecordBytes) {
+      const OracleGeneralRecord r = UnpackOracleGeneral(p);
+      last_time_ = std::max(last_time_, r.clock_time);
+      if (seconds.empty() || seconds.back().unix_seconds != last_time_) {
+        seconds.push_back({.first = keys.size(), .unix_seconds = last_time_});
+      }
+      keys.push_back({.id = r.obj_id, .size = r.obj_size, .pop = 0});
+    }
+    return whole != 0;
+  }
+
+  absl::Status status() const override { return status_; }
+  const TraceStats& stats() const override { return stats_; }
+  const std::vector<std::string>& pops() const override { return pops_; }
+
+ private:
+  // Reads the next batch into buffer_: how many whole records it holds, 0 at the end or on an
+  // error (a truncated final record with `strict` drops the batch it ends).
+  size_t ReadRecords() {
+    if (done_) return 0;
+    absl::StatusOr<size_t> got = file_.Read(buffer_.data(), buffer_.size());
+    if (!got.ok()) {
+      status_ = got.status();
+      done_ = true;
+      return 0;
+    }
+    const size_t whole = *got / kOracleGeneralRecordBytes;
     records_read_ += whole;
     stats_.records += whole;
     if (*got < buffer_.size()) {
@@ -55,22 +86,10 @@ class OracleGeneralSource : public TraceSource {
                                                      ": truncated final record (", tail, " of ",
                                                      kOracleGeneralRecordBytes, " bytes)"),
                                         strict_, stats_, status_)) {
-        batch.Clear();
-        return false;
+        return 0;
       }
     }
-    return !batch.records.empty();
-  }
-
-  absl::Status status() const override { return status_; }
-  const TraceStats& stats() const override { return stats_; }
-  const std::vector<std::string>& pops() const override { return pops_; }
-
- private:
-  bool Stop(absl::Status status) {
-    status_ = std::move(status);
-    done_ = true;
-    return false;
+    return whole;
   }
 
   InputFile file_;

@@ -408,6 +408,10 @@ absl::StatusOr<VariantResult> ReplayKeys(const Variant& variant, const TraceBuff
   result.pops = Named(pop_names, pops);
   if (result.total.misses > 0) result.miss_reasons["not_cached"] = result.total.misses;
   for (const auto& cache : caches) {
+    if (!cache->status().ok()) {
+      return absl::Status(cache->status().code(), absl::StrCat("variant \"", variant.name,
+                                                               "\": ", cache->status().message()));
+    }
     result.cache["evictions"] += cache->evictions();
     result.cache["rejected"] += cache->rejected();
     result.cache["stored_objects"] += cache->objects();

@@ -26,6 +26,9 @@ void PreferHugePages(const std::vector<T>& v) {
 
 absl::StatusOr<TraceBuffer> TraceBuffer::Read(TraceSource& source, bool keep_records,
                                               bool keys_without_targets_only) {
+  if (KeyTraceSource* keys = source.key_source(); keys != nullptr && !keep_records) {
+    return ReadKeys(source, *keys);
+  }
   TraceBuffer buffer;
   auto batch = std::make_unique<TraceBatch>();
   while (source.Next(*batch) && !batch->records.empty()) {
@@ -62,6 +65,24 @@ absl::StatusOr<TraceBuffer> TraceBuffer::Read(TraceSource& source, bool keep_rec
     }
   }
   if (!source.status().ok()) return source.status();
+  buffer.pops_ = source.pops();
+  buffer.stats_ = source.stats();
+  return buffer;
+}
+
+absl::StatusOr<TraceBuffer> TraceBuffer::ReadKeys(TraceSource& source, KeyTraceSource& keys) {
+  TraceBuffer buffer;
+  buffer.keys_.reserve(source.expected_records());
+  PreferHugePages(buffer.keys_);
+  while (keys.NextKeys(buffer.keys_, buffer.key_seconds_)) {
+  }
+  if (!source.status().ok()) return source.status();
+  buffer.records_ = buffer.keys_.size();
+  // Requests only, in time order: the first and last runs are the trace's first and last times.
+  if (!buffer.key_seconds_.empty()) {
+    buffer.start_ = absl::FromUnixSeconds(buffer.key_seconds_.front().unix_seconds);
+    buffer.end_ = absl::FromUnixSeconds(buffer.key_seconds_.back().unix_seconds);
+  }
   buffer.pops_ = source.pops();
   buffer.stats_ = source.stats();
   return buffer;

@@ -25,19 +25,6 @@
 
 namespace edgesim::sim {
 
-// One request of a key-only replay.
-struct KeyRecord {
-  uint64_t id;
-  uint32_t size;  // bytes, capped at 4 GiB
-  uint32_t pop;
-};
-
-// A run of requests in one second: keys()[first] up to the next run's first.
-struct KeySecond {
-  uint64_t first;
-  int64_t unix_seconds;  // rounded down
-};
-
 class TraceBuffer {
  public:
   // Reads `source` to its end. The source's error (an I/O error, or the first bad record with
@@ -45,6 +32,7 @@ class TraceBuffer {
   // `keys_without_targets_only`: keys() only for a trace whose requests name no target (the one
   // trace a full-model variant replays key-only); a run without cache-only variants then holds
   // nothing per request.
+  // A source with a key_source() is read through it unless `keep_records`.
   static absl::StatusOr<TraceBuffer> Read(TraceSource& source, bool keep_records,
                                           bool keys_without_targets_only = false);
 
@@ -72,6 +60,8 @@ class TraceBuffer {
   uint64_t records() const { return records_; }
 
  private:
+  static absl::StatusOr<TraceBuffer> ReadKeys(TraceSource& source, KeyTraceSource& keys);
+
   std::vector<std::unique_ptr<TraceBatch>> batches_;
   std::vector<KeyRecord> keys_;
   std::vector<KeySecond> key_seconds_;

@@ -120,6 +120,64 @@ TEST(OracleGeneralReaderTest, StrictStopsAtTruncatedRecord) {
   EXPECT_EQ((*source)->status().message(), path + ":2: truncated final record (5 of 24 bytes)");
 }
 
+// The key-only entry point decodes what Next does: the same requests and seconds, across batches
+// (1,024 records each) and with a time that goes backwards.
+TEST(OracleGeneralReaderTest, KeysEqualTheRecordsOfNext) {
+  std::string bytes;
+  for (int i = 0; i < 3000; ++i) {
+    const uint32_t time = i == 1500 ? 3 : 100 + i / 7;  // record 1500 replays at the time before
+    bytes += HandPacked(time, static_cast<uint64_t>(i) * 2654435761u % 1009, 10 + i % 300, -1);
+  }
+  const std::string path = WriteTempFile("keys.oracleGeneral.bin", bytes);
+  auto records_source = OpenOracleGeneralTrace(path, /*strict=*/true);
+  auto keys_source = OpenOracleGeneralTrace(path, /*strict=*/true);
+  ASSERT_TRUE(records_source.ok() && keys_source.ok());
+  const std::vector<OwnedRecord> records = ReadAll(**records_source);
+  ASSERT_EQ(records.size(), 3000u);
+  KeyTraceSource* keyed = (*keys_source)->key_source();
+  ASSERT_NE(keyed, nullptr);
+  std::vector<KeyRecord> keys;
+  std::vector<KeySecond> seconds;
+  int calls = 0;
+  while (keyed->NextKeys(keys, seconds)) ++calls;
+  EXPECT_EQ(calls, 3);
+  EXPECT_TRUE((*keys_source)->status().ok());
+  EXPECT_EQ((*keys_source)->stats().records, 3000u);
+  ASSERT_EQ(keys.size(), records.size());
+  size_t run = 0;
+  for (size_t i = 0; i < keys.size(); ++i) {
+    if (run + 1 < seconds.size() && seconds[run + 1].first == i) ++run;
+    ASSERT_EQ(keys[i].id, records[i].object_id) << i;
+    ASSERT_EQ(keys[i].size, records[i].size) << i;
+    ASSERT_EQ(keys[i].pop, 0u) << i;
+    ASSERT_EQ(absl::FromUnixSeconds(seconds[run].unix_seconds), records[i].time) << i;
+  }
+  EXPECT_EQ(run + 1, seconds.size());
+}
+
+TEST(OracleGeneralReaderTest, KeysOfATruncatedTrace) {
+  const std::string path =
+      WriteTempFile("keys-truncated.bin", HandPacked(1, 1, 10, -1) + HandPacked(2, 2, 10, -1) +
+                                              std::string(5, 'x'));
+  for (bool strict : {false, true}) {
+    SCOPED_TRACE(strict);
+    auto source = OpenOracleGeneralTrace(path, strict);
+    ASSERT_TRUE(source.ok());
+    std::vector<KeyRecord> keys;
+    std::vector<KeySecond> seconds;
+    while ((*source)->key_source()->NextKeys(keys, seconds)) {
+    }
+    if (strict) {
+      EXPECT_EQ((*source)->status().message(),
+                path + ":3: truncated final record (5 of 24 bytes)");
+    } else {
+      EXPECT_TRUE((*source)->status().ok());
+      EXPECT_EQ(keys.size(), 2u);
+      EXPECT_EQ((*source)->stats().bad_records, 1u);
+    }
+  }
+}
+
 TEST(OracleGeneralReaderTest, MissingFileIsNotFound) {
   EXPECT_EQ(OpenOracleGeneralTrace("/nonexistent/trace.bin", false).status().code(),
             absl::StatusCode::kNotFound);

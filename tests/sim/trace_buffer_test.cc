@@ -1,6 +1,8 @@
 #include "sim/trace_buffer.h"
 
 #include "gtest/gtest.h"
+#include "sim/oracle_general_reader.h"
+#include "sim/trace_writer.h"
 #include "sim/vector_trace_source.h"
 
 namespace edgesim::sim {
@@ -79,6 +81,42 @@ TEST(TraceBufferTest, KeepsOneSecondPerRunOfRequests) {
   std::vector<std::pair<uint64_t, int64_t>> runs;
   for (const KeySecond& s : b->key_seconds()) runs.emplace_back(s.first, s.unix_seconds);
   EXPECT_EQ(runs, (std::vector<std::pair<uint64_t, int64_t>>{{0, t0}, {2, t0 + 1}, {4, t0 + 3}}));
+}
+
+// A source with a key-only entry point (oracleGeneral) fills the same buffer through it as
+// through its records.
+TEST(TraceBufferTest, ReadsAKeySourceThroughItsKeys) {
+  VectorTraceSource trace({kDefaultPop}, /*batch_size=*/7);
+  for (int i = 0; i < 5000; ++i) trace.AddKey(kTraceT0 + absl::Seconds(i / 9), i % 613, 5 + i);
+  const std::string path = ::testing::TempDir() + "/trace_buffer_keys.oracleGeneral.bin";
+  ASSERT_TRUE(WriteOracleGeneral(trace, path).ok());
+  std::unique_ptr<TraceSource> records_source = *OpenOracleGeneralTrace(path, false);
+  std::unique_ptr<TraceSource> keys_source = *OpenOracleGeneralTrace(path, false);
+  absl::StatusOr<TraceBuffer> via_records = TraceBuffer::Read(*records_source, true);
+  absl::StatusOr<TraceBuffer> via_keys = TraceBuffer::Read(*keys_source, false);
+  ASSERT_TRUE(via_records.ok() && via_keys.ok());
+  size_t kept = 0;
+  via_keys->ForEachRecord([&](const TraceRecord&) { ++kept; });
+  EXPECT_EQ(kept, 0u);
+  EXPECT_EQ(via_keys->records(), 5000u);
+  EXPECT_EQ(via_keys->records(), via_records->records());
+  EXPECT_EQ(via_keys->start(), via_records->start());
+  EXPECT_EQ(via_keys->end(), via_records->end());
+  EXPECT_EQ(via_keys->end(), kTraceT0 + absl::Seconds(4999 / 9));
+  EXPECT_EQ(via_keys->pops(), via_records->pops());
+  EXPECT_EQ(via_keys->stats().records, via_records->stats().records);
+  EXPECT_FALSE(via_keys->has_targets());
+  ASSERT_EQ(via_keys->keys().size(), via_records->keys().size());
+  for (size_t i = 0; i < via_keys->keys().size(); ++i) {
+    const KeyRecord& a = via_keys->keys()[i];
+    const KeyRecord& b = via_records->keys()[i];
+    ASSERT_TRUE(a.id == b.id && a.size == b.size && a.pop == b.pop) << i;
+  }
+  ASSERT_EQ(via_keys->key_seconds().size(), via_records->key_seconds().size());
+  for (size_t i = 0; i < via_keys->key_seconds().size(); ++i) {
+    ASSERT_EQ(via_keys->key_seconds()[i].first, via_records->key_seconds()[i].first) << i;
+    ASSERT_EQ(via_keys->key_seconds()[i].unix_seconds, via_records->key_seconds()[i].unix_seconds);
+  }
 }
 
 TEST(TraceBufferTest, StepsBecomeRecords) {
