@@ -449,7 +449,7 @@ void EdgeCache::Impl::Upstream(Exchange& x) {
   const StoreLookup* stale = x.stale();
   const bool collapse = x.info->collapses && x.p.may_store &&
                         (stale == nullptr || !stale->response->terms.forward_every_request);
-  if (!collapse) {
+  if (!collapse || options.single_caller) {
     FetchUpstream(x);
     return;
   }

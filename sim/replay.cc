@@ -87,6 +87,7 @@ class ModelReplay {
         std::unique_ptr<ModelReplay>(new ModelReplay(scenario, variant, frame, observer));
     core::EdgeCacheOptions options;
     options.assign_request_ids = false;
+    options.single_caller = true;
     options.store = {.shards = 1,
                      .capacity_bytes = CapacityPerCache(variant, frame, buffer.pops().size()),
                      .eviction = variant.eviction};
