@@ -26,19 +26,6 @@ absl::string_view StripSpaces(absl::string_view s) {
   return s;
 }
 
-// Where the field starting at `pos` ends: its delimiter, or the line's end. Most fields are short
-// (a time, a size, a status), where a plain loop beats a memchr call; a path is not.
-size_t FieldEnd(absl::string_view line, size_t pos, char delimiter) {
-  constexpr size_t kShortField = 16;
-  const size_t short_end = std::min(line.size(), pos + kShortField);
-  for (; pos < short_end; ++pos) {
-    if (line[pos] == delimiter) return pos;
-  }
-  if (pos == line.size()) return pos;
-  const void* found = std::memchr(line.data() + pos, delimiter, line.size() - pos);
-  return found == nullptr ? line.size() : static_cast<const char*>(found) - line.data();
-}
-
 // Splits `line` into its first fields.size() fields; false when it has fewer. Spaces around an
 // unquoted field are dropped.
 bool SplitFields(absl::string_view line, char delimiter, std::vector<absl::string_view>& fields) {
@@ -55,7 +42,9 @@ bool SplitFields(absl::string_view line, char delimiter, std::vector<absl::strin
       while (field_end < line.size() && line[field_end] == ' ') ++field_end;
       if (field_end < line.size() && line[field_end] != delimiter) return false;
     } else {
-      field_end = FieldEnd(line, pos, delimiter);
+      // Fields are short: a plain loop beats a memchr call per field.
+      field_end = pos;
+      while (field_end < line.size() && line[field_end] != delimiter) ++field_end;
       fields[i] = StripSpaces(line.substr(pos, field_end - pos));
     }
     pos = field_end + 1;  // past the delimiter, or past the end when this was the last field
@@ -102,9 +91,7 @@ bool ParseTime(absl::string_view s, int64_t unit_nanos, int64_t& nanos) {
       ++digits;
     }
   }
-  // fraction * unit_nanos / 10^digits, the same rational in billionths, so that the division is by
-  // a constant (a multiplication). No overflow: both factors are below 10^9.
-  nanos += fraction * kPow10[9 - digits] * unit_nanos / 1'000'000'000;
+  nanos += fraction * unit_nanos / kPow10[digits];
   return true;
 }
 
