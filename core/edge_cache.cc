@@ -449,7 +449,7 @@ void EdgeCache::Impl::Upstream(Exchange& x) {
   const StoreLookup* stale = x.stale();
   const bool collapse = x.info->collapses && x.p.may_store &&
                         (stale == nullptr || !stale->response->terms.forward_every_request);
-  if (!collapse) {
+  if (!collapse || options.single_caller) {
     FetchUpstream(x);
     return;
   }
@@ -545,7 +545,9 @@ policy::Request EdgeCache::Impl::Forwarded(Exchange& x, const StoredResponse* re
                                              .via = via,
                                              .request_id = x.p.request_id.view(),
                                              .model = &options.model};
-  policy::Request f = policy::BuildOriginRequest(x.viewer(), context);
+  policy::Request f = x.origin->WantsBareRequests()
+                          ? policy::BuildBareOriginRequest(x.viewer(), context)
+                          : policy::BuildOriginRequest(x.viewer(), context);
   if (x.p.pass_through) ForwardRange(x.viewer(), f, x.result);
   if (revalidating != nullptr) {
     // The viewer's validators (SPEC 13.2) would make the origin's 304 speak of the viewer's copy,

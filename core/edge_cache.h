@@ -65,6 +65,10 @@ struct EdgeCacheOptions {
   bool assign_request_ids = true;
   // Seeds X-Amz-Cf-Id generation, so runs are reproducible.
   uint64_t request_id_seed = 1;
+  // One thread drives this cache, one request at a time (the simulator): no two misses of a key
+  // can overlap, so a miss goes upstream without joining a collapsing flight (SPEC 7.2), which
+  // would cost a shared flight, its mutex and three lock round trips for nothing.
+  bool single_caller = false;
 };
 
 // Why a request was not a plain hit: the simulator's miss-reason histogram and explain's story.

@@ -23,6 +23,8 @@ class FailoverFetcher final : public OriginFetcher {
   explicit FailoverFetcher(OriginFetcher& origin) : origin_(origin) {}
 
   absl::StatusOr<OriginResponse> Fetch(const OriginRequest& request, absl::Time now) override;
+  // Reads only the method of what it passes on.
+  bool WantsBareRequests() const override { return origin_.WantsBareRequests(); }
 
  private:
   OriginFetcher& origin_;

@@ -63,6 +63,10 @@ class OriginFetcher {
   // (CloudFront's 502, OriginConnectError), kDeadlineExceeded when the origin did not answer in
   // time (504, OriginReadError); any other error counts as a 502.
   virtual absl::StatusOr<OriginResponse> Fetch(const OriginRequest& request, absl::Time now) = 0;
+  // True when Fetch reads of `forwarded` (and `secondary_forwarded`) only the request line and
+  // the validators: the cache then sends policy::BuildBareOriginRequest's request, sparing a
+  // miss the headers nobody reads (Host, User-Agent, Via, X-Amz-Cf-Id, ...).
+  virtual bool WantsBareRequests() const { return false; }
 };
 
 }  // namespace edgesim::core

@@ -106,19 +106,38 @@ std::string Target(const Request& viewer, const OriginRequestContext& context,
   return target;
 }
 
+const ModelOptions& ModelOf(const OriginRequestContext& context) {
+  static const ModelOptions kDefaults;
+  return context.model != nullptr ? *context.model : kDefaults;
+}
+
+// The method, target, HTTP version and scheme.
+Request RequestLine(const Request& viewer, const OriginRequestContext& context,
+                    const Forwarding& forwarding) {
+  Request f;
+  f.method = viewer.method;
+  f.http_minor_version = 1;  // SPEC 5: HTTP/1.1 to custom origins
+  f.https = viewer.https;  // OriginProtocolPolicy match-viewer follows it
+  f.target = Target(viewer, context, forwarding);
+  return f;
+}
+
+// A viewer header that goes upstream as the viewer sent it (those rebuilt or generated aside).
+bool PassesAsSent(absl::string_view name, const Forwarding& forwarding, const ModelOptions& model,
+                  bool authorization_passes) {
+  return forwarding.Header(name) ||
+         (authorization_passes && EqualsLowercaseLiteral(name, "authorization")) ||
+         (model.forward_viewer_conditionals && ViewerConditional(name));
+}
+
 }  // namespace
 
 Request BuildOriginRequest(const Request& viewer, const OriginRequestContext& context) {
   const Forwarding forwarding(*context.behavior);
-  Request f;
-  f.method = viewer.method;
-  f.http_minor_version = 1;  // SPEC 5: HTTP/1.1 to custom origins
+  Request f = RequestLine(viewer, context, forwarding);
   f.viewer_address = viewer.viewer_address;
-  f.https = viewer.https;  // OriginProtocolPolicy match-viewer follows it
-  f.target = Target(viewer, context, forwarding);
 
-  static const ModelOptions kDefaults;
-  const ModelOptions& model = context.model != nullptr ? *context.model : kDefaults;
+  const ModelOptions& model = ModelOf(context);
   const bool normalizes = forwarding.NormalizesAcceptEncoding();
   const bool reads_body = ReadsOnly(viewer.method);
   // DOC-OLD: Authorization is dropped for GET and HEAD only, unless forwarded.
@@ -139,11 +158,7 @@ Request BuildOriginRequest(const Request& viewer, const OriginRequestContext& co
   for (const auto& [name, value] : viewer.headers.fields()) {
     if (Rebuilt(name) || is_generated(name)) continue;
     if (normalizes && EqualsLowercaseLiteral(name, "accept-encoding")) continue;
-    const bool forwarded =
-        forwarding.Header(name) ||
-        (authorization_passes && EqualsLowercaseLiteral(name, "authorization")) ||
-        (model.forward_viewer_conditionals && ViewerConditional(name));
-    if (forwarded) f.headers.Add(name, value);
+    if (PassesAsSent(name, forwarding, model, authorization_passes)) f.headers.Add(name, value);
   }
   for (const auto& [name, value] : generated) {
     if (!f.headers.Has(name)) f.headers.Add(name, value);
@@ -179,6 +194,24 @@ Request BuildOriginRequest(const Request& viewer, const OriginRequestContext& co
   if (!context.request_id.empty()) f.headers.Add("X-Amz-Cf-Id", context.request_id);
   if (context.origin != nullptr) {
     for (const auto& [name, value] : context.origin->custom_headers) f.headers.Set(name, value);
+  }
+  return f;
+}
+
+Request BuildBareOriginRequest(const Request& viewer, const OriginRequestContext& context) {
+  const Forwarding forwarding(*context.behavior);
+  Request f = RequestLine(viewer, context, forwarding);
+  // As BuildOriginRequest sends them: no validator is rebuilt or generated, and Authorization is
+  // no validator.
+  for (const auto& [name, value] : viewer.headers.fields()) {
+    if (ViewerConditional(name) && PassesAsSent(name, forwarding, ModelOf(context), false)) {
+      f.headers.Add(name, value);
+    }
+  }
+  if (context.origin != nullptr) {
+    for (const auto& [name, value] : context.origin->custom_headers) {
+      if (ViewerConditional(name)) f.headers.Set(name, value);
+    }
   }
   return f;
 }

@@ -47,6 +47,10 @@ struct OriginRequestContext {
 };
 
 Request BuildOriginRequest(const Request& viewer, const OriginRequestContext& context);
+// BuildOriginRequest's answer as an origin that reads only the request line and the validators
+// sees it (the simulator's origin model): the same method, target, HTTP version and scheme, and
+// the same If-None-Match / If-Modified-Since fields; no other header, no body.
+Request BuildBareOriginRequest(const Request& viewer, const OriginRequestContext& context);
 
 // The request announces a body: Content-Length above 0, or Transfer-Encoding (chunked).
 bool CarriesBody(const Request& request);

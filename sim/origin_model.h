@@ -110,6 +110,8 @@ class ModelOriginFetcher final : public core::OriginFetcher {
 
   absl::StatusOr<core::OriginResponse> Fetch(const core::OriginRequest& request,
                                              absl::Time now) override;
+  // The model reads the method, the path and the validators only.
+  bool WantsBareRequests() const override { return true; }
 
   // The size of the objects the next fetches answer with (0: the rules' sizes).
   void set_size(uint64_t size) { size_ = size; }

@@ -87,6 +87,7 @@ class ModelReplay {
         std::unique_ptr<ModelReplay>(new ModelReplay(scenario, variant, frame, observer));
     core::EdgeCacheOptions options;
     options.assign_request_ids = false;
+    options.single_caller = true;
     options.store = {.shards = 1,
                      .capacity_bytes = CapacityPerCache(variant, frame, buffer.pops().size()),
                      .eviction = variant.eviction};
@@ -276,10 +277,13 @@ class ModelReplay {
       path = root;
     }
     const int64_t current = origin_.Version(path);
-    // A stored head as the origin model wrote it carries a version of at least 1: with no deploy
-    // of the path it cannot be older, and its (cold) header list need not be read.
-    if (current == 1 && result.stored != nullptr && result.viewer.headers.empty()) return false;
-    const absl::optional<absl::string_view> header = core::HeadersOf(result).Get(kVersionHeader);
+    const policy::Headers& headers = core::HeadersOf(result);
+    // A stored head (the origin model's, or one CloudFront made) carries a version of at least 1,
+    // or none: with no deploy of the path it cannot be older, and its (cold) header list need not
+    // be read. Headers made for this viewer alone (a response headers policy's, a function's) are.
+    const bool stored_head = result.stored != nullptr && &headers == &result.stored->head.headers;
+    if (current == 1 && stored_head) return false;
+    const absl::optional<absl::string_view> header = headers.Get(kVersionHeader);
     int64_t served;
     if (!header || !absl::SimpleAtoi(*header, &served)) return false;
     if (served >= current) return false;

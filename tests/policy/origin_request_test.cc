@@ -208,11 +208,16 @@ std::vector<OriginRequestCase> Cases() {
 
 class OriginRequestTableTest : public ::testing::TestWithParam<OriginRequestCase> {};
 
-TEST_P(OriginRequestTableTest, Forwards) {
-  const OriginRequestCase& c = GetParam();
+CacheBehavior OriginRequestCaseBehavior(const OriginRequestCase& c) {
   CacheBehavior behavior;
   behavior.cache_policy = c.key;
   behavior.origin_request_policy = c.orp;
+  return behavior;
+}
+
+TEST_P(OriginRequestTableTest, Forwards) {
+  const OriginRequestCase& c = GetParam();
+  const CacheBehavior behavior = OriginRequestCaseBehavior(c);
   Origin origin;
   origin.domain_name = "origin.example.com";
   const Request f = BuildOriginRequest(
@@ -224,6 +229,39 @@ TEST_P(OriginRequestTableTest, Forwards) {
     EXPECT_EQ(got.has_value(), value.has_value()) << name << " in " << f;
     if (got && value) {
       EXPECT_EQ(*got, *value) << name;
+    }
+  }
+}
+
+// What an origin reading only the request line and the validators sees is the same either way,
+// with the viewer's conditionals forwarded or kept back, and an origin custom header among them.
+TEST_P(OriginRequestTableTest, BareRequestHasTheWholeOnesLineAndValidators) {
+  const OriginRequestCase& c = GetParam();
+  const CacheBehavior behavior = OriginRequestCaseBehavior(c);
+  Origin origin;
+  origin.domain_name = "origin.example.com";
+  origin.origin_path = "/o";
+  for (const bool custom_validator : {false, true}) {
+    if (custom_validator) {
+      origin.custom_headers = {{"If-Modified-Since", "Mon, 01 Jan 2024 00:00:00 GMT"}};
+    }
+    for (const bool conditionals : {true, false}) {
+      ModelOptions model;
+      model.forward_viewer_conditionals = conditionals;
+      const OriginRequestContext context{.behavior = &behavior, .origin = &origin,
+                                         .distribution_domain = "d1", .root_path = "/i.html",
+                                         .via = "1.1 v", .request_id = "id", .model = &model};
+      const Request whole = BuildOriginRequest(Viewer(c.method), context);
+      const Request bare = BuildBareOriginRequest(Viewer(c.method), context);
+      EXPECT_EQ(bare.method, whole.method);
+      EXPECT_EQ(bare.target, whole.target);
+      EXPECT_EQ(bare.https, whole.https);
+      EXPECT_EQ(bare.http_minor_version, whole.http_minor_version);
+      for (absl::string_view name : {"If-None-Match", "If-Modified-Since"}) {
+        EXPECT_EQ(bare.headers.GetAll(name), whole.headers.GetAll(name)) << name << " in " << whole;
+      }
+      EXPECT_EQ(bare.headers.size(), whole.headers.GetAll("If-None-Match").size() +
+                                         whole.headers.GetAll("If-Modified-Since").size());
     }
   }
 }

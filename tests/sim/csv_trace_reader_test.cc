@@ -258,6 +258,43 @@ TEST(CsvTraceReaderTest, MicrosecondsAndSemicolons) {
   EXPECT_EQ(records[1].time, absl::UnixEpoch() + absl::Nanoseconds(2000001500));
 }
 
+// Fractions of every length in every unit truncate to whole nanoseconds, as exact arithmetic
+// does; keys past 16 bytes end at their delimiter or at the line's end.
+TEST(CsvTraceReaderTest, FractionsInEveryUnitAndLongFields) {
+  struct CsvFractionCase {
+    TimeUnit unit;
+    const char* time;
+    int64_t nanos;
+  };
+  const CsvFractionCase cases[] = {
+      {TimeUnit::kSeconds, "0.123456789123", 123456789},
+      {TimeUnit::kSeconds, "2.5", 2500000000},
+      {TimeUnit::kMilliseconds, "1.2345678", 1234567},
+      {TimeUnit::kMilliseconds, "0.0000001", 0},
+      {TimeUnit::kMilliseconds, "7.000999999", 7000999},
+      {TimeUnit::kMicroseconds, "3.14159", 3141},
+      {TimeUnit::kMicroseconds, "9.999999999", 9999},
+  };
+  for (const CsvFractionCase& c : cases) {
+    CsvFormat f = TimeKeySize();
+    f.time_unit = c.unit;
+    const std::string path = WriteTempFile(
+        "fractions.csv", absl::StrCat(c.time, ",/a/path/well/over/sixteen/bytes.js,12\n",
+                                      c.time, ",/0123456789abcde,34\n", c.time,
+                                      ",5,/last/field/over/sixteen\n"));
+    auto source = OpenCsvTrace(path, f, /*strict=*/false);
+    ASSERT_TRUE(source.ok());
+    const std::vector<OwnedRecord> records = ReadAll(**source);
+    ASSERT_EQ(records.size(), 2u) << c.time;  // the third line's size is no number
+    EXPECT_EQ(records[0].time, absl::UnixEpoch() + absl::Nanoseconds(c.nanos)) << c.time;
+    EXPECT_EQ(records[0].target, "/a/path/well/over/sixteen/bytes.js");
+    EXPECT_EQ(records[0].size, 12u);
+    EXPECT_EQ(records[1].target, "/0123456789abcde");
+    EXPECT_EQ(records[1].size, 34u);
+    EXPECT_EQ((*source)->stats().bad_records, 1u);
+  }
+}
+
 TEST(CsvTraceReaderTest, GzipFileReadsLikePlain) {
   std::ifstream in(Path("trace.csv"), std::ios::binary);
   const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());

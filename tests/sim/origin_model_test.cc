@@ -1,5 +1,12 @@
 #include "sim/origin_model.h"
 
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "core/edge_cache.h"
+#include "core/viewer_head.h"
 #include "gtest/gtest.h"
 #include "policy/http_date.h"
 
@@ -140,6 +147,100 @@ TEST(OriginModelTest, FetcherCountsRequestsAndBytes) {
   EXPECT_FALSE(fetcher.Fetch(request, kEpoch + absl::Seconds(305)).ok());
   EXPECT_EQ(fetcher.requests(), 2u);
   EXPECT_EQ(fetcher.bytes(), 40u);
+}
+
+// The model behind an origin that reads whole requests: the cache builds every header for it.
+class OriginModelWholeRequestFetcher final : public core::OriginFetcher {
+ public:
+  explicit OriginModelWholeRequestFetcher(ModelOriginFetcher& model) : model_(model) {}
+  absl::StatusOr<core::OriginResponse> Fetch(const core::OriginRequest& request,
+                                             absl::Time now) override {
+    return model_.Fetch(request, now);
+  }
+
+ private:
+  ModelOriginFetcher& model_;
+};
+
+// A cache asks the model with bare requests (request line and validators only); an HTTP origin's
+// whole requests must get the very same answers: OriginPath, DefaultRootObject, forwarded and
+// dropped query strings, the viewer's validators, revalidations across a deploy.
+TEST(OriginModelTest, BareRequestsGetTheAnswersOfWholeOnes) {
+  absl::StatusOr<Scenario> scenario = ParseScenario(nlohmann::json::parse(R"({
+    "distribution": {
+      "CallerReference": "bare", "Comment": "", "Enabled": true,
+      "DefaultRootObject": "index.html",
+      "Origins": {"Quantity": 1, "Items": [{
+        "Id": "origin", "DomainName": "origin.bare.test", "OriginPath": "/v2",
+        "CustomOriginConfig": {"HTTPPort": 80, "HTTPSPort": 443,
+                               "OriginProtocolPolicy": "http-only"}}]},
+      "DefaultCacheBehavior": {
+        "TargetOriginId": "origin", "ViewerProtocolPolicy": "allow-all",
+        "ForwardedValues": {"QueryString": false, "Cookies": {"Forward": "none"}},
+        "MinTTL": 0, "DefaultTTL": 86400, "MaxTTL": 31536000},
+      "CacheBehaviors": {"Quantity": 1, "Items": [{
+        "PathPattern": "/api/*", "TargetOriginId": "origin", "ViewerProtocolPolicy": "allow-all",
+        "ForwardedValues": {"QueryString": true, "Cookies": {"Forward": "none"}},
+        "MinTTL": 0, "DefaultTTL": 0, "MaxTTL": 31536000}]}
+    },
+    "origin": {"rules": [{"path": "/v2/api/*", "headers": {"Cache-Control": "max-age=1"}},
+                         {"path": "*", "headers": {"Cache-Control": "max-age=3"}}]}
+  })"), ".");
+  ASSERT_TRUE(scenario.ok()) << scenario.status();
+  OriginModel bare_model(scenario->origin, kEpoch, {.bodies = false});
+  OriginModel whole_model(scenario->origin, kEpoch, {.bodies = false});
+  ModelOriginFetcher bare(bare_model);
+  ModelOriginFetcher model_behind_whole(whole_model);
+  OriginModelWholeRequestFetcher whole(model_behind_whole);
+  ASSERT_TRUE(bare.WantsBareRequests());
+  ASSERT_FALSE(whole.WantsBareRequests());
+  auto bare_cache = core::EdgeCache::Create(scenario->distribution, {});
+  auto whole_cache = core::EdgeCache::Create(scenario->distribution, {});
+  ASSERT_TRUE(bare_cache.ok() && whole_cache.ok());
+
+  const std::string etag_v1(*bare_model.Answer("/v2/a.js", kEpoch)->head.headers.Get("ETag"));
+  std::vector<policy::Request> requests;
+  for (const char* target : {"/", "/a.js", "/api/q?x=1&y=2", "/api/q?y=2", "/index.html"}) {
+    requests.push_back(policy::Request::Get(target));
+  }
+  policy::Request conditional = policy::Request::Get("/a.js");
+  conditional.headers.Add("If-None-Match", etag_v1);
+  requests.push_back(conditional);
+  policy::Request since = policy::Request::Get("/api/q?x=1");
+  since.headers.Add("If-Modified-Since", policy::FormatHttpDate(kEpoch + absl::Hours(1)));
+  requests.push_back(since);
+  policy::Request head = policy::Request::Get("/b.css");
+  head.method = "HEAD";
+  requests.push_back(head);
+
+  int compared = 0;
+  for (int second = 0; second < 12; ++second) {
+    const absl::Time now = kEpoch + absl::Seconds(second);
+    if (second == 5) {
+      for (OriginModel* model : {&bare_model, &whole_model}) {
+        model->Deploy({"/v2/a.js", "/v2/index.html", "/v2/api/q"}, now);
+      }
+    }
+    for (const policy::Request& request : requests) {
+      const core::EdgeResult b = (*bare_cache)->Handle(request, now, bare);
+      const core::EdgeResult w = (*whole_cache)->Handle(request, now, whole);
+      SCOPED_TRACE(absl::StrCat(request.method, " ", request.target, " at ", second));
+      EXPECT_EQ(b.outcome, w.outcome);
+      EXPECT_EQ(b.miss_reason, w.miss_reason);
+      EXPECT_EQ(b.viewer.status, w.viewer.status);
+      EXPECT_EQ(b.body_size, w.body_size);
+      EXPECT_EQ(b.request_id.view(), w.request_id.view());
+      EXPECT_EQ(core::HeadersOf(b).fields(), core::HeadersOf(w).fields());
+      ++compared;
+    }
+  }
+  EXPECT_EQ(compared, 12 * 8);
+  EXPECT_EQ(bare.requests(), model_behind_whole.requests());
+  EXPECT_EQ(bare.bytes(), model_behind_whole.bytes());
+  // The sequence did reach the origin, revalidated and got 304s.
+  EXPECT_GT(bare.requests(), 20u);
+  EXPECT_GT((*bare_cache)->TotalCounters()[core::Counter::kRefreshHits], 0u);
+  EXPECT_EQ((*bare_cache)->TotalCounters(), (*whole_cache)->TotalCounters());
 }
 
 }  // namespace
