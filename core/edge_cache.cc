@@ -211,8 +211,7 @@ struct OriginFlight::State {
   State(Exchange x, RequestCollapser* collapser, RequestCollapser::Ticket ticket)
       : x(std::move(x)), collapser(collapser), ticket(std::move(ticket)) {}
   ~State() {
-    Land({absl::CancelledError("the fetch this request waited for was abandoned"), nullptr,
-          false});
+    Land({absl::CancelledError("the fetch this request waited for was abandoned"), nullptr, false});
   }
 
   // Wakes the requests collapsed on this one, once.
@@ -950,8 +949,8 @@ FetchStart EdgeCache::StartFetch(PendingFetch& pending, absl::Time now) {
     }
   }
   x.result.miss_reason = x.p.miss_reason;
-  start.flight.state_ = std::make_unique<OriginFlight::State>(std::move(x), &impl_->collapser,
-                                                              std::move(ticket));
+  start.flight.state_ =
+      std::make_unique<OriginFlight::State>(std::move(x), &impl_->collapser, std::move(ticket));
   OriginFlight::State& state = *start.flight.state_;
   state.request = impl_->BeginFetch(state.x);
   return start;

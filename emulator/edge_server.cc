@@ -60,8 +60,8 @@ enum class Phase : uint8_t { kWaiting, kReading, kAnswering, kWriting };
 constexpr size_t kPhases = 4;
 
 struct alignas(64) LoopCounters {
-  std::atomic<uint64_t> connections{0}, requests{0}, unknown_host{0}, too_large{0},
-      bad_requests{0}, capacity_exceeded{0}, from_event_loop{0}, to_workers{0}, accept_errors{0},
+  std::atomic<uint64_t> connections{0}, requests{0}, unknown_host{0}, too_large{0}, bad_requests{0},
+      capacity_exceeded{0}, from_event_loop{0}, to_workers{0}, accept_errors{0},
       refused_connections{0}, timed_out{0}, tls_handshake_failures{0}, fetched_on_loop{0};
 
   // One writer (the loop's thread): a relaxed load and store, no locked instruction.

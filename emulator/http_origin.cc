@@ -23,10 +23,10 @@
 #include "absl/strings/str_cat.h"
 #include "boost/asio/connect.hpp"
 #include "boost/asio/io_context.hpp"
-#include "boost/asio/post.hpp"
-#include "boost/asio/steady_timer.hpp"
 #include "boost/asio/ip/tcp.hpp"
+#include "boost/asio/post.hpp"
 #include "boost/asio/ssl.hpp"
+#include "boost/asio/steady_timer.hpp"
 #include "boost/asio/write.hpp"
 #include "boost/beast/core.hpp"
 #include "boost/beast/http.hpp"
@@ -580,7 +580,7 @@ struct HttpOriginClient::Impl {
 // since their sockets belong to its io_context.
 struct HttpOriginClient::LoopFetch : std::enable_shared_from_this<LoopFetch> {
   LoopFetch(Impl& impl, asio::io_context& loop, const HttpEndpoint& endpoint,
-             const policy::Origin& settings, const policy::Request& request, Callback done)
+            const policy::Origin& settings, const policy::Request& request, Callback done)
       : impl(impl),
         loop(loop),
         endpoint(endpoint),
@@ -626,9 +626,10 @@ struct HttpOriginClient::LoopFetch : std::enable_shared_from_this<LoopFetch> {
 
   void Send() {
     Arm(DeadlineAfter(Within(settings.read_timeout, attempts.deadline)));
-    http::async_write(c->socket, message, [self = shared_from_this()](beast::error_code ec, size_t) {
-      self->OnSent(self->Disarm(ec));
-    });
+    http::async_write(c->socket, message,
+                      [self = shared_from_this()](beast::error_code ec, size_t) {
+                        self->OnSent(self->Disarm(ec));
+                      });
   }
 
   void OnSent(beast::error_code ec) {
@@ -754,8 +755,8 @@ void HttpOriginClient::AsyncFetch(boost::asio::io_context& loop, const HttpEndpo
                                   const policy::Origin& settings, const policy::Request& request,
                                   Callback done) {
   EDGESIM_CHECK(!endpoint.tls);
-  auto fetch = std::make_shared<LoopFetch>(*impl_, loop, endpoint, settings, request,
-                                                   std::move(done));
+  auto fetch =
+      std::make_shared<LoopFetch>(*impl_, loop, endpoint, settings, request, std::move(done));
   {
     std::lock_guard<std::mutex> lock(impl_->async_mu);
     impl_->in_flight.emplace(fetch.get(), fetch);

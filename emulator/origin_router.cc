@@ -82,8 +82,7 @@ struct OriginRouter::Impl {
   }
 
   // Where a custom origin's request goes.
-  static HttpEndpoint CustomEndpoint(const policy::Origin& origin,
-                                     const policy::Request& forwarded,
+  static HttpEndpoint CustomEndpoint(const policy::Origin& origin, const policy::Request& forwarded,
                                      const HttpEndpoint* mapped) {
     // A local stand-in speaks plain HTTP whatever the production origin's protocol policy.
     if (mapped != nullptr) return *mapped;

@@ -59,9 +59,9 @@ void FinishUpstream(ViewerExchange& x, absl::StatusOr<core::OriginResponse> resp
 
 void AnswerUpstream(ViewerExchange& x, absl::Time now) {
   core::RequestPipeline& pipeline = x.distribution->pipeline();
-  x.answer = x.flight ? pipeline.FetchAndFinish(x.pop, std::move(x.flight), now,
-                                                x.distribution->origin())
-                      : pipeline.Complete(std::move(x.pending), now, x.distribution->origin());
+  x.answer =
+      x.flight ? pipeline.FetchAndFinish(x.pop, std::move(x.flight), now, x.distribution->origin())
+               : pipeline.Complete(std::move(x.pending), now, x.distribution->origin());
 }
 
 std::string OriginLane(const ViewerExchange& x, int behavior_index) {

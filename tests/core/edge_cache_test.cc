@@ -1200,9 +1200,8 @@ TEST_F(EdgeCachePhasesTest, ADroppedFlightReleasesTheRequestsWaitingOnIt) {
   FetchStart lead = edge_->StartFetch(first.pending, At(0));
   ASSERT_TRUE(lead.flight);
   EdgeResult waited;
-  std::thread follower([&] {
-    waited = edge_->Complete(std::move(second.pending), At(0), origin_);
-  });
+  std::thread follower(
+      [&] { waited = edge_->Complete(std::move(second.pending), At(0), origin_); });
   while (edge_->collapser_counters().followers == 0) std::this_thread::yield();
   lead.flight = OriginFlight();
   follower.join();

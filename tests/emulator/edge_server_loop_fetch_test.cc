@@ -34,14 +34,15 @@ struct LoopFetchReply {
 class LoopFetchOrigin {
  public:
   LoopFetchOrigin() {
-    server_.server().Get(R"(/held/.*)", [this](const httplib::Request& req, httplib::Response& res) {
-      std::unique_lock<std::mutex> lock(mu_);
-      ++held_;
-      changed_.notify_all();
-      changed_.wait(lock, [this] { return released_; });
-      res.set_header("Cache-Control", "max-age=60");
-      res.set_content("held " + req.path, "text/plain");
-    });
+    server_.server().Get(R"(/held/.*)",
+                         [this](const httplib::Request& req, httplib::Response& res) {
+                           std::unique_lock<std::mutex> lock(mu_);
+                           ++held_;
+                           changed_.notify_all();
+                           changed_.wait(lock, [this] { return released_; });
+                           res.set_header("Cache-Control", "max-age=60");
+                           res.set_content("held " + req.path, "text/plain");
+                         });
     server_.server().Get(R"(/now/.*)", [](const httplib::Request& req, httplib::Response& res) {
       res.set_header("Cache-Control", "max-age=60");
       res.set_content("now " + req.path, "text/plain");
@@ -74,7 +75,8 @@ class LoopFetchTest : public ::testing::Test {
  protected:
   // One event loop, one origin worker; OriginReadTimeout `read_timeout`, one attempt.
   void Start(absl::Duration read_timeout = absl::Seconds(30)) {
-    policy::Distribution d = policy::SingleOriginDistribution("origin.example", policy::CachePolicy());
+    policy::Distribution d =
+        policy::SingleOriginDistribution("origin.example", policy::CachePolicy());
     d.config.origins[0].read_timeout = read_timeout;
     d.config.origins[0].connection_attempts = 1;
     auto router = OriginRouter::Create(
@@ -84,9 +86,11 @@ class LoopFetchTest : public ::testing::Test {
     auto live = LiveDistribution::Create(std::move(d), {}, *std::move(router));
     ASSERT_TRUE(live.ok()) << live.status();
     ASSERT_TRUE(registry_.Add(*live).ok());
-    auto server = EdgeServer::Start(
-        registry_,
-        {.port = 0, .threads = 1, .origin_workers = 1, .origin_client = client_.get(), .clock = &clock_});
+    auto server = EdgeServer::Start(registry_, {.port = 0,
+                                                .threads = 1,
+                                                .origin_workers = 1,
+                                                .origin_client = client_.get(),
+                                                .clock = &clock_});
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = *std::move(server);
   }
@@ -105,7 +109,8 @@ class LoopFetchTest : public ::testing::Test {
 
   LoopFetchOrigin origin_;
   // Shared by the router and the edge, which abandons its fetches at shutdown.
-  std::shared_ptr<HttpOriginClient> client_ = std::make_shared<HttpOriginClient>(HttpClientOptions{});
+  std::shared_ptr<HttpOriginClient> client_ =
+      std::make_shared<HttpOriginClient>(HttpClientOptions{});
   core::ManualClock clock_;
   DistributionRegistry registry_;
   std::unique_ptr<EdgeServer> server_;
