@@ -205,6 +205,35 @@ struct Exchange {
 
 }  // namespace
 
+// A started fetch: the exchange it belongs to, what it sends, and the collapsed flight it leads
+// (none for requests that do not collapse).
+struct OriginFlight::State {
+  State(Exchange x, RequestCollapser* collapser, RequestCollapser::Ticket ticket)
+      : x(std::move(x)), collapser(collapser), ticket(std::move(ticket)) {}
+  ~State() {
+    Land({absl::CancelledError("the fetch this request waited for was abandoned"), nullptr, false});
+  }
+
+  // Wakes the requests collapsed on this one, once.
+  void Land(CollapsedResult result) {
+    if (!ticket.leader()) return;
+    collapser->Complete(ticket, std::move(result));
+    ticket = RequestCollapser::Ticket();
+  }
+
+  Exchange x;
+  OriginRequest request;
+  RequestCollapser* collapser;
+  RequestCollapser::Ticket ticket;
+};
+
+OriginFlight::OriginFlight() = default;
+OriginFlight::OriginFlight(OriginFlight&&) noexcept = default;
+OriginFlight& OriginFlight::operator=(OriginFlight&&) noexcept = default;
+OriginFlight::~OriginFlight() = default;
+
+const OriginRequest& OriginFlight::request() const { return state_->request; }
+
 // What a cache keeps across configurations of its distribution (EdgeCache::KeepContentsOf).
 struct EdgeCache::Contents {
   // The key of the default behavior's counters: no configured PathPattern is empty.
@@ -265,8 +294,13 @@ struct EdgeCache::Impl {
   void LookUp(Exchange& x);
   void ServeWhileRevalidating(Exchange& x, const StoreLookup& found);
   void Upstream(Exchange& x);
+  bool Collapses(const Exchange& x) const;
   CollapsedResult FetchUpstream(Exchange& x);
+  OriginRequest BeginFetch(Exchange& x);
+  CollapsedResult EndFetch(Exchange& x, absl::StatusOr<OriginResponse> fetched);
   absl::StatusOr<OriginResponse> Fetch(Exchange& x, const StoredResponse* revalidating);
+  OriginRequest Request(Exchange& x, const StoredResponse* revalidating);
+  absl::StatusOr<OriginResponse> Fetched(Exchange& x, absl::StatusOr<OriginResponse> response);
   policy::Request Forwarded(Exchange& x, const StoredResponse* revalidating,
                             const policy::Origin* origin);
   CollapsedResult RefreshStored(Exchange& x, const StoreLookup& stale,
@@ -445,11 +479,7 @@ void EdgeCache::Impl::ServeWhileRevalidating(Exchange& x, const StoreLookup& fou
 
 // SPEC 7.2: concurrent misses of one key wait for the first one's answer.
 void EdgeCache::Impl::Upstream(Exchange& x) {
-  // TTL-0 objects never collapse (SPEC 7.2), and a HEAD miss stores nothing to share.
-  const StoreLookup* stale = x.stale();
-  const bool collapse = x.info->collapses && x.p.may_store &&
-                        (stale == nullptr || !stale->response->terms.forward_every_request);
-  if (!collapse || options.single_caller) {
+  if (!Collapses(x)) {
     FetchUpstream(x);
     return;
   }
@@ -479,14 +509,42 @@ void EdgeCache::Impl::Upstream(Exchange& x) {
               shared.response->terms.is_error ? CacheOutcome::kError : CacheOutcome::kHit);
 }
 
+bool EdgeCache::Impl::Collapses(const Exchange& x) const {
+  // TTL-0 objects never collapse (SPEC 7.2), a HEAD miss stores nothing to share, and a single
+  // caller has no one to share with.
+  const StoreLookup* stale = x.stale();
+  return !options.single_caller && x.info->collapses && x.p.may_store &&
+         (stale == nullptr || !stale->response->terms.forward_every_request);
+}
+
 // Goes upstream for the request: a plain fetch, or the revalidation of the expired copy.
 CollapsedResult EdgeCache::Impl::FetchUpstream(Exchange& x) {
+  return EndFetch(x, x.origin->Fetch(BeginFetch(x), x.now));
+}
+
+namespace {
+
+// SPEC 3.4: conditional with the stored validators, unless Vary: * (or none to send).
+const StoredResponse* Revalidating(const Exchange& x) {
   const StoreLookup* stale = x.stale();
   const StoredResponse* old = stale != nullptr ? stale->response.get() : nullptr;
-  // SPEC 3.4: conditional with the stored validators, unless Vary: * (or none to send).
-  const bool conditional = old != nullptr && !old->terms.unconditional_revalidation &&
-                           policy::HasValidators(old->head.headers);
-  absl::StatusOr<OriginResponse> fetched = Fetch(x, conditional ? old : nullptr);
+  return old != nullptr && !old->terms.unconditional_revalidation &&
+                 policy::HasValidators(old->head.headers)
+             ? old
+             : nullptr;
+}
+
+}  // namespace
+
+// FetchUpstream in two halves, for a caller that makes the fetch itself (OriginFlight): the
+// request to send, then what came back, stored and answered.
+OriginRequest EdgeCache::Impl::BeginFetch(Exchange& x) { return Request(x, Revalidating(x)); }
+
+CollapsedResult EdgeCache::Impl::EndFetch(Exchange& x, absl::StatusOr<OriginResponse> response) {
+  absl::StatusOr<OriginResponse> fetched = Fetched(x, std::move(response));
+  const StoreLookup* stale = x.stale();
+  const StoredResponse* old = stale != nullptr ? stale->response.get() : nullptr;
+  const bool conditional = Revalidating(x) != nullptr;
   if (fetched.ok() && conditional && fetched->head.status == 304) {
     return RefreshStored(x, *stale, *fetched);
   }
@@ -509,6 +567,11 @@ CollapsedResult EdgeCache::Impl::FetchUpstream(Exchange& x) {
 
 absl::StatusOr<OriginResponse> EdgeCache::Impl::Fetch(Exchange& x,
                                                       const StoredResponse* revalidating) {
+  return Fetched(x, x.origin->Fetch(Request(x, revalidating), x.now));
+}
+
+// What goes upstream, counted as one origin fetch.
+OriginRequest EdgeCache::Impl::Request(Exchange& x, const StoredResponse* revalidating) {
   OriginRequest request;
   request.viewer = x.p.viewer;
   request.forwarded = Forwarded(x, revalidating, x.info->origin);
@@ -522,7 +585,12 @@ absl::StatusOr<OriginResponse> EdgeCache::Impl::Fetch(Exchange& x,
   }
   x.result.contacted_origin = true;
   x.info->counters->Add(Counter::kOriginFetches);
-  absl::StatusOr<OriginResponse> response = x.origin->Fetch(request, x.now);
+  return request;
+}
+
+// What came back, counted.
+absl::StatusOr<OriginResponse> EdgeCache::Impl::Fetched(Exchange& x,
+                                                        absl::StatusOr<OriginResponse> response) {
   if (!response.ok()) {
     x.info->counters->Add(Counter::kOriginFailures);
     return response;
@@ -856,9 +924,48 @@ CacheLookup EdgeCache::Lookup(const policy::Request& request, absl::Time now, Re
 }
 
 EdgeResult EdgeCache::Complete(PendingFetch pending, absl::Time now, OriginFetcher& upstream) {
+  FetchStart start = StartFetch(pending, now);
+  if (start.answer) return *std::move(start.answer);
+  if (start.flight) {
+    absl::StatusOr<OriginResponse> fetched = upstream.Fetch(start.flight.request(), now);
+    return FinishFetch(std::move(start.flight), std::move(fetched), now);
+  }
+  // Another request's fetch of the key is in flight: wait for its answer (SPEC 7.2).
   Exchange x = impl_->Resume(std::move(pending), now);
-  if (!impl_->ServedSinceLookup(x)) impl_->Continue(x, upstream);
+  impl_->Continue(x, upstream);
   return impl_->Finish(x);
+}
+
+FetchStart EdgeCache::StartFetch(PendingFetch& pending, absl::Time now) {
+  FetchStart start;
+  Exchange x = impl_->Resume(std::move(pending), now);
+  if (impl_->ServedSinceLookup(x)) {
+    start.answer = impl_->Finish(x);
+    return start;
+  }
+  RequestCollapser::Ticket ticket;
+  if (impl_->Collapses(x)) {
+    ticket = impl_->collapser.Lead(x.p.key.bytes, x.p.key.hash);
+    if (!ticket.leader()) {
+      pending = std::move(x.p);
+      return start;
+    }
+  }
+  x.result.miss_reason = x.p.miss_reason;
+  start.flight.state_ =
+      std::make_unique<OriginFlight::State>(std::move(x), &impl_->collapser, std::move(ticket));
+  OriginFlight::State& state = *start.flight.state_;
+  state.request = impl_->BeginFetch(state.x);
+  return start;
+}
+
+EdgeResult EdgeCache::FinishFetch(OriginFlight flight, absl::StatusOr<OriginResponse> response,
+                                  absl::Time now) {
+  OriginFlight::State& state = *flight.state_;
+  state.x.now = now;
+  CollapsedResult result = impl_->EndFetch(state.x, std::move(response));
+  state.Land(std::move(result));
+  return impl_->Finish(state.x);
 }
 
 void EdgeCache::Revalidate(const BackgroundRefresh& refresh, absl::Time now,

@@ -175,6 +175,33 @@ struct CacheLookup {
   PendingFetch pending;  // meaningful when !served
 };
 
+// A fetch phase two began (EdgeCache::StartFetch) for its caller to make, then hand back with
+// what came (EdgeCache::FinishFetch). Dropped unfinished (a driver shutting down), it ends its
+// collapsed flight with kCancelled, so requests waiting on it never hang. Refers to the viewer's
+// request and its cache, which must outlive it. Move-only.
+class OriginFlight {
+ public:
+  OriginFlight();
+  OriginFlight(OriginFlight&&) noexcept;
+  OriginFlight& operator=(OriginFlight&&) noexcept;
+  ~OriginFlight();
+
+  explicit operator bool() const { return state_ != nullptr; }
+  // What to send upstream. REQUIRES: *this.
+  const OriginRequest& request() const;
+
+ private:
+  friend class EdgeCache;
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+// How phase two started (EdgeCache::StartFetch): answered at once, a flight to fetch, or neither.
+struct FetchStart {
+  absl::optional<EdgeResult> answer;
+  OriginFlight flight;
+};
+
 class EdgeCache {
  public:
   // InvalidArgument when the store options are invalid.
@@ -199,6 +226,18 @@ class EdgeCache {
   // An object another request stored since the lookup is served instead, as a collapsed hit; the
   // miss reason stays the lookup's. Thread-safe.
   EdgeResult Complete(PendingFetch pending, absl::Time now, OriginFetcher& upstream);
+
+  // Phase two split at its origin fetch, for a driver that makes the fetch itself without
+  // blocking (the edge's event loop); Complete is StartFetch, the fetch, then FinishFetch. An
+  // answer when another request stored the object since the lookup; else a flight when this
+  // request goes upstream without waiting (the first of its key's collapsed misses, SPEC 7.2, or
+  // one that does not collapse), `pending` moved into it; else neither, `pending` kept: it would
+  // wait on another request's fetch, so Complete it where blocking is allowed. Thread-safe.
+  FetchStart StartFetch(PendingFetch& pending, absl::Time now);
+  // Ends `flight` with what upstream answered for flight.request(): stored, counted and answered
+  // as Complete does, and the requests collapsed on it are woken. Thread-safe.
+  EdgeResult FinishFetch(OriginFlight flight, absl::StatusOr<OriginResponse> response,
+                         absl::Time now);
 
   // Runs a stale-while-revalidate refresh (at most one per key is handed out at a time).
   void Revalidate(const BackgroundRefresh& refresh, absl::Time now, OriginFetcher& origin);

@@ -55,10 +55,20 @@ RequestCollapser::RequestCollapser() : impl_(std::make_unique<Impl>()) {}
 RequestCollapser::~RequestCollapser() = default;
 
 RequestCollapser::Ticket RequestCollapser::Join(absl::string_view key, uint64_t hash) {
+  return Enter(key, hash, /*follow=*/true);
+}
+
+RequestCollapser::Ticket RequestCollapser::Lead(absl::string_view key, uint64_t hash) {
+  return Enter(key, hash, /*follow=*/false);
+}
+
+RequestCollapser::Ticket RequestCollapser::Enter(absl::string_view key, uint64_t hash,
+                                                 bool follow) {
   Ticket ticket;
   std::lock_guard<std::mutex> lock(impl_->mu);
   const auto it = impl_->flights.find(FlightKey{key, hash});
   if (it != impl_->flights.end()) {
+    if (!follow) return ticket;
     ticket.flight_ = it->second;
     ++ticket.flight_->followers;
     ++impl_->counters.followers;

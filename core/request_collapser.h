@@ -68,6 +68,10 @@ class RequestCollapser {
   // The first caller for a key becomes its leader; later callers, until the leader completes,
   // follow it.
   Ticket Join(absl::string_view key, uint64_t hash);
+  // The leader's ticket when no flight for the key is in flight; otherwise an empty ticket
+  // (not a leader, nothing joined or counted): for a caller that must not wait, and leaves the
+  // request to Join elsewhere.
+  Ticket Lead(absl::string_view key, uint64_t hash);
   // REQUIRES: t.leader(), not completed yet. Later Joins for the key start a new flight.
   void Complete(const Ticket& t, CollapsedResult result);
   // REQUIRES: !t.leader(). Blocks until the leader completes.
@@ -77,6 +81,7 @@ class RequestCollapser {
 
  private:
   struct Impl;
+  Ticket Enter(absl::string_view key, uint64_t hash, bool follow);
   std::unique_ptr<Impl> impl_;
 };
 

@@ -3,7 +3,9 @@
 #include <utility>
 #include <variant>
 
+#include "absl/algorithm/container.h"
 #include "core/error_page.h"
+#include "core/failover_fetcher.h"
 #include "core/ranged_answer.h"
 #include "core/response_headers.h"
 #include "policy/status_macros.h"
@@ -27,7 +29,11 @@ RequestPipeline::RequestPipeline(const policy::Distribution& distribution,
       network_(std::move(network)),
       functions_(std::move(functions)),
       viewer_request_functions_(functions_.Any(policy::FunctionEventType::kViewerRequest)),
-      viewer_response_functions_(functions_.Any(policy::FunctionEventType::kViewerResponse)) {}
+      viewer_response_functions_(functions_.Any(policy::FunctionEventType::kViewerResponse)),
+      error_pages_(absl::c_any_of(distribution.config.custom_error_responses,
+                                  [](const policy::CustomErrorResponse& custom) {
+                                    return !custom.response_page_path.empty();
+                                  })) {}
 
 RequestPipeline::Begun RequestPipeline::Begin(int pop, const policy::Request& viewer_request,
                                               absl::Time now, policy::RequestId id) {
@@ -78,6 +84,29 @@ EdgeResult RequestPipeline::Complete(Pending pending, absl::Time now, OriginFetc
   SubstituteErrorPage(*pending.error, std::move(answer), *pending.custom);
   FinishAnswer(viewer, *pending.error);
   return *std::move(pending.error);
+}
+
+FetchStart RequestPipeline::StartFetch(Pending& pending, absl::Time now) {
+  if (pending.error || error_pages_) return {};
+  const policy::Request& viewer = *pending.fetch.viewer;
+  FetchStart start = network_->StartFetch(pending.pop, pending.fetch, now);
+  if (start.answer) FinishAnswer(viewer, *start.answer);
+  return start;
+}
+
+EdgeResult RequestPipeline::FinishFetch(int pop, OriginFlight flight,
+                                        absl::StatusOr<OriginResponse> response, absl::Time now) {
+  const policy::Request& viewer = *flight.request().viewer;
+  EdgeResult answer = network_->FinishFetch(pop, std::move(flight), std::move(response), now);
+  FinishAnswer(viewer, answer);
+  return answer;
+}
+
+EdgeResult RequestPipeline::FetchAndFinish(int pop, OriginFlight flight, absl::Time now,
+                                           OriginFetcher& origin) {
+  FailoverFetcher to_origin(origin);
+  absl::StatusOr<OriginResponse> response = to_origin.Fetch(flight.request(), now);
+  return FinishFetch(pop, std::move(flight), std::move(response), now);
 }
 
 EdgeResult RequestPipeline::Handle(int pop, const policy::Request& viewer_request, absl::Time now,

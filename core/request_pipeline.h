@@ -69,6 +69,17 @@ class RequestPipeline {
   // assigns one). Thread-safe.
   Begun Begin(int pop, const policy::Request& viewer, absl::Time now, policy::RequestId id = {});
   EdgeResult Complete(Pending pending, absl::Time now, OriginFetcher& origin);
+  // Complete split at the origin fetch, for a driver that fetches without blocking (the edge's
+  // event loop; EdgeNetwork::StartFetch). Starts only when no custom error page can follow the
+  // answer (none is configured): an answer (done); or a flight: fetch flight.request() from the
+  // origin (FetchAndFinish where blocking is allowed), then FinishFetch; or neither, `pending`
+  // kept for Complete. `pending` (the request a viewer-request function returned) must outlive
+  // the flight. Thread-safe.
+  FetchStart StartFetch(Pending& pending, absl::Time now);
+  EdgeResult FinishFetch(int pop, OriginFlight flight, absl::StatusOr<OriginResponse> response,
+                         absl::Time now);
+  // The flight's fetch from `origin` (an origin group fails over, SPEC 12.2), then FinishFetch.
+  EdgeResult FetchAndFinish(int pop, OriginFlight flight, absl::Time now, OriginFetcher& origin);
   // Both phases, and a stale-while-revalidate refresh at the same instant.
   EdgeResult Handle(int pop, const policy::Request& viewer, absl::Time now,
                     OriginFetcher& origin);
@@ -102,6 +113,8 @@ class RequestPipeline {
   // Whether any behavior has a function on the event: the pipeline skips the step otherwise.
   const bool viewer_request_functions_;
   const bool viewer_response_functions_;
+  // Whether any custom error response has a ResponsePagePath (SPEC 7.4).
+  const bool error_pages_;
 };
 
 }  // namespace edgesim::core

@@ -158,6 +158,17 @@ EdgeResult EdgeNetwork::Complete(int pop, PendingFetch pending, absl::Time now,
   });
 }
 
+FetchStart EdgeNetwork::StartFetch(int pop, PendingFetch& pending, absl::Time now) {
+  Pop& p = pops_[pop];
+  if (p.regional != nullptr) return {};
+  return p.cache->StartFetch(pending, now);
+}
+
+EdgeResult EdgeNetwork::FinishFetch(int pop, OriginFlight flight,
+                                    absl::StatusOr<OriginResponse> response, absl::Time now) {
+  return pops_[pop].cache->FinishFetch(std::move(flight), std::move(response), now);
+}
+
 EdgeResult EdgeNetwork::Handle(int pop, const policy::Request& request, absl::Time now,
                                OriginFetcher& origin, RequestRole role, policy::RequestId id) {
   Pop& p = pops_[pop];

@@ -104,6 +104,12 @@ class EdgeNetwork {
   CacheLookup Lookup(int pop, const policy::Request& request, absl::Time now,
                      RequestRole role = RequestRole::kViewer, policy::RequestId id = {});
   EdgeResult Complete(int pop, PendingFetch pending, absl::Time now, OriginFetcher& origin);
+  // Complete split at the origin fetch (EdgeCache::StartFetch, FinishFetch), for a POP that goes
+  // straight to the origin: nothing starts for a POP under regional edge caches, whose fetches go
+  // through them. The flight's request is the origin's, before any failover (SPEC 12.2).
+  FetchStart StartFetch(int pop, PendingFetch& pending, absl::Time now);
+  EdgeResult FinishFetch(int pop, OriginFlight flight, absl::StatusOr<OriginResponse> response,
+                         absl::Time now);
   // Both at once.
   EdgeResult Handle(int pop, const policy::Request& request, absl::Time now, OriginFetcher& origin,
                     RequestRole role = RequestRole::kViewer, policy::RequestId id = {});

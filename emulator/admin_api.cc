@@ -217,7 +217,8 @@ json StatsJson(const RegistrySnapshot& snapshot, const AdminApiOptions& options)
         {"from_event_loop", c.from_event_loop}, {"to_workers", c.to_workers},
         {"accept_errors", c.accept_errors},     {"refused_connections", c.refused_connections},
         {"timed_out", c.timed_out},
-        {"tls_handshake_failures", c.tls_handshake_failures}};
+        {"tls_handshake_failures", c.tls_handshake_failures},
+        {"fetched_on_loop", c.fetched_on_loop}};
   }
   if (options.access_log != nullptr) {
     const AccessLogCounters c = options.access_log->counters();

@@ -17,6 +17,7 @@
 #include "boost/beast/core.hpp"
 #include "boost/beast/http.hpp"
 #include "emulator/access_log_record.h"
+#include "emulator/origin_router.h"
 #include "emulator/request_event.h"
 #include "emulator/response_writer.h"
 #include "emulator/viewer_exchange.h"
@@ -59,9 +60,9 @@ enum class Phase : uint8_t { kWaiting, kReading, kAnswering, kWriting };
 constexpr size_t kPhases = 4;
 
 struct alignas(64) LoopCounters {
-  std::atomic<uint64_t> connections{0}, requests{0}, unknown_host{0}, too_large{0},
-      bad_requests{0}, capacity_exceeded{0}, from_event_loop{0}, to_workers{0}, accept_errors{0},
-      refused_connections{0}, timed_out{0}, tls_handshake_failures{0};
+  std::atomic<uint64_t> connections{0}, requests{0}, unknown_host{0}, too_large{0}, bad_requests{0},
+      capacity_exceeded{0}, from_event_loop{0}, to_workers{0}, accept_errors{0},
+      refused_connections{0}, timed_out{0}, tls_handshake_failures{0}, fetched_on_loop{0};
 
   // One writer (the loop's thread): a relaxed load and store, no locked instruction.
   static void Bump(std::atomic<uint64_t>& c) {
@@ -321,12 +322,42 @@ class Session : public std::enable_shared_from_this<Session> {
       LoopCounters::Bump(loop_.counters.from_event_loop);
       return Answer();
     }
-    ToWorkers();
+    Upstream();
   }
 
-  void ToWorkers() {
-    LoopCounters::Bump(loop_.counters.to_workers);
+  // Phase two: answered at once (an object another request stored since the lookup), fetched on
+  // this loop when the origin speaks plain HTTP and its lane has room (--origin-concurrency), as
+  // nginx fetches on its event loop; otherwise on the origin workers.
+  void Upstream() {
     const std::string lane = OriginLane(exchange_, exchange_.pending.fetch.behavior_index);
+    if (StartUpstream(exchange_, server_.options.clock->Now())) {
+      LoopCounters::Bump(loop_.counters.from_event_loop);
+      return Answer();
+    }
+    if (!exchange_.flight || !FetchOnLoop(lane)) ToWorkers(lane);
+  }
+
+  bool FetchOnLoop(const std::string& lane) {
+    auto* router = dynamic_cast<OriginRouter*>(&exchange_.distribution->origin());
+    if (router == nullptr || !server_.pool.TryAcquire(lane)) return false;
+    const SteadyTime start = std::chrono::steady_clock::now();
+    auto fetched = [self = shared_from_this(), lane,
+                    start](absl::StatusOr<core::OriginResponse> response) {
+      self->server_.pool.Release(lane);
+      self->upstream_time_ = absl::FromChrono(std::chrono::steady_clock::now() - start);
+      FinishUpstream(self->exchange_, std::move(response), self->server_.options.clock->Now());
+      self->Answer();
+    };
+    if (!router->AsyncFetch(loop_.io, exchange_.flight.request(), std::move(fetched))) {
+      server_.pool.Release(lane);
+      return false;
+    }
+    LoopCounters::Bump(loop_.counters.fetched_on_loop);
+    return true;
+  }
+
+  void ToWorkers(const std::string& lane) {
+    LoopCounters::Bump(loop_.counters.to_workers);
     const bool queued = server_.pool.TrySubmit(lane, [self = shared_from_this()] {
       const SteadyTime start = std::chrono::steady_clock::now();
       AnswerUpstream(self->exchange_, self->server_.options.clock->Now());
@@ -335,6 +366,7 @@ class Session : public std::enable_shared_from_this<Session> {
       net::post(self->socket_.get_executor(), [self] { self->Answer(); });
     });
     if (queued) return;
+    exchange_.flight = core::OriginFlight();  // the requests collapsed on it get the error too
     LoopCounters::Bump(loop_.counters.capacity_exceeded);
     exchange_.answer =
         RefusalAnswer(503, policy::CacheOutcome::kCapacityExceeded, policy::ErrorDetail::kNone,
@@ -651,6 +683,14 @@ void EdgeServer::Impl::Shutdown() {
     loop->io.stop();
   }
   for (std::thread& t : threads) t.join();
+  // The loops' pooled origin connections go while their io_contexts are still there.
+  const std::shared_ptr<const RegistrySnapshot> routing = registry.Snapshot();
+  for (auto& loop : loops) {
+    if (options.origin_client != nullptr) options.origin_client->Release(loop->io);
+    for (const std::shared_ptr<LiveDistribution>& d : routing->distributions()) {
+      if (auto* router = dynamic_cast<OriginRouter*>(&d->origin())) router->Release(loop->io);
+    }
+  }
 }
 
 void EdgeServer::Impl::AwaitSessions(absl::Duration grace) const {
@@ -712,7 +752,8 @@ constexpr std::pair<std::atomic<uint64_t> LoopCounters::*, uint64_t EdgeServerCo
         {&LoopCounters::accept_errors, &EdgeServerCounters::accept_errors},
         {&LoopCounters::refused_connections, &EdgeServerCounters::refused_connections},
         {&LoopCounters::timed_out, &EdgeServerCounters::timed_out},
-        {&LoopCounters::tls_handshake_failures, &EdgeServerCounters::tls_handshake_failures}};
+        {&LoopCounters::tls_handshake_failures, &EdgeServerCounters::tls_handshake_failures},
+        {&LoopCounters::fetched_on_loop, &EdgeServerCounters::fetched_on_loop}};
 
 }  // namespace
 

@@ -117,6 +117,7 @@ struct EdgeServerCounters {
   uint64_t refused_connections = 0;  // closed at once: max_connections were open
   uint64_t timed_out = 0;          // closed by idle_timeout, read_timeout or write_timeout
   uint64_t tls_handshake_failures = 0;  // closed: not TLS, no common cipher, or timed out
+  uint64_t fetched_on_loop = 0;         // origin fetches made on an event loop (plain HTTP origins)
 };
 
 class EdgeServer {

@@ -19,13 +19,18 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "boost/asio/connect.hpp"
 #include "boost/asio/io_context.hpp"
 #include "boost/asio/ip/tcp.hpp"
+#include "boost/asio/post.hpp"
 #include "boost/asio/ssl.hpp"
+#include "boost/asio/steady_timer.hpp"
 #include "boost/asio/write.hpp"
 #include "boost/beast/core.hpp"
 #include "boost/beast/http.hpp"
+#include "policy/status_macros.h"
 
 namespace edgesim::emulator {
 namespace {
@@ -251,27 +256,35 @@ beast::error_code ConnectTo(Connection& c, const tcp::endpoint& address, SteadyT
   return {error, boost::asio::error::get_system_category()};
 }
 
-absl::Status Connect(Connection& c, const HttpEndpoint& endpoint, absl::Duration timeout) {
+absl::StatusOr<tcp::resolver::results_type> Resolve(Connection& c, const HttpEndpoint& endpoint) {
   tcp::resolver resolver(c.socket.get_executor());
   beast::error_code ec;
-  const tcp::resolver::results_type addresses =
+  tcp::resolver::results_type addresses =
       resolver.resolve(endpoint.host, std::to_string(endpoint.port), ec);
   if (ec) {
     return absl::UnavailableError(
         absl::StrCat("origin ", Key(endpoint), ": cannot resolve: ", ec.message()));
   }
+  return addresses;
+}
+
+absl::Status ConnectFailure(const HttpEndpoint& endpoint, const beast::error_code& ec) {
+  return absl::UnavailableError(absl::StrCat(
+      "origin ", Key(endpoint), ": cannot connect: ",
+      ec == beast::error::timeout ? "no answer within ConnectionTimeout" : ec.message()));
+}
+
+absl::Status Connect(Connection& c, const HttpEndpoint& endpoint, absl::Duration timeout) {
+  absl::StatusOr<tcp::resolver::results_type> addresses = Resolve(c, endpoint);
+  if (!addresses.ok()) return addresses.status();
   // Every address in turn, within one ConnectionTimeout, as Asio's range connect.
   const SteadyTime deadline = DeadlineAfter(timeout);
-  ec = asio::error::host_not_found;
-  for (const auto& entry : addresses) {
+  beast::error_code ec = asio::error::host_not_found;
+  for (const auto& entry : *addresses) {
     ec = ConnectTo(c, entry.endpoint(), deadline);
     if (!ec || ec == beast::error::timeout || ec == asio::error::operation_aborted) break;
   }
-  if (ec) {
-    return absl::UnavailableError(absl::StrCat(
-        "origin ", Key(endpoint), ": cannot connect: ",
-        ec == beast::error::timeout ? "no answer within ConnectionTimeout" : ec.message()));
-  }
+  if (ec) return ConnectFailure(endpoint, ec);
   c.socket.set_option(tcp::no_delay(true), ec);
   return absl::OkStatus();
 }
@@ -339,24 +352,42 @@ core::OriginResponse FromBeast(http::response<http::string_body>&& message, bool
   return r;
 }
 
+using ResponseParser = http::response_parser<http::string_body>;
+
+std::string Where(const HttpEndpoint& endpoint) {
+  return absl::StrCat("origin ", Key(endpoint), ": ");
+}
+
+Exchanged SendFailed(const std::string& where, const beast::error_code& ec, bool reused) {
+  Exchanged out;
+  out.stale_connection = reused;
+  out.response = absl::UnavailableError(absl::StrCat(where, "send failed: ", ec.message()));
+  return out;
+}
+
+// The parser for the answer to a `method` request, within the client's bounds.
+void Bound(ResponseParser& parser, const HttpClientOptions& options, absl::string_view method) {
+  parser.header_limit(options.max_header_bytes);
+  parser.body_limit(options.max_body_bytes);
+  parser.skip(method == "HEAD");
+}
+
+// What an exchange came to once reading the answer ended with `ec` (none: the answer is whole).
+Exchanged Received(const beast::error_code& ec, ResponseParser& parser, const std::string& where,
+                   const policy::Origin& settings, const HttpClientOptions& options, bool reused,
+                   SteadyTime deadline);
+
 Exchanged Exchange(Connection& c, const HttpEndpoint& endpoint, const policy::Origin& settings,
                    const policy::Request& request, const HttpClientOptions& options, bool reused,
                    SteadyTime deadline) {
-  Exchanged out;
-  const std::string where = absl::StrCat("origin ", Key(endpoint), ": ");
+  const std::string where = Where(endpoint);
   const OutgoingRequest message = ToBeast(request);
   beast::error_code ec;
   c.stream.expires_at(DeadlineAfter(Within(settings.read_timeout, deadline)));
   c.WithStream([&](auto& stream) { http::write(stream, message, ec); });
-  if (ec) {
-    out.stale_connection = reused;
-    out.response = absl::UnavailableError(absl::StrCat(where, "send failed: ", ec.message()));
-    return out;
-  }
-  http::response_parser<http::string_body> parser;
-  parser.header_limit(options.max_header_bytes);
-  parser.body_limit(options.max_body_bytes);
-  parser.skip(request.method == "HEAD");
+  if (ec) return SendFailed(where, ec, reused);
+  ResponseParser parser;
+  Bound(parser, options, request.method);
   c.buffer.clear();
   // Each read gets its own deadline: OriginReadTimeout bounds the first byte and every gap.
   c.stream.expires_at(DeadlineAfter(Within(settings.read_timeout, deadline)));
@@ -367,6 +398,13 @@ Exchanged Exchange(Connection& c, const HttpEndpoint& endpoint, const policy::Or
     c.WithStream([&](auto& stream) { http::read_some(stream, c.buffer, parser, ec); });
     c.stream.expires_at(DeadlineAfter(Within(settings.read_timeout, deadline)));
   }
+  return Received(ec, parser, where, settings, options, reused, deadline);
+}
+
+Exchanged Received(const beast::error_code& ec, ResponseParser& parser, const std::string& where,
+                   const policy::Origin& settings, const HttpClientOptions& options, bool reused,
+                   SteadyTime deadline) {
+  Exchanged out;
   if (!ec) {
     out.reusable = parser.get().keep_alive() && !parser.need_eof();
     out.response = FromBeast(parser.release(), /*complete=*/true);
@@ -402,6 +440,46 @@ Exchanged Exchange(Connection& c, const HttpEndpoint& endpoint, const policy::Or
   }
   return out;
 }
+
+// The attempts of one fetch (SPEC 7.3), whichever way its exchanges are made: how many, the
+// answer's deadline, and why the last one failed.
+struct Attempts {
+  Attempts(const HttpEndpoint& endpoint, const policy::Origin& settings,
+           const policy::Request& request)
+      : count(std::max<int64_t>(1, settings.connection_attempts)),
+        // SPEC 7.3: GET and HEAD are retried after a response timeout; other methods are not.
+        retries_reads(request.method == "GET" || request.method == "HEAD"),
+        // SPEC 7.3: ResponseCompletionTimeout bounds the whole answer, every attempt included.
+        deadline(settings.response_completion_timeout
+                     ? std::chrono::steady_clock::now() +
+                           absl::ToChronoNanoseconds(*settings.response_completion_timeout)
+                     : SteadyTime::max()),
+        last(absl::UnavailableError(absl::StrCat("origin ", Key(endpoint), ": no attempt made"))) {}
+
+  // Whether to try again after a connection could not be made.
+  bool RetryAfterConnect(absl::Status failure) {
+    last = std::move(failure);
+    ++made;
+    return made < count && !Passed(deadline);
+  }
+
+  // Whether to try again after an exchange that brought no answer.
+  bool RetryAfterExchange(const Exchanged& result) {
+    if (result.stale_connection) return made < count;  // not an attempt: the origin had hung up
+    last = result.response.status();
+    ++made;
+    const bool retry = retries_reads && !Passed(deadline) &&
+                       (last.code() == absl::StatusCode::kUnavailable ||
+                        last.code() == absl::StatusCode::kDeadlineExceeded);
+    return retry && made < count;
+  }
+
+  const int64_t count;
+  const bool retries_reads;
+  const SteadyTime deadline;
+  int64_t made = 0;
+  absl::Status last;
+};
 
 }  // namespace
 
@@ -475,6 +553,11 @@ struct HttpOriginClient::Impl {
 
   bool IsAbandoned() const { return abandoned.load(std::memory_order_acquire); }
 
+  void Forget(const LoopFetch* fetch) {
+    std::lock_guard<std::mutex> lock(async_mu);
+    in_flight.erase(fetch);
+  }
+
   const HttpClientOptions options;
   // For HTTPS endpoints; shared by their connections (OpenSSL contexts are thread-safe once set).
   const absl::StatusOr<std::unique_ptr<ssl::context>> tls_context;
@@ -486,6 +569,153 @@ struct HttpOriginClient::Impl {
   std::atomic<bool> abandoned{false};
   mutable std::mutex mu;
   absl::flat_hash_map<std::string, std::vector<std::unique_ptr<Connection>>> pools;
+  // The asynchronous fetches in flight, for Abandon.
+  std::mutex async_mu;
+  absl::flat_hash_map<const LoopFetch*, std::weak_ptr<LoopFetch>> in_flight;
+};
+
+// One fetch made on an event loop: Fetch's attempts, pool, request and parsing, with Asio's
+// asynchronous operations in place of waits in poll(), and a timer (cancelling the socket's
+// operation) for each deadline. Its connections are the loop's: pooled under the loop's own key,
+// since their sockets belong to its io_context.
+struct HttpOriginClient::LoopFetch : std::enable_shared_from_this<LoopFetch> {
+  LoopFetch(Impl& impl, asio::io_context& loop, const HttpEndpoint& endpoint,
+            const policy::Origin& settings, const policy::Request& request, Callback done)
+      : impl(impl),
+        loop(loop),
+        endpoint(endpoint),
+        settings(settings),
+        request(request),
+        key(LoopKey(endpoint, loop)),
+        where(Where(endpoint)),
+        attempts(endpoint, settings, request),
+        message(ToBeast(request)),
+        timer(loop),
+        done(std::move(done)) {}
+
+  static std::string LoopKey(const HttpEndpoint& endpoint, const asio::io_context& loop) {
+    return absl::StrCat(Key(endpoint), "@", reinterpret_cast<uintptr_t>(&loop));
+  }
+
+  void Attempt() {
+    if (impl.IsAbandoned()) return End(Abandoned(endpoint));
+    c = impl.Take(key);
+    reused = c != nullptr;
+    if (reused) return Send();
+    c = std::make_unique<Connection>(loop, impl.abandon_fd);
+    absl::StatusOr<tcp::resolver::results_type> addresses = Resolve(*c, endpoint);
+    if (!addresses.ok()) return NotConnected(addresses.status());
+    Arm(DeadlineAfter(Within(settings.connection_timeout, attempts.deadline)));
+    asio::async_connect(c->socket, *addresses,
+                        [self = shared_from_this()](beast::error_code ec, const tcp::endpoint&) {
+                          self->OnConnect(self->Disarm(ec));
+                        });
+  }
+
+  void OnConnect(beast::error_code ec) {
+    if (ec) return NotConnected(ConnectFailure(endpoint, ec));
+    c->socket.set_option(tcp::no_delay(true), ec);
+    Send();
+  }
+
+  void NotConnected(absl::Status failure) {
+    if (impl.IsAbandoned()) return End(Abandoned(endpoint));
+    if (attempts.RetryAfterConnect(std::move(failure))) return Attempt();
+    End(attempts.last);
+  }
+
+  void Send() {
+    Arm(DeadlineAfter(Within(settings.read_timeout, attempts.deadline)));
+    http::async_write(c->socket, message,
+                      [self = shared_from_this()](beast::error_code ec, size_t) {
+                        self->OnSent(self->Disarm(ec));
+                      });
+  }
+
+  void OnSent(beast::error_code ec) {
+    if (ec) return AfterExchange(SendFailed(where, ec, reused));
+    parser.emplace();
+    Bound(*parser, impl.options, request.method);
+    c->buffer.clear();
+    Read();
+  }
+
+  // Each read gets its own deadline: OriginReadTimeout bounds the first byte and every gap.
+  void Read() {
+    Arm(DeadlineAfter(Within(settings.read_timeout, attempts.deadline)));
+    http::async_read_some(c->socket, c->buffer, *parser,
+                          [self = shared_from_this()](beast::error_code ec, size_t) {
+                            self->OnRead(self->Disarm(ec));
+                          });
+  }
+
+  void OnRead(beast::error_code ec) {
+    if (!ec && !parser->is_done()) return Read();
+    AfterExchange(Received(ec, *parser, where, settings, impl.options, reused, attempts.deadline));
+  }
+
+  void AfterExchange(Exchanged result) {
+    if (impl.IsAbandoned()) return End(Abandoned(endpoint));
+    if (result.response.ok()) {
+      if (result.reusable) impl.Give(key, std::move(c), settings.keepalive_timeout);
+      return End(std::move(result.response));
+    }
+    if (attempts.RetryAfterExchange(result)) return Attempt();
+    End(attempts.last);
+  }
+
+  // Bounds the next operation by `deadline`: when it passes, the socket's operation is cancelled.
+  void Arm(SteadyTime deadline) {
+    timed_out = false;
+    const uint64_t armed = ++generation;
+    if (deadline == SteadyTime::max()) return;
+    timer.expires_at(deadline);
+    timer.async_wait([self = shared_from_this(), armed](beast::error_code ec) {
+      if (ec || armed != self->generation) return;  // the operation ended first
+      self->timed_out = true;
+      self->Cancel();
+    });
+  }
+
+  // An operation's outcome: a cancellation the timer made is a timeout.
+  beast::error_code Disarm(beast::error_code ec) {
+    ++generation;
+    timer.cancel();
+    if (timed_out && ec == asio::error::operation_aborted) return beast::error::timeout;
+    return ec;
+  }
+
+  // Abandon: the operation in progress ends (operation_aborted), then the fetch sees why.
+  void Cancel() {
+    beast::error_code ignored;
+    if (c != nullptr) c->socket.cancel(ignored);
+  }
+
+  void End(absl::StatusOr<core::OriginResponse> result) {
+    timer.cancel();
+    impl.Forget(this);
+    // Never from within the caller's own call to AsyncFetch.
+    asio::post(loop, [done = std::move(done), result = std::move(result)]() mutable {
+      done(std::move(result));
+    });
+  }
+
+  Impl& impl;
+  asio::io_context& loop;
+  const HttpEndpoint endpoint;
+  const policy::Origin& settings;
+  const policy::Request& request;
+  const std::string key;
+  const std::string where;
+  Attempts attempts;
+  const OutgoingRequest message;
+  asio::steady_timer timer;
+  Callback done;
+  std::unique_ptr<Connection> c;
+  bool reused = false;
+  std::optional<ResponseParser> parser;
+  uint64_t generation = 0;
+  bool timed_out = false;
 };
 
 HttpOriginClient::HttpOriginClient(HttpClientOptions options)
@@ -496,47 +726,53 @@ absl::StatusOr<core::OriginResponse> HttpOriginClient::Fetch(const HttpEndpoint&
                                                              const policy::Origin& settings,
                                                              const policy::Request& request) {
   const std::string key = Key(endpoint);
-  // SPEC 7.3: GET and HEAD are retried after a response timeout; other methods are not.
-  const bool retries_reads = request.method == "GET" || request.method == "HEAD";
-  const int64_t attempts = std::max<int64_t>(1, settings.connection_attempts);
-  // SPEC 7.3: ResponseCompletionTimeout bounds the whole answer, every attempt included.
-  const SteadyTime deadline =
-      settings.response_completion_timeout
-          ? std::chrono::steady_clock::now() +
-                absl::ToChronoNanoseconds(*settings.response_completion_timeout)
-          : SteadyTime::max();
-  absl::Status last = absl::UnavailableError(absl::StrCat("origin ", key, ": no attempt made"));
-  for (int64_t attempt = 0; attempt < attempts;) {
+  Attempts attempts(endpoint, settings, request);
+  for (;;) {
     std::unique_ptr<Connection> c = impl_->Take(key);
     const bool reused = c != nullptr;
     if (!reused) c = std::make_unique<Connection>(impl_->io, impl_->abandon_fd);
     if (impl_->IsAbandoned()) return Abandoned(endpoint);
     const absl::Status connected =
-        reused ? absl::OkStatus() : impl_->Open(*c, endpoint, settings, deadline);
+        reused ? absl::OkStatus() : impl_->Open(*c, endpoint, settings, attempts.deadline);
     Exchanged result;
     if (connected.ok()) {
-      result = Exchange(*c, endpoint, settings, request, impl_->options, reused, deadline);
+      result = Exchange(*c, endpoint, settings, request, impl_->options, reused, attempts.deadline);
     }
     if (impl_->IsAbandoned()) return Abandoned(endpoint);
     if (!connected.ok()) {
-      last = connected;
-      ++attempt;
-      if (Passed(deadline)) break;
-      continue;
+      if (attempts.RetryAfterConnect(connected)) continue;
+      return attempts.last;
     }
-    if (result.stale_connection) continue;  // not an attempt: the origin had hung up
     if (result.response.ok()) {
       if (result.reusable) impl_->Give(key, std::move(c), settings.keepalive_timeout);
       return std::move(result.response);
     }
-    last = result.response.status();
-    ++attempt;
-    const bool retry = retries_reads && !Passed(deadline) &&
-                       (last.code() == absl::StatusCode::kUnavailable ||
-                        last.code() == absl::StatusCode::kDeadlineExceeded);
-    if (!retry) break;
+    if (!attempts.RetryAfterExchange(result)) return attempts.last;
   }
-  return last;
+}
+
+void HttpOriginClient::AsyncFetch(boost::asio::io_context& loop, const HttpEndpoint& endpoint,
+                                  const policy::Origin& settings, const policy::Request& request,
+                                  Callback done) {
+  EDGESIM_CHECK(!endpoint.tls);
+  auto fetch =
+      std::make_shared<LoopFetch>(*impl_, loop, endpoint, settings, request, std::move(done));
+  {
+    std::lock_guard<std::mutex> lock(impl_->async_mu);
+    impl_->in_flight.emplace(fetch.get(), fetch);
+  }
+  asio::post(loop, [fetch] { fetch->Attempt(); });
+}
+
+void HttpOriginClient::Release(boost::asio::io_context& loop) {
+  std::vector<std::unique_ptr<Connection>> dropped;
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  const std::string suffix = absl::StrCat("@", reinterpret_cast<uintptr_t>(&loop));
+  for (auto& [key, idle] : impl_->pools) {
+    if (!absl::EndsWith(key, suffix)) continue;
+    std::move(idle.begin(), idle.end(), std::back_inserter(dropped));
+    idle.clear();
+  }
 }
 
 void HttpOriginClient::Abandon() {
@@ -544,6 +780,15 @@ void HttpOriginClient::Abandon() {
   // The wait a fetch is in, or its next one, ends at once (operation_aborted); a fetch between
   // waits sees `abandoned` when its exchange ends. The count is never read back, so the eventfd
   // stays readable.
+  {
+    // The asynchronous fetches in flight end on their loops.
+    std::lock_guard<std::mutex> lock(impl_->async_mu);
+    for (const auto& [unused, weak] : impl_->in_flight) {
+      if (std::shared_ptr<LoopFetch> fetch = weak.lock()) {
+        asio::post(fetch->loop, [fetch] { fetch->Cancel(); });
+      }
+    }
+  }
   const uint64_t one = 1;
   if (impl_->abandon_fd < 0) return;
   // Fails only when the counter is full: readable either way.

@@ -25,6 +25,8 @@
 //
 // Fetch blocks its caller: each read, write and connect tries the socket and waits in poll() for
 // it, its deadline or Abandon, so timeouts work without an event loop or a timer of the caller's.
+// AsyncFetch makes the same fetch (attempts, timeouts, bounds, keep-alive pool) on an event loop
+// without blocking it, for plain HTTP: the edge's loops fetch their misses so, as nginx does.
 // Thread-safe.
 //
 //   HttpOriginClient client({.max_body_bytes = 1 << 20});
@@ -35,6 +37,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <ostream>
 #include <string>
@@ -43,6 +46,10 @@
 #include "core/origin_fetcher.h"
 #include "policy/distribution.h"
 #include "policy/http_message.h"
+
+namespace boost::asio {
+class io_context;
+}
 
 namespace edgesim::emulator {
 
@@ -83,6 +90,18 @@ class HttpOriginClient {
                                              const policy::Origin& settings,
                                              const policy::Request& request);
 
+  using Callback = std::function<void(absl::StatusOr<core::OriginResponse>)>;
+
+  // Fetch without blocking: the exchange runs on `loop` (whose thread runs its io_context) and
+  // `done` is called there, once, never within this call. Its connections are pooled apart, for
+  // `loop` only (their sockets are its). `settings` and `request` must outlive the call to
+  // `done`. REQUIRES: !endpoint.tls.
+  void AsyncFetch(boost::asio::io_context& loop, const HttpEndpoint& endpoint,
+                  const policy::Origin& settings, const policy::Request& request, Callback done);
+
+  // Closes the connections pooled for `loop`'s fetches: before its io_context goes away.
+  void Release(boost::asio::io_context& loop);
+
   // Ends the fetches in flight (their connections are closed; they return kCancelled) and makes
   // every later Fetch return kCancelled at once. For shutting down; thread-safe, idempotent.
   void Abandon();
@@ -92,6 +111,7 @@ class HttpOriginClient {
 
  private:
   struct Impl;
+  struct LoopFetch;
   std::unique_ptr<Impl> impl_;
 };
 

@@ -77,15 +77,26 @@ struct OriginRouter::Impl {
   absl::StatusOr<core::OriginResponse> FetchCustom(const policy::Origin& origin,
                                                    const policy::Request& forwarded,
                                                    const HttpEndpoint* mapped) {
+    return http->Fetch(CustomEndpoint(origin, forwarded, mapped), origin,
+                       Signed(origin, forwarded));
+  }
+
+  // Where a custom origin's request goes.
+  static HttpEndpoint CustomEndpoint(const policy::Origin& origin, const policy::Request& forwarded,
+                                     const HttpEndpoint* mapped) {
     // A local stand-in speaks plain HTTP whatever the production origin's protocol policy.
-    if (mapped != nullptr) return http->Fetch(*mapped, origin, Signed(origin, forwarded));
+    if (mapped != nullptr) return *mapped;
     // OriginProtocolPolicy: HTTPS always for https-only, for match-viewer when the viewer used
     // it. A validated config's ports are 80, 443 or 1024-65535 (policy::OriginPortProblem).
     const bool tls = origin.protocol_policy == "https-only" ||
                      (origin.protocol_policy == "match-viewer" && forwarded.https);
     const int64_t port = tls ? origin.https_port : origin.http_port;
-    return http->Fetch({origin.domain_name, static_cast<int>(port), tls}, origin,
-                       Signed(origin, forwarded));
+    return {origin.domain_name, static_cast<int>(port), tls};
+  }
+
+  const HttpEndpoint* Mapped(const policy::Origin& origin) const {
+    const auto it = mapped.find(origin.id);
+    return it != mapped.end() ? &it->second : nullptr;
   }
 
   // `request` as it goes to `origin`: signed when its OAC or OAI says so (SPEC 10.2) and there
@@ -159,12 +170,29 @@ absl::StatusOr<core::OriginResponse> OriginRouter::Fetch(const core::OriginReque
   if (auto dir = impl_->directories.find(origin.id); dir != impl_->directories.end()) {
     return dir->second->Serve(request.forwarded, now);
   }
-  const auto it = impl_->mapped.find(origin.id);
-  const HttpEndpoint* mapped = it != impl_->mapped.end() ? &it->second : nullptr;
+  const HttpEndpoint* mapped = impl_->Mapped(origin);
   if (const absl::optional<policy::S3Domain> s3 = policy::ParseS3Domain(origin.domain_name)) {
     return impl_->FetchS3(origin, s3->bucket, request.forwarded, mapped);
   }
   return impl_->FetchCustom(origin, request.forwarded, mapped);
 }
+
+bool OriginRouter::AsyncFetch(boost::asio::io_context& loop, const core::OriginRequest& request,
+                              HttpOriginClient::Callback done) {
+  if (request.origin == nullptr || request.group != nullptr) return false;
+  const policy::Origin& origin = *request.origin;
+  const bool signs = origin.signing.has_value() && impl_->options.origin_credentials.has_value();
+  if (signs || impl_->directories.contains(origin.id) ||
+      policy::ParseS3Domain(origin.domain_name).has_value()) {
+    return false;
+  }
+  const HttpEndpoint endpoint =
+      Impl::CustomEndpoint(origin, request.forwarded, impl_->Mapped(origin));
+  if (endpoint.tls) return false;
+  impl_->http->AsyncFetch(loop, endpoint, origin, request.forwarded, std::move(done));
+  return true;
+}
+
+void OriginRouter::Release(boost::asio::io_context& loop) { impl_->http->Release(loop); }
 
 }  // namespace edgesim::emulator

@@ -20,7 +20,8 @@
 // * The built-in demo origin (`edgesim serve --demo`), in process.
 //
 // Fetch blocks the calling thread (EdgeCache is synchronous): the edge server calls it from its
-// origin worker threads, never from an event loop. Thread-safe.
+// origin worker threads, never from an event loop; its event loops use AsyncFetch, for plain HTTP.
+// Thread-safe.
 //
 //   auto router = *OriginRouter::Create(distribution.config, {.s3_endpoint =
 //   "http://127.0.0.1:5000"}); auto edge = *core::EdgeCache::Create(distribution, {});
@@ -79,6 +80,16 @@ class OriginRouter final : public core::OriginFetcher {
 
   absl::StatusOr<core::OriginResponse> Fetch(const core::OriginRequest& request,
                                              absl::Time now) override;
+
+  // Fetch without blocking, when `request` is plain HTTP to a custom origin (or its local
+  // stand-in) and goes unsigned and to no origin group: made on `loop` (HttpOriginClient::
+  // AsyncFetch), `done` called there; `request` must outlive that. False, nothing done, for the
+  // rest (directory, S3 and HTTPS origins, signed requests, a missing origin): Fetch those where
+  // blocking is allowed.
+  bool AsyncFetch(boost::asio::io_context& loop, const core::OriginRequest& request,
+                  HttpOriginClient::Callback done);
+  // HttpOriginClient::Release.
+  void Release(boost::asio::io_context& loop);
 
  private:
   struct Impl;

@@ -43,9 +43,25 @@ bool AnswerFromCache(ViewerExchange& x, const std::shared_ptr<const RegistrySnap
   return true;
 }
 
-void AnswerUpstream(ViewerExchange& x, absl::Time now) {
+bool StartUpstream(ViewerExchange& x, absl::Time now) {
+  core::FetchStart start = x.distribution->pipeline().StartFetch(x.pending, now);
+  x.flight = std::move(start.flight);
+  if (!start.answer) return false;
+  x.answer = *std::move(start.answer);
+  return true;
+}
+
+void FinishUpstream(ViewerExchange& x, absl::StatusOr<core::OriginResponse> response,
+                    absl::Time now) {
   x.answer =
-      x.distribution->pipeline().Complete(std::move(x.pending), now, x.distribution->origin());
+      x.distribution->pipeline().FinishFetch(x.pop, std::move(x.flight), std::move(response), now);
+}
+
+void AnswerUpstream(ViewerExchange& x, absl::Time now) {
+  core::RequestPipeline& pipeline = x.distribution->pipeline();
+  x.answer =
+      x.flight ? pipeline.FetchAndFinish(x.pop, std::move(x.flight), now, x.distribution->origin())
+               : pipeline.Complete(std::move(x.pending), now, x.distribution->origin());
 }
 
 std::string OriginLane(const ViewerExchange& x, int behavior_index) {

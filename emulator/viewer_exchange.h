@@ -63,6 +63,8 @@ struct ViewerExchange {
   int pop = 0;  // -1: `x-edgesim-pop` names no POP (answered 400, nothing cached or logged)
   // Phase one's state for phase two; then the answer to write.
   core::RequestPipeline::Pending pending;
+  // Phase two's origin fetch, once started (StartUpstream).
+  core::OriginFlight flight;
   core::EdgeResult answer;
 };
 
@@ -71,7 +73,15 @@ struct ViewerExchange {
 bool AnswerFromCache(ViewerExchange& x, const std::shared_ptr<const RegistrySnapshot>& snapshot,
                      absl::Time now);
 
-// Phase two, on an origin worker: blocks on the tiers and the origin.
+// Phase two's start, on the event loop (core::RequestPipeline::StartFetch): true when it
+// answered. Otherwise `x.flight`, when set, is the origin fetch to make, on the loop (then
+// FinishUpstream) or by AnswerUpstream; unset, AnswerUpstream runs the whole phase.
+bool StartUpstream(ViewerExchange& x, absl::Time now);
+// Phase two's end, on the event loop, with what the origin answered for x.flight's request.
+void FinishUpstream(ViewerExchange& x, absl::StatusOr<core::OriginResponse> response,
+                    absl::Time now);
+// Phase two, on an origin worker: blocks on the tiers and the origin (x.flight's fetch, when
+// StartUpstream began one).
 void AnswerUpstream(ViewerExchange& x, absl::Time now);
 
 // The origin workers' lane (worker_pool.h) for upstream work of `x`'s behavior `behavior_index`

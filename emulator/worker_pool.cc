@@ -91,13 +91,40 @@ void WorkerPool::Run() {
     task();
     task = nullptr;  // what it holds goes outside the lock
     lock.lock();
-    --lane.running;
-    if (List(lane)) {
-      wake_.notify_one();
-    } else if (lane.queue.empty() && lane.running == 0 && !lane.listed) {
-      lanes_.erase(std::string(lane.name));
-    }
+    if (Ended(lane)) wake_.notify_one();
   }
+}
+
+bool WorkerPool::Ended(Lane& lane) {
+  --lane.running;
+  if (List(lane)) return true;
+  if (lane.queue.empty() && lane.running == 0 && !lane.listed) lanes_.erase(std::string(lane.name));
+  return false;
+}
+
+bool WorkerPool::TryAcquire(absl::string_view name) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = lanes_.find(std::string(name));
+  if (it == lanes_.end()) {
+    if (stopping_) return false;
+    it = lanes_.emplace(std::string(name), Lane{.name = std::string(name)}).first;
+  }
+  Lane& lane = it->second;
+  // Queued tasks go first; at shutdown the queues drain, so nothing new starts.
+  if (stopping_ || !lane.queue.empty() || lane.running >= std::max(1, options_.lane_concurrency)) {
+    return false;
+  }
+  ++lane.running;
+  return true;
+}
+
+void WorkerPool::Release(absl::string_view name) {
+  bool listed;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    listed = Ended(lanes_.at(std::string(name)));
+  }
+  if (listed) wake_.notify_one();
 }
 
 }  // namespace edgesim::emulator

@@ -53,6 +53,13 @@ class WorkerPool {
   // stale-while-revalidate refresh: the core hands out at most one per key and waits for it).
   // False only once the pool is shut down.
   bool Submit(absl::string_view lane, std::function<void()> task);
+  // A place among the lane's running tasks for work that runs elsewhere without a thread of the
+  // pool (an origin fetch on an event loop), so it counts against `lane_concurrency` as a task
+  // does. False when the lane is at its limit, has tasks waiting, or the pool is shutting down.
+  // Each true is paired with one Release.
+  bool TryAcquire(absl::string_view lane);
+  void Release(absl::string_view lane);
+
   // Refuses new tasks, runs the queued ones, joins the threads. Idempotent.
   void Shutdown();
 
@@ -70,6 +77,8 @@ class WorkerPool {
   bool Enqueue(absl::string_view lane, std::function<void()> task, bool bounded);
   // Lists `lane` in ready_ when it has a task to run and room to run it; true if it did.
   bool List(Lane& lane);
+  // A running task of `lane` ended: true when the lane is listed again (wake a thread).
+  bool Ended(Lane& lane);
   void Run();
 
   const WorkerPoolOptions options_;

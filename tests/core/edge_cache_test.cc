@@ -1165,6 +1165,51 @@ TEST_F(EdgeCachePhasesTest, AnObjectStoredBetweenThePhasesIsServed) {
   EXPECT_EQ(edge_->TotalCounters()[Counter::kRequests], 2u);
 }
 
+// Phase two split at its fetch: the first miss of a key leads (its flight carries the request for
+// the origin), a second one would wait on it, so it is not started; the leader's answer, handed
+// back, is stored and answers the second as a collapsed hit.
+TEST_F(EdgeCachePhasesTest, StartFetchLeadsAFlightAndFinishFetchAnswersWithWhatCame) {
+  CacheLookup first = edge_->Lookup(a_, At(0));
+  CacheLookup second = edge_->Lookup(a_, At(0));
+  FetchStart lead = edge_->StartFetch(first.pending, At(0));
+  ASSERT_TRUE(lead.flight);
+  EXPECT_FALSE(lead.answer.has_value());
+  EXPECT_EQ(lead.flight.request().forwarded.target, "/a");
+  FetchStart waits = edge_->StartFetch(second.pending, At(0));
+  EXPECT_FALSE(waits.flight);
+  EXPECT_FALSE(waits.answer.has_value());
+  EXPECT_EQ(second.pending.viewer, &a_);  // kept for Complete
+  EXPECT_EQ(origin_.fetches(), 0);
+
+  absl::StatusOr<OriginResponse> fetched = origin_.Fetch(lead.flight.request(), At(0));
+  const EdgeResult miss = edge_->FinishFetch(std::move(lead.flight), std::move(fetched), At(1));
+  EXPECT_EQ(miss.outcome, CacheOutcome::kMiss);
+  EXPECT_EQ(miss.body_size, 4u);
+  const EdgeResult later = edge_->Complete(std::move(second.pending), At(1), origin_);
+  EXPECT_EQ(later.outcome, CacheOutcome::kHit);
+  EXPECT_EQ(origin_.fetches(), 1);
+  EXPECT_EQ(edge_->collapser_counters().leaders, 1u);
+  EXPECT_EQ(edge_->collapser_counters().in_flight, 0u);
+}
+
+// A flight dropped unfinished (a driver shutting down) ends its collapsed flight: a request
+// waiting on it gets CloudFront's 502 rather than waiting for ever.
+TEST_F(EdgeCachePhasesTest, ADroppedFlightReleasesTheRequestsWaitingOnIt) {
+  CacheLookup first = edge_->Lookup(a_, At(0));
+  CacheLookup second = edge_->Lookup(a_, At(0));
+  FetchStart lead = edge_->StartFetch(first.pending, At(0));
+  ASSERT_TRUE(lead.flight);
+  EdgeResult waited;
+  std::thread follower(
+      [&] { waited = edge_->Complete(std::move(second.pending), At(0), origin_); });
+  while (edge_->collapser_counters().followers == 0) std::this_thread::yield();
+  lead.flight = OriginFlight();
+  follower.join();
+  EXPECT_EQ(waited.viewer.status, 502);
+  EXPECT_EQ(origin_.fetches(), 0);
+  EXPECT_EQ(edge_->collapser_counters().in_flight, 0u);
+}
+
 // A request made on a viewer's behalf (a custom error page) is upstream traffic, not a viewer
 // request.
 TEST_F(EdgeCachePhasesTest, RequestsOnAViewersBehalfAreNotViewerRequests) {
