@@ -1,10 +1,12 @@
 #include "core/recycled_memory.h"
 
+#include <algorithm>
 #include <array>
 #include <cstdlib>
 #include <mutex>
 #include <new>
 #include <utility>
+#include <vector>
 
 #if defined(__linux__)
 #include <sys/mman.h>
@@ -26,10 +28,15 @@ struct FreeBlock {
 };
 
 // Blocks no thread's list has room for (and the lists of exited threads): every block is
-// recycled forever, so the memory in blocks is bounded by the most ever live at once.
+// recycled forever, so the memory in blocks is bounded by the most ever live at once. Blocks
+// move in whole chains, so a list refilled from the pool walks none of them (they are cold).
+struct Chain {
+  FreeBlock* head;
+  size_t count;
+};
 struct SharedPool {
   std::mutex mu;
-  std::array<FreeBlock*, kClasses> heads{};
+  std::array<std::vector<Chain>, kClasses> chains;
 };
 
 SharedPool& Pool() {
@@ -69,24 +76,28 @@ struct FreeLists {
     return std::exchange(chunk_next, chunk_next + bytes);
   }
 
-  // Moves `n` blocks of class `c` between this list and the pool.
+  // Moves the newest `n` blocks of class `c` (recently freed, so in cache) to the pool as a chain.
   void ToPool(size_t c, size_t n) {
+    n = std::min(n, counts[c]);
+    if (n == 0) return;
+    FreeBlock* head = heads[c];
+    FreeBlock* last = head;
+    for (size_t i = 1; i < n; ++i) last = last->next;
+    heads[c] = std::exchange(last->next, nullptr);
+    counts[c] -= n;
     SharedPool& pool = Pool();
     std::lock_guard<std::mutex> lock(pool.mu);
-    for (; n > 0 && heads[c] != nullptr; --n, --counts[c]) {
-      FreeBlock* block = std::exchange(heads[c], heads[c]->next);
-      block->next = pool.heads[c];
-      pool.heads[c] = block;
-    }
+    pool.chains[c].push_back({head, n});
   }
-  void FromPool(size_t c, size_t n) {
+  // REQUIRES: the list of class `c` is empty. Takes one chain, if the pool has one.
+  void FromPool(size_t c) {
     SharedPool& pool = Pool();
     std::lock_guard<std::mutex> lock(pool.mu);
-    for (; n > 0 && pool.heads[c] != nullptr; --n, ++counts[c]) {
-      FreeBlock* block = std::exchange(pool.heads[c], pool.heads[c]->next);
-      block->next = heads[c];
-      heads[c] = block;
-    }
+    if (pool.chains[c].empty()) return;
+    const Chain chain = pool.chains[c].back();
+    pool.chains[c].pop_back();
+    heads[c] = chain.head;
+    counts[c] = chain.count;
   }
 };
 
@@ -110,7 +121,7 @@ void* AllocateRecycled(size_t bytes) {
   FreeLists* l = ThisThreadLists();
   // A thread_local destructor allocating: any memory of the class makes a good block.
   if (l == nullptr) return ::operator new(ClassBytes(c));
-  if (l->heads[c] == nullptr) l->FromPool(c, kBatch);
+  if (l->heads[c] == nullptr) l->FromPool(c);
   if (FreeBlock* block = l->heads[c]; block != nullptr) {
     l->heads[c] = block->next;
     --l->counts[c];
@@ -130,7 +141,7 @@ void FreeRecycled(void* p, size_t bytes) {
   if (l == nullptr) {
     SharedPool& pool = Pool();
     std::lock_guard<std::mutex> lock(pool.mu);
-    pool.heads[c] = new (p) FreeBlock{pool.heads[c]};
+    pool.chains[c].push_back({new (p) FreeBlock{nullptr}, 1});
     return;
   }
   l->heads[c] = new (p) FreeBlock{l->heads[c]};
