@@ -12,11 +12,11 @@ constexpr size_t kCollectThreshold = 64;
 }  // namespace
 
 EpochDomain::Guard EpochDomain::Pin() {
-  std::atomic<uint64_t>& slot = slots_[ThisThreadIndex()].pinned;
-  if (slot.load(std::memory_order_relaxed) != 0) return Guard(nullptr);
+  Slot& slot = slots_[ThisThreadIndex()];
+  if (slot.depth++ != 0) return Guard(&slot);
   // seq_cst store then loads: a writer's scan either sees this pin, or this reader's later loads
   // see everything the writer unlinked before it advanced the epoch.
-  slot.store(epoch_.load(std::memory_order_seq_cst), std::memory_order_seq_cst);
+  slot.pinned.store(epoch_.load(std::memory_order_seq_cst), std::memory_order_seq_cst);
   return Guard(&slot);
 }
 

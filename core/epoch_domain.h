@@ -25,26 +25,52 @@
 namespace edgesim::core {
 
 class EpochDomain {
+ private:
+  struct alignas(64) Slot {
+    std::atomic<uint64_t> pinned{0};  // 0: not pinned
+    uint32_t depth = 0;               // live guards of the owning thread; only it touches this
+  };
+
  public:
+  // Movable, so a pin can outlive the call that took it (a ResponseHandle borrowing an entry).
+  // REQUIRES: destroyed on the thread that pinned, before the domain.
   class Guard {
    public:
+    Guard() = default;  // holds nothing
+    Guard(Guard&& other) noexcept : slot_(other.slot_) { other.slot_ = nullptr; }
+    Guard& operator=(Guard&& other) noexcept {
+      if (this != &other) {
+        Release();
+        slot_ = other.slot_;
+        other.slot_ = nullptr;
+      }
+      return *this;
+    }
     Guard(const Guard&) = delete;
     Guard& operator=(const Guard&) = delete;
-    ~Guard() {
-      if (slot_ != nullptr) slot_->store(0, std::memory_order_release);
-    }
+    ~Guard() { Release(); }
+
+    bool held() const { return slot_ != nullptr; }
 
    private:
     friend class EpochDomain;
-    explicit Guard(std::atomic<uint64_t>* slot) : slot_(slot) {}
-    std::atomic<uint64_t>* slot_;  // null for a nested pin, which the outer guard owns
+    explicit Guard(Slot* slot) : slot_(slot) {}
+    // The thread stays pinned while any of its guards lives, whichever is destroyed first.
+    void Release() {
+      if (slot_ != nullptr && --slot_->depth == 0) {
+        slot_->pinned.store(0, std::memory_order_release);
+      }
+      slot_ = nullptr;
+    }
+    Slot* slot_ = nullptr;
   };
 
   EpochDomain() = default;
   EpochDomain(const EpochDomain&) = delete;
   EpochDomain& operator=(const EpochDomain&) = delete;
 
-  // Objects retired after this returns stay alive until the guard is destroyed. Re-entrant.
+  // Objects retired after this returns stay alive until the guard is destroyed. Re-entrant: the
+  // thread's first pin announces the epoch, later ones only count.
   Guard Pin();
 
   uint64_t epoch() const { return epoch_.load(std::memory_order_seq_cst); }
@@ -53,9 +79,6 @@ class EpochDomain {
   uint64_t TryAdvance();
 
  private:
-  struct alignas(64) Slot {
-    std::atomic<uint64_t> pinned{0};  // 0: not pinned
-  };
   std::atomic<uint64_t> epoch_{1};
   std::array<Slot, kMaxThreads> slots_;
 };

@@ -48,6 +48,9 @@ class EvictionPolicy {
   virtual absl::string_view name() const = 0;
   // True when OnAccess must run under the shard lock.
   virtual bool access_needs_lock() const = 0;
+  // For lock-free policies: the `node.access` value from which OnAccess changes nothing, so a
+  // hit on such a node may skip the call. 0 when OnAccess never changes `access`.
+  virtual uint8_t saturated_access() const { return 0; }
 
   // REQUIRES: `node` is not admitted; node.charge and node.fingerprint are set.
   virtual void OnInsert(EvictionNode& node) = 0;

@@ -5,10 +5,15 @@
 // with their neighbours (`unlink_chunk`, `malloc_consolidate`) touches cold memory: it was ~30 %
 // of the store's miss profile. Here a freed block goes onto its thread's LIFO list for its
 // 16-byte size class and the next allocation of that class on the thread takes it back, still in
-// cache; nothing is coalesced. Each list keeps at most kRecycledBlocksPerClass blocks (the rest
-// go back to malloc), so a thread holds at most a few MiB; blocks over kLargestRecycledBlock are
-// never recycled. A block freed on another thread than the one that allocated it simply joins
-// that thread's list: all blocks of a class are interchangeable.
+// cache; nothing is coalesced. Each list keeps at most kRecycledBlocksPerClass blocks, moving
+// the rest in batches to a shared pool that lists short of blocks draw from, so a thread holds at
+// most a few MiB; blocks over kLargestRecycledBlock are never recycled. A block freed on another
+// thread than the one that allocated it simply joins that thread's list: all blocks of a class
+// are interchangeable.
+//
+// New blocks are carved from 2 MiB chunks advised to the kernel as huge pages (a store hit's
+// random read of its entry then needs no page walk), and blocks are never given back: the memory
+// in blocks is bounded by the most ever live at once, which for a cache is its capacity.
 //
 // Under AddressSanitizer every call goes straight to operator new/delete, so a use after free of
 // an entry or response is still caught.

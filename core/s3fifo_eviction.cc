@@ -31,6 +31,8 @@ void S3FifoEviction::OnAccess(EvictionNode& node) {
   }
 }
 
+uint8_t S3FifoEviction::saturated_access() const { return kMaxFrequency; }
+
 void S3FifoEviction::OnErase(EvictionNode& node) { QueueOf(node).Remove(node); }
 
 EvictionNode* S3FifoEviction::Evict() {

@@ -29,6 +29,7 @@ class S3FifoEviction final : public EvictionPolicy {
 
   absl::string_view name() const override { return "s3fifo"; }
   bool access_needs_lock() const override { return false; }
+  uint8_t saturated_access() const override;
 
   void OnInsert(EvictionNode& node) override;
   void OnAccess(EvictionNode& node) override;

@@ -139,14 +139,23 @@ ResponseHandle::ResponseHandle(const ResponseHandle& other)
   if (entry_ != nullptr) RetainEntry(entry_);
 }
 
+ResponseHandle::ResponseHandle(ResponseHandle&& other) noexcept
+    : entry_(std::exchange(other.entry_, nullptr)),
+      response_(std::exchange(other.response_, nullptr)) {
+  // A borrowed entry is referenced while the lender's pin still keeps it alive.
+  if (other.pin_.held() && entry_ != nullptr) RetainEntry(entry_);
+  other.pin_ = EpochDomain::Guard();
+}
+
 ResponseHandle& ResponseHandle::operator=(ResponseHandle other) {
   std::swap(entry_, other.entry_);
   std::swap(response_, other.response_);
+  std::swap(pin_, other.pin_);
   return *this;
 }
 
 ResponseHandle::~ResponseHandle() {
-  if (entry_ != nullptr) ReleaseEntry(entry_);
+  if (entry_ != nullptr && !pin_.held()) ReleaseEntry(entry_);
 }
 
 std::ostream& operator<<(std::ostream& os, LookupStatus status) {
@@ -176,6 +185,7 @@ struct alignas(64) ShardedStore::Shard {
   // Written under `mu`; atomics so counters() and lock-free readers may read them.
   std::unique_ptr<EvictionPolicy> policy;
   bool access_needs_lock = false;
+  uint8_t saturated_access = 0;  // the policy's, read on every lock-free hit
   uint64_t budget = 0;
   uint64_t used_slots = 0;  // live + tombstones
   std::atomic<uint64_t> entries{0};
@@ -210,10 +220,22 @@ struct alignas(64) ShardedStore::Shard {
     for (uint64_t i = hash & t->mask;; i = (i + 1) & t->mask) {
       const uint64_t slot = t->slots[i].load(std::memory_order_acquire);
       if (slot == kEmpty) return {};
-      if (IsLive(slot) && (slot >> 48) == tag && EntryOf(slot)->key() == key) {
+      if (IsLive(slot) && (slot >> 48) == tag && Holds(EntryOf(slot), key)) {
         return {i, EntryOf(slot)};
       }
     }
+  }
+
+  // The key is compared where it lies, after the header: every line it spans is requested at
+  // once (the caller's key gives the span before the header arrives), so the entry costs one
+  // miss, not one per line.
+  static bool Holds(const Entry* e, absl::string_view key) {
+    const uintptr_t first = reinterpret_cast<uintptr_t>(e) & ~uintptr_t{63};
+    const uintptr_t last = reinterpret_cast<uintptr_t>(e + 1) + key.size();
+    for (uintptr_t line = first + 64; line < last; line += 64) {
+      __builtin_prefetch(reinterpret_cast<const void*>(line));
+    }
+    return e->key_size == key.size() && std::memcmp(e + 1, key.data(), key.size()) == 0;
   }
 
   // The slot holding exactly `e` (an evicted entry, found by pointer). The probe starts from the
@@ -311,6 +333,7 @@ absl::StatusOr<std::unique_ptr<ShardedStore>> ShardedStore::Create(const StoreOp
     Shard& s = store->shards_[i];
     EDGESIM_ASSIGN_OR_RETURN(s.policy, MakeEvictionPolicy(options.eviction, per_shard));
     s.access_needs_lock = s.policy->access_needs_lock();
+    s.saturated_access = s.policy->saturated_access();
     s.budget = per_shard;
     s.domain = store->domain_.get();
     std::lock_guard<std::mutex> lock(s.mu);
@@ -371,12 +394,11 @@ StoreLookup ShardedStore::Lookup(absl::string_view key, uint64_t hash, absl::Tim
   if (s.access_needs_lock) {
     std::lock_guard<std::mutex> lock(s.mu);
     if (e->linked) s.policy->OnAccess(*e);
-  } else {
+  } else if (e->access.load(std::memory_order_relaxed) < s.saturated_access) {
     s.policy->OnAccess(*e);
   }
   result.status = LookupStatus::kFound;
-  RetainEntry(e);
-  result.response = ResponseHandle(e, e->response.get());
+  result.response = ResponseHandle(e, e->response.get(), std::move(guard));
   result.origin_time = OriginTime(times);
   result.fresh_until = fresh_until;
   return result;

@@ -8,9 +8,9 @@
 // ("fingerprints in the index"), and each entry holds its key inline, so a hit costs the index
 // probe plus one entry read. Readers are protected by epoch-based reclamation (epoch_domain.h):
 // an erased entry or a replaced index is freed only after every reader that might see it has
-// left. A hit hands out a refcounted immutable response (ResponseHandle: the reference is taken on
-// the entry, whose cache line the lookup already holds), so the caller writes the body with no
-// lock held.
+// left. A hit hands out the immutable response in a ResponseHandle that borrows the entry under
+// the reader's epoch pin (no shared write on a hit) and takes a reference on the entry once it is
+// copied or moved, so the caller writes the body with no lock held.
 //
 // Entries keep absolute times in whole seconds since the Unix epoch (HTTP's resolution, STYLE 6.5):
 // `origin_time` (Age = now - origin_time, the Varnish t_origin trick: an upstream tier's Age is
@@ -65,16 +65,21 @@ struct StoreOptions {
 
 struct StoreEntry;
 
-// A found object's response, kept alive by a reference on its store entry (whose cache line the
-// lookup already holds) rather than on the response, so a hit touches one object. Behaves like
-// a pointer to the response; converts to a ResponseRef where one must outlive the handle's use.
+// A found object's response. Behaves like a pointer to the response; converts to a ResponseRef
+// where one must outlive the handle's use.
+//
+// Lookup's handle borrows its entry under the thread's epoch pin (epoch_domain.h): a hit writes
+// no shared memory, so hot objects' cache lines stay shared between the cores that hit them. The
+// first copy or move takes a reference on the entry (whose cache line the lookup already holds)
+// rather than on the response, and that handle may go anywhere. So a borrowing handle, i.e. the
+// one inside the StoreLookup that Lookup returned, must be destroyed, moved or converted on the
+// thread that looked up, before the store, and soon: while it lives the thread holds back the
+// reclamation of every shard's erased entries.
 class ResponseHandle {
  public:
   ResponseHandle() = default;
   ResponseHandle(const ResponseHandle& other);
-  ResponseHandle(ResponseHandle&& other) noexcept
-      : entry_(std::exchange(other.entry_, nullptr)),
-        response_(std::exchange(other.response_, nullptr)) {}
+  ResponseHandle(ResponseHandle&& other) noexcept;
   ResponseHandle& operator=(ResponseHandle other);
   ~ResponseHandle();
 
@@ -86,12 +91,13 @@ class ResponseHandle {
 
  private:
   friend class ShardedStore;
-  // Adopts one reference on `entry`.
-  ResponseHandle(StoreEntry* entry, const StoredResponse* response)
-      : entry_(entry), response_(response) {}
+  // Borrows `entry` for as long as `pin` is held.
+  ResponseHandle(StoreEntry* entry, const StoredResponse* response, EpochDomain::Guard pin)
+      : entry_(entry), response_(response), pin_(std::move(pin)) {}
 
   StoreEntry* entry_ = nullptr;
   const StoredResponse* response_ = nullptr;
+  EpochDomain::Guard pin_;  // held: borrowing; otherwise one reference on `entry_` (if any)
 };
 
 enum class LookupStatus {

@@ -24,6 +24,7 @@ class SieveEviction final : public EvictionPolicy {
  public:
   absl::string_view name() const override { return "sieve"; }
   bool access_needs_lock() const override { return false; }
+  uint8_t saturated_access() const override { return 1; }
 
   void OnInsert(EvictionNode& node) override;
   void OnAccess(EvictionNode& node) override;

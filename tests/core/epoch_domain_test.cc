@@ -56,6 +56,32 @@ TEST(EpochDomainTest, NestedPinsAreOwnedByTheOuterGuard) {
   EXPECT_EQ(g_freed.load(), 1);
 }
 
+// A store's ResponseHandle carries its lookup's guard out of the lookup, so a thread's guards
+// may end in any order: the thread stays pinned until the last one ends.
+TEST(EpochDomainTest, AThreadStaysPinnedUntilItsLastGuardEnds) {
+  g_freed = 0;
+  EpochDomain domain;
+  Limbo limbo;
+  EpochDomain::Guard first = domain.Pin();
+  EpochDomain::Guard second = domain.Pin();
+  limbo.Retire(domain, new int(1), &CountFree);
+  first = EpochDomain::Guard();  // the first guard ends first
+  EXPECT_FALSE(first.held());
+  std::thread([&] {
+    for (int i = 0; i < 4; ++i) domain.TryAdvance();
+  }).join();
+  limbo.Collect(domain);
+  EXPECT_EQ(g_freed.load(), 0) << "freed while the thread's second guard still holds it";
+  EpochDomain::Guard moved = std::move(second);
+  EXPECT_TRUE(moved.held());
+  EXPECT_FALSE(second.held());
+  limbo.Collect(domain);
+  EXPECT_EQ(g_freed.load(), 0);
+  moved = EpochDomain::Guard();
+  for (int i = 0; i < 3; ++i) limbo.Collect(domain);
+  EXPECT_EQ(g_freed.load(), 1);
+}
+
 TEST(EpochDomainTest, LimboFreesEverythingWhenDestroyed) {
   g_freed = 0;
   EpochDomain domain;

@@ -1,6 +1,7 @@
 #include "core/sharded_store.h"
 
 #include <atomic>
+#include <memory>
 #include <random>
 #include <string>
 #include <thread>
@@ -357,6 +358,38 @@ TEST(ResponseHandleTest, KeepsTheResponseAliveAfterEraseAndAfterTheStore) {
   held = ResponseHandle();
   EXPECT_FALSE(held);
   EXPECT_EQ(ref->body_view(), "payload");
+}
+
+// Lookup's handle borrows its entry under the thread's epoch pin instead of referencing it: the
+// entry must outlive an erase and any amount of eviction elsewhere for as long as that handle (or
+// any other borrowing handle of the thread) lives, whatever order the handles end in.
+TEST(ResponseHandleTest, ABorrowedResponseOutlivesEraseAndChurnUntilItsHandleEnds) {
+  auto store = *ShardedStore::Create({.shards = 1, .capacity_bytes = 1 << 16}, nullptr);
+  auto put = [&](const std::string& key, const std::string& body) {
+    return store->Insert(key, HashKey(key), "/" + key,
+                         MakeStoredResponse({200, {}}, MakeBody(body), {}), kT0,
+                         kT0 + absl::Seconds(9), kT0);
+  };
+  ASSERT_TRUE(put("a", "payload-a"));
+  ASSERT_TRUE(put("b", "payload-b"));
+  // `new` initializes from Lookup's result in place: a move would turn the handle into a
+  // referencing one, which is not what this test is about.
+  std::unique_ptr<StoreLookup> first(new StoreLookup(store->Lookup("a", HashKey("a"), kT0)));
+  StoreLookup second = store->Lookup("b", HashKey("b"), kT0);
+  ASSERT_TRUE(first->response);
+  ASSERT_TRUE(second.response);
+  first.reset();  // the thread's first borrowing handle ends first
+  EXPECT_TRUE(store->Erase("b", HashKey("b")));
+  // Another thread evicts thousands of entries, retiring and reusing their memory.
+  std::thread([&] {
+    for (int i = 0; i < 5000; ++i) put(absl::StrCat("churn", i), std::string(200, 'x'));
+  }).join();
+  EXPECT_GT(store->counters().evictions, 1000u);
+  EXPECT_EQ(second.response->body_view(), "payload-b");
+  // A move takes a reference: the moved-to handle outlives the store.
+  ResponseHandle kept = std::move(second.response);
+  store.reset();
+  EXPECT_EQ(kept->body_view(), "payload-b");
 }
 
 }  // namespace
