@@ -16,7 +16,7 @@
 namespace edgesim::core {
 namespace {
 
-const absl::Time kNow = absl::FromUnixSeconds(1'700'000'000);
+const absl::Time kEdgeBenchNow = absl::FromUnixSeconds(1'700'000'000);
 
 // Every object is cacheable for a day: the benchmark measures hits only.
 class DayLongOrigin final : public OriginFetcher {
@@ -50,7 +50,7 @@ void BM_EdgeHit(benchmark::State& state, bool request_ids) {
     policy::Request r = policy::Request::Get(absl::StrCat("/assets/js/", i, "/app.js?v=3"));
     r.headers.Add("Accept-Encoding", "gzip, deflate, br");
     r.headers.Add("User-Agent", "Mozilla/5.0");
-    edge->Handle(r, kNow, origin);
+    edge->Handle(r, kEdgeBenchNow, origin);
     requests.push_back(std::move(r));
   }
   std::mt19937_64 rng(1);
@@ -58,7 +58,7 @@ void BM_EdgeHit(benchmark::State& state, bool request_ids) {
   for (auto& o : order) o = static_cast<uint32_t>(rng() % objects);
   size_t i = 0;
   for (auto _ : state) {
-    EdgeResult r = edge->Handle(requests[order[i++ & (order.size() - 1)]], kNow, origin);
+    EdgeResult r = edge->Handle(requests[order[i++ & (order.size() - 1)]], kEdgeBenchNow, origin);
     if (request_ids) {
       size_t bytes = 0;
       ForEachViewerHeader(r, [&](absl::string_view n, absl::string_view v) {
