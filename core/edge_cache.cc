@@ -613,7 +613,8 @@ policy::Request EdgeCache::Impl::Forwarded(Exchange& x, const StoredResponse* re
                                              .via = via,
                                              .request_id = x.p.request_id.view(),
                                              .model = &options.model};
-  policy::Request f = x.origin->WantsBareRequests()
+  // StartFetch's callers fetch on their own (x.origin unset): they get the whole request.
+  policy::Request f = x.origin != nullptr && x.origin->WantsBareRequests()
                           ? policy::BuildBareOriginRequest(x.viewer(), context)
                           : policy::BuildOriginRequest(x.viewer(), context);
   if (x.p.pass_through) ForwardRange(x.viewer(), f, x.result);
