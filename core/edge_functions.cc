@@ -69,7 +69,10 @@ EdgeFunctions::EdgeFunctions(const policy::Distribution& distribution, policy::B
       domain_name_(distribution.domain_name),
       table_(std::move(table)),
       functions_(std::move(functions)),
-      limits_(limits) {}
+      limits_(limits) {
+  // The edge reports no ComputeUtilization; not measuring it spares each run two system calls.
+  limits_.measure_compute_utilization = false;
+}
 
 bool EdgeFunctions::Any(policy::FunctionEventType event) const {
   for (const BehaviorFunctions& f : functions_) {

@@ -62,12 +62,18 @@ FunctionRun RunCloudFrontFunction(
     const CloudFrontFunctionCode& function,
     absl::FunctionRef<void(policy::FunctionValueVisitor&)> write_event,
     const FunctionRuntimeLimits& limits) {
-  const JsCallLimits call_limits{limits.compute_budget, limits.wall_limit, limits.max_log_bytes,
-                                 limits.key_values, function.key_value_store_id};
+  const JsCallLimits call_limits{.cpu_budget = limits.compute_budget,
+                                 .wall_limit = limits.wall_limit,
+                                 .measure_cpu_time = limits.measure_compute_utilization,
+                                 .max_log_bytes = limits.max_log_bytes,
+                                 .key_values = limits.key_values,
+                                 .key_value_store_id = function.key_value_store_id};
   JsEngine& engine = JsEngine::ForThisThread();
   // Compiling and the module's top level are not the invocation CloudFront's budget is about, and
   // a large function's parse alone may take longer: they get the wall-clock cap as their budget.
-  const JsCallLimits compile_limits{limits.wall_limit, limits.wall_limit, limits.max_log_bytes};
+  const JsCallLimits compile_limits{.cpu_budget = limits.wall_limit,
+                                    .wall_limit = limits.wall_limit,
+                                    .max_log_bytes = limits.max_log_bytes};
   absl::StatusOr<JsProgram*> program =
       engine.Program(CacheKey(function), [&] { return ProgramSpec(function); }, compile_limits);
   if (!program.ok()) {

@@ -41,6 +41,9 @@ struct FunctionRuntimeLimits {
   size_t max_log_bytes = 10 * 1024;
   // Where cloudfront.kvs() reads the function's store; null: its reads reject (SPEC 15.8).
   const KeyValueLookup* key_values = nullptr;
+  // FunctionRun::compute_utilization measured (TestFunction); false leaves it 0 and spares each
+  // run two reads of the thread's CPU clock (JsCallLimits::measure_cpu_time).
+  bool measure_compute_utilization = true;
 };
 
 enum class FunctionRunError {

@@ -762,7 +762,8 @@ struct JsEngine::Impl {
   // The call in progress (compile, module evaluation or handler call); null between calls.
   JsProgram* current = nullptr;
   const JsCallLimits* limits = nullptr;
-  absl::Duration call_cpu_start;
+  // Unset until read: at the call's start when measured, else at its first budget check.
+  std::optional<absl::Duration> call_cpu_start;
   absl::Time call_wall_start;
   bool budget_exceeded = false;
   JsCallResult* sink = nullptr;
@@ -801,9 +802,12 @@ struct JsEngine::Impl {
   static bool OnInterrupt(JSContext* cx) {
     Impl& self = Of(cx);
     if (self.limits == nullptr) return true;  // a late poke after the call ended
-    if (ThreadCpuTime() - self.call_cpu_start < self.limits->cpu_budget &&
-        absl::Now() - self.call_wall_start < self.limits->wall_limit) {
-      return true;
+    if (absl::Now() - self.call_wall_start < self.limits->wall_limit) {
+      if (!self.call_cpu_start) {
+        self.call_cpu_start = ThreadCpuTime();  // the budget counts from here (JsCallLimits)
+        return true;
+      }
+      if (ThreadCpuTime() - *self.call_cpu_start < self.limits->cpu_budget) return true;
     }
     self.budget_exceeded = true;
     return false;  // uncatchable: the script stops
@@ -819,11 +823,12 @@ struct JsEngine::Impl {
     log_bytes = 0;
     budget_exceeded = false;
     call_wall_start = absl::Now();
-    call_cpu_start = ThreadCpuTime();
+    call_cpu_start.reset();
+    if (call_limits.measure_cpu_time) call_cpu_start = ThreadCpuTime();
     watchdog->Arm(call_limits.cpu_budget);
     body();
     watchdog->Disarm();
-    result.cpu_time = ThreadCpuTime() - call_cpu_start;
+    if (call_limits.measure_cpu_time) result.cpu_time = ThreadCpuTime() - *call_cpu_start;
     limits = nullptr;
     sink = nullptr;
     current = nullptr;

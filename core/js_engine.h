@@ -51,6 +51,11 @@ struct JsCallLimits {
   absl::Duration cpu_budget = absl::Milliseconds(1);
   // Wall-clock cap on top of the CPU budget, so that a descheduled thread still ends its call.
   absl::Duration wall_limit = absl::Seconds(1);
+  // Whether the call's CPU time is read at its start and end, for JsCallResult::cpu_time. The
+  // thread's CPU clock is a system call, not a vDSO read, so a caller that reports no figure (the
+  // edge) skips both reads: the budget is then counted from the first check, one `cpu_budget` of
+  // wall time into the call, and a runaway call stops after one to two budgets of CPU time.
+  bool measure_cpu_time = true;
   // Bytes of console.log output kept per call; later lines are dropped.
   size_t max_log_bytes = 10 * 1024;
   // What the cloudfront module's kvs() reads during the call, and the one store it may read (the
@@ -72,7 +77,7 @@ struct JsCallResult {
   std::string error;
   std::vector<std::string> logs;
   bool logs_truncated = false;
-  absl::Duration cpu_time;
+  absl::Duration cpu_time;  // zero unless JsCallLimits::measure_cpu_time
 };
 
 class JsProgram;

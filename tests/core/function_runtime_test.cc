@@ -187,6 +187,24 @@ TEST(FunctionRuntime, ConsoleLogLinesAndComputeUtilizationAreReported) {
   EXPECT_EQ(run.error_message, "");
 }
 
+// A run that spends CPU shows it in its utilization only when measured; the edge does not measure.
+TEST(FunctionRuntime, ComputeUtilizationOnlyWhenMeasured) {
+  const std::string busy =
+      "function handler(e) { var s = 0; for (var i = 0; i < 200000; i++) s += i; return e.request; }";
+  const policy::FunctionJson event = policy::ViewerRequestEvent({}, policy::Request::Get("/x"));
+  FunctionRuntimeLimits limits = FunctionRuntimeTestLimits();
+  const FunctionRun measured =
+      RunCloudFrontFunction({"busy-fn", FunctionRuntime::kJs1, busy}, event, limits);
+  ASSERT_TRUE(measured.ok()) << measured.error_message;
+  EXPECT_GE(measured.compute_utilization, 1);
+  limits.measure_compute_utilization = false;
+  const FunctionRun unmeasured =
+      RunCloudFrontFunction({"busy-fn", FunctionRuntime::kJs1, busy}, event, limits);
+  ASSERT_TRUE(unmeasured.ok()) << unmeasured.error_message;
+  EXPECT_EQ(unmeasured.compute_utilization, 0);
+  EXPECT_EQ(unmeasured.output, measured.output);
+}
+
 TEST(FunctionRuntime, CryptoHashInBothRuntimes) {
   constexpr char kJs1Hash[] = R"JS(var crypto = require('crypto');
 function handler(event) {

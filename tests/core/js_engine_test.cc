@@ -1,5 +1,7 @@
 #include "core/js_engine.h"
 
+#include <time.h>
+
 #include <string>
 #include <thread>
 
@@ -103,6 +105,26 @@ TEST(JsEngine, EndlessLoopStopsAtTheBudgetAndTheEngineStaysUsable) {
 
   JsProgramSpec echo{"function handler(e) { return e; }", JsSourceKind::kScript, {}};
   EXPECT_EQ(RunJsEngineProgram("engine:after-loop", echo, "[1]").value_json, "[1]");
+}
+
+// Unmeasured, the budget counts from the first check, one budget of wall time in: the loop still
+// stops, having spent at least a budget of CPU time, and reports no CPU time.
+TEST(JsEngine, UnmeasuredEndlessLoopStillStopsAtTheBudget) {
+  JsEngine& engine = JsEngine::ForThisThread();
+  JsCallLimits limits = JsEngineTestLimits();
+  limits.cpu_budget = absl::Milliseconds(5);
+  limits.measure_cpu_time = false;
+  JsProgramSpec loop{"function handler(e) { while (true) {} }", JsSourceKind::kScript, {}};
+  absl::StatusOr<JsProgram*> program = engine.Program("engine:unmeasured-loop", loop, limits);
+  ASSERT_TRUE(program.ok()) << program.status();
+  timespec before, after;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &before);
+  JsCallResult stopped = engine.Call(**program, "{}", limits);
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &after);
+  EXPECT_EQ(stopped.outcome, JsCallResult::Outcome::kBudgetExceeded);
+  EXPECT_GE(absl::DurationFromTimespec(after) - absl::DurationFromTimespec(before),
+            limits.cpu_budget);
+  EXPECT_EQ(stopped.cpu_time, absl::ZeroDuration());
 }
 
 TEST(JsEngine, ModuleTopLevelLoopStopsAndIsNotCached) {
