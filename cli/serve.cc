@@ -374,9 +374,13 @@ CLI::App* AddServeCommand(CLI::App& app, ServeFlags& f) {
   cmd->add_option("--origin-dir", f.origin_dirs,
                   "Serve an origin from a directory: ORIGIN_ID=DIR (repeatable)");
   cmd->add_option("--origin-concurrency", f.origin_concurrency,
-                  "Fetches of one origin in flight at once, of the 32 origin workers; more wait "
+                  "Origin workers (of the 32) one origin's fetches may hold at once; more wait "
                   "in that origin's queue, so a hung origin cannot slow the others")
       ->check(CLI::Range(1, 1024));
+  cmd->add_option("--origin-loop-fetches", f.origin_loop_fetches,
+                  "Plain-HTTP fetches of one origin in flight at once on each event loop, "
+                  "holding no worker; more go to the origin workers (0: all do)")
+      ->check(CLI::Range(0, 4096));
   cmd->add_option("--access-log", f.access_log,
                   "Standard access log file, or an existing directory for one file per "
                   "distribution");
@@ -521,6 +525,7 @@ int RunServe(const ServeFlags& f, std::ostream& out, std::ostream& err) {
                                                     .port = listen->port,
                                                     .threads = f.threads,
                                                     .origin_concurrency = f.origin_concurrency,
+                                                    .origin_loop_fetches = f.origin_loop_fetches,
                                                     .origin_client = &deploy.origins(),
                                                     .max_request_body_bytes = f.max_request_body,
                                                     .idle_timeout = absl::Seconds(f.viewer_idle_timeout),

@@ -39,8 +39,11 @@ struct ServeFlags {
   bool manual_clock = false;
   std::string s3_endpoint;
   std::vector<std::string> origin_dirs;
-  // Fetches of one origin in flight at once; the others wait in its queue (worker_pool.h).
+  // Origin workers one origin's fetches hold at once; the others wait in its queue
+  // (worker_pool.h).
   int origin_concurrency = 16;
+  // Plain-HTTP fetches of one origin in flight on each event loop (EdgeServerOptions).
+  int origin_loop_fetches = 256;
   std::string access_log;
   uint64_t cache_size = uint64_t{1} << 30;
   bool demo = false;

@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "boost/asio.hpp"
 #include "boost/asio/ssl.hpp"
@@ -105,7 +106,22 @@ struct EdgeServer::Impl {
     // storage (request_event_log.h).
     std::shared_ptr<RequestEvent> spare_event;
     LoopCounters counters;
+    // Origin fetches in flight on this loop, by origin lane (EdgeServerOptions::origin_loop_fetches);
+    // a lane leaves when its last fetch ends, so the map holds only origins being fetched.
+    absl::flat_hash_map<std::string, int> fetching;
     net::executor_work_guard<net::io_context::executor_type> guard;
+
+    bool TakeFetchSlot(const std::string& lane, int limit) {
+      if (limit <= 0) return false;
+      int& n = fetching[lane];
+      if (n >= limit) return false;
+      ++n;
+      return true;
+    }
+    void GiveFetchSlot(const std::string& lane) {
+      auto it = fetching.find(lane);
+      if (--it->second == 0) fetching.erase(it);
+    }
   };
 
   Impl(DistributionRegistry& registry, EdgeServerOptions options)
@@ -326,8 +342,8 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   // Phase two: answered at once (an object another request stored since the lookup), fetched on
-  // this loop when the origin speaks plain HTTP and its lane has room (--origin-concurrency), as
-  // nginx fetches on its event loop; otherwise on the origin workers.
+  // this loop when the origin speaks plain HTTP and the loop has room for it (--origin-loop-fetches),
+  // as nginx fetches on its event loop; otherwise on the origin workers.
   void Upstream() {
     const std::string lane = OriginLane(exchange_, exchange_.pending.fetch.behavior_index);
     if (StartUpstream(exchange_, server_.options.clock->Now())) {
@@ -339,17 +355,19 @@ class Session : public std::enable_shared_from_this<Session> {
 
   bool FetchOnLoop(const std::string& lane) {
     auto* router = dynamic_cast<OriginRouter*>(&exchange_.distribution->origin());
-    if (router == nullptr || !server_.pool.TryAcquire(lane)) return false;
+    if (router == nullptr || !loop_.TakeFetchSlot(lane, server_.options.origin_loop_fetches)) {
+      return false;
+    }
     const SteadyTime start = std::chrono::steady_clock::now();
     auto fetched = [self = shared_from_this(), lane,
                     start](absl::StatusOr<core::OriginResponse> response) {
-      self->server_.pool.Release(lane);
+      self->loop_.GiveFetchSlot(lane);
       self->upstream_time_ = absl::FromChrono(std::chrono::steady_clock::now() - start);
       FinishUpstream(self->exchange_, std::move(response), self->server_.options.clock->Now());
       self->Answer();
     };
     if (!router->AsyncFetch(loop_.io, exchange_.flight.request(), std::move(fetched))) {
-      server_.pool.Release(lane);
+      loop_.GiveFetchSlot(lane);
       return false;
     }
     LoopCounters::Bump(loop_.counters.fetched_on_loop);

@@ -10,11 +10,15 @@
 // (core/request_pipeline.h):
 //   * on the event loop, phase one: a fresh hit (or a cached error, a viewer 304, a cached custom
 //     error page) is answered right there;
-//   * otherwise phase two runs on a bounded pool of origin workers, in the lane of the origin it
-//     goes to (worker_pool.h: at most `origin_concurrency` fetches per origin, so a hung origin
-//     never delays another's misses; 503 CapacityExceeded when that origin's queue is full), and
-//     the answer is posted back to the connection's loop. Stale-while-revalidate refreshes run on
-//     the pool too, in their origin's lane.
+//   * otherwise phase two: a miss that leads its flight to a plain-HTTP origin is fetched on the
+//     same loop, asynchronously, holding no thread (HttpOriginClient::AsyncFetch), at most
+//     `origin_loop_fetches` per origin and loop at once;
+//   * the rest (collapsed followers, HTTPS, S3 and directory origins, the loop's overflow) runs
+//     on a bounded pool of origin workers, in the lane of the origin it goes to (worker_pool.h: at
+//     most `origin_concurrency` workers per origin, so a hung origin never delays another's
+//     misses; 503 CapacityExceeded when that origin's queue is full), and the answer is posted
+//     back to the connection's loop. Stale-while-revalidate refreshes run on the pool too, in
+//     their origin's lane.
 // Answers are written by response_writer.h with one gather write (head + shared body), in request
 // order, so pipelined requests are safe, and logged by access_log_record.h (and published to the
 // live console's stream, request_event_log.h). Request line +
@@ -58,8 +62,11 @@ struct EdgeServerOptions {
   int origin_workers = 32;
   // Requests waiting per origin for a worker (then 503 CapacityExceeded).
   size_t origin_queue = 4096;
-  // Fetches of one origin ("domain:port") running at once: a hung origin holds no more workers.
+  // Workers one origin's ("domain:port") fetches hold at once: a hung origin holds no more.
   int origin_concurrency = 16;
+  // Plain-HTTP fetches of one origin in flight at once on each event loop; they hold no worker,
+  // only a socket, and the ones past this go to the workers. 0: every fetch goes to the workers.
+  int origin_loop_fetches = 256;
   // The origins' connections, shared by every distribution's router: Shutdown abandons the
   // fetches still in flight after its grace period. Optional.
   HttpOriginClient* origin_client = nullptr;

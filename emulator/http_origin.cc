@@ -256,15 +256,18 @@ beast::error_code ConnectTo(Connection& c, const tcp::endpoint& address, SteadyT
   return {error, boost::asio::error::get_system_category()};
 }
 
+absl::Status ResolveFailure(const HttpEndpoint& endpoint, const beast::error_code& ec) {
+  return absl::UnavailableError(absl::StrCat(
+      "origin ", Key(endpoint), ": cannot resolve: ",
+      ec == beast::error::timeout ? "no answer within ConnectionTimeout" : ec.message()));
+}
+
 absl::StatusOr<tcp::resolver::results_type> Resolve(Connection& c, const HttpEndpoint& endpoint) {
   tcp::resolver resolver(c.socket.get_executor());
   beast::error_code ec;
   tcp::resolver::results_type addresses =
       resolver.resolve(endpoint.host, std::to_string(endpoint.port), ec);
-  if (ec) {
-    return absl::UnavailableError(
-        absl::StrCat("origin ", Key(endpoint), ": cannot resolve: ", ec.message()));
-  }
+  if (ec) return ResolveFailure(endpoint, ec);
   return addresses;
 }
 
@@ -603,13 +606,29 @@ struct HttpOriginClient::LoopFetch : std::enable_shared_from_this<LoopFetch> {
     reused = c != nullptr;
     if (reused) return Send();
     c = std::make_unique<Connection>(loop, impl.abandon_fd);
-    absl::StatusOr<tcp::resolver::results_type> addresses = Resolve(*c, endpoint);
-    if (!addresses.ok()) return NotConnected(addresses.status());
+    // One ConnectionTimeout for the name and the connection. An IP literal needs no resolver; a
+    // name is resolved asynchronously (getaddrinfo on Asio's resolver thread): the loop never
+    // blocks on DNS.
     Arm(DeadlineAfter(Within(settings.connection_timeout, attempts.deadline)));
-    asio::async_connect(c->socket, *addresses,
-                        [self = shared_from_this()](beast::error_code ec, const tcp::endpoint&) {
-                          self->OnConnect(self->Disarm(ec));
-                        });
+    beast::error_code ec;
+    const asio::ip::address literal = asio::ip::make_address(endpoint.host, ec);
+    if (!ec) {
+      c->socket.async_connect(tcp::endpoint(literal, endpoint.port),
+                              [self = shared_from_this()](beast::error_code ec) {
+                                self->OnConnect(self->Disarm(ec));
+                              });
+      return;
+    }
+    resolver.emplace(loop);
+    resolver->async_resolve(
+        endpoint.host, std::to_string(endpoint.port),
+        [self = shared_from_this()](beast::error_code ec, tcp::resolver::results_type addresses) {
+          if (ec) return self->NotConnected(ResolveFailure(self->endpoint, self->Disarm(ec)));
+          asio::async_connect(self->c->socket, addresses,
+                              [self](beast::error_code ec, const tcp::endpoint&) {
+                                self->OnConnect(self->Disarm(ec));
+                              });
+        });
   }
 
   void OnConnect(beast::error_code ec) {
@@ -688,6 +707,7 @@ struct HttpOriginClient::LoopFetch : std::enable_shared_from_this<LoopFetch> {
   // Abandon: the operation in progress ends (operation_aborted), then the fetch sees why.
   void Cancel() {
     beast::error_code ignored;
+    if (resolver) resolver->cancel();
     if (c != nullptr) c->socket.cancel(ignored);
   }
 
@@ -711,6 +731,7 @@ struct HttpOriginClient::LoopFetch : std::enable_shared_from_this<LoopFetch> {
   const OutgoingRequest message;
   asio::steady_timer timer;
   Callback done;
+  std::optional<tcp::resolver> resolver;  // while a name is resolved
   std::unique_ptr<Connection> c;
   bool reused = false;
   std::optional<ResponseParser> parser;

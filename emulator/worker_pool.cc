@@ -102,29 +102,4 @@ bool WorkerPool::Ended(Lane& lane) {
   return false;
 }
 
-bool WorkerPool::TryAcquire(absl::string_view name) {
-  std::lock_guard<std::mutex> lock(mu_);
-  auto it = lanes_.find(std::string(name));
-  if (it == lanes_.end()) {
-    if (stopping_) return false;
-    it = lanes_.emplace(std::string(name), Lane{.name = std::string(name)}).first;
-  }
-  Lane& lane = it->second;
-  // Queued tasks go first; at shutdown the queues drain, so nothing new starts.
-  if (stopping_ || !lane.queue.empty() || lane.running >= std::max(1, options_.lane_concurrency)) {
-    return false;
-  }
-  ++lane.running;
-  return true;
-}
-
-void WorkerPool::Release(absl::string_view name) {
-  bool listed;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    listed = Ended(lanes_.at(std::string(name)));
-  }
-  if (listed) wake_.notify_one();
-}
-
 }  // namespace edgesim::emulator

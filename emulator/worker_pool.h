@@ -53,13 +53,6 @@ class WorkerPool {
   // stale-while-revalidate refresh: the core hands out at most one per key and waits for it).
   // False only once the pool is shut down.
   bool Submit(absl::string_view lane, std::function<void()> task);
-  // A place among the lane's running tasks for work that runs elsewhere without a thread of the
-  // pool (an origin fetch on an event loop), so it counts against `lane_concurrency` as a task
-  // does. False when the lane is at its limit, has tasks waiting, or the pool is shutting down.
-  // Each true is paired with one Release.
-  bool TryAcquire(absl::string_view lane);
-  void Release(absl::string_view lane);
-
   // Refuses new tasks, runs the queued ones, joins the threads. Idempotent.
   void Shutdown();
 

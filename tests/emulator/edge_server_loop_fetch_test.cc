@@ -73,15 +73,18 @@ class LoopFetchOrigin {
 
 class LoopFetchTest : public ::testing::Test {
  protected:
-  // One event loop, one origin worker; OriginReadTimeout `read_timeout`, one attempt.
-  void Start(absl::Duration read_timeout = absl::Seconds(30)) {
+  // One event loop, one origin worker; OriginReadTimeout `read_timeout`, one attempt; the origin
+  // named `origin_host` (an IP literal or a name).
+  void Start(absl::Duration read_timeout = absl::Seconds(30),
+             const std::string& origin_host = "127.0.0.1") {
     policy::Distribution d =
         policy::SingleOriginDistribution("origin.example", policy::CachePolicy());
     d.config.origins[0].read_timeout = read_timeout;
     d.config.origins[0].connection_attempts = 1;
     auto router = OriginRouter::Create(
         d.config, {.http_client = client_,
-                   .origin_urls = {{"origin", absl::StrCat("http://127.0.0.1:", origin_.port())}}});
+                   .origin_urls = {{"origin", absl::StrCat("http://", origin_host, ":",
+                                                           origin_.port())}}});
     ASSERT_TRUE(router.ok()) << router.status();
     auto live = LiveDistribution::Create(std::move(d), {}, *std::move(router));
     ASSERT_TRUE(live.ok()) << live.status();
@@ -115,6 +118,16 @@ class LoopFetchTest : public ::testing::Test {
   DistributionRegistry registry_;
   std::unique_ptr<EdgeServer> server_;
 };
+
+// An origin named by a host name is resolved asynchronously and still fetched on the loop.
+TEST_F(LoopFetchTest, AnOriginNamedByAHostNameIsFetchedOnTheLoop) {
+  Start(absl::Seconds(30), "localhost");
+  const LoopFetchReply miss = Get("/now/named");
+  EXPECT_EQ(miss.status, 200);
+  EXPECT_EQ(miss.body, "now /now/named");
+  EXPECT_EQ(server_->counters().fetched_on_loop, 1u);
+  EXPECT_EQ(server_->counters().to_workers, 0u);
+}
 
 TEST_F(LoopFetchTest, MissesAndHitsAreAnsweredWhileAnotherMissIsHeldAtTheOrigin) {
   Start();

@@ -242,18 +242,19 @@ TEST(OriginFaultsTest, ShutdownAbandonsAFetchStuckOnASilentOrigin) {
   EXPECT_TRUE(absl::StrContains(log, "/stuck")) << log;
 }
 
-// One origin hung with more requests than its share of the workers: a miss on another origin of
-// the same distribution is answered while every hung request is still waiting.
-TEST(OriginFaultsTest, AHungOriginDoesNotHoldUpAnotherOriginsMisses) {
+// One origin hung with 40 requests, more than the 32 origin workers, while a miss on another
+// origin of the same distribution is answered. `flags` decide where the hung fetches wait; the
+// edge must have sent `in_flight` of them to the hung origin, the rest waiting in its queue.
+void ExpectAHungOriginHoldsUpNoOtherMiss(const std::vector<std::string>& flags, int in_flight) {
   FaultyOrigin hung(FaultyOrigin::Hang());
   LocalHttpServer healthy;
   ServeHealthyPath(healthy);
   ConfigFile config(Config({hung.port(), healthy.port()}, kCachingOptimized, {HealthyBehavior()},
                            "", "[]",
                            /*read_timeout_seconds=*/60));
-  auto serve = ServeConfig(config);
+  auto serve = ServeConfig(config, flags);
   ASSERT_NE(serve, nullptr);
-  constexpr int kStuck = 40;  // more than the 32 origin workers
+  constexpr int kStuck = 40;
   std::atomic<int> answered{0};
   std::vector<std::thread> viewers;
   for (int i = 0; i < kStuck; ++i) {
@@ -268,16 +269,33 @@ TEST(OriginFaultsTest, AHungOriginDoesNotHoldUpAnotherOriginsMisses) {
     const nlohmann::json& edge = (*stats)["edge"];
     const uint64_t upstream =
         edge["to_workers"].get<uint64_t>() + edge["fetched_on_loop"].get<uint64_t>();
-    if (upstream == kStuck && hung.accepted() >= 16) break;
+    if (upstream == kStuck && hung.accepted() >= in_flight) break;
     std::this_thread::yield();
   }
   const EdgeReply other = GetFromEdge(serve->edge_port(), "/healthy/a");
   EXPECT_EQ(other.status, 200);
   EXPECT_EQ(other.body, "fine");
   EXPECT_EQ(answered.load(), 0);
-  EXPECT_EQ(hung.accepted(), 16);  // --origin-concurrency's default; the rest wait in its queue
+  EXPECT_EQ(hung.accepted(), in_flight);
   serve->Terminate(SIGKILL);
   for (std::thread& t : viewers) t.join();
+}
+
+// On the workers alone: --origin-concurrency's default of them, 16.
+TEST(OriginFaultsTest, AHungOriginHoldsItsShareOfTheWorkersOnly) {
+  ExpectAHungOriginHoldsUpNoOtherMiss({"--origin-loop-fetches", "0"}, 16);
+}
+
+// Fetched on the event loops, the hung fetches hold no worker: each of the two loops (ServeConfig's
+// --threads 2, connections dealt in turn) takes 4 of them, the rest go to the workers, 16 at most
+// there.
+TEST(OriginFaultsTest, AHungOriginOnTheLoopHoldsItsLoopSlotsAndItsShareOfTheWorkers) {
+  ExpectAHungOriginHoldsUpNoOtherMiss({"--origin-loop-fetches", "4"}, 2 * 4 + 16);
+}
+
+// With the default bound every hung fetch is on the loop, each on its own connection.
+TEST(OriginFaultsTest, AHungOriginOnTheLoopHoldsNoWorker) {
+  ExpectAHungOriginHoldsUpNoOtherMiss({}, 40);
 }
 
 }  // namespace
