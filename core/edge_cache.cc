@@ -325,6 +325,8 @@ struct EdgeCache::Impl {
                         absl::FunctionRef<const policy::Headers&()> headers, const BodyRef& body,
                         uint64_t body_size);
   StoredHead Kept(const BehaviorInfo& info, OriginResponse& fetched);
+  policy::TtlDecision TtlOf(const Exchange& x, const policy::Response& head,
+                            const SharedHead* shared);
   policy::TtlContext TtlContextFor(const BehaviorInfo& info, int status) const;
   absl::optional<absl::Duration> ErrorCachingMinTtl(int status) const;
   EdgeResult Finish(Exchange& x);
@@ -348,12 +350,19 @@ struct EdgeCache::Impl {
   // Keys with a stale-while-revalidate refresh handed out and not yet run.
   std::mutex refresh_mu;
   absl::flat_hash_set<std::string> refreshing ABSL_GUARDED_BY(refresh_mu);
-  // The kept head of each shared origin head, per behavior, made once (Kept), with the origin's
-  // head it was made from (held, so that its address names no other head).
-  std::mutex kept_mu;
-  absl::flat_hash_map<std::pair<const BehaviorInfo*, const SharedHead*>,
-                      std::pair<SharedHeadRef, SharedHeadRef>>
-      kept_heads ABSL_GUARDED_BY(kept_mu);
+  // What is the same for every object of a shared head under one behavior, found once: its
+  // kept head (Kept) and its TTL decision (TtlOf). `head` holds the shared head, so that its
+  // address names no other head.
+  struct SharedHeadFacts {
+    SharedHeadRef head;
+    SharedHeadRef kept;
+    absl::optional<policy::TtlDecision> ttl;
+  };
+  SharedHeadFacts& FactsOf(const BehaviorInfo& info, const SharedHead& head)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(facts_mu);
+  std::mutex facts_mu;
+  absl::flat_hash_map<std::pair<const BehaviorInfo*, const SharedHead*>, SharedHeadFacts>
+      shared_head_facts ABSL_GUARDED_BY(facts_mu);
 };
 
 // An exchange a viewer-request function ended before the lookup: no key, nothing upstream.
@@ -633,9 +642,9 @@ policy::Request EdgeCache::Impl::Forwarded(Exchange& x, const StoredResponse* re
     // not the stored one: only the stored copy's go.
     f.headers.Remove("If-None-Match");
     f.headers.Remove("If-Modified-Since");
-    const policy::Headers& stored = revalidating->head.headers;
-    if (const auto etag = stored.Get("ETag")) f.headers.Set("If-None-Match", *etag);
-    if (const auto modified = stored.Get("Last-Modified")) {
+    const StoredHeaders& stored = revalidating->head.headers;
+    if (const auto etag = stored.CopyOf("ETag")) f.headers.Set("If-None-Match", *etag);
+    if (const auto modified = stored.CopyOf("Last-Modified")) {
       f.headers.Set("If-Modified-Since", *modified);
     }
   }
@@ -647,9 +656,8 @@ policy::Request EdgeCache::Impl::Forwarded(Exchange& x, const StoredResponse* re
 CollapsedResult EdgeCache::Impl::RefreshStored(Exchange& x, const StoreLookup& stale,
                                                const OriginResponse& not_modified) {
   const StoredResponse& old = *stale.response;
-  const policy::TtlDecision d =
-      policy::DecideTtl(old.head.headers.shared().head, x.info->policy(), x.now,
-                        TtlContextFor(*x.info, old.head.status()), options.model);
+  const SharedHead& stored = old.head.headers.shared();
+  const policy::TtlDecision d = TtlOf(x, stored.head, &stored);
   const absl::Time origin_time = x.now - not_modified.age;
   store->Refresh(x.p.key.bytes, x.p.key.hash, &old, origin_time, x.now + d.fresh_for);
   ServeStored(x, stale.response, origin_time, CacheOutcome::kRefreshHit);
@@ -696,8 +704,7 @@ CollapsedResult EdgeCache::Impl::Answer(Exchange& x, OriginResponse fetched) {
   x.result.truncated = !fetched.complete;
   // A 304 here answered the viewer's own validators (SPEC 13.2): relayed, never stored.
   if (x.p.may_store && fetched.complete && status != 304) {
-    d = policy::DecideTtl(fetched.HeadForNames(), x.info->policy(), x.now,
-                          TtlContextFor(*x.info, status), options.model);
+    d = TtlOf(x, fetched.HeadForNames(), fetched.shared_head.get());
   }
   if (!d.store) {
     ServeUnstored(x, policy::KeptHead(x.info->head_rules, std::move(fetched.WholeHead())),
@@ -742,14 +749,38 @@ StoredHead EdgeCache::Impl::Kept(const BehaviorInfo& info, OriginResponse& fetch
   if (fetched.shared_head == nullptr || fetched.shared_head->renderer == nullptr) {
     return {StoredHeaders(policy::KeptHead(info.head_rules, std::move(fetched.WholeHead())))};
   }
-  std::lock_guard<std::mutex> lock(kept_mu);
-  auto [it, made] = kept_heads.try_emplace({&info, fetched.shared_head.get()});
-  if (made) {
-    it->second = {fetched.shared_head,
-                  MakeSharedHead(policy::KeptHead(info.head_rules, fetched.shared_head->head),
-                                 fetched.shared_head->renderer)};
+  std::lock_guard<std::mutex> lock(facts_mu);
+  SharedHeadFacts& facts = FactsOf(info, *fetched.shared_head);
+  if (facts.kept == nullptr) {
+    facts.kept = MakeSharedHead(policy::KeptHead(info.head_rules, fetched.shared_head->head),
+                                fetched.shared_head->renderer);
   }
-  return {StoredHeaders(it->second.second, fetched.numbers)};
+  return {StoredHeaders(facts.kept, fetched.numbers)};
+}
+
+EdgeCache::Impl::SharedHeadFacts& EdgeCache::Impl::FactsOf(const BehaviorInfo& info,
+                                                           const SharedHead& head) {
+  SharedHeadFacts& facts = shared_head_facts[{&info, &head}];
+  if (facts.head == nullptr) facts.head.reset(&head);
+  return facts;
+}
+
+// SPEC 3.2-3.6's decision for `head` (its names and unslotted values: a shared head's slots are
+// never read by it). It reads the clock only for Expires: without Expires a shared head's
+// decision is its every object's, made once.
+policy::TtlDecision EdgeCache::Impl::TtlOf(const Exchange& x, const policy::Response& head,
+                                           const SharedHead* shared) {
+  auto decide = [&] {
+    return policy::DecideTtl(head, x.info->policy(), x.now, TtlContextFor(*x.info, head.status),
+                             options.model);
+  };
+  if (shared == nullptr || shared->renderer == nullptr || shared->head.headers.Has("Expires")) {
+    return decide();
+  }
+  std::lock_guard<std::mutex> lock(facts_mu);
+  SharedHeadFacts& facts = FactsOf(*x.info, *shared);
+  if (!facts.ttl) facts.ttl = decide();
+  return *facts.ttl;
 }
 
 // No answer from upstream: CloudFront's own 502/504 (SPEC 7.3). Cached like an origin's 502/504

@@ -93,6 +93,14 @@ const policy::Response& StoredHeaders::whole() const {
   return current->head;
 }
 
+absl::optional<std::string> StoredHeaders::CopyOf(absl::string_view name) const {
+  const SharedHead* current = Current();
+  const absl::optional<absl::string_view> value = current->head.headers.Get(name);
+  if (!value) return absl::nullopt;
+  const int slot = current->renderer != nullptr ? SlotOf(*value) : 0;
+  return slot == 0 ? std::string(*value) : current->renderer->Value(slot, numbers_);
+}
+
 uint64_t StoredHeaders::ByteCharge() const {
   const SharedHead* current = Current();
   uint64_t charge = current->fixed_charge;

@@ -106,6 +106,10 @@ class StoredHeaders {
   bool empty() const { return shared().head.headers.empty(); }
   size_t size() const { return shared().head.headers.size(); }
 
+  // The first field of this name, as text, rendering no more than it (and keeping nothing): for
+  // a caller that copies the value anyway (the validators a revalidation sends).
+  absl::optional<std::string> CopyOf(absl::string_view name) const;
+
   // What the whole head's fields cost a cache, whether rendered or not.
   uint64_t ByteCharge() const;
 

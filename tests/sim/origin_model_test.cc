@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "core/edge_cache.h"
+#include "core/shared_head.h"
 #include "core/viewer_head.h"
 #include "gtest/gtest.h"
 #include "policy/http_date.h"
@@ -87,6 +88,51 @@ TEST(OriginModelTest, ConditionalRequestsGet304UntilADeploy) {
   origin.Deploy({"/assets/a.js"}, kEpoch + absl::Seconds(10));
   EXPECT_EQ(origin.Answer(conditional, kEpoch + absl::Seconds(11))->head.status, 200);
   EXPECT_EQ(origin.Answer(by_date, kEpoch + absl::Seconds(11))->head.status, 200);
+}
+
+// What a cache charges for a head's fields (core::StoredResponse::ByteSize).
+uint64_t ChargeOf(const policy::Headers& headers) {
+  uint64_t bytes = 0;
+  for (const auto& [name, value] : headers.fields()) {
+    bytes += sizeof(policy::Headers::Field) + name.size() + value.size();
+  }
+  return bytes;
+}
+
+TEST(OriginModelTest, SharedAnswersAreTheWholeOnesWithOneHeadPerRuleAndStatus) {
+  OriginModel origin(Script(), kEpoch);
+  const absl::Time later = kEpoch + absl::Milliseconds(30'500);
+  origin.Deploy({"/assets/b.js"}, later);
+  const std::string etag(*origin.Answer("/assets/a.js", kEpoch)->head.headers.Get("ETag"));
+  policy::Request conditional = policy::Request::Get("/assets/a.js");
+  conditional.headers.Add("If-None-Match", etag);
+  policy::Request head = policy::Request::Get("/assets/b.js");
+  head.method = "HEAD";
+  const std::vector<policy::Request> requests = {
+      policy::Request::Get("/assets/a.js"), policy::Request::Get("/assets/b.js"), conditional,
+      head, policy::Request::Get("/static"), policy::Request::Get("/missing/x"),
+      policy::Request::Get("/other")};
+  for (const policy::Request& request : requests) {
+    SCOPED_TRACE(request.method + " " + request.target);
+    absl::StatusOr<core::OriginResponse> whole = origin.Answer(request, later + absl::Seconds(1));
+    absl::StatusOr<core::OriginResponse> shared =
+        origin.SharedAnswer(request, later + absl::Seconds(1));
+    ASSERT_TRUE(whole.ok() && shared.ok());
+    ASSERT_NE(shared->shared_head, nullptr);
+    EXPECT_TRUE(shared->head.headers.empty());
+    EXPECT_EQ(whole->shared_head, nullptr);
+    const core::StoredHeaders headers(shared->shared_head, shared->numbers);
+    EXPECT_EQ(headers.ByteCharge(), ChargeOf(whole->head.headers));
+    EXPECT_EQ(shared->head.status, whole->head.status);
+    EXPECT_EQ(headers.status(), whole->head.status);
+    EXPECT_EQ(headers.whole(), whole->head);
+    EXPECT_EQ(shared->body_size, whole->body_size);
+  }
+  // Two objects of one rule share one head.
+  EXPECT_EQ(origin.SharedAnswer(requests[0], later)->shared_head,
+            origin.SharedAnswer(requests[1], later)->shared_head);
+  EXPECT_EQ(origin.Answer(requests[1], later + absl::Seconds(1))->head.headers.Get("Last-Modified"),
+            policy::FormatHttpDate(later));
 }
 
 TEST(OriginModelTest, OutagesAnswerAStatusOrFail) {
