@@ -195,13 +195,16 @@ TEST(OriginModelTest, FetcherCountsRequestsAndBytes) {
   EXPECT_EQ(fetcher.bytes(), 40u);
 }
 
-// The model behind an origin that reads whole requests: the cache builds every header for it.
+// The model behind an origin that reads whole requests and answers with whole heads, as an HTTP
+// origin does: the cache builds every header for it, and stores every header it answers.
 class OriginModelWholeRequestFetcher final : public core::OriginFetcher {
  public:
   explicit OriginModelWholeRequestFetcher(ModelOriginFetcher& model) : model_(model) {}
   absl::StatusOr<core::OriginResponse> Fetch(const core::OriginRequest& request,
                                              absl::Time now) override {
-    return model_.Fetch(request, now);
+    absl::StatusOr<core::OriginResponse> r = model_.Fetch(request, now);
+    if (r.ok()) r->WholeHead();
+    return r;
   }
 
  private:
@@ -276,7 +279,12 @@ TEST(OriginModelTest, BareRequestsGetTheAnswersOfWholeOnes) {
       EXPECT_EQ(b.viewer.status, w.viewer.status);
       EXPECT_EQ(b.body_size, w.body_size);
       EXPECT_EQ(b.request_id.view(), w.request_id.view());
+      // A shared head is not rendered to be served, and costs the cache what a whole one does.
+      const bool unread = b.stored != nullptr && b.stored->head.headers.renders();
+      EXPECT_EQ(b.stored != nullptr, w.stored != nullptr);
+      if (b.stored != nullptr) EXPECT_EQ(b.stored->ByteSize(), w.stored->ByteSize());
       EXPECT_EQ(core::HeadersOf(b).fields(), core::HeadersOf(w).fields());
+      if (unread) EXPECT_FALSE(b.stored->head.headers.renders());  // rendered on that read
       ++compared;
     }
   }
@@ -287,6 +295,43 @@ TEST(OriginModelTest, BareRequestsGetTheAnswersOfWholeOnes) {
   EXPECT_GT(bare.requests(), 20u);
   EXPECT_GT((*bare_cache)->TotalCounters()[core::Counter::kRefreshHits], 0u);
   EXPECT_EQ((*bare_cache)->TotalCounters(), (*whole_cache)->TotalCounters());
+}
+
+// A hit serves a stored shared head without rendering it: the viewer's headers are rendered when
+// read, and a viewer's validators are checked against the rendered ones.
+TEST(OriginModelTest, HitsServeSharedHeadsUnrendered) {
+  absl::StatusOr<Scenario> scenario = ParseScenario(nlohmann::json::parse(R"({
+    "distribution": {
+      "CallerReference": "shared", "Comment": "", "Enabled": true,
+      "Origins": {"Quantity": 1, "Items": [{
+        "Id": "origin", "DomainName": "origin.shared.test",
+        "CustomOriginConfig": {"HTTPPort": 80, "HTTPSPort": 443,
+                               "OriginProtocolPolicy": "http-only"}}]},
+      "DefaultCacheBehavior": {
+        "TargetOriginId": "origin", "ViewerProtocolPolicy": "allow-all",
+        "ForwardedValues": {"QueryString": false, "Cookies": {"Forward": "none"}},
+        "MinTTL": 0, "DefaultTTL": 86400, "MaxTTL": 31536000}
+    },
+    "origin": {"rules": [{"path": "*", "headers": {"Cache-Control": "max-age=60"}, "size": 7}]}
+  })"), ".");
+  ASSERT_TRUE(scenario.ok()) << scenario.status();
+  OriginModel model(scenario->origin, kEpoch, {.bodies = false});
+  ModelOriginFetcher fetcher(model);
+  auto cache = core::EdgeCache::Create(scenario->distribution, {});
+  ASSERT_TRUE(cache.ok());
+  const policy::Request get = policy::Request::Get("/a.html");
+  ASSERT_EQ((*cache)->Handle(get, kEpoch, fetcher).outcome, policy::CacheOutcome::kMiss);
+  const core::EdgeResult hit = (*cache)->Handle(get, kEpoch + absl::Seconds(1), fetcher);
+  EXPECT_EQ(hit.outcome, policy::CacheOutcome::kHit);
+  ASSERT_NE(hit.stored, nullptr);
+  EXPECT_TRUE(hit.stored->head.headers.renders());
+  EXPECT_EQ(core::ViewerHeaders(hit).Get("Content-Length"), "7");
+  EXPECT_FALSE(hit.stored->head.headers.renders());
+
+  policy::Request conditional = get;
+  conditional.headers.Add("If-None-Match", *model.Answer(get, kEpoch)->head.headers.Get("ETag"));
+  EXPECT_EQ((*cache)->Handle(conditional, kEpoch + absl::Seconds(2), fetcher).viewer.status, 304);
+  EXPECT_EQ(fetcher.requests(), 1u);
 }
 
 }  // namespace
