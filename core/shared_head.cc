@@ -12,13 +12,6 @@ int SlotOf(absl::string_view value) {
 
 const SharedHead* Retained(SharedHeadRef head) { return head.detach(); }
 
-// One empty 200 head for every default StoredHeaders.
-const SharedHead* EmptyHead() {
-  static const SharedHead* const empty = Retained(MakeSharedHead({}));
-  intrusive_ptr_add_ref(empty);
-  return empty;
-}
-
 }  // namespace
 
 std::string SlotValue(int slot) { return std::string(1, static_cast<char>(slot)); }
@@ -39,8 +32,6 @@ SharedHeadRef MakeSharedHead(policy::Response head, std::shared_ptr<const HeadRe
   return SharedHeadRef(shared);
 }
 
-StoredHeaders::StoredHeaders() : head_(EmptyHead()) {}
-
 StoredHeaders::StoredHeaders(policy::Response whole)
     : head_(Retained(MakeSharedHead(std::move(whole)))) {}
 
@@ -54,6 +45,20 @@ StoredHeaders::StoredHeaders(const StoredHeaders& other) : head_(nullptr), numbe
 StoredHeaders& StoredHeaders::operator=(const StoredHeaders& other) {
   if (this != &other) {
     Reset(other.Current());
+    numbers_ = other.numbers_;
+  }
+  return *this;
+}
+
+StoredHeaders::StoredHeaders(StoredHeaders&& other) noexcept
+    : head_(other.head_.exchange(nullptr, std::memory_order_acq_rel)), numbers_(other.numbers_) {}
+
+StoredHeaders& StoredHeaders::operator=(StoredHeaders&& other) noexcept {
+  if (this != &other) {
+    const SharedHead* old =
+        head_.exchange(other.head_.exchange(nullptr, std::memory_order_acq_rel),
+                       std::memory_order_acq_rel);
+    if (old != nullptr) intrusive_ptr_release(old);
     numbers_ = other.numbers_;
   }
   return *this;

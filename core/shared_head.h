@@ -78,11 +78,13 @@ SharedHeadRef MakeSharedHead(policy::Response head,
 // and keeps them.
 class StoredHeaders {
  public:
-  StoredHeaders();  // an empty 200 head
   explicit StoredHeaders(policy::Response whole);
   StoredHeaders(SharedHeadRef shared, const ObjectNumbers& numbers);
   StoredHeaders(const StoredHeaders& other);
   StoredHeaders& operator=(const StoredHeaders& other);
+  // A moved-from StoredHeaders may only be destroyed or assigned to.
+  StoredHeaders(StoredHeaders&& other) noexcept;
+  StoredHeaders& operator=(StoredHeaders&& other) noexcept;
   ~StoredHeaders();
 
   int status() const { return Current()->head.status; }

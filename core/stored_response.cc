@@ -12,8 +12,7 @@ uint64_t StoredResponse::ByteSize() const {
 
 ResponseRef MakeStoredResponse(StoredHead head, BodyRef body, StorageTerms terms,
                                absl::optional<uint64_t> body_size) {
-  auto* r = new StoredResponse();
-  r->head = std::move(head);
+  auto* r = new StoredResponse(std::move(head));
   r->body_size = body_size.value_or(body ? body->size() : 0);
   r->body = std::move(body);
   r->terms = terms;

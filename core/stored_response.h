@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
@@ -61,6 +62,8 @@ struct StoredHead {
 };
 
 struct StoredResponse : boost::intrusive_ref_counter<StoredResponse> {
+  explicit StoredResponse(StoredHead h) : head(std::move(h)) {}
+
   // Ordered so that a hit's reads (the refcount, terms, size) share the first cache line.
   StorageTerms terms;
   uint64_t body_size = 0;

@@ -112,11 +112,16 @@ TEST(SharedHeadTest, CopyOfRendersOneFieldAndKeepsNothing) {
   EXPECT_EQ(StoredHeaders(policy::Response{200, {{"ETag", "\"a\""}}}).CopyOf("ETag"), "\"a\"");
 }
 
-TEST(SharedHeadTest, DefaultIsAnEmpty200) {
-  StoredHeaders h;
-  EXPECT_EQ(h.status(), 200);
-  EXPECT_TRUE(h.empty());
-  EXPECT_EQ(h.ByteCharge(), 0u);
+TEST(SharedHeadTest, MovesTakeTheHeadAlong) {
+  auto renderer = std::make_shared<DecimalRenderer>();
+  SharedHeadRef shared = Shared(renderer);
+  StoredHeaders a(shared, {.version = 4});
+  StoredHeaders b(std::move(a));
+  EXPECT_EQ(&b.shared(), shared.get());
+  EXPECT_EQ(shared->use_count(), 2);
+  StoredHeaders c(policy::Response{});
+  c = std::move(b);
+  EXPECT_EQ(c.Get("x-version"), "4");
 }
 
 }  // namespace
