@@ -17,7 +17,6 @@
 #include <cstdint>
 #include <memory>
 #include <string>
-#include <vector>
 
 #include "absl/strings/string_view.h"
 #include "absl/types/optional.h"
@@ -99,14 +98,10 @@ class StoredHeaders {
   const policy::Response& whole() const;
   operator const policy::Headers&() const { return whole().headers; }  // NOLINT: reads as one
 
-  absl::optional<absl::string_view> Get(absl::string_view name) const { return whole().headers.Get(name); }
-  bool Has(absl::string_view name) const { return shared().head.headers.Has(name); }
-  std::vector<absl::string_view> GetAll(absl::string_view name) const {
-    return whole().headers.GetAll(name);
+  absl::optional<absl::string_view> Get(absl::string_view name) const {
+    return whole().headers.Get(name);
   }
-  const std::vector<policy::Headers::Field>& fields() const { return whole().headers.fields(); }
-  bool empty() const { return shared().head.headers.empty(); }
-  size_t size() const { return shared().head.headers.size(); }
+  bool Has(absl::string_view name) const { return shared().head.headers.Has(name); }
 
   // The first field of this name, as text, rendering no more than it (and keeping nothing): for
   // a caller that copies the value anyway (the validators a revalidation sends).
