@@ -27,8 +27,8 @@
 namespace edgesim::core {
 
 // One object's numbers behind a shared head's slots. Narrow on purpose: with the shared head's
-// pointer they take the 32 bytes a whole head took in a StoredResponse. An origin whose numbers
-// do not fit answers with a whole head instead.
+// pointer they take the 32 bytes a whole head took in a StoredResponse (whose size is part of
+// every object's capacity charge). The origin that fills them checks that they fit.
 struct ObjectNumbers {
   uint64_t etag_hash = 0;
   uint64_t content_length = 0;
