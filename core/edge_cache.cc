@@ -9,6 +9,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/container/node_hash_map.h"
+#include "absl/functional/function_ref.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "core/edge_compression.h"
@@ -319,8 +320,13 @@ struct EdgeCache::Impl {
                    const policy::Response* head_override = nullptr);
   void ServeUnstored(Exchange& x, policy::Response head, const BodyRef& body, uint64_t body_size,
                      absl::Duration age, CacheOutcome outcome);
-  void SetStatusAndBody(Exchange& x, const policy::Response& head, const BodyRef& body,
+  // The headers are asked for only when the viewer's request is conditional.
+  void SetStatusAndBody(Exchange& x, int status,
+                        absl::FunctionRef<const policy::Headers&()> headers, const BodyRef& body,
                         uint64_t body_size);
+  StoredHead Kept(const BehaviorInfo& info, OriginResponse& fetched);
+  policy::TtlDecision TtlOf(const Exchange& x, const policy::Response& head,
+                            const SharedHead* shared);
   policy::TtlContext TtlContextFor(const BehaviorInfo& info, int status) const;
   absl::optional<absl::Duration> ErrorCachingMinTtl(int status) const;
   EdgeResult Finish(Exchange& x);
@@ -344,6 +350,19 @@ struct EdgeCache::Impl {
   // Keys with a stale-while-revalidate refresh handed out and not yet run.
   std::mutex refresh_mu;
   absl::flat_hash_set<std::string> refreshing ABSL_GUARDED_BY(refresh_mu);
+  // What is the same for every object of a shared head under one behavior, found once: its
+  // kept head (Kept) and its TTL decision (TtlOf). `head` holds the shared head, so that its
+  // address names no other head.
+  struct SharedHeadFacts {
+    SharedHeadRef head;
+    SharedHeadRef kept;
+    absl::optional<policy::TtlDecision> ttl;
+  };
+  SharedHeadFacts& FactsOf(const BehaviorInfo& info, const SharedHead& head)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(facts_mu);
+  std::mutex facts_mu;
+  absl::flat_hash_map<std::pair<const BehaviorInfo*, const SharedHead*>, SharedHeadFacts>
+      shared_head_facts ABSL_GUARDED_BY(facts_mu);
 };
 
 // An exchange a viewer-request function ended before the lookup: no key, nothing upstream.
@@ -529,7 +548,7 @@ const StoredResponse* Revalidating(const Exchange& x) {
   const StoreLookup* stale = x.stale();
   const StoredResponse* old = stale != nullptr ? stale->response.get() : nullptr;
   return old != nullptr && !old->terms.unconditional_revalidation &&
-                 policy::HasValidators(old->head.headers)
+                 policy::HasValidators(old->head.headers.shared().head.headers)
              ? old
              : nullptr;
 }
@@ -623,9 +642,9 @@ policy::Request EdgeCache::Impl::Forwarded(Exchange& x, const StoredResponse* re
     // not the stored one: only the stored copy's go.
     f.headers.Remove("If-None-Match");
     f.headers.Remove("If-Modified-Since");
-    const policy::Headers& stored = revalidating->head.headers;
-    if (const auto etag = stored.Get("ETag")) f.headers.Set("If-None-Match", *etag);
-    if (const auto modified = stored.Get("Last-Modified")) {
+    const StoredHeaders& stored = revalidating->head.headers;
+    if (const auto etag = stored.CopyOf("ETag")) f.headers.Set("If-None-Match", *etag);
+    if (const auto modified = stored.CopyOf("Last-Modified")) {
       f.headers.Set("If-Modified-Since", *modified);
     }
   }
@@ -637,8 +656,8 @@ policy::Request EdgeCache::Impl::Forwarded(Exchange& x, const StoredResponse* re
 CollapsedResult EdgeCache::Impl::RefreshStored(Exchange& x, const StoreLookup& stale,
                                                const OriginResponse& not_modified) {
   const StoredResponse& old = *stale.response;
-  const policy::TtlDecision d = policy::DecideTtl(
-      old.head, x.info->policy(), x.now, TtlContextFor(*x.info, old.head.status), options.model);
+  const SharedHead& stored = old.head.headers.shared();
+  const policy::TtlDecision d = TtlOf(x, stored.head, &stored);
   const absl::Time origin_time = x.now - not_modified.age;
   store->Refresh(x.p.key.bytes, x.p.key.hash, &old, origin_time, x.now + d.fresh_for);
   ServeStored(x, stale.response, origin_time, CacheOutcome::kRefreshHit);
@@ -685,19 +704,25 @@ CollapsedResult EdgeCache::Impl::Answer(Exchange& x, OriginResponse fetched) {
   x.result.truncated = !fetched.complete;
   // A 304 here answered the viewer's own validators (SPEC 13.2): relayed, never stored.
   if (x.p.may_store && fetched.complete && status != 304) {
-    d = policy::DecideTtl(fetched.head, x.info->policy(), x.now, TtlContextFor(*x.info, status),
-                          options.model);
+    d = TtlOf(x, fetched.HeadForNames(), fetched.shared_head.get());
   }
-  policy::Response head = policy::KeptHead(x.info->head_rules, std::move(fetched.head));
   if (!d.store) {
-    ServeUnstored(x, std::move(head), fetched.body, fetched.body_size, fetched.age, outcome);
+    ServeUnstored(x, policy::KeptHead(x.info->head_rules, std::move(fetched.WholeHead())),
+                  fetched.body, fetched.body_size, fetched.age, outcome);
     return {absl::OkStatus(), nullptr, false};
   }
+  const policy::Response* viewer_head = nullptr;
+  StoredHead stored_head = Kept(*x.info, fetched);
   // The viewer's head differs from the stored one only when Set-Cookie is withheld; otherwise
-  // the head moves into the store uncopied.
-  const bool withheld_set_cookie = policy::WithholdsSetCookie(x.info->head_rules, head.headers);
-  policy::Response stored_head = withheld_set_cookie ? head : std::move(head);
-  if (withheld_set_cookie) stored_head.headers.Remove("Set-Cookie");
+  // the stored head (moved or shared, never copied) is the viewer's.
+  policy::Response withheld;
+  if (policy::WithholdsSetCookie(x.info->head_rules, stored_head.headers.shared().head.headers)) {
+    withheld = stored_head.whole();
+    policy::Response stored_whole = withheld;
+    stored_whole.headers.Remove("Set-Cookie");
+    stored_head = StoredHead{StoredHeaders(std::move(stored_whole))};
+    viewer_head = &withheld;
+  }
   StorageTerms terms;
   terms.stale_while_revalidate = d.stale_while_revalidate;
   terms.stale_if_error = d.stale_if_error;
@@ -712,9 +737,50 @@ CollapsedResult EdgeCache::Impl::Answer(Exchange& x, OriginResponse fetched) {
   const absl::Time origin_time = x.now - fetched.age;
   const bool inserted = store->Insert(x.p.key.bytes, x.p.key.hash, x.p.key.object_path, stored,
                                       origin_time, x.now + d.fresh_for, x.now);
-  ServeStored(x, stored, origin_time, outcome, withheld_set_cookie ? &head : nullptr);
+  ServeStored(x, stored, origin_time, outcome, viewer_head);
   if (!inserted) return {absl::OkStatus(), nullptr, false};
   return {absl::OkStatus(), std::move(stored), d.collapsible};
+}
+
+// KeptHead (policy/response_head.h) of an answer to be stored: a whole head goes through it as
+// it is; a shared one's is made once per behavior and shared in turn, so an object stores only
+// its numbers.
+StoredHead EdgeCache::Impl::Kept(const BehaviorInfo& info, OriginResponse& fetched) {
+  if (fetched.shared_head == nullptr || fetched.shared_head->renderer == nullptr) {
+    return {StoredHeaders(policy::KeptHead(info.head_rules, std::move(fetched.WholeHead())))};
+  }
+  std::lock_guard<std::mutex> lock(facts_mu);
+  SharedHeadFacts& facts = FactsOf(info, *fetched.shared_head);
+  if (facts.kept == nullptr) {
+    facts.kept = MakeSharedHead(policy::KeptHead(info.head_rules, fetched.shared_head->head),
+                                fetched.shared_head->renderer);
+  }
+  return {StoredHeaders(facts.kept, fetched.numbers)};
+}
+
+EdgeCache::Impl::SharedHeadFacts& EdgeCache::Impl::FactsOf(const BehaviorInfo& info,
+                                                           const SharedHead& head) {
+  SharedHeadFacts& facts = shared_head_facts[{&info, &head}];
+  if (facts.head == nullptr) facts.head.reset(&head);
+  return facts;
+}
+
+// SPEC 3.2-3.6's decision for `head` (its names and unslotted values: a shared head's slots are
+// never read by it). It reads the clock only for Expires: without Expires a shared head's
+// decision is its every object's, made once.
+policy::TtlDecision EdgeCache::Impl::TtlOf(const Exchange& x, const policy::Response& head,
+                                           const SharedHead* shared) {
+  auto decide = [&] {
+    return policy::DecideTtl(head, x.info->policy(), x.now, TtlContextFor(*x.info, head.status),
+                             options.model);
+  };
+  if (shared == nullptr || shared->renderer == nullptr || shared->head.headers.Has("Expires")) {
+    return decide();
+  }
+  std::lock_guard<std::mutex> lock(facts_mu);
+  SharedHeadFacts& facts = FactsOf(*x.info, *shared);
+  if (!facts.ttl) facts.ttl = decide();
+  return *facts.ttl;
 }
 
 // No answer from upstream: CloudFront's own 502/504 (SPEC 7.3). Cached like an origin's 502/504
@@ -788,10 +854,18 @@ void EdgeCache::Impl::ServeStored(Exchange& x, ResponseRef stored, absl::Time or
     r.error_detail = ErrorDetail::kError;
   }
   r.age = WholeSeconds(x.now - origin_time);
-  const policy::Response& head = head_override != nullptr ? *head_override : stored->head;
-  SetStatusAndBody(x, head, stored->body, stored->body_size);
-  // A hit copies no header: the stored head is the viewer's unless this viewer's differs.
-  if (head_override != nullptr) r.viewer.headers = head.headers;
+  // A hit copies no header, nor renders a shared head's: the stored head is the viewer's unless
+  // this viewer's differs.
+  if (head_override != nullptr) {
+    SetStatusAndBody(x, head_override->status, [&]() -> const policy::Headers& {
+      return head_override->headers;
+    }, stored->body, stored->body_size);
+    r.viewer.headers = head_override->headers;
+  } else {
+    SetStatusAndBody(x, stored->head.status(), [&]() -> const policy::Headers& {
+      return stored->head.headers;
+    }, stored->body, stored->body_size);
+  }
   r.stored = std::move(stored);
 }
 
@@ -799,15 +873,17 @@ void EdgeCache::Impl::ServeUnstored(Exchange& x, policy::Response head, const Bo
                                     uint64_t body_size, absl::Duration age, CacheOutcome outcome) {
   x.result.outcome = outcome;
   x.result.age = WholeSeconds(age);
-  SetStatusAndBody(x, head, body, body_size);
+  SetStatusAndBody(x, head.status, [&]() -> const policy::Headers& { return head.headers; },
+                   body, body_size);
   x.result.viewer.headers = std::move(head.headers);
 }
 
-void EdgeCache::Impl::SetStatusAndBody(Exchange& x, const policy::Response& head,
+void EdgeCache::Impl::SetStatusAndBody(Exchange& x, int status,
+                                       absl::FunctionRef<const policy::Headers&()> headers,
                                        const BodyRef& body, uint64_t body_size) {
   EdgeResult& r = x.result;
-  r.viewer.status = head.status;
-  if (head.status == 200 && policy::NotModified(x.viewer(), head.headers)) {
+  r.viewer.status = status;
+  if (status == 200 && policy::NotModified(x.viewer(), headers)) {
     r.viewer.status = 304;
     x.Note(Counter::kViewerNotModified);
   }

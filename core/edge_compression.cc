@@ -57,7 +57,11 @@ absl::StatusOr<std::string> EncodeBody(absl::string_view bytes, policy::ContentC
 
 policy::ContentCoding CompressForViewer(const policy::CacheBehavior& behavior,
                                         const policy::Request& viewer, OriginResponse& answer) {
-  const policy::CompressionDecision d = policy::DecideCompression(behavior, viewer, answer.head);
+  // A behavior that never compresses leaves a shared head unrendered (SPEC 4.6: the decision's
+  // first question).
+  if (!behavior.compress) return policy::ContentCoding::kIdentity;
+  const policy::CompressionDecision d =
+      policy::DecideCompression(behavior, viewer, answer.WholeHead());
   if (d.coding == policy::ContentCoding::kIdentity) return d.coding;
   // The decision read Content-Length; the body must be what it promised.
   const absl::optional<absl::string_view> length = answer.head.headers.Get("Content-Length");

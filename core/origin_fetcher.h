@@ -7,9 +7,11 @@
 #pragma once
 
 #include <cstdint>
+#include <utility>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "core/shared_head.h"
 #include "core/stored_response.h"
 #include "policy/distribution.h"
 #include "policy/http_message.h"
@@ -37,7 +39,13 @@ struct OriginRequest {
 };
 
 struct OriginResponse {
+  // The status, and the headers unless `shared_head` is set.
   policy::Response head;
+  // Set by an origin whose objects share their heads (the simulator's model, shared_head.h):
+  // the headers are this head's (of the same status) rendered with `numbers`; `head.headers` is
+  // empty.
+  SharedHeadRef shared_head;
+  ObjectNumbers numbers;
   BodyRef body;  // null when only the size is modelled
   uint64_t body_size = 0;
   // Seconds the response already spent in an upstream cache (its Age header), 0 from an origin.
@@ -54,6 +62,19 @@ struct OriginResponse {
   bool complete = true;
   // Set when an origin group's secondary gave this answer (SPEC 12.2), for the failover counter.
   bool failed_over = false;
+
+  // The answer's head as a whole, shared headers rendered into it: for what changes it.
+  policy::Response& WholeHead() {
+    if (shared_head != nullptr) {
+      head = StoredHeaders(std::move(shared_head), numbers).whole();
+      shared_head.reset();
+    }
+    return head;
+  }
+  // What reads names and the values of fields that are never slots (the TTL decision).
+  const policy::Response& HeadForNames() const {
+    return shared_head != nullptr ? shared_head->head : head;
+  }
 };
 
 class OriginFetcher {

@@ -4,7 +4,8 @@
 // a socket and no body is copied (DESIGN 4). The body bytes are shared separately
 // (`BodyRef`), so the tiers of one request (POP, regional edge cache, Origin Shield) hold one copy
 // of a large body between them while each keeps its own headers and caching decision. The
-// simulator never has bodies: it stores sizes only (`body` null, `body_size` set).
+// simulator never has bodies: it stores sizes only (`body` null, `body_size` set), and its origin
+// model's heads are shared ones (shared_head.h): an object keeps a pointer and its numbers.
 //
 //   ResponseRef r = MakeStoredResponse({200, {{"ETag", "\"v1\""}}}, MakeBody("hello"), {});
 //   r->body_size;   // 5
@@ -13,6 +14,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
@@ -20,6 +22,7 @@
 #include "boost/smart_ptr/intrusive_ptr.hpp"
 #include "boost/smart_ptr/intrusive_ref_counter.hpp"
 #include "core/recycled_memory.h"
+#include "core/shared_head.h"
 #include "policy/http_message.h"
 
 namespace edgesim::core {
@@ -49,26 +52,41 @@ struct StorageTerms {
   bool operator==(const StorageTerms&) const = default;
 };
 
+// The head a cache keeps: status and headers, shared or whole (shared_head.h).
+struct StoredHead {
+  StoredHeaders headers;
+
+  int status() const { return headers.status(); }
+  // Status and headers, the shared ones rendered.
+  const policy::Response& whole() const { return headers.whole(); }
+};
+
 struct StoredResponse : boost::intrusive_ref_counter<StoredResponse> {
+  explicit StoredResponse(StoredHead h) : head(std::move(h)) {}
+
   // Ordered so that a hit's reads (the refcount, terms, size) share the first cache line.
   StorageTerms terms;
   uint64_t body_size = 0;
   BodyRef body;  // null when only the size is modelled
   // Status and the headers CloudFront keeps (Set-Cookie only when cookies are forwarded).
-  policy::Response head;
+  StoredHead head;
 
   // From the thread's recycled blocks: a full cache frees one response per object it admits.
   static void* operator new(size_t bytes) { return AllocateRecycled(bytes); }
   static void operator delete(void* p, size_t bytes) { FreeRecycled(p, bytes); }
 
   absl::string_view body_view() const { return body ? absl::string_view(*body) : ""; }
-  // Bytes this object costs a cache: the struct, the header strings and the body.
+  // Bytes this object costs a cache: the struct, the header strings (as a whole head's, shared
+  // or not) and the body.
   uint64_t ByteSize() const;
 };
 
 using ResponseRef = boost::intrusive_ptr<const StoredResponse>;
 
 // `body_size` defaults to the body's length.
+ResponseRef MakeStoredResponse(StoredHead head, BodyRef body, StorageTerms terms,
+                               absl::optional<uint64_t> body_size = absl::nullopt);
+// A whole head.
 ResponseRef MakeStoredResponse(policy::Response head, BodyRef body, StorageTerms terms,
                                absl::optional<uint64_t> body_size = absl::nullopt);
 

@@ -41,8 +41,15 @@ absl::StatusOr<OriginResponse> TierFetcher::Fetch(const OriginRequest& request, 
 
   OriginResponse out;
   const int status = r.viewer.status;
-  out.head = r.stored != nullptr ? r.stored->head : std::move(r.viewer);
-  out.head.status = status;
+  if (r.stored != nullptr && r.stored->head.status() == status) {
+    // The stored head is shared on, not copied (shared_head.h).
+    out.head.status = status;
+    out.shared_head.reset(&r.stored->head.headers.shared());
+    out.numbers = r.stored->head.headers.numbers();
+  } else {
+    out.head = r.stored != nullptr ? r.stored->head.whole() : std::move(r.viewer);
+    out.head.status = status;
+  }
   out.body = std::move(r.body);
   out.body_size = r.body_size;
   out.age = r.age;

@@ -22,6 +22,7 @@ namespace edgesim::core {
 
 // The origin's (or the cache's generated) headers behind an answer: the stored object's, unless
 // the cache had to give this viewer others.
+// A stored shared head is rendered on this first read of it (shared_head.h).
 inline const policy::Headers& HeadersOf(const EdgeResult& r) {
   return r.stored != nullptr && r.viewer.headers.empty() ? r.stored->head.headers
                                                          : r.viewer.headers;

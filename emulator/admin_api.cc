@@ -280,7 +280,7 @@ void ListCache(const httplib::Request& req, httplib::Response& res,
     key.object_path = e.object_path;
     entries.push_back({{"key", key.ToDisplayString()},
                        {"path", e.object_path},
-                       {"status", e.response->head.status},
+                       {"status", e.response->head.status()},
                        {"age", absl::ToInt64Seconds(now - e.origin_time)},
                        {"ttl_left", absl::ToInt64Seconds(e.fresh_until - now)},
                        {"fresh", now < e.fresh_until},

@@ -25,7 +25,7 @@ void FillRequestEvent(const ViewerExchange& x, const ConnectionFacts& facts, Req
   e.bytes = facts.sc_bytes;
   const absl::string_view request_id = x.id.view();
   e.request_id.assign(request_id.data(), request_id.size());
-  const policy::Response& origin = a.stored != nullptr ? a.stored->head : a.viewer;
+  const policy::Response& origin = a.stored != nullptr ? a.stored->head.whole() : a.viewer;
   e.origin_status = origin.status;
   e.origin_headers = origin.headers;
 }

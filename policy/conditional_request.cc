@@ -27,14 +27,18 @@ bool EntityTagListMatches(absl::string_view if_none_match, absl::string_view eta
 }  // namespace
 
 bool NotModified(const Request& request, const Headers& representation) {
+  return NotModified(request, [&]() -> const Headers& { return representation; });
+}
+
+bool NotModified(const Request& request, absl::FunctionRef<const Headers&()> representation) {
   if (request.method != "GET" && request.method != "HEAD") return false;
   if (const absl::optional<absl::string_view> inm = request.headers.Get("If-None-Match")) {
-    const absl::optional<absl::string_view> etag = representation.Get("ETag");
+    const absl::optional<absl::string_view> etag = representation().Get("ETag");
     return etag.has_value() && EntityTagListMatches(*inm, *etag);
   }
   const absl::optional<absl::string_view> ims = request.headers.Get("If-Modified-Since");
   if (!ims.has_value()) return false;
-  const absl::optional<absl::string_view> last_modified = representation.Get("Last-Modified");
+  const absl::optional<absl::string_view> last_modified = representation().Get("Last-Modified");
   if (!last_modified.has_value()) return false;
   const absl::optional<absl::Time> since = ParseHttpDate(*ims);
   const absl::optional<absl::Time> modified = ParseHttpDate(*last_modified);

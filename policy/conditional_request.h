@@ -9,6 +9,7 @@
 //   NotModified(r, Headers{{"ETag", "\"v2\""}});   // true
 #pragma once
 
+#include "absl/functional/function_ref.h"
 #include "policy/http_message.h"
 
 namespace edgesim::policy {
@@ -18,6 +19,9 @@ namespace edgesim::policy {
 // without it If-Modified-Since (Last-Modified not after it). UNCONFIRMED (SPEC 3.4) that
 // CloudFront evaluates them in this RFC order.
 bool NotModified(const Request& request, const Headers& representation);
+// The same, asking for the representation's headers only when the request has validators.
+bool NotModified(const Request& request,
+                 absl::FunctionRef<const Headers&()> representation);
 
 // Whether a response carries a validator (ETag or Last-Modified) a conditional request can use:
 // CloudFront's revalidation (SPEC 3.4), and whether a TTL-0 response is worth storing (SPEC 3.3).

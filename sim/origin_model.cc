@@ -19,12 +19,81 @@ absl::string_view PathOf(absl::string_view path_and_query) {
   return path_and_query.substr(0, path_and_query.find('?'));
 }
 
-std::string ETagOf(absl::string_view path, int64_t version) {
+uint64_t ETagHash(absl::string_view path, int64_t version) {
   // The hashed text is built in a buffer each thread keeps: a miss allocates no temporary.
   thread_local std::string hashed;
   hashed.assign(path.data(), path.size());
   absl::StrAppend(&hashed, " v", version);
-  return absl::StrCat("\"", absl::Hex(core::HashKey(hashed), absl::kZeroPad16), "\"");
+  return core::HashKey(hashed);
+}
+
+std::string ETagText(uint64_t hash) {
+  return absl::StrCat("\"", absl::Hex(hash, absl::kZeroPad16), "\"");
+}
+
+size_t Digits(uint64_t n) {
+  size_t digits = 1;
+  for (; n >= 10; n /= 10) ++digits;
+  return digits;
+}
+
+// The per-object fields of a shared answer head (core/shared_head.h).
+enum Slot : int { kETagSlot = 1, kModifiedSlot, kVersionSlot, kLengthSlot };
+
+class ModelHeadRenderer final : public core::HeadRenderer {
+ public:
+  explicit ModelHeadRenderer(absl::Time epoch)
+      : epoch_seconds_(absl::ToUnixSeconds(epoch)), epoch_date_(policy::FormatHttpDate(epoch)) {}
+
+  std::string Value(int slot, const core::ObjectNumbers& n) const override {
+    switch (slot) {
+      case kETagSlot:
+        return ETagText(n.etag_hash);
+      case kModifiedSlot:
+        // Version 1's, formatted once: most answers carry it.
+        return n.modified_offset == 0 ? epoch_date_
+                                      : policy::FormatHttpDate(absl::FromUnixSeconds(
+                                            epoch_seconds_ + n.modified_offset));
+      case kVersionSlot:
+        return absl::StrCat(n.version);
+      default:
+        return absl::StrCat(n.content_length);
+    }
+  }
+
+  size_t ValueLength(int slot, const core::ObjectNumbers& n) const override {
+    switch (slot) {
+      case kETagSlot:
+        return 18;  // a quoted 16-digit hex hash
+      case kModifiedSlot:
+        return epoch_date_.size();  // IMF-fixdate: every date has its length
+      case kVersionSlot:
+        return Digits(n.version);
+      default:
+        return Digits(n.content_length);
+    }
+  }
+
+ private:
+  int64_t epoch_seconds_;
+  std::string epoch_date_;
+};
+
+// The head every object of `rule` answers with, per-object fields as slots: a 304's (no
+// Content-Length) or the rule's status's.
+core::SharedHeadRef SharedHeadOf(const OriginRule& rule, bool not_modified,
+                                 std::shared_ptr<const core::HeadRenderer> renderer) {
+  policy::Response head;
+  head.status = not_modified ? 304 : rule.status;
+  head.headers = rule.headers;
+  if (!rule.content_type.empty()) head.headers.Set("Content-Type", rule.content_type);
+  head.headers.Set("ETag", core::SlotValue(kETagSlot));
+  head.headers.Set("Last-Modified", core::SlotValue(kModifiedSlot));
+  head.headers.Set(kVersionHeader, core::SlotValue(kVersionSlot));
+  // Content-Length as an HTTP origin sends it (HEAD included): edge compression needs it
+  // (SPEC 4.6).
+  if (!not_modified) head.headers.Set("Content-Length", core::SlotValue(kLengthSlot));
+  return core::MakeSharedHead(std::move(head), std::move(renderer));
 }
 
 // RFC 9110 13.1.2: weak comparison; "*" matches any current representation.
@@ -39,9 +108,10 @@ bool ETagListMatches(absl::string_view list, absl::string_view etag) {
 }
 
 // If-None-Match first; If-Modified-Since only without it (RFC 9110 13.2.2).
-bool NotModified(const policy::Headers& request, absl::string_view etag,
-                 absl::Time last_modified) {
-  if (const auto inm = request.Get("If-None-Match")) return ETagListMatches(*inm, etag);
+bool NotModified(const policy::Headers& request, uint64_t etag_hash, absl::Time last_modified) {
+  if (const auto inm = request.Get("If-None-Match")) {
+    return ETagListMatches(*inm, ETagText(etag_hash));
+  }
   const auto ims = request.Get("If-Modified-Since");
   if (!ims) return false;
   const absl::optional<absl::Time> since = policy::ParseHttpDate(*ims);
@@ -63,7 +133,18 @@ OriginModel::OriginModel(OriginScript script, absl::Time epoch, OriginModelOptio
       epoch_(epoch),
       options_(options),
       default_rule_(*policy::PathPattern::Compile("*")),
-      epoch_date_(policy::FormatHttpDate(epoch)) {}
+      renderer_(std::make_shared<ModelHeadRenderer>(epoch)) {
+  default_heads_ = HeadsOf(default_rule_);
+  auto add = [&](const OriginScript& script) {
+    for (const OriginRule& rule : script.rules) heads_.try_emplace(&rule, HeadsOf(rule));
+  };
+  add(script_);
+  for (const auto& [id, script] : per_origin_) add(script);
+}
+
+OriginModel::Heads OriginModel::HeadsOf(const OriginRule& rule) const {
+  return {SharedHeadOf(rule, false, renderer_), SharedHeadOf(rule, true, renderer_)};
+}
 
 const OriginScript& OriginModel::ScriptOf(absl::string_view origin_id) const {
   const auto it = per_origin_.find(origin_id);
@@ -126,6 +207,14 @@ absl::StatusOr<core::OriginResponse> OriginModel::Answer(absl::string_view path_
 absl::StatusOr<core::OriginResponse> OriginModel::Answer(const policy::Request& request,
                                                          absl::Time now, uint64_t size,
                                                          absl::string_view origin_id) const {
+  absl::StatusOr<core::OriginResponse> r = SharedAnswer(request, now, size, origin_id);
+  if (r.ok()) r->WholeHead();
+  return r;
+}
+
+absl::StatusOr<core::OriginResponse> OriginModel::SharedAnswer(const policy::Request& request,
+                                                               absl::Time now, uint64_t size,
+                                                               absl::string_view origin_id) const {
   const absl::string_view path = request.path();
   const OriginScript& script = ScriptOf(origin_id);
   core::OriginResponse r;
@@ -142,28 +231,26 @@ absl::StatusOr<core::OriginResponse> OriginModel::Answer(const policy::Request& 
   }
   const OriginRule* found = RuleFor(path, &script);
   const OriginRule& rule = found ? *found : default_rule_;
+  const Heads& heads = found ? heads_.at(found) : default_heads_;
   const int64_t version = rule.versioned ? Version(path) : 1;
-  const std::string etag = ETagOf(path, version);
   const absl::Time last_modified = VersionTime(path, version);
-  r.head.status = rule.status;
-  r.head.headers = rule.headers;
-  if (!rule.content_type.empty()) r.head.headers.Set("Content-Type", rule.content_type);
-  r.head.headers.Set("ETag", etag);
-  if (last_modified == epoch_) {
-    r.head.headers.Set("Last-Modified", epoch_date_);
-  } else {
-    r.head.headers.Set("Last-Modified", policy::FormatHttpDate(last_modified));
-  }
-  r.head.headers.Set(kVersionHeader, absl::StrCat(version));
+  const int64_t modified_offset = absl::ToUnixSeconds(last_modified) - absl::ToUnixSeconds(epoch_);
+  // The numbers' widths (core::ObjectNumbers): 4 billion deploys, 68 years after the epoch.
+  EDGESIM_CHECK(version <= UINT32_MAX && modified_offset >= INT32_MIN &&
+                modified_offset <= INT32_MAX);
+  r.numbers.etag_hash = ETagHash(path, version);
+  r.numbers.modified_offset = static_cast<int32_t>(modified_offset);
+  r.numbers.version = static_cast<uint32_t>(version);
   const bool success = rule.status >= 200 && rule.status < 400;
-  if (success && NotModified(request.headers, etag, last_modified)) {
+  if (success && NotModified(request.headers, r.numbers.etag_hash, last_modified)) {
     r.head.status = 304;
+    r.shared_head = heads.not_modified;
     return r;
   }
-  // Content-Length as an HTTP origin sends it (HEAD included): edge compression needs it
-  // (SPEC 4.6).
+  r.head.status = rule.status;
+  r.shared_head = heads.answer;
   const uint64_t body_size = size > 0 ? size : rule.size;
-  r.head.headers.Set("Content-Length", absl::StrCat(body_size));
+  r.numbers.content_length = body_size;
   if (request.method == "HEAD") return r;
   r.body_size = body_size;
   if (options_.bodies) r.body = core::MakeBody(Body(path, version, r.body_size));
@@ -173,7 +260,7 @@ absl::StatusOr<core::OriginResponse> OriginModel::Answer(const policy::Request& 
 absl::StatusOr<core::OriginResponse> ModelOriginFetcher::Fetch(const core::OriginRequest& request,
                                                                absl::Time now) {
   ++requests_;
-  absl::StatusOr<core::OriginResponse> r = model_.Answer(
+  absl::StatusOr<core::OriginResponse> r = model_.SharedAnswer(
       request.forwarded, now, size_, request.origin != nullptr ? request.origin->id : "");
   if (r.ok()) bytes_ += r->body_size;
   return r;

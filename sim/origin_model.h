@@ -30,6 +30,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "core/origin_fetcher.h"
+#include "core/shared_head.h"
 #include "policy/http_message.h"
 #include "sim/scenario.h"
 
@@ -57,6 +59,9 @@ class OriginModel {
   // `per_origin`: the scripts of origins that do not answer as `script` says.
   OriginModel(OriginScript script, absl::Time epoch, OriginModelOptions options = {},
               OriginScriptsById per_origin = {});
+  // Its shared heads are found by the address of their rules, which a move keeps.
+  OriginModel(OriginModel&&) = default;
+  OriginModel& operator=(OriginModel&&) = default;
 
   // The answer to `request` (its method, target and conditional headers) at `now`, from the
   // origin whose Id is `origin_id` (empty or unscripted: `script`'s). A `size` > 0 replaces the
@@ -64,6 +69,11 @@ class OriginModel {
   absl::StatusOr<core::OriginResponse> Answer(const policy::Request& request, absl::Time now,
                                               uint64_t size = 0,
                                               absl::string_view origin_id = {}) const;
+  // The same answer with its head shared (core::OriginResponse::shared_head): one per rule and
+  // status, built once, and this object's numbers.
+  absl::StatusOr<core::OriginResponse> SharedAnswer(const policy::Request& request,
+                                                    absl::Time now, uint64_t size = 0,
+                                                    absl::string_view origin_id = {}) const;
   // A plain GET of `path_and_query`.
   absl::StatusOr<core::OriginResponse> Answer(absl::string_view path_and_query,
                                               absl::Time now) const;
@@ -86,6 +96,13 @@ class OriginModel {
  private:
   // Deploy times of versions 2, 3, ... of one path.
   using History = std::vector<absl::Time>;
+  // A rule's shared heads: its answer's and a 304's.
+  struct Heads {
+    core::SharedHeadRef answer;
+    core::SharedHeadRef not_modified;
+  };
+
+  Heads HeadsOf(const OriginRule& rule) const;
 
   const OriginScript& ScriptOf(absl::string_view origin_id) const;
   const OriginOutage* OutageAt(const OriginScript& script, absl::string_view path,
@@ -97,8 +114,10 @@ class OriginModel {
   absl::Time epoch_;
   OriginModelOptions options_;
   OriginRule default_rule_;
-  // Version 1's Last-Modified, formatted once: most answers carry it.
-  std::string epoch_date_;
+  std::shared_ptr<const core::HeadRenderer> renderer_;
+  Heads default_heads_;
+  // By rule, of `script_` and `per_origin_` (their addresses survive a move of the model).
+  absl::flat_hash_map<const OriginRule*, Heads> heads_;
   absl::flat_hash_map<std::string, History> history_;
 };
 

@@ -277,12 +277,13 @@ class ModelReplay {
       path = root;
     }
     const int64_t current = origin_.Version(path);
-    const policy::Headers& headers = core::HeadersOf(result);
     // A stored head (the origin model's, or one CloudFront made) carries a version of at least 1,
-    // or none: with no deploy of the path it cannot be older, and its (cold) header list need not
-    // be read. Headers made for this viewer alone (a response headers policy's, a function's) are.
-    const bool stored_head = result.stored != nullptr && &headers == &result.stored->head.headers;
+    // or none: with no deploy of the path it cannot be older, and its (cold, maybe shared and
+    // unrendered) header list need not be read. Headers made for this viewer alone (a response
+    // headers policy's, a function's) are. The stored head is the one core::HeadersOf reads.
+    const bool stored_head = result.stored != nullptr && result.viewer.headers.empty();
     if (current == 1 && stored_head) return false;
+    const policy::Headers& headers = core::HeadersOf(result);
     const absl::optional<absl::string_view> header = headers.Get(kVersionHeader);
     int64_t served;
     if (!header || !absl::SimpleAtoi(*header, &served)) return false;

@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "core/edge_cache.h"
+#include "core/shared_head.h"
 #include "core/viewer_head.h"
 #include "gtest/gtest.h"
 #include "policy/http_date.h"
@@ -89,6 +90,51 @@ TEST(OriginModelTest, ConditionalRequestsGet304UntilADeploy) {
   EXPECT_EQ(origin.Answer(by_date, kEpoch + absl::Seconds(11))->head.status, 200);
 }
 
+// What a cache charges for a head's fields (core::StoredResponse::ByteSize).
+uint64_t ChargeOf(const policy::Headers& headers) {
+  uint64_t bytes = 0;
+  for (const auto& [name, value] : headers.fields()) {
+    bytes += sizeof(policy::Headers::Field) + name.size() + value.size();
+  }
+  return bytes;
+}
+
+TEST(OriginModelTest, SharedAnswersAreTheWholeOnesWithOneHeadPerRuleAndStatus) {
+  OriginModel origin(Script(), kEpoch);
+  const absl::Time later = kEpoch + absl::Milliseconds(30'500);
+  origin.Deploy({"/assets/b.js"}, later);
+  const std::string etag(*origin.Answer("/assets/a.js", kEpoch)->head.headers.Get("ETag"));
+  policy::Request conditional = policy::Request::Get("/assets/a.js");
+  conditional.headers.Add("If-None-Match", etag);
+  policy::Request head = policy::Request::Get("/assets/b.js");
+  head.method = "HEAD";
+  const std::vector<policy::Request> requests = {
+      policy::Request::Get("/assets/a.js"), policy::Request::Get("/assets/b.js"), conditional,
+      head, policy::Request::Get("/static"), policy::Request::Get("/missing/x"),
+      policy::Request::Get("/other")};
+  for (const policy::Request& request : requests) {
+    SCOPED_TRACE(request.method + " " + request.target);
+    absl::StatusOr<core::OriginResponse> whole = origin.Answer(request, later + absl::Seconds(1));
+    absl::StatusOr<core::OriginResponse> shared =
+        origin.SharedAnswer(request, later + absl::Seconds(1));
+    ASSERT_TRUE(whole.ok() && shared.ok());
+    ASSERT_NE(shared->shared_head, nullptr);
+    EXPECT_TRUE(shared->head.headers.empty());
+    EXPECT_EQ(whole->shared_head, nullptr);
+    const core::StoredHeaders headers(shared->shared_head, shared->numbers);
+    EXPECT_EQ(headers.ByteCharge(), ChargeOf(whole->head.headers));
+    EXPECT_EQ(shared->head.status, whole->head.status);
+    EXPECT_EQ(headers.status(), whole->head.status);
+    EXPECT_EQ(headers.whole(), whole->head);
+    EXPECT_EQ(shared->body_size, whole->body_size);
+  }
+  // Two objects of one rule share one head.
+  EXPECT_EQ(origin.SharedAnswer(requests[0], later)->shared_head,
+            origin.SharedAnswer(requests[1], later)->shared_head);
+  EXPECT_EQ(origin.Answer(requests[1], later + absl::Seconds(1))->head.headers.Get("Last-Modified"),
+            policy::FormatHttpDate(later));
+}
+
 TEST(OriginModelTest, OutagesAnswerAStatusOrFail) {
   OriginModel origin(Script(), kEpoch);
   EXPECT_EQ(origin.Answer("/a", kEpoch + absl::Seconds(99))->head.status, 200);
@@ -149,13 +195,16 @@ TEST(OriginModelTest, FetcherCountsRequestsAndBytes) {
   EXPECT_EQ(fetcher.bytes(), 40u);
 }
 
-// The model behind an origin that reads whole requests: the cache builds every header for it.
+// The model behind an origin that reads whole requests and answers with whole heads, as an HTTP
+// origin does: the cache builds every header for it, and stores every header it answers.
 class OriginModelWholeRequestFetcher final : public core::OriginFetcher {
  public:
   explicit OriginModelWholeRequestFetcher(ModelOriginFetcher& model) : model_(model) {}
   absl::StatusOr<core::OriginResponse> Fetch(const core::OriginRequest& request,
                                              absl::Time now) override {
-    return model_.Fetch(request, now);
+    absl::StatusOr<core::OriginResponse> r = model_.Fetch(request, now);
+    if (r.ok()) r->WholeHead();
+    return r;
   }
 
  private:
@@ -230,7 +279,12 @@ TEST(OriginModelTest, BareRequestsGetTheAnswersOfWholeOnes) {
       EXPECT_EQ(b.viewer.status, w.viewer.status);
       EXPECT_EQ(b.body_size, w.body_size);
       EXPECT_EQ(b.request_id.view(), w.request_id.view());
+      // A shared head is not rendered to be served, and costs the cache what a whole one does.
+      const bool unread = b.stored != nullptr && b.stored->head.headers.renders();
+      EXPECT_EQ(b.stored != nullptr, w.stored != nullptr);
+      if (b.stored != nullptr) EXPECT_EQ(b.stored->ByteSize(), w.stored->ByteSize());
       EXPECT_EQ(core::HeadersOf(b).fields(), core::HeadersOf(w).fields());
+      if (unread) EXPECT_FALSE(b.stored->head.headers.renders());  // rendered on that read
       ++compared;
     }
   }
@@ -241,6 +295,43 @@ TEST(OriginModelTest, BareRequestsGetTheAnswersOfWholeOnes) {
   EXPECT_GT(bare.requests(), 20u);
   EXPECT_GT((*bare_cache)->TotalCounters()[core::Counter::kRefreshHits], 0u);
   EXPECT_EQ((*bare_cache)->TotalCounters(), (*whole_cache)->TotalCounters());
+}
+
+// A hit serves a stored shared head without rendering it: the viewer's headers are rendered when
+// read, and a viewer's validators are checked against the rendered ones.
+TEST(OriginModelTest, HitsServeSharedHeadsUnrendered) {
+  absl::StatusOr<Scenario> scenario = ParseScenario(nlohmann::json::parse(R"({
+    "distribution": {
+      "CallerReference": "shared", "Comment": "", "Enabled": true,
+      "Origins": {"Quantity": 1, "Items": [{
+        "Id": "origin", "DomainName": "origin.shared.test",
+        "CustomOriginConfig": {"HTTPPort": 80, "HTTPSPort": 443,
+                               "OriginProtocolPolicy": "http-only"}}]},
+      "DefaultCacheBehavior": {
+        "TargetOriginId": "origin", "ViewerProtocolPolicy": "allow-all",
+        "ForwardedValues": {"QueryString": false, "Cookies": {"Forward": "none"}},
+        "MinTTL": 0, "DefaultTTL": 86400, "MaxTTL": 31536000}
+    },
+    "origin": {"rules": [{"path": "*", "headers": {"Cache-Control": "max-age=60"}, "size": 7}]}
+  })"), ".");
+  ASSERT_TRUE(scenario.ok()) << scenario.status();
+  OriginModel model(scenario->origin, kEpoch, {.bodies = false});
+  ModelOriginFetcher fetcher(model);
+  auto cache = core::EdgeCache::Create(scenario->distribution, {});
+  ASSERT_TRUE(cache.ok());
+  const policy::Request get = policy::Request::Get("/a.html");
+  ASSERT_EQ((*cache)->Handle(get, kEpoch, fetcher).outcome, policy::CacheOutcome::kMiss);
+  const core::EdgeResult hit = (*cache)->Handle(get, kEpoch + absl::Seconds(1), fetcher);
+  EXPECT_EQ(hit.outcome, policy::CacheOutcome::kHit);
+  ASSERT_NE(hit.stored, nullptr);
+  EXPECT_TRUE(hit.stored->head.headers.renders());
+  EXPECT_EQ(core::ViewerHeaders(hit).Get("Content-Length"), "7");
+  EXPECT_FALSE(hit.stored->head.headers.renders());
+
+  policy::Request conditional = get;
+  conditional.headers.Add("If-None-Match", *model.Answer(get, kEpoch)->head.headers.Get("ETag"));
+  EXPECT_EQ((*cache)->Handle(conditional, kEpoch + absl::Seconds(2), fetcher).viewer.status, 304);
+  EXPECT_EQ(fetcher.requests(), 1u);
 }
 
 }  // namespace
