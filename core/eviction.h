@@ -44,10 +44,11 @@ struct EvictionNode {
 // For a policy's next victim, fetched one admission ahead (at capacity each admission evicts):
 // the node and the 64 bytes from it, so the header its owner embeds it in (the store's entry,
 // 56 bytes, read right after the eviction) arrives whole even when it straddles two lines.
-// Prefetching never faults, so `node` may be null.
+// Prefetching never faults, so `node` may be null (hence the address arithmetic on integers).
 inline void PrefetchVictim(const EvictionNode* node) {
-  __builtin_prefetch(node);
-  __builtin_prefetch(reinterpret_cast<const char*>(node) + 63);
+  const auto address = reinterpret_cast<uintptr_t>(node);
+  __builtin_prefetch(reinterpret_cast<const void*>(address));
+  __builtin_prefetch(reinterpret_cast<const void*>(address + 63));
 }
 
 class EvictionPolicy {
