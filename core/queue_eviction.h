@@ -38,7 +38,7 @@ class QueueEviction final : public EvictionPolicy {
   EvictionNode* Evict() override {
     EvictionNode* victim = queue_.PopTail();
     // The next victim: at capacity every admission evicts, so its miss overlaps the work between.
-    __builtin_prefetch(queue_.tail());
+    PrefetchVictim(queue_.tail());
     return victim;
   }
 

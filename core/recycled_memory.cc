@@ -124,6 +124,10 @@ void* AllocateRecycled(size_t bytes) {
   if (l->heads[c] == nullptr) l->FromPool(c);
   if (FreeBlock* block = l->heads[c]; block != nullptr) {
     l->heads[c] = block->next;
+    // The next allocation of the class reads that block's link: a block freed by a limbo's
+    // collection or refilled from the pool is cold by then, and that read was most of this
+    // function's time in the store's miss profile. It is written once handed out, hence for write.
+    __builtin_prefetch(l->heads[c], 1);
     --l->counts[c];
     return block;
   }

@@ -45,8 +45,8 @@ EvictionNode* S3FifoEviction::Evict() {
   if (victim == nullptr) victim = EvictFromMain();
   // Where the next eviction looks first: at capacity every admission evicts, so the nodes' misses
   // overlap the work in between.
-  __builtin_prefetch(small_.tail());
-  __builtin_prefetch(main_.tail());
+  PrefetchVictim(small_.tail());
+  PrefetchVictim(main_.tail());
   return victim;
 }
 

@@ -34,7 +34,7 @@ EvictionNode* SieveEviction::Evict() {
   queue_.Remove(*candidate);
   // The next eviction starts at the hand: a cache at capacity evicts once per admission, so
   // fetching the node now overlaps its miss with the work in between.
-  __builtin_prefetch(hand_ != nullptr ? hand_ : queue_.tail());
+  PrefetchVictim(hand_ != nullptr ? hand_ : queue_.tail());
   return candidate;
 }
 
