@@ -131,6 +131,8 @@ INSTANTIATE_TEST_SUITE_P(
                         "origin.rules[0].path: required field is missing"},
         ScenarioBadCase{R"({"origin": {"rules": [{"path": "/a", "headers": {"X": 1}}]}})",
                         "origin.rules[0].headers.X"},
+        ScenarioBadCase{R"({"origin": {"rules": [{"path": "/a", "headers": {"X": "a\u0001"}}]}})",
+                        "origin.rules[0].headers.X: a header value has no control characters"},
         ScenarioBadCase{R"({"origin": {"outages": [{"from": 10, "to": 5}]}})",
                         "origin.outages[0].to"},
         ScenarioBadCase{R"({"origin": {"outages": [{"from": 1, "to": 5, "failure": "boom"}]}})",
