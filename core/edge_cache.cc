@@ -856,16 +856,12 @@ void EdgeCache::Impl::ServeStored(Exchange& x, ResponseRef stored, absl::Time or
   r.age = WholeSeconds(x.now - origin_time);
   // A hit copies no header, nor renders a shared head's: the stored head is the viewer's unless
   // this viewer's differs.
-  if (head_override != nullptr) {
-    SetStatusAndBody(x, head_override->status, [&]() -> const policy::Headers& {
-      return head_override->headers;
-    }, stored->body, stored->body_size);
-    r.viewer.headers = head_override->headers;
-  } else {
-    SetStatusAndBody(x, stored->head.status(), [&]() -> const policy::Headers& {
-      return stored->head.headers;
-    }, stored->body, stored->body_size);
-  }
+  const int status = head_override != nullptr ? head_override->status : stored->head.status();
+  SetStatusAndBody(x, status, [&]() -> const policy::Headers& {
+    if (head_override != nullptr) return head_override->headers;
+    return stored->head.headers;
+  }, stored->body, stored->body_size);
+  if (head_override != nullptr) r.viewer.headers = head_override->headers;
   r.stored = std::move(stored);
 }
 

@@ -12,6 +12,12 @@ int SlotOf(absl::string_view value) {
 
 const SharedHead* Retained(SharedHeadRef head) { return head.detach(); }
 
+// A field's value as the viewer sees it: a slot's rendered for the object, any other as it is.
+std::string ValueFor(const SharedHead& head, absl::string_view value, const ObjectNumbers& numbers) {
+  const int slot = head.renderer != nullptr ? SlotOf(value) : 0;
+  return slot == 0 ? std::string(value) : head.renderer->Value(slot, numbers);
+}
+
 }  // namespace
 
 std::string SlotValue(int slot) { return std::string(1, static_cast<char>(slot)); }
@@ -78,12 +84,7 @@ const policy::Response& StoredHeaders::whole() const {
   policy::Response rendered;
   rendered.status = current->head.status;
   for (const auto& [name, value] : current->head.headers.fields()) {
-    const int slot = SlotOf(value);
-    if (slot == 0) {
-      rendered.headers.Add(name, value);
-    } else {
-      rendered.headers.Add(name, current->renderer->Value(slot, numbers_));
-    }
+    rendered.headers.Add(name, ValueFor(*current, value, numbers_));
   }
   SharedHeadRef made = MakeSharedHead(std::move(rendered));
   boost::const_pointer_cast<SharedHead>(made)->rendered_from = SharedHeadRef(current);
@@ -102,8 +103,7 @@ absl::optional<std::string> StoredHeaders::CopyOf(absl::string_view name) const 
   const SharedHead* current = Current();
   const absl::optional<absl::string_view> value = current->head.headers.Get(name);
   if (!value) return absl::nullopt;
-  const int slot = current->renderer != nullptr ? SlotOf(*value) : 0;
-  return slot == 0 ? std::string(*value) : current->renderer->Value(slot, numbers_);
+  return ValueFor(*current, *value, numbers_);
 }
 
 uint64_t StoredHeaders::ByteCharge() const {

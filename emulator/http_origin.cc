@@ -612,23 +612,23 @@ struct HttpOriginClient::LoopFetch : std::enable_shared_from_this<LoopFetch> {
     Arm(DeadlineAfter(Within(settings.connection_timeout, attempts.deadline)));
     beast::error_code ec;
     const asio::ip::address literal = asio::ip::make_address(endpoint.host, ec);
-    if (!ec) {
-      c->socket.async_connect(tcp::endpoint(literal, endpoint.port),
-                              [self = shared_from_this()](beast::error_code ec) {
-                                self->OnConnect(self->Disarm(ec));
-                              });
-      return;
-    }
+    if (!ec) return Connect(std::array<tcp::endpoint, 1>{tcp::endpoint(literal, endpoint.port)});
     resolver.emplace(loop);
     resolver->async_resolve(
         endpoint.host, std::to_string(endpoint.port),
         [self = shared_from_this()](beast::error_code ec, tcp::resolver::results_type addresses) {
           if (ec) return self->NotConnected(ResolveFailure(self->endpoint, self->Disarm(ec)));
-          asio::async_connect(self->c->socket, addresses,
-                              [self](beast::error_code ec, const tcp::endpoint&) {
-                                self->OnConnect(self->Disarm(ec));
-                              });
+          self->Connect(addresses);
         });
+  }
+
+  // Tries each address in turn until one connects.
+  template <typename Addresses>
+  void Connect(const Addresses& addresses) {
+    asio::async_connect(c->socket, addresses,
+                        [self = shared_from_this()](beast::error_code ec, const tcp::endpoint&) {
+                          self->OnConnect(self->Disarm(ec));
+                        });
   }
 
   void OnConnect(beast::error_code ec) {
