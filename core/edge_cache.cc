@@ -422,7 +422,7 @@ void EdgeCache::Impl::LookUp(Exchange& x) {
     return x.GoUpstream(found.status == LookupStatus::kInvalidated ? MissReason::kInvalidated
                                                                    : MissReason::kNotCached);
   }
-  const StorageTerms& terms = found.response->terms;
+  const StorageTerms& terms = found.response->terms();
   if (!terms.forward_every_request && x.now < found.fresh_until) {
     // SPEC 8.3: a cached error served again is logged Error, not Hit.
     const CacheOutcome outcome = terms.is_error ? CacheOutcome::kError : CacheOutcome::kHit;
@@ -474,13 +474,13 @@ bool EdgeCache::Impl::ServedSinceLookup(Exchange& x) {
   if (x.p.pass_through || !x.p.may_store) return false;
   StoreLookup again = store->Lookup(x.p.key.bytes, x.p.key.hash, x.now);
   if (again.status != LookupStatus::kFound || again.response.get() == x.p.stale.response.get() ||
-      again.response->terms.forward_every_request || x.now >= again.fresh_until) {
+      again.response->terms().forward_every_request || x.now >= again.fresh_until) {
     return false;
   }
   x.result.miss_reason = x.p.miss_reason;
   x.result.collapsed = true;
   x.Note(Counter::kCollapsed);
-  const bool is_error = again.response->terms.is_error;
+  const bool is_error = again.response->terms().is_error;
   ServeStored(x, std::move(again.response), again.origin_time,
               is_error ? CacheOutcome::kError : CacheOutcome::kHit);
   return true;
@@ -525,7 +525,7 @@ void EdgeCache::Impl::Upstream(Exchange& x) {
   const absl::Time origin_time =
       again.response.get() == shared.response.get() ? again.origin_time : x.now;
   ServeStored(x, shared.response, origin_time,
-              shared.response->terms.is_error ? CacheOutcome::kError : CacheOutcome::kHit);
+              shared.response->terms().is_error ? CacheOutcome::kError : CacheOutcome::kHit);
 }
 
 bool EdgeCache::Impl::Collapses(const Exchange& x) const {
@@ -533,7 +533,7 @@ bool EdgeCache::Impl::Collapses(const Exchange& x) const {
   // caller has no one to share with.
   const StoreLookup* stale = x.stale();
   return !options.single_caller && x.info->collapses && x.p.may_store &&
-         (stale == nullptr || !stale->response->terms.forward_every_request);
+         (stale == nullptr || !stale->response->terms().forward_every_request);
 }
 
 // Goes upstream for the request: a plain fetch, or the revalidation of the expired copy.
@@ -547,7 +547,7 @@ namespace {
 const StoredResponse* Revalidating(const Exchange& x) {
   const StoreLookup* stale = x.stale();
   const StoredResponse* old = stale != nullptr ? stale->response.get() : nullptr;
-  return old != nullptr && !old->terms.unconditional_revalidation &&
+  return old != nullptr && !old->terms().unconditional_revalidation &&
                  policy::HasValidators(old->head.headers.shared().head.headers)
              ? old
              : nullptr;
@@ -669,7 +669,7 @@ absl::optional<CollapsedResult> EdgeCache::Impl::ServeStaleOnError(Exchange& x,
                                                                    const StoreLookup& stale,
                                                                    int origin_status,
                                                                    int viewer_status) {
-  const StorageTerms& terms = stale.response->terms;
+  const StorageTerms& terms = stale.response->terms();
   const policy::TtlDecision stored_under{.store = true,
                                          .stale_while_revalidate = terms.stale_while_revalidate,
                                          .stale_if_error = terms.stale_if_error,
@@ -947,7 +947,7 @@ void EdgeCache::Impl::Revalidate(const BackgroundRefresh& refresh, absl::Time no
                                   options.model);
   StoreLookup found = store->Lookup(x.p.key.bytes, x.p.key.hash, now);
   // Another request may have refreshed or replaced it meanwhile.
-  if (found.status == LookupStatus::kFound && !found.response->terms.is_error &&
+  if (found.status == LookupStatus::kFound && !found.response->terms().is_error &&
       now >= found.fresh_until) {
     x.p.stale = std::move(found);
     FetchUpstream(x);

@@ -30,36 +30,41 @@ absl::Time FreshUntil(uint64_t times) { return absl::FromUnixSeconds(times & UIN
 }  // namespace
 
 // An entry is one allocation (recycled_memory.h): this header, then the key bytes, then the
-// object path. It is refcounted: the store holds one reference while the entry is indexed
-// (dropped when its limbo frees it), and each ResponseHandle holds one, so a hit touches only the
-// entry's cache line.
+// object path unless the key already holds it (a key holds its raw path, SPEC 6.2, so only a path
+// with a query string follows). It is refcounted: the store holds one reference while the entry
+// is indexed (dropped when its limbo frees it), and each ResponseHandle holds one, so a hit touches
+// only the entry's cache line.
 struct StoreEntry : EvictionNode {
+  // `path_at` when the path follows the key.
+  static constexpr uint8_t kPathAfterKey = UINT8_MAX;
+
   // Declared to fill EvictionNode's tail padding: 56 bytes in all.
   uint16_t key_size = 0;
   uint16_t path_size = 0;
   bool linked = false;  // in the index and the policy; guarded by the shard lock
+  uint8_t path_at = kPathAfterKey;       // where in the key the path is
   std::atomic<uint32_t> refs{1};
   std::atomic<uint32_t> checked_seq{0};  // newest invalidation this entry was checked against
   std::atomic<uint64_t> times{0};        // PackTimes(origin_time, fresh_until)
   ResponseRef response;                  // immutable once published
 
-  absl::string_view key() const {
-    return absl::string_view(reinterpret_cast<const char*>(this + 1), key_size);
-  }
+  const char* bytes() const { return reinterpret_cast<const char*>(this + 1); }
+  absl::string_view key() const { return absl::string_view(bytes(), key_size); }
   absl::string_view path() const {
-    return absl::string_view(reinterpret_cast<const char*>(this + 1) + key_size, path_size);
+    return absl::string_view(bytes() + (path_at == kPathAfterKey ? key_size : path_at),
+                             path_size);
+  }
+  // The allocation's size.
+  size_t size() const {
+    return sizeof(StoreEntry) + key_size + (path_at == kPathAfterKey ? path_size : 0);
   }
 };
 
 void RetainEntry(StoreEntry* e) { e->refs.fetch_add(1, std::memory_order_relaxed); }
 
-size_t EntryBytes(size_t key_size, size_t path_size) {
-  return sizeof(StoreEntry) + key_size + path_size;
-}
-
 void ReleaseEntry(StoreEntry* e) {
   if (e->refs.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
-  const size_t bytes = EntryBytes(e->key_size, e->path_size);
+  const size_t bytes = e->size();
   e->~StoreEntry();
   FreeRecycled(e, bytes);
 }
@@ -68,21 +73,30 @@ namespace {
 
 using Entry = StoreEntry;
 
+// Where `path` is in `key`, if within the first kPathAfterKey bytes.
+uint8_t PathAt(absl::string_view key, absl::string_view path) {
+  const size_t at = key.find(path);
+  return at < Entry::kPathAfterKey ? static_cast<uint8_t>(at) : Entry::kPathAfterKey;
+}
+
 Entry* NewEntry(absl::string_view key, absl::string_view path) {
-  void* memory = AllocateRecycled(EntryBytes(key.size(), path.size()));
+  const uint8_t path_at = PathAt(key, path);
+  const size_t path_bytes = path_at == Entry::kPathAfterKey ? path.size() : 0;
+  void* memory = AllocateRecycled(sizeof(Entry) + key.size() + path_bytes);
   auto* e = new (memory) Entry();
   e->key_size = static_cast<uint16_t>(key.size());
   e->path_size = static_cast<uint16_t>(path.size());
+  e->path_at = path_at;
   char* bytes = reinterpret_cast<char*>(e + 1);
   std::memcpy(bytes, key.data(), key.size());
-  std::memcpy(bytes + key.size(), path.data(), path.size());
+  std::memcpy(bytes + key.size(), path.data(), path_bytes);
   return e;
 }
 
 // Expired past its retention (StorageTerms::retain_after_expiry): reclaimable. The response,
 // a second cache line, is read only for objects that are already expired.
 bool PastRetention(const Entry& e, absl::Time fresh_until, absl::Time now) {
-  return now >= fresh_until && now >= fresh_until + e.response->terms.retain_after_expiry;
+  return now >= fresh_until && now >= fresh_until + e.response->terms().retain_after_expiry;
 }
 
 // The store's reference, dropped when the entry leaves its limbo (or the store).
@@ -95,6 +109,9 @@ constexpr uint64_t kTombstone = 1;
 constexpr uint64_t kPointerMask = (uint64_t{1} << 48) - 1;
 // What an entry is charged for its share of the index (8-byte slots, 1/4 to 3/4 full).
 constexpr uint64_t kIndexChargePerEntry = 16;
+// What an entry is charged for its header, besides its key and object path (DESIGN 4): a fixed
+// figure, as kStoredResponseCharge is, so the entry's layout is free to change.
+constexpr uint64_t kEntryCharge = 56;
 
 uint64_t TagOf(uint64_t hash) { return hash >> 48; }
 uint64_t MakeSlot(uint64_t hash, const Entry* e) {
@@ -323,7 +340,7 @@ absl::StatusOr<std::unique_ptr<ShardedStore>> ShardedStore::Create(const StoreOp
   }
   std::unique_ptr<ShardedStore> store(new ShardedStore(options, log));
   const uint64_t per_shard = options.capacity_bytes / store->shard_count();
-  const uint64_t smallest = sizeof(Entry) + kIndexChargePerEntry + sizeof(StoredResponse);
+  const uint64_t smallest = kEntryCharge + kIndexChargePerEntry + kStoredResponseCharge;
   if (per_shard < smallest) {
     return absl::InvalidArgumentError(absl::StrCat(
         "cache capacity ", options.capacity_bytes, " bytes is too small for ",
@@ -421,7 +438,7 @@ bool ShardedStore::Insert(absl::string_view key, uint64_t hash, absl::string_vie
                           ResponseRef response, absl::Time origin_time, absl::Time fresh_until,
                           absl::Time now) {
   Shard& s = ShardFor(hash);
-  const uint64_t charge = sizeof(Entry) + key.size() + object_path.size() +
+  const uint64_t charge = kEntryCharge + key.size() + object_path.size() +
                           kIndexChargePerEntry + response->ByteSize();
   if (key.size() > UINT16_MAX || object_path.size() > UINT16_MAX || charge > s.budget ||
       charge > UINT32_MAX) {

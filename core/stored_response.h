@@ -50,6 +50,12 @@ struct StorageTerms {
   absl::Duration retain_after_expiry = absl::Hours(24);
 
   bool operator==(const StorageTerms&) const = default;
+  template <typename H>
+  friend H AbslHashValue(H h, const StorageTerms& t) {
+    return H::combine(std::move(h), t.stale_while_revalidate, t.stale_if_error,
+                      t.forward_every_request, t.unconditional_revalidation, t.is_error,
+                      t.retain_after_expiry);
+  }
 };
 
 // The head a cache keeps: status and headers, shared or whole (shared_head.h).
@@ -61,11 +67,30 @@ struct StoredHead {
   const policy::Response& whole() const { return headers.whole(); }
 };
 
-struct StoredResponse : boost::intrusive_ref_counter<StoredResponse> {
-  explicit StoredResponse(StoredHead h) : head(std::move(h)) {}
+// What a stored object is charged for its own bookkeeping on top of its body and header strings
+// (DESIGN 4): a fixed figure, the size this struct once had, so that its layout can shrink
+// without moving any capacity, eviction or report.
+inline constexpr uint64_t kStoredResponseCharge = 128;
 
+struct StoredResponse : boost::intrusive_ref_counter<StoredResponse> {
+  StoredResponse(StoredHead h, const StorageTerms& terms);
+  ~StoredResponse();
+  StoredResponse(const StoredResponse&) = delete;
+  StoredResponse& operator=(const StoredResponse&) = delete;
+
+  const StorageTerms& terms() const { return *terms_; }
+
+ private:
+  // In the refcount's tail padding: the response is 72 bytes, not the 128 it was with the terms
+  // inline (kStoredResponseCharge).
+  bool owns_terms_ = false;
+  // Objects share one immutable copy of each distinct value (a cache's terms are few: its
+  // behaviors' stale windows and flags); past a bound on distinct values (origins choosing their
+  // own stale windows), an object keeps its own.
+  const StorageTerms* terms_;
+
+ public:
   // Ordered so that a hit's reads (the refcount, terms, size) share the first cache line.
-  StorageTerms terms;
   uint64_t body_size = 0;
   BodyRef body;  // null when only the size is modelled
   // Status and the headers CloudFront keeps (Set-Cookie only when cookies are forwarded).
@@ -76,8 +101,8 @@ struct StoredResponse : boost::intrusive_ref_counter<StoredResponse> {
   static void operator delete(void* p, size_t bytes) { FreeRecycled(p, bytes); }
 
   absl::string_view body_view() const { return body ? absl::string_view(*body) : ""; }
-  // Bytes this object costs a cache: the struct, the header strings (as a whole head's, shared
-  // or not) and the body.
+  // Bytes this object costs a cache: kStoredResponseCharge, the header strings (as a whole
+  // head's, shared or not) and the body.
   uint64_t ByteSize() const;
 };
 

@@ -1,6 +1,7 @@
 #include "core/sharded_store.h"
 
 #include <atomic>
+#include <map>
 #include <memory>
 #include <random>
 #include <string>
@@ -205,6 +206,26 @@ TEST_P(ShardedStoreTest, LookupKillsWhatAnInvalidationCovers) {
   ASSERT_TRUE(
       Put(*store, "k1", Body(10), kT0 + absl::Seconds(2), absl::Seconds(60), "/images/a.jpg"));
   EXPECT_EQ(Get(*store, "k1", kT0 + absl::Seconds(3)).status, LookupStatus::kFound);
+}
+
+TEST_P(ShardedStoreTest, APathInItsKeyOrNotIsListedChargedAndInvalidatedTheSame) {
+  auto store = MakeStore(1 << 20);
+  // The first key holds its path (as a cache key holds its raw path); the second's path, with a
+  // query string, is in no key.
+  const std::string in_key = KeyFor(1);
+  const std::string path_in_key = "/assets/1.js";
+  ASSERT_TRUE(Put(*store, in_key, Body(10), kT0, absl::Seconds(60), path_in_key));
+  ASSERT_TRUE(Put(*store, "k2", Body(10), kT0, absl::Seconds(60), "/assets/2.js?v=2"));
+  std::map<std::string, std::pair<std::string, uint64_t>> listed;
+  store->ForEach([&](const EntryView& v) { listed[v.key] = {v.object_path, v.charge}; });
+  EXPECT_EQ(listed[in_key].first, path_in_key);
+  EXPECT_EQ(listed["k2"].first, "/assets/2.js?v=2");
+  // Both charged for key and path whether or not the path is kept once.
+  EXPECT_EQ(listed[in_key].second - listed["k2"].second,
+            in_key.size() + path_in_key.size() - 2 - 16);
+  log_.Add(*policy::InvalidationPath::Parse("/assets/*"), kT0 + absl::Seconds(1));
+  EXPECT_EQ(Get(*store, in_key, kT0 + absl::Seconds(1)).status, LookupStatus::kInvalidated);
+  EXPECT_EQ(Get(*store, "k2", kT0 + absl::Seconds(1)).status, LookupStatus::kInvalidated);
 }
 
 TEST_P(ShardedStoreTest, InvalidatingEverythingCostsNothingUntilLookupOrSweep) {
