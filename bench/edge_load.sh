@@ -206,22 +206,31 @@ EOF
 
 stop_cache() { kill "$cache_pid" 2>/dev/null || true; wait "$cache_pid" 2>/dev/null || true; }
 
-# run_wrk CPUS URL [LUA] [HEADER] -> "req_per_s p50_ms p99_ms non_2xx"
+# run_wrk CPUS URL [LUA] [HEADER] -> "req_per_s p50_ms p99_ms non_2xx cpu_us_per_request"
+# The last is the cache's own CPU time (its processes' user + system) over the requests answered:
+# unlike req/s, it holds steady when other work shares the machine.
 run_wrk() {
   local cpus=$1 url=$2 lua=${3:-} header=${4:-}
   local args=(-t1 -c"$connections" -d"${duration}s" --latency)
   [[ -n $lua ]] && args+=(-s "$lua")
   [[ -n $header ]] && args+=(-H "$header")
-  taskset -c "$cpus" wrk "${args[@]}" "$url" | python3 -c '
+  local cpu_before text cpu_after
+  cpu_before=$(tree_cpu_ms "$cache_pid")
+  text=$(taskset -c "$cpus" wrk "${args[@]}" "$url")
+  cpu_after=$(tree_cpu_ms "$cache_pid")
+  python3 -c '
 import re, sys
 text = sys.stdin.read()
+cpu_ms = int(sys.argv[2]) - int(sys.argv[1])
+requests = int(re.search(r"(\d+) requests in", text).group(1))
 rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
 def ms(p):
     v, unit = re.search(r"\b" + p + r"%\s+([\d.]+)(us|ms|s)\b", text).groups()
     return float(v) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
 p50, p99 = ms("50"), ms("99")
-print(f"{rps:.0f} {p50:.3f} {p99:.3f} {errors.group(1) if errors else 0}")'
+print(f"{rps:.0f} {p50:.3f} {p99:.3f} {errors.group(1) if errors else 0} {cpu_ms * 1000 / requests:.1f}")' \
+    "$cpu_before" "$cpu_after" <<<"$text"
 }
 
 results=$work/results.txt
@@ -276,12 +285,16 @@ python3 - "$results" "$startup" "$duration" "$connections" <<'EOF'
 import sys
 rows = [l.split() for l in open(sys.argv[1])]
 startup_ms, rss_mb = sys.argv[2].split()
-table = {(m, n, k): (float(r), float(p50), float(p99), int(err)) for m, n, k, r, p50, p99, err in rows}
+table = {(m, n, k): (float(r), float(p50), float(p99), int(err), float(cpu))
+         for m, n, k, r, p50, p99, err, cpu in rows}
 print(f"wrk -t1 -c{sys.argv[4]} -d{sys.argv[3]}s, 1 KiB object (gzhit: 10 KiB text/html, gzip), one run")
-print(f"{'mode':7} {'kind':5} {'server':10} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8} {'edgesim/x':>9}")
-for (mode, name, kind), (rps, p50, p99, err) in table.items():
-    ours = table.get((mode, "edgesim", kind), (float("nan"),))[0]
-    print(f"{mode:7} {kind:5} {name:10} {rps:9.0f} {p50:8.3f} {p99:8.3f} {err:8d} {ours / rps:9.2f}")
+print("cpu us/req: the server's own CPU time per answered request; x/edgesim: its CPU per request over edgesim's")
+print(f"{'mode':7} {'kind':5} {'server':10} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8} {'edgesim/x':>9} "
+      f"{'cpu us/req':>10} {'x/edgesim':>9}")
+for (mode, name, kind), (rps, p50, p99, err, cpu) in table.items():
+    ours = table.get((mode, "edgesim", kind), (float("nan"),) * 5)
+    print(f"{mode:7} {kind:5} {name:10} {rps:9.0f} {p50:8.3f} {p99:8.3f} {err:8d} {ours[0] / rps:9.2f} "
+          f"{cpu:10.1f} {cpu / ours[4]:9.2f}")
 for (mode, name, kind), (rps, *_) in table.items():
     if name == "edgesim-fn" and (mode, "edgesim", kind) in table:
         print(f"{mode} {kind}: with a viewer-request function / without: "

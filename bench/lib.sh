@@ -10,3 +10,21 @@ release_build() {  # release_build BUILD_DIR TARGET...: a Release build of just 
   cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=Release -DEDGESIM_BUILD_TESTS=OFF >/dev/null
   cmake --build "$dir" -j2 --target "$@" >/dev/null
 }
+tree_cpu_ms() {  # tree_cpu_ms PID: CPU milliseconds (user + system) of PID and its live descendants
+  python3 - "$1" <<'PY'
+import os, sys
+stats = {}
+for entry in os.listdir("/proc"):
+    if entry.isdigit():
+        try:
+            fields = open(f"/proc/{entry}/stat").read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        stats[int(entry)] = (int(fields[1]), int(fields[11]) + int(fields[12]))  # ppid, utime + stime
+tree = {int(sys.argv[1])}
+for _ in range(8):  # nginx and varnishd are at most a master and its children deep
+    tree |= {pid for pid, (ppid, _) in stats.items() if ppid in tree}
+ticks = sum(stats[pid][1] for pid in tree if pid in stats)
+print(ticks * 1000 // os.sysconf("SC_CLK_TCK"))
+PY
+}

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <array>
+#include <iterator>
 #include <atomic>
 #include <chrono>
 #include <climits>
@@ -345,6 +346,7 @@ OutgoingRequest ToBeast(const policy::Request& request) {
 core::OriginResponse FromBeast(http::response<http::string_body>&& message, bool complete) {
   core::OriginResponse r;
   r.head.status = static_cast<int>(message.result_int());
+  r.head.headers.Reserve(std::distance(message.begin(), message.end()));
   for (const auto& field : message) {
     r.head.headers.Add(absl::string_view(field.name_string().data(), field.name_string().size()),
                        absl::string_view(field.value().data(), field.value().size()));
@@ -361,10 +363,10 @@ std::string Where(const HttpEndpoint& endpoint) {
   return absl::StrCat("origin ", Key(endpoint), ": ");
 }
 
-Exchanged SendFailed(const std::string& where, const beast::error_code& ec, bool reused) {
+Exchanged SendFailed(const HttpEndpoint& endpoint, const beast::error_code& ec, bool reused) {
   Exchanged out;
   out.stale_connection = reused;
-  out.response = absl::UnavailableError(absl::StrCat(where, "send failed: ", ec.message()));
+  out.response = absl::UnavailableError(absl::StrCat(Where(endpoint), "send failed: ", ec.message()));
   return out;
 }
 
@@ -376,19 +378,18 @@ void Bound(ResponseParser& parser, const HttpClientOptions& options, absl::strin
 }
 
 // What an exchange came to once reading the answer ended with `ec` (none: the answer is whole).
-Exchanged Received(const beast::error_code& ec, ResponseParser& parser, const std::string& where,
+Exchanged Received(const beast::error_code& ec, ResponseParser& parser, const HttpEndpoint& endpoint,
                    const policy::Origin& settings, const HttpClientOptions& options, bool reused,
                    SteadyTime deadline);
 
 Exchanged Exchange(Connection& c, const HttpEndpoint& endpoint, const policy::Origin& settings,
                    const policy::Request& request, const HttpClientOptions& options, bool reused,
                    SteadyTime deadline) {
-  const std::string where = Where(endpoint);
   const OutgoingRequest message = ToBeast(request);
   beast::error_code ec;
   c.stream.expires_at(DeadlineAfter(Within(settings.read_timeout, deadline)));
   c.WithStream([&](auto& stream) { http::write(stream, message, ec); });
-  if (ec) return SendFailed(where, ec, reused);
+  if (ec) return SendFailed(endpoint, ec, reused);
   ResponseParser parser;
   Bound(parser, options, request.method);
   c.buffer.clear();
@@ -401,10 +402,10 @@ Exchanged Exchange(Connection& c, const HttpEndpoint& endpoint, const policy::Or
     c.WithStream([&](auto& stream) { http::read_some(stream, c.buffer, parser, ec); });
     c.stream.expires_at(DeadlineAfter(Within(settings.read_timeout, deadline)));
   }
-  return Received(ec, parser, where, settings, options, reused, deadline);
+  return Received(ec, parser, endpoint, settings, options, reused, deadline);
 }
 
-Exchanged Received(const beast::error_code& ec, ResponseParser& parser, const std::string& where,
+Exchanged Received(const beast::error_code& ec, ResponseParser& parser, const HttpEndpoint& endpoint,
                    const policy::Origin& settings, const HttpClientOptions& options, bool reused,
                    SteadyTime deadline) {
   Exchanged out;
@@ -419,6 +420,8 @@ Exchanged Received(const beast::error_code& ec, ResponseParser& parser, const st
     out.response = FromBeast(parser.release(), /*complete=*/false);
     return out;
   }
+  // Named only on failure: a fetch that succeeds builds no message.
+  const std::string where = Where(endpoint);
   if (ec == beast::error::timeout && Passed(deadline)) {
     out.response = absl::DeadlineExceededError(
         absl::StrCat(where, "no complete answer within ResponseCompletionTimeout (",
@@ -590,7 +593,6 @@ struct HttpOriginClient::LoopFetch : std::enable_shared_from_this<LoopFetch> {
         settings(settings),
         request(request),
         key(LoopKey(endpoint, loop)),
-        where(Where(endpoint)),
         attempts(endpoint, settings, request),
         message(ToBeast(request)),
         timer(loop),
@@ -652,7 +654,7 @@ struct HttpOriginClient::LoopFetch : std::enable_shared_from_this<LoopFetch> {
   }
 
   void OnSent(beast::error_code ec) {
-    if (ec) return AfterExchange(SendFailed(where, ec, reused));
+    if (ec) return AfterExchange(SendFailed(endpoint, ec, reused));
     parser.emplace();
     Bound(*parser, impl.options, request.method);
     c->buffer.clear();
@@ -670,7 +672,7 @@ struct HttpOriginClient::LoopFetch : std::enable_shared_from_this<LoopFetch> {
 
   void OnRead(beast::error_code ec) {
     if (!ec && !parser->is_done()) return Read();
-    AfterExchange(Received(ec, *parser, where, settings, impl.options, reused, attempts.deadline));
+    AfterExchange(Received(ec, *parser, endpoint, settings, impl.options, reused, attempts.deadline));
   }
 
   void AfterExchange(Exchanged result) {
@@ -726,7 +728,6 @@ struct HttpOriginClient::LoopFetch : std::enable_shared_from_this<LoopFetch> {
   const policy::Origin& settings;
   const policy::Request& request;
   const std::string key;
-  const std::string where;
   Attempts attempts;
   const OutgoingRequest message;
   asio::steady_timer timer;

@@ -16,6 +16,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <iterator>
 #include <memory>
 #include <string>
 #include <utility>
@@ -47,6 +48,7 @@ void ReadViewerRequest(ParsedRequest& parsed, policy::Request& out) {
   out.target.assign(parsed.target().data(), parsed.target().size());
   out.http_minor_version = parsed.version() % 10;
   out.headers = policy::Headers();
+  out.headers.Reserve(std::distance(parsed.begin(), parsed.end()));
   for (const auto& field : parsed) out.headers.Add(view(field.name_string()), view(field.value()));
   out.body = parsed.body().empty()
                  ? nullptr

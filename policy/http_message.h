@@ -30,6 +30,8 @@ class Headers {
   Headers() = default;
   Headers(std::initializer_list<Field> fields) : fields_(fields) {}
 
+  // Room for `count` fields, for a builder that knows how many it will add.
+  void Reserve(size_t count) { fields_.reserve(count); }
   // Appends a field; repeated names are kept in order.
   void Add(absl::string_view name, absl::string_view value);
   // Replaces every field of this name with one.

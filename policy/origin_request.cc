@@ -137,6 +137,9 @@ Request BuildOriginRequest(const Request& viewer, const OriginRequestContext& co
   Request f = RequestLine(viewer, context, forwarding);
   f.viewer_address = viewer.viewer_address;
 
+  // The viewer's fields and the few this adds (Host, User-Agent, X-Forwarded-For, Via,
+  // X-Amz-Cf-Id, ...), in one allocation.
+  f.headers.Reserve(viewer.headers.size() + 8);
   const ModelOptions& model = ModelOf(context);
   const bool normalizes = forwarding.NormalizesAcceptEncoding();
   const bool reads_body = ReadsOnly(viewer.method);
