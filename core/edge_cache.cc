@@ -973,8 +973,11 @@ absl::StatusOr<std::unique_ptr<EdgeCache>> EdgeCache::Create(policy::Distributio
                            policy::BehaviorTable::Build(distribution.config, options.model));
   auto impl = std::make_unique<Impl>(std::move(distribution), std::move(options), std::move(table));
   auto contents = std::make_shared<Contents>();
-  EDGESIM_ASSIGN_OR_RETURN(contents->store,
-                           ShardedStore::Create(impl->options.store, &contents->log));
+  // Every key starts with the distribution's domain: the store keeps it once.
+  std::string key_prefix = policy::CacheKeyPrefix(impl->distribution.domain_name);
+  EDGESIM_ASSIGN_OR_RETURN(
+      contents->store,
+      ShardedStore::Create(impl->options.store, &contents->log, std::move(key_prefix)));
   impl->Use(std::move(contents));
   return std::unique_ptr<EdgeCache>(new EdgeCache(std::move(impl)));
 }

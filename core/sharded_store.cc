@@ -7,6 +7,7 @@
 #include <thread>
 #include <utility>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "core/epoch_domain.h"
@@ -29,27 +30,31 @@ absl::Time FreshUntil(uint64_t times) { return absl::FromUnixSeconds(times & UIN
 
 }  // namespace
 
-// An entry is one allocation (recycled_memory.h): this header, then the key bytes, then the
-// object path unless the key already holds it (a key holds its raw path, SPEC 6.2, so only a path
-// with a query string follows). It is refcounted: the store holds one reference while the entry
-// is indexed (dropped when its limbo frees it), and each ResponseHandle holds one, so a hit touches
-// only the entry's cache line.
+// An entry is one allocation (recycled_memory.h): this header, then the key bytes past the
+// store's shared prefix (Create's `key_prefix`) when the key starts with it, or all of them,
+// then the object path unless those bytes already hold it (a key holds its raw path, SPEC 6.2, so
+// only a path with a query string follows). It is refcounted: the store holds one reference while
+// the entry is indexed (dropped when its limbo frees it), and each ResponseHandle holds one, so a
+// hit touches only the entry's cache line.
 struct StoreEntry : EvictionNode {
   // `path_at` when the path follows the key.
-  static constexpr uint8_t kPathAfterKey = UINT8_MAX;
+  static constexpr uint8_t kPathAfterKey = 127;
 
   // Declared to fill EvictionNode's tail padding: 56 bytes in all.
-  uint16_t key_size = 0;
+  uint16_t key_size = 0;  // the bytes kept: without the shared prefix when `prefixed`
   uint16_t path_size = 0;
   bool linked = false;  // in the index and the policy; guarded by the shard lock
-  uint8_t path_at = kPathAfterKey;       // where in the key the path is
+  // Both fixed before the entry is published.
+  uint8_t path_at : 7 = kPathAfterKey;  // where in the kept key bytes the path is
+  bool prefixed : 1 = false;            // the key starts with the store's prefix, not kept here
   std::atomic<uint32_t> refs{1};
   std::atomic<uint32_t> checked_seq{0};  // newest invalidation this entry was checked against
   std::atomic<uint64_t> times{0};        // PackTimes(origin_time, fresh_until)
   ResponseRef response;                  // immutable once published
 
   const char* bytes() const { return reinterpret_cast<const char*>(this + 1); }
-  absl::string_view key() const { return absl::string_view(bytes(), key_size); }
+  // The key's bytes past the shared prefix if `prefixed`, else the whole key.
+  absl::string_view kept_key() const { return absl::string_view(bytes(), key_size); }
   absl::string_view path() const {
     return absl::string_view(bytes() + (path_at == kPathAfterKey ? key_size : path_at),
                              path_size);
@@ -73,23 +78,35 @@ namespace {
 
 using Entry = StoreEntry;
 
+// A key as entries keep it: past the store's prefix when it starts with it.
+struct KeptKey {
+  bool prefixed = false;
+  absl::string_view bytes;
+};
+
+KeptKey Keep(absl::string_view prefix, absl::string_view key) {
+  if (!prefix.empty() && absl::StartsWith(key, prefix)) return {true, key.substr(prefix.size())};
+  return {false, key};
+}
+
 // Where `path` is in `key`, if within the first kPathAfterKey bytes.
 uint8_t PathAt(absl::string_view key, absl::string_view path) {
   const size_t at = key.find(path);
   return at < Entry::kPathAfterKey ? static_cast<uint8_t>(at) : Entry::kPathAfterKey;
 }
 
-Entry* NewEntry(absl::string_view key, absl::string_view path) {
-  const uint8_t path_at = PathAt(key, path);
+Entry* NewEntry(KeptKey key, absl::string_view path) {
+  const uint8_t path_at = PathAt(key.bytes, path);
   const size_t path_bytes = path_at == Entry::kPathAfterKey ? path.size() : 0;
-  void* memory = AllocateRecycled(sizeof(Entry) + key.size() + path_bytes);
+  void* memory = AllocateRecycled(sizeof(Entry) + key.bytes.size() + path_bytes);
   auto* e = new (memory) Entry();
-  e->key_size = static_cast<uint16_t>(key.size());
+  e->key_size = static_cast<uint16_t>(key.bytes.size());
   e->path_size = static_cast<uint16_t>(path.size());
   e->path_at = path_at;
+  e->prefixed = key.prefixed;
   char* bytes = reinterpret_cast<char*>(e + 1);
-  std::memcpy(bytes, key.data(), key.size());
-  std::memcpy(bytes + key.size(), path.data(), path_bytes);
+  std::memcpy(bytes, key.bytes.data(), key.bytes.size());
+  std::memcpy(bytes + key.bytes.size(), path.data(), path_bytes);
   return e;
 }
 
@@ -232,7 +249,7 @@ struct alignas(64) ShardedStore::Shard {
     uint64_t index = 0;
     Entry* entry = nullptr;
   };
-  static Found Find(const Table* t, absl::string_view key, uint64_t hash) {
+  static Found Find(const Table* t, KeptKey key, uint64_t hash) {
     const uint64_t tag = TagOf(hash);
     for (uint64_t i = hash & t->mask;; i = (i + 1) & t->mask) {
       const uint64_t slot = t->slots[i].load(std::memory_order_acquire);
@@ -245,14 +262,15 @@ struct alignas(64) ShardedStore::Shard {
 
   // The key is compared where it lies, after the header: every line it spans is requested at
   // once (the caller's key gives the span before the header arrives), so the entry costs one
-  // miss, not one per line.
-  static bool Holds(const Entry* e, absl::string_view key) {
+  // miss, not one per line. The shared prefix was compared once, by Keep.
+  static bool Holds(const Entry* e, KeptKey key) {
     const uintptr_t first = reinterpret_cast<uintptr_t>(e) & ~uintptr_t{63};
-    const uintptr_t last = reinterpret_cast<uintptr_t>(e + 1) + key.size();
+    const uintptr_t last = reinterpret_cast<uintptr_t>(e + 1) + key.bytes.size();
     for (uintptr_t line = first + 64; line < last; line += 64) {
       __builtin_prefetch(reinterpret_cast<const void*>(line));
     }
-    return e->key_size == key.size() && std::memcmp(e + 1, key.data(), key.size()) == 0;
+    return e->key_size == key.bytes.size() && e->prefixed == key.prefixed &&
+           std::memcmp(e + 1, key.bytes.data(), key.bytes.size()) == 0;
   }
 
   // The slot holding exactly `e` (an evicted entry, found by pointer). The probe starts from the
@@ -277,7 +295,7 @@ struct alignas(64) ShardedStore::Shard {
 
   // Erases `key`'s entry, or only if it is still `expected` (a lookup that found it lock-free
   // may have lost a race with a writer). True when one was erased.
-  bool EraseKey(absl::string_view key, uint64_t hash, const Entry* expected = nullptr) {
+  bool EraseKey(KeptKey key, uint64_t hash, const Entry* expected = nullptr) {
     const Found found = Find(table.load(std::memory_order_relaxed), key, hash);
     if (found.entry == nullptr || (expected != nullptr && found.entry != expected)) return false;
     Unlink(found.index, /*evicted=*/false);
@@ -333,12 +351,13 @@ struct alignas(64) ShardedStore::Shard {
 };
 
 absl::StatusOr<std::unique_ptr<ShardedStore>> ShardedStore::Create(const StoreOptions& options,
-                                                                   InvalidationLog* log) {
+                                                                   InvalidationLog* log,
+                                                                   std::string key_prefix) {
   if (options.shards < 0 || options.shards > (1 << 16)) {
     return absl::InvalidArgumentError(
         absl::StrCat("store shards must be between 0 and 65536, got ", options.shards));
   }
-  std::unique_ptr<ShardedStore> store(new ShardedStore(options, log));
+  std::unique_ptr<ShardedStore> store(new ShardedStore(options, log, std::move(key_prefix)));
   const uint64_t per_shard = options.capacity_bytes / store->shard_count();
   const uint64_t smallest = kEntryCharge + kIndexChargePerEntry + kStoredResponseCharge;
   if (per_shard < smallest) {
@@ -371,8 +390,10 @@ int ShardBits(int requested) {
 
 }  // namespace
 
-ShardedStore::ShardedStore(const StoreOptions& options, InvalidationLog* log)
+ShardedStore::ShardedStore(const StoreOptions& options, InvalidationLog* log,
+                           std::string key_prefix)
     : log_(log),
+      key_prefix_(std::move(key_prefix)),
       shard_bits_(ShardBits(options.shards)),
       domain_(std::make_unique<EpochDomain>()),
       shards_(new Shard[size_t{1} << shard_bits_]) {}
@@ -390,14 +411,15 @@ ShardedStore::Shard& ShardedStore::ShardFor(uint64_t hash) const {
 StoreLookup ShardedStore::Lookup(absl::string_view key, uint64_t hash, absl::Time now) {
   Shard& s = ShardFor(hash);
   StoreLookup result;
+  const KeptKey kept = Keep(key_prefix_, key);
   EpochDomain::Guard guard = domain_->Pin();
   const Table* t = s.table.load(std::memory_order_acquire);
-  Entry* e = Shard::Find(t, key, hash).entry;
+  Entry* e = Shard::Find(t, kept, hash).entry;
   if (e == nullptr) return result;
 
   if (log_ != nullptr && IsInvalidated(*e, now)) {
     std::lock_guard<std::mutex> lock(s.mu);
-    if (s.EraseKey(key, hash, e)) Shard::Bump(s.kills_on_lookup);
+    if (s.EraseKey(kept, hash, e)) Shard::Bump(s.kills_on_lookup);
     result.status = LookupStatus::kInvalidated;
     return result;
   }
@@ -405,7 +427,7 @@ StoreLookup ShardedStore::Lookup(absl::string_view key, uint64_t hash, absl::Tim
   const absl::Time fresh_until = FreshUntil(times);
   if (PastRetention(*e, fresh_until, now)) {
     std::lock_guard<std::mutex> lock(s.mu);
-    if (s.EraseKey(key, hash, e)) Shard::Bump(s.expirations);
+    if (s.EraseKey(kept, hash, e)) Shard::Bump(s.expirations);
     return result;
   }
   if (s.access_needs_lock) {
@@ -444,10 +466,10 @@ bool ShardedStore::Insert(absl::string_view key, uint64_t hash, absl::string_vie
       charge > UINT32_MAX) {
     std::lock_guard<std::mutex> lock(s.mu);
     Shard::Bump(s.rejected);
-    s.EraseKey(key, hash);
+    s.EraseKey(Keep(key_prefix_, key), hash);
     return false;
   }
-  Entry* e = NewEntry(key, object_path);
+  Entry* e = NewEntry(Keep(key_prefix_, key), object_path);
   e->charge = static_cast<uint32_t>(charge);
   e->fingerprint = static_cast<uint32_t>(hash);
   e->response = std::move(response);
@@ -470,7 +492,7 @@ bool ShardedStore::Insert(absl::string_view key, uint64_t hash, absl::string_vie
 void ShardedStore::PlaceInIndex(Shard& s, EvictionNode* node, uint64_t hash) {
   auto* e = static_cast<Entry*>(node);
   Table* t = s.table.load(std::memory_order_relaxed);
-  const Shard::Found existing = Shard::Find(t, e->key(), hash);
+  const Shard::Found existing = Shard::Find(t, {e->prefixed, e->kept_key()}, hash);
   if (Entry* old = existing.entry; old != nullptr) {
     t->slots[existing.index].store(MakeSlot(hash, e), std::memory_order_release);
     s.policy->OnErase(*old);
@@ -495,7 +517,7 @@ bool ShardedStore::Refresh(absl::string_view key, uint64_t hash, const StoredRes
   Shard& s = ShardFor(hash);
   std::lock_guard<std::mutex> lock(s.mu);
   const Table* t = s.table.load(std::memory_order_relaxed);
-  Entry* e = Shard::Find(t, key, hash).entry;
+  Entry* e = Shard::Find(t, Keep(key_prefix_, key), hash).entry;
   if (e == nullptr || e->response.get() != response) return false;
   e->times.store(PackTimes(EpochSecondsFloor(origin_time), EpochSecondsCeil(fresh_until)),
                  std::memory_order_relaxed);
@@ -505,7 +527,7 @@ bool ShardedStore::Refresh(absl::string_view key, uint64_t hash, const StoredRes
 bool ShardedStore::Erase(absl::string_view key, uint64_t hash) {
   Shard& s = ShardFor(hash);
   std::lock_guard<std::mutex> lock(s.mu);
-  if (!s.EraseKey(key, hash)) return false;
+  if (!s.EraseKey(Keep(key_prefix_, key), hash)) return false;
   Shard::Bump(s.erased);
   return true;
 }
@@ -574,7 +596,7 @@ void ShardedStore::ForEach(const std::function<void(const EntryView&)>& fn) cons
       if (!IsLive(slot)) continue;
       const Entry* e = EntryOf(slot);
       const uint64_t times = e->times.load(std::memory_order_relaxed);
-      fn(EntryView{.key = std::string(e->key()),
+      fn(EntryView{.key = absl::StrCat(e->prefixed ? key_prefix_ : "", e->kept_key()),
                    .object_path = std::string(e->path()),
                    .response = e->response,
                    .origin_time = OriginTime(times),

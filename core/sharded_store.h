@@ -25,7 +25,9 @@
 // prefetches its victim's response, whose refcount the limbo drops later.
 //
 // Bytes are counted honestly: an entry is charged its header, key, object path, one index slot
-// and its response's ByteSize() (headers and body).
+// and its response's ByteSize() (headers and body). The charge is of the whole key, although the
+// bytes every key of a cache starts with (its distribution's domain, Create's `key_prefix`) are
+// kept once per store, so the layout does not move any result.
 //
 //   auto store = ShardedStore::Create({.capacity_bytes = 1 << 30, .eviction = "sieve"}, &log);
 //   (*store)->Insert(key, HashKey(key), "/a.js", response, now, now + absl::Seconds(60), now);
@@ -155,8 +157,12 @@ class ShardedStore {
  public:
   // `log` may be null (no invalidations); it must outlive the store. InvalidArgument for an
   // unknown eviction policy or a capacity too small for one entry per shard.
+  // `key_prefix`: bytes most keys start with (a cache's distribution domain,
+  // policy::CacheKeyPrefix), kept once by the store rather than in every entry. Any key may be
+  // stored: one that does not start with them is kept whole, as every key is when it is empty.
   static absl::StatusOr<std::unique_ptr<ShardedStore>> Create(const StoreOptions& options,
-                                                              InvalidationLog* log);
+                                                              InvalidationLog* log,
+                                                              std::string key_prefix = "");
   ~ShardedStore();
   ShardedStore(const ShardedStore&) = delete;
   ShardedStore& operator=(const ShardedStore&) = delete;
@@ -197,7 +203,7 @@ class ShardedStore {
 
  private:
   struct Shard;
-  ShardedStore(const StoreOptions& options, InvalidationLog* log);
+  ShardedStore(const StoreOptions& options, InvalidationLog* log, std::string key_prefix);
 
   Shard& ShardFor(uint64_t hash) const;
   // Tests the entry against invalidations it has not seen; remembers the head when none match.
@@ -206,6 +212,7 @@ class ShardedStore {
   void PlaceInIndex(Shard& s, EvictionNode* entry, uint64_t hash);
 
   InvalidationLog* log_;
+  const std::string key_prefix_;  // Create's
   int shard_bits_;
   std::unique_ptr<EpochDomain> domain_;
   std::unique_ptr<Shard[]> shards_;

@@ -137,6 +137,12 @@ class KeyWriter {
   std::list<std::string> kept_;
 };
 
+// The first component of every key: the distribution's domain, never the viewer's Host, so every
+// alternate domain name shares one cache unless Host is a whitelisted header (SPEC 2.1).
+void AddDistributionDomain(absl::string_view distribution_domain, KeyWriter& writer) {
+  writer.Add(kHostTag, absl::string_view(), distribution_domain);
+}
+
 // Reads KeyWriter's output back. Stops at the first malformed component, so bytes edited by hand
 // cannot read out of bounds.
 class KeyReader {
@@ -429,14 +435,20 @@ std::ostream& operator<<(std::ostream& os, const CacheKey& key) {
   return os << absl::StrCat(key.ToDisplayString(), " #", absl::Hex(key.hash, absl::kZeroPad16));
 }
 
+std::string CacheKeyPrefix(absl::string_view distribution_domain) {
+  KeyWriter writer;
+  AddDistributionDomain(distribution_domain, writer);
+  std::string bytes;
+  writer.Serialize(&bytes);
+  return bytes;
+}
+
 CacheKey BuildCacheKey(const Request& viewer_request, absl::string_view distribution_domain,
                        const CachePolicy& policy, const ModelOptions& options) {
   CacheKey key;
   KeyWriter writer;
 
-  // The distribution's domain, never the viewer's Host: every alternate domain name shares one
-  // cache unless Host is a whitelisted header (SPEC 2.1).
-  writer.Add(kHostTag, absl::string_view(), distribution_domain);
+  AddDistributionDomain(distribution_domain, writer);
   // The raw path, as sent. Whether CloudFront keys on the normalized path it matches behaviors
   // with is UNCONFIRMED (SPEC 1.1 rule 9, SPEC B1); raw, since invalidations match the key's
   // exact encoding (SPEC 6.2).

@@ -91,6 +91,10 @@ std::ostream& operator<<(std::ostream& os, const CacheKey& key);
 CacheKey BuildCacheKey(const Request& viewer_request, absl::string_view distribution_domain,
                        const CachePolicy& policy, const ModelOptions& options = {});
 
+// The bytes every key BuildCacheKey makes for `distribution_domain` starts with: a cache keeps
+// them once (core::ShardedStore::Create) rather than in every object's key.
+std::string CacheKeyPrefix(absl::string_view distribution_domain);
+
 // BuildCacheKey plus `components` and `omitted`, for `edgesim explain` and tests: the same
 // bytes, hash and object_path.
 CacheKey ExplainCacheKey(const Request& viewer_request, absl::string_view distribution_domain,

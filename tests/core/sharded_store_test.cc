@@ -228,6 +228,49 @@ TEST_P(ShardedStoreTest, APathInItsKeyOrNotIsListedChargedAndInvalidatedTheSame)
   EXPECT_EQ(Get(*store, "k2", kT0 + absl::Seconds(1)).status, LookupStatus::kInvalidated);
 }
 
+TEST_P(ShardedStoreTest, KeysWithAndWithoutTheSharedPrefixAreKeptListedAndChargedWhole) {
+  const std::string prefix = "d111111abcdef8.cloudfront.net/";
+  auto made = ShardedStore::Create({.shards = 4, .capacity_bytes = 1 << 20, .eviction = GetParam()},
+                                   &log_, prefix);
+  ASSERT_TRUE(made.ok()) << made.status();
+  ShardedStore& store = **made;
+  auto plain = MakeStore(1 << 20);
+  // With the prefix (the path kept once inside what is left of it), the rest alone (a different
+  // key), another domain, the prefix alone, and the prefix but one byte.
+  const std::vector<std::string> keys = {KeyFor(1), "assets/1.js",
+                                         "d222.cloudfront.net/assets/1.js", prefix,
+                                         prefix.substr(0, prefix.size() - 1)};
+  for (const std::string& key : keys) {
+    ASSERT_TRUE(Put(store, key, Body(10), kT0, absl::Seconds(60), "/assets/1.js")) << key;
+    ASSERT_TRUE(Put(*plain, key, Body(10), kT0, absl::Seconds(60), "/assets/1.js")) << key;
+  }
+  std::map<std::string, std::pair<std::string, uint64_t>> listed, listed_plain;
+  store.ForEach([&](const EntryView& v) { listed[v.key] = {v.object_path, v.charge}; });
+  plain->ForEach([&](const EntryView& v) { listed_plain[v.key] = {v.object_path, v.charge}; });
+  EXPECT_EQ(listed.size(), keys.size());
+  EXPECT_EQ(listed, listed_plain);
+  EXPECT_EQ(store.counters(), plain->counters());
+  for (const std::string& key : keys) {
+    EXPECT_EQ(Get(store, key, kT0).status, LookupStatus::kFound) << key;
+  }
+
+  // A replacement finds the older entry; Refresh and Erase find theirs.
+  ResponseRef newer = Body(20);
+  ASSERT_TRUE(Put(store, KeyFor(1), newer, kT0, absl::Seconds(60), "/assets/1.js"));
+  EXPECT_EQ(store.counters().replacements, 1u);
+  EXPECT_TRUE(store.Refresh(KeyFor(1), HashKey(KeyFor(1)), newer.get(), kT0, kT0 + absl::Hours(1)));
+  EXPECT_EQ(Get(store, KeyFor(1), kT0).fresh_until, kT0 + absl::Hours(1));
+  EXPECT_TRUE(store.Erase(prefix, HashKey(prefix)));
+  EXPECT_EQ(Get(store, prefix, kT0).status, LookupStatus::kAbsent);
+  EXPECT_EQ(Get(store, "assets/1.js", kT0).status, LookupStatus::kFound);
+
+  // An invalidation matches the path whether it is kept inside the key's rest or not.
+  log_.Add(*policy::InvalidationPath::Parse("/assets/*"), kT0 + absl::Seconds(1));
+  for (const std::string& key : {KeyFor(1), std::string("assets/1.js")}) {
+    EXPECT_EQ(Get(store, key, kT0 + absl::Seconds(1)).status, LookupStatus::kInvalidated) << key;
+  }
+}
+
 TEST_P(ShardedStoreTest, InvalidatingEverythingCostsNothingUntilLookupOrSweep) {
   auto store = MakeStore(1 << 22);
   for (int i = 0; i < 1000; ++i) ASSERT_TRUE(Put(*store, KeyFor(i), Body(1), kT0));

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 
@@ -195,6 +196,17 @@ INSTANTIATE_TEST_SUITE_P(
                           {},
                           ModelOptions{.head_shares_get_entry = false}}),
     [](const auto& info) { return info.param.name; });
+
+TEST(CacheKeyTest, EveryKeyOfADistributionStartsWithItsPrefix) {
+  const std::string prefix = CacheKeyPrefix(kDomain);
+  EXPECT_TRUE(absl::StrContains(prefix, kDomain));
+  for (const Request& r : {Req("/"), Req("/a.js?color=red", {{"Accept-Language", "en-US"}}),
+                           Req("/b", {{"Host", "www.example.com"}}, "OPTIONS")}) {
+    const CacheKey key = BuildCacheKey(r, kDomain, P2());
+    EXPECT_EQ(key.bytes.substr(0, prefix.size()), prefix) << r.target;
+    EXPECT_NE(BuildCacheKey(r, "d222.cloudfront.net", P2()).bytes.substr(0, prefix.size()), prefix);
+  }
+}
 
 TEST(CacheKeyTest, DisplayStringShowsTheKeyOnOneLine) {
   Request r = kRow5;
