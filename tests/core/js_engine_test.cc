@@ -155,13 +155,15 @@ TEST(JsEngine, ConsoleLogLinesAreKeptUpToTheByteLimit) {
 TEST(JsEngine, EachThreadHasItsOwnEngineAndPrograms) {
   JsProgramSpec spec{"var calls = 0; function handler(e) { return ++calls; }",
                      JsSourceKind::kScript, {}};
-  RunJsEngineProgram("engine:per-thread", spec, "{}");
+  // A key of its own each time the test runs (--gtest_repeat): a thread keeps its programs, and
+  // their state, as long as it lives.
+  static int runs = 0;
+  const std::string key = absl::StrCat("engine:per-thread:", ++runs);
+  RunJsEngineProgram(key, spec, "{}");
   std::string other_thread_value;
-  std::thread([&] {
-    other_thread_value = RunJsEngineProgram("engine:per-thread", spec, "{}").value_json;
-  }).join();
+  std::thread([&] { other_thread_value = RunJsEngineProgram(key, spec, "{}").value_json; }).join();
   EXPECT_EQ(other_thread_value, "1");
-  EXPECT_EQ(RunJsEngineProgram("engine:per-thread", spec, "{}").value_json, "2");
+  EXPECT_EQ(RunJsEngineProgram(key, spec, "{}").value_json, "2");
 }
 
 // The visitor form of Call(): the event built from `event`, the value visited into a FunctionJson.
