@@ -13,7 +13,8 @@ int SlotOf(absl::string_view value) {
 const SharedHead* Retained(SharedHeadRef head) { return head.detach(); }
 
 // A field's value as the viewer sees it: a slot's rendered for the object, any other as it is.
-std::string ValueFor(const SharedHead& head, absl::string_view value, const ObjectNumbers& numbers) {
+std::string ValueFor(const SharedHead& head, absl::string_view value,
+                     const ObjectNumbers& numbers) {
   const int slot = head.renderer != nullptr ? SlotOf(value) : 0;
   return slot == 0 ? std::string(value) : head.renderer->Value(slot, numbers);
 }

@@ -9,10 +9,10 @@
 
 #include <algorithm>
 #include <array>
-#include <iterator>
 #include <atomic>
 #include <chrono>
 #include <climits>
+#include <iterator>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -57,6 +57,16 @@ bool Passed(SteadyTime deadline) { return std::chrono::steady_clock::now() >= de
 
 std::string Key(const HttpEndpoint& endpoint) {
   return absl::StrCat(endpoint.tls ? "https://" : "", endpoint.host, ":", endpoint.port);
+}
+
+// The prefix of every failure's message: which origin.
+std::string Where(const HttpEndpoint& endpoint) {
+  return absl::StrCat("origin ", Key(endpoint), ": ");
+}
+
+// Why a connection step failed; a timeout names the setting that bounded it.
+std::string ConnectionError(const beast::error_code& ec) {
+  return ec == beast::error::timeout ? "no answer within ConnectionTimeout" : ec.message();
 }
 
 // When an operation given `timeout` from now must end; none for a timeout past any origin's.
@@ -223,7 +233,7 @@ absl::Status Handshake(Connection& c, const HttpEndpoint& endpoint, ssl::context
   asio::ip::make_address(endpoint.host, not_an_address);
   // RFC 6066 section 3: SNI names a host, never an IP address.
   if (not_an_address && SSL_set_tlsext_host_name(tls.native_handle(), endpoint.host.c_str()) != 1) {
-    return absl::UnavailableError(absl::StrCat("origin ", Key(endpoint), ": bad TLS server name"));
+    return absl::UnavailableError(absl::StrCat(Where(endpoint), "bad TLS server name"));
   }
   tls.set_verify_mode(ssl::verify_peer);
   tls.set_verify_callback(ssl::host_name_verification(endpoint.host));
@@ -231,9 +241,8 @@ absl::Status Handshake(Connection& c, const HttpEndpoint& endpoint, ssl::context
   beast::error_code ec;
   tls.handshake(ssl::stream_base::client, ec);
   if (ec) {
-    return absl::UnavailableError(absl::StrCat(
-        "origin ", Key(endpoint), ": TLS handshake failed: ",
-        ec == beast::error::timeout ? "no answer within ConnectionTimeout" : ec.message()));
+    return absl::UnavailableError(
+        absl::StrCat(Where(endpoint), "TLS handshake failed: ", ConnectionError(ec)));
   }
   return absl::OkStatus();
 }
@@ -258,9 +267,8 @@ beast::error_code ConnectTo(Connection& c, const tcp::endpoint& address, SteadyT
 }
 
 absl::Status ResolveFailure(const HttpEndpoint& endpoint, const beast::error_code& ec) {
-  return absl::UnavailableError(absl::StrCat(
-      "origin ", Key(endpoint), ": cannot resolve: ",
-      ec == beast::error::timeout ? "no answer within ConnectionTimeout" : ec.message()));
+  return absl::UnavailableError(
+      absl::StrCat(Where(endpoint), "cannot resolve: ", ConnectionError(ec)));
 }
 
 absl::StatusOr<tcp::resolver::results_type> Resolve(Connection& c, const HttpEndpoint& endpoint) {
@@ -273,9 +281,8 @@ absl::StatusOr<tcp::resolver::results_type> Resolve(Connection& c, const HttpEnd
 }
 
 absl::Status ConnectFailure(const HttpEndpoint& endpoint, const beast::error_code& ec) {
-  return absl::UnavailableError(absl::StrCat(
-      "origin ", Key(endpoint), ": cannot connect: ",
-      ec == beast::error::timeout ? "no answer within ConnectionTimeout" : ec.message()));
+  return absl::UnavailableError(
+      absl::StrCat(Where(endpoint), "cannot connect: ", ConnectionError(ec)));
 }
 
 absl::Status Connect(Connection& c, const HttpEndpoint& endpoint, absl::Duration timeout) {
@@ -312,7 +319,7 @@ absl::StatusOr<std::unique_ptr<ssl::context>> OriginTlsContext(const std::string
 
 absl::Status Abandoned(const HttpEndpoint& endpoint) {
   return absl::CancelledError(
-      absl::StrCat("origin ", Key(endpoint), ": fetch abandoned, the edge is shutting down"));
+      absl::StrCat(Where(endpoint), "fetch abandoned, the edge is shutting down"));
 }
 
 // What one request on one connection came to.
@@ -359,14 +366,11 @@ core::OriginResponse FromBeast(http::response<http::string_body>&& message, bool
 
 using ResponseParser = http::response_parser<http::string_body>;
 
-std::string Where(const HttpEndpoint& endpoint) {
-  return absl::StrCat("origin ", Key(endpoint), ": ");
-}
-
 Exchanged SendFailed(const HttpEndpoint& endpoint, const beast::error_code& ec, bool reused) {
   Exchanged out;
   out.stale_connection = reused;
-  out.response = absl::UnavailableError(absl::StrCat(Where(endpoint), "send failed: ", ec.message()));
+  out.response =
+      absl::UnavailableError(absl::StrCat(Where(endpoint), "send failed: ", ec.message()));
   return out;
 }
 
@@ -378,9 +382,9 @@ void Bound(ResponseParser& parser, const HttpClientOptions& options, absl::strin
 }
 
 // What an exchange came to once reading the answer ended with `ec` (none: the answer is whole).
-Exchanged Received(const beast::error_code& ec, ResponseParser& parser, const HttpEndpoint& endpoint,
-                   const policy::Origin& settings, const HttpClientOptions& options, bool reused,
-                   SteadyTime deadline);
+Exchanged Received(const beast::error_code& ec, ResponseParser& parser,
+                   const HttpEndpoint& endpoint, const policy::Origin& settings,
+                   const HttpClientOptions& options, bool reused, SteadyTime deadline);
 
 Exchanged Exchange(Connection& c, const HttpEndpoint& endpoint, const policy::Origin& settings,
                    const policy::Request& request, const HttpClientOptions& options, bool reused,
@@ -405,9 +409,9 @@ Exchanged Exchange(Connection& c, const HttpEndpoint& endpoint, const policy::Or
   return Received(ec, parser, endpoint, settings, options, reused, deadline);
 }
 
-Exchanged Received(const beast::error_code& ec, ResponseParser& parser, const HttpEndpoint& endpoint,
-                   const policy::Origin& settings, const HttpClientOptions& options, bool reused,
-                   SteadyTime deadline) {
+Exchanged Received(const beast::error_code& ec, ResponseParser& parser,
+                   const HttpEndpoint& endpoint, const policy::Origin& settings,
+                   const HttpClientOptions& options, bool reused, SteadyTime deadline) {
   Exchanged out;
   if (!ec) {
     out.reusable = parser.get().keep_alive() && !parser.need_eof();
@@ -460,7 +464,7 @@ struct Attempts {
                      ? std::chrono::steady_clock::now() +
                            absl::ToChronoNanoseconds(*settings.response_completion_timeout)
                      : SteadyTime::max()),
-        last(absl::UnavailableError(absl::StrCat("origin ", Key(endpoint), ": no attempt made"))) {}
+        last(absl::UnavailableError(absl::StrCat(Where(endpoint), "no attempt made"))) {}
 
   // Whether to try again after a connection could not be made.
   bool RetryAfterConnect(absl::Status failure) {
@@ -672,7 +676,8 @@ struct HttpOriginClient::LoopFetch : std::enable_shared_from_this<LoopFetch> {
 
   void OnRead(beast::error_code ec) {
     if (!ec && !parser->is_done()) return Read();
-    AfterExchange(Received(ec, *parser, endpoint, settings, impl.options, reused, attempts.deadline));
+    AfterExchange(
+        Received(ec, *parser, endpoint, settings, impl.options, reused, attempts.deadline));
   }
 
   void AfterExchange(Exchanged result) {
